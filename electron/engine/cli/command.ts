@@ -1,0 +1,54 @@
+import type { ParseArgsConfig } from 'node:util';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface CliContext {
+  stdout: Output;
+  stderr: Output;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** True when stdout is a terminal: progress bars instead of plain lines. */
+  isTTY: boolean;
+  /** Resolves when the user asks to stop (Ctrl-C); long commands listen to it. */
+  signal: AbortSignal;
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Usage line(s) after `certkit `. */
+  usage: string;
+  options: OptionSpec;
+  /** Returns the exit code: 0 done, 1 the thing checked is not fine, 2 bad input or usage. */
+  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+}
+
+export function defineCommand(command: CliCommand): CliCommand {
+  return command;
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function stringOpt(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listOpt(args: ParsedArgs, name: string): string[] | undefined {
+  const v = stringOpt(args, name);
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}

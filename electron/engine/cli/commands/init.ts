@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { INTEGRATION_TYPES, type IntegrationType } from '../../../../shared/aps/checkpoints';
+import { METHOD_IDS, type MethodId } from '../../../../shared/aps/methods';
+import { CertkitError } from '../../errors';
+import { initWorkspace, workspaceFile } from '../../workspace/workspace';
+import { defineCommand, listOpt, stringOpt } from '../command';
+
+function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], flag: string): T[] | undefined {
+  if (!values) return undefined;
+  const upper = flag === '--methods';
+  const out = values.map((v) => (upper ? v.toUpperCase().replace(/[- ]/g, '_') : v.toLowerCase().replace(/-/g, '_')));
+  const bad = out.filter((v) => !(allowed as readonly string[]).includes(v));
+  if (bad.length) throw new CertkitError(`${flag}: unknown value ${bad.map((b) => `"${b}"`).join(', ')}`, { hint: `choose from ${allowed.join(', ')}` });
+  return out as T[];
+}
+
+export const initCommand = defineCommand({
+  name: 'init',
+  summary: 'Create a workspace folder with a certkit.json',
+  usage: 'init <dir> [--account NAME] [--methods VISA,MADA,...] [--integration hosted,custom_non_pci,...] [--features installments,saved_cards,recurring]',
+  options: {
+    account: { type: 'string' },
+    methods: { type: 'string' },
+    integration: { type: 'string' },
+    features: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run(args, ctx) {
+    const dir = args.positionals[0];
+    if (!dir) throw new CertkitError('init needs a folder', { hint: 'certkit init <dir> [--account NAME]' });
+    const features = pick(listOpt(args, 'features'), ['installments', 'saved_cards', 'recurring'] as const, '--features') ?? [];
+    const target = path.resolve(ctx.cwd, dir);
+    const ws = await initWorkspace(target, {
+      account: stringOpt(args, 'account'),
+      methods: pick<MethodId>(listOpt(args, 'methods'), METHOD_IDS, '--methods'),
+      integrationTypes: pick<IntegrationType>(listOpt(args, 'integration'), INTEGRATION_TYPES, '--integration'),
+      features: {
+        installments: features.includes('installments'),
+        savedCards: features.includes('saved_cards'),
+        recurring: features.includes('recurring'),
+      },
+      overwrite: !!args.values.force,
+    });
+    ctx.stdout.write(`Created ${workspaceFile(target)} for "${ws.account.name}"\nNext: certkit plan ${dir}\n`);
+    return 0;
+  },
+});

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { buildPlan } from '../../../../shared/plan';
+import { CertkitError } from '../../errors';
+import { loadWorkspace } from '../../workspace/workspace';
+import { defineCommand } from '../command';
+import { table } from '../format';
+
+export const planCommand = defineCommand({
+  name: 'plan',
+  summary: 'Print the scenario matrix, screenshot slots and checkpoints a workspace needs',
+  usage: 'plan <workspace> [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, ctx) {
+    const dir = args.positionals[0];
+    if (!dir) throw new CertkitError('plan needs a workspace folder', { hint: 'certkit plan <workspace>' });
+    const ws = await loadWorkspace(path.resolve(ctx.cwd, dir));
+    const plan = buildPlan(ws);
+    if (args.values.json) {
+      ctx.stdout.write(
+        `${JSON.stringify(
+          {
+            account: ws.account.name,
+            scenarios: plan.scenarios,
+            slots: plan.slots.map((s) => ({ ...s.slot, scenarios: s.scenarios })),
+            checkpoints: plan.checkpoints,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return 0;
+    }
+    ctx.stdout.write(`Plan for "${ws.account.name}" (${ws.integrationTypes.join(', ')}; ${ws.methods.join(', ')})\n\nScenarios\n`);
+    ctx.stdout.write(
+      table(
+        ['scenario', 'method', 'outcome', 'lang', 'needed', 'records', 'slots'],
+        plan.scenarios.map((s) => [s.id, s.method, s.outcome, s.language, s.requirement, s.records.join(','), String(s.slots.length)]),
+      ),
+    );
+    ctx.stdout.write('\nScreenshot slots\n');
+    ctx.stdout.write(table(['slot', 'checklist name', 'filled by'], plan.slots.map((s) => [s.slot.id, s.slot.checklistName, s.scenarios.join(',') || '(you supply it)'])));
+    ctx.stdout.write('\nCheckpoints\n');
+    ctx.stdout.write(table(['checkpoint', 'proof', 'title'], plan.checkpoints.map((c) => [c.id, c.proof, c.title])));
+    ctx.stdout.write(`\n${plan.scenarios.length} scenarios, ${plan.slots.length} slots, ${plan.checkpoints.length} checkpoints\n`);
+    return 0;
+  },
+});

@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { CertkitError, describeError } from '../errors';
+import type { CliCommand, CliContext } from './command';
+import { COMMANDS } from './commands/index';
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'certkit: Amazon Payment Services go-live certification kit',
+    '',
+    'Usage: certkit <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `certkit <command> --help` for a command\'s options.',
+    'Exit codes: 0 done, 1 the thing checked is not fine, 2 bad input or usage.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(cmd: CliCommand): string {
+  const opts = Object.entries(cmd.options).map(([name, o]) => {
+    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
+    return `  ${o.short ? `-${o.short}, ` : ''}${flag}`;
+  });
+  return [`Usage: certkit ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), ''].join('\n');
+}
+
+export function defaultContext(): CliContext {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY,
+    signal: controller.signal,
+  };
+}
+
+export async function main(argv: string[], ctx: CliContext = defaultContext()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    ctx.stdout.write(helpText());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    ctx.stdout.write('certkit 0.1.0\n');
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    ctx.stderr.write(`certkit: unknown command "${name}"\n  fix: run \`certkit --help\` for the list of commands\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout.write(commandHelp(cmd));
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+  } catch (err) {
+    ctx.stderr.write(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(parsed as never, ctx);
+  } catch (err) {
+    ctx.stderr.write(`certkit ${name}: ${describeError(err)}\n`);
+    if (err instanceof CertkitError) return err.exitCode;
+    if (ctx.env.CERTKIT_DEBUG && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,12 @@
+// The APS catalog: the one source of truth that the UI, runner, verifier, packager and email read.
+export * from './sha';
+export * from './currencies';
+export * from './endpoints';
+export * from './methods';
+export * from './test-cards';
+export * from './slots';
+export * from './scenarios';
+export * from './checkpoints';
+export * from './signoff-email';
+export * from './codes';
+export * from './params';

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+export const EVIDENCE_VERSION = 1;
+
+/** Where a recorded exchange was seen: in the browser's traffic, or in the simulator's own log (server-to-server calls). */
+export const exchangeSchema = z.object({
+  id: z.string(),
+  /** paymentPage: browser form post to APS. paymentApi: JSON API. return: APS result posted to return_url.
+   *  feedback: direct/notification feedback. merchant: another call to the merchant that matters (e.g. 3DS JSON). */
+  kind: z.enum(['paymentPage', 'paymentApi', 'return', 'feedback', 'merchant', 'other']),
+  method: z.string(),
+  url: z.string(),
+  requestContentType: z.string().optional(),
+  /** Form or JSON fields with secrets removed and card numbers masked. Nested Apple Pay objects stay objects. */
+  requestFields: z.record(z.string(), z.unknown()).default({}),
+  responseStatus: z.number().optional(),
+  responseContentType: z.string().optional(),
+  responseFields: z.record(z.string(), z.unknown()).optional(),
+  /** The Location of a redirect answer, if any. */
+  redirectedTo: z.string().optional(),
+  startedAt: z.string(),
+  durationMs: z.number().optional(),
+  /** Index of the flow step during which it happened (-1 when outside any step). */
+  step: z.number().int(),
+  frame: z.enum(['top', 'iframe']).default('top'),
+  popup: z.boolean().default(false),
+  observedBy: z.enum(['browser', 'simulator']).default('browser'),
+  /** The client address the server saw (simulator log only). */
+  remoteAddress: z.string().optional(),
+});
+export type Exchange = z.infer<typeof exchangeSchema>;
+
+export const screenshotSchema = z.object({
+  /** Image with the drawn URL header, relative to the scenario folder. */
+  file: z.string(),
+  /** The page image without the header. */
+  rawFile: z.string(),
+  slot: z.string().optional(),
+  url: z.string(),
+  title: z.string().default(''),
+  /** ISO 8601 with the local offset, as drawn in the header. */
+  capturedAt: z.string(),
+  timeZone: z.string(),
+  step: z.number().int(),
+  stepLabel: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  /** Page language and direction as seen when captured. */
+  lang: z.string().optional(),
+  dir: z.enum(['ltr', 'rtl']).optional(),
+  /** Visible text of the page, cut to a few thousand characters, for checks such as the KNET receipt. */
+  text: z.string().optional(),
+  /** Captured because a step failed. */
+  failure: z.boolean().default(false),
+});
+export type Screenshot = z.infer<typeof screenshotSchema>;
+
+export const LEDGER_FIELDS = [
+  'merchant_reference', 'fort_id', 'response_code', 'response_message', 'status', 'amount', 'currency', 'command',
+  'agreement_id', 'token_name', 'knet_ref_number', 'third_party_transaction_number',
+] as const;
+export type LedgerField = (typeof LEDGER_FIELDS)[number];
+
+export const ledgerEntrySchema = z.object({
+  values: z.partialRecord(z.enum(LEDGER_FIELDS), z.string()).default({}),
+  /** Where each value came from. */
+  sources: z.partialRecord(z.enum(LEDGER_FIELDS), z.enum(['traffic', 'page', 'manual', 'check_status'])).default({}),
+  /** Set when CHECK_STATUS with the workspace's credentials agreed with the ledger. */
+  checkStatus: z
+    .object({ at: z.string(), ok: z.boolean(), transactionStatus: z.string().optional(), message: z.string().optional() })
+    .optional(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const applePayProbeSchema = z.object({
+  version: z.number().int(),
+  request: z.object({
+    countryCode: z.string().optional(),
+    currencyCode: z.string().optional(),
+    supportedNetworks: z.array(z.string()).default([]),
+    merchantCapabilities: z.array(z.string()).default([]),
+    total: z.unknown().optional(),
+  }),
+  url: z.string(),
+  at: z.string(),
+});
+export type ApplePayProbe = z.infer<typeof applePayProbeSchema>;
+
+export const scenarioStatusSchema = z.enum(['pending', 'running', 'passed', 'failed', 'skipped']);
+export type ScenarioStatus = z.infer<typeof scenarioStatusSchema>;
+
+export const scenarioEvidenceSchema = z.object({
+  version: z.literal(EVIDENCE_VERSION),
+  runId: z.string(),
+  scenarioId: z.string(),
+  status: scenarioStatusSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  error: z.object({ message: z.string(), step: z.number().int().optional(), hint: z.string().optional() }).optional(),
+  /** The test customer data this scenario ran with (varied on purpose between scenarios). */
+  customer: z.object({ email: z.string(), phone: z.string().optional(), name: z.string().optional() }),
+  /** The browser's own address as the merchant should see it. */
+  clientAddress: z.string().optional(),
+  flowFile: z.string().optional(),
+  screenshots: z.array(screenshotSchema).default([]),
+  exchanges: z.array(exchangeSchema).default([]),
+  ledger: ledgerEntrySchema.default({ values: {}, sources: {} }),
+  applePay: applePayProbeSchema.optional(),
+});
+export type ScenarioEvidence = z.infer<typeof scenarioEvidenceSchema>;
+
+export const runIndexSchema = z.object({
+  version: z.literal(EVIDENCE_VERSION),
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  /** Scenario id -> folder (relative to the run folder) and its last known status. */
+  scenarios: z.record(z.string(), z.object({ dir: z.string(), status: scenarioStatusSchema })),
+});
+export type RunIndex = z.infer<typeof runIndexSchema>;
+
+/** A code snippet the user supplied (Apple Pay networks, tokenization code), rendered to an image at package time. */
+export const snippetSchema = z.object({
+  slot: z.string(),
+  language: z.string().default('javascript'),
+  file: z.string(),
+  addedAt: z.string(),
+});
+export type Snippet = z.infer<typeof snippetSchema>;

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { INTEGRATION_TYPES } from '../aps/checkpoints';
+import { METHOD_IDS } from '../aps/methods';
+
+export const WORKSPACE_FILE = 'certkit.json';
+export const WORKSPACE_VERSION = 1;
+
+/** Field names that would hold secrets; a workspace that has them is refused, so they never reach disk or git. */
+export const SECRET_FIELD_NAMES = [
+  'sha_request_phrase', 'sha_response_phrase', 'shaRequestPhrase', 'shaResponsePhrase', 'access_code', 'accessCode',
+  'requestPhrase', 'responsePhrase', 'phrase', 'password',
+];
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const customerSchema = z.strictObject({
+  email: z.email({ error: 'must be an email address' }),
+  phone: z.string().regex(/^\+?[0-9 ()-]{6,19}$/, 'must be a phone number (digits, + - ( ) space)').optional(),
+  name: z.string().min(1).max(40).optional(),
+});
+
+export const flowRefSchema = z.strictObject({
+  /** Path of the Chrome DevTools Recorder JSON, relative to the workspace folder. */
+  file: z.string().min(1),
+  /** Per-flow rules that read an identifier shown only on the merchant's page. */
+  extract: z
+    .array(
+      z.strictObject({
+        field: z.string().min(1),
+        selector: z.string().optional(),
+        pattern: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export const confirmationSchema = z.strictObject({
+  confirmed: z.boolean(),
+  note: z.string().max(2000).default(''),
+  at: z.string(),
+});
+
+export const workspaceSchema = z.strictObject({
+  version: z.literal(WORKSPACE_VERSION),
+  account: z.strictObject({
+    name: z.string().trim().min(1, 'the APS account name is needed for the sign-off email subject'),
+    merchantIdentifier: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'letters and digits, at most 20').optional(),
+    environment: z.enum(['simulator', 'sandbox', 'production']).default('sandbox'),
+  }),
+  integrationTypes: z.array(z.enum(INTEGRATION_TYPES)).min(1, 'pick at least one integration type'),
+  methods: z.array(z.enum(METHOD_IDS)).min(1, 'pick at least one payment method'),
+  features: z
+    .strictObject({
+      installments: z.boolean().default(false),
+      savedCards: z.boolean().default(false),
+      recurring: z.boolean().default(false),
+    })
+    .default({ installments: false, savedCards: false, recurring: false }),
+  store: z
+    .strictObject({
+      /** Where the merchant's shop starts; flows use it as {{baseUrl}}. */
+      baseUrl: httpUrl.optional(),
+      /** The return_url the merchant sends to APS; POSTs to it are recorded. */
+      returnUrl: httpUrl.optional(),
+    })
+    .default({}),
+  aps: z
+    .strictObject({
+      paymentPage: httpUrl.optional(),
+      paymentApi: httpUrl.optional(),
+      /** Hosts whose traffic is recorded as APS traffic. */
+      hosts: z.array(z.string().min(1)).default([]),
+    })
+    .default({ hosts: [] }),
+  customers: z.array(customerSchema).min(1).default([
+    { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
+    { email: 'omar.k@example.org', phone: '0559876543', name: 'Omar Khalil' },
+  ]),
+  flows: z.record(z.string(), flowRefSchema).default({}),
+  browser: z
+    .strictObject({
+      path: z.string().optional(),
+      concurrency: z.number().int().min(1).max(8).default(2),
+      headless: z.boolean().default(true),
+    })
+    .default({ concurrency: 2, headless: true }),
+  capture: z
+    .strictObject({
+      format: z.enum(['jpeg', 'png']).default('jpeg'),
+      quality: z.number().int().min(40).max(100).default(82),
+      maxHeight: z.number().int().min(600).max(30000).default(12000),
+      stepTimeoutMs: z.number().int().min(1000).default(30000),
+      scenarioTimeoutMs: z.number().int().min(5000).default(180000),
+    })
+    .default({ format: 'jpeg', quality: 82, maxHeight: 12000, stepTimeoutMs: 30000, scenarioTimeoutMs: 180000 }),
+  package: z
+    .strictObject({
+      maxMb: z.number().positive().max(100).default(20),
+      mailLimitMb: z.number().positive().max(100).default(25),
+    })
+    .default({ maxMb: 20, mailLimitMb: 25 }),
+  confirmations: z.record(z.string(), confirmationSchema).default({}),
+});
+
+export type Workspace = z.infer<typeof workspaceSchema>;
+export type WorkspaceInput = z.input<typeof workspaceSchema>;
+export type Customer = z.infer<typeof customerSchema>;
+export type FlowRef = z.infer<typeof flowRefSchema>;
