@@ -1,0 +1,5 @@
+import type { BenchSection } from './types';
+
+// Each area adds its section here (capture, package, renderer). Sections run one after another so their
+// timings do not compete for the machine's two cores.
+export const BENCH_SECTIONS: BenchSection[] = [];

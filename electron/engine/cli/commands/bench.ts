@@ -1,0 +1,37 @@
+import { BENCH_SECTIONS } from '../../bench/sections';
+import type { BenchRow } from '../../bench/types';
+import { defineCommand, listOpt } from '../command';
+import { table } from '../format';
+
+function verdict(row: BenchRow): string {
+  if (!row.target) return '';
+  const ok = row.target.better === 'lower' ? row.value <= row.target.value : row.value >= row.target.value;
+  return `${ok ? 'ok' : 'MISSED'} (${row.target.better === 'lower' ? '<=' : '>='} ${row.target.value})`;
+}
+
+export const benchCommand = defineCommand({
+  name: 'bench',
+  summary: 'Measure the performance goals (capture, packaging, renderer) and print the figures',
+  usage: 'bench [--only SECTIONS] [--json]',
+  options: { only: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, ctx) {
+    const only = listOpt(args, 'only');
+    const sections = BENCH_SECTIONS.filter((s) => !only || only.includes(s.name));
+    const rows: BenchRow[] = [];
+    for (const section of sections) {
+      ctx.stderr.write(`bench: ${section.name}...\n`);
+      rows.push(...(await section.run((line) => ctx.stderr.write(`  ${line}\n`))));
+    }
+    if (args.values.json) {
+      ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(
+        table(
+          ['section', 'measure', 'value', 'target'],
+          rows.map((r) => [r.section, r.name, `${Number.isInteger(r.value) ? r.value : r.value.toFixed(3)} ${r.unit}`, verdict(r)]),
+        ),
+      );
+    }
+    return 0;
+  },
+});
