@@ -10,3 +10,4 @@ export * from './checkpoints';
 export * from './signoff-email';
 export * from './codes';
 export * from './params';
+export * from './apple-pay';

@@ -97,8 +97,56 @@ export const TOKENIZATION_PARAMS = [
 export function paramFormatError(name: string, value: string): string | null {
   const s = PARAM_SPECS[name];
   if (!s) return null;
-  if (value.length > s.maxLength) return `${name} is ${value.length} characters, at most ${s.maxLength} allowed`;
   if (s.values && !s.values.includes(value)) return `${name} must be one of ${s.values.join(', ')}`;
+  if (value.length > s.maxLength) return `${name} is ${value.length} characters, at most ${s.maxLength} allowed`;
   if (s.chars && !new RegExp(`^[${s.chars}]*$`).test(value)) return `${name} has characters APS does not allow`;
   return null;
 }
+
+const APP_PARAMS = ['app_programming', 'app_framework', 'app_ver', 'app_plugin', 'app_plugin_version'] as const;
+const CREDENTIALS = ['access_code', 'merchant_identifier', 'signature'] as const;
+const APPLE_FIELDS = ['apple_data', 'apple_signature', 'apple_header', 'apple_paymentMethod', 'apple_applicationData'] as const;
+
+/**
+ * What each server-to-server request to paymentApi may carry, keyed by its command, service_command or
+ * query_command (anything else is 00027). From the old API reference tables and the official plugins' requests.
+ */
+export const PAYMENT_API_PARAMS: Record<string, readonly string[]> = {
+  PURCHASE: [
+    ...HOSTED_PAGE_PARAMS, 'card_security_code', 'otp', 'device_fingerprint', 'plan_code', 'issuer_code', ...APPLE_FIELDS,
+  ],
+  AUTHORIZATION: [
+    ...HOSTED_PAGE_PARAMS, 'card_security_code', 'device_fingerprint', ...APPLE_FIELDS,
+  ],
+  CAPTURE: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'fort_id', 'order_description', ...APP_PARAMS],
+  REFUND: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'fort_id', 'order_description', 'maintenance_reference', ...APP_PARAMS],
+  VOID_AUTHORIZATION: [...CREDENTIALS, 'command', 'merchant_reference', 'language', 'fort_id', 'order_description', ...APP_PARAMS],
+  CHECK_STATUS: [...CREDENTIALS, 'query_command', 'merchant_reference', 'fort_id', 'language', 'return_third_party_response_codes', ...APP_PARAMS],
+  GET_INSTALLMENTS_PLANS: [...CREDENTIALS, 'query_command', 'amount', 'currency', 'language', 'issuer_code', ...APP_PARAMS],
+  SDK_TOKEN: [...CREDENTIALS, 'service_command', 'language', 'device_id', ...APP_PARAMS],
+  UPDATE_TOKEN: [
+    ...CREDENTIALS, 'service_command', 'merchant_reference', 'language', 'token_name', 'expiry_date', 'card_holder_name',
+    'currency', 'token_status', 'new_token_name', ...APP_PARAMS,
+  ],
+  GENERATE_OTP: [
+    ...CREDENTIALS, 'service_command', 'merchant_reference', 'amount', 'currency', 'language', 'digital_wallet', 'phone_number',
+    'customer_email', 'customer_ip', 'order_description', ...APP_PARAMS,
+  ],
+};
+
+/** Mandatory fields per paymentApi request (besides the ones a payment variant adds, e.g. token_name). */
+export const PAYMENT_API_REQUIRED: Record<string, readonly string[]> = {
+  PURCHASE: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email'],
+  AUTHORIZATION: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email'],
+  CAPTURE: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language'],
+  REFUND: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language'],
+  VOID_AUTHORIZATION: [...CREDENTIALS, 'command', 'merchant_reference', 'language'],
+  CHECK_STATUS: [...CREDENTIALS, 'query_command', 'language'],
+  GET_INSTALLMENTS_PLANS: [...CREDENTIALS, 'query_command'],
+  SDK_TOKEN: [...CREDENTIALS, 'service_command', 'language', 'device_id'],
+  UPDATE_TOKEN: [...CREDENTIALS, 'service_command', 'merchant_reference', 'language', 'token_name'],
+  GENERATE_OTP: [...CREDENTIALS, 'service_command', 'merchant_reference', 'amount', 'currency', 'language', 'digital_wallet', 'phone_number'],
+};
+
+/** The go-live rule for agreement_id in the initial (CIT) request: no special characters, at most 15. */
+export const CIT_AGREEMENT_ID_MAX = 15;
