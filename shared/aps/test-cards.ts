@@ -29,6 +29,9 @@ export const TEST_CARDS: TestCard[] = [
   { id: 'mastercard-declined', brand: 'MASTERCARD', number: '5555555555554444', expiry: '05/30', cvv: '123', threeDs: false, outcome: 'declined', source: 'certkit' },
 ];
 
+/** The password Certkit's simulated 3-D Secure page accepts; anything else fails authentication (the real sandbox's page differs). */
+export const SIMULATOR_3DS_PASSWORD = '1234';
+
 export function testCard(id: string): TestCard {
   const card = TEST_CARDS.find((c) => c.id === id);
   if (!card) throw new Error(`No test card "${id}" in the catalog`);

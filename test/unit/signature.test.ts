@@ -138,3 +138,20 @@ describe('derived cases', () => {
     expect(signaturesEqual('abc', 'abd')).toBe(false);
   });
 });
+
+describe('tokenization answers', () => {
+  it('sign the returned card fields, unlike the tokenization request', () => {
+    const answer: ApsParams = {
+      service_command: 'TOKENIZATION',
+      merchant_reference: 'R1',
+      card_number: '400555******0001',
+      expiry_date: '3005',
+      remember_me: 'YES',
+      response_code: '18000',
+    };
+    expect(computeSignature(answer, 'S', 'sha256', { response: true })).toBe(
+      sha256('Scard_number=400555******0001expiry_date=3005merchant_reference=R1remember_me=YESresponse_code=18000service_command=TOKENIZATIONS'),
+    );
+    expect(computeSignature(answer, 'S', 'sha256')).toBe(sha256('Smerchant_reference=R1response_code=18000service_command=TOKENIZATIONS'));
+  });
+});

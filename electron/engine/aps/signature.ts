@@ -11,7 +11,10 @@ export type ApsParams = Record<string, ApsValue>;
 export interface SignOptions {
   /** Extra field names to leave out (e.g. a merchant's own query parameters on return_url). */
   exclude?: readonly string[];
-  /** A response from APS: also leaves out the nested installment list. */
+  /**
+   * A response from APS (return_url form, JSON answer, feedback): every returned field is signed, card fields of a
+   * tokenization answer included, and only the nested installment list is left out.
+   */
   response?: boolean;
 }
 
@@ -39,8 +42,9 @@ function byCodeUnit(a: string, b: string): number {
 /** The names that take part in the signature, in signing order. */
 export function signedFieldNames(params: ApsParams, options: SignOptions = {}): string[] {
   const excluded = new Set<string>(['signature', ...(options.exclude ?? [])]);
-  if (params.service_command === 'TOKENIZATION') TOKENIZATION_UNSIGNED_FIELDS.forEach((f) => excluded.add(f));
+  // Only the browser's TOKENIZATION request leaves the card fields out: the merchant server never sees them.
   if (options.response) RESPONSE_UNSIGNED_FIELDS.forEach((f) => excluded.add(f));
+  else if (params.service_command === 'TOKENIZATION') TOKENIZATION_UNSIGNED_FIELDS.forEach((f) => excluded.add(f));
   return Object.keys(params)
     .filter((k) => !excluded.has(k) && !isEmpty(params[k]))
     .sort(byCodeUnit);

@@ -1,9 +1,18 @@
 import type { CliCommand } from '../command';
+import { appCommand } from './app';
 import { benchCommand } from './bench';
 import { catalogCommand } from './catalog';
 import { initCommand } from './init';
 import { planCommand } from './plan';
 import { signCommand } from './sign';
+import { sandboxCommand } from './sandbox';
+import { verifyCommand } from './verify';
+import { packageCommand } from './package';
+import { emailCommand } from './email';
+import { snippetCommand } from './snippet';
+import { runCommand } from './run';
+import { captureCommand } from './capture';
+import { demoCommand } from './demo';
 
 // Each command lives in its own file; this list is the only place that names them all.
-export const COMMANDS: CliCommand[] = [initCommand, planCommand, catalogCommand, signCommand, benchCommand];
+export const COMMANDS: CliCommand[] = [initCommand, planCommand, catalogCommand, signCommand, benchCommand, appCommand, verifyCommand, packageCommand, emailCommand, snippetCommand, runCommand, captureCommand, demoCommand, sandboxCommand];

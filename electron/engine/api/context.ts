@@ -1,0 +1,44 @@
+import type { EventName } from '../../../shared/api/names';
+import type { EventPayload } from '../../../shared/api/contract';
+import type { Workspace } from '../../../shared/schema/workspace';
+import type { MerchantSecrets } from '../workspace/secrets';
+
+/** Where the merchant's secrets are kept between calls. Never the workspace folder. */
+export interface SecretStore {
+  readonly kind: 'keychain' | 'memory';
+  read(workspaceDir: string): Promise<Partial<MerchantSecrets>>;
+  write(workspaceDir: string, secrets: Partial<MerchantSecrets>): Promise<void>;
+}
+
+export interface RecentStore {
+  list(): Promise<string[]>;
+  add(dir: string): Promise<void>;
+}
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** What a transport gives the API table: the things that differ between Electron and the browser host. */
+export interface ApiHost {
+  transport: 'electron' | 'browser';
+  secrets: SecretStore;
+  recent: RecentStore;
+  emit: Emit;
+  /** Opens a folder in the OS file manager; false when there is no way to (no display). */
+  openPath(path: string): Promise<boolean>;
+  /** Where `workspace.demo` creates its workspace when no folder is given. */
+  demoDir?: string;
+}
+
+/** Per-window (or per-host) state: the open workspace and the run in progress. */
+export interface ApiSession {
+  dir?: string;
+  workspace?: Workspace;
+  /** Things to stop when the window or host goes away (the demo sandbox's servers). */
+  disposers?: (() => Promise<void>)[];
+}
+
+export async function disposeSession(session: ApiSession): Promise<void> {
+  const list = session.disposers ?? [];
+  session.disposers = [];
+  await Promise.allSettled(list.map((d) => d()));
+}

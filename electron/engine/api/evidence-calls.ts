@@ -1,0 +1,85 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
+import { buildPlan } from '../../../shared/plan';
+import { collectEvidence, scenarioDir, writeScenarioEvidence } from '../evidence/store';
+import { CertkitError } from '../errors';
+import type { ApiSession } from './context';
+import { refreshWorkspace, requireWorkspace } from './session';
+
+type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger'>;
+
+export function evidenceCalls(session: ApiSession): EvidenceCalls {
+  return {
+    'evidence.list': async () => {
+      const { dir, workspace } = await refreshWorkspace(session);
+      const plan = buildPlan(workspace);
+      const { byScenario } = await collectEvidence(dir);
+      const scenarios: EvidenceScenario[] = plan.scenarios.map((s) => {
+        const ev = byScenario.get(s.id);
+        return {
+          id: s.id,
+          title: s.title,
+          method: s.method,
+          outcome: s.outcome,
+          language: s.language,
+          status: ev?.status ?? 'not-run',
+          runId: ev?.runId,
+          error: ev?.error?.message,
+          screenshots: (ev?.screenshots ?? []).map((sh) => ({
+            file: sh.file, slot: sh.slot, url: sh.url, stepLabel: sh.stepLabel, capturedAt: sh.capturedAt, failure: sh.failure,
+          })),
+          ledger: ev?.ledger ?? { values: {}, sources: {} },
+        };
+      });
+      const filledSlots = new Set<string>();
+      for (const s of scenarios) for (const sh of s.screenshots) if (sh.slot && !sh.failure) filledSlots.add(sh.slot);
+      const snippetsDir = path.join(dir, 'snippets');
+      const snippetFiles = await fs.readdir(snippetsDir).catch(() => [] as string[]);
+      return {
+        scenarios,
+        slots: plan.slots.map(({ slot, scenarios: ids }) => ({
+          id: slot.id,
+          checklistName: slot.checklistName,
+          kind: slot.kind,
+          filled: filledSlots.has(slot.id) || (slot.kind === 'snippet' && snippetFiles.some((f) => f.startsWith(`${slot.id}.`))),
+          scenarios: ids,
+        })),
+      };
+    },
+    'evidence.image': async ({ runId, scenarioId, file, width }) => {
+      const { dir } = requireWorkspace(session);
+      const base = scenarioDir(dir, runId, scenarioId);
+      const abs = path.resolve(base, file);
+      if (!abs.startsWith(base + path.sep)) throw new CertkitError(`image ${file} is outside its scenario folder`, { hint: 'pick an image from the evidence list' });
+      const input = await fs.readFile(abs).catch((err) => {
+        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${(err as Error).message}`, { hint: 'run the scenario again to recapture it', cause: err });
+      });
+      // Downscaled copies keep the renderer light; the URL header stays readable from 900 px on.
+      const { data, info } = await sharp(input)
+        .resize({ width: width ?? 480, withoutEnlargement: true })
+        .jpeg({ quality: 78 })
+        .toBuffer({ resolveWithObject: true });
+      return { dataUrl: `data:image/jpeg;base64,${data.toString('base64')}`, width: info.width, height: info.height };
+    },
+    'evidence.setLedger': async ({ scenarioId, field, value }) => {
+      const { dir } = await refreshWorkspace(session);
+      const { byScenario } = await collectEvidence(dir);
+      const ev = byScenario.get(scenarioId);
+      if (!ev) throw new CertkitError(`scenario ${scenarioId} has no evidence yet`, { hint: 'run it first; a reference is attached to a run of the scenario' });
+      const values = { ...ev.ledger.values };
+      const sources = { ...ev.ledger.sources };
+      if (value) {
+        values[field] = value;
+        sources[field] = 'manual';
+      } else {
+        delete values[field];
+        delete sources[field];
+      }
+      const ledger = { ...ev.ledger, values, sources };
+      await writeScenarioEvidence(dir, { ...ev, ledger });
+      return ledger;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
+import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
+import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { loadFlowFile, scrubRecording, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { CertkitError } from '../errors';
+import { writeJsonAtomic } from '../util/atomic-write';
+import { saveWorkspace } from '../workspace/workspace';
+import type { ApiSession } from './context';
+import { refreshWorkspace } from './session';
+
+type FlowCalls = Pick<ApiTable, 'flows.list' | 'flows.get' | 'flows.import' | 'flows.tag'>;
+
+export const FLOWS_DIR = 'flows';
+
+function stepLabel(step: Record<string, unknown>, tag: { label?: string }): string {
+  if (tag.label) return tag.label;
+  const type = String(step.type ?? 'step');
+  if (type === 'navigate') return `open ${String(step.url ?? '')}`;
+  if (type === 'change') return `type ${String(step.value ?? '')}`;
+  if (type === 'setViewport') return `${String(step.width)} × ${String(step.height)}`;
+  const selectors = step.selectors as unknown[][] | undefined;
+  const first = selectors?.[0]?.[0];
+  return first ? String(first) : '';
+}
+
+function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
+  const steps = (flow.raw.steps as Record<string, unknown>[]) ?? [];
+  const placeholders = new Set<string>();
+  for (const m of JSON.stringify(flow.raw).matchAll(PLACEHOLDER_PATTERN)) placeholders.add(m[1]);
+  return {
+    name,
+    file,
+    title: flow.title,
+    stepCount: steps.length,
+    placeholders: [...placeholders].sort(),
+    steps: steps.map((step, index) => ({ index, type: String(step.type ?? ''), label: stepLabel(step, flow.tags[index] ?? {}), slot: flow.tags[index]?.slot })),
+  };
+}
+
+function flowPath(dir: string, file: string): string {
+  const abs = path.resolve(dir, file);
+  if (!abs.startsWith(path.resolve(dir) + path.sep)) {
+    throw new CertkitError(`flow file ${file} is outside the workspace`, { hint: 'keep flow files inside the workspace folder (flows/)' });
+  }
+  return abs;
+}
+
+export function flowCalls(session: ApiSession): FlowCalls {
+  const get = async (name: string) => {
+    const { dir, workspace } = await refreshWorkspace(session);
+    const ref = workspace.flows[name];
+    if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}` });
+    return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
+  };
+  return {
+    'flows.list': async () => {
+      const { workspace } = await refreshWorkspace(session);
+      const flows = [];
+      for (const name of Object.keys(workspace.flows).sort()) {
+        const { steps: _steps, ...summary } = await get(name);
+        flows.push(summary);
+      }
+      return { flows };
+    },
+    'flows.get': async ({ name }) => get(name),
+    'flows.import': async ({ name, json }) => {
+      const { dir, workspace } = await refreshWorkspace(session);
+      let value: unknown;
+      try {
+        value = JSON.parse(json);
+      } catch (err) {
+        throw new CertkitError(`the recording for "${name}" is not valid JSON: ${(err as Error).message}`, {
+          hint: 'export it again from Chrome DevTools > Recorder > Export > JSON',
+        });
+      }
+      // Typed card numbers, emails and phones become placeholders before anything touches the disk.
+      const { flow } = scrubRecording(value, `${name}.json`);
+      const file = `${FLOWS_DIR}/${name}.json`;
+      await writeJsonAtomic(flowPath(dir, file), flow);
+      session.workspace = await saveWorkspace(dir, { ...workspace, flows: { ...workspace.flows, [name]: { file, extract: workspace.flows[name]?.extract ?? [] } } });
+      return get(name);
+    },
+    'flows.tag': async ({ name, step, slot }) => {
+      const { dir, workspace } = await refreshWorkspace(session);
+      const ref = workspace.flows[name];
+      if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: 'import it first' });
+      if (slot && !SCREENSHOT_SLOTS.some((x) => x.id === slot)) {
+        throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, { hint: 'pick a slot from the list (e.g. general.checkout)' });
+      }
+      const file = flowPath(dir, ref.file);
+      const loaded = await loadFlowFile(file);
+      const steps = [...(loaded.raw.steps as Record<string, unknown>[])];
+      if (step >= steps.length) throw new CertkitError(`flow "${name}" has ${steps.length} steps, not ${step + 1}`, { hint: 'pick a step from the list' });
+      const { slot: _old, ...rest } = (steps[step].certkit ?? {}) as Record<string, unknown>;
+      const tag = slot ? { ...rest, slot } : rest;
+      steps[step] = Object.keys(tag).length ? { ...steps[step], certkit: tag } : (({ certkit: _c, ...s }) => s)(steps[step]);
+      const raw = { ...loaded.raw, steps };
+      validateFlow(raw, ref.file);
+      await writeJsonAtomic(file, raw);
+      return get(name);
+    },
+  };
+}

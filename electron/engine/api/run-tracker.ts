@@ -1,0 +1,83 @@
+import type { RunStatus, ScenarioRun } from '../../../shared/api/contract';
+import type { RunEvent } from '../../../shared/schema/events';
+import type { Emit } from './context';
+
+const MAX_LOG = 400;
+
+/**
+ * Turns the run engine's events into the app's view of a run (per-scenario progress and a log) and forwards
+ * them as contract events. Kept apart from the runner so a window that opens mid-run can ask for the state.
+ */
+export class RunTracker {
+  running = false;
+  runId?: string;
+  stopped = false;
+  readonly scenarios = new Map<string, ScenarioRun>();
+  readonly log: RunStatus['log'] = [];
+
+  constructor(private readonly emit: Emit) {}
+
+  begin(runId: string, scenarioIds: string[]): void {
+    this.running = true;
+    this.stopped = false;
+    this.runId = runId;
+    this.scenarios.clear();
+    for (const id of scenarioIds) this.scenarios.set(id, { id, status: 'pending', step: 0, steps: 0 });
+  }
+
+  note(level: 'info' | 'warn' | 'error', line: string): void {
+    const entry = { at: new Date().toISOString(), level, line };
+    this.log.push(entry);
+    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    this.emit('run.log', entry);
+  }
+
+  #update(runId: string, id: string, patch: Partial<ScenarioRun>): void {
+    const next = { ...(this.scenarios.get(id) ?? { id, status: 'pending' as const, step: 0, steps: 0 }), ...patch };
+    this.scenarios.set(id, next);
+    this.emit('run.progress', { ...next, runId });
+  }
+
+  handle(event: RunEvent): void {
+    switch (event.type) {
+      case 'run-started':
+        this.begin(event.runId, event.scenarios);
+        this.note('info', `run ${event.runId}: ${event.scenarios.length} scenarios`);
+        break;
+      case 'scenario-started':
+        this.#update(event.runId, event.scenarioId, { status: 'running' });
+        this.note('info', `${event.scenarioId}: started`);
+        break;
+      case 'step':
+        this.#update(event.runId, event.scenarioId, { status: 'running', step: event.step, steps: event.total, message: event.label });
+        break;
+      case 'captured':
+        this.emit('run.captured', { runId: event.runId, scenarioId: event.scenarioId, file: event.file, slot: event.slot, url: event.url });
+        break;
+      case 'scenario-finished': {
+        const prev = this.scenarios.get(event.scenarioId);
+        this.#update(event.runId, event.scenarioId, {
+          status: event.status,
+          step: prev?.steps ?? prev?.step ?? 0,
+          message: event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
+        });
+        this.note(event.status === 'failed' ? 'error' : 'info', `${event.scenarioId}: ${event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`);
+        break;
+      }
+      case 'run-finished':
+        this.finish(event.runId, event.passed, event.failed);
+        break;
+    }
+  }
+
+  finish(runId: string, passed: number, failed: number): void {
+    if (!this.running) return;
+    this.running = false;
+    this.note('info', `run ${runId} finished: ${passed} passed, ${failed} failed${this.stopped ? ' (stopped)' : ''}`);
+    this.emit('run.finished', { runId, passed, failed, stopped: this.stopped });
+  }
+
+  status(): RunStatus {
+    return { running: this.running, runId: this.runId, scenarios: [...this.scenarios.values()], log: [...this.log] };
+  }
+}

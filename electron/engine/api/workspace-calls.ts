@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { ApiTable, PlanView } from '../../../shared/api/contract';
+import { screenshotSlot } from '../../../shared/aps/slots';
+import { buildPlan } from '../../../shared/plan';
+import { parseShaType } from '../../../shared/aps/sha';
+import { CertkitError } from '../errors';
+import { initWorkspace, loadWorkspace, saveWorkspace } from '../workspace/workspace';
+import type { ApiHost, ApiSession } from './context';
+import { refreshWorkspace, requireWorkspace } from './session';
+
+type WorkspaceCalls = Pick<
+  ApiTable,
+  'workspace.current' | 'workspace.open' | 'workspace.init' | 'workspace.save' | 'workspace.recent' | 'workspace.plan' | 'secrets.status' | 'secrets.set'
+>;
+
+export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
+  const plan = buildPlan(workspace);
+  return {
+    scenarios: plan.scenarios.map((s) => ({
+      id: s.id, title: s.title, group: s.group, method: s.method, outcome: s.outcome, language: s.language, requirement: s.requirement, slots: s.slots,
+    })),
+    slots: plan.slots.map(({ slot, scenarios }) => ({ id: slot.id, checklistName: slot.checklistName, table: slot.table, kind: slot.kind, scenarios })),
+    checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title, proof: c.proof, guide: c.guide })),
+  };
+}
+
+export async function openWorkspace(host: ApiHost, session: ApiSession, dir: string) {
+  const abs = path.resolve(dir);
+  const workspace = await loadWorkspace(abs);
+  session.dir = abs;
+  session.workspace = workspace;
+  await host.recent.add(abs);
+  host.emit('workspace.changed', { dir: abs });
+  return { dir: abs, workspace };
+}
+
+export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCalls {
+  const secretsStatus = async () => {
+    const { dir } = requireWorkspace(session);
+    const s = await host.secrets.read(dir);
+    return {
+      store: host.secrets.kind,
+      accessCode: !!s.accessCode,
+      requestPhrase: !!s.requestPhrase,
+      responsePhrase: !!s.responsePhrase,
+      shaType: s.shaType ?? 'sha256',
+    };
+  };
+  return {
+    'workspace.current': async () => (session.dir && session.workspace ? { dir: session.dir, workspace: session.workspace } : null),
+    'workspace.open': async ({ dir }) => openWorkspace(host, session, dir),
+    'workspace.init': async ({ dir, account }) => {
+      await initWorkspace(path.resolve(dir), { account });
+      return openWorkspace(host, session, dir);
+    },
+    'workspace.save': async ({ workspace }) => {
+      const { dir } = requireWorkspace(session);
+      session.workspace = await saveWorkspace(dir, workspace as never);
+      return { dir, workspace: session.workspace };
+    },
+    'workspace.recent': async () => ({ dirs: await host.recent.list() }),
+    'workspace.plan': async () => planView((await refreshWorkspace(session)).workspace),
+    'secrets.status': secretsStatus,
+    'secrets.set': async (input) => {
+      const { dir } = requireWorkspace(session);
+      let shaType;
+      if (input.shaType !== undefined) {
+        shaType = parseShaType(input.shaType);
+        if (!shaType) throw new CertkitError(`SHA type "${input.shaType}" is not one APS offers`, { hint: 'pick SHA-256, SHA-512, HMAC-256 or HMAC-512' });
+      }
+      const update = Object.fromEntries(
+        Object.entries({ accessCode: input.accessCode, requestPhrase: input.requestPhrase, responsePhrase: input.responsePhrase, shaType }).filter(([, v]) => v !== undefined),
+      );
+      await host.secrets.write(dir, update);
+      return secretsStatus();
+    },
+  };
+}
+
+export function slotKind(id: string): 'page' | 'snippet' {
+  return screenshotSlot(id).kind;
+}

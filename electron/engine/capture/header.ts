@@ -1,0 +1,85 @@
+import sharp, { type OverlayOptions } from 'sharp';
+
+export interface HeaderInfo {
+  url: string;
+  capturedAt: Date;
+  timeZone: string;
+  scenarioId: string;
+  stepLabel: string;
+  slot?: string;
+  truncated?: boolean;
+}
+
+const URL_FONT_PX = 16;
+const META_FONT_PX = 14;
+// DejaVu Sans Mono advances 0.602 em per character; wrapping by count keeps the URL inside the image.
+const MONO_ADVANCE = 0.602;
+const PAD = 14;
+const LINE_GAP = 6;
+
+function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+export function wrapUrl(url: string, width: number): string[] {
+  const perLine = Math.max(20, Math.floor((width - 2 * PAD - 40) / (URL_FONT_PX * MONO_ADVANCE)));
+  const lines: string[] = [];
+  for (let i = 0; i < url.length; i += perLine) lines.push(url.slice(i, i + perLine));
+  return lines.length ? lines : [''];
+}
+
+/** "2026-11-27 23:05:12 UTC+03:00 (Asia/Riyadh)": the wall-clock time where the capture ran, with its zone. */
+export function formatCaptureTime(at: Date, timeZone: string): { text: string; iso: string } {
+  const offsetMin = -at.getTimezoneOffset();
+  const sign = offsetMin >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMin);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const local = new Date(at.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);
+  return { text: `${local.replace('T', ' ')} UTC${offset} (${timeZone})`, iso: `${local}${offset}` };
+}
+
+export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; height: number } {
+  const urlLines = wrapUrl(info.url, width);
+  const urlTop = PAD + URL_FONT_PX;
+  const metaTop = urlTop + (urlLines.length - 1) * (URL_FONT_PX + LINE_GAP) + LINE_GAP + META_FONT_PX + 6;
+  const height = metaTop + PAD;
+  const time = formatCaptureTime(info.capturedAt, info.timeZone).text;
+  const meta = [
+    time,
+    `scenario ${info.scenarioId}`,
+    info.stepLabel,
+    ...(info.slot ? [`slot ${info.slot}`] : []),
+    ...(info.truncated ? ['page cut at the height limit'] : []),
+  ].join('  ·  ');
+  const urlText = urlLines
+    .map((line, i) => `<text x="${PAD + 34}" y="${urlTop + i * (URL_FONT_PX + LINE_GAP)}">${escapeXml(line)}</text>`)
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+<rect width="100%" height="100%" fill="#eef1f5"/>
+<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>
+<g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="11" font-weight="700" fill="#ffffff">
+<rect x="${PAD}" y="${PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${PAD + 14}">URL</text></g>
+<g font-family="DejaVu Sans Mono, Noto Sans Mono, monospace" font-size="${URL_FONT_PX}" font-weight="700" fill="#111827">${urlText}</g>
+<text x="${PAD}" y="${metaTop}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" fill="#374151">${escapeXml(meta)}</text>
+</svg>`;
+  return { svg: Buffer.from(svg), height };
+}
+
+/** Puts the header above the page image; the page pixels are not re-scaled. */
+export async function drawHeader(
+  image: Buffer,
+  width: number,
+  height: number,
+  info: HeaderInfo,
+  format: 'jpeg' | 'png',
+  quality: number,
+): Promise<{ data: Buffer; width: number; height: number }> {
+  const header = headerSvg(info, width);
+  const total = header.height + height;
+  const canvas = sharp({ create: { width, height: total, channels: 3, background: '#ffffff' }, limitInputPixels: false }).composite([
+    { input: header.svg, top: 0, left: 0 },
+    { input: image, top: header.height, left: 0, limitInputPixels: false } as OverlayOptions,
+  ]);
+  const data = format === 'jpeg' ? await canvas.jpeg({ quality }).toBuffer() : await canvas.png({ compressionLevel: 6 }).toBuffer();
+  return { data, width, height: total };
+}

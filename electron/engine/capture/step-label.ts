@@ -1,0 +1,55 @@
+/** A short, human label for a Recorder step, from the raw step (placeholders not yet filled, so no personal data). */
+export function stepLabel(raw: Record<string, unknown>, tagLabel?: string): string {
+  if (tagLabel) return tagLabel;
+  const selectors = raw.selectors as unknown[] | undefined;
+  const first = Array.isArray(selectors) && selectors.length ? selectors[0] : undefined;
+  const selector = Array.isArray(first) ? String(first[first.length - 1]) : first !== undefined ? String(first) : '';
+  const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
+  switch (raw.type) {
+    case 'navigate':
+      return `Open ${short(String(raw.url))}`;
+    case 'click':
+    case 'doubleClick':
+      return `Click ${short(selector)}`;
+    case 'change':
+      return `Type ${/\{\{/.test(String(raw.value)) ? String(raw.value) : 'a value'} into ${short(selector)}`;
+    case 'waitForElement':
+      return `Wait for ${short(selector)}`;
+    case 'setViewport':
+      return 'Set the window size';
+    case 'keyDown':
+    case 'keyUp':
+      return `Press ${String(raw.key)}`;
+    default:
+      return String(raw.type);
+  }
+}
+
+/** Turns Puppeteer's wording into what happened, in the user's terms. */
+export function explainStepError(err: unknown, raw: Record<string, unknown> | undefined, timeoutMs: number): { message: string; hint?: string } {
+  const text = err instanceof Error ? err.message : String(err);
+  const seconds = Math.round(timeoutMs / 1000);
+  const net = /net::(ERR_[A-Z_]+)/.exec(text);
+  if (net) {
+    const url = raw?.type === 'navigate' ? String(raw.url) : 'the page';
+    return {
+      message: `${url} could not be reached (${net[1]})`,
+      hint: 'check that the store is running and the base URL in certkit.json (store.baseUrl) is right',
+    };
+  }
+  if (/Navigation timeout|waiting for navigation|Navigation.*exceeded/i.test(text)) {
+    return { message: `the page did not finish loading within ${seconds} s`, hint: 'the site is slow or stuck; open it by hand to see, or raise capture.stepTimeoutMs' };
+  }
+  if (/Target closed|Session closed|Connection closed|browser has disconnected|Browser closed|Protocol error.*(closed|detached)|frame got detached|Navigating frame was detached/i.test(text)) {
+    return { message: 'the browser closed during the scenario', hint: 'run the scenario again (certkit run --resume reruns only what is not complete)' };
+  }
+  if (/timed? ?out|exceeded/i.test(text)) {
+    const selectors = raw?.selectors as unknown[] | undefined;
+    const sel = Array.isArray(selectors) ? selectors.map((s) => (Array.isArray(s) ? s.join(' >>> ') : String(s))).join(' or ') : undefined;
+    return {
+      message: sel ? `the element ${sel} did not appear within ${seconds} s` : `the step did not complete within ${seconds} s`,
+      hint: 'the page changed or the flow is out of date: record the flow again, or fix the selector in the flow file',
+    };
+  }
+  return { message: text.split('\n')[0] };
+}

@@ -1,0 +1,128 @@
+import type { HTTPRequest, Page } from 'puppeteer-core';
+import { PAYMENT_API_PATH, PAYMENT_PAGE_PATH } from '../../../shared/aps/endpoints';
+import type { Exchange } from '../../../shared/schema/evidence';
+import { parseBody, redactFields, redactUrl } from './redact';
+
+export interface TrafficOptions {
+  /** Hosts (name or name:port) whose requests are APS traffic. */
+  apsHosts: string[];
+  /** The merchant's return_url; POSTs to it carry APS's answer. */
+  returnUrl?: string;
+  secrets: string[];
+  /** The flow step running now (-1 outside steps). */
+  currentStep: () => number;
+}
+
+/** host + path: a return_url configured as https may be delivered over http by a local TLS stand-in. */
+function endpointOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return url;
+  }
+}
+
+export function exchangeKind(url: URL, method: string, isApsHost: boolean, isReturn: boolean): Exchange['kind'] | undefined {
+  if (isReturn && method === 'POST') return 'return';
+  if (!isApsHost) return undefined;
+  if (url.pathname.endsWith(PAYMENT_PAGE_PATH)) return 'paymentPage';
+  if (url.pathname.endsWith(PAYMENT_API_PATH)) return 'paymentApi';
+  return 'other';
+}
+
+/**
+ * Records APS traffic of every page it is attached to. Requests are kept in the order they started; each is
+ * completed in place when its answer (or failure) arrives, so a scenario that dies mid-request still lists it.
+ */
+export class TrafficRecorder {
+  readonly exchanges: Exchange[] = [];
+  private readonly hosts: Set<string>;
+  private readonly pending = new Map<HTTPRequest, { exchange: Exchange; started: number }>();
+  private seq = 0;
+
+  constructor(private readonly options: TrafficOptions) {
+    this.hosts = new Set(options.apsHosts.map((h) => h.toLowerCase()));
+  }
+
+  private isApsHost(url: URL): boolean {
+    return this.hosts.has(url.host.toLowerCase()) || this.hosts.has(url.hostname.toLowerCase());
+  }
+
+  private isReturn(url: string): boolean {
+    const target = this.options.returnUrl;
+    return !!target && endpointOf(url) === endpointOf(target);
+  }
+
+  attach(page: Page, popup: boolean): void {
+    page.on('request', (request) => void this.onRequest(page, request, popup));
+    page.on('requestfinished', (request) => void this.onFinished(request));
+    page.on('requestfailed', (request) => this.onFailed(request));
+  }
+
+  private async onRequest(page: Page, request: HTTPRequest, popup: boolean): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(request.url());
+    } catch {
+      return;
+    }
+    const method = request.method();
+    const kind = exchangeKind(url, method, this.isApsHost(url), this.isReturn(request.url()));
+    if (!kind) return;
+    const headers = request.headers();
+    const contentType = headers['content-type'];
+    const exchange: Exchange = {
+      id: `x${++this.seq}`,
+      kind,
+      method,
+      url: redactUrl(request.url(), this.options.secrets),
+      requestContentType: contentType,
+      requestFields: {},
+      startedAt: new Date().toISOString(),
+      step: this.options.currentStep(),
+      frame: request.frame() && request.frame() !== page.mainFrame() ? 'iframe' : 'top',
+      popup,
+      observedBy: 'browser',
+    };
+    this.exchanges.push(exchange);
+    this.pending.set(request, { exchange, started: performance.now() });
+    let body = request.postData();
+    if (body === undefined && request.hasPostData()) body = await request.fetchPostData().catch(() => undefined);
+    exchange.requestFields = redactFields(parseBody(body, contentType), this.options.secrets);
+  }
+
+  private async onFinished(request: HTTPRequest): Promise<void> {
+    const entry = this.pending.get(request);
+    if (!entry) return;
+    this.pending.delete(request);
+    const { exchange } = entry;
+    exchange.durationMs = Math.round(performance.now() - entry.started);
+    const response = request.response();
+    if (!response) return;
+    exchange.responseStatus = response.status();
+    const headers = response.headers();
+    exchange.responseContentType = headers['content-type'];
+    if (headers.location) exchange.redirectedTo = redactUrl(new URL(headers.location, request.url()).toString(), this.options.secrets);
+    if (exchange.kind === 'paymentApi' && (headers['content-type'] ?? '').includes('json')) {
+      const text = await response.text().catch(() => undefined);
+      if (text) exchange.responseFields = redactFields(parseBody(text, headers['content-type']), this.options.secrets);
+    }
+  }
+
+  private onFailed(request: HTTPRequest): void {
+    const entry = this.pending.get(request);
+    if (!entry) return;
+    this.pending.delete(request);
+    entry.exchange.durationMs = Math.round(performance.now() - entry.started);
+    entry.exchange.responseFields = { _error: request.failure()?.errorText ?? 'failed' };
+  }
+
+  /** Waits briefly for answers still in flight, so the last return POST is complete before the ledger is read. */
+  async settle(timeoutMs = 2000): Promise<void> {
+    const start = Date.now();
+    while (this.pending.size && Date.now() - start < timeoutMs) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

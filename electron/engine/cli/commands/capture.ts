@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { guidedCapture } from '../../capture/guided';
+import { CertkitError } from '../../errors';
+import { secretsFromEnv } from '../../workspace/secrets';
+import { defineCommand, stringOpt } from '../command';
+
+export const captureCommand = defineCommand({
+  name: 'capture',
+  summary: 'Guided capture: open a browser, you click through a scenario, every page and APS exchange is recorded',
+  usage: 'capture <workspace> --scenario ID [--url URL] [--browser PATH]',
+  options: { scenario: { type: 'string' }, url: { type: 'string' }, browser: { type: 'string' } },
+  async run(args, ctx) {
+    const dir = args.positionals[0];
+    const scenarioId = stringOpt(args, 'scenario');
+    if (!dir || !scenarioId) throw new CertkitError('capture needs a workspace and --scenario', { hint: 'certkit capture ./my-shop --scenario applepay-success' });
+    const rl = createInterface({ input: ctx.stdin as NodeJS.ReadableStream });
+    const enter = new Promise<void>((resolve) => {
+      rl.once('line', () => resolve());
+      rl.once('close', () => resolve());
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    ctx.stderr.write('Click through the scenario in the browser window. Press Enter here (or close the window) when done.\n');
+    try {
+      const ev = await guidedCapture({
+        workspaceDir: path.resolve(ctx.cwd, dir),
+        scenarioId,
+        until: enter,
+        startUrl: stringOpt(args, 'url'),
+        browserPath: stringOpt(args, 'browser'),
+        secrets: secretsFromEnv(ctx.env),
+        onEvent: (e) => {
+          if (e.type === 'captured') ctx.stderr.write(`captured ${e.file}  ${e.url}\n`);
+        },
+      });
+      ctx.stdout.write(`${ev.scenarioId}: ${ev.status}, ${ev.screenshots.length} page(s), ${ev.exchanges.length} APS exchange(s)${ev.ledger.values.merchant_reference ? `, merchant_reference ${ev.ledger.values.merchant_reference}` : ''}\n`);
+      if (ev.error) ctx.stdout.write(`  ${ev.error.message}\n`);
+      return ev.status === 'passed' ? 0 : 1;
+    } finally {
+      rl.close();
+    }
+  },
+});

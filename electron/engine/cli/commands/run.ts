@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { CertkitError } from '../../errors';
+import { progressPrinter, summaryRows } from '../../run/progress';
+import { runWorkspace } from '../../run/index';
+import { secretsFromEnv } from '../../workspace/secrets';
+import { defineCommand, listOpt, stringOpt } from '../command';
+import { table } from '../format';
+
+export function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new CertkitError(`--concurrency ${value} is not a whole number from 1 to 8`, { hint: 'e.g. --concurrency 2 (each scenario uses its own browser context)' });
+  return n;
+}
+
+export const runCommand = defineCommand({
+  name: 'run',
+  summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
+  usage: 'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json]',
+  options: {
+    only: { type: 'string' },
+    concurrency: { type: 'string' },
+    browser: { type: 'string' },
+    headful: { type: 'boolean' },
+    resume: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(args, ctx) {
+    const dir = args.positionals[0];
+    if (!dir) throw new CertkitError('no workspace folder given', { hint: 'certkit run <workspace>, e.g. certkit run ./my-shop' });
+    const print = args.values.json ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`) : progressPrinter(ctx.stderr, ctx.isTTY);
+    const summary = await runWorkspace({
+      workspaceDir: path.resolve(ctx.cwd, dir),
+      only: listOpt(args, 'only'),
+      concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
+      browserPath: stringOpt(args, 'browser'),
+      headful: !!args.values.headful,
+      resume: !!args.values.resume,
+      secrets: secretsFromEnv(ctx.env),
+      signal: ctx.signal,
+      onEvent: print,
+    });
+    if (!args.values.json) {
+      ctx.stdout.write(`run ${summary.runId}\n`);
+      ctx.stdout.write(table(['scenario', 'outcome', 'merchant reference', 'screenshots'], summaryRows(summary)));
+    }
+    return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
+  },
+});

@@ -1,0 +1,38 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The renderer's CSP, shared with Electron's: only our own files, images from data: URLs, nothing remote. */
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Constant-time comparison, so the token cannot be guessed byte by byte from response timing. */
+export function tokenMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/** Only loopback names are accepted as Host, which defeats DNS-rebinding pages that resolve to 127.0.0.1. */
+export function hostAllowed(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader.toLowerCase());
+}

@@ -1,0 +1,183 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiTable } from '../../../shared/api/contract';
+import type { EventName } from '../../../shared/api/names';
+import { createApiTable } from '../api/table';
+import { disposeSession, type ApiHost, type ApiSession, type Emit, type RecentStore } from '../api/context';
+import { dispatch, toApiError } from '../api/dispatch';
+import { MemorySecretStore } from '../api/memory-secrets';
+import { FileRecentStore } from '../api/recent-store';
+import { CertkitError } from '../errors';
+import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
+import { rendererFile } from './static-files';
+
+export const DEFAULT_RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../renderer/dist');
+const MAX_BODY = 6 * 1024 * 1024;
+
+export interface HostOptions {
+  port?: number;
+  rendererDir?: string;
+  /** Token to require; a fresh random one per launch when absent. */
+  token?: string;
+  recent?: RecentStore;
+  /** Opens a folder for the user; defaults to the desktop's opener when a display is present. */
+  openPath?: (p: string) => Promise<boolean>;
+  /** Where workspace.demo creates its workspace when the call names no folder. */
+  demoDir?: string;
+  /** Builds the table (tests pass their own host pieces through this). */
+  table?: (host: ApiHost, session: ApiSession) => ApiTable;
+}
+
+export interface RunningHost {
+  port: number;
+  token: string;
+  /** Address to open: the token rides in the fragment, which browsers never send to a server or a log. */
+  url: string;
+  api: ApiTable;
+  emit: Emit;
+  close(): Promise<void>;
+}
+
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform === 'darwin' || process.platform === 'win32') return true;
+  return !!(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+/** Hands a path or URL to the desktop's opener; false when there is no display or no opener. */
+export function desktopOpen(target: string): Promise<boolean> {
+  if (!hasDisplay()) return Promise.resolve(false);
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [target]] : process.platform === 'win32' ? ['explorer', [target]] : ['xdg-open', [target]];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => {
+      child.unref();
+      resolve(true);
+    });
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new CertkitError(`request body over ${MAX_BODY} bytes`, { hint: 'send smaller input (a Recorder JSON is usually a few KB)' });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CertkitError(`request body is not JSON: ${(err as Error).message}`, { hint: 'POST a JSON object as the call input' });
+  }
+}
+
+/**
+ * The browser host: the built renderer and the contract over loopback HTTP. Every /api request needs the
+ * per-launch token as a Bearer header; events stream as server-sent events on GET /api/events.
+ */
+export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
+  const token = options.token ?? newToken();
+  const rendererDir = path.resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const streams = new Set<http.ServerResponse>();
+  let eventId = 0;
+  const emit: Emit = (event: EventName, payload) => {
+    const frame = `id: ${++eventId}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  const apiHost: ApiHost = {
+    transport: 'browser',
+    secrets: new MemorySecretStore(),
+    recent: options.recent ?? new FileRecentStore(path.join(os.homedir(), '.config', 'certkit', 'recent.json')),
+    emit,
+    openPath: options.openPath ?? desktopOpen,
+    demoDir: options.demoDir ?? path.join(os.homedir(), 'certkit-demo'),
+  };
+  const session: ApiSession = {};
+  const api = options.table ? options.table(apiHost, session) : createApiTable(apiHost, session);
+  let port = 0;
+
+  const server = http.createServer(async (req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    if (!hostAllowed(req.headers.host, port)) return send(res, 421, { error: { message: 'this host only answers on loopback names', code: 'host' } });
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/')) {
+      if (!tokenMatches(token, bearer(req.headers.authorization))) {
+        return send(res, 401, { error: { message: 'missing or wrong token', hint: 'open the address `certkit app` printed (it carries the token)', code: 'auth' } });
+      }
+      if (url === '/api/events' && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        streams.add(res);
+        const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+        req.on('close', () => {
+          clearInterval(ping);
+          streams.delete(res);
+        });
+        return;
+      }
+      if (req.method !== 'POST') return send(res, 405, { error: { message: 'API calls are POST', code: 'method' } });
+      const origin = req.headers.origin;
+      if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port)) return send(res, 403, { error: { message: 'cross-origin call refused', code: 'origin' } });
+      try {
+        const input = await readBody(req);
+        const output = await dispatch(api, url.slice('/api/'.length).split('?')[0], input);
+        return send(res, 200, output ?? null);
+      } catch (err) {
+        const status = err instanceof CertkitError ? (err.exitCode === 2 ? 400 : 409) : 500;
+        return send(res, status, { error: toApiError(err) });
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { message: 'only GET for files', code: 'method' } });
+    const file = await rendererFile(rendererDir, url);
+    if (!file) {
+      return send(res, 503, { error: { message: `the renderer is not built (${rendererDir} is empty)`, hint: 'run `npm run build:renderer` first', code: 'renderer' } });
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-security-policy': RENDERER_CSP,
+      'x-frame-options': 'DENY',
+      'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new CertkitError(`port ${options.port} is already in use`, { hint: 'pick another with --port N, or leave it out for a free one' })
+          : err,
+      ),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    api,
+    emit,
+    close: async () => {
+      for (const res of streams) res.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await disposeSession(session);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { METHOD_IDS } from '../../../shared/aps/methods';
+import { SCENARIOS } from '../../../shared/aps/scenarios';
+import type { Workspace, WorkspaceInput } from '../../../shared/schema/workspace';
+import { CertkitError } from '../errors';
+import { writeFileAtomic } from '../util/atomic-write';
+import { saveWorkspace } from '../workspace/workspace';
+
+/** What the demo needs from a running sandbox (electron/engine/sandbox's SandboxHandle has all of it). */
+export interface DemoSandbox {
+  paymentPage: string;
+  paymentApi: string;
+  store: string;
+  merchant: { merchant_identifier: string };
+}
+
+export const DEMO_FLOWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/demo-flows');
+
+/** The identifiers the demo store prints on its receipt pages, for flows whose payment runs server to server. */
+export const DEMO_EXTRACT_RULES = [
+  { field: 'merchant_reference', selector: '[data-testid="merchant-reference"]' },
+  { field: 'fort_id', selector: '[data-testid="fort-id"]' },
+  { field: 'response_code', selector: '[data-testid="response-code"]' },
+  { field: 'agreement_id', selector: '[data-testid="agreement-id"]' },
+  { field: 'token_name', selector: '[data-testid="token-name"]' },
+  { field: 'knet_ref_number', selector: '[data-testid="knet-ref-number"]' },
+  { field: 'third_party_transaction_number', selector: '[data-testid="third-party-transaction-number"]' },
+];
+
+// Different people on purpose: APS's reviewers look for a real, per-order customer email and phone.
+const DEMO_CUSTOMERS = [
+  { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
+  { email: 'omar.khalil@example.org', phone: '0559876543', name: 'Omar Khalil' },
+  { email: 'sara.alotaibi@example.com', phone: '0534567812', name: 'Sara Alotaibi' },
+  { email: 'yusuf.rahman@example.net', phone: '0567812345', name: 'Yusuf Rahman' },
+  { email: 'mariam.saleh@example.org', phone: '0541239876', name: 'Mariam Saleh' },
+];
+
+/**
+ * A workspace for the demo store: every method and feature on, so the plan holds every catalog scenario, with the
+ * shipped flows copied in. Store faults (`?fault=a,b`) are written into the copied flows' first URLs.
+ */
+export async function createDemoWorkspace(
+  dir: string,
+  sandbox: DemoSandbox,
+  options: { account?: string; faults?: string[]; flowsDir?: string } = {},
+): Promise<Workspace> {
+  const flowsDir = options.flowsDir ?? DEMO_FLOWS_DIR;
+  const faults = (options.faults ?? []).map((f) => f.trim()).filter(Boolean);
+  if (faults.some((f) => !/^[a-z0-9-]+$/.test(f))) {
+    throw new CertkitError(`fault names ${faults.join(',')} are not valid`, { hint: 'use the switch names from docs/demo-store.md, e.g. static-email,3ds-popup' });
+  }
+  const faultParam = faults.length ? `&fault=${faults.join(',')}` : '';
+  const store = sandbox.store.replace(/\/+$/, '');
+  const flows: WorkspaceInput['flows'] = {};
+  for (const s of SCENARIOS) {
+    const source = path.join(flowsDir, `${s.id}.json`);
+    const text = await fs.readFile(source, 'utf8').catch(() => {
+      throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, { hint: 'reinstall Certkit; assets/demo-flows ships one flow per catalog scenario' });
+    });
+    const file = `flows/${s.id}.json`;
+    await writeFileAtomic(path.join(dir, file), text.split('{{faultParam}}').join(faultParam));
+    flows[s.id] = { file, extract: DEMO_EXTRACT_RULES };
+  }
+  const workspace: WorkspaceInput = {
+    version: 1,
+    account: { name: options.account ?? 'Certkit Demo Store', merchantIdentifier: sandbox.merchant.merchant_identifier, environment: 'simulator' },
+    integrationTypes: ['hosted', 'custom_non_pci', 'apple_pay_web', 'recurring'],
+    methods: [...METHOD_IDS],
+    features: { installments: true, savedCards: true, recurring: true },
+    store: { baseUrl: store, returnUrl: `${store}/return` },
+    aps: { paymentPage: sandbox.paymentPage, paymentApi: sandbox.paymentApi, hosts: [new URL(sandbox.paymentPage).host] },
+    customers: DEMO_CUSTOMERS,
+    flows,
+  };
+  return saveWorkspace(dir, workspace);
+}

@@ -1,0 +1,83 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
+import { CertkitError } from '../errors';
+import { escapeHtml, LazyChromium } from '../package/chromium';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
+import { highlightHtml } from './highlight';
+
+// Layout: snippets/<slot>.<ext> holds the code as given, snippets/<slot>.jpg its rendered image (a preview for the
+// app; the package renders again from the scrubbed code), snippets/index.json the list.
+export const SNIPPETS_DIR = 'snippets';
+const INDEX_FILE = 'index.json';
+const MAX_CODE_CHARS = 20_000;
+const EXT: Record<string, string> = { javascript: 'js', typescript: 'ts', swift: 'swift', kotlin: 'kt', java: 'java', dart: 'dart', objc: 'm', html: 'html' };
+
+export function snippetSlots(): string[] {
+  return SCREENSHOT_SLOTS.filter((s) => s.kind === 'snippet').map((s) => s.id);
+}
+
+export async function listSnippets(workspaceDir: string): Promise<Snippet[]> {
+  const raw = await fs.readFile(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), 'utf8').catch(() => undefined);
+  if (!raw) return [];
+  try {
+    const list = JSON.parse(raw);
+    return Array.isArray(list) ? list.flatMap((x) => { const p = snippetSchema.safeParse(x); return p.success ? [p.data] : []; }) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The image as a JPEG, rendered by Chromium from highlighted HTML. */
+export async function renderSnippetImage(code: string, language: string, title: string, chromium: LazyChromium): Promise<Buffer> {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><style>
+body{margin:0;background:#fff;font-family:'Noto Sans','DejaVu Sans',sans-serif}
+.wrap{display:inline-block;min-width:720px;max-width:1400px;border:1px solid #d0d7de;margin:16px}
+.bar{background:#f0f3f6;border-bottom:1px solid #d0d7de;padding:8px 14px;font-size:14px;color:#333}
+pre{margin:0;padding:14px 16px;font:14px/1.5 'DejaVu Sans Mono','Noto Sans Mono',monospace;color:#1f2328;white-space:pre-wrap;word-break:break-all}
+.k{color:#cf222e;font-weight:600}.s{color:#0a3069}.c{color:#6e7781;font-style:italic}.n{color:#0550ae}
+</style></head><body><div class="wrap" id="w"><div class="bar">${escapeHtml(title)} &middot; ${escapeHtml(language)}</div><pre>${highlightHtml(code, language)}</pre></div></body></html>`;
+  const browser = await chromium.get();
+  const page = await browser.newPage();
+  try {
+    await page.setViewport({ width: 1460, height: 200, deviceScaleFactor: 1 });
+    await page.setContent(html, { waitUntil: 'load' });
+    const el = await page.$('#w');
+    const shot = await el!.screenshot({ type: 'jpeg', quality: 90 });
+    return Buffer.from(shot);
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Stores code the user picked or pasted for a snippet slot (Apple Pay networks/capabilities, tokenization code) and
+ * renders its preview image. Adding again for the same slot replaces it.
+ */
+export async function addSnippet(workspaceDir: string, slot: string, code: string, language = 'javascript'): Promise<Snippet> {
+  const slots = snippetSlots();
+  if (!slots.includes(slot)) {
+    throw new CertkitError(`"${slot}" is not a code-snippet slot`, { hint: `use one of: ${slots.join(', ')}` });
+  }
+  if (!code.trim()) throw new CertkitError(`the code for ${slot} is empty`, { hint: 'paste the code, or pick the file that holds it' });
+  if (code.length > MAX_CODE_CHARS) {
+    throw new CertkitError(`the code for ${slot} has ${code.length} characters; a reviewer reads at most about ${MAX_CODE_CHARS}`, {
+      hint: 'keep only the part that shows what the checklist asks (the networks list, merchantCapabilities, the tokenization call)',
+    });
+  }
+  const lang = language.toLowerCase();
+  const file = path.posix.join(SNIPPETS_DIR, `${slot}.${EXT[lang] ?? 'txt'}`);
+  await writeFileAtomic(path.join(workspaceDir, file), code);
+  const chromium = new LazyChromium();
+  try {
+    const slotName = SCREENSHOT_SLOTS.find((s) => s.id === slot)!.checklistName;
+    await writeFileAtomic(path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`), await renderSnippetImage(code, lang, slotName, chromium));
+  } finally {
+    await chromium.close();
+  }
+  const snippet: Snippet = { slot, language: lang, file, addedAt: new Date().toISOString() };
+  const list = (await listSnippets(workspaceDir)).filter((s) => s.slot !== slot);
+  await writeJsonAtomic(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), [...list, snippet]);
+  return snippet;
+}

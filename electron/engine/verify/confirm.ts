@@ -1,0 +1,48 @@
+import { CHECKPOINTS, type Checkpoint } from '../../../shared/aps/checkpoints';
+import { buildPlan } from '../../../shared/plan';
+import type { Workspace } from '../../../shared/schema/workspace';
+import { CertkitError } from '../errors';
+import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
+import type { CheckOutcome } from './context';
+
+/** Records the engineer's confirmation (or withdrawal) of one checkpoint in certkit.json. */
+export async function confirmCheckpoint(workspaceDir: string, id: string, confirmed: boolean, note: string): Promise<Workspace> {
+  const workspace = await loadWorkspace(workspaceDir);
+  const checkpoint = CHECKPOINTS.find((c) => c.id === id);
+  if (!checkpoint) {
+    throw new CertkitError(`No checkpoint "${id}"`, { hint: `use one of: ${buildPlan(workspace).checkpoints.map((c) => c.id).join(', ')}` });
+  }
+  if (!buildPlan(workspace).checkpoints.some((c) => c.id === id)) {
+    throw new CertkitError(`Checkpoint "${id}" does not apply to this workspace's integration types and methods`, {
+      hint: 'run `certkit verify <workspace>` to see the checkpoints that apply',
+    });
+  }
+  const text = note.trim();
+  if (confirmed && !text) {
+    throw new CertkitError(`Confirming "${id}" needs a note saying what you checked`, { hint: `add --note "…" (${checkpoint.guide ?? checkpoint.definition})` });
+  }
+  if (text.length > 2000) throw new CertkitError(`The note for "${id}" is ${text.length} characters; at most 2000`, { hint: 'shorten the note' });
+  return saveWorkspace(workspaceDir, {
+    ...workspace,
+    confirmations: { ...workspace.confirmations, [id]: { confirmed, note: text, at: new Date().toISOString() } },
+  });
+}
+
+/** A checkpoint only the engineer can answer: confirmed with their note, or waiting for it. */
+export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): CheckOutcome {
+  const c = workspace.confirmations[checkpoint.id];
+  if (c?.confirmed) return { status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)}: ${checkpoint.definition}`, note: c.note };
+  return {
+    status: 'needs-confirmation',
+    summary: `Evidence cannot show this: ${checkpoint.definition}`,
+    fix: `${checkpoint.guide ?? 'Check it yourself'} Then confirm: certkit verify <workspace> --confirm ${checkpoint.id} --note "what you checked".`,
+    note: c?.note || undefined,
+  };
+}
+
+/** An automatic check that could not decide may be settled by the engineer's note; a failure never is. */
+export function applyConfirmation(workspace: Workspace, checkpoint: Checkpoint, outcome: CheckOutcome): CheckOutcome {
+  const c = workspace.confirmations[checkpoint.id];
+  if (!c?.confirmed || !['no-evidence', 'needs-confirmation'].includes(outcome.status)) return outcome;
+  return { ...outcome, status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)} by the engineer (automatic check: ${outcome.summary})`, fix: undefined, note: c.note };
+}

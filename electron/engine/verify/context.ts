@@ -1,0 +1,136 @@
+import type { Checkpoint } from '../../../shared/aps/checkpoints';
+import { methodFromRequest, type MethodId } from '../../../shared/aps/methods';
+import { scenario as catalogScenario, SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import type { Plan } from '../../../shared/plan';
+import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
+import type { CheckResult } from '../../../shared/schema/verify';
+import type { Workspace } from '../../../shared/schema/workspace';
+import type { CollectedEvidence } from '../evidence/store';
+import type { MerchantSecrets } from '../workspace/secrets';
+
+export type EvidenceRef = CheckResult['evidence'][number];
+export type Fields = Record<string, unknown>;
+
+export interface VerifyContext {
+  workspace: Workspace;
+  plan: Plan;
+  evidence: CollectedEvidence;
+  secrets?: MerchantSecrets;
+  /** Apple Pay has its own access code and phrases. */
+  appleSecrets?: MerchantSecrets;
+  probeResponseSignature: boolean;
+  /** Evidence of the scenarios in the plan, in plan order. */
+  scenarios: ScenarioEvidence[];
+}
+
+/** A check returns everything but the checkpoint id, which the runner fills in. */
+export type CheckOutcome = Omit<CheckResult, 'checkpointId' | 'evidence'> & { evidence?: EvidenceRef[] };
+export type Check = (ctx: VerifyContext, checkpoint: Checkpoint) => CheckOutcome | Promise<CheckOutcome>;
+
+export const PAYMENT_COMMANDS = ['PURCHASE', 'AUTHORIZATION'];
+
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+export function catalogEntry(scenarioId: string): Scenario | undefined {
+  return SCENARIOS.some((s) => s.id === scenarioId) ? catalogScenario(scenarioId) : undefined;
+}
+
+/** Requests the merchant (browser or server) sent to APS. */
+export function apsRequests(ev: ScenarioEvidence): Exchange[] {
+  return ev.exchanges.filter((x) => x.kind === 'paymentPage' || x.kind === 'paymentApi');
+}
+
+/** PURCHASE/AUTHORIZATION requests, the ones that carry customer data and amounts. */
+export function paymentRequests(ev: ScenarioEvidence): Exchange[] {
+  return apsRequests(ev).filter((x) => PAYMENT_COMMANDS.includes(str(x.requestFields.command) ?? ''));
+}
+
+export function returnPosts(ev: ScenarioEvidence): Exchange[] {
+  return ev.exchanges.filter((x) => x.kind === 'return');
+}
+
+/**
+ * APS's answers for a scenario: the fields posted back to return_url, and the JSON bodies of paymentApi calls.
+ * Each comes with the exchange it was read from.
+ */
+export function apsResponses(ev: ScenarioEvidence): { exchange: Exchange; fields: Fields }[] {
+  const out: { exchange: Exchange; fields: Fields }[] = [];
+  for (const x of ev.exchanges) {
+    if (x.kind === 'return') out.push({ exchange: x, fields: x.requestFields });
+    else if (x.kind === 'paymentApi' && x.responseFields) out.push({ exchange: x, fields: x.responseFields });
+  }
+  return out;
+}
+
+/** The method a scenario paid with: what APS reported, then what the request selected, then the catalog. */
+export function scenarioMethod(ev: ScenarioEvidence, request?: Exchange): MethodId | undefined {
+  for (const r of apsResponses(ev)) {
+    const m = methodFromRequest(r.fields);
+    if (m) return m;
+  }
+  if (request) {
+    const m = methodFromRequest(request.requestFields);
+    if (m) return m;
+  }
+  return catalogEntry(ev.scenarioId)?.method;
+}
+
+export function exchangeRef(ev: ScenarioEvidence, x: Exchange, detail?: string): EvidenceRef {
+  return { scenarioId: ev.scenarioId, kind: 'exchange', ref: x.id, detail };
+}
+
+export function fieldRef(ev: ScenarioEvidence, x: Exchange, field: string, value: unknown): EvidenceRef {
+  return { scenarioId: ev.scenarioId, kind: 'field', ref: `${x.id}.${field}`, detail: `${field}=${str(value) ?? JSON.stringify(value)}` };
+}
+
+export function screenshotRef(ev: ScenarioEvidence, s: Screenshot, detail?: string): EvidenceRef {
+  return { scenarioId: ev.scenarioId, kind: 'screenshot', ref: s.file, detail: detail ?? s.url };
+}
+
+/** Plan scenarios among `candidates` (in that order), for "run this scenario" advice. */
+export function plannedScenarioIds(ctx: VerifyContext, candidates: string[]): string[] {
+  const planned = new Set(ctx.plan.scenarios.map((s) => s.id));
+  return candidates.filter((id) => planned.has(id));
+}
+
+export function noEvidence(ctx: VerifyContext, candidates: string[], what: string): CheckOutcome {
+  const ids = [...new Set(plannedScenarioIds(ctx, candidates))];
+  const run = ids.length ? ids : ctx.plan.scenarios.slice(0, 1).map((s) => s.id);
+  return {
+    status: 'no-evidence',
+    summary: `No evidence yet: ${what}`,
+    fix: run.length
+      ? `Run scenario ${run.join(', ')} (certkit run <workspace> --only ${run.join(',')}), then verify again.`
+      : 'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',
+  };
+}
+
+/** Scenarios that paid with a card, used as the default evidence for request-level checks. */
+export const CARD_SCENARIOS = ['card-non3ds-success', 'card-3ds-success', 'card-declined', 'mada-success'];
+
+/** The one scenario to suggest when any payment would do: a card payment if the plan has one. */
+export function anyPayment(ctx: VerifyContext): string[] {
+  const card = plannedScenarioIds(ctx, CARD_SCENARIOS)[0];
+  return [card ?? ctx.plan.scenarios[0]?.id].filter((id): id is string => !!id);
+}
+
+export function isLoopbackOrPrivate(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h.startsWith('127.')) return true;
+  if (/^10\./.test(h) || /^192\.168\./.test(h) || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || /^169\.254\./.test(h)) return true;
+  if (/^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:') || h === '::ffff:127.0.0.1') return true;
+  return h === '0.0.0.0' || h === '::';
+}
+
+export function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,220 @@
+import { classifyResponse } from '../../../shared/aps/codes';
+import { LOCAL_TEST_VALUES } from '../../../shared/aps/test-cards';
+import type { ScenarioEvidence } from '../../../shared/schema/evidence';
+import { receiptScreenshot, textShowsAmount } from './amount';
+import {
+  PAYMENT_COMMANDS,
+  anyPayment,
+  apsRequests,
+  apsResponses,
+  catalogEntry,
+  exchangeRef,
+  fieldRef,
+  noEvidence,
+  screenshotRef,
+  str,
+  type Check,
+  type EvidenceRef,
+} from './context';
+
+const MONTHS = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
+const DATE = new RegExp(
+  `\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}\\b|\\b\\d{1,2} (${MONTHS})[a-z]* \\d{4}\\b|\\b(${MONTHS})[a-z]* \\d{1,2},? \\d{4}\\b`,
+  'i',
+);
+
+export function textShowsDate(text: string): boolean {
+  return DATE.test(text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660)));
+}
+
+export const checkKnetReceipt: Check = (ctx) => {
+  const failures: string[] = [];
+  const evidence: EvidenceRef[] = [];
+  let checked = 0;
+  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'KNET')) {
+    const answer = apsResponses(ev).find((r) => str(r.fields.knet_ref_number) || str(r.fields.third_party_transaction_number));
+    const values = {
+      knet_ref_number: str(answer?.fields.knet_ref_number) ?? ev.ledger.values.knet_ref_number,
+      third_party_transaction_number: str(answer?.fields.third_party_transaction_number) ?? ev.ledger.values.third_party_transaction_number,
+    };
+    if (!values.knet_ref_number && !values.third_party_transaction_number) continue;
+    const receipt = ev.screenshots.find((s) => s.slot === 'knet.receipt' && !s.failure) ?? receiptScreenshot(ev);
+    if (!receipt?.text) continue;
+    checked++;
+    const missing: string[] = [];
+    for (const [name, value] of Object.entries(values)) if (value && !receipt.text.includes(value)) missing.push(`${name} ${value}`);
+    const amount = str(answer?.fields.amount) ?? ev.ledger.values.amount;
+    const currency = str(answer?.fields.currency) ?? ev.ledger.values.currency ?? 'KWD';
+    if (amount && !textShowsAmount(receipt.text, amount, currency)) missing.push('the amount');
+    if (!textShowsDate(receipt.text)) missing.push('the transaction date');
+    if (answer) evidence.push(exchangeRef(ev, answer.exchange, `knet_ref_number=${values.knet_ref_number ?? ''}, third_party_transaction_number=${values.third_party_transaction_number ?? ''}`));
+    evidence.push(screenshotRef(ev, receipt, missing.length ? `receipt lacks ${missing.join(', ')}` : 'receipt shows both KNET ids, amount and date'));
+    if (missing.length) failures.push(`${ev.scenarioId}: the receipt does not show ${missing.join(', ')}`);
+  }
+  if (failures.length) {
+    return {
+      status: 'fail',
+      summary: failures.join('; '),
+      fix: 'Print knet_ref_number and third_party_transaction_number from APS\'s answer on the KNET receipt page, with the amount and the transaction date.',
+      evidence,
+    };
+  }
+  if (!checked) return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
+  return { status: 'pass', summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`, evidence };
+};
+
+function pageLanguage(text: string | undefined, lang: string | undefined, dir: string | undefined): 'ar' | 'en' | undefined {
+  if (lang) return lang.toLowerCase().startsWith('ar') ? 'ar' : 'en';
+  if (dir) return dir === 'rtl' ? 'ar' : 'en';
+  if (text) return /[\u0600-\u06FF]/.test(text) ? 'ar' : 'en';
+  return undefined;
+}
+
+export const checkNapsLanguages: Check = (ctx) => {
+  const failures: string[] = [];
+  const evidence: EvidenceRef[] = [];
+  const covered = new Set<string>();
+  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'NAPS')) {
+    const want = catalogEntry(ev.scenarioId)!.language;
+    const request = apsRequests(ev).find((x) => str(x.requestFields.command));
+    if (request) {
+      evidence.push(fieldRef(ev, request, 'language', request.requestFields.language));
+      const sent = str(request.requestFields.language);
+      if (sent !== want) failures.push(`${ev.scenarioId}: the request sent language=${sent ?? '(none)'}, expected ${want}`);
+    }
+    const pages = ev.screenshots.filter((s) => !s.failure);
+    const wrong = pages.filter((s) => {
+      const seen = pageLanguage(s.text, s.lang, s.dir);
+      return seen !== undefined && seen !== want;
+    });
+    for (const s of wrong) evidence.push(screenshotRef(ev, s, `page in ${s.lang ?? s.dir ?? 'another language'}, expected ${want}`));
+    if (wrong.length) failures.push(`${ev.scenarioId}: ${wrong.length} of ${pages.length} page(s) are not in ${want === 'ar' ? 'Arabic' : 'English'}`);
+    if (pages.length && !wrong.length) covered.add(want);
+  }
+  if (failures.length) {
+    return {
+      status: 'fail',
+      summary: failures.join('; '),
+      fix: 'Send language=ar or language=en (two letters) from the customer\'s chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.',
+      evidence,
+    };
+  }
+  const missing = (['ar', 'en'] as const).filter((l) => !covered.has(l));
+  if (missing.length) {
+    const ids = missing.flatMap((l) => [`naps-success-${l}`, `naps-declined-${l}`]);
+    return { ...noEvidence(ctx, ids, `the NAPS flow was not captured in ${missing.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}`), evidence };
+  }
+  return { status: 'pass', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
+};
+
+const digits = (s: string) => s.replace(/\D/g, '');
+/** Same phone whatever the prefix (+966 5…, 05…, 5…). */
+function samePhone(a: string, b: string): boolean {
+  const x = digits(a);
+  const y = digits(b);
+  return x.length >= 7 && y.length >= 7 && x.slice(-9) === y.slice(-9);
+}
+
+export const checkStcPayDynamic: Check = (ctx) => {
+  const failures: string[] = [];
+  const evidence: EvidenceRef[] = [];
+  const otps = new Map<string, string>();
+  let checked = 0;
+  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'STCPAY')) {
+    const outcome = catalogEntry(ev.scenarioId)!.outcome;
+    const typed = LOCAL_TEST_VALUES.STCPAY[outcome];
+    const phones = [ev.customer.phone, typed.phone].filter((p): p is string => !!p);
+    const requests = apsRequests(ev).filter((x) => str(x.requestFields.digital_wallet) === 'STCPAY');
+    for (const x of requests) {
+      const phone = str(x.requestFields.phone_number);
+      const otp = str(x.requestFields.otp);
+      if (phone) {
+        checked++;
+        evidence.push(fieldRef(ev, x, 'phone_number', phone));
+        if (!phones.some((p) => samePhone(p, phone))) failures.push(`${ev.scenarioId}: phone_number ${phone} is not the number the customer typed (${phones.join(' or ')})`);
+      }
+      if (otp) {
+        evidence.push(fieldRef(ev, x, 'otp', otp));
+        otps.set(ev.scenarioId, otp);
+        if (typed.otp && otp !== typed.otp) failures.push(`${ev.scenarioId}: otp ${otp} is not the code the customer typed (${typed.otp})`);
+      }
+    }
+  }
+  // The recorder drops the otp value, so a fixed one shows as an outcome that does not follow the code typed.
+  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'STCPAY')) {
+    const outcome = catalogEntry(ev.scenarioId)!.outcome;
+    const final = apsResponses(ev).find((r) => str(r.fields.digital_wallet) === 'STCPAY' && str(r.fields.command) && str(r.fields.response_code));
+    const code = str(final?.fields.response_code);
+    if (!final || !code) continue;
+    const cls = classifyResponse(code);
+    const expected = outcome === 'success' ? 'success' : 'declined';
+    if ((cls === 'success' || cls === 'declined') && cls !== expected) {
+      evidence.push(exchangeRef(ev, final.exchange, `APS answered ${code}`));
+      failures.push(`${ev.scenarioId}: APS answered ${code} (${cls}) although the customer typed the ${expected === 'success' ? 'approving' : 'declining'} OTP ${LOCAL_TEST_VALUES.STCPAY[outcome].otp}, so the otp sent was not the customer's`);
+    }
+  }
+  const distinct = new Set(otps.values());
+  if (otps.size > 1 && distinct.size === 1) failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
+  if (failures.length) {
+    return {
+      status: 'fail',
+      summary: failures.join('; '),
+      fix: 'Take phone_number and otp from the customer\'s input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.',
+      evidence,
+    };
+  }
+  if (!checked) return noEvidence(ctx, ['stcpay-success', 'stcpay-declined'], 'no STC Pay request with a phone number was recorded');
+  return { status: 'pass', summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`, evidence };
+};
+
+function tokenizationRequests(ev: ScenarioEvidence) {
+  return apsRequests(ev).filter((x) => str(x.requestFields.service_command) === 'TOKENIZATION');
+}
+
+export const checkTokenizationClientSide: Check = (ctx) => {
+  const failures: string[] = [];
+  const evidence: EvidenceRef[] = [];
+  let fromBrowser = 0;
+  for (const ev of ctx.scenarios) {
+    const posts = tokenizationRequests(ev);
+    const refs = new Set(posts.map((x) => str(x.requestFields.merchant_reference) ?? x.id));
+    for (const ref of refs) {
+      const same = posts.filter((x) => (str(x.requestFields.merchant_reference) ?? x.id) === ref);
+      const browser = same.find((x) => x.observedBy === 'browser');
+      if (browser) {
+        fromBrowser++;
+        evidence.push(exchangeRef(ev, browser, 'TOKENIZATION posted by the browser'));
+      } else {
+        const server = same[0];
+        evidence.push(exchangeRef(ev, server, `TOKENIZATION sent by ${server.remoteAddress ?? 'the merchant server'}, not seen in the browser`));
+        failures.push(`${ev.scenarioId}: the TOKENIZATION request for ${ref} came from ${server.remoteAddress ?? 'the merchant server'}, not from the customer's browser`);
+      }
+    }
+    // The simulator log links only API calls, so a form the server posted itself shows as a token charged
+    // with no tokenization form ever leaving the browser.
+    if (!posts.some((x) => x.observedBy === 'browser')) {
+      const charge = apsRequests(ev).find(
+        (r) => r.kind === 'paymentApi' && PAYMENT_COMMANDS.includes(str(r.requestFields.command) ?? '') && str(r.requestFields.token_name) && str(r.requestFields.eci) !== 'RECURRING',
+      );
+      const browserTokenized = ev.exchanges.some((r) => r.kind === 'return' && str(r.requestFields.service_command) === 'TOKENIZATION');
+      if (charge && !browserTokenized && !posts.length && catalogEntry(ev.scenarioId)?.dependsOn === undefined) {
+        evidence.push(exchangeRef(ev, charge, `token_name ${str(charge.requestFields.token_name)} charged; no TOKENIZATION form left the browser`));
+        failures.push(`${ev.scenarioId}: token ${str(charge.requestFields.token_name)} was charged, but the browser never posted a TOKENIZATION form to APS; the card data went through the merchant server`);
+      }
+    }
+    for (const x of apsRequests(ev).filter((r) => r.kind === 'paymentApi' && str(r.requestFields.card_number))) {
+      evidence.push(exchangeRef(ev, x, 'card_number in a server-to-server request'));
+      failures.push(`${ev.scenarioId}: the server-to-server ${str(x.requestFields.command) ?? 'request'} carried card_number; card data passed through the merchant server`);
+    }
+  }
+  if (failures.length) {
+    return {
+      status: 'fail',
+      summary: failures.join('; '),
+      fix: 'Post the TOKENIZATION form (card fields, signed parameters) from the customer\'s browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.',
+      evidence,
+    };
+  }
+  if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), 'no TOKENIZATION request was recorded');
+  return { status: 'pass', summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`, evidence };
+};

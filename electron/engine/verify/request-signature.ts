@@ -1,0 +1,229 @@
+import { MESSAGE_TEXT } from '../../../shared/aps/codes';
+import { HOSTED_PAGE_PARAMS, TOKENIZATION_PARAMS, paramFormatError } from '../../../shared/aps/params';
+import { SHA_TYPES, SHA_TYPE_LABELS, TOKENIZATION_UNSIGNED_FIELDS, type ShaType } from '../../../shared/aps/sha';
+import { LOCAL_TEST_VALUES, testCard } from '../../../shared/aps/test-cards';
+import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
+import {
+  hashSignatureString,
+  renderValue,
+  signatureBody,
+  signaturesEqual,
+  signedFieldNames,
+  verifySignature,
+  type ApsParams,
+} from '../aps/signature';
+import type { MerchantSecrets } from '../workspace/secrets';
+import {
+  anyPayment,
+  apsRequests,
+  catalogEntry,
+  exchangeRef,
+  noEvidence,
+  returnPosts,
+  str,
+  type Check,
+  type EvidenceRef,
+} from './context';
+
+/** Fields whose format has its own checkpoint, so one mistake is reported once, where the fix is explained. */
+const OWNED_ELSEWHERE = new Set([
+  'customer_email', 'customer_ip', 'amount', 'currency', 'command', 'return_url', 'phone_number', 'otp',
+  'agreement_id', 'recurring_mode', 'recurring_transactions_count', 'recurring_expiry_date', 'recurring_days_between_payments',
+]);
+
+/** A value the recorder replaced (card data, secrets): it cannot take part in a recomputed signature. */
+export function looksMasked(value: unknown): boolean {
+  return typeof value === 'string' && (/\*{2,}|•|x{4,}/i.test(value) || /^<[a-z_ -]+>$/i.test(value) || value === '[removed]' || value === '[secret]');
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Parameters in `fields` that APS would refuse with 00027 on a browser post to paymentPage. */
+export function extraParams(fields: Record<string, unknown>): string[] {
+  const allowed: readonly string[] = str(fields.service_command) === 'TOKENIZATION' ? TOKENIZATION_PARAMS : HOSTED_PAGE_PARAMS;
+  return Object.keys(fields).filter((k) => !allowed.includes(k));
+}
+
+export interface SignatureDiagnosis {
+  ok: boolean;
+  /** Why it does not match, in the merchant's terms (when a known mistake reproduces the posted signature). */
+  cause?: string;
+  /** The field names APS signs for this request. */
+  signedFields: string[];
+}
+
+function hashWith(body: string, phrase: string, sha: ShaType): string {
+  return hashSignatureString(phrase + body + phrase, phrase, sha);
+}
+
+/**
+ * Recomputes a request signature and, when it differs, tries the mistakes integrators make (pitfalls 1, 2, 7):
+ * empty parameters signed, the response phrase used, another SHA type, the phrase on one end only, a field
+ * added after signing, card fields signed in a tokenization form.
+ */
+export function diagnoseRequestSignature(params: ApsParams, secrets: Required<Pick<MerchantSecrets, 'requestPhrase'>> & MerchantSecrets): SignatureDiagnosis {
+  const { requestPhrase: phrase, shaType } = secrets;
+  const received = str(params.signature) ?? '';
+  const signedFields = signedFieldNames(params);
+  const result = verifySignature(params, phrase, shaType);
+  if (result.ok) return { ok: true, signedFields };
+  const matches = (candidate: string) => received !== '' && signaturesEqual(candidate, received);
+  const tokenization = str(params.service_command) === 'TOKENIZATION';
+  const excluded = new Set<string>(['signature', ...(tokenization ? TOKENIZATION_UNSIGNED_FIELDS : [])]);
+
+  const empties = Object.keys(params).filter((k) => !excluded.has(k) && (params[k] === '' || params[k] === null));
+  if (empties.length) {
+    const all = Object.keys(params).filter((k) => !excluded.has(k)).sort(byCodeUnit);
+    const body = all.map((k) => `${k}=${renderValue(params[k])}`).join('');
+    if (matches(hashWith(body, phrase, shaType))) {
+      return { ok: false, signedFields, cause: `the signature includes the empty parameter(s) ${empties.join(', ')}; APS signs only parameters that have a value` };
+    }
+  }
+  const body = signatureBody(params);
+  if (secrets.responsePhrase && matches(hashWith(body, secrets.responsePhrase, shaType))) {
+    return { ok: false, signedFields, cause: 'the request was signed with the SHA response phrase; requests take the SHA request phrase' };
+  }
+  for (const other of SHA_TYPES) {
+    if (other !== shaType && matches(hashWith(body, phrase, other))) {
+      return { ok: false, signedFields, cause: `the request was hashed with ${SHA_TYPE_LABELS[other]}, but the account is set to ${SHA_TYPE_LABELS[shaType]}` };
+    }
+  }
+  const oneEnd = [phrase + body, body + phrase].map((t) => hashSignatureString(t, phrase, shaType));
+  if (oneEnd.some(matches)) return { ok: false, signedFields, cause: 'the phrase was added at one end only; it goes before and after the parameter string' };
+  for (const name of signedFields) {
+    const without = signedFields.filter((f) => f !== name).map((k) => `${k}=${renderValue(params[k])}`).join('');
+    if (matches(hashWith(without, phrase, shaType))) {
+      return { ok: false, signedFields, cause: `the signed field set differs from the posted one: ${name} is posted but was not signed (added after signing)` };
+    }
+  }
+  if (tokenization) {
+    const withCard = Object.keys(params).filter((k) => k !== 'signature' && params[k] !== '' && params[k] != null).sort(byCodeUnit);
+    if (matches(hashWith(withCard.map((k) => `${k}=${renderValue(params[k])}`).join(''), phrase, shaType))) {
+      return { ok: false, signedFields, cause: `card fields (${TOKENIZATION_UNSIGNED_FIELDS.filter((f) => f in params).join(', ')}) were signed; in the tokenization form APS leaves them out` };
+    }
+  }
+  return {
+    ok: false,
+    signedFields,
+    cause: `no known mistake reproduces it; APS signs exactly ${signedFields.join(', ')} (sorted, phrase on both ends) — check the phrase, the SHA type and that values are signed exactly as posted (UTF-8, no HTML entities)`,
+  };
+}
+
+/** The same request seen by the browser and in the simulator's log counts once. */
+function dedupe(requests: { ev: ScenarioEvidence; x: Exchange }[]): { ev: ScenarioEvidence; x: Exchange }[] {
+  const seen = new Set<string>();
+  return requests.filter(({ ev, x }) => {
+    const f = x.requestFields;
+    const key = [ev.scenarioId, x.kind, str(f.signature), str(f.merchant_reference), str(f.command), str(f.service_command)].join('|');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** APS's answer to a request: the JSON response, or the return POST for the same merchant_reference. */
+function apsAnswerCode(ev: ScenarioEvidence, x: Exchange): string | undefined {
+  if (x.kind === 'paymentApi') return str(x.responseFields?.response_code);
+  const ref = str(x.requestFields.merchant_reference);
+  const ret = returnPosts(ev).find((r) => str(r.requestFields.merchant_reference) === ref && r.startedAt >= x.startedAt);
+  return str(ret?.requestFields.response_code);
+}
+
+/**
+ * Values the recorders drop (one-time codes, CVV) but that were signed: the ones this scenario's customer typed.
+ * Trying them lets a correct signature be confirmed without ever storing the value.
+ */
+function droppedCandidates(ev: ScenarioEvidence, fields: ApsParams): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  const sc = catalogEntry(ev.scenarioId);
+  if (fields.otp === undefined && fields.digital_wallet === 'STCPAY' && str(fields.command)) {
+    for (const v of Object.values(LOCAL_TEST_VALUES.STCPAY)) if (typeof v === 'object' && v.otp) out.push({ otp: v.otp });
+  }
+  if (fields.card_security_code === undefined && str(fields.token_name) && sc?.card) out.push({ card_security_code: testCard(sc.card).cvv });
+  return out;
+}
+
+type Recomputed = { ok: true } | { ok: false; problem?: string; unverifiable?: string };
+
+function recompute(ev: ScenarioEvidence, recorded: ApsParams, secrets: MerchantSecrets & { requestPhrase: string }): Recomputed {
+  if (!str(recorded.signature)) return { ok: false, problem: 'carries no signature' };
+  const fields: ApsParams = { ...recorded };
+  // The recorder removes the access code from evidence; the real one comes back from the secrets.
+  const codeHidden = fields.access_code === undefined || looksMasked(fields.access_code);
+  if (codeHidden && !secrets.accessCode) return { ok: false, unverifiable: 'needs the access code, CERTKIT_ACCESS_CODE' };
+  if (codeHidden) fields.access_code = secrets.accessCode;
+  const masked = signedFieldNames(fields).filter((k) => looksMasked(fields[k]));
+  if (masked.length) return { ok: false, unverifiable: `${masked.join(', ')} masked in the recording` };
+  const d = diagnoseRequestSignature(fields, secrets);
+  if (d.ok) return { ok: true };
+  const candidates = droppedCandidates(ev, fields);
+  for (const extra of candidates) {
+    if (diagnoseRequestSignature({ ...fields, ...extra }, secrets).ok) return { ok: true };
+  }
+  if (candidates.length && d.cause?.startsWith('no known mistake')) {
+    return { ok: false, unverifiable: `${Object.keys(candidates[0]).join(', ')} is not recorded, and the value the customer typed does not reproduce the signature` };
+  }
+  return { ok: false, problem: `signature does not match: ${d.cause}` };
+}
+
+export const checkRequestSignature: Check = (ctx) => {
+  const requests = dedupe(ctx.scenarios.flatMap((ev) => apsRequests(ev).map((x) => ({ ev, x }))));
+  if (!requests.length) return noEvidence(ctx, anyPayment(ctx), 'no request to APS was recorded');
+  const failures: string[] = [];
+  const unverifiable: string[] = [];
+  const evidence: EvidenceRef[] = [];
+  let verified = 0;
+  const secrets = ctx.secrets;
+  for (const { ev, x } of requests) {
+    const fields = { ...x.requestFields } as ApsParams;
+    const label = `${ev.scenarioId} ${str(fields.command) ?? str(fields.service_command) ?? str(fields.query_command) ?? x.kind}`;
+    const problems: string[] = [];
+    const code = apsAnswerCode(ev, x);
+    if (code?.endsWith('008')) problems.push(`APS answered ${code} (${MESSAGE_TEXT['008']})`);
+    if (code?.endsWith('027')) problems.push(`APS answered ${code} (${MESSAGE_TEXT['027']})`);
+    if (x.kind === 'paymentPage' && x.observedBy === 'browser') {
+      const extra = extraParams(fields);
+      if (extra.length) problems.push(`posts parameter(s) APS refuses as extra (00027): ${extra.join(', ')}`);
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      const text = str(value);
+      if (text === undefined || looksMasked(text) || OWNED_ELSEWHERE.has(name)) continue;
+      const err = paramFormatError(name, text);
+      if (err) problems.push(`APS would refuse the format: ${err}`);
+    }
+    const apple = fields.digital_wallet === 'APPLE_PAY';
+    const keys = apple ? ctx.appleSecrets : secrets;
+    if (!keys?.requestPhrase) {
+      unverifiable.push(apple ? `${label} (Apple Pay is signed with the separate Apple Pay phrases)` : label);
+    } else {
+      const outcome = recompute(ev, fields, { ...keys, requestPhrase: keys.requestPhrase });
+      if (outcome.ok) verified++;
+      else if (outcome.problem) problems.push(outcome.problem);
+      else unverifiable.push(`${label} (${outcome.unverifiable})`);
+    }
+    evidence.push(exchangeRef(ev, x, problems.length ? problems.join('; ') : `signed fields: ${signedFieldNames(fields).join(', ')}`));
+    if (problems.length) failures.push(`${label}: ${problems.join('; ')}`);
+  }
+  if (failures.length) {
+    return {
+      status: 'fail',
+      summary: failures.join(' | '),
+      fix: 'Build the signature on your server from exactly the parameters you post: drop parameters without a value before signing, sort by name, join as name=value with no separator, put the SHA request phrase before and after, hash with the account\'s SHA type; post only parameters APS documents for this request.',
+      evidence,
+    };
+  }
+  if (unverifiable.length) {
+    const needPhrase = !secrets?.requestPhrase;
+    return {
+      status: 'needs-confirmation',
+      summary: needPhrase
+        ? `needs the request phrase to recompute ${unverifiable.length} request signature(s); no parameter APS would refuse was found`
+        : `${verified ? `${verified} signature(s) verified; ` : ''}could not recompute: ${unverifiable.join(', ')}`,
+      fix: needPhrase
+        ? 'Give the SHA request phrase (CERTKIT_SHA_REQUEST_PHRASE and CERTKIT_SHA_TYPE, or the app\'s keychain) and verify again, or confirm with a note.'
+        : 'Confirm with a note that these requests are signed the same way.',
+      evidence,
+    };
+  }
+  return { status: 'pass', summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`, evidence };
+};

@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { checkResultSchema } from '../schema/verify';
+import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStatusSchema } from '../schema/evidence';
+import { workspaceSchema } from '../schema/workspace';
+import type { CallName, Domain, EventName, Method } from './names';
+import { CALL_NAMES } from './names';
+
+// The one contract between the renderer and the engine. Both transports (Electron IPC and the loopback HTTP host)
+// bind this table with one generic binder each; the renderer only ever sees the typed client derived from it.
+
+export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+}
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): CallSpec<I, O> {
+  return { input, output };
+}
+
+const none = z.strictObject({});
+const ok = z.object({ ok: z.literal(true) });
+const absPath = z.string().min(1, 'a folder path is needed').max(4096);
+
+export const workspaceStateSchema = z.object({
+  dir: z.string(),
+  workspace: workspaceSchema,
+});
+export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
+
+export const planViewSchema = z.object({
+  scenarios: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      group: z.string(),
+      method: z.string(),
+      outcome: z.string(),
+      language: z.string(),
+      requirement: z.enum(['required', 'conditional']),
+      slots: z.array(z.string()),
+    }),
+  ),
+  slots: z.array(z.object({ id: z.string(), checklistName: z.string(), table: z.string(), kind: z.enum(['page', 'snippet']), scenarios: z.array(z.string()) })),
+  checkpoints: z.array(z.object({ id: z.string(), title: z.string(), proof: z.enum(['evidence', 'confirm']), guide: z.string().optional() })),
+});
+export type PlanView = z.infer<typeof planViewSchema>;
+
+export const secretsStatusSchema = z.object({
+  /** Where secrets live: the OS keychain (Electron) or this host process's memory (browser host, lost on exit). */
+  store: z.enum(['keychain', 'memory']),
+  accessCode: z.boolean(),
+  requestPhrase: z.boolean(),
+  responsePhrase: z.boolean(),
+  shaType: z.string(),
+});
+export type SecretsStatus = z.infer<typeof secretsStatusSchema>;
+
+export const flowStepSchema = z.object({
+  index: z.number().int(),
+  type: z.string(),
+  label: z.string(),
+  slot: z.string().optional(),
+});
+export const flowSummarySchema = z.object({
+  name: z.string(),
+  file: z.string(),
+  title: z.string(),
+  stepCount: z.number().int(),
+  placeholders: z.array(z.string()),
+});
+export type FlowSummary = z.infer<typeof flowSummarySchema>;
+export const flowDetailSchema = flowSummarySchema.extend({ steps: z.array(flowStepSchema) });
+export type FlowDetail = z.infer<typeof flowDetailSchema>;
+
+export const scenarioRunSchema = z.object({
+  id: z.string(),
+  status: scenarioStatusSchema,
+  step: z.number().int().default(0),
+  steps: z.number().int().default(0),
+  message: z.string().optional(),
+});
+export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
+
+export const runStatusSchema = z.object({
+  running: z.boolean(),
+  runId: z.string().optional(),
+  scenarios: z.array(scenarioRunSchema),
+  log: z.array(z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() })),
+});
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const shotSchema = z.object({
+  file: z.string(),
+  slot: z.string().optional(),
+  url: z.string(),
+  stepLabel: z.string(),
+  capturedAt: z.string(),
+  failure: z.boolean(),
+});
+export const evidenceScenarioSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  method: z.string(),
+  outcome: z.string(),
+  language: z.string(),
+  status: scenarioStatusSchema.or(z.literal('not-run')),
+  runId: z.string().optional(),
+  error: z.string().optional(),
+  screenshots: z.array(shotSchema),
+  ledger: ledgerEntrySchema,
+});
+export type EvidenceScenario = z.infer<typeof evidenceScenarioSchema>;
+export const evidenceListSchema = z.object({
+  scenarios: z.array(evidenceScenarioSchema),
+  slots: z.array(z.object({ id: z.string(), checklistName: z.string(), kind: z.enum(['page', 'snippet']), filled: z.boolean(), scenarios: z.array(z.string()) })),
+});
+export type EvidenceList = z.infer<typeof evidenceListSchema>;
+
+export const packageFileSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  items: z.number().int(),
+  bytes: z.number().int(),
+  /** True when bytes is an estimate from the plan rather than the built file. */
+  estimated: z.boolean(),
+  path: z.string().optional(),
+});
+export const packageViewSchema = z.object({
+  maxBytes: z.number().int(),
+  outputDir: z.string(),
+  files: z.array(packageFileSchema),
+  warnings: z.array(z.string()).default([]),
+});
+export type PackageView = z.infer<typeof packageViewSchema>;
+
+export const emailDraftSchema = z.object({
+  to: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  attachments: z.array(z.object({ name: z.string(), bytes: z.number().int() })),
+  mailto: z.string(),
+});
+export type EmailDraft = z.infer<typeof emailDraftSchema>;
+
+const scenarioId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'must be a scenario id from the plan');
+const relFile = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((p) => !p.split(/[\\/]/).includes('..') && !/^([a-z]:|[\\/])/i.test(p), 'must be a file inside the scenario folder');
+
+export const CONTRACT = {
+  'app.info': call(
+    none,
+    z.object({ version: z.string(), transport: z.enum(['electron', 'browser']), secretsStore: z.enum(['keychain', 'memory']), missing: z.array(z.string()) }),
+  ),
+  'workspace.current': call(none, workspaceStateSchema.nullable()),
+  'workspace.open': call(z.strictObject({ dir: absPath }), workspaceStateSchema),
+  'workspace.init': call(z.strictObject({ dir: absPath, account: z.string().trim().min(1).max(120).optional() }), workspaceStateSchema),
+  'workspace.demo': call(z.strictObject({ dir: absPath.optional() }), workspaceStateSchema),
+  'workspace.save': call(z.strictObject({ workspace: z.unknown() }), workspaceStateSchema),
+  'workspace.recent': call(none, z.object({ dirs: z.array(z.string()) })),
+  'workspace.plan': call(none, planViewSchema),
+  'secrets.status': call(none, secretsStatusSchema),
+  'secrets.set': call(
+    z.strictObject({
+      accessCode: z.string().max(200).optional(),
+      requestPhrase: z.string().max(200).optional(),
+      responsePhrase: z.string().max(200).optional(),
+      shaType: z.string().max(20).optional(),
+    }),
+    secretsStatusSchema,
+  ),
+  'flows.list': call(none, z.object({ flows: z.array(flowSummarySchema) })),
+  'flows.get': call(z.strictObject({ name: z.string().min(1).max(120) }), flowDetailSchema),
+  'flows.import': call(
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'letters, digits, dot, dash or underscore (it names the flow file)'),
+      json: z.string().min(2).max(5_000_000),
+    }),
+    flowDetailSchema,
+  ),
+  'flows.tag': call(
+    z.strictObject({ name: z.string().min(1).max(120), step: z.number().int().min(0), slot: z.string().max(80).nullable() }),
+    flowDetailSchema,
+  ),
+  'run.start': call(
+    z.strictObject({ concurrency: z.number().int().min(1).max(8).optional(), resume: z.boolean().optional(), only: z.array(scenarioId).optional() }),
+    z.object({ runId: z.string() }),
+  ),
+  'run.stop': call(none, z.object({ stopped: z.boolean() })),
+  'run.status': call(none, runStatusSchema),
+  'evidence.list': call(none, evidenceListSchema),
+  'evidence.image': call(
+    z.strictObject({ runId: z.string().regex(/^[\w.-]+$/), scenarioId, file: relFile, width: z.number().int().min(64).max(2400).optional() }),
+    z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int() }),
+  ),
+  'evidence.setLedger': call(
+    z.strictObject({ scenarioId, field: z.enum(LEDGER_FIELDS), value: z.string().trim().max(200) }),
+    ledgerEntrySchema,
+  ),
+  'checks.verify': call(none, z.object({ results: z.array(checkResultSchema) })),
+  'checks.confirm': call(
+    z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),
+    z.object({ results: z.array(checkResultSchema) }),
+  ),
+  'snippets.add': call(
+    z.strictObject({ slot: z.string().min(1).max(80), language: z.string().max(30).default('javascript'), code: z.string().min(1).max(200_000) }),
+    ok,
+  ),
+  'package.plan': call(none, packageViewSchema),
+  'package.build': call(z.strictObject({ pdf: z.boolean().optional() }), packageViewSchema),
+  'package.openFolder': call(none, z.object({ path: z.string(), opened: z.boolean() })),
+  'email.draft': call(none, emailDraftSchema),
+  'email.saveEml': call(none, z.object({ path: z.string(), bytes: z.number().int() })),
+} satisfies Record<CallName, CallSpec>;
+
+export type Contract = typeof CONTRACT;
+export type CallInput<N extends CallName> = z.input<Contract[N]['input']>;
+export type CallParsedInput<N extends CallName> = z.output<Contract[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
+
+export const EVENTS = {
+  'run.progress': scenarioRunSchema.extend({ runId: z.string() }),
+  'run.captured': z.object({ runId: z.string(), scenarioId: z.string(), file: z.string(), slot: z.string().optional(), url: z.string() }),
+  'run.log': z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() }),
+  'run.finished': z.object({ runId: z.string(), passed: z.number().int(), failed: z.number().int(), stopped: z.boolean() }),
+  'workspace.changed': z.object({ dir: z.string() }),
+} satisfies Record<EventName, z.ZodType>;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** What an implementation of the contract is: one async function per call, fed parsed input. */
+export type ApiTable = { [N in CallName]: (input: CallParsedInput<N>) => Promise<CallOutput<N>> };
+
+/** The renderer's view: calls grouped by domain (`api.workspace.open(...)`) and `on(event, cb)` -> unsubscribe. */
+export type CertkitApi = {
+  [D in Domain<CallName>]: { [N in CallName as Domain<N> extends D ? Method<N> : never]: (input: CallInput<N>) => Promise<CallOutput<N>> };
+} & {
+  on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** Errors cross both transports as this shape, so the renderer shows the same message and fix either way. */
+export const apiErrorSchema = z.object({ error: z.object({ message: z.string(), hint: z.string().optional(), code: z.string().optional() }) });
+export type ApiError = z.infer<typeof apiErrorSchema>['error'];
+
+export function isCallName(name: string): name is CallName {
+  return (CALL_NAMES as readonly string[]).includes(name);
+}

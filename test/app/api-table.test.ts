@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiTable } from '../../shared/api/contract';
+import { dispatch } from '../../electron/engine/api/dispatch';
+import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
+import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
+import { createApiTable } from '../../electron/engine/api/table';
+import { emptyScenarioEvidence, readScenarioEvidence, writeScenarioEvidence } from '../../electron/engine/evidence/store';
+import { initWorkspace } from '../../electron/engine/workspace/workspace';
+
+let tmp: string;
+let ws: string;
+let api: ApiTable;
+const events: [string, unknown][] = [];
+
+const RECORDING = {
+  title: 'Checkout with a card',
+  steps: [
+    { type: 'setViewport', width: 1280, height: 800, deviceScaleFactor: 1, isMobile: false, hasTouch: false, isLandscape: false },
+    { type: 'navigate', url: 'https://shop.example/checkout' },
+    { type: 'change', selectors: [['#email']], value: 'real.person@example.com' },
+    { type: 'change', selectors: [['#card']], value: '4005550000000001' },
+    { type: 'change', selectors: [['#cvv']], value: '123' },
+    { type: 'click', selectors: [['#pay']], offsetX: 1, offsetY: 1 },
+  ],
+};
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-api-'));
+  ws = path.join(tmp, 'ws');
+  await initWorkspace(ws, { account: 'Api Store', methods: ['VISA'] });
+  api = createApiTable({ transport: 'browser', secrets: new MemorySecretStore(), recent: new MemoryRecentStore(), emit: (e, p) => events.push([e, p]), openPath: async () => false });
+  await api['workspace.open']({ dir: ws });
+});
+
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('API table (plain Node, both transports bind it)', () => {
+  it('imports a Recorder flow for a scenario with typed personal data turned into placeholders', async () => {
+    const flow = await api['flows.import']({ name: 'card-declined', json: JSON.stringify(RECORDING) });
+    expect(flow.stepCount).toBe(6);
+    expect(flow.placeholders).toEqual(['card.cvv', 'card.number', 'customer.email']);
+    const onDisk = await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8');
+    expect(onDisk).not.toMatch(/4005550000000001|real\.person/);
+    const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));
+    expect(saved.flows['card-declined'].file).toBe('flows/card-declined.json');
+    expect((await api['flows.list']({})).flows.map((f) => f.name)).toEqual(['card-declined']);
+  });
+
+  it('refuses a malformed recording naming the step', async () => {
+    const broken = { title: 'x', steps: [{ type: 'navigate', url: 'https://a' }, { type: 'click' }] };
+    await expect(api['flows.import']({ name: 'card-declined', json: JSON.stringify(broken) })).rejects.toThrow(/step 2/);
+    await expect(api['flows.import']({ name: 'card-declined', json: '{oops' })).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('tags a step with a catalog slot and removes the tag again', async () => {
+    const tagged = await api['flows.tag']({ name: 'card-declined', step: 5, slot: 'general.result' });
+    expect(tagged.steps[5].slot).toBe('general.result');
+    const raw = JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8'));
+    expect(raw.steps[5].certkit).toEqual({ slot: 'general.result' });
+    await expect(api['flows.tag']({ name: 'card-declined', step: 5, slot: 'general.nope' })).rejects.toThrow(/not a screenshot slot/);
+    const untagged = await api['flows.tag']({ name: 'card-declined', step: 5, slot: null });
+    expect(untagged.steps[5].slot).toBeUndefined();
+    expect(JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8')).steps[5].certkit).toBeUndefined();
+  });
+
+  it('lists evidence against the plan, serves downscaled images, and refuses paths outside the scenario', async () => {
+    const ev = emptyScenarioEvidence('run-1', 'card-declined', { email: 'a@b.co' }, 'passed');
+    const img = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const dir = path.join(ws, 'runs', 'run-1', 'card-declined');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, '01-checkout.jpg'), img);
+    ev.screenshots.push({ file: '01-checkout.jpg', rawFile: 'raw/01.png', slot: 'general.checkout', url: 'https://shop.example/checkout', title: '', capturedAt: '2026-01-01T00:00:00+03:00', timeZone: 'Asia/Riyadh', step: 1, stepLabel: 'checkout', width: 1200, height: 900, bytes: img.length, failure: false });
+    ev.ledger.values.merchant_reference = 'CK-1';
+    ev.ledger.sources.merchant_reference = 'traffic';
+    await writeScenarioEvidence(ws, ev);
+
+    const list = await api['evidence.list']({});
+    const declined = list.scenarios.find((s) => s.id === 'card-declined')!;
+    expect(declined.status).toBe('passed');
+    expect(declined.screenshots[0].url).toBe('https://shop.example/checkout');
+    expect(list.scenarios.find((s) => s.id === 'card-non3ds-success')?.status).toBe('not-run');
+    expect(list.slots.find((s) => s.id === 'general.checkout')?.filled).toBe(true);
+    expect(list.slots.find((s) => s.id === 'general.three_ds')?.filled).toBe(false);
+
+    const image = await api['evidence.image']({ runId: 'run-1', scenarioId: 'card-declined', file: '01-checkout.jpg', width: 300 });
+    expect(image.width).toBe(300);
+    expect(image.dataUrl).toMatch(/^data:image\/jpeg;base64,/);
+    await expect(dispatch(api, 'evidence.image', { runId: 'run-1', scenarioId: 'card-declined', file: '../../../certkit.json' })).rejects.toThrow(/inside the scenario folder/);
+  });
+
+  it('records a hand-edited ledger value as manual, and clears it', async () => {
+    const ledger = await api['evidence.setLedger']({ scenarioId: 'card-declined', field: 'fort_id', value: '1699' });
+    expect(ledger.values).toMatchObject({ merchant_reference: 'CK-1', fort_id: '1699' });
+    expect(ledger.sources).toMatchObject({ merchant_reference: 'traffic', fort_id: 'manual' });
+    const onDisk = await readScenarioEvidence(ws, 'run-1', 'card-declined');
+    expect(onDisk?.ledger.sources.fort_id).toBe('manual');
+    const cleared = await api['evidence.setLedger']({ scenarioId: 'card-declined', field: 'fort_id', value: '' });
+    expect(cleared.values.fort_id).toBeUndefined();
+    await expect(api['evidence.setLedger']({ scenarioId: 'card-3ds-success', field: 'fort_id', value: '1' })).rejects.toThrow(/no evidence yet/);
+  });
+
+  it('validates a workspace save and reports the field', async () => {
+    await expect(dispatch(api, 'workspace.save', { workspace: { version: 1, account: { name: '' }, integrationTypes: ['hosted'], methods: ['VISA'] } })).rejects.toThrow(/account\.name/);
+    await expect(dispatch(api, 'workspace.save', { workspace: { version: 1, account: { name: 'X', requestPhrase: 'p' }, integrationTypes: ['hosted'], methods: ['VISA'] } })).rejects.toThrow(/secret/);
+  });
+
+  it('reports an idle run, and stopping when nothing runs is a no-op', async () => {
+    const status = await api['run.status']({});
+    expect(status.running).toBe(false);
+    expect(await api['run.stop']({})).toEqual({ stopped: false });
+  });
+});

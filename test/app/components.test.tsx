@@ -1,0 +1,119 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/src/App';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { StoreContext } from '../../renderer/src/store/use-app';
+import { fakeApi } from './fake-api';
+
+afterEach(cleanup);
+
+async function mount(fake = fakeApi()) {
+  const store = createAppStore(fake.api, { saveDelayMs: 0 });
+  await act(async () => {
+    await store.getState().start();
+  });
+  render(
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>,
+  );
+  return { store, fake };
+}
+
+describe('wizard components', () => {
+  it('starts on the welcome screen with recent workspaces, and opens one', async () => {
+    const { fake } = await mount();
+    expect(screen.getByTestId('welcome')).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByText('/recent/one'));
+    });
+    expect(fake.calls.some((c) => c.name === 'workspace.open' && c.input.dir === '/recent/one')).toBe(true);
+    expect(screen.getByTestId('step-title').textContent).toBe('Project');
+    // The browser host says where secrets live.
+    expect(screen.getByTestId('secrets-notice').textContent).toMatch(/memory of the Certkit process/);
+  });
+
+  it('sends typed secrets to the API, never into the workspace, and clears the fields', async () => {
+    const fake = fakeApi({ 'secrets.set': (input) => ({ store: 'memory', accessCode: !!input.accessCode, requestPhrase: false, responsePhrase: false, shaType: input.shaType }) });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    const field = screen.getByTestId('secret-accessCode') as HTMLInputElement;
+    expect(field.type).toBe('password');
+    fireEvent.change(field, { target: { value: 'AccessCode123' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('secrets-save'));
+    });
+    expect(fake.calls.find((c) => c.name === 'secrets.set')?.input).toEqual({ accessCode: 'AccessCode123', shaType: 'sha256' });
+    expect(field.value).toBe('');
+    expect(JSON.stringify(store.getState().ws)).not.toContain('AccessCode123');
+  });
+
+  it('switches to Arabic, right to left', async () => {
+    const { store } = await mount();
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('lang-toggle'));
+    });
+    expect(document.documentElement.dir).toBe('rtl');
+    expect(document.documentElement.lang).toBe('ar');
+    expect(screen.getByTestId('step-title').textContent).toBe('المشروع');
+  });
+
+  it('highlights missing slots on the evidence step', async () => {
+    const fake = fakeApi({
+      'evidence.list': () => ({
+        scenarios: [],
+        slots: [
+          { id: 'general.checkout', checklistName: 'Checkout page', kind: 'page', filled: true, scenarios: [] },
+          { id: 'general.three_ds', checklistName: '3D Secure page', kind: 'page', filled: false, scenarios: [] },
+        ],
+      }),
+    });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('evidence'));
+    const missing = await screen.findByTestId('slot-general.three_ds');
+    expect(missing.className).toBe('slot-missing');
+    expect(missing.textContent).toMatch(/missing/);
+    expect(screen.getByTestId('slot-general.checkout').className).toBe('slot-filled');
+  });
+
+  it('confirms a checkpoint only with a note, and shows the fix text of a failure', async () => {
+    const results = [
+      { checkpointId: 'inbound-ip', status: 'needs-confirmation', summary: 'Only you can tell', evidence: [] },
+      { checkpointId: 'customer-email', status: 'fail', summary: 'Static email', fix: 'Send the customer’s own email', evidence: [{ scenarioId: 'card-declined', kind: 'field', ref: 'x1.customer_email' }] },
+    ];
+    const fake = fakeApi({
+      'checks.verify': () => ({ results }),
+      'checks.confirm': ({ checkpointId, note }) => ({ results: results.map((r) => (r.checkpointId === checkpointId ? { ...r, status: 'confirmed', note } : r)) }),
+    });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('checklist'));
+    await screen.findByTestId('check-inbound-ip');
+    expect(screen.getByTestId('check-customer-email').textContent).toMatch(/Send the customer’s own email/);
+    const button = screen.getByTestId('confirm-inbound-ip') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('note-inbound-ip'), { target: { value: 'Separate NAT gateways' } });
+    await act(async () => {
+      fireEvent.click(button);
+    });
+    expect(fake.calls.find((c) => c.name === 'checks.confirm')?.input).toEqual({ checkpointId: 'inbound-ip', confirmed: true, note: 'Separate NAT gateways' });
+    expect(screen.getByTestId('check-inbound-ip').getAttribute('data-status')).toBe('confirmed');
+  });
+
+  it('shows an engine error with its fix in the banner', async () => {
+    const fake = fakeApi({
+      'package.plan': () => {
+        throw Object.assign(new Error('no evidence yet'), { hint: 'run the scenarios first' });
+      },
+    });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('package'));
+    const banner = await screen.findByTestId('error-banner');
+    expect(banner.textContent).toMatch(/no evidence yet/);
+    expect(banner.textContent).toMatch(/run the scenarios first/);
+  });
+});

@@ -1,0 +1,229 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CALL_NAMES, IPC_PREFIX } from '../../shared/api/names';
+
+// Electron's binary is not available here, so 'electron' is replaced by recording fakes; the shell's real
+// code runs against them (window options, navigation guards, permission handlers, the IPC binder).
+
+const fake = vi.hoisted(() => {
+  const listeners = new Map<string, ((...args: unknown[]) => void)[]>();
+  const on = (map: Map<string, ((...a: unknown[]) => void)[]>) => (name: string, fn: (...a: unknown[]) => void) => {
+    map.set(name, [...(map.get(name) ?? []), fn]);
+  };
+  const state = {
+    userData: '',
+    windows: [] as { options: Record<string, any>; loaded?: string }[],
+    handlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
+    appListeners: listeners,
+    permissionHandler: undefined as undefined | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
+    permissionCheck: undefined as undefined | (() => boolean),
+    headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+    sandboxEnabled: false,
+    ready: Promise.resolve(),
+  };
+  class FakeBrowserWindow {
+    static getAllWindows() {
+      return state.windows;
+    }
+    constructor(options: Record<string, any>) {
+      state.windows.push({ options });
+      (this as any).record = state.windows[state.windows.length - 1];
+    }
+    on() {}
+    once() {}
+    maximize() {}
+    isMaximized() {
+      return false;
+    }
+    isDestroyed() {
+      return false;
+    }
+    getNormalBounds() {
+      return { x: 0, y: 0, width: 1320, height: 860 };
+    }
+    async loadFile(file: string) {
+      (this as any).record.loaded = file;
+    }
+  }
+  const electron = {
+    app: {
+      enableSandbox: () => {
+        state.sandboxEnabled = true;
+      },
+      on: on(listeners),
+      whenReady: () => state.ready,
+      getPath: () => state.userData,
+      quit: () => undefined,
+    },
+    BrowserWindow: FakeBrowserWindow,
+    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => state.handlers.set(channel, fn),
+      removeHandler: (channel: string) => state.handlers.delete(channel),
+    },
+    Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (t: unknown) => t },
+    safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString(), getSelectedStorageBackend: () => 'gnome_libsecret' },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: typeof state.permissionHandler) => (state.permissionHandler = fn),
+        setPermissionCheckHandler: (fn: typeof state.permissionCheck) => (state.permissionCheck = fn),
+        webRequest: { onHeadersReceived: (fn: typeof state.headers) => (state.headers = fn) },
+      },
+    },
+    shell: { openPath: async () => '' },
+    webContents: { getAllWebContents: () => [] },
+  };
+  return { state, electron };
+});
+
+vi.mock('electron', () => ({ default: fake.electron, ...fake.electron }));
+
+function fakeContents() {
+  const events = new Map<string, (...args: any[]) => void>();
+  let openHandler: ((d: { url: string }) => { action: string }) | undefined;
+  return {
+    events,
+    on: (name: string, fn: (...args: any[]) => void) => events.set(name, fn),
+    setWindowOpenHandler: (fn: typeof openHandler) => (openHandler = fn),
+    open: (url: string) => openHandler!({ url }),
+  };
+}
+
+const rendererUrl = pathToFileURL(path.resolve('electron/renderer/index.html')).href;
+
+beforeAll(async () => {
+  fake.state.userData = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-shell-'));
+  await import('../../electron/main');
+  // main.ts finishes its whenReady chain asynchronously: wait until the window exists.
+  await vi.waitFor(() => expect(fake.state.windows.length).toBe(1));
+});
+
+describe('Electron shell', () => {
+  it('opens every window with context isolation, sandbox and no Node', () => {
+    expect(fake.state.sandboxEnabled).toBe(true);
+    for (const w of fake.state.windows) {
+      const prefs = w.options.webPreferences;
+      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+      expect(prefs.preload).toMatch(/preload\.cjs$/);
+      expect(w.loaded).toMatch(/renderer[\\/]index\.html$/);
+    }
+  });
+
+  it('blocks navigation away from the renderer and every new window, on every web contents', async () => {
+    const created = fake.state.appListeners.get('web-contents-created')!;
+    expect(created).toHaveLength(1);
+    const contents = fakeContents();
+    created[0]({}, contents);
+    const mainRenderer = pathToFileURL(path.join(path.dirname(fake.state.windows[0].loaded!), 'index.html')).href;
+    const nav = (url: string) => {
+      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      contents.events.get('will-navigate')!(event, url);
+      return event.prevented;
+    };
+    expect(nav('https://evil.example/')).toBe(true);
+    expect(nav('file:///etc/passwd')).toBe(true);
+    expect(nav(mainRenderer)).toBe(false);
+    expect(contents.open('https://evil.example/').action).toBe('deny');
+    const webview = { prevented: false, preventDefault() { this.prevented = true; } };
+    contents.events.get('will-attach-webview')!(webview);
+    expect(webview.prevented).toBe(true);
+    void rendererUrl;
+  });
+
+  it('denies permissions and sends the CSP header', () => {
+    const answers: boolean[] = [];
+    fake.state.permissionHandler!({}, 'media', (ok) => answers.push(ok));
+    fake.state.permissionHandler!({}, 'notifications', (ok) => answers.push(ok));
+    expect(answers).toEqual([false, false]);
+    expect(fake.state.permissionCheck!()).toBe(false);
+    let headers: Record<string, string[]> = {};
+    fake.state.headers!({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy'][0]).toMatch(/default-src 'self'; script-src 'self'/);
+  });
+
+  it('binds every contract call once, refuses foreign senders and parses input', async () => {
+    expect([...fake.state.handlers.keys()].sort()).toEqual(CALL_NAMES.map((n) => `${IPC_PREFIX}${n}`).sort());
+    const appFrame = { url: pathToFileURL(fake.state.windows[0].loaded!).href };
+    const trusted = { senderFrame: appFrame, sender: { mainFrame: appFrame } };
+    const foreignFrame = { url: 'https://evil.example/' };
+    const foreign = { senderFrame: foreignFrame, sender: { mainFrame: foreignFrame } };
+    const subFrame = { senderFrame: { url: appFrame.url }, sender: { mainFrame: appFrame } };
+
+    const info = fake.state.handlers.get(`${IPC_PREFIX}app.info`)!;
+    await expect(info(trusted, {})).resolves.toMatchObject({ ok: true, value: { transport: 'electron', secretsStore: 'keychain' } });
+    await expect(info(foreign, {})).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
+    await expect(info(subFrame, {})).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
+
+    const open = fake.state.handlers.get(`${IPC_PREFIX}workspace.open`)!;
+    const bad = (await open(trusted, { dir: 7 })) as { ok: boolean; error: { message: string } };
+    expect(bad.ok).toBe(false);
+    expect(bad.error.message).toMatch(/workspace\.open: dir/);
+    const missing = (await open(trusted, { dir: path.join(fake.state.userData, 'nope') })) as { ok: boolean; error: { message: string; hint: string } };
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.error.hint).toMatch(/certkit init/);
+  });
+});
+
+describe('keychain secrets', () => {
+  it('refuses the Linux plain-text backend with a clear message', async () => {
+    const { SafeStorageSecretStore } = await import('../../electron/secrets-main');
+    const store = new SafeStorageSecretStore(
+      { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString(), getSelectedStorageBackend: () => 'basic_text' },
+      path.join(fake.state.userData, 'secrets.json'),
+      'linux',
+    );
+    await expect(store.write('/ws', { requestPhrase: 'x' })).rejects.toThrow(/no keyring is available/);
+    await expect(fs.stat(path.join(fake.state.userData, 'secrets.json'))).rejects.toThrow();
+  });
+
+  it('stores secrets encrypted, outside the workspace, per workspace', async () => {
+    const { SafeStorageSecretStore } = await import('../../electron/secrets-main');
+    const file = path.join(fake.state.userData, 'secrets.json');
+    const rot = (s: string) => Buffer.from(s.split('').reverse().join(''));
+    const store = new SafeStorageSecretStore({ isEncryptionAvailable: () => true, encryptString: rot, decryptString: (b: Buffer) => b.toString().split('').reverse().join('') }, file, 'linux');
+    await store.write('/ws/a', { requestPhrase: 'PhraseA-123', shaType: 'sha512' });
+    await store.write('/ws/b', { accessCode: 'CodeB-456' });
+    expect(await fs.readFile(file, 'utf8')).not.toMatch(/PhraseA|CodeB/);
+    expect(await store.read('/ws/a')).toEqual({ requestPhrase: 'PhraseA-123', shaType: 'sha512' });
+    expect(await store.read('/ws/b')).toEqual({ accessCode: 'CodeB-456' });
+  });
+});
+
+describe('preload', () => {
+  it('exposes one function per call grouped by domain, and on() returning an unsubscribe', async () => {
+    const exposed: Record<string, any> = {};
+    const invoked: [string, unknown][] = [];
+    const listeners = new Set<(...a: unknown[]) => void>();
+    vi.doMock('electron', () => ({
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
+      ipcRenderer: {
+        invoke: async (channel: string, input: unknown) => {
+          invoked.push([channel, input]);
+          return channel.endsWith('run.stop') ? { ok: false, error: { message: 'no run', hint: 'start one' } } : { ok: true, value: { echoed: input } };
+        },
+        on: (_c: string, fn: (...a: unknown[]) => void) => listeners.add(fn),
+        removeListener: (_c: string, fn: (...a: unknown[]) => void) => listeners.delete(fn),
+      },
+    }));
+    vi.resetModules();
+    await import('../../electron/preload');
+    const api = exposed.certkit;
+    for (const name of CALL_NAMES) {
+      const [domain, method] = name.split('.');
+      expect(typeof api[domain][method]).toBe('function');
+    }
+    await expect(api.workspace.open({ dir: '/w' })).resolves.toEqual({ echoed: { dir: '/w' } });
+    expect(invoked[0]).toEqual(['certkit:workspace.open', { dir: '/w' }]);
+    await expect(api.run.stop({})).rejects.toThrow('no run\n  fix: start one');
+    const seen: unknown[] = [];
+    const off = api.on('run.log', (p: unknown) => seen.push(p));
+    for (const l of listeners) l({}, 'run.log', { line: 'a' });
+    for (const l of listeners) l({}, 'run.progress', { id: 'x' });
+    off();
+    expect(listeners.size).toBe(0);
+    expect(seen).toEqual([{ line: 'a' }]);
+  });
+});

@@ -1,0 +1,120 @@
+// @vitest-environment jsdom
+import { describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../../shared/api/client';
+import { createAppStore, splitError } from '../../renderer/src/store/app-store';
+import { fakeApi } from './fake-api';
+
+describe('app store', () => {
+  it('starts, subscribes to run events and opens a workspace with its plan and secrets status', async () => {
+    const fake = fakeApi();
+    const store = createAppStore(fake.api);
+    await store.getState().start();
+    expect(store.getState().recent).toEqual(['/recent/one']);
+    expect(fake.listenerCount('run.progress')).toBe(1);
+    await store.getState().openWorkspace('/ws');
+    const s = store.getState();
+    expect(s.ws?.dir).toBe('/ws');
+    expect(s.plan?.scenarios.map((x) => x.id)).toContain('card-declined');
+    expect(s.secrets?.store).toBe('memory');
+  });
+
+  it('saves edits as you go: one save for a burst of typing, with the last value', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeApi();
+      const store = createAppStore(fake.api, { saveDelayMs: 300 });
+      await store.getState().openWorkspace('/ws');
+      for (const name of ['A', 'Ac', 'Acme']) store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name } }));
+      expect(store.getState().ws?.workspace.account.name).toBe('Acme');
+      expect(store.getState().save).toBe('saving');
+      expect(fake.calls.filter((c) => c.name === 'workspace.save')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(350);
+      const saves = fake.calls.filter((c) => c.name === 'workspace.save');
+      expect(saves).toHaveLength(1);
+      expect(saves[0].input.workspace.account.name).toBe('Acme');
+      expect(store.getState().save).toBe('saved');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never lets an older save land after a newer one', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const fake = fakeApi({
+      'workspace.save': async ({ workspace }) => {
+        order.push(`start ${workspace.account.name}`);
+        if (workspace.account.name === 'Old') await gate;
+        order.push(`end ${workspace.account.name}`);
+        return { dir: '/ws', workspace: { ...workspace, version: 1 } };
+      },
+    });
+    const store = createAppStore(fake.api, { saveDelayMs: 10_000 });
+    await store.getState().openWorkspace('/ws');
+    store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name: 'Old' } }));
+    const first = store.getState().flushSave();
+    await vi.waitFor(() => expect(order).toEqual(['start Old']));
+    store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name: 'New' } }));
+    const second = store.getState().flushSave();
+    release();
+    await Promise.all([first, second]);
+    // Had the newer save raced the older one, 'start New' would come before 'end Old'.
+    expect(order).toEqual(['start Old', 'end Old', 'start New', 'end New']);
+    expect(store.getState().ws?.workspace.account.name).toBe('New');
+  });
+
+  it('shows a refused save as an error with its fix, and keeps the edit on screen', async () => {
+    const fake = fakeApi({
+      'workspace.save': () => {
+        throw new ApiCallError('workspace.save', 'account.name: the APS account name is needed', 'fill in the account name');
+      },
+    });
+    const store = createAppStore(fake.api, { saveDelayMs: 0 });
+    await store.getState().openWorkspace('/ws');
+    store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name: '' } }));
+    await store.getState().flushSave();
+    const s = store.getState();
+    expect(s.save).toBe('error');
+    expect(s.error).toEqual({ call: 'workspace.save', message: 'account.name: the APS account name is needed', hint: 'fill in the account name' });
+    expect(s.ws?.workspace.account.name).toBe('');
+  });
+
+  it('follows a run from its events: progress per scenario, log, and evidence reload at the end', async () => {
+    const fake = fakeApi({ 'run.start': () => ({ runId: 'r1' }), 'evidence.list': () => ({ scenarios: [], slots: [] }), 'evidence.image': () => ({ dataUrl: 'data:image/jpeg;base64,AA', width: 1, height: 1 }) });
+    const store = createAppStore(fake.api);
+    await store.getState().start();
+    await store.getState().startRun({ concurrency: 3 });
+    expect(fake.calls.find((c) => c.name === 'run.start')?.input).toEqual({ concurrency: 3 });
+    expect(store.getState().run.running).toBe(true);
+    fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'running', step: 2, steps: 8 });
+    fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 });
+    fake.fire('run.log', { at: '2026-01-01T00:00:00Z', level: 'info', line: 'card-declined: passed' });
+    fake.fire('run.captured', { runId: 'r1', scenarioId: 'card-declined', file: '01.jpg', url: 'https://shop/checkout' });
+    await vi.waitFor(() => expect(store.getState().thumbs['card-declined']?.dataUrl).toBe('data:image/jpeg;base64,AA'));
+    expect(store.getState().run.scenarios).toEqual([{ runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 }]);
+    expect(store.getState().run.log.map((l) => l.line)).toEqual(['card-declined: passed']);
+    fake.fire('run.finished', { runId: 'r1', passed: 1, failed: 0, stopped: false });
+    expect(store.getState().run.running).toBe(false);
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.name === 'evidence.list')).toBe(true));
+  });
+
+  it('splits the fix out of an Electron bridge error message', () => {
+    expect(splitError(new Error('no run\n  fix: start one'))).toEqual({ message: 'no run', hint: 'start one' });
+    expect(splitError(new Error('plain'))).toEqual({ message: 'plain' });
+    expect(splitError(new ApiCallError('x', 'm', 'h'))).toEqual({ message: 'm', hint: 'h' });
+  });
+
+  it('updates one ledger entry in place after a hand edit', async () => {
+    const ledger = { values: { merchant_reference: 'REF-1' }, sources: { merchant_reference: 'manual' } };
+    const fake = fakeApi({
+      'evidence.list': () => ({ scenarios: [{ id: 'card-declined', title: 't', method: 'VISA', outcome: 'declined', language: 'en', status: 'passed', runId: 'r', screenshots: [], ledger: { values: {}, sources: {} } }], slots: [] }),
+      'evidence.setLedger': () => ledger,
+    });
+    const store = createAppStore(fake.api);
+    await store.getState().loadEvidence();
+    await store.getState().setLedger('card-declined', 'merchant_reference', 'REF-1');
+    expect(fake.calls.at(-1)).toEqual({ name: 'evidence.setLedger', input: { scenarioId: 'card-declined', field: 'merchant_reference', value: 'REF-1' } });
+    expect(store.getState().evidence?.scenarios[0].ledger).toEqual(ledger);
+  });
+});

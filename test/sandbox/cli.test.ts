@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../electron/engine/cli/command';
+import { sandboxCommand } from '../../electron/engine/cli/commands/sandbox';
+import { CertkitError } from '../../electron/engine/errors';
+
+function context(cwd: string) {
+  const out: string[] = [];
+  const controller = new AbortController();
+  let firstLine: (line: string) => void = () => {};
+  const printed = new Promise<string>((resolve) => (firstLine = resolve));
+  const ctx: CliContext = {
+    stdout: { write: (t: string) => { out.push(t); if (out.join('').includes('\n')) firstLine(out.join('').split('\n')[0]); return true; } },
+    stderr: { write: () => true },
+    stdin: new PassThrough(),
+    env: {},
+    cwd,
+    isTTY: false,
+    signal: controller.signal,
+  };
+  return { ctx, out, printed, stop: () => controller.abort() };
+}
+
+describe('certkit sandbox', () => {
+  it('prints exactly one JSON line with the servers and the configured credentials, serves, and stops on abort', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
+    writeFileSync(path.join(dir, 'sim.json'), JSON.stringify({ merchant_identifier: 'ShopCli01', sha_type: 'SHA-512' }));
+    const { ctx, out, printed, stop } = context(dir);
+    const running = sandboxCommand.run({ values: { config: 'sim.json' }, positionals: [] }, ctx);
+    const line = JSON.parse(await printed) as Record<string, any>;
+    expect(Object.keys(line)).toEqual(['paymentPage', 'paymentApi', 'store', 'merchant']);
+    expect(line.merchant).toMatchObject({ merchant_identifier: 'ShopCli01', sha_type: 'sha512' });
+    expect(Object.keys(line.merchant).sort()).toEqual(['access_code', 'merchant_identifier', 'sha_request_phrase', 'sha_response_phrase', 'sha_type']);
+    expect((await fetch(line.store)).status).toBe(200);
+    expect(line.paymentPage).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/FortAPI\/paymentPage$/);
+    stop();
+    expect(await running).toBe(0);
+    expect(out.join('').trim().split('\n')).toHaveLength(1);
+    await expect(fetch(line.store)).rejects.toThrow();
+  });
+
+  it('names a bad config setting and the fix', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ sha_type: 'md5' }));
+    const { ctx } = context(dir);
+    const err = await sandboxCommand.run({ values: { config: 'bad.json' }, positionals: [] }, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CertkitError);
+    expect((err as CertkitError).message).toContain('sha_type');
+    expect((err as CertkitError).exitCode).toBe(2);
+    const missing = await sandboxCommand.run({ values: { config: 'nope.json' }, positionals: [] }, ctx).catch((e: unknown) => e);
+    expect((missing as CertkitError).message).toContain('nope.json');
+  });
+});

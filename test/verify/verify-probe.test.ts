@@ -1,0 +1,103 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature, type ApsParams } from '../../electron/engine/aps/signature';
+import { verifyEvidence } from '../../electron/engine/verify';
+import { pageVerdict } from '../../electron/engine/verify/probe';
+import type { ScenarioEvidence } from '../../shared/schema/evidence';
+import { SECRETS, collected, correctEvidence, workspace } from './evidence-builder';
+
+// A tiny merchant return_url whose checks can be switched off, as the faulty integrations do.
+const behaviour = { checkSignature: true, checkAmount: true };
+const received: Record<string, string>[] = [];
+let server: http.Server;
+let origin = '';
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/receipt/')) {
+      const ok = req.url.endsWith('/paid');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>${ok ? 'Thank you, payment successful' : 'Payment declined'}</h1>`);
+      return;
+    }
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const fields = Object.fromEntries(new URLSearchParams(body));
+      received.push(fields);
+      if (behaviour.checkSignature && !verifySignature(fields as ApsParams, SECRETS.responsePhrase!, 'sha256', { response: true }).ok) {
+        res.writeHead(400, { 'content-type': 'text/html' }).end('<p>Response signature mismatch</p>');
+        return;
+      }
+      if (behaviour.checkAmount && fields.amount !== '15000') {
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Amount does not match the order; payment not accepted</p>');
+        return;
+      }
+      res.writeHead(303, { location: `/receipt/${fields.merchant_reference}/${fields.status === '14' ? 'paid' : 'declined'}` }).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const ws = workspace({ integrationTypes: ['hosted'], methods: ['VISA', 'MASTERCARD'] });
+
+function evidence(): ScenarioEvidence[] {
+  const list = correctEvidence(ws);
+  for (const ev of list) for (const x of ev.exchanges) if (x.kind === 'return') x.url = `${origin}/return`;
+  return list;
+}
+
+async function probe(check: typeof behaviour) {
+  Object.assign(behaviour, check);
+  received.length = 0;
+  const report = await verifyEvidence(ws, collected(evidence()), { secrets: SECRETS, probeResponseSignature: true });
+  const get = (id: string) => report.results.find((r) => r.checkpointId === id)!;
+  return { signature: get('response-signature'), amount: get('amount-validation') };
+}
+
+describe('opt-in response probes', () => {
+  it('a merchant that checks signature and amount passes both, and each modified POST is sent once', async () => {
+    const r = await probe({ checkSignature: true, checkAmount: true });
+    expect(r.signature.status).toBe('pass');
+    expect(r.amount.status).toBe('pass');
+    expect(received).toHaveLength(2);
+    // The replay restores the access code the recorder dropped, and changes one thing only.
+    expect(received[0]).toMatchObject({ status: '14', response_code: '14000', access_code: SECRETS.accessCode });
+    expect(r.signature.evidence[0]).toMatchObject({ kind: 'probe', scenarioId: 'card-declined' });
+  });
+
+  it('a merchant that skips the signature check is caught showing success for a tampered result', async () => {
+    const r = await probe({ checkSignature: false, checkAmount: true });
+    expect(r.signature.status).toBe('fail');
+    expect(r.signature.summary).toMatch(/changed to 14000 Success.*showed success/);
+    expect(r.signature.fix).toMatch(/response phrase/);
+    expect(r.amount.status).toBe('pass');
+  });
+
+  it('a merchant that skips the amount check is caught by a correctly signed, changed amount', async () => {
+    const r = await probe({ checkSignature: true, checkAmount: false });
+    expect(r.signature.status).toBe('pass');
+    expect(r.amount.status).toBe('fail');
+    expect(r.amount.summary).toMatch(/amount 15000 -> 15100, correctly signed/);
+  });
+
+  it('never probes a production workspace', async () => {
+    const prod = workspace({ ...ws, account: { name: 'Live', environment: 'production' } });
+    received.length = 0;
+    const report = await verifyEvidence(prod, collected(evidence()), { secrets: SECRETS, probeResponseSignature: true });
+    expect(received).toHaveLength(0);
+    const r = report.results.find((x) => x.checkpointId === 'response-signature')!;
+    expect(r.status).toBe('needs-confirmation');
+    expect(r.summary).toMatch(/production/);
+  });
+
+  it('reads refusal and success pages', () => {
+    expect(pageVerdict(200, 'Thank you! Your payment was successful')).toBe('accepted');
+    expect(pageVerdict(200, 'We could not verify this payment (signature mismatch)')).toBe('rejected');
+    expect(pageVerdict(403, 'Thank you')).toBe('rejected');
+    expect(pageVerdict(200, 'Hello')).toBe('unclear');
+  });
+});
