@@ -98,6 +98,10 @@ describe('the wizard in the browser host', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported');
     const imported = JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8'));
     expect(imported.title).toBe('Declined card, imported');
+    // The detail pane may still be showing the previous flow's rows for a frame; wait for the imported one's.
+    await page
+      .waitForFunction((n) => document.querySelectorAll('[data-testid=flow-steps] tbody tr').length === n, { timeout: 10_000 }, recording.steps.length)
+      .catch(() => undefined);
     expect(await page.$$eval('[data-testid=flow-steps] tbody tr', (rows) => rows.length)).toBe(recording.steps.length);
     await noError();
     await shot('2-flows');
