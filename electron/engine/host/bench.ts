@@ -60,7 +60,6 @@ export const rendererBench: BenchSection = {
       await initWorkspace(path.join(tmp, 'ws'), { account: 'Bench Store' });
       await host.api['workspace.open']({ dir: path.join(tmp, 'ws') });
       const paints: number[] = [];
-      const fcps: number[] = [];
       for (let i = 0; i < LOADS; i++) {
         const context = await browser.createBrowserContext();
         const page = await context.newPage();
@@ -70,16 +69,13 @@ export const rendererBench: BenchSection = {
         await page.evaluateOnNewDocument(PAINT_PROBE);
         await page.goto(host.url, { waitUntil: 'domcontentloaded' });
         const painted = await page.evaluate(() => (window as unknown as { __wizardPaint: Promise<number> }).__wizardPaint);
-        const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
         paints.push(painted);
-        fcps.push(fcp);
         await context.close();
       }
       log(`wizard painted after ${paints.map((p) => p.toFixed(0)).join(', ')} ms`);
       const rows: BenchRow[] = [
         { section: 'renderer', name: 'renderer JS gzipped', value: Math.round(gz / 1024), unit: 'KB', target: { value: 400, better: 'lower' } },
         { section: 'renderer', name: 'first paint of the wizard (median of 5, browser host)', value: median(paints) / 1000, unit: 's', target: { value: 1, better: 'lower' } },
-        { section: 'renderer', name: 'first contentful paint (median)', value: median(fcps) / 1000, unit: 's' },
       ];
       return rows;
     } finally {
