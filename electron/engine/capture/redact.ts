@@ -1,3 +1,5 @@
+import { maskPan } from '../../../shared/aps/card-mask';
+
 /** Field names whose values are secret and never recorded. */
 const SECRET_KEYS = new Set(['access_code', 'sha_request_phrase', 'sha_response_phrase', 'password', 'pin', 'card_pin']);
 const CVV_KEYS = new Set(['card_security_code', 'cvv', 'cvc', 'security_code']);
@@ -5,7 +7,7 @@ const CVV_KEYS = new Set(['card_security_code', 'cvv', 'cvc', 'security_code']);
 export function maskCardNumber(value: string): string {
   const digits = value.replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(digits)) return value;
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+  return maskPan(digits);
 }
 
 function looksLikeCardNumber(key: string, value: string): boolean {

@@ -1,3 +1,4 @@
+import { maskPan } from '../../../shared/aps/card-mask';
 import { SECRET_FIELD_NAMES } from '../../../shared/schema/workspace';
 
 // Everything the package, report and email print passes through here: evidence is recorded scrubbed, but a
@@ -25,9 +26,6 @@ function luhnOk(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function maskPan(digits: string): string {
-  return `${digits.slice(0, 6)}${'*'.repeat(Math.max(0, digits.length - 10))}${digits.slice(-4)}`;
-}
 
 export interface Redactor {
   text(value: string): string;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { maskPan } from '../../../../shared/aps/card-mask';
 import type { Exchange } from '../../../../shared/schema/evidence';
 
 export type SimExchange = Exchange & { seq: number };
@@ -12,7 +13,7 @@ const CARD_FIELDS = new Set(['card_number', 'card']);
 export function maskCardNumber(value: string): string {
   const digits = value.replace(/\D/g, '');
   if (digits.length < 11) return '*'.repeat(digits.length);
-  return digits.slice(0, 6) + '*'.repeat(digits.length - 10) + digits.slice(-4);
+  return maskPan(digits);
 }
 
 /** Copies fields for the log: credentials blanked, card numbers masked, CVV/PIN/OTP removed; nested objects kept. */
