@@ -398,17 +398,7 @@ describe('feedback', () => {
     const port = (merchant.address() as { port: number }).port;
     const own = await startSimulator({ config: { direct_feedback_url: `http://127.0.0.1:${port}/feedback` }, feedbackRetry: { tries: 5, intervalMs: 5 } });
     try {
-      const events: FeedbackEvent[] = [];
-      const finished = new Promise<void>((resolve) => own.events.on('feedback', (e: FeedbackEvent) => { events.push(e); if (e.done) resolve(); }));
-      const c = own.config;
-      const f: Params = {
-        command: 'PURCHASE', access_code: c.access_code, merchant_identifier: c.merchant_identifier, merchant_reference: uniqueRef('F'),
-        amount: '10000', currency: 'SAR', language: 'en', customer_email: 'fb@example.org', return_url: RETURN_URL,
-      };
-      f.signature = docSign(f, c.sha_request_phrase);
-      const first = await postForm(`${own.origin}/FortAPI/paymentPage`, f);
-      await postForm(first.location!, { card_number: '4005550000000001', expiry: '05/30', cvv: '123', action: 'pay' });
-      await finished;
+      const { events, order: f, config: c } = await payAndAwaitFeedback(own, 'F');
       expect(events.map((e) => [e.attempt, e.status, e.ok])).toEqual([[1, 503, false], [2, 503, false], [3, 200, true]]);
       const json = JSON.parse(bodies[2]) as Record<string, string>;
       expect(json.merchant_reference).toBe(f.merchant_reference);
@@ -423,17 +413,7 @@ describe('feedback', () => {
   it('stops after the configured number of tries when the merchant never answers 2xx', async () => {
     const own = await startSimulator({ config: { direct_feedback_url: 'http://127.0.0.1:9/nowhere', feedback_format: 'form' }, feedbackRetry: { tries: 2, intervalMs: 5 } });
     try {
-      const events: FeedbackEvent[] = [];
-      const finished = new Promise<void>((resolve) => own.events.on('feedback', (e: FeedbackEvent) => { events.push(e); if (e.done) resolve(); }));
-      const c = own.config;
-      const f: Params = {
-        command: 'PURCHASE', access_code: c.access_code, merchant_identifier: c.merchant_identifier, merchant_reference: uniqueRef('G'),
-        amount: '10000', currency: 'SAR', language: 'en', customer_email: 'fb@example.org', return_url: RETURN_URL,
-      };
-      f.signature = docSign(f, c.sha_request_phrase);
-      const first = await postForm(`${own.origin}/FortAPI/paymentPage`, f);
-      await postForm(first.location!, { card_number: '4005550000000001', expiry: '05/30', cvv: '123', action: 'pay' });
-      await finished;
+      const { events } = await payAndAwaitFeedback(own, 'G');
       expect(events.map((e) => e.ok)).toEqual([false, false]);
       expect(events.at(-1)!.done).toBe(true);
     } finally {
@@ -506,3 +486,19 @@ describe('persistence', () => {
     }
   });
 });
+
+/** Pays one hosted-checkout order on `own` and resolves once the simulator has finished sending its feedback. */
+async function payAndAwaitFeedback(own: Awaited<ReturnType<typeof startSimulator>>, refPrefix: string) {
+  const events: FeedbackEvent[] = [];
+  const finished = new Promise<void>((resolve) => own.events.on('feedback', (e: FeedbackEvent) => { events.push(e); if (e.done) resolve(); }));
+  const config = own.config;
+  const order: Params = {
+    command: 'PURCHASE', access_code: config.access_code, merchant_identifier: config.merchant_identifier, merchant_reference: uniqueRef(refPrefix),
+    amount: '10000', currency: 'SAR', language: 'en', customer_email: 'fb@example.org', return_url: RETURN_URL,
+  };
+  order.signature = docSign(order, config.sha_request_phrase);
+  const first = await postForm(`${own.origin}/FortAPI/paymentPage`, order);
+  await postForm(first.location!, { card_number: '4005550000000001', expiry: '05/30', cvv: '123', action: 'pay' });
+  await finished;
+  return { events, order, config };
+}
