@@ -3,7 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
-import { collectEvidence, scenarioDir, writeScenarioEvidence } from '../evidence/store';
+import { collectEvidence, scenarioDir } from '../evidence/store';
+import { editLedgerValue } from '../capture/ledger-edit';
 import { CertkitError } from '../errors';
 import type { ApiSession } from './context';
 import { refreshWorkspace, requireWorkspace } from './session';
@@ -65,21 +66,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     },
     'evidence.setLedger': async ({ scenarioId, field, value }) => {
       const { dir } = await refreshWorkspace(session);
-      const { byScenario } = await collectEvidence(dir);
-      const ev = byScenario.get(scenarioId);
-      if (!ev) throw new CertkitError(`scenario ${scenarioId} has no evidence yet`, { hint: 'run it first; a reference is attached to a run of the scenario' });
-      const values = { ...ev.ledger.values };
-      const sources = { ...ev.ledger.sources };
-      if (value) {
-        values[field] = value;
-        sources[field] = 'manual';
-      } else {
-        delete values[field];
-        delete sources[field];
-      }
-      const ledger = { ...ev.ledger, values, sources };
-      await writeScenarioEvidence(dir, { ...ev, ledger });
-      return ledger;
+      return editLedgerValue(dir, scenarioId, field, value);
     },
   };
 }

@@ -2,16 +2,14 @@ import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
-import { loadFlowFile, scrubRecording, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
-import { saveWorkspace } from '../workspace/workspace';
+import { importFlow } from '../workspace/flow-import';
 import type { ApiSession } from './context';
 import { refreshWorkspace } from './session';
 
 type FlowCalls = Pick<ApiTable, 'flows.list' | 'flows.get' | 'flows.import' | 'flows.tag'>;
-
-export const FLOWS_DIR = 'flows';
 
 function stepLabel(step: Record<string, unknown>, tag: { label?: string }): string {
   if (tag.label) return tag.label;
@@ -65,20 +63,8 @@ export function flowCalls(session: ApiSession): FlowCalls {
     },
     'flows.get': async ({ name }) => get(name),
     'flows.import': async ({ name, json }) => {
-      const { dir, workspace } = await refreshWorkspace(session);
-      let value: unknown;
-      try {
-        value = JSON.parse(json);
-      } catch (err) {
-        throw new CertkitError(`the recording for "${name}" is not valid JSON: ${(err as Error).message}`, {
-          hint: 'export it again from Chrome DevTools > Recorder > Export > JSON',
-        });
-      }
-      // Typed card numbers, emails and phones become placeholders before anything touches the disk.
-      const { flow } = scrubRecording(value, `${name}.json`);
-      const file = `${FLOWS_DIR}/${name}.json`;
-      await writeJsonAtomic(flowPath(dir, file), flow);
-      session.workspace = await saveWorkspace(dir, { ...workspace, flows: { ...workspace.flows, [name]: { file, extract: workspace.flows[name]?.extract ?? [] } } });
+      const { dir } = await refreshWorkspace(session);
+      session.workspace = (await importFlow(dir, name, json)).workspace;
       return get(name);
     },
     'flows.tag': async ({ name, step, slot }) => {

@@ -3,7 +3,6 @@ import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { screenshotSlot } from '../../../shared/aps/slots';
 import { CertkitError } from '../errors';
-import { writeJsonAtomic } from '../util/atomic-write';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -145,19 +144,4 @@ export function scrubRecording(value: unknown, file: string): { flow: Record<str
     }
   }
   return { flow: { ...loaded.raw, steps }, replaced };
-}
-
-export async function importRecording(source: string, target: string): Promise<{ replaced: { step: number; placeholder: string }[] }> {
-  const text = await fs.readFile(source, 'utf8').catch((err) => {
-    throw new CertkitError(`Cannot read recording ${source}: ${(err as Error).message}`, { hint: 'give the path of the JSON exported from the Chrome DevTools Recorder' });
-  });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    refuse(source, `is not valid JSON: ${(err as Error).message}`);
-  }
-  const { flow, replaced } = scrubRecording(value, source);
-  await writeJsonAtomic(target, flow);
-  return { replaced };
 }

@@ -13,6 +13,8 @@ import { snippetCommand } from './snippet';
 import { runCommand } from './run';
 import { captureCommand } from './capture';
 import { demoCommand } from './demo';
+import { importCommand } from './import';
+import { ledgerCommand } from './ledger';
 
 // Each command lives in its own file; this list is the only place that names them all.
-export const COMMANDS: CliCommand[] = [initCommand, planCommand, catalogCommand, signCommand, benchCommand, appCommand, verifyCommand, packageCommand, emailCommand, snippetCommand, runCommand, captureCommand, demoCommand, sandboxCommand];
+export const COMMANDS: CliCommand[] = [initCommand, planCommand, catalogCommand, signCommand, benchCommand, appCommand, verifyCommand, packageCommand, emailCommand, snippetCommand, runCommand, captureCommand, importCommand, ledgerCommand, demoCommand, sandboxCommand];
