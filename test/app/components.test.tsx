@@ -103,6 +103,21 @@ describe('wizard components', () => {
     expect(screen.getByTestId('check-inbound-ip').getAttribute('data-status')).toBe('confirmed');
   });
 
+  it('runs the response-signature probe only when asked', async () => {
+    const fake = fakeApi({ 'checks.verify': () => ({ results: [] }) });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('checklist'));
+    const probe = await screen.findByTestId('verify-probe');
+    // Opening the step verifies without touching the merchant's return URL.
+    expect(fake.calls.filter((c) => c.name === 'checks.verify').map((c) => c.input)).toEqual([{}]);
+    expect(probe.getAttribute('title')).toMatch(/staging store only/);
+    await act(async () => {
+      fireEvent.click(probe);
+    });
+    expect(fake.calls.filter((c) => c.name === 'checks.verify').at(-1)?.input).toEqual({ probeResponse: true });
+  });
+
   it('shows an engine error with its fix in the banner', async () => {
     const fake = fakeApi({
       'package.plan': () => {

@@ -38,6 +38,32 @@ describe('app store', () => {
     }
   });
 
+  it('keeps a flow the user imported when an earlier flow load answers late', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const detail = (name: string, title: string, stepCount: number) => ({
+      name, file: `flows/${name}.json`, title, stepCount, placeholders: [],
+      steps: Array.from({ length: stepCount }, (_, index) => ({ index, type: 'click', label: `step ${index}` })),
+    });
+    const fake = fakeApi({
+      'flows.list': () => ({ flows: [{ name: 'applepay-success', file: 'flows/applepay-success.json', title: 'Apple Pay', stepCount: 6, placeholders: [] }] }),
+      'flows.get': async ({ name }) => {
+        await gate;
+        return detail(name, 'Apple Pay', 6);
+      },
+      'flows.import': ({ name }) => detail(name, 'Declined card, imported', 13),
+    });
+    const store = createAppStore(fake.api);
+    await store.getState().openWorkspace('/ws');
+    const loading = store.getState().loadFlows();
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.name === 'flows.get')).toBe(true));
+    expect(await store.getState().importFlow('card-declined', '{}')).toBe(true);
+    release();
+    await loading;
+    expect(store.getState().flow?.title).toBe('Declined card, imported');
+    expect(store.getState().flow?.steps).toHaveLength(13);
+  });
+
   it('never lets an older save land after a newer one', async () => {
     const order: string[] = [];
     let release!: () => void;

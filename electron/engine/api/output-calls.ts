@@ -32,9 +32,9 @@ function builtFile(f: { path: string; format: string; group: string; bytes: numb
 export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
   let lastChecks: { dir: string; results: CheckResult[] } | undefined;
 
-  const verify = async (): Promise<CheckResult[]> => {
+  const verify = async (probeResponseSignature = false): Promise<CheckResult[]> => {
     const { dir } = requireWorkspace(session);
-    const report = await verifyWorkspace(dir, { secrets: await secretsFor(host, dir) });
+    const report = await verifyWorkspace(dir, { secrets: await secretsFor(host, dir), probeResponseSignature });
     lastChecks = { dir, results: report.results };
     return report.results;
   };
@@ -49,7 +49,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
   };
 
   return {
-    'checks.verify': async () => ({ results: await verify() }),
+    'checks.verify': async ({ probeResponse }) => ({ results: await verify(!!probeResponse) }),
     'checks.confirm': async ({ checkpointId, confirmed, note }) => {
       const { dir } = requireWorkspace(session);
       session.workspace = await confirmCheckpoint(dir, checkpointId, confirmed, note);

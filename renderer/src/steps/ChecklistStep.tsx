@@ -86,8 +86,11 @@ export function ChecklistStep() {
               </Badge>
             </span>
           )}
-          <button type="button" className="btn" onClick={verify} disabled={busy}>
+          <button type="button" className="btn" onClick={() => verify()} disabled={busy}>
             {t('checks.verify')}
+          </button>
+          <button type="button" className="btn" onClick={() => verify(true)} disabled={busy} title={t('checks.probeHelp')} data-testid="verify-probe">
+            {t('checks.probe')}
           </button>
         </div>
       }

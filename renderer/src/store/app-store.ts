@@ -70,7 +70,8 @@ export interface AppState {
   loadImage(runId: string, scenarioId: string, file: string, width: number): Promise<void>;
   setLedger(scenarioId: string, field: string, value: string): Promise<void>;
   addSnippet(slot: string, code: string): Promise<boolean>;
-  verify(): Promise<void>;
+  /** probeResponse sends a tampered copy of a captured answer to the return URL (staging or simulator only). */
+  verify(probeResponse?: boolean): Promise<void>;
   confirm(checkpointId: string, confirmed: boolean, note: string): Promise<void>;
   loadPackagePlan(): Promise<void>;
   buildPackage(): Promise<void>;
@@ -101,6 +102,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
   let pending: WorkspaceInput | undefined;
   let saving: Promise<void> = Promise.resolve();
   let unsubscribe: (() => void)[] = [];
+  // The flow pane shows the answer to the latest request only: a slow load started on entering the step must
+  // not replace a flow the user imported or picked since.
+  let flowRequest = 0;
 
   return createStore<AppState>((set, get) => {
     /** Runs one call with a busy flag; a failure becomes the error banner (message + fix) instead of a throw. */
@@ -243,13 +247,15 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
         if (current && res.flows.some((f) => f.name === current)) await get().selectFlow(current);
       },
       async selectFlow(name) {
+        const request = ++flowRequest;
         const flow = await guarded('flows.get', () => api.flows.get({ name }));
-        if (flow) set({ flow });
+        if (flow && request === flowRequest) set({ flow });
       },
       async importFlow(name, json) {
+        const request = ++flowRequest;
         const flow = await guarded('flows.import', () => api.flows.import({ name, json }));
         if (!flow) return false;
-        set({ flow });
+        if (request === flowRequest) set({ flow });
         const list = await guarded('flows.list', () => api.flows.list({}));
         if (list) set({ flows: list.flows });
         return true;
@@ -257,8 +263,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
       async tagStep(step, slot) {
         const name = get().flow?.name;
         if (!name) return;
+        const request = ++flowRequest;
         const flow = await guarded('flows.tag', () => api.flows.tag({ name, step, slot }));
-        if (flow) set({ flow });
+        if (flow && request === flowRequest) set({ flow });
       },
       async startRun(opts) {
         set((s) => ({ run: { ...s.run, log: [] }, thumbs: {} }));
@@ -293,8 +300,8 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
         if (ok) await get().loadEvidence();
         return !!ok;
       },
-      async verify() {
-        const res = await guarded('checks.verify', () => api.checks.verify({}));
+      async verify(probeResponse) {
+        const res = await guarded('checks.verify', () => api.checks.verify(probeResponse ? { probeResponse: true } : {}));
         if (res) set({ checks: res.results });
       },
       async confirm(checkpointId, confirmed, note) {
