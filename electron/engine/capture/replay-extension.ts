@@ -1,8 +1,52 @@
 import { PuppeteerRunnerExtension, selectorToPElementSelector, type Step, type UserFlow } from '@puppeteer/replay';
 import { Locator, type Browser, type Page } from 'puppeteer-core';
 
+type Selector = string | string[];
+
+// Puppeteer's own selector kinds need its query engine; plain CSS (with shadow-root chains) can be matched in the page.
+const PUPPETEER_SELECTOR = /^(aria|xpath|pierce|text)\//;
+const plainCss = (selectors: Selector[]) => selectors.every((s) => (Array.isArray(s) ? s : [s]).every((part) => !PUPPETEER_SELECTOR.test(part)));
+
+/**
+ * In the page: do the step's selectors match as the step wants? The same test as @puppeteer/replay's
+ * waitForElement (first selector with matches, count comparison, attributes, deep property match). Kept as
+ * source text: a transpiler's helpers (e.g. esbuild's __name) would not exist in the page.
+ */
+const ELEMENTS_MATCH = `(selectors, count, operator, expected, attributes, properties) => {
+  const query = (chain) => {
+    let nodes = [document];
+    for (const part of chain) {
+      const next = [];
+      for (const node of nodes) {
+        const root = node instanceof Element ? (node.shadowRoot || node) : node;
+        next.push(...root.querySelectorAll(part));
+      }
+      if (!next.length) return [];
+      nodes = next;
+    }
+    return nodes;
+  };
+  let elements = [];
+  for (const selector of selectors) {
+    elements = query(Array.isArray(selector) ? selector : [selector]);
+    if (elements.length) break;
+  }
+  const n = elements.length;
+  let ok = operator === '==' ? n === count : operator === '>=' ? n >= count : n <= count;
+  const deepMatch = (want, have) => {
+    if (want === have) return true;
+    if (!want || !have || typeof want !== 'object' || typeof have !== 'object') return false;
+    return Object.entries(want).every(([k, v]) => deepMatch(v, have[k]));
+  };
+  if (ok && attributes) ok = elements.every((el) => Object.entries(attributes).every(([k, v]) => el.getAttribute(k) === v));
+  if (ok && properties) ok = elements.every((el) => deepMatch(properties, el));
+  return ok === expected;
+}`;
+
 /**
  * @puppeteer/replay's runner with cheaper steps where the result is the same for the page:
+ * - `waitForElement` waits in the page on DOM mutations (or each frame when it compares properties) instead
+ *   of asking again every 100 ms over several protocol round trips;
  * - `change` sets the value and fires input/change once, instead of typing key by key (one protocol round trip
  *   per character); pages that format as you type still get their input event;
  * - `setViewport` to the size the page already has is skipped (it would re-layout the page for nothing).
@@ -16,6 +60,15 @@ export class CertkitReplayExtension extends PuppeteerRunnerExtension {
     if (step.type === 'setViewport') {
       const v = this.page.viewport();
       if (v && v.width === step.width && v.height === step.height && (v.deviceScaleFactor ?? 1) === step.deviceScaleFactor && !!v.isMobile === step.isMobile) return;
+    }
+    if (step.type === 'waitForElement' && (!step.target || step.target === 'main') && !step.frame?.length && plainCss(step.selectors)) {
+      const args = [step.selectors, step.count ?? 1, step.operator ?? '>=', step.visible ?? true, step.attributes ?? null, step.properties ?? null];
+      await this.page.waitForFunction(`(${ELEMENTS_MATCH})(...${JSON.stringify(args)})`, {
+        // Property values (an input's value, a checkbox) change without a DOM mutation; look at every frame then.
+        polling: step.properties ? 'raf' : 'mutation',
+        timeout: step.timeout ?? flow?.timeout ?? this.stepTimeout,
+      });
+      return;
     }
     if (step.type === 'change' && (!step.target || step.target === 'main') && !step.frame?.length) {
       const timeout = step.timeout ?? flow?.timeout ?? this.stepTimeout;
