@@ -254,6 +254,19 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   };
 
   const total = job.flow.steps.length;
+  /**
+   * Will a tagged step shoot this same document later? Then an untagged shot now is the same page twice (the
+   * checkout page, once empty and once filled in). Steps the recording saw navigate end the document.
+   */
+  const laterStepCaptures = (i: number): boolean => {
+    for (let j = i + 1; j < total; j++) {
+      const step = job.flow.steps[j] as Step;
+      const navigates = step.type === 'navigate' || !!step.assertedEvents?.some((e) => e.type === 'navigation');
+      if (navigates) return false;
+      if (job.tags[j]?.slot && job.tags[j]?.capture !== false) return true;
+    }
+    return false;
+  };
   const labels = job.rawSteps.map((raw, i) => stepLabel(raw, job.tags[i]?.label));
   const stepText = (i: number) => `step ${i + 1}/${total}: ${labels[i]}`;
 
@@ -357,10 +370,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
       const tag = job.tags[i] ?? {};
       const navigated = documents !== capturedDocument;
       if (tag.capture === false || step.type === 'setViewport') continue;
-      // A navigating click followed by a tagged wait shows the same page: let the tagged step take the shot.
-      const next = job.flow.steps[i + 1];
-      const nextTakesIt = !tag.slot && next?.type === 'waitForElement' && !!job.tags[i + 1]?.slot;
-      if (tag.slot || (navigated && !nextTakesIt)) {
+      if (tag.slot || (navigated && !laterStepCaptures(i))) {
         await capture(page, session, { slot: tag.slot, label: stepText(i) });
         capturedDocument = documents;
       }
