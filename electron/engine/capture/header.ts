@@ -17,8 +17,8 @@ const META_FONT_PX = 14;
 const MONO_ADVANCE = 0.602;
 const PAD = 14;
 const LINE_GAP = 6;
-const HEADER_BACKGROUND = '#eef1f5';
 const HEADER_FILL: [number, number, number] = [0xee, 0xf1, 0xf5];
+const HEADER_BACKGROUND = `rgb(${HEADER_FILL.join(',')})`;
 
 function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);

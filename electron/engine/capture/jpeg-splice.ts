@@ -3,8 +3,9 @@
  *
  * Decoding and re-encoding a full-page screenshot costs most of a capture's CPU; here only the header is
  * transformed (colour conversion, DCT, quantisation with the page's own tables) and the page's entropy-coded
- * data is re-coded symbol by symbol with the standard Huffman tables (the browser writes tables fitted to each
- * image, which may lack symbols the header needs). The page's coefficients, and so its pixels, are untouched.
+ * data is re-coded symbol by symbol with Huffman tables fitted to header and page together (the browser's tables
+ * are fitted to the page alone and may lack symbols the header needs). The page's coefficients, and so its
+ * pixels, are untouched.
  */
 
 export class SpliceUnsupported extends Error {}
@@ -34,8 +35,6 @@ interface ParsedJpeg {
   components: Component[];
   quant: Map<number, Uint16Array>;
   huffman: Map<number, { counts: Uint8Array; values: Uint8Array }>;
-  /** Offset of the two height bytes inside SOF0. */
-  sofHeightAt: number;
   /** Entropy-coded data of the (single) scan, still byte-stuffed. */
   scanStart: number;
   scanEnd: number;
@@ -53,7 +52,7 @@ function parse(data: Buffer): ParsedJpeg {
   const keep: Buffer[] = [];
   let width = 0;
   let height = 0;
-  let sofHeightAt = -1;
+  let sawFrame = false;
   let components: Component[] = [];
   let i = 2;
   while (i + 4 <= data.length) {
@@ -68,7 +67,7 @@ function parse(data: Buffer): ParsedJpeg {
     const body = data.subarray(i + 4, i + 2 + len);
     if (marker === 0xc0) {
       if (body[0] !== 8) throw new SpliceUnsupported('only 8-bit JPEGs');
-      sofHeightAt = i + 5;
+      sawFrame = true;
       height = body.readUInt16BE(1);
       width = body.readUInt16BE(3);
       const n = body[5];
@@ -114,8 +113,8 @@ function parse(data: Buffer): ParsedJpeg {
       const scanStart = i + 2 + len;
       let end = scanStart;
       while (end + 1 < data.length && !(data[end] === 0xff && data[end + 1] !== 0x00 && !(data[end + 1] >= 0xd0 && data[end + 1] <= 0xd7))) end++;
-      if (sofHeightAt < 0) throw new SpliceUnsupported('no baseline frame header');
-      return { width, height, components, quant, huffman, sofHeightAt, scanStart, scanEnd: end, keep, sos: Buffer.from(seg) };
+      if (!sawFrame) throw new SpliceUnsupported('no baseline frame header');
+      return { width, height, components, quant, huffman, scanStart, scanEnd: end, keep, sos: Buffer.from(seg) };
     } else if (marker === 0xd9) {
       break;
     } else {
@@ -433,7 +432,7 @@ export interface SpliceInput {
   fill: [number, number, number];
 }
 
-/** Rows in one MCU of this JPEG (header heights that are a multiple of it need no fill). */
+/** The tallest MCU of a baseline JPEG (4:2:0 takes 16 rows); a header this many rows high needs no fill rows. */
 export const SPLICE_ROW_MULTIPLE = 16;
 
 /**
@@ -452,7 +451,7 @@ export function spliceHeader(input: SpliceInput): { data: Buffer; headerHeight: 
   const headerHeight = Math.ceil(input.header.height / mcuH) * mcuH;
   if (headerHeight + p.height > 65535) throw new SpliceUnsupported('image too tall for one JPEG');
   const mcusX = Math.ceil(p.width / mcuW);
-  const quantNatural = p.components.map((c) => {
+  const quant = p.components.map((c) => {
     const q = p.quant.get(c.tq);
     if (!q) throw new SpliceUnsupported(`missing quantisation table ${c.tq}`);
     const natural = new Float64Array(64);
@@ -461,7 +460,7 @@ export function spliceHeader(input: SpliceInput): { data: Buffer; headerHeight: 
   });
 
   const list = new SymbolList((p.scanEnd - p.scanStart) * 2);
-  const lastDc = encodeHeader(input, p.components, quantNatural, { mcusX, mcuW, mcuH, hmax, vmax, headerHeight }, list);
+  const lastDc = encodeHeader(input, p.components, quant, { mcusX, mcuW, mcuH, hmax, vmax, headerHeight }, list);
   const { firstDcAt } = readPageSymbols(input.page, p, list, mcusX * Math.ceil(p.height / mcuH));
   // The page's first block of each component was coded against a zero predictor; now the header comes first.
   firstDcAt.forEach((at, ci) => {
@@ -505,7 +504,7 @@ export function spliceHeader(input: SpliceInput): { data: Buffer; headerHeight: 
 function encodeHeader(
   input: SpliceInput,
   components: Component[],
-  quantNatural: { natural: Float64Array; divisors: Float64Array }[],
+  quant: { natural: Float64Array; divisors: Float64Array }[],
   g: { mcusX: number; mcuW: number; mcuH: number; hmax: number; vmax: number; headerHeight: number },
   list: SymbolList,
 ): number[] {
@@ -562,7 +561,7 @@ function encodeHeader(
       for (let ci = 0; ci < components.length; ci++) {
         const comp = components[ci];
         const plane = planes[ci];
-        const q = quantNatural[ci];
+        const q = quant[ci];
         const dcSlot = ci === 0 ? DC_LUMA : DC_CHROMA;
         const acSlot = ci === 0 ? AC_LUMA : AC_CHROMA;
         for (let by = 0; by < comp.v; by++) {
