@@ -1,6 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { browserCandidates, resolveBrowser } from '../../electron/engine/browser/resolve';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { browserCandidates, headlessShellCandidates, isHeadlessShell, resolveBrowser, unwrapLauncher } from '../../electron/engine/browser/resolve';
+import { launchBrowser } from '../../electron/engine/browser/launch';
+import { chooseBrowser } from '../../electron/engine/run/index';
 import { drawHeader, formatCaptureTime, wrapUrl } from '../../electron/engine/capture/header';
 
 describe('browser resolver', () => {
@@ -9,6 +14,77 @@ describe('browser resolver', () => {
     expect(resolveBrowser({ explicit: '/opt/x/chrome', env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/opt/x/chrome');
     expect(resolveBrowser({ env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/env/chrome');
     expect(resolveBrowser({ env: { PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/usr/bin/chromium');
+  });
+
+  it('takes a headless shell first for a headless run, and never for a visible one', () => {
+    const exists = (f: string) => ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].includes(f);
+    const env = { PATH: '/usr/bin' };
+    expect(resolveBrowser({ env, platform: 'linux', exists, headless: true })).toBe('/usr/bin/chromium-headless-shell');
+    expect(resolveBrowser({ env, platform: 'linux', exists })).toBe('/usr/bin/chromium');
+    // A setting names the browser; it is not second-guessed for speed.
+    expect(resolveBrowser({ env: { ...env, CERTKIT_BROWSER: '/usr/bin/chromium' }, platform: 'linux', exists, headless: true })).toBe('/usr/bin/chromium');
+    // Without a shell, a headless run takes the full browser.
+    expect(resolveBrowser({ env, platform: 'linux', exists: (f) => f === '/usr/bin/chromium', headless: true })).toBe('/usr/bin/chromium');
+  });
+
+  it("finds Chrome for Testing's headless shell in puppeteer's cache, newest version first", () => {
+    const tree: Record<string, string[]> = {
+      '/Users/a/.cache/puppeteer/chrome-headless-shell': ['mac_arm-99.0.6778.85', 'mac_arm-131.0.6778.85', 'mac_arm-131.0.6778.108', 'notes'],
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.108': ['chrome-headless-shell-mac-arm64'],
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.85': ['chrome-headless-shell-mac-arm64'],
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-99.0.6778.85': ['chrome-headless-shell-mac-arm64'],
+    };
+    const found = headlessShellCandidates('darwin', { HOME: '/Users/a', PATH: '' }, (d) => tree[d] ?? []);
+    expect(found).toEqual([
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.108/chrome-headless-shell-mac-arm64/chrome-headless-shell',
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.85/chrome-headless-shell-mac-arm64/chrome-headless-shell',
+      '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-99.0.6778.85/chrome-headless-shell-mac-arm64/chrome-headless-shell',
+    ]);
+    const win = headlessShellCandidates('win32', { USERPROFILE: 'C:\\Users\\a', PUPPETEER_CACHE_DIR: 'D:\\pc' }, (d) =>
+      d === 'D:\\pc\\chrome-headless-shell' ? ['win64-131.0.6778.85'] : d.endsWith('131.0.6778.85') ? ['chrome-headless-shell-win64'] : []);
+    expect(win).toEqual(['D:\\pc\\chrome-headless-shell\\win64-131.0.6778.85\\chrome-headless-shell-win64\\chrome-headless-shell.exe']);
+    expect(isHeadlessShell(win[0])).toBe(true);
+    expect(isHeadlessShell('/usr/bin/chromium')).toBe(false);
+  });
+
+  it("honours the workspace's browser.headless, with --headful and --browser winning over the workspace", () => {
+    const exists = (f: string) => ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/opt/chrome'].includes(f);
+    const resolve = (o: Parameters<typeof resolveBrowser>[0]) => resolveBrowser({ ...o, env: { PATH: '/usr/bin' }, platform: 'linux', exists });
+    const setting = { concurrency: 2, headless: true };
+    expect(chooseBrowser(setting, {}, resolve)).toEqual({ headful: false, executablePath: '/usr/bin/chromium-headless-shell' });
+    expect(chooseBrowser({ ...setting, headless: false }, {}, resolve)).toEqual({ headful: true, executablePath: '/usr/bin/chromium' });
+    expect(chooseBrowser({ ...setting, headless: false }, { headful: false }, resolve)).toEqual({ headful: false, executablePath: '/usr/bin/chromium-headless-shell' });
+    expect(chooseBrowser(setting, { headful: true }, resolve)).toEqual({ headful: true, executablePath: '/usr/bin/chromium' });
+    expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, {}, resolve).executablePath).toBe('/opt/chrome');
+    expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, { browserPath: '/usr/bin/chromium' }, resolve).executablePath).toBe('/usr/bin/chromium');
+  });
+
+  it('looks through a launcher script that only forwards to one binary, so killing the browser kills the browser', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-launcher-'));
+    try {
+      const real = path.join(dir, 'chrome-headless-shell-real');
+      await fs.writeFile(real, '\x7fELF not really', { mode: 0o755 });
+      const write = async (name: string, body: string) => {
+        await fs.writeFile(path.join(dir, name), body, { mode: 0o755 });
+        return path.join(dir, name);
+      };
+      expect(unwrapLauncher(await write('plain', `#!/bin/sh -e\n\n${real} "$@"\n`))).toBe(real);
+      expect(unwrapLauncher(await write('exec', `#!/bin/sh\n# forwards\nexec ${real} "$@"\n`))).toBe(real);
+      // Anything that does more than forward (flags, env, clean-up) is left alone: it may be needed.
+      expect(unwrapLauncher(await write('flags', `#!/bin/sh\nexport X=1\n${real} "$@"\n`))).toBe(path.join(dir, 'flags'));
+      expect(unwrapLauncher(await write('missing', `#!/bin/sh\n${dir}/gone "$@"\n`))).toBe(path.join(dir, 'missing'));
+      expect(unwrapLauncher(real)).toBe(real);
+      expect(resolveBrowser({ explicit: path.join(dir, 'exec'), env: {} })).toBe(real);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to open a visible window with a headless shell, before starting anything', async () => {
+    await expect(launchBrowser({ executablePath: '/usr/bin/chromium-headless-shell', headful: true })).rejects.toMatchObject({
+      message: expect.stringContaining("headless shell, which cannot open a window"),
+      hint: expect.stringMatching(/--browser PATH/),
+    });
   });
 
   it('says which setting is wrong instead of silently falling back', () => {

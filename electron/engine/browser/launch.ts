@@ -1,5 +1,6 @@
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { CertkitError } from '../errors';
+import { isHeadlessShell } from './resolve';
 
 export interface LaunchOptions {
   executablePath: string;
@@ -38,10 +39,18 @@ const TUNING_ARGS = [
 export const DEFAULT_VIEWPORT = { width: 1280, height: 1024 };
 
 export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
+  const shell = isHeadlessShell(options.executablePath);
+  if (shell && options.headful) {
+    throw new CertkitError(`${options.executablePath} is Chrome's headless shell, which cannot open a window`, {
+      hint: 'a visible browser (guided capture, --headful) needs a full Chrome, Edge or Chromium: give one with --browser PATH or browser.path in certkit.json',
+      exitCode: 2,
+    });
+  }
   try {
     return await puppeteer.launch({
       executablePath: options.executablePath,
-      headless: !options.headful,
+      // The shell takes plain --headless; full Chrome's headless mode is --headless=new.
+      headless: options.headful ? false : shell ? 'shell' : true,
       args: [...REQUIRED_ARGS, ...(options.tuning === false ? [] : TUNING_ARGS), ...(options.args ?? [])],
       defaultViewport: options.headful ? null : DEFAULT_VIEWPORT,
       protocolTimeout: 60_000,

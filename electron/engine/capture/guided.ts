@@ -38,7 +38,7 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
   } catch {
     throw new CertkitError(`no scenario "${options.scenarioId}" in the catalog`, { hint: 'see `certkit plan <workspace>` for the scenario ids' });
   }
-  const browser = await launchBrowser({ executablePath: resolveBrowser({ explicit: options.browserPath ?? ws.browser.path }), headful: options.headful ?? true });
+  const browser = await launchBrowser({ executablePath: resolveBrowser({ explicit: options.browserPath ?? ws.browser.path, headless: options.headful === false }), headful: options.headful ?? true });
   const runId = newRunId();
   await writeRunIndex(workspaceDir, { version: EVIDENCE_VERSION, runId, startedAt: new Date().toISOString(), scenarios: { [s.id]: { dir: s.id, status: 'running' } } });
   if (options.onPage) {

@@ -1,16 +1,6 @@
-import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { CertkitError } from '../errors';
-
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
-
-export function findChromium(preferred?: string): string {
-  const fromEnv = process.env.CERTKIT_CHROMIUM;
-  for (const p of [preferred, fromEnv, ...CANDIDATES]) if (p && existsSync(p)) return p;
-  throw new CertkitError('No Chromium or Chrome found for rendering Arabic text and code snippets', {
-    hint: 'install Chromium, or set CERTKIT_CHROMIUM (or browser.path in certkit.json) to a Chrome/Chromium executable',
-  });
-}
+import { REQUIRED_ARGS } from '../browser/launch';
+import { isHeadlessShell, resolveBrowser } from '../browser/resolve';
 
 /**
  * One headless browser shared by everything a package build renders (Arabic captions, code snippets), started on
@@ -21,10 +11,14 @@ export class LazyChromium {
   constructor(private readonly executablePath?: string) {}
 
   get(): Promise<Browser> {
-    this.browser ??= puppeteer.launch({
-      executablePath: findChromium(this.executablePath),
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu', '--font-render-hinting=none'],
+    this.browser ??= Promise.resolve().then(() => {
+      // Resolved on first use, so a package that needs no rendering works on a machine without a browser.
+      const executablePath = resolveBrowser({ explicit: this.executablePath, headless: true });
+      return puppeteer.launch({
+        executablePath,
+        headless: isHeadlessShell(executablePath) ? 'shell' : true,
+        args: [...REQUIRED_ARGS, '--disable-gpu', '--font-render-hinting=none'],
+      });
     });
     return this.browser;
   }

@@ -5,7 +5,7 @@ import type { RunEvent } from '../../../shared/schema/events';
 import { EVIDENCE_VERSION, type RunIndex, type ScenarioEvidence, type ScenarioStatus } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
-import { resolveBrowser } from '../browser/resolve';
+import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { runScenario, type EvidenceIO, type ScenarioJob } from '../capture/scenario';
 import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
@@ -74,6 +74,19 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
 }
 
 /** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
+/**
+ * The browser a run drives and whether it shows a window: --browser and --headful win over the workspace's
+ * browser.path and browser.headless; a headless run may get the headless shell, a visible one never.
+ */
+export function chooseBrowser(
+  setting: Workspace['browser'],
+  options: Pick<RunOptions, 'browserPath' | 'headful'>,
+  resolve: (o: ResolveBrowserOptions) => string = resolveBrowser,
+): { headful: boolean; executablePath: string } {
+  const headful = options.headful ?? !setting.headless;
+  return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
+}
+
 export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);
@@ -98,7 +111,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
     scenarios = scenarios.filter((s) => !complete.includes(s));
   }
 
-  const executablePath = resolveBrowser({ explicit: options.browserPath ?? ws.browser.path });
+  const { headful, executablePath } = chooseBrowser(ws.browser, options);
   const concurrency = Math.max(1, Math.min(8, options.concurrency ?? ws.browser.concurrency ?? 2));
   const secrets = options.secrets;
   const secretList = secrets ? secretValues(secrets) : [];
@@ -123,7 +136,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   emit({ type: 'run-started', runId, scenarios: [...results.keys(), ...scenarios.map((s) => s.id)] });
   for (const r of results.values()) emit({ type: 'scenario-finished', runId, scenarioId: r.scenarioId, status: 'skipped', merchantReference: r.merchantReference });
 
-  const host = new BrowserHost({ executablePath, headful: options.headful, args: options.browserArgs, onLaunch: options.onBrowser });
+  const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
   // Start the browser while the flows load; the first scenario would wait for it anyway.
   if (scenarios.length) void host.get().catch(() => undefined);
   const catalogIndex = (s: Scenario) => SCENARIOS.findIndex((c) => c.id === s.id);

@@ -34,7 +34,7 @@ export const runCommand = defineCommand({
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
       browserPath: stringOpt(args, 'browser'),
-      headful: !!args.values.headful,
+      headful: args.values.headful ? true : undefined,
       resume: !!args.values.resume,
       secrets: secretsFromEnv(ctx.env),
       signal: ctx.signal,
