@@ -45,6 +45,11 @@ describe('API table (plain Node, both transports bind it)', () => {
     const flow = await api['flows.import']({ name: 'card-declined', json: JSON.stringify(RECORDING) });
     expect(flow.stepCount).toBe(6);
     expect(flow.placeholders).toEqual(['card.cvv', 'card.number', 'customer.email']);
+    // The same words the run's progress and the evidence use for a step, with placeholders instead of values.
+    expect(flow.steps.map((s) => s.label)).toEqual([
+      'Set the window size', 'Open https://shop.example/checkout', 'Type {{customer.email}} into #email',
+      'Type {{card.number}} into #card', 'Type {{card.cvv}} into #cvv', 'Click #pay',
+    ]);
     const onDisk = await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8');
     expect(onDisk).not.toMatch(/4005550000000001|real\.person/);
     const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));

@@ -3,6 +3,7 @@ import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { importFlow } from '../workspace/flow-import';
@@ -10,17 +11,6 @@ import type { ApiSession } from './context';
 import { refreshWorkspace } from './session';
 
 type FlowCalls = Pick<ApiTable, 'flows.list' | 'flows.get' | 'flows.import' | 'flows.tag'>;
-
-function stepLabel(step: Record<string, unknown>, tag: { label?: string }): string {
-  if (tag.label) return tag.label;
-  const type = String(step.type ?? 'step');
-  if (type === 'navigate') return `open ${String(step.url ?? '')}`;
-  if (type === 'change') return `type ${String(step.value ?? '')}`;
-  if (type === 'setViewport') return `${String(step.width)} × ${String(step.height)}`;
-  const selectors = step.selectors as unknown[][] | undefined;
-  const first = selectors?.[0]?.[0];
-  return first ? String(first) : '';
-}
 
 function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
   const steps = (flow.raw.steps as Record<string, unknown>[]) ?? [];
@@ -32,7 +22,7 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
     title: flow.title,
     stepCount: steps.length,
     placeholders: [...placeholders].sort(),
-    steps: steps.map((step, index) => ({ index, type: String(step.type ?? ''), label: stepLabel(step, flow.tags[index] ?? {}), slot: flow.tags[index]?.slot })),
+    steps: steps.map((step, index) => ({ index, type: String(step.type ?? ''), label: stepLabel(step, flow.tags[index]?.label), slot: flow.tags[index]?.slot })),
   };
 }
 
