@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Progress of a run, as the CLI prints it and the app shows it. One event per line when serialised. */
 export const runEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-started'), runId: z.string(), scenarios: z.array(z.string()) }),
+  z.object({ type: z.literal('run-started'), runId: z.string(), scenarios: z.array(z.string()), browser: z.string().optional() }),
   z.object({ type: z.literal('scenario-started'), runId: z.string(), scenarioId: z.string() }),
   z.object({
     type: z.literal('step'),
@@ -39,7 +39,7 @@ export const runEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RunEvent =
-  | { type: 'run-started'; runId: string; scenarios: string[] }
+  | { type: 'run-started'; runId: string; scenarios: string[]; /** The executable the run drives. */ browser?: string }
   | { type: 'scenario-started'; runId: string; scenarioId: string }
   | { type: 'step'; runId: string; scenarioId: string; step: number; total: number; label: string }
   | { type: 'captured'; runId: string; scenarioId: string; file: string; slot?: string; url: string }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/schema/events';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { readRunIndex, readScenarioEvidence } from '../../electron/engine/evidence/store';
 import { runWorkspace, type RunSummary } from '../../electron/engine/run/index';
 import { saveWorkspace } from '../../electron/engine/workspace/workspace';
@@ -239,6 +240,8 @@ describe('capture engine under faults (one run, one browser)', () => {
   it('reports progress events in order and a run index with final statuses', async () => {
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('run-started');
+    // The run says which browser it drives: the one a headless run resolves to on this machine.
+    expect(events[0]).toMatchObject({ browser: resolveBrowser({ headless: true }) });
     expect(types.at(-1)).toBe('run-finished');
     expect(events.filter((e) => e.type === 'scenario-finished')).toHaveLength(7);
     expect(events.find((e) => e.type === 'run-finished')).toMatchObject({ passed: 2, failed: 5, skipped: 0 });

@@ -42,7 +42,7 @@ export class RunTracker {
     switch (event.type) {
       case 'run-started':
         this.begin(event.runId, event.scenarios);
-        this.note('info', `run ${event.runId}: ${event.scenarios.length} scenarios`);
+        this.note('info', `run ${event.runId}: ${event.scenarios.length} scenarios${event.browser ? ` in ${event.browser}` : ''}`);
         break;
       case 'scenario-started':
         this.#update(event.runId, event.scenarioId, { status: 'running' });

@@ -133,7 +133,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
     return indexChain;
   };
   await saveIndex();
-  emit({ type: 'run-started', runId, scenarios: [...results.keys(), ...scenarios.map((s) => s.id)] });
+  emit({ type: 'run-started', runId, scenarios: [...results.keys(), ...scenarios.map((s) => s.id)], browser: executablePath });
   for (const r of results.values()) emit({ type: 'scenario-finished', runId, scenarioId: r.scenarioId, status: 'skipped', merchantReference: r.merchantReference });
 
   const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });

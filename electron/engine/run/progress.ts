@@ -21,7 +21,7 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
     switch (e.type) {
       case 'run-started':
         total = e.scenarios.length;
-        if (!isTTY) out.write(`run ${e.runId}: ${total} scenario(s)\n`);
+        out.write(`run ${e.runId}: ${total} scenario(s)${e.browser ? ` in ${e.browser}` : ''}\n`);
         break;
       case 'scenario-started':
         active.set(e.scenarioId, 'starting');
