@@ -80,6 +80,20 @@ describe('browser resolver', () => {
     }
   });
 
+  it('says a visible run needs a display, and how to get one, when there is none', async () => {
+    const display = process.env.DISPLAY;
+    delete process.env.DISPLAY;
+    try {
+      await expect(launchBrowser({ executablePath: resolveBrowser(), headful: true })).rejects.toMatchObject({
+        message: expect.stringContaining('this machine has no display'),
+        hint: expect.stringMatching(/xvfb-run.*leave out --headful/),
+        exitCode: 1,
+      });
+    } finally {
+      if (display !== undefined) process.env.DISPLAY = display;
+    }
+  }, 30_000);
+
   it('refuses to open a visible window with a headless shell, before starting anything', async () => {
     await expect(launchBrowser({ executablePath: '/usr/bin/chromium-headless-shell', headful: true })).rejects.toMatchObject({
       message: expect.stringContaining("headless shell, which cannot open a window"),
