@@ -93,9 +93,17 @@ describe('the wizard in the browser host', () => {
     await fs.writeFile(upload, JSON.stringify(recording));
     const input = await page.waitForSelector('[data-testid=flow-file]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(upload);
+    // The file is read asynchronously and the scenario list comes with the plan: wait until the button says both are in.
+    await page.waitForSelector('[data-testid=flow-name] option[value=card-declined]');
     await page.select('[data-testid=flow-name]', 'card-declined');
+    await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
     await page.click('[data-testid=flow-import]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported');
+    await page
+      .waitForFunction(() => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported')
+      .catch(async (err) => {
+        await noError(); // an error banner says more than the timeout
+        throw err;
+      });
     const imported = JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8'));
     expect(imported.title).toBe('Declined card, imported');
     // The detail pane may still be showing the previous flow's rows for a frame; wait for the imported one's.
