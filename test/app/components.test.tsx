@@ -77,6 +77,13 @@ describe('wizard components', () => {
     expect(missing.className).toBe('slot-missing');
     expect(missing.textContent).toMatch(/missing/);
     expect(screen.getByTestId('slot-general.checkout').className).toBe('slot-filled');
+    // In Arabic the catalog's names follow the interface; the slot ids stay as they are.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('lang-toggle'));
+    });
+    expect(screen.getByTestId('slot-general.three_ds').textContent).toContain('صفحة 3D Secure');
+    expect(screen.getByTestId('slot-general.three_ds').textContent).toContain('general.three_ds');
+    expect(screen.getByTestId('slot-general.checkout').textContent).not.toContain('Checkout page');
   });
 
   it('confirms a checkpoint only with a note, and shows the fix text of a failure', async () => {

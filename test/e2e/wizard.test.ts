@@ -205,5 +205,9 @@ describe('the wizard in the browser host', () => {
     await goTo('evidence');
     await page.waitForSelector('[data-testid=evidence-card-declined] .shot img');
     await shot('8-evidence-arabic');
+    // The checklist's names come from the catalog, in Arabic too.
+    await goTo('checklist');
+    await page.waitForFunction(() => document.querySelector('[data-testid=step-checklist]')?.textContent?.includes('بريد العميل الحقيقي'), { timeout: 10_000 });
+    await shot('9-checklist-arabic');
   }, 600_000);
 });

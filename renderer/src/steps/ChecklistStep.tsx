@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CheckResult } from '../../../shared/schema/verify';
 import { Badge, Card, statusTone } from '../components/common';
-import { useApp, useT } from '../store/use-app';
+import { useApp, useCatalogName, useT } from '../store/use-app';
 
 function CheckRow({ result, title }: { result: CheckResult; title: string }) {
   const t = useT();
@@ -15,10 +15,11 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
         <strong>{title}</strong>
         <Badge tone={statusTone(result.status)}>{t(`check.${result.status}`)}</Badge>
       </div>
-      <p>{result.summary}</p>
+      {/* The verifier writes in English; dir=auto keeps its numbers and brackets in place in the Arabic view. */}
+      <p dir="auto">{result.summary}</p>
       {result.fix && (
         <p className="fix">
-          <span>{t('common.fix')}:</span> {result.fix}
+          <span>{t('common.fix')}:</span> <bdi>{result.fix}</bdi>
         </p>
       )}
       {result.evidence.length > 0 && (
@@ -29,6 +30,7 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
               key={i}
               type="button"
               className="link mono"
+              dir="ltr"
               onClick={() => {
                 goTo('evidence');
                 setTimeout(() => document.getElementById(`ev-${e.scenarioId}`)?.scrollIntoView({ block: 'center' }), 50);
@@ -41,7 +43,7 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
       )}
       {needs && (
         <div className="confirm-box">
-          <textarea value={note} placeholder={t('checks.note')} onChange={(e) => setNote(e.target.value)} rows={2} data-testid={`note-${result.checkpointId}`} />
+          <textarea dir="auto" value={note} placeholder={t('checks.note')} onChange={(e) => setNote(e.target.value)} rows={2} data-testid={`note-${result.checkpointId}`} />
           {result.status === 'needs-confirmation' ? (
             <button type="button" className="btn btn-primary" disabled={!note.trim()} onClick={() => confirm(result.checkpointId, true, note.trim())} data-testid={`confirm-${result.checkpointId}`}>
               {t('checks.confirm')}
@@ -59,6 +61,7 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
 
 export function ChecklistStep() {
   const t = useT();
+  const catalogName = useCatalogName();
   const checks = useApp((s) => s.checks);
   const plan = useApp((s) => s.plan);
   const verify = useApp((s) => s.verify);
@@ -66,7 +69,7 @@ export function ChecklistStep() {
   useEffect(() => {
     void verify();
   }, [verify]);
-  const titles = new Map(plan?.checkpoints.map((c) => [c.id, c.title]));
+  const titles = new Map(plan?.checkpoints.map((c) => [c.id, catalogName('checkpoint', c.id, c.title)]));
   const count = (st: string[]) => checks?.filter((c) => st.includes(c.status)).length ?? 0;
   return (
     <Card

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { EvidenceScenario } from '../../../shared/api/contract';
 import { Badge, Card, statusTone } from '../components/common';
 import { imageKey } from '../store/app-store';
-import { useApp, useT } from '../store/use-app';
+import { useApp, useCatalogName, useT } from '../store/use-app';
 
 const LEDGER_COLUMNS = ['merchant_reference', 'fort_id', 'response_code', 'status', 'agreement_id'] as const;
 const THUMB_WIDTH = 360;
@@ -12,6 +12,7 @@ const FULL_WIDTH = 1400;
 
 function Lightbox({ open, onClose }: { open: ShotRef; onClose: () => void }) {
   const t = useT();
+  const catalogName = useCatalogName();
   const { scenario, shot } = open;
   const key = imageKey(scenario.runId!, scenario.id, shot.file, FULL_WIDTH);
   const src = useApp((s) => s.images[key]);
@@ -27,7 +28,7 @@ function Lightbox({ open, onClose }: { open: ShotRef; onClose: () => void }) {
       <div className="lightbox-frame" onClick={(e) => e.stopPropagation()}>
         <header className="row between center gap">
           <div className="lightbox-meta">
-            <strong>{scenario.title}</strong>
+            <strong>{catalogName('scenario', scenario.id, scenario.title)}</strong>
             <span className="mono small" dir="ltr">
               {shot.url}
             </span>
@@ -67,6 +68,7 @@ function Shot({ scenario, shot, onOpen }: ShotRef & { onOpen: () => void }) {
 
 export function EvidenceStep() {
   const t = useT();
+  const catalogName = useCatalogName();
   const evidence = useApp((s) => s.evidence);
   const loadEvidence = useApp((s) => s.loadEvidence);
   const setLedger = useApp((s) => s.setLedger);
@@ -91,8 +93,8 @@ export function EvidenceStep() {
           {evidence.slots.map((slot) => (
             <li key={slot.id} className={slot.filled ? 'slot-filled' : 'slot-missing'} data-testid={`slot-${slot.id}`} data-filled={slot.filled}>
               <span className="slot-dot" />
-              <span>{slot.checklistName}</span>
-              <span className="mono small muted">{slot.id}</span>
+              <span>{catalogName('slot', slot.id, slot.checklistName)}</span>
+              <span className="mono small muted" dir="ltr">{slot.id}</span>
               <Badge tone={slot.filled ? 'ok' : 'bad'}>{slot.filled ? t('evidence.filled') : t('evidence.missing')}</Badge>
             </li>
           ))}
@@ -122,7 +124,7 @@ export function EvidenceStep() {
                   <div key={s.id} className="gallery-scenario" id={`ev-${s.id}`} data-testid={`evidence-${s.id}`}>
                     <div className="row between center">
                       <div>
-                        <strong>{s.title}</strong> <span className="mono small muted">{s.id}</span>
+                        <strong>{catalogName('scenario', s.id, s.title)}</strong> <span className="mono small muted" dir="ltr">{s.id}</span>
                       </div>
                       <Badge tone={statusTone(s.status)}>{t(`status.${s.status}`)}</Badge>
                     </div>
@@ -187,6 +189,7 @@ export function EvidenceStep() {
 
 function SnippetsCard({ slots }: { slots: { id: string; checklistName: string; filled: boolean }[] }) {
   const t = useT();
+  const catalogName = useCatalogName();
   const addSnippet = useApp((s) => s.addSnippet);
   const [slot, setSlot] = useState(slots[0].id);
   const [code, setCode] = useState('');
@@ -197,7 +200,7 @@ function SnippetsCard({ slots }: { slots: { id: string; checklistName: string; f
         <select value={slot} onChange={(e) => setSlot(e.target.value)} dir="ltr">
           {slots.map((x) => (
             <option key={x.id} value={x.id}>
-              {x.checklistName} {x.filled ? '✓' : ''}
+              {catalogName('slot', x.id, x.checklistName)} {x.filled ? '✓' : ''}
             </option>
           ))}
         </select>

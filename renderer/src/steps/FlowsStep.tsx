@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { Badge, Card, Field } from '../components/common';
-import { useApp, useT } from '../store/use-app';
+import { useApp, useCatalogName, useT } from '../store/use-app';
 
 export function FlowsStep() {
   const t = useT();
+  const catalogName = useCatalogName();
   const flows = useApp((s) => s.flows);
   const flow = useApp((s) => s.flow);
   const loadFlows = useApp((s) => s.loadFlows);
@@ -45,7 +46,7 @@ export function FlowsStep() {
               <option value="" />
               {plan?.scenarios.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.id} · {s.title}
+                  {s.id} · {catalogName('scenario', s.id, s.title)}
                   {flows.some((f) => f.name === s.id) ? ' ✓' : ''}
                 </option>
               ))}
@@ -115,7 +116,7 @@ export function FlowsStep() {
                       <option value="">{t('flows.noSlot')}</option>
                       {SCREENSHOT_SLOTS.filter((x) => x.kind === 'page').map((x) => (
                         <option key={x.id} value={x.id}>
-                          {x.id} · {x.checklistName}
+                          {x.id} · {catalogName('slot', x.id, x.checklistName)}
                         </option>
                       ))}
                     </select>

@@ -4,7 +4,7 @@ import { METHOD_IDS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SHA_TYPE_LABELS, SHA_TYPES } from '../../../shared/aps/sha';
 import type { WorkspaceInput } from '../../../shared/schema/workspace';
 import { Badge, Card, Field } from '../components/common';
-import { useApp, useT } from '../store/use-app';
+import { useApp, useCatalogName, useT } from '../store/use-app';
 
 function toggle<T>(list: readonly T[] | undefined, item: T, on: boolean): T[] {
   const rest = (list ?? []).filter((x) => x !== item);
@@ -13,6 +13,7 @@ function toggle<T>(list: readonly T[] | undefined, item: T, on: boolean): T[] {
 
 export function ProjectStep() {
   const t = useT();
+  const catalogName = useCatalogName();
   const lang = useApp((s) => s.lang);
   const ws = useApp((s) => s.ws)!.workspace as WorkspaceInput;
   const edit = useApp((s) => s.editWorkspace);
@@ -123,8 +124,8 @@ export function ProjectStep() {
             <ul className="plan-list">
               {plan.scenarios.map((s) => (
                 <li key={s.id}>
-                  <span className="mono small">{s.id}</span>
-                  <span>{s.title}</span>
+                  <span className="mono small" dir="ltr">{s.id}</span>
+                  <span>{catalogName('scenario', s.id, s.title)}</span>
                   <Badge tone={s.outcome === 'success' ? 'ok' : 'warn'}>{s.outcome}</Badge>
                 </li>
               ))}

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import { catalogName, type CatalogKind } from '../../../shared/aps/catalog-ar';
 import { translate, type StringKey } from '../i18n/strings';
 import type { AppState, AppStore } from './app-store';
 
@@ -14,4 +15,10 @@ export function useApp<T>(select: (s: AppState) => T): T {
 export function useT(): (key: StringKey) => string {
   const lang = useApp((s) => s.lang);
   return (key) => translate(lang, key);
+}
+
+/** Names of catalog entries (scenarios, slots, checkpoints) in the interface language; `english` is the fallback. */
+export function useCatalogName(): (kind: CatalogKind, id: string, english: string) => string {
+  const lang = useApp((s) => s.lang);
+  return (kind, id, english) => catalogName(kind, id, english, lang);
 }
