@@ -62,6 +62,9 @@ export const workspaceSchema = z.strictObject({
       baseUrl: httpUrl.optional(),
       /** The return_url the merchant sends to APS; POSTs to it are recorded. */
       returnUrl: httpUrl.optional(),
+      /** The Direct Transaction Feedback and Notification Feedback URLs set in APS's Technical Settings; probed on request. */
+      directFeedbackUrl: httpUrl.optional(),
+      notificationFeedbackUrl: httpUrl.optional(),
     })
     .default({}),
   aps: z

@@ -10,6 +10,8 @@ import { SECRETS, collected, correctEvidence, workspace } from './evidence-build
 // A tiny merchant return_url whose checks can be switched off, as the faulty integrations do.
 const behaviour = { checkSignature: true, checkAmount: true };
 const received: Record<string, string>[] = [];
+// Its feedback endpoint: 'idempotent' takes a result and its repeat; 'once' refuses the repeat, as a naive handler does.
+const feedback = { mode: 'idempotent' as 'idempotent' | 'once', seen: new Set<string>(), posts: [] as { path: string; fields: Record<string, string>; valid: boolean }[] };
 let server: http.Server;
 let origin = '';
 
@@ -23,6 +25,16 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
+      if (req.url?.startsWith('/feedback/')) {
+        const fields = JSON.parse(body) as Record<string, string>;
+        const valid = verifySignature(fields as ApsParams, SECRETS.responsePhrase!, 'sha256', { response: true }).ok;
+        feedback.posts.push({ path: req.url, fields, valid });
+        const key = `${req.url} ${fields.fort_id}`;
+        const repeat = feedback.seen.has(key);
+        feedback.seen.add(key);
+        res.writeHead(!valid ? 400 : repeat && feedback.mode === 'once' ? 500 : 200).end(valid ? 'OK' : 'bad signature');
+        return;
+      }
       const fields = Object.fromEntries(new URLSearchParams(body));
       received.push(fields);
       if (behaviour.checkSignature && !verifySignature(fields as ApsParams, SECRETS.responsePhrase!, 'sha256', { response: true }).ok) {
@@ -99,5 +111,56 @@ describe('opt-in response probes', () => {
     expect(pageVerdict(200, 'We could not verify this payment (signature mismatch)')).toBe('rejected');
     expect(pageVerdict(403, 'Thank you')).toBe('rejected');
     expect(pageVerdict(200, 'Hello')).toBe('unclear');
+  });
+});
+
+describe('opt-in feedback probe', () => {
+  const withFeedback = (urls: { direct?: string; notification?: string }) =>
+    workspace({ ...ws, store: { ...ws.store, directFeedbackUrl: urls.direct, notificationFeedbackUrl: urls.notification } });
+
+  async function feedbackCheck(target: ReturnType<typeof withFeedback>, probeResponseSignature = true) {
+    feedback.posts.length = 0;
+    feedback.seen.clear();
+    Object.assign(behaviour, { checkSignature: true, checkAmount: true });
+    const report = await verifyEvidence(target, collected(evidence()), { secrets: SECRETS, probeResponseSignature });
+    return report.results.find((r) => r.checkpointId === 'feedback-urls')!;
+  }
+
+  it('posts a correctly signed result twice to each URL; endpoints that take both leave it to the engineer to confirm', async () => {
+    feedback.mode = 'idempotent';
+    const r = await feedbackCheck(withFeedback({ direct: `${origin}/feedback/direct`, notification: `${origin}/feedback/notification` }));
+    expect(feedback.posts.map((p) => p.path)).toEqual(['/feedback/direct', '/feedback/direct', '/feedback/notification', '/feedback/notification']);
+    expect(feedback.posts.every((p) => p.valid)).toBe(true);
+    // The recorder masked the card number; the post is signed over what is sent, and the access code is back.
+    expect(feedback.posts[0].fields).toMatchObject({ access_code: SECRETS.accessCode, status: '14' });
+    expect(r.status).toBe('needs-confirmation');
+    expect(r.summary).toMatch(/accepted a correctly signed result and its repeat/);
+    expect(r.evidence.map((e) => e.detail)).toEqual([expect.stringMatching(/direct feedback.*HTTP 200, then 200/), expect.stringMatching(/notification feedback.*HTTP 200, then 200/)]);
+  });
+
+  it('fails an endpoint that refuses the repeat APS sends when it did not get 2xx in time', async () => {
+    feedback.mode = 'once';
+    const r = await feedbackCheck(withFeedback({ direct: `${origin}/feedback/direct` }));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toMatch(/direct feedback URL answered 200, then 500/);
+    expect(r.fix).toMatch(/accept the same result again/);
+  });
+
+  it('fails a placeholder URL without posting anything, and says what is missing otherwise', async () => {
+    const placeholder = await feedbackCheck(withFeedback({ direct: 'https://www.example.com/feedback' }));
+    expect(placeholder.status).toBe('fail');
+    expect(placeholder.summary).toMatch(/placeholder/);
+    expect(feedback.posts).toHaveLength(0);
+    expect((await feedbackCheck(ws)).summary).toMatch(/names no feedback URLs/);
+    const notAsked = await feedbackCheck(withFeedback({ direct: `${origin}/feedback/direct` }), false);
+    expect(notAsked.status).toBe('needs-confirmation');
+    expect(notAsked.summary).toMatch(/not probed: not requested/);
+    expect(feedback.posts).toHaveLength(0);
+  });
+
+  it('warns when the endpoint cannot be reached', async () => {
+    const r = await feedbackCheck(withFeedback({ direct: 'http://127.0.0.1:9/feedback' }));
+    expect(r.status).toBe('warn');
+    expect(r.summary).toMatch(/could not reach the direct feedback URL/);
   });
 });

@@ -70,7 +70,7 @@ export async function createDemoWorkspace(
     integrationTypes: ['hosted', 'custom_non_pci', 'apple_pay_web', 'recurring'],
     methods: [...METHOD_IDS],
     features: { installments: true, savedCards: true, recurring: true },
-    store: { baseUrl: store, returnUrl: `${store}/return` },
+    store: { baseUrl: store, returnUrl: `${store}/return`, directFeedbackUrl: `${store}/feedback/direct`, notificationFeedbackUrl: `${store}/feedback/notification` },
     aps: { paymentPage: sandbox.paymentPage, paymentApi: sandbox.paymentApi, hosts: [new URL(sandbox.paymentPage).host] },
     customers: DEMO_CUSTOMERS,
     flows,

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../../../shared/aps/checkpoints';
+import { checkpoint, type Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -11,6 +11,7 @@ import { checkCommand } from './command';
 import { applyConfirmation, confirmOnly } from './confirm';
 import type { Check, CheckOutcome, VerifyContext } from './context';
 import { checkCustomerEmail, checkCustomerIp } from './customer';
+import { feedbackResult } from './feedback';
 import { checkKnetReceipt, checkNapsLanguages, checkStcPayDynamic, checkTokenizationClientSide } from './local-methods';
 import { runProbes, type ProbeResults } from './probe';
 import { checkRecurringAgreement, checkRecurringMode, checkRecurringToken } from './recurring';
@@ -27,7 +28,7 @@ export interface VerifyOptions {
   /** Apple Pay's own access code and phrases, for Apple Pay request signatures. */
   appleSecrets?: MerchantSecrets;
   evidence?: CollectedEvidence;
-  /** Opt-in: replays the captured return POST with one field changed (loopback/staging only). */
+  /** Opt-in: replays the captured return POST with one field changed, and posts a signed result to the feedback URLs twice (loopback/staging only). */
   probeResponseSignature?: boolean;
 }
 
@@ -46,6 +47,8 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
     'return-url-post': checkReturnUrl,
     'request-signature': checkRequestSignature,
     'response-signature': async (ctx) => responseSignatureResult(ctx, await probes()),
+    // A 'confirm' checkpoint with a check: the probe can fail it or back the engineer's confirmation, not pass it.
+    'feedback-urls': async (ctx) => feedbackResult(ctx, await probes()),
     'amount-validation': async (ctx) => amountResult(ctx, await probes()),
     command: checkCommand,
     'tokenization-client-side': checkTokenizationClientSide,
@@ -62,11 +65,14 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
   };
 }
 
-/** Ids of the checkpoints Certkit decides from evidence (the rest are confirmed by the engineer). */
-export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({})));
+/**
+ * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, some of them
+ * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
+ */
+export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter((id) => checkpoint(id).proof === 'evidence');
 
 async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint: Checkpoint): Promise<CheckOutcome> {
-  if (checkpoint.proof === 'confirm' || !check) return confirmOnly(ctx.workspace, checkpoint);
+  if (!check) return confirmOnly(ctx.workspace, checkpoint);
   try {
     return applyConfirmation(ctx.workspace, checkpoint, await check(ctx, checkpoint));
   } catch (err) {

@@ -22,11 +22,37 @@ export interface ProbeResult {
   error?: string;
 }
 
+/** One feedback URL, sent a correctly signed result twice, as APS does when it retries. */
+export interface FeedbackProbe {
+  kind: 'direct' | 'notification';
+  url: string;
+  scenarioId: string;
+  /** The HTTP status of the first post and of the repeat. */
+  statuses: number[];
+  /** The start of the last answer's body. */
+  answer?: string;
+  error?: string;
+}
+
 export interface ProbeResults {
   signature?: ProbeResult;
   amount?: ProbeResult;
+  feedback?: FeedbackProbe[];
   /** Why probes did not run. */
   skipped?: string;
+  /** Why the feedback URLs were not probed when the other probes were. */
+  feedbackSkipped?: string;
+}
+
+/** The go-live page refuses placeholder URLs in Technical Settings; these are the ones it names and their kin. */
+export const PLACEHOLDER_HOST = /(^|\.)(apple\.com|google\.com|example\.(com|org|net))$/i;
+
+/** The feedback URLs the workspace names, in the order APS's Technical Settings lists them. */
+export function feedbackTargets(workspace: VerifyContext['workspace']): { kind: FeedbackProbe['kind']; url: string }[] {
+  const out: { kind: FeedbackProbe['kind']; url: string }[] = [];
+  if (workspace.store.directFeedbackUrl) out.push({ kind: 'direct', url: workspace.store.directFeedbackUrl });
+  if (workspace.store.notificationFeedbackUrl) out.push({ kind: 'notification', url: workspace.store.notificationFeedbackUrl });
+  return out;
 }
 
 const REJECTION = /signature|tamper|invalid|mismatch|does not match|not accepted|reject|refus|not verified|could not be verified|unverified|forbidden|error|fail|declin|cancel|غير صالح|مرفوض|فشل|خطأ/i;
@@ -110,7 +136,7 @@ function bumpAmount(amount: string): string {
 
 export function probeRefusal(ctx: VerifyContext): string | undefined {
   if (ctx.workspace.account.environment === 'production') return 'the workspace points at production; probes only run against loopback, simulator or staging stores';
-  const urls = ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url));
+  const urls = [...ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url)), ...feedbackTargets(ctx.workspace).map((t) => t.url)];
   const publicUrl = urls.find((u) => !isLoopbackOrPrivate(hostOf(u) ?? ''));
   if (publicUrl && ctx.workspace.account.environment !== 'sandbox') return `return_url ${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
   return undefined;
@@ -140,5 +166,41 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
     results.amount = await send(success.ev, success.x, changed, `amount ${success.fields.amount} -> ${changed.amount}, correctly signed with the response phrase`);
   }
   if (!results.signature && !results.amount) results.skipped = 'no result posted back to return_url was recorded to replay';
+  // Placeholders fail without a post: nobody should receive a payment result meant for the merchant.
+  const targets = feedbackTargets(ctx.workspace).filter((t) => !PLACEHOLDER_HOST.test(hostOf(t.url) ?? ''));
+  if (targets.length) {
+    if (!ctx.secrets?.responsePhrase) results.feedbackSkipped = 'the SHA response phrase is not set, so no feedback post can be signed';
+    else if (!success) results.feedbackSkipped = 'no successful result posted back to return_url was recorded to send';
+    else {
+      const { signature: _old, ...rest } = success.fields;
+      void _old;
+      const body: Record<string, string> = { ...rest };
+      // Signed afresh: the recorded fields have the card number masked, which the original signature did not cover.
+      body.signature = computeSignature(body as ApsParams, ctx.secrets.responsePhrase, ctx.secrets.shaType, { response: true });
+      results.feedback = [];
+      for (const t of targets) results.feedback.push(await sendFeedback(t.kind, t.url, success.ev.scenarioId, body));
+    }
+  }
   return results;
+}
+
+/** APS posts feedback as JSON and counts 2xx or 302 as delivered; anything else is retried (10 times, 10 s apart). */
+async function sendFeedback(kind: FeedbackProbe['kind'], url: string, scenarioId: string, body: Record<string, string>): Promise<FeedbackProbe> {
+  const probe: FeedbackProbe = { kind, url, scenarioId, statuses: [] };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15000),
+      });
+      probe.statuses.push(res.status);
+      probe.answer = visibleText(await res.text()).slice(0, 200);
+    }
+  } catch (err) {
+    probe.error = (err as Error).message;
+  }
+  return probe;
 }

@@ -3,7 +3,7 @@ import { CertkitError } from '../../errors';
 export const STORE_FAULTS = [
   'static-email', 'static-ip', 'http-return-url', 'return-get-only', '3ds-iframe', '3ds-popup', 'knet-receipt-missing-ids',
   'sign-empty-params', 'no-response-signature-check', 'static-stcpay', 'bad-agreement-id', 'no-amount-validation',
-  'extra-param', 'server-tokenization',
+  'extra-param', 'server-tokenization', 'feedback-not-idempotent',
 ] as const;
 export type StoreFault = (typeof STORE_FAULTS)[number];
 

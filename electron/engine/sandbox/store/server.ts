@@ -640,6 +640,10 @@ export class DemoStore {
     const apple = fields.digital_wallet === 'APPLE_PAY';
     const check = this.verify(fields, { ...order, faults: [] }, apple);
     if (!check.ok) return sendText(res, 400, 'signature does not match');
+    // A handler that treats a repeat as an error makes APS retry a result the shop already has, ten times.
+    if (order.faults.includes('feedback-not-idempotent') && order.feedback.some((f) => f.kind === kind && f.fields.fort_id === String(fields.fort_id ?? ''))) {
+      return sendText(res, 500, 'this transaction was already processed');
+    }
     order.feedback.push({ kind, fields: stringify(fields), at: new Date().toISOString() });
     if (!order.result && kind === 'direct' && this.amountOk(fields, order)) this.record(order, stringify(fields));
     return sendText(res, 200, 'OK');
