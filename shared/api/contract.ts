@@ -199,7 +199,8 @@ export const CONTRACT = {
     z.strictObject({ scenarioId, field: z.enum(LEDGER_FIELDS), value: z.string().trim().max(200) }),
     ledgerEntrySchema,
   ),
-  // probeResponse: replays the captured return POST with one field changed, so only for the simulator or a staging store.
+  // probeResponse: replays a captured result to return_url with one field changed and posts a signed one to the
+  // feedback URLs, so only for the simulator or a staging store.
   'checks.verify': call(z.strictObject({ probeResponse: z.boolean().optional() }), z.object({ results: z.array(checkResultSchema) })),
   'checks.confirm': call(
     z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),

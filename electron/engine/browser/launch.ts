@@ -38,9 +38,13 @@ const TUNING_ARGS = [
 /** A common desktop size; most checkout pages fit it whole, which makes their full-page shot cheap. */
 export const DEFAULT_VIEWPORT = { width: 1280, height: 1024 };
 
+/** puppeteer's headless setting for an executable: the shell takes plain --headless, full Chrome --headless=new. */
+export function headlessMode(executablePath: string): 'shell' | true {
+  return isHeadlessShell(executablePath) ? 'shell' : true;
+}
+
 export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
-  const shell = isHeadlessShell(options.executablePath);
-  if (shell && options.headful) {
+  if (options.headful && isHeadlessShell(options.executablePath)) {
     throw new CertkitError(`${options.executablePath} is Chrome's headless shell, which cannot open a window`, {
       hint: 'a visible browser (guided capture, --headful) needs a full Chrome, Edge or Chromium: give one with --browser PATH or browser.path in certkit.json',
       exitCode: 2,
@@ -49,8 +53,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
   try {
     return await puppeteer.launch({
       executablePath: options.executablePath,
-      // The shell takes plain --headless; full Chrome's headless mode is --headless=new.
-      headless: options.headful ? false : shell ? 'shell' : true,
+      headless: options.headful ? false : headlessMode(options.executablePath),
       args: [...REQUIRED_ARGS, ...(options.tuning === false ? [] : TUNING_ARGS), ...(options.args ?? [])],
       defaultViewport: options.headful ? null : DEFAULT_VIEWPORT,
       protocolTimeout: 60_000,

@@ -10,7 +10,7 @@ export interface ResolveBrowserOptions {
   /**
    * The run will not show a window. Then a headless shell (chrome-headless-shell, chromium-headless-shell) is
    * looked for first: it has no browser UI to build, so it starts in a fifth of the time and a browser context
-   * with its first page costs less than half (measured in docs/bench.md).
+   * with its first page costs less than half (figures in ARCHITECTURE.md, "Where a run's time goes").
    */
   headless?: boolean;
   /** For tests: decides whether a file is an executable browser. */

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { scenario as catalogScenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import { EVIDENCE_VERSION, type ScenarioEvidence } from '../../../shared/schema/evidence';
 import { slotsForScenario } from '../../../shared/plan';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
-import { CertkitError } from '../errors';
+import { requireCatalogScenario } from '../catalog-scenario';
 import { newRunId, writeRunIndex } from '../evidence/store';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
@@ -32,12 +31,7 @@ export interface GuidedCaptureOptions {
 export async function guidedCapture(options: GuidedCaptureOptions): Promise<ScenarioEvidence> {
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);
-  let s;
-  try {
-    s = catalogScenario(options.scenarioId);
-  } catch {
-    throw new CertkitError(`no scenario "${options.scenarioId}" in the catalog`, { hint: 'see `certkit plan <workspace>` for the scenario ids' });
-  }
+  const s = requireCatalogScenario(options.scenarioId);
   const browser = await launchBrowser({ executablePath: resolveBrowser({ explicit: options.browserPath ?? ws.browser.path, headless: options.headful === false }), headful: options.headful ?? true });
   const runId = newRunId();
   await writeRunIndex(workspaceDir, { version: EVIDENCE_VERSION, runId, startedAt: new Date().toISOString(), scenarios: { [s.id]: { dir: s.id, status: 'running' } } });

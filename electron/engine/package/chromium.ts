@@ -1,6 +1,6 @@
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { REQUIRED_ARGS } from '../browser/launch';
-import { isHeadlessShell, resolveBrowser } from '../browser/resolve';
+import { REQUIRED_ARGS, headlessMode } from '../browser/launch';
+import { resolveBrowser } from '../browser/resolve';
 
 /**
  * One headless browser shared by everything a package build renders (Arabic captions, code snippets), started on
@@ -16,7 +16,7 @@ export class LazyChromium {
       const executablePath = resolveBrowser({ explicit: this.executablePath, headless: true });
       return puppeteer.launch({
         executablePath,
-        headless: isHeadlessShell(executablePath) ? 'shell' : true,
+        headless: headlessMode(executablePath),
         args: [...REQUIRED_ARGS, '--disable-gpu', '--font-render-hinting=none'],
       });
     });

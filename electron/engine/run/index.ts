@@ -73,7 +73,6 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   return planned.filter((s) => only.includes(s.id));
 }
 
-/** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
 /**
  * The browser a run drives and whether it shows a window: --browser and --headful win over the workspace's
  * browser.path and browser.headless; a headless run may get the headless shell, a visible one never.
@@ -87,6 +86,7 @@ export function chooseBrowser(
   return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
 }
 
+/** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
 export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);

@@ -1,5 +1,5 @@
-import { hostOf, type CheckOutcome, type EvidenceRef, type VerifyContext } from './context';
-import { PLACEHOLDER_HOST, feedbackTargets, type FeedbackProbe, type ProbeResults } from './probe';
+import type { CheckOutcome, EvidenceRef, VerifyContext } from './context';
+import { feedbackTargets, isPlaceholderUrl, type FeedbackProbe, type ProbeResults } from './probe';
 
 /** Clauses joined into one sentence that starts with a capital. */
 const sentence = (clauses: string[]) => clauses.join('; ').replace(/^./, (c) => c.toUpperCase());
@@ -27,7 +27,7 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
       fix: 'Add store.directFeedbackUrl and store.notificationFeedbackUrl to certkit.json (the URLs in Technical Settings) and verify with --probe-response, or check them yourself and confirm with a note.',
     };
   }
-  const placeholders = targets.filter((t) => PLACEHOLDER_HOST.test(hostOf(t.url) ?? ''));
+  const placeholders = targets.filter((t) => isPlaceholderUrl(t.url));
   if (placeholders.length) {
     return {
       status: 'fail',

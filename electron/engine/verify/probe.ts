@@ -1,6 +1,7 @@
 import { classifyResponse } from '../../../shared/aps/codes';
 import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import { computeSignature, type ApsParams } from '../aps/signature';
+import type { MerchantSecrets } from '../workspace/secrets';
 import { looksMasked } from './request-signature';
 import { catalogEntry, hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
 
@@ -45,7 +46,8 @@ export interface ProbeResults {
 }
 
 /** The go-live page refuses placeholder URLs in Technical Settings; these are the ones it names and their kin. */
-export const PLACEHOLDER_HOST = /(^|\.)(apple\.com|google\.com|example\.(com|org|net))$/i;
+const PLACEHOLDER_HOST = /(^|\.)(apple\.com|google\.com|example\.(com|org|net))$/i;
+export const isPlaceholderUrl = (url: string) => PLACEHOLDER_HOST.test(hostOf(url) ?? '');
 
 /** The feedback URLs the workspace names, in the order APS's Technical Settings lists them. */
 export function feedbackTargets(workspace: VerifyContext['workspace']): { kind: FeedbackProbe['kind']; url: string }[] {
@@ -130,6 +132,13 @@ async function send(ev: ScenarioEvidence, x: Exchange, fields: Record<string, st
   }
 }
 
+/** The fields as APS would sign them: a fresh signature with the response phrase over everything else. */
+function signedAnswer(fields: Record<string, string>, responsePhrase: string, shaType: MerchantSecrets['shaType']): Record<string, string> {
+  const { signature: _old, ...rest } = fields;
+  void _old;
+  return { ...rest, signature: computeSignature(rest as ApsParams, responsePhrase, shaType, { response: true }) };
+}
+
 function bumpAmount(amount: string): string {
   return String(BigInt(amount) + 100n);
 }
@@ -138,7 +147,7 @@ export function probeRefusal(ctx: VerifyContext): string | undefined {
   if (ctx.workspace.account.environment === 'production') return 'the workspace points at production; probes only run against loopback, simulator or staging stores';
   const urls = [...ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url)), ...feedbackTargets(ctx.workspace).map((t) => t.url)];
   const publicUrl = urls.find((u) => !isLoopbackOrPrivate(hostOf(u) ?? ''));
-  if (publicUrl && ctx.workspace.account.environment !== 'sandbox') return `return_url ${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
+  if (publicUrl && ctx.workspace.account.environment !== 'sandbox') return `${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
   return undefined;
 }
 
@@ -159,24 +168,18 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
     results.signature = await send(success.ev, success.x, f, `amount ${success.fields.amount} -> ${f.amount}, original signature kept`);
   }
   if (success && ctx.secrets?.responsePhrase) {
-    const { signature: _old, ...rest } = success.fields;
-    void _old;
-    const changed: Record<string, string> = { ...rest, amount: bumpAmount(success.fields.amount) };
-    changed.signature = computeSignature(changed as ApsParams, ctx.secrets.responsePhrase, ctx.secrets.shaType, { response: true });
+    const changed = signedAnswer({ ...success.fields, amount: bumpAmount(success.fields.amount) }, ctx.secrets.responsePhrase, ctx.secrets.shaType);
     results.amount = await send(success.ev, success.x, changed, `amount ${success.fields.amount} -> ${changed.amount}, correctly signed with the response phrase`);
   }
   if (!results.signature && !results.amount) results.skipped = 'no result posted back to return_url was recorded to replay';
   // Placeholders fail without a post: nobody should receive a payment result meant for the merchant.
-  const targets = feedbackTargets(ctx.workspace).filter((t) => !PLACEHOLDER_HOST.test(hostOf(t.url) ?? ''));
+  const targets = feedbackTargets(ctx.workspace).filter((t) => !isPlaceholderUrl(t.url));
   if (targets.length) {
     if (!ctx.secrets?.responsePhrase) results.feedbackSkipped = 'the SHA response phrase is not set, so no feedback post can be signed';
     else if (!success) results.feedbackSkipped = 'no successful result posted back to return_url was recorded to send';
     else {
-      const { signature: _old, ...rest } = success.fields;
-      void _old;
-      const body: Record<string, string> = { ...rest };
       // Signed afresh: the recorded fields have the card number masked, which the original signature did not cover.
-      body.signature = computeSignature(body as ApsParams, ctx.secrets.responsePhrase, ctx.secrets.shaType, { response: true });
+      const body = signedAnswer(success.fields, ctx.secrets.responsePhrase, ctx.secrets.shaType);
       results.feedback = [];
       for (const t of targets) results.feedback.push(await sendFeedback(t.kind, t.url, success.ev.scenarioId, body));
     }

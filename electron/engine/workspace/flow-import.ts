@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { SCENARIOS } from '../../../shared/aps/scenarios';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { scrubRecording } from '../capture/flow-file';
+import { requireCatalogScenario } from '../catalog-scenario';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { loadWorkspace, saveWorkspace } from './workspace';
@@ -22,9 +22,7 @@ export interface ImportedFlow {
  * reaches the disk, then listed under "flows" in certkit.json (keeping any extract rules it had).
  */
 export async function importFlow(workspaceDir: string, scenarioId: string, recordingText: string, source = `${scenarioId}.json`): Promise<ImportedFlow> {
-  if (!SCENARIOS.some((s) => s.id === scenarioId)) {
-    throw new CertkitError(`"${scenarioId}" is not a scenario in the catalog`, { hint: `flows are stored per scenario; use one of ${SCENARIOS.map((s) => s.id).join(', ')}` });
-  }
+  requireCatalogScenario(scenarioId);
   const dir = path.resolve(workspaceDir);
   const workspace = await loadWorkspace(dir);
   let value: unknown;

@@ -70,7 +70,7 @@ export interface AppState {
   loadImage(runId: string, scenarioId: string, file: string, width: number): Promise<void>;
   setLedger(scenarioId: string, field: string, value: string): Promise<void>;
   addSnippet(slot: string, code: string): Promise<boolean>;
-  /** probeResponse sends a tampered copy of a captured answer to the return URL (staging or simulator only). */
+  /** probeResponse sends a tampered copy of a captured answer to the return URL and a signed one to the feedback URLs (staging or simulator only). */
   verify(probeResponse?: boolean): Promise<void>;
   confirm(checkpointId: string, confirmed: boolean, note: string): Promise<void>;
   loadPackagePlan(): Promise<void>;

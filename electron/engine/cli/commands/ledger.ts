@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SCENARIOS } from '../../../../shared/aps/scenarios';
 import { LEDGER_FIELDS } from '../../../../shared/schema/evidence';
 import { editLedgerValue } from '../../capture/ledger-edit';
+import { requireCatalogScenario } from '../../catalog-scenario';
 import { CertkitError } from '../../errors';
 import { collectEvidence } from '../../evidence/store';
 import { defineCommand, stringOpt } from '../command';
@@ -40,9 +41,7 @@ export const ledgerCommand = defineCommand({
     if ((sets.length || clears.length) && !scenarioId) {
       throw new CertkitError('--set and --clear need --scenario ID', { hint: 'certkit ledger <workspace> --scenario knet-success --set knet_ref_number=123456' });
     }
-    if (scenarioId && !SCENARIOS.some((s) => s.id === scenarioId)) {
-      throw new CertkitError(`"${scenarioId}" is not a scenario in the catalog`, { hint: `use one of ${SCENARIOS.map((s) => s.id).join(', ')}` });
-    }
+    if (scenarioId) requireCatalogScenario(scenarioId);
     for (const { field, value } of [...sets, ...clears]) {
       await editLedgerValue(dir, scenarioId!, field, value, stringOpt(args, 'run'));
       ctx.stderr.write(value ? `${scenarioId}: ${field} set by hand\n` : `${scenarioId}: ${field} removed\n`);
