@@ -4,7 +4,8 @@ import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type EventName } from '../sh
 import { dispatch, toApiError } from './engine/api/dispatch';
 
 /** What crosses IPC: Electron drops custom error fields, so failures travel as data and the preload rethrows. */
-export type IpcEnvelope = { ok: true; value: unknown } | { ok: false; error: { message: string; hint?: string; code?: string } };
+export type IpcEnvelope =
+  { ok: true; value: unknown } | { ok: false; error: { message: string; hint?: string; code?: string } };
 
 export interface IpcBinding {
   /** True only for frames that show our own renderer; anything else (an injected frame, a navigated page) is refused. */
@@ -12,11 +13,18 @@ export interface IpcBinding {
 }
 
 /** The one IPC binder: every contract call becomes one ipcMain.handle, with the sender checked and the input parsed. */
-export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, table: ApiTable, binding: IpcBinding): () => void {
+export function bindIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  table: ApiTable,
+  binding: IpcBinding,
+): () => void {
   for (const name of CALL_NAMES) {
     ipcMain.handle(`${IPC_PREFIX}${name}`, async (event, raw: unknown): Promise<IpcEnvelope> => {
       if (!binding.isTrustedSender(event)) {
-        return { ok: false, error: { message: `${name} refused: the request did not come from Certkit's own window`, code: 'sender' } };
+        return {
+          ok: false,
+          error: { message: `${name} refused: the request did not come from Certkit's own window`, code: 'sender' },
+        };
       }
       try {
         return { ok: true, value: await dispatch(table, name, raw) };

@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell, webContents, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  safeStorage,
+  session,
+  shell,
+  webContents,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import type { ApiTable } from '../shared/api/contract';
 import { disposeSession, type ApiHost, type ApiSession } from './engine/api/context';
 import { FileRecentStore } from './engine/api/recent-store';
@@ -41,9 +52,11 @@ async function refreshMenu(): Promise<void> {
       menuTemplate(dirs, {
         openWorkspace: () =>
           void run(
-            dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'], title: 'Open a Certkit workspace' }).then(async (r) => {
-              if (!r.canceled && r.filePaths[0]) await table['workspace.open']({ dir: r.filePaths[0] });
-            }),
+            dialog
+              .showOpenDialog({ properties: ['openDirectory', 'createDirectory'], title: 'Open a Certkit workspace' })
+              .then(async (r) => {
+                if (!r.canceled && r.filePaths[0]) await table['workspace.open']({ dir: r.filePaths[0] });
+              }),
           ),
         openRecent: (dir) => void run(table['workspace.open']({ dir })),
         openDemo: () => void run(table['workspace.demo']({})),

@@ -15,19 +15,26 @@ export class SafeStorageSecretStore implements SecretStore {
   readonly kind = 'keychain' as const;
 
   constructor(
-    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & { getSelectedStorageBackend?: () => string },
+    private readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
+      getSelectedStorageBackend?: () => string;
+    },
     private readonly file: string,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   #ensureUsable(): void {
     if (this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
-      throw new CertkitError('no keyring is available, so Certkit will not store credentials: they would sit on disk with a fixed, public key', {
-        hint: 'install and unlock GNOME Keyring or KWallet (or start Certkit with --password-store=gnome-libsecret), or use the CLI with CERTKIT_* environment variables',
-      });
+      throw new CertkitError(
+        'no keyring is available, so Certkit will not store credentials: they would sit on disk with a fixed, public key',
+        {
+          hint: 'install and unlock GNOME Keyring or KWallet (or start Certkit with --password-store=gnome-libsecret), or use the CLI with CERTKIT_* environment variables',
+        },
+      );
     }
     if (!this.safeStorage.isEncryptionAvailable()) {
-      throw new CertkitError('the operating system keychain is not available', { hint: 'unlock your keychain and try again, or use the CLI with CERTKIT_* environment variables' });
+      throw new CertkitError('the operating system keychain is not available', {
+        hint: 'unlock your keychain and try again, or use the CLI with CERTKIT_* environment variables',
+      });
     }
   }
 

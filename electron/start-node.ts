@@ -33,6 +33,6 @@ if (binary) {
   const built = await run(process.execPath, [path.join(root, 'build', 'build-electron.mjs')]);
   process.exitCode = built === 0 ? await run(binary, [root, ...args]) : built;
 } else {
-  process.stdout.write('Electron\'s binary is not installed here; starting the browser host instead.\n');
+  process.stdout.write("Electron's binary is not installed here; starting the browser host instead.\n");
   process.exitCode = await main(['app', ...args]);
 }

@@ -13,7 +13,8 @@ export const DEFAULT_WINDOW: WindowState = { bounds: { x: 0, y: 0, width: 1320, 
 export async function loadWindowState(file: string): Promise<WindowState> {
   const raw = (await fs.readFile(file, 'utf8').then(JSON.parse, () => undefined)) as Partial<WindowState> | undefined;
   const b = raw?.bounds;
-  if (!b || ![b.x, b.y, b.width, b.height].every((n) => Number.isFinite(n)) || b.width < 640 || b.height < 480) return DEFAULT_WINDOW;
+  if (!b || ![b.x, b.y, b.width, b.height].every((n) => Number.isFinite(n)) || b.width < 640 || b.height < 480)
+    return DEFAULT_WINDOW;
   return { bounds: b, maximized: !!raw?.maximized };
 }
 

@@ -45,40 +45,51 @@ function Sidebar() {
   return (
     <nav className="sidebar" aria-label="steps">
       <div className="sidebar-inner">
-      <div className="brand">
-        <Logo />
-        <div>
-          <div className="brand-name">{t('appName')}</div>
-          <div className="brand-sub">{t('tagline')}</div>
+        <div className="brand">
+          <Logo />
+          <div>
+            <div className="brand-name">{t('appName')}</div>
+            <div className="brand-sub">{t('tagline')}</div>
+          </div>
         </div>
-      </div>
-      <ol className="steps">
-        {STEPS.map((id, i) => (
-          <li key={id}>
-            <button type="button" className={`step ${step === id ? 'active' : ''}`} onClick={() => goTo(id)} data-testid={`nav-${id}`} aria-current={step === id ? 'step' : undefined}>
-              <span className="step-num">{i + 1}</span>
-              <span className="step-text">
-                <span className="step-name">
-                  {t(`step.${id}`)} {id === 'run' && running && <span className="pulse" />}
+        <ol className="steps">
+          {STEPS.map((id, i) => (
+            <li key={id}>
+              <button
+                type="button"
+                className={`step ${step === id ? 'active' : ''}`}
+                onClick={() => goTo(id)}
+                data-testid={`nav-${id}`}
+                aria-current={step === id ? 'step' : undefined}
+              >
+                <span className="step-num">{i + 1}</span>
+                <span className="step-text">
+                  <span className="step-name">
+                    {t(`step.${id}`)} {id === 'run' && running && <span className="pulse" />}
+                  </span>
+                  <span className="step-hint">{t(`step.${id}.hint`)}</span>
                 </span>
-                <span className="step-hint">{t(`step.${id}.hint`)}</span>
-              </span>
+              </button>
+            </li>
+          ))}
+        </ol>
+        <div className="sidebar-foot">
+          <div className="small muted">{t('common.workspace')}</div>
+          <div className="mono small ws-path" dir="ltr" title={ws?.dir}>
+            {ws?.dir}
+          </div>
+          <div className="row between center">
+            <button
+              type="button"
+              className="btn btn-ghost small"
+              onClick={() => setLang(lang === 'en' ? 'ar' : 'en')}
+              data-testid="lang-toggle"
+            >
+              {t('common.language')}
             </button>
-          </li>
-        ))}
-      </ol>
-      <div className="sidebar-foot">
-        <div className="small muted">{t('common.workspace')}</div>
-        <div className="mono small ws-path" dir="ltr" title={ws?.dir}>
-          {ws?.dir}
+            {info && <span className="small muted">v{info.version}</span>}
+          </div>
         </div>
-        <div className="row between center">
-          <button type="button" className="btn btn-ghost small" onClick={() => setLang(lang === 'en' ? 'ar' : 'en')} data-testid="lang-toggle">
-            {t('common.language')}
-          </button>
-          {info && <span className="small muted">v{info.version}</span>}
-        </div>
-      </div>
       </div>
     </nav>
   );
@@ -117,10 +128,21 @@ export function App() {
           </div>
           <div className="row gap center">
             <SaveState />
-            <button type="button" className="btn btn-ghost" disabled={index === 0} onClick={() => goTo(STEPS[index - 1])}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              disabled={index === 0}
+              onClick={() => goTo(STEPS[index - 1])}
+            >
               {t('common.back')}
             </button>
-            <button type="button" className="btn" disabled={index === STEPS.length - 1} onClick={() => goTo(STEPS[index + 1])} data-testid="next">
+            <button
+              type="button"
+              className="btn"
+              disabled={index === STEPS.length - 1}
+              onClick={() => goTo(STEPS[index + 1])}
+              data-testid="next"
+            >
               {t('common.next')}
             </button>
           </div>

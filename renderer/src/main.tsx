@@ -12,7 +12,9 @@ if (!api) {
   root.render(
     <div className="welcome">
       <h1>Certkit</h1>
-      <p>This page needs the address printed by `certkit app` (it carries a one-time token). Open that address instead.</p>
+      <p>
+        This page needs the address printed by `certkit app` (it carries a one-time token). Open that address instead.
+      </p>
     </div>,
   );
 } else {

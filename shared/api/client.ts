@@ -25,6 +25,7 @@ export function groupedApi(invoke: Invoke, subscribe: Subscribe): CertkitApi {
     const group = (api[domain] ??= {}) as Record<string, unknown>;
     group[method] = (input: unknown) => invoke(name, input ?? {});
   }
-  api.on = <E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void) => subscribe(event, cb as (p: unknown) => void);
+  api.on = <E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void) =>
+    subscribe(event, cb as (p: unknown) => void);
   return api as unknown as CertkitApi;
 }

@@ -40,8 +40,23 @@ export const planViewSchema = z.object({
       slots: z.array(z.string()),
     }),
   ),
-  slots: z.array(z.object({ id: z.string(), checklistName: z.string(), table: z.string(), kind: z.enum(['page', 'snippet']), scenarios: z.array(z.string()) })),
-  checkpoints: z.array(z.object({ id: z.string(), title: z.string(), proof: z.enum(['evidence', 'confirm']), guide: z.string().optional() })),
+  slots: z.array(
+    z.object({
+      id: z.string(),
+      checklistName: z.string(),
+      table: z.string(),
+      kind: z.enum(['page', 'snippet']),
+      scenarios: z.array(z.string()),
+    }),
+  ),
+  checkpoints: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      proof: z.enum(['evidence', 'confirm']),
+      guide: z.string().optional(),
+    }),
+  ),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
@@ -112,7 +127,15 @@ export const evidenceScenarioSchema = z.object({
 export type EvidenceScenario = z.infer<typeof evidenceScenarioSchema>;
 export const evidenceListSchema = z.object({
   scenarios: z.array(evidenceScenarioSchema),
-  slots: z.array(z.object({ id: z.string(), checklistName: z.string(), kind: z.enum(['page', 'snippet']), filled: z.boolean(), scenarios: z.array(z.string()) })),
+  slots: z.array(
+    z.object({
+      id: z.string(),
+      checklistName: z.string(),
+      kind: z.enum(['page', 'snippet']),
+      filled: z.boolean(),
+      scenarios: z.array(z.string()),
+    }),
+  ),
 });
 export type EvidenceList = z.infer<typeof evidenceListSchema>;
 
@@ -147,16 +170,27 @@ const relFile = z
   .string()
   .min(1)
   .max(500)
-  .refine((p) => !p.split(/[\\/]/).includes('..') && !/^([a-z]:|[\\/])/i.test(p), 'must be a file inside the scenario folder');
+  .refine(
+    (p) => !p.split(/[\\/]/).includes('..') && !/^([a-z]:|[\\/])/i.test(p),
+    'must be a file inside the scenario folder',
+  );
 
 export const CONTRACT = {
   'app.info': call(
     none,
-    z.object({ version: z.string(), transport: z.enum(['electron', 'browser']), secretsStore: z.enum(['keychain', 'memory']), missing: z.array(z.string()) }),
+    z.object({
+      version: z.string(),
+      transport: z.enum(['electron', 'browser']),
+      secretsStore: z.enum(['keychain', 'memory']),
+      missing: z.array(z.string()),
+    }),
   ),
   'workspace.current': call(none, workspaceStateSchema.nullable()),
   'workspace.open': call(z.strictObject({ dir: absPath }), workspaceStateSchema),
-  'workspace.init': call(z.strictObject({ dir: absPath, account: z.string().trim().min(1).max(120).optional() }), workspaceStateSchema),
+  'workspace.init': call(
+    z.strictObject({ dir: absPath, account: z.string().trim().min(1).max(120).optional() }),
+    workspaceStateSchema,
+  ),
   'workspace.demo': call(z.strictObject({ dir: absPath.optional() }), workspaceStateSchema),
   'workspace.save': call(z.strictObject({ workspace: z.unknown() }), workspaceStateSchema),
   'workspace.recent': call(none, z.object({ dirs: z.array(z.string()) })),
@@ -175,24 +209,39 @@ export const CONTRACT = {
   'flows.get': call(z.strictObject({ name: z.string().min(1).max(120) }), flowDetailSchema),
   'flows.import': call(
     z.strictObject({
-      name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'letters, digits, dot, dash or underscore (it names the flow file)'),
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'letters, digits, dot, dash or underscore (it names the flow file)'),
       json: z.string().min(2).max(5_000_000),
     }),
     flowDetailSchema,
   ),
   'flows.tag': call(
-    z.strictObject({ name: z.string().min(1).max(120), step: z.number().int().min(0), slot: z.string().max(80).nullable() }),
+    z.strictObject({
+      name: z.string().min(1).max(120),
+      step: z.number().int().min(0),
+      slot: z.string().max(80).nullable(),
+    }),
     flowDetailSchema,
   ),
   'run.start': call(
-    z.strictObject({ concurrency: z.number().int().min(1).max(8).optional(), resume: z.boolean().optional(), only: z.array(scenarioId).optional() }),
+    z.strictObject({
+      concurrency: z.number().int().min(1).max(8).optional(),
+      resume: z.boolean().optional(),
+      only: z.array(scenarioId).optional(),
+    }),
     z.object({ runId: z.string() }),
   ),
   'run.stop': call(none, z.object({ stopped: z.boolean() })),
   'run.status': call(none, runStatusSchema),
   'evidence.list': call(none, evidenceListSchema),
   'evidence.image': call(
-    z.strictObject({ runId: z.string().regex(/^[\w.-]+$/), scenarioId, file: relFile, width: z.number().int().min(64).max(2400).optional() }),
+    z.strictObject({
+      runId: z.string().regex(/^[\w.-]+$/),
+      scenarioId,
+      file: relFile,
+      width: z.number().int().min(64).max(2400).optional(),
+    }),
     z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int() }),
   ),
   'evidence.setLedger': call(
@@ -201,13 +250,20 @@ export const CONTRACT = {
   ),
   // probeResponse: replays a captured result to return_url with one field changed and posts a signed one to the
   // feedback URLs, so only for the simulator or a staging store.
-  'checks.verify': call(z.strictObject({ probeResponse: z.boolean().optional() }), z.object({ results: z.array(checkResultSchema) })),
+  'checks.verify': call(
+    z.strictObject({ probeResponse: z.boolean().optional() }),
+    z.object({ results: z.array(checkResultSchema) }),
+  ),
   'checks.confirm': call(
     z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),
     z.object({ results: z.array(checkResultSchema) }),
   ),
   'snippets.add': call(
-    z.strictObject({ slot: z.string().min(1).max(80), language: z.string().max(30).default('javascript'), code: z.string().min(1).max(200_000) }),
+    z.strictObject({
+      slot: z.string().min(1).max(80),
+      language: z.string().max(30).default('javascript'),
+      code: z.string().min(1).max(200_000),
+    }),
     ok,
   ),
   'package.plan': call(none, packageViewSchema),
@@ -224,9 +280,20 @@ export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
 
 export const EVENTS = {
   'run.progress': scenarioRunSchema.extend({ runId: z.string() }),
-  'run.captured': z.object({ runId: z.string(), scenarioId: z.string(), file: z.string(), slot: z.string().optional(), url: z.string() }),
+  'run.captured': z.object({
+    runId: z.string(),
+    scenarioId: z.string(),
+    file: z.string(),
+    slot: z.string().optional(),
+    url: z.string(),
+  }),
   'run.log': z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() }),
-  'run.finished': z.object({ runId: z.string(), passed: z.number().int(), failed: z.number().int(), stopped: z.boolean() }),
+  'run.finished': z.object({
+    runId: z.string(),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    stopped: z.boolean(),
+  }),
   'workspace.changed': z.object({ dir: z.string() }),
 } satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
@@ -236,13 +303,17 @@ export type ApiTable = { [N in CallName]: (input: CallParsedInput<N>) => Promise
 
 /** The renderer's view: calls grouped by domain (`api.workspace.open(...)`) and `on(event, cb)` -> unsubscribe. */
 export type CertkitApi = {
-  [D in Domain<CallName>]: { [N in CallName as Domain<N> extends D ? Method<N> : never]: (input: CallInput<N>) => Promise<CallOutput<N>> };
+  [D in Domain<CallName>]: {
+    [N in CallName as Domain<N> extends D ? Method<N> : never]: (input: CallInput<N>) => Promise<CallOutput<N>>;
+  };
 } & {
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
 };
 
 /** Errors cross both transports as this shape, so the renderer shows the same message and fix either way. */
-export const apiErrorSchema = z.object({ error: z.object({ message: z.string(), hint: z.string().optional(), code: z.string().optional() }) });
+export const apiErrorSchema = z.object({
+  error: z.object({ message: z.string(), hint: z.string().optional(), code: z.string().optional() }),
+});
 export type ApiError = z.infer<typeof apiErrorSchema>['error'];
 
 export function isCallName(name: string): name is CallName {

@@ -12,7 +12,10 @@ export const SHA_TYPE_LABELS: Record<ShaType, string> = {
 
 /** Accepts the dashboard spelling ("SHA-256", "HMAC-512") as well as the short ids. */
 export function parseShaType(input: string): ShaType | undefined {
-  const key = input.trim().toLowerCase().replace(/[-_\s]/g, '');
+  const key = input
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s]/g, '');
   return (SHA_TYPES as readonly string[]).includes(key) ? (key as ShaType) : undefined;
 }
 

@@ -7,11 +7,32 @@ export const SIGNOFF_EMAIL = {
   attachmentFormats: ['zip', 'pdf'] as const,
   /** Sections the body must carry, in order. */
   bodySections: [
-    { id: 'test-results', title: 'Test results', requirement: 'Merchant reference of each test scenario (agreement ids for recurring)' },
-    { id: 'verification', title: 'Verification checklist', requirement: 'Confirmation of every checkpoint of the integration types in use' },
-    { id: 'local-methods', title: 'Local payment methods', requirement: 'Methods covered and their specific requirements met' },
-    { id: 'code-snippets', title: 'Code snippets', requirement: 'Apple Pay networks and capabilities; tokenization code for mobile custom merchant page (if applicable)' },
-    { id: 'attachments', title: 'Attachments', requirement: 'The screenshot packages, URLs visible in every screenshot' },
+    {
+      id: 'test-results',
+      title: 'Test results',
+      requirement: 'Merchant reference of each test scenario (agreement ids for recurring)',
+    },
+    {
+      id: 'verification',
+      title: 'Verification checklist',
+      requirement: 'Confirmation of every checkpoint of the integration types in use',
+    },
+    {
+      id: 'local-methods',
+      title: 'Local payment methods',
+      requirement: 'Methods covered and their specific requirements met',
+    },
+    {
+      id: 'code-snippets',
+      title: 'Code snippets',
+      requirement:
+        'Apple Pay networks and capabilities; tokenization code for mobile custom merchant page (if applicable)',
+    },
+    {
+      id: 'attachments',
+      title: 'Attachments',
+      requirement: 'The screenshot packages, URLs visible in every screenshot',
+    },
   ],
   testAccountSupport: 'merchantsupport-ps@amazon.com',
 } as const;

@@ -16,8 +16,22 @@ export interface ScreenshotSlot {
   order: number;
 }
 
-function slot(table: SlotTable, id: string, order: number, checklistName: string, requirement: string, kind: 'page' | 'snippet' = 'page'): ScreenshotSlot {
-  return { id: `${table === 'general' ? 'general' : table.toLowerCase()}.${id}`, table, checklistName, requirement, kind, order };
+function slot(
+  table: SlotTable,
+  id: string,
+  order: number,
+  checklistName: string,
+  requirement: string,
+  kind: 'page' | 'snippet' = 'page',
+): ScreenshotSlot {
+  return {
+    id: `${table === 'general' ? 'general' : table.toLowerCase()}.${id}`,
+    table,
+    checklistName,
+    requirement,
+    kind,
+    order,
+  };
 }
 
 export const SCREENSHOT_SLOTS: ScreenshotSlot[] = [
@@ -25,12 +39,33 @@ export const SCREENSHOT_SLOTS: ScreenshotSlot[] = [
   slot('general', 'checkout', 20, 'Checkout page', 'Payment options and form fields visible'),
   slot('general', 'three_ds', 30, '3D Secure page', 'Challenge in the main window, not a popup or iframe'),
   slot('general', 'result', 40, 'Success/failure pages', 'Outcome message for success and for failure'),
-  slot('general', 'tokenization_code', 50, 'Tokenization code', 'Tokenization code of the mobile custom merchant page', 'snippet'),
+  slot(
+    'general',
+    'tokenization_code',
+    50,
+    'Tokenization code',
+    'Tokenization code of the mobile custom merchant page',
+    'snippet',
+  ),
   slot('general', 'save_card', 60, 'Save card flow', 'Save-card checkbox and the auto-filled saved card'),
   slot('general', 'delete_card', 70, 'Delete saved card', 'The customer can delete a saved card'),
   slot('general', 'recurring_consent', 80, 'Recurring setup', 'Subscription button, plan details and consent'),
-  slot('APPLE_PAY', 'networks_code', 10, 'Supported payment networks', 'Code listing the networks (mada and Amex included)', 'snippet'),
-  slot('APPLE_PAY', 'capabilities_code', 20, 'Merchant capability settings', 'Code setting merchantCapabilities', 'snippet'),
+  slot(
+    'APPLE_PAY',
+    'networks_code',
+    10,
+    'Supported payment networks',
+    'Code listing the networks (mada and Amex included)',
+    'snippet',
+  ),
+  slot(
+    'APPLE_PAY',
+    'capabilities_code',
+    20,
+    'Merchant capability settings',
+    'Code setting merchantCapabilities',
+    'snippet',
+  ),
   slot('KNET', 'pre_checkout', 10, 'Pre-checkout page', 'Product/buy page showing the KNET option'),
   slot('KNET', 'checkout', 20, 'Checkout page', 'Payment selection with KNET highlighted'),
   slot('KNET', 'payment_page', 30, 'KNET payment page', 'The KNET payment interface'),

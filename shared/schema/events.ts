@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** Progress of a run, as the CLI prints it and the app shows it. One event per line when serialised. */
 export const runEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-started'), runId: z.string(), scenarios: z.array(z.string()), browser: z.string().optional() }),
+  z.object({
+    type: z.literal('run-started'),
+    runId: z.string(),
+    scenarios: z.array(z.string()),
+    browser: z.string().optional(),
+  }),
   z.object({ type: z.literal('scenario-started'), runId: z.string(), scenarioId: z.string() }),
   z.object({
     type: z.literal('step'),

@@ -57,8 +57,18 @@ export const screenshotSchema = z.object({
 export type Screenshot = z.infer<typeof screenshotSchema>;
 
 export const LEDGER_FIELDS = [
-  'merchant_reference', 'fort_id', 'response_code', 'response_message', 'status', 'amount', 'currency', 'command',
-  'agreement_id', 'token_name', 'knet_ref_number', 'third_party_transaction_number',
+  'merchant_reference',
+  'fort_id',
+  'response_code',
+  'response_message',
+  'status',
+  'amount',
+  'currency',
+  'command',
+  'agreement_id',
+  'token_name',
+  'knet_ref_number',
+  'third_party_transaction_number',
 ] as const;
 export type LedgerField = (typeof LEDGER_FIELDS)[number];
 
@@ -68,7 +78,12 @@ export const ledgerEntrySchema = z.object({
   sources: z.partialRecord(z.enum(LEDGER_FIELDS), z.enum(['traffic', 'page', 'manual', 'check_status'])).default({}),
   /** Set when CHECK_STATUS with the workspace's credentials agreed with the ledger. */
   checkStatus: z
-    .object({ at: z.string(), ok: z.boolean(), transactionStatus: z.string().optional(), message: z.string().optional() })
+    .object({
+      at: z.string(),
+      ok: z.boolean(),
+      transactionStatus: z.string().optional(),
+      message: z.string().optional(),
+    })
     .optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;

@@ -9,7 +9,14 @@ export const checkResultSchema = z.object({
   fix: z.string().optional(),
   /** What the result rests on: scenario id + screenshot file, exchange id or field. */
   evidence: z
-    .array(z.object({ scenarioId: z.string(), kind: z.enum(['screenshot', 'exchange', 'field', 'probe']), ref: z.string(), detail: z.string().optional() }))
+    .array(
+      z.object({
+        scenarioId: z.string(),
+        kind: z.enum(['screenshot', 'exchange', 'field', 'probe']),
+        ref: z.string(),
+        detail: z.string().optional(),
+      }),
+    )
     .default([]),
   note: z.string().optional(),
 });

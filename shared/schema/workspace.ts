@@ -7,15 +7,26 @@ export const WORKSPACE_VERSION = 1;
 
 /** Field names that would hold secrets; a workspace that has them is refused, so they never reach disk or git. */
 export const SECRET_FIELD_NAMES = [
-  'sha_request_phrase', 'sha_response_phrase', 'shaRequestPhrase', 'shaResponsePhrase', 'access_code', 'accessCode',
-  'requestPhrase', 'responsePhrase', 'phrase', 'password',
+  'sha_request_phrase',
+  'sha_response_phrase',
+  'shaRequestPhrase',
+  'shaResponsePhrase',
+  'access_code',
+  'accessCode',
+  'requestPhrase',
+  'responsePhrase',
+  'phrase',
+  'password',
 ];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const customerSchema = z.strictObject({
   email: z.email({ error: 'must be an email address' }),
-  phone: z.string().regex(/^\+?[0-9 ()-]{6,19}$/, 'must be a phone number (digits, + - ( ) space)').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,19}$/, 'must be a phone number (digits, + - ( ) space)')
+    .optional(),
   name: z.string().min(1).max(40).optional(),
 });
 
@@ -44,7 +55,10 @@ export const workspaceSchema = z.strictObject({
   version: z.literal(WORKSPACE_VERSION),
   account: z.strictObject({
     name: z.string().trim().min(1, 'the APS account name is needed for the sign-off email subject'),
-    merchantIdentifier: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'letters and digits, at most 20').optional(),
+    merchantIdentifier: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,20}$/, 'letters and digits, at most 20')
+      .optional(),
     environment: z.enum(['simulator', 'sandbox', 'production']).default('sandbox'),
   }),
   integrationTypes: z.array(z.enum(INTEGRATION_TYPES)).min(1, 'pick at least one integration type'),
@@ -75,10 +89,13 @@ export const workspaceSchema = z.strictObject({
       hosts: z.array(z.string().min(1)).default([]),
     })
     .default({ hosts: [] }),
-  customers: z.array(customerSchema).min(1).default([
-    { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
-    { email: 'omar.k@example.org', phone: '0559876543', name: 'Omar Khalil' },
-  ]),
+  customers: z
+    .array(customerSchema)
+    .min(1)
+    .default([
+      { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
+      { email: 'omar.k@example.org', phone: '0559876543', name: 'Omar Khalil' },
+    ]),
   flows: z.record(z.string(), flowRefSchema).default({}),
   browser: z
     .strictObject({

@@ -8,7 +8,11 @@ import { dispatch } from '../../electron/engine/api/dispatch';
 import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
 import { createApiTable } from '../../electron/engine/api/table';
-import { emptyScenarioEvidence, readScenarioEvidence, writeScenarioEvidence } from '../../electron/engine/evidence/store';
+import {
+  emptyScenarioEvidence,
+  readScenarioEvidence,
+  writeScenarioEvidence,
+} from '../../electron/engine/evidence/store';
 import { initWorkspace } from '../../electron/engine/workspace/workspace';
 
 let tmp: string;
@@ -19,7 +23,15 @@ const events: [string, unknown][] = [];
 const RECORDING = {
   title: 'Checkout with a card',
   steps: [
-    { type: 'setViewport', width: 1280, height: 800, deviceScaleFactor: 1, isMobile: false, hasTouch: false, isLandscape: false },
+    {
+      type: 'setViewport',
+      width: 1280,
+      height: 800,
+      deviceScaleFactor: 1,
+      isMobile: false,
+      hasTouch: false,
+      isLandscape: false,
+    },
     { type: 'navigate', url: 'https://shop.example/checkout' },
     { type: 'change', selectors: [['#email']], value: 'real.person@example.com' },
     { type: 'change', selectors: [['#card']], value: '4005550000000001' },
@@ -32,7 +44,13 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-api-'));
   ws = path.join(tmp, 'ws');
   await initWorkspace(ws, { account: 'Api Store', methods: ['VISA'] });
-  api = createApiTable({ transport: 'browser', secrets: new MemorySecretStore(), recent: new MemoryRecentStore(), emit: (e, p) => events.push([e, p]), openPath: async () => false });
+  api = createApiTable({
+    transport: 'browser',
+    secrets: new MemorySecretStore(),
+    recent: new MemoryRecentStore(),
+    emit: (e, p) => events.push([e, p]),
+    openPath: async () => false,
+  });
   await api['workspace.open']({ dir: ws });
 });
 
@@ -47,8 +65,12 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(flow.placeholders).toEqual(['card.cvv', 'card.number', 'customer.email']);
     // The same words the run's progress and the evidence use for a step, with placeholders instead of values.
     expect(flow.steps.map((s) => s.label)).toEqual([
-      'Set the window size', 'Open https://shop.example/checkout', 'Type {{customer.email}} into #email',
-      'Type {{card.number}} into #card', 'Type {{card.cvv}} into #cvv', 'Click #pay',
+      'Set the window size',
+      'Open https://shop.example/checkout',
+      'Type {{customer.email}} into #email',
+      'Type {{card.number}} into #card',
+      'Type {{card.cvv}} into #cvv',
+      'Click #pay',
     ]);
     const onDisk = await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8');
     expect(onDisk).not.toMatch(/4005550000000001|real\.person/);
@@ -59,7 +81,9 @@ describe('API table (plain Node, both transports bind it)', () => {
 
   it('refuses a malformed recording naming the step', async () => {
     const broken = { title: 'x', steps: [{ type: 'navigate', url: 'https://a' }, { type: 'click' }] };
-    await expect(api['flows.import']({ name: 'card-declined', json: JSON.stringify(broken) })).rejects.toThrow(/step 2/);
+    await expect(api['flows.import']({ name: 'card-declined', json: JSON.stringify(broken) })).rejects.toThrow(
+      /step 2/,
+    );
     await expect(api['flows.import']({ name: 'card-declined', json: '{oops' })).rejects.toThrow(/not valid JSON/);
   });
 
@@ -68,19 +92,39 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(tagged.steps[5].slot).toBe('general.result');
     const raw = JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8'));
     expect(raw.steps[5].certkit).toEqual({ slot: 'general.result' });
-    await expect(api['flows.tag']({ name: 'card-declined', step: 5, slot: 'general.nope' })).rejects.toThrow(/not a screenshot slot/);
+    await expect(api['flows.tag']({ name: 'card-declined', step: 5, slot: 'general.nope' })).rejects.toThrow(
+      /not a screenshot slot/,
+    );
     const untagged = await api['flows.tag']({ name: 'card-declined', step: 5, slot: null });
     expect(untagged.steps[5].slot).toBeUndefined();
-    expect(JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8')).steps[5].certkit).toBeUndefined();
+    expect(
+      JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8')).steps[5].certkit,
+    ).toBeUndefined();
   });
 
   it('lists evidence against the plan, serves downscaled images, and refuses paths outside the scenario', async () => {
     const ev = emptyScenarioEvidence('run-1', 'card-declined', { email: 'a@b.co' }, 'passed');
-    const img = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const img = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
     const dir = path.join(ws, 'runs', 'run-1', 'card-declined');
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, '01-checkout.jpg'), img);
-    ev.screenshots.push({ file: '01-checkout.jpg', rawFile: 'raw/01.png', slot: 'general.checkout', url: 'https://shop.example/checkout', title: '', capturedAt: '2026-01-01T00:00:00+03:00', timeZone: 'Asia/Riyadh', step: 1, stepLabel: 'checkout', width: 1200, height: 900, bytes: img.length, failure: false });
+    ev.screenshots.push({
+      file: '01-checkout.jpg',
+      rawFile: 'raw/01.png',
+      slot: 'general.checkout',
+      url: 'https://shop.example/checkout',
+      title: '',
+      capturedAt: '2026-01-01T00:00:00+03:00',
+      timeZone: 'Asia/Riyadh',
+      step: 1,
+      stepLabel: 'checkout',
+      width: 1200,
+      height: 900,
+      bytes: img.length,
+      failure: false,
+    });
     ev.ledger.values.merchant_reference = 'CK-1';
     ev.ledger.sources.merchant_reference = 'traffic';
     await writeScenarioEvidence(ws, ev);
@@ -93,10 +137,17 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(list.slots.find((s) => s.id === 'general.checkout')?.filled).toBe(true);
     expect(list.slots.find((s) => s.id === 'general.three_ds')?.filled).toBe(false);
 
-    const image = await api['evidence.image']({ runId: 'run-1', scenarioId: 'card-declined', file: '01-checkout.jpg', width: 300 });
+    const image = await api['evidence.image']({
+      runId: 'run-1',
+      scenarioId: 'card-declined',
+      file: '01-checkout.jpg',
+      width: 300,
+    });
     expect(image.width).toBe(300);
     expect(image.dataUrl).toMatch(/^data:image\/jpeg;base64,/);
-    await expect(dispatch(api, 'evidence.image', { runId: 'run-1', scenarioId: 'card-declined', file: '../../../certkit.json' })).rejects.toThrow(/inside the scenario folder/);
+    await expect(
+      dispatch(api, 'evidence.image', { runId: 'run-1', scenarioId: 'card-declined', file: '../../../certkit.json' }),
+    ).rejects.toThrow(/inside the scenario folder/);
   });
 
   it('records a hand-edited ledger value as manual, and clears it', async () => {
@@ -107,12 +158,27 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(onDisk?.ledger.sources.fort_id).toBe('manual');
     const cleared = await api['evidence.setLedger']({ scenarioId: 'card-declined', field: 'fort_id', value: '' });
     expect(cleared.values.fort_id).toBeUndefined();
-    await expect(api['evidence.setLedger']({ scenarioId: 'card-3ds-success', field: 'fort_id', value: '1' })).rejects.toThrow(/no evidence yet/);
+    await expect(
+      api['evidence.setLedger']({ scenarioId: 'card-3ds-success', field: 'fort_id', value: '1' }),
+    ).rejects.toThrow(/no evidence yet/);
   });
 
   it('validates a workspace save and reports the field', async () => {
-    await expect(dispatch(api, 'workspace.save', { workspace: { version: 1, account: { name: '' }, integrationTypes: ['hosted'], methods: ['VISA'] } })).rejects.toThrow(/account\.name/);
-    await expect(dispatch(api, 'workspace.save', { workspace: { version: 1, account: { name: 'X', requestPhrase: 'p' }, integrationTypes: ['hosted'], methods: ['VISA'] } })).rejects.toThrow(/secret/);
+    await expect(
+      dispatch(api, 'workspace.save', {
+        workspace: { version: 1, account: { name: '' }, integrationTypes: ['hosted'], methods: ['VISA'] },
+      }),
+    ).rejects.toThrow(/account\.name/);
+    await expect(
+      dispatch(api, 'workspace.save', {
+        workspace: {
+          version: 1,
+          account: { name: 'X', requestPhrase: 'p' },
+          integrationTypes: ['hosted'],
+          methods: ['VISA'],
+        },
+      }),
+    ).rejects.toThrow(/secret/);
   });
 
   it('reports an idle run, and stopping when nothing runs is a no-op', async () => {

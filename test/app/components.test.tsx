@@ -35,7 +35,15 @@ describe('wizard components', () => {
   });
 
   it('sends typed secrets to the API, never into the workspace, and clears the fields', async () => {
-    const fake = fakeApi({ 'secrets.set': (input) => ({ store: 'memory', accessCode: !!input.accessCode, requestPhrase: false, responsePhrase: false, shaType: input.shaType }) });
+    const fake = fakeApi({
+      'secrets.set': (input) => ({
+        store: 'memory',
+        accessCode: !!input.accessCode,
+        requestPhrase: false,
+        responsePhrase: false,
+        shaType: input.shaType,
+      }),
+    });
     const { store } = await mount(fake);
     await act(async () => store.getState().openWorkspace('/ws'));
     const field = screen.getByTestId('secret-accessCode') as HTMLInputElement;
@@ -44,7 +52,10 @@ describe('wizard components', () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId('secrets-save'));
     });
-    expect(fake.calls.find((c) => c.name === 'secrets.set')?.input).toEqual({ accessCode: 'AccessCode123', shaType: 'sha256' });
+    expect(fake.calls.find((c) => c.name === 'secrets.set')?.input).toEqual({
+      accessCode: 'AccessCode123',
+      shaType: 'sha256',
+    });
     expect(field.value).toBe('');
     expect(JSON.stringify(store.getState().ws)).not.toContain('AccessCode123');
   });
@@ -89,11 +100,19 @@ describe('wizard components', () => {
   it('confirms a checkpoint only with a note, and shows the fix text of a failure', async () => {
     const results = [
       { checkpointId: 'inbound-ip', status: 'needs-confirmation', summary: 'Only you can tell', evidence: [] },
-      { checkpointId: 'customer-email', status: 'fail', summary: 'Static email', fix: 'Send the customer’s own email', evidence: [{ scenarioId: 'card-declined', kind: 'field', ref: 'x1.customer_email' }] },
+      {
+        checkpointId: 'customer-email',
+        status: 'fail',
+        summary: 'Static email',
+        fix: 'Send the customer’s own email',
+        evidence: [{ scenarioId: 'card-declined', kind: 'field', ref: 'x1.customer_email' }],
+      },
     ];
     const fake = fakeApi({
       'checks.verify': () => ({ results }),
-      'checks.confirm': ({ checkpointId, note }) => ({ results: results.map((r) => (r.checkpointId === checkpointId ? { ...r, status: 'confirmed', note } : r)) }),
+      'checks.confirm': ({ checkpointId, note }) => ({
+        results: results.map((r) => (r.checkpointId === checkpointId ? { ...r, status: 'confirmed', note } : r)),
+      }),
     });
     const { store } = await mount(fake);
     await act(async () => store.getState().openWorkspace('/ws'));
@@ -106,7 +125,11 @@ describe('wizard components', () => {
     await act(async () => {
       fireEvent.click(button);
     });
-    expect(fake.calls.find((c) => c.name === 'checks.confirm')?.input).toEqual({ checkpointId: 'inbound-ip', confirmed: true, note: 'Separate NAT gateways' });
+    expect(fake.calls.find((c) => c.name === 'checks.confirm')?.input).toEqual({
+      checkpointId: 'inbound-ip',
+      confirmed: true,
+      note: 'Separate NAT gateways',
+    });
     expect(screen.getByTestId('check-inbound-ip').getAttribute('data-status')).toBe('confirmed');
   });
 

@@ -20,7 +20,12 @@ const fake = vi.hoisted(() => {
     appListeners: listeners,
     permissionHandler: undefined as undefined | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
     permissionCheck: undefined as undefined | (() => boolean),
-    headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+    headers: undefined as
+      | undefined
+      | ((
+          d: { responseHeaders: Record<string, string[]> },
+          cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+        ) => void),
     sandboxEnabled: false,
     ready: Promise.resolve(),
   };
@@ -61,11 +66,17 @@ const fake = vi.hoisted(() => {
     BrowserWindow: FakeBrowserWindow,
     dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined },
     ipcMain: {
-      handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => state.handlers.set(channel, fn),
+      handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
+        state.handlers.set(channel, fn),
       removeHandler: (channel: string) => state.handlers.delete(channel),
     },
     Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (t: unknown) => t },
-    safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString(), getSelectedStorageBackend: () => 'gnome_libsecret' },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof state.permissionHandler) => (state.permissionHandler = fn),
@@ -106,7 +117,13 @@ describe('Electron shell', () => {
     expect(fake.state.sandboxEnabled).toBe(true);
     for (const w of fake.state.windows) {
       const prefs = w.options.webPreferences;
-      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+      expect(prefs).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        webviewTag: false,
+      });
       expect(prefs.preload).toMatch(/preload\.cjs$/);
       expect(w.loaded).toMatch(/renderer[\\/]index\.html$/);
     }
@@ -119,7 +136,12 @@ describe('Electron shell', () => {
     created[0]({}, contents);
     const mainRenderer = pathToFileURL(path.join(path.dirname(fake.state.windows[0].loaded!), 'index.html')).href;
     const nav = (url: string) => {
-      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      const event = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       contents.events.get('will-navigate')!(event, url);
       return event.prevented;
     };
@@ -127,7 +149,12 @@ describe('Electron shell', () => {
     expect(nav('file:///etc/passwd')).toBe(true);
     expect(nav(mainRenderer)).toBe(false);
     expect(contents.open('https://evil.example/').action).toBe('deny');
-    const webview = { prevented: false, preventDefault() { this.prevented = true; } };
+    const webview = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     contents.events.get('will-attach-webview')!(webview);
     expect(webview.prevented).toBe(true);
     void rendererUrl;
@@ -153,7 +180,10 @@ describe('Electron shell', () => {
     const subFrame = { senderFrame: { url: appFrame.url }, sender: { mainFrame: appFrame } };
 
     const info = fake.state.handlers.get(`${IPC_PREFIX}app.info`)!;
-    await expect(info(trusted, {})).resolves.toMatchObject({ ok: true, value: { transport: 'electron', secretsStore: 'keychain' } });
+    await expect(info(trusted, {})).resolves.toMatchObject({
+      ok: true,
+      value: { transport: 'electron', secretsStore: 'keychain' },
+    });
     await expect(info(foreign, {})).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
     await expect(info(subFrame, {})).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
 
@@ -161,7 +191,10 @@ describe('Electron shell', () => {
     const bad = (await open(trusted, { dir: 7 })) as { ok: boolean; error: { message: string } };
     expect(bad.ok).toBe(false);
     expect(bad.error.message).toMatch(/workspace\.open: dir/);
-    const missing = (await open(trusted, { dir: path.join(fake.state.userData, 'nope') })) as { ok: boolean; error: { message: string; hint: string } };
+    const missing = (await open(trusted, { dir: path.join(fake.state.userData, 'nope') })) as {
+      ok: boolean;
+      error: { message: string; hint: string };
+    };
     expect(missing).toMatchObject({ ok: false });
     expect(missing.error.hint).toMatch(/certkit init/);
   });
@@ -171,7 +204,12 @@ describe('keychain secrets', () => {
   it('refuses the Linux plain-text backend with a clear message', async () => {
     const { SafeStorageSecretStore } = await import('../../electron/secrets-main');
     const store = new SafeStorageSecretStore(
-      { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString(), getSelectedStorageBackend: () => 'basic_text' },
+      {
+        isEncryptionAvailable: () => true,
+        encryptString: (s: string) => Buffer.from(s),
+        decryptString: (b: Buffer) => b.toString(),
+        getSelectedStorageBackend: () => 'basic_text',
+      },
       path.join(fake.state.userData, 'secrets.json'),
       'linux',
     );
@@ -183,7 +221,15 @@ describe('keychain secrets', () => {
     const { SafeStorageSecretStore } = await import('../../electron/secrets-main');
     const file = path.join(fake.state.userData, 'secrets.json');
     const rot = (s: string) => Buffer.from(s.split('').reverse().join(''));
-    const store = new SafeStorageSecretStore({ isEncryptionAvailable: () => true, encryptString: rot, decryptString: (b: Buffer) => b.toString().split('').reverse().join('') }, file, 'linux');
+    const store = new SafeStorageSecretStore(
+      {
+        isEncryptionAvailable: () => true,
+        encryptString: rot,
+        decryptString: (b: Buffer) => b.toString().split('').reverse().join(''),
+      },
+      file,
+      'linux',
+    );
     await store.write('/ws/a', { requestPhrase: 'PhraseA-123', shaType: 'sha512' });
     await store.write('/ws/b', { accessCode: 'CodeB-456' });
     expect(await fs.readFile(file, 'utf8')).not.toMatch(/PhraseA|CodeB/);
@@ -202,7 +248,9 @@ describe('preload', () => {
       ipcRenderer: {
         invoke: async (channel: string, input: unknown) => {
           invoked.push([channel, input]);
-          return channel.endsWith('run.stop') ? { ok: false, error: { message: 'no run', hint: 'start one' } } : { ok: true, value: { echoed: input } };
+          return channel.endsWith('run.stop')
+            ? { ok: false, error: { message: 'no run', hint: 'start one' } }
+            : { ok: true, value: { echoed: input } };
         },
         on: (_c: string, fn: (...a: unknown[]) => void) => listeners.add(fn),
         removeListener: (_c: string, fn: (...a: unknown[]) => void) => listeners.delete(fn),

@@ -8,7 +8,12 @@ import { planView } from '../../electron/engine/api/workspace-calls';
 export function fakeApi(handlers: Partial<Record<CallName, (input: any) => unknown>> = {}) {
   const calls: { name: CallName; input: any }[] = [];
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const workspace = workspaceSchema.parse({ version: 1, account: { name: 'Fake Store' }, integrationTypes: ['hosted'], methods: ['VISA'] });
+  const workspace = workspaceSchema.parse({
+    version: 1,
+    account: { name: 'Fake Store' },
+    integrationTypes: ['hosted'],
+    methods: ['VISA'],
+  });
   const defaults: Partial<Record<CallName, (input: any) => unknown>> = {
     'app.info': () => ({ version: '0.1.0', transport: 'browser', secretsStore: 'memory', missing: [] }),
     'workspace.current': () => null,
@@ -16,7 +21,13 @@ export function fakeApi(handlers: Partial<Record<CallName, (input: any) => unkno
     'workspace.open': ({ dir }) => ({ dir, workspace }),
     'workspace.save': ({ workspace: w }) => ({ dir: '/ws', workspace: workspaceSchema.parse(w) }),
     'workspace.plan': () => planView(workspace),
-    'secrets.status': () => ({ store: 'memory', accessCode: false, requestPhrase: false, responsePhrase: false, shaType: 'sha256' }),
+    'secrets.status': () => ({
+      store: 'memory',
+      accessCode: false,
+      requestPhrase: false,
+      responsePhrase: false,
+      shaType: 'sha256',
+    }),
     'run.status': () => ({ running: false, scenarios: [], log: [] }),
   };
   const api: CertkitApi = groupedApi(

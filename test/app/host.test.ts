@@ -10,14 +10,30 @@ import { initWorkspace } from '../../electron/engine/workspace/workspace';
 let host: RunningHost;
 let tmp: string;
 
-function request(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: host.port, method, path: url, headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), 'content-type': 'application/json', ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method,
+        path: url,
+        headers: {
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          'content-type': 'application/json',
+          ...opts.headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', reject);
@@ -81,7 +97,10 @@ describe('browser host', () => {
   });
 
   it('turns engine errors into message + fix', async () => {
-    const res = await request('POST', '/api/workspace.open', { token: host.token, body: { dir: path.join(tmp, 'missing') } });
+    const res = await request('POST', '/api/workspace.open', {
+      token: host.token,
+      body: { dir: path.join(tmp, 'missing') },
+    });
     expect(res.status).toBe(400);
     const { error } = JSON.parse(res.body);
     expect(error.message).toMatch(/certkit\.json is missing/);
@@ -89,9 +108,17 @@ describe('browser host', () => {
   });
 
   it('refuses other Host names (DNS rebinding) and cross-origin calls', async () => {
-    const rebound = await request('POST', '/api/app.info', { token: host.token, body: {}, headers: { host: `evil.example:${host.port}` } });
+    const rebound = await request('POST', '/api/app.info', {
+      token: host.token,
+      body: {},
+      headers: { host: `evil.example:${host.port}` },
+    });
     expect(rebound.status).toBe(421);
-    const cross = await request('POST', '/api/app.info', { token: host.token, body: {}, headers: { origin: 'http://evil.example' } });
+    const cross = await request('POST', '/api/app.info', {
+      token: host.token,
+      body: {},
+      headers: { origin: 'http://evil.example' },
+    });
     expect(cross.status).toBe(403);
   });
 
@@ -108,34 +135,45 @@ describe('browser host', () => {
   it('delivers events over SSE and keeps secrets in memory only', async () => {
     const received: { event: string; data: unknown }[] = [];
     const got = new Promise<void>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { authorization: `Bearer ${host.token}` } }, (res) => {
-        expect(res.headers['content-type']).toBe('text/event-stream');
-        let buf = '';
-        res.on('data', (chunk: Buffer) => {
-          buf += chunk.toString('utf8');
-          for (const frame of buf.split('\n\n').slice(0, -1)) {
-            const event = /event: (.+)/.exec(frame)?.[1];
-            const data = /data: (.+)/.exec(frame)?.[1];
-            if (event && data) received.push({ event, data: JSON.parse(data) });
-          }
-          if (received.some((r) => r.event === 'workspace.changed')) {
-            req.destroy();
-            resolve();
-          }
-        });
-        // The stream is open once the first comment arrives; then cause an event through a real call.
-        res.once('data', () => {
-          void request('POST', '/api/workspace.open', { token: host.token, body: { dir: path.join(tmp, 'ws') } });
-        });
-      });
+      const req = http.get(
+        { host: '127.0.0.1', port: host.port, path: '/api/events', headers: { authorization: `Bearer ${host.token}` } },
+        (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream');
+          let buf = '';
+          res.on('data', (chunk: Buffer) => {
+            buf += chunk.toString('utf8');
+            for (const frame of buf.split('\n\n').slice(0, -1)) {
+              const event = /event: (.+)/.exec(frame)?.[1];
+              const data = /data: (.+)/.exec(frame)?.[1];
+              if (event && data) received.push({ event, data: JSON.parse(data) });
+            }
+            if (received.some((r) => r.event === 'workspace.changed')) {
+              req.destroy();
+              resolve();
+            }
+          });
+          // The stream is open once the first comment arrives; then cause an event through a real call.
+          res.once('data', () => {
+            void request('POST', '/api/workspace.open', { token: host.token, body: { dir: path.join(tmp, 'ws') } });
+          });
+        },
+      );
       req.on('error', (e) => (e.message.includes('aborted') ? undefined : reject(e)));
     });
     await got;
     expect(received.find((r) => r.event === 'workspace.changed')?.data).toEqual({ dir: path.join(tmp, 'ws') });
 
-    const set = await request('POST', '/api/secrets.set', { token: host.token, body: { requestPhrase: 'TopSecretPhrase123', shaType: 'SHA-512' } });
+    const set = await request('POST', '/api/secrets.set', {
+      token: host.token,
+      body: { requestPhrase: 'TopSecretPhrase123', shaType: 'SHA-512' },
+    });
     expect(set.status).toBe(200);
-    expect(JSON.parse(set.body)).toMatchObject({ store: 'memory', requestPhrase: true, accessCode: false, shaType: 'sha512' });
+    expect(JSON.parse(set.body)).toMatchObject({
+      store: 'memory',
+      requestPhrase: true,
+      accessCode: false,
+      shaType: 'sha512',
+    });
     const files = await fs.readdir(path.join(tmp, 'ws'), { recursive: true });
     for (const f of files) {
       const p = path.join(tmp, 'ws', String(f));

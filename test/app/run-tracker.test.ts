@@ -8,9 +8,28 @@ describe('run tracker', () => {
     tracker.handle({ type: 'run-started', runId: 'r', scenarios: ['a', 'b'] });
     tracker.handle({ type: 'scenario-started', runId: 'r', scenarioId: 'a' });
     tracker.handle({ type: 'step', runId: 'r', scenarioId: 'a', step: 3, total: 10, label: 'click #pay' });
-    tracker.handle({ type: 'captured', runId: 'r', scenarioId: 'a', file: '03.jpg', slot: 'general.checkout', url: 'https://shop/checkout' });
-    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'a', status: 'passed', merchantReference: 'REF-9' });
-    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'b', status: 'failed', error: 'selector #pay never appeared' });
+    tracker.handle({
+      type: 'captured',
+      runId: 'r',
+      scenarioId: 'a',
+      file: '03.jpg',
+      slot: 'general.checkout',
+      url: 'https://shop/checkout',
+    });
+    tracker.handle({
+      type: 'scenario-finished',
+      runId: 'r',
+      scenarioId: 'a',
+      status: 'passed',
+      merchantReference: 'REF-9',
+    });
+    tracker.handle({
+      type: 'scenario-finished',
+      runId: 'r',
+      scenarioId: 'b',
+      status: 'failed',
+      error: 'selector #pay never appeared',
+    });
     expect(tracker.running).toBe(true);
     tracker.handle({ type: 'run-finished', runId: 'r', passed: 1, failed: 1, skipped: 0 });
 
@@ -21,8 +40,12 @@ describe('run tracker', () => {
       { id: 'b', status: 'failed', step: 0, steps: 0, message: 'selector #pay never appeared' },
     ]);
     expect(sent.find(([e]) => e === 'run.progress')?.[1]).toMatchObject({ runId: 'r', id: 'a', status: 'running' });
-    expect(sent.filter(([e]) => e === 'run.captured').map(([, p]) => p)).toEqual([{ runId: 'r', scenarioId: 'a', file: '03.jpg', slot: 'general.checkout', url: 'https://shop/checkout' }]);
-    expect(sent.filter(([e]) => e === 'run.finished').map(([, p]) => p)).toEqual([{ runId: 'r', passed: 1, failed: 1, stopped: false }]);
+    expect(sent.filter(([e]) => e === 'run.captured').map(([, p]) => p)).toEqual([
+      { runId: 'r', scenarioId: 'a', file: '03.jpg', slot: 'general.checkout', url: 'https://shop/checkout' },
+    ]);
+    expect(sent.filter(([e]) => e === 'run.finished').map(([, p]) => p)).toEqual([
+      { runId: 'r', passed: 1, failed: 1, stopped: false },
+    ]);
     expect(status.log.map((l) => [l.level, l.line])).toEqual([
       ['info', 'run r: 2 scenarios'],
       ['info', 'a: started'],
@@ -39,6 +62,8 @@ describe('run tracker', () => {
     tracker.stopped = true;
     tracker.finish('r', 0, 0);
     tracker.finish('r', 0, 0);
-    expect(sent.filter(([e]) => e === 'run.finished')).toEqual([['run.finished', { runId: 'r', passed: 0, failed: 0, stopped: true }]]);
+    expect(sent.filter(([e]) => e === 'run.finished')).toEqual([
+      ['run.finished', { runId: 'r', passed: 0, failed: 0, stopped: true }],
+    ]);
   });
 });

@@ -24,7 +24,8 @@ describe('app store', () => {
       const fake = fakeApi();
       const store = createAppStore(fake.api, { saveDelayMs: 300 });
       await store.getState().openWorkspace('/ws');
-      for (const name of ['A', 'Ac', 'Acme']) store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name } }));
+      for (const name of ['A', 'Ac', 'Acme'])
+        store.getState().editWorkspace((w) => ({ ...w, account: { ...w.account, name } }));
       expect(store.getState().ws?.workspace.account.name).toBe('Acme');
       expect(store.getState().save).toBe('saving');
       expect(fake.calls.filter((c) => c.name === 'workspace.save')).toHaveLength(0);
@@ -42,11 +43,25 @@ describe('app store', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const detail = (name: string, title: string, stepCount: number) => ({
-      name, file: `flows/${name}.json`, title, stepCount, placeholders: [],
+      name,
+      file: `flows/${name}.json`,
+      title,
+      stepCount,
+      placeholders: [],
       steps: Array.from({ length: stepCount }, (_, index) => ({ index, type: 'click', label: `step ${index}` })),
     });
     const fake = fakeApi({
-      'flows.list': () => ({ flows: [{ name: 'applepay-success', file: 'flows/applepay-success.json', title: 'Apple Pay', stepCount: 6, placeholders: [] }] }),
+      'flows.list': () => ({
+        flows: [
+          {
+            name: 'applepay-success',
+            file: 'flows/applepay-success.json',
+            title: 'Apple Pay',
+            stepCount: 6,
+            placeholders: [],
+          },
+        ],
+      }),
       'flows.get': async ({ name }) => {
         await gate;
         return detail(name, 'Apple Pay', 6);
@@ -93,7 +108,11 @@ describe('app store', () => {
   it('shows a refused save as an error with its fix, and keeps the edit on screen', async () => {
     const fake = fakeApi({
       'workspace.save': () => {
-        throw new ApiCallError('workspace.save', 'account.name: the APS account name is needed', 'fill in the account name');
+        throw new ApiCallError(
+          'workspace.save',
+          'account.name: the APS account name is needed',
+          'fill in the account name',
+        );
       },
     });
     const store = createAppStore(fake.api, { saveDelayMs: 0 });
@@ -102,12 +121,20 @@ describe('app store', () => {
     await store.getState().flushSave();
     const s = store.getState();
     expect(s.save).toBe('error');
-    expect(s.error).toEqual({ call: 'workspace.save', message: 'account.name: the APS account name is needed', hint: 'fill in the account name' });
+    expect(s.error).toEqual({
+      call: 'workspace.save',
+      message: 'account.name: the APS account name is needed',
+      hint: 'fill in the account name',
+    });
     expect(s.ws?.workspace.account.name).toBe('');
   });
 
   it('follows a run from its events: progress per scenario, log, and evidence reload at the end', async () => {
-    const fake = fakeApi({ 'run.start': () => ({ runId: 'r1' }), 'evidence.list': () => ({ scenarios: [], slots: [] }), 'evidence.image': () => ({ dataUrl: 'data:image/jpeg;base64,AA', width: 1, height: 1 }) });
+    const fake = fakeApi({
+      'run.start': () => ({ runId: 'r1' }),
+      'evidence.list': () => ({ scenarios: [], slots: [] }),
+      'evidence.image': () => ({ dataUrl: 'data:image/jpeg;base64,AA', width: 1, height: 1 }),
+    });
     const store = createAppStore(fake.api);
     await store.getState().start();
     await store.getState().startRun({ concurrency: 3 });
@@ -116,9 +143,16 @@ describe('app store', () => {
     fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'running', step: 2, steps: 8 });
     fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 });
     fake.fire('run.log', { at: '2026-01-01T00:00:00Z', level: 'info', line: 'card-declined: passed' });
-    fake.fire('run.captured', { runId: 'r1', scenarioId: 'card-declined', file: '01.jpg', url: 'https://shop/checkout' });
+    fake.fire('run.captured', {
+      runId: 'r1',
+      scenarioId: 'card-declined',
+      file: '01.jpg',
+      url: 'https://shop/checkout',
+    });
     await vi.waitFor(() => expect(store.getState().thumbs['card-declined']?.dataUrl).toBe('data:image/jpeg;base64,AA'));
-    expect(store.getState().run.scenarios).toEqual([{ runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 }]);
+    expect(store.getState().run.scenarios).toEqual([
+      { runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 },
+    ]);
     expect(store.getState().run.log.map((l) => l.line)).toEqual(['card-declined: passed']);
     fake.fire('run.finished', { runId: 'r1', passed: 1, failed: 0, stopped: false });
     expect(store.getState().run.running).toBe(false);
@@ -134,13 +168,31 @@ describe('app store', () => {
   it('updates one ledger entry in place after a hand edit', async () => {
     const ledger = { values: { merchant_reference: 'REF-1' }, sources: { merchant_reference: 'manual' } };
     const fake = fakeApi({
-      'evidence.list': () => ({ scenarios: [{ id: 'card-declined', title: 't', method: 'VISA', outcome: 'declined', language: 'en', status: 'passed', runId: 'r', screenshots: [], ledger: { values: {}, sources: {} } }], slots: [] }),
+      'evidence.list': () => ({
+        scenarios: [
+          {
+            id: 'card-declined',
+            title: 't',
+            method: 'VISA',
+            outcome: 'declined',
+            language: 'en',
+            status: 'passed',
+            runId: 'r',
+            screenshots: [],
+            ledger: { values: {}, sources: {} },
+          },
+        ],
+        slots: [],
+      }),
       'evidence.setLedger': () => ledger,
     });
     const store = createAppStore(fake.api);
     await store.getState().loadEvidence();
     await store.getState().setLedger('card-declined', 'merchant_reference', 'REF-1');
-    expect(fake.calls.at(-1)).toEqual({ name: 'evidence.setLedger', input: { scenarioId: 'card-declined', field: 'merchant_reference', value: 'REF-1' } });
+    expect(fake.calls.at(-1)).toEqual({
+      name: 'evidence.setLedger',
+      input: { scenarioId: 'card-declined', field: 'merchant_reference', value: 'REF-1' },
+    });
     expect(store.getState().evidence?.scenarios[0].ledger).toEqual(ledger);
   });
 });

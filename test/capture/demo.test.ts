@@ -11,7 +11,16 @@ import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox/
 
 // The engine against the real simulator and demo store: a cross-section of the catalog that covers hosted
 // 3DS, a local method's receipt, Arabic pages, Apple Pay, server-to-server recurring and saved cards.
-const ONLY = ['card-3ds-success', 'card-save', 'card-delete', 'recurring-initial', 'recurring-subsequent', 'applepay-success', 'knet-success', 'naps-success-ar'];
+const ONLY = [
+  'card-3ds-success',
+  'card-save',
+  'card-delete',
+  'recurring-initial',
+  'recurring-subsequent',
+  'applepay-success',
+  'knet-success',
+  'naps-success-ar',
+];
 
 let sb: SandboxHandle;
 let dir: string;
@@ -27,10 +36,16 @@ beforeAll(async () => {
     workspaceDir: dir,
     only: ONLY,
     concurrency: 2,
-    secrets: { accessCode: m.access_code, requestPhrase: m.sha_request_phrase, responsePhrase: m.sha_response_phrase, shaType: m.sha_type },
+    secrets: {
+      accessCode: m.access_code,
+      requestPhrase: m.sha_request_phrase,
+      responsePhrase: m.sha_response_phrase,
+      shaType: m.sha_type,
+    },
     checkStatus: true,
   });
-  for (const r of summary.results) ev.set(r.scenarioId, (await readScenarioEvidence(dir, summary.runId, r.scenarioId))!);
+  for (const r of summary.results)
+    ev.set(r.scenarioId, (await readScenarioEvidence(dir, summary.runId, r.scenarioId))!);
 }, 240_000);
 
 afterAll(async () => {
@@ -41,7 +56,11 @@ afterAll(async () => {
 describe('demo store run', () => {
   it('passes every scenario with a merchant reference and its slots', () => {
     for (const r of summary.results) {
-      expect({ id: r.scenarioId, status: r.status, error: r.error }).toEqual({ id: r.scenarioId, status: 'passed', error: undefined });
+      expect({ id: r.scenarioId, status: r.status, error: r.error }).toEqual({
+        id: r.scenarioId,
+        status: 'passed',
+        error: undefined,
+      });
       expect(r.merchantReference).toMatch(/^CK-/);
     }
     expect(summary.results.map((r) => r.scenarioId).sort()).toEqual([...ONLY].sort());
@@ -75,7 +94,10 @@ describe('demo store run', () => {
 
   it('probes Apple Pay and completes it against the simulator', () => {
     const e = ev.get('applepay-success')!;
-    expect(e.applePay).toMatchObject({ version: 5, request: { countryCode: 'SA', currencyCode: 'SAR', merchantCapabilities: ['supports3DS'] } });
+    expect(e.applePay).toMatchObject({
+      version: 5,
+      request: { countryCode: 'SA', currencyCode: 'SAR', merchantCapabilities: ['supports3DS'] },
+    });
     expect(e.applePay!.request.supportedNetworks).toEqual(expect.arrayContaining(['mada', 'amex']));
     const api = e.exchanges.find((x) => x.kind === 'paymentApi' && x.observedBy === 'simulator');
     expect(api?.requestFields.digital_wallet).toBe('APPLE_PAY');

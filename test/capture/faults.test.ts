@@ -40,14 +40,17 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 beforeAll(async () => {
   store = http.createServer(async (req, res) => {
     const url = new URL(req.url!, S);
-    const html = (b: string, status = 200) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(b);
+    const html = (b: string, status = 200) =>
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(b);
     if (url.pathname === '/shop') {
       const ref = url.searchParams.get('ref') ?? 'REF-1';
-      return html(page(`<h1>Shop</h1><form method="post" action="${A}/FortAPI/paymentPage">
+      return html(
+        page(`<h1>Shop</h1><form method="post" action="${A}/FortAPI/paymentPage">
         <input name="merchant_reference" value="${ref}"><input name="amount" value="10000"><input name="currency" value="SAR">
         <input name="command" value="PURCHASE"><input name="access_code" value="SECRETAC99">
         <input name="return_url" value="${S}/return"><input name="card_number" data-testid="card">
-        <button data-testid="pay">Pay</button></form>`));
+        <button data-testid="pay">Pay</button></form>`),
+      );
     }
     if (url.pathname === '/return' && req.method === 'POST') {
       const fields = new URLSearchParams(await readBody(req));
@@ -62,17 +65,34 @@ beforeAll(async () => {
       return;
     }
     if (url.pathname === '/popup') {
-      return html(page(`<button data-testid="open" onclick="window.open('/shop','w','width=400,height=400')">Pay with 3DS</button>`));
+      return html(
+        page(
+          `<button data-testid="open" onclick="window.open('/shop','w','width=400,height=400')">Pay with 3DS</button>`,
+        ),
+      );
     }
     html(page('not found'), 404);
   });
   aps = http.createServer(async (req, res) => {
     const fields = new URLSearchParams(await readBody(req));
-    const back = { merchant_reference: fields.get('merchant_reference') ?? '', fort_id: '170000000000001', response_code: '14000', status: '14', response_message: 'Success', amount: '10000', currency: 'SAR', card_number: '400555******0001' };
-    res.writeHead(200, { 'content-type': 'text/html' }).end(page(
-      `<form id="f" method="post" action="${fields.get('return_url')}">${Object.entries(back).map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`).join('')}</form>`,
-      '<script>addEventListener("DOMContentLoaded",()=>document.getElementById("f").submit())</script>',
-    ));
+    const back = {
+      merchant_reference: fields.get('merchant_reference') ?? '',
+      fort_id: '170000000000001',
+      response_code: '14000',
+      status: '14',
+      response_message: 'Success',
+      amount: '10000',
+      currency: 'SAR',
+      card_number: '400555******0001',
+    };
+    res.writeHead(200, { 'content-type': 'text/html' }).end(
+      page(
+        `<form id="f" method="post" action="${fields.get('return_url')}">${Object.entries(back)
+          .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
+          .join('')}</form>`,
+        '<script>addEventListener("DOMContentLoaded",()=>document.getElementById("f").submit())</script>',
+      ),
+    );
   });
   S = await listen(store);
   A = await listen(aps);
@@ -115,7 +135,15 @@ async function makeWorkspace(flows: Record<string, unknown>): Promise<string> {
     features: { installments: true, savedCards: true, recurring: false },
     store: { baseUrl: S, returnUrl: `${S}/return` },
     aps: { paymentPage: `${A}/FortAPI/paymentPage`, hosts: [] },
-    flows: Object.fromEntries(Object.keys(flows).map((id) => [id, { file: `flows/${id}.json`, extract: [{ field: 'merchant_reference', selector: '[data-testid="merchant-reference"]' }] }])),
+    flows: Object.fromEntries(
+      Object.keys(flows).map((id) => [
+        id,
+        {
+          file: `flows/${id}.json`,
+          extract: [{ field: 'merchant_reference', selector: '[data-testid="merchant-reference"]' }],
+        },
+      ]),
+    ),
     capture: { format: 'jpeg', quality: 80, maxHeight: 4000, stepTimeoutMs: 6000, scenarioTimeoutMs: 20000 },
   });
   return dir;
@@ -130,28 +158,45 @@ describe('capture engine under faults (one run, one browser)', () => {
   beforeAll(async () => {
     dir = await makeWorkspace({
       'card-non3ds-success': goodFlow('general.result', 'REF-GOOD'),
-      'card-3ds-success': { title: 'unreachable', steps: [{ type: 'navigate', url: `http://127.0.0.1:${closedPort}/shop` }] },
-      'card-declined': { title: 'missing selector', steps: [
-        { type: 'navigate', url: '{{baseUrl}}/shop', certkit: { slot: 'general.checkout' } },
-        { type: 'click', selectors: [['#never-there']], offsetX: 1, offsetY: 1 },
-      ] },
+      'card-3ds-success': {
+        title: 'unreachable',
+        steps: [{ type: 'navigate', url: `http://127.0.0.1:${closedPort}/shop` }],
+      },
+      'card-declined': {
+        title: 'missing selector',
+        steps: [
+          { type: 'navigate', url: '{{baseUrl}}/shop', certkit: { slot: 'general.checkout' } },
+          { type: 'click', selectors: [['#never-there']], offsetX: 1, offsetY: 1 },
+        ],
+      },
       'installments-success': { title: 'hang', steps: [{ type: 'navigate', url: '{{baseUrl}}/hang' }] },
-      'mada-success': { title: 'popup', steps: [
-        { type: 'navigate', url: '{{baseUrl}}/popup', certkit: { slot: 'general.pre_checkout' } },
-        { type: 'click', selectors: sel('open'), offsetX: 2, offsetY: 2 },
-        { type: 'waitForElement', selectors: [['#never-there']] },
-      ] },
-      'card-save': { title: 'disk full', steps: [
-        { type: 'navigate', url: '{{baseUrl}}/shop?ref=REF-DISK', certkit: { slot: 'general.save_card' } },
-        { type: 'navigate', url: '{{baseUrl}}/receipt?ref=REF-DISK', certkit: { slot: 'general.result' } },
-      ] },
+      'mada-success': {
+        title: 'popup',
+        steps: [
+          { type: 'navigate', url: '{{baseUrl}}/popup', certkit: { slot: 'general.pre_checkout' } },
+          { type: 'click', selectors: sel('open'), offsetX: 2, offsetY: 2 },
+          { type: 'waitForElement', selectors: [['#never-there']] },
+        ],
+      },
+      'card-save': {
+        title: 'disk full',
+        steps: [
+          { type: 'navigate', url: '{{baseUrl}}/shop?ref=REF-DISK', certkit: { slot: 'general.save_card' } },
+          { type: 'navigate', url: '{{baseUrl}}/receipt?ref=REF-DISK', certkit: { slot: 'general.result' } },
+        ],
+      },
       'card-delete': goodFlow('general.delete_card', 'REF-AFTER'),
     });
     let cardSaveWrites = 0;
     summary = await runWorkspace({
       workspaceDir: dir,
       concurrency: 2,
-      secrets: { accessCode: 'SECRETAC99', requestPhrase: 'req-phrase-x', responsePhrase: 'resp-phrase-y', shaType: 'sha256' },
+      secrets: {
+        accessCode: 'SECRETAC99',
+        requestPhrase: 'req-phrase-x',
+        responsePhrase: 'resp-phrase-y',
+        shaType: 'sha256',
+      },
       onEvent: (e) => events.push(e),
       io: {
         async writeFile(file, data) {
@@ -164,7 +209,8 @@ describe('capture engine under faults (one run, one browser)', () => {
         },
       },
     });
-    for (const r of summary.results) evidence.set(r.scenarioId, (await readScenarioEvidence(dir, summary.runId, r.scenarioId))!);
+    for (const r of summary.results)
+      evidence.set(r.scenarioId, (await readScenarioEvidence(dir, summary.runId, r.scenarioId))!);
   }, 180_000);
 
   afterAll(async () => {
@@ -176,8 +222,17 @@ describe('capture engine under faults (one run, one browser)', () => {
   it('records a good scenario fully: slots, masked traffic, reference, no secrets', async () => {
     const ev = evidence.get('card-non3ds-success')!;
     expect({ status: ev.status, error: ev.error }).toEqual({ status: 'passed', error: undefined });
-    expect(ev.screenshots.map((s) => s.slot).filter(Boolean)).toEqual(['general.pre_checkout', 'general.checkout', 'general.result']);
-    expect(ev.ledger.values).toMatchObject({ merchant_reference: 'REF-GOOD', fort_id: '170000000000001', response_code: '14000', amount: '10000' });
+    expect(ev.screenshots.map((s) => s.slot).filter(Boolean)).toEqual([
+      'general.pre_checkout',
+      'general.checkout',
+      'general.result',
+    ]);
+    expect(ev.ledger.values).toMatchObject({
+      merchant_reference: 'REF-GOOD',
+      fort_id: '170000000000001',
+      response_code: '14000',
+      amount: '10000',
+    });
     expect(ev.ledger.sources.merchant_reference).toBe('traffic');
     const post = ev.exchanges.find((x) => x.kind === 'paymentPage')!;
     expect(post.requestFields.card_number).toBe('400555******0001');
@@ -188,11 +243,16 @@ describe('capture engine under faults (one run, one browser)', () => {
     expect(receipt.dir).toBe('rtl');
     expect(receipt.lang).toBe('ar');
     expect(receipt.text).toContain('REF-GOOD');
-    const json = await fs.readFile(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', 'scenario.json'), 'utf8');
+    const json = await fs.readFile(
+      path.join(dir, 'runs', summary.runId, 'card-non3ds-success', 'scenario.json'),
+      'utf8',
+    );
     expect(json).not.toMatch(/SECRETAC99|req-phrase-x|4005550000000001/);
     for (const s of ev.screenshots) {
       await expect(fs.stat(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', s.file))).resolves.toBeTruthy();
-      await expect(fs.stat(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', s.rawFile))).resolves.toBeTruthy();
+      await expect(
+        fs.stat(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', s.rawFile)),
+      ).resolves.toBeTruthy();
     }
   });
 
@@ -229,7 +289,9 @@ describe('capture engine under faults (one run, one browser)', () => {
     const ev = evidence.get('card-save')!;
     expect(ev.error?.message).toMatch(/the disk is full/);
     expect(ev.screenshots).toHaveLength(1);
-    await expect(fs.stat(path.join(dir, 'runs', summary.runId, 'card-save', ev.screenshots[0].file))).resolves.toBeTruthy();
+    await expect(
+      fs.stat(path.join(dir, 'runs', summary.runId, 'card-save', ev.screenshots[0].file)),
+    ).resolves.toBeTruthy();
   });
 
   it('goes on after failures: the dependent scenario after the disk fault still passes', () => {
@@ -254,10 +316,13 @@ describe('capture engine under faults (one run, one browser)', () => {
 describe('browser killed mid-run', () => {
   it('fails the scenario in flight, keeps its captures, and the next scenario runs in a new browser', async () => {
     const dir = await makeWorkspace({
-      'card-non3ds-success': { title: 'killed', steps: [
-        { type: 'navigate', url: '{{baseUrl}}/shop?ref=REF-K', certkit: { slot: 'general.pre_checkout' } },
-        { type: 'click', selectors: [['#never-there']], offsetX: 1, offsetY: 1 },
-      ] },
+      'card-non3ds-success': {
+        title: 'killed',
+        steps: [
+          { type: 'navigate', url: '{{baseUrl}}/shop?ref=REF-K', certkit: { slot: 'general.pre_checkout' } },
+          { type: 'click', selectors: [['#never-there']], offsetX: 1, offsetY: 1 },
+        ],
+      },
       'card-declined': goodFlow('general.result', 'REF-NEXT'),
     });
     const browsers: import('puppeteer-core').Browser[] = [];
@@ -268,7 +333,8 @@ describe('browser killed mid-run', () => {
         concurrency: 1,
         onBrowser: (b) => browsers.push(b),
         onEvent: (e) => {
-          if (e.type === 'step' && e.scenarioId === 'card-non3ds-success' && e.step === 2) browsers[0]?.process()?.kill('SIGKILL');
+          if (e.type === 'step' && e.scenarioId === 'card-non3ds-success' && e.step === 2)
+            browsers[0]?.process()?.kill('SIGKILL');
         },
       });
       const killed = summary.results.find((r) => r.scenarioId === 'card-non3ds-success')!;
@@ -276,8 +342,13 @@ describe('browser killed mid-run', () => {
       expect(killed.error).toMatch(/browser closed during the scenario/);
       const ev = (await readScenarioEvidence(dir, summary.runId, 'card-non3ds-success'))!;
       expect(ev.screenshots[0]?.slot).toBe('general.pre_checkout');
-      await expect(fs.stat(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', ev.screenshots[0].file))).resolves.toBeTruthy();
-      expect(summary.results.find((r) => r.scenarioId === 'card-declined')).toMatchObject({ status: 'passed', merchantReference: 'REF-NEXT' });
+      await expect(
+        fs.stat(path.join(dir, 'runs', summary.runId, 'card-non3ds-success', ev.screenshots[0].file)),
+      ).resolves.toBeTruthy();
+      expect(summary.results.find((r) => r.scenarioId === 'card-declined')).toMatchObject({
+        status: 'passed',
+        merchantReference: 'REF-NEXT',
+      });
       expect(browsers.length).toBe(2);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

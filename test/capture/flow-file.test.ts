@@ -11,12 +11,22 @@ describe('Recorder flow validation', () => {
   });
 
   it('refuses a step without a type, naming the step', () => {
-    expect(() => validateFlow(flow([{ type: 'navigate', url: 'http://x/' }, { selectors: [['a']] }]), 'f.json')).toThrowError(/step 2 is invalid/);
+    expect(() =>
+      validateFlow(flow([{ type: 'navigate', url: 'http://x/' }, { selectors: [['a']] }]), 'f.json'),
+    ).toThrowError(/step 2 is invalid/);
   });
 
   it('refuses a slot tag that is not in the catalog, and accepts catalog slots', () => {
-    expect(() => validateFlow(flow([{ type: 'navigate', url: 'http://x/', certkit: { slot: 'general.nope' } }]), 'f.json')).toThrowError(/step 1 names screenshot slot "general.nope"/);
-    const ok = validateFlow(flow([{ type: 'navigate', url: 'http://x/', certkit: { slot: 'knet.receipt' } }, { type: 'navigate', url: 'http://y/' }]), 'f.json');
+    expect(() =>
+      validateFlow(flow([{ type: 'navigate', url: 'http://x/', certkit: { slot: 'general.nope' } }]), 'f.json'),
+    ).toThrowError(/step 1 names screenshot slot "general.nope"/);
+    const ok = validateFlow(
+      flow([
+        { type: 'navigate', url: 'http://x/', certkit: { slot: 'knet.receipt' } },
+        { type: 'navigate', url: 'http://y/' },
+      ]),
+      'f.json',
+    );
     expect(ok.tags).toEqual([{ slot: 'knet.receipt' }, {}]);
   });
 
@@ -28,18 +38,30 @@ describe('Recorder flow validation', () => {
 
 describe('placeholders', () => {
   it('fills every placeholder and keeps the certkit tag untouched', () => {
-    const loaded = validateFlow(flow([
-      { type: 'navigate', url: '{{baseUrl}}/checkout', certkit: { slot: 'general.checkout', label: 'open {{baseUrl}}' } },
-      { type: 'change', selectors: [['#card']], value: '{{card.number}}' },
-    ]), 'f.json');
+    const loaded = validateFlow(
+      flow([
+        {
+          type: 'navigate',
+          url: '{{baseUrl}}/checkout',
+          certkit: { slot: 'general.checkout', label: 'open {{baseUrl}}' },
+        },
+        { type: 'change', selectors: [['#card']], value: '{{card.number}}' },
+      ]),
+      'f.json',
+    );
     const out = substituteFlow(loaded, { baseUrl: 'http://shop.test', 'card.number': '4005550000000001' });
     expect(out.steps[0]).toMatchObject({ url: 'http://shop.test/checkout' });
     expect(out.steps[1]).toMatchObject({ value: '4005550000000001' });
   });
 
   it('names a placeholder that has no value', () => {
-    const loaded = validateFlow(flow([{ type: 'change', selectors: [['#x']], value: '{{otp}} {{card.pin}}' }]), 'f.json');
-    expect(() => substituteFlow(loaded, { otp: '1' }, 'f.json')).toThrowError(/no value for placeholder \{\{card\.pin\}\}/);
+    const loaded = validateFlow(
+      flow([{ type: 'change', selectors: [['#x']], value: '{{otp}} {{card.pin}}' }]),
+      'f.json',
+    );
+    expect(() => substituteFlow(loaded, { otp: '1' }, 'f.json')).toThrowError(
+      /no value for placeholder \{\{card\.pin\}\}/,
+    );
   });
 });
 
@@ -55,7 +77,14 @@ describe('import scrubbing', () => {
     ]);
     const { flow: out, replaced } = scrubRecording(recorded, 'r.json');
     const values = (out.steps as { value: string }[]).map((s) => s.value);
-    expect(values).toEqual(['{{customer.email}}', '{{card.number}}', '{{card.cvv}}', '{{customer.phone}}', '2', '{{card.expiry}}']);
+    expect(values).toEqual([
+      '{{customer.email}}',
+      '{{card.number}}',
+      '{{card.cvv}}',
+      '{{customer.phone}}',
+      '2',
+      '{{card.expiry}}',
+    ]);
     expect(replaced.map((r) => r.step)).toEqual([1, 2, 4, 6, 3]);
     expect(JSON.stringify(out)).not.toMatch(/4557|real\.person/);
   });

@@ -14,7 +14,10 @@ async function busyPage(width: number, height: number, jpeg: JpegOptions): Promi
   const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <rect x="${width / 2}" y="10" width="${width / 3}" height="${height / 2}" fill="#1a1f71"/>
 <text x="${width / 3 + 10}" y="40" font-size="22" font-family="DejaVu Sans" fill="#111">Pay 12.500 KWD · ادفع الآن</text></svg>`);
-  return sharp(noise, { raw: { width, height, channels: 3 } }).composite([{ input: svg }]).jpeg(jpeg).toBuffer();
+  return sharp(noise, { raw: { width, height, channels: 3 } })
+    .composite([{ input: svg }])
+    .jpeg(jpeg)
+    .toBuffer();
 }
 
 async function rawHeader(width: number, height: number) {
@@ -47,7 +50,12 @@ describe('JPEG header splice', () => {
       // The coefficients are copied, so the page decodes identically; only the first pixel rows may differ,
       // where the decoder's chroma upsampling now looks at the header row above.
       const skip = 2;
-      expect(Buffer.compare(rows(after.data, width, out.headerHeight + skip, out.headerHeight + height), rows(before.data, width, skip, height))).toBe(0);
+      expect(
+        Buffer.compare(
+          rows(after.data, width, out.headerHeight + skip, out.headerHeight + height),
+          rows(before.data, width, skip, height),
+        ),
+      ).toBe(0);
       let diff = 0;
       for (let i = 0; i < header.data.length; i++) diff += Math.abs(header.data[i] - after.data[i]);
       expect(diff / header.data.length).toBeLessThan(8);
@@ -55,7 +63,10 @@ describe('JPEG header splice', () => {
   }
 
   it('handles a greyscale page', async () => {
-    const page = await sharp(await busyPage(320, 200, { quality: 80 })).toColourspace('b-w').jpeg({ quality: 80 }).toBuffer();
+    const page = await sharp(await busyPage(320, 200, { quality: 80 }))
+      .toColourspace('b-w')
+      .jpeg({ quality: 80 })
+      .toBuffer();
     expect((await sharp(page).metadata()).channels).toBe(1);
     const out = spliceHeader({ page, header: await rawHeader(320, 40), fill: [255, 255, 255] });
     const meta = await sharp(out.data).metadata();
@@ -64,11 +75,18 @@ describe('JPEG header splice', () => {
     const after = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
     const ch = after.info.channels;
     expect(before.info.channels).toBe(ch);
-    expect(Buffer.compare(rows(after.data, 320, out.headerHeight, out.headerHeight + 200, ch), rows(before.data, 320, 0, 200, ch))).toBe(0);
+    expect(
+      Buffer.compare(
+        rows(after.data, 320, out.headerHeight, out.headerHeight + 200, ch),
+        rows(before.data, 320, 0, 200, ch),
+      ),
+    ).toBe(0);
   });
 
   it('fills a header height that is not whole MCU rows', async () => {
-    const page = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000' } }).jpeg().toBuffer();
+    const page = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000' } })
+      .jpeg()
+      .toBuffer();
     const out = spliceHeader({ page, header: await rawHeader(64, 20), fill: [255, 0, 0] });
     expect(out.headerHeight).toBe(32);
     const { data } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
@@ -78,16 +96,36 @@ describe('JPEG header splice', () => {
   });
 
   it('refuses progressive JPEGs, restart intervals and a width mismatch', async () => {
-    const progressive = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg({ progressive: true }).toBuffer();
-    await expect(async () => spliceHeader({ page: progressive, header: await rawHeader(64, 16), fill: [0, 0, 0] })).rejects.toThrow(SpliceUnsupported);
-    const baseline = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
-    const dri = Buffer.concat([baseline.subarray(0, 2), Buffer.from([0xff, 0xdd, 0x00, 0x04, 0x00, 0x04]), baseline.subarray(2)]);
-    await expect(async () => spliceHeader({ page: dri, header: await rawHeader(64, 16), fill: [0, 0, 0] })).rejects.toThrow(/restart/);
-    await expect(async () => spliceHeader({ page: baseline, header: await rawHeader(60, 16), fill: [0, 0, 0] })).rejects.toThrow(/width/);
+    const progressive = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+      .jpeg({ progressive: true })
+      .toBuffer();
+    await expect(async () =>
+      spliceHeader({ page: progressive, header: await rawHeader(64, 16), fill: [0, 0, 0] }),
+    ).rejects.toThrow(SpliceUnsupported);
+    const baseline = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
+    const dri = Buffer.concat([
+      baseline.subarray(0, 2),
+      Buffer.from([0xff, 0xdd, 0x00, 0x04, 0x00, 0x04]),
+      baseline.subarray(2),
+    ]);
+    await expect(async () =>
+      spliceHeader({ page: dri, header: await rawHeader(64, 16), fill: [0, 0, 0] }),
+    ).rejects.toThrow(/restart/);
+    await expect(async () =>
+      spliceHeader({ page: baseline, header: await rawHeader(60, 16), fill: [0, 0, 0] }),
+    ).rejects.toThrow(/width/);
   });
 
   it('drawHeader splices baseline JPEGs and composites the rest', async () => {
-    const info = { url: 'http://shop.test/a', capturedAt: new Date(), timeZone: 'UTC', scenarioId: 's', stepLabel: 'step 1/1' };
+    const info = {
+      url: 'http://shop.test/a',
+      capturedAt: new Date(),
+      timeZone: 'UTC',
+      scenarioId: 's',
+      stepLabel: 'step 1/1',
+    };
     const baseline = await busyPage(400, 120, { quality: 82 });
     const spliced = await drawHeader(baseline, 400, 120, info, 'jpeg', 82);
     expect(spliced.method).toBe('splice');

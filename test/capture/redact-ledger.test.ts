@@ -1,20 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../shared/schema/evidence';
-import { applyPageValues, ledgerFromExchanges, setManualValue, valuesFromText } from '../../electron/engine/capture/ledger';
+import {
+  applyPageValues,
+  ledgerFromExchanges,
+  setManualValue,
+  valuesFromText,
+} from '../../electron/engine/capture/ledger';
 import { maskCardNumber, parseBody, redactFields, redactUrl } from '../../electron/engine/capture/redact';
 import { linkSimulatorExchanges, type SimExchange } from '../../electron/engine/capture/simulator-log';
 
 const ex = (over: Partial<Exchange>): Exchange => ({
-  id: 'x', kind: 'paymentPage', method: 'POST', url: 'http://aps/FortAPI/paymentPage', requestFields: {}, startedAt: '2026-01-01T00:00:00.000Z',
-  step: 0, frame: 'top', popup: false, observedBy: 'browser', ...over,
+  id: 'x',
+  kind: 'paymentPage',
+  method: 'POST',
+  url: 'http://aps/FortAPI/paymentPage',
+  requestFields: {},
+  startedAt: '2026-01-01T00:00:00.000Z',
+  step: 0,
+  frame: 'top',
+  popup: false,
+  observedBy: 'browser',
+  ...over,
 });
 
 describe('redaction', () => {
   it('masks card numbers to first 6 and last 4, hides CVV, drops secrets and scrubs secret values', () => {
-    const out = redactFields({
-      card_number: '4005550000000001', card_security_code: '123', access_code: 'AC123456', signature: 'abc',
-      merchant_extra: 'note AC123456 here', apple_data: { card: '5297412542005689' }, merchant_reference: '1234567890123456',
-    }, ['AC123456']);
+    const out = redactFields(
+      {
+        card_number: '4005550000000001',
+        card_security_code: '123',
+        access_code: 'AC123456',
+        signature: 'abc',
+        merchant_extra: 'note AC123456 here',
+        apple_data: { card: '5297412542005689' },
+        merchant_reference: '1234567890123456',
+      },
+      ['AC123456'],
+    );
     expect(out.card_number).toBe('400555******0001');
     expect(out.card_security_code).toBe('***');
     expect(out).not.toHaveProperty('access_code');
@@ -34,13 +56,32 @@ describe('redaction', () => {
 });
 
 describe('ledger', () => {
-  it('takes the request, then APS\'s answer, ignoring CHECK_STATUS queries', () => {
+  it("takes the request, then APS's answer, ignoring CHECK_STATUS queries", () => {
     const ledger = ledgerFromExchanges([
-      ex({ startedAt: '2026-01-01T00:00:01Z', requestFields: { merchant_reference: 'R1', amount: '10000', currency: 'SAR', command: 'PURCHASE' } }),
-      ex({ kind: 'return', startedAt: '2026-01-01T00:00:03Z', requestFields: { merchant_reference: 'R1', fort_id: 'F1', response_code: '14000', status: '14' } }),
-      ex({ kind: 'paymentApi', startedAt: '2026-01-01T00:00:04Z', requestFields: { query_command: 'CHECK_STATUS', merchant_reference: 'R1' }, responseFields: { status: '12', response_code: '12000' } }),
+      ex({
+        startedAt: '2026-01-01T00:00:01Z',
+        requestFields: { merchant_reference: 'R1', amount: '10000', currency: 'SAR', command: 'PURCHASE' },
+      }),
+      ex({
+        kind: 'return',
+        startedAt: '2026-01-01T00:00:03Z',
+        requestFields: { merchant_reference: 'R1', fort_id: 'F1', response_code: '14000', status: '14' },
+      }),
+      ex({
+        kind: 'paymentApi',
+        startedAt: '2026-01-01T00:00:04Z',
+        requestFields: { query_command: 'CHECK_STATUS', merchant_reference: 'R1' },
+        responseFields: { status: '12', response_code: '12000' },
+      }),
     ]);
-    expect(ledger.values).toMatchObject({ merchant_reference: 'R1', fort_id: 'F1', response_code: '14000', status: '14', amount: '10000', currency: 'SAR' });
+    expect(ledger.values).toMatchObject({
+      merchant_reference: 'R1',
+      fort_id: 'F1',
+      response_code: '14000',
+      status: '14',
+      amount: '10000',
+      currency: 'SAR',
+    });
     expect(ledger.sources.fort_id).toBe('traffic');
   });
 
@@ -56,13 +97,25 @@ describe('ledger', () => {
   });
 
   it('reads pattern rules from page text', () => {
-    expect(valuesFromText([{ field: 'knet_ref_number', pattern: 'Ref(?:erence)? ?No\\.?:? (\\d+)' }], 'KNET Reference No: 998877\nx')).toEqual({ knet_ref_number: '998877' });
+    expect(
+      valuesFromText(
+        [{ field: 'knet_ref_number', pattern: 'Ref(?:erence)? ?No\\.?:? (\\d+)' }],
+        'KNET Reference No: 998877\nx',
+      ),
+    ).toEqual({ knet_ref_number: '998877' });
   });
 });
 
 describe('simulator log linking', () => {
-  const sim = (seq: number, kind: Exchange['kind'], fields: Record<string, unknown>, response?: Record<string, unknown>): SimExchange =>
-    ({ ...ex({ kind, requestFields: fields, responseFields: response, observedBy: 'simulator', step: -1 }), seq });
+  const sim = (
+    seq: number,
+    kind: Exchange['kind'],
+    fields: Record<string, unknown>,
+    response?: Record<string, unknown>,
+  ): SimExchange => ({
+    ...ex({ kind, requestFields: fields, responseFields: response, observedBy: 'simulator', step: -1 }),
+    seq,
+  });
 
   it('keeps the server-to-server calls of this scenario only, following fort ids, without doubling browser posts', () => {
     const log = [

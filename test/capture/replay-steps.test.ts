@@ -18,20 +18,25 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const wait = (step: Partial<Extract<Step, { type: 'waitForElement' }>>) => ext.runStep({ type: 'waitForElement', selectors: [['#x']], ...step } as Step);
+const wait = (step: Partial<Extract<Step, { type: 'waitForElement' }>>) =>
+  ext.runStep({ type: 'waitForElement', selectors: [['#x']], ...step } as Step);
 
 describe('waitForElement in the page', () => {
   it('resolves when the element is inserted later, well before the timeout', async () => {
     await page.setContent('<main></main>');
     const started = Date.now();
     const pending = wait({ selectors: [['#late']] });
-    await page.evaluate(() => setTimeout(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="late">here</p>'), 150));
+    await page.evaluate(() =>
+      setTimeout(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="late">here</p>'), 150),
+    );
     await pending;
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('follows count, operator, visible:false, attributes and properties like @puppeteer/replay', async () => {
-    await page.setContent('<ul><li class="i" data-k="a">1</li><li class="i" data-k="a">2</li></ul><input id="in" value="abc">');
+    await page.setContent(
+      '<ul><li class="i" data-k="a">1</li><li class="i" data-k="a">2</li></ul><input id="in" value="abc">',
+    );
     await wait({ selectors: [['.i']], count: 2, operator: '==' });
     await wait({ selectors: [['.i']], count: 3, operator: '<=' });
     await wait({ selectors: [['#missing']], visible: false });
@@ -46,13 +51,18 @@ describe('waitForElement in the page', () => {
   it('waits for a property that changes without a DOM mutation', async () => {
     await page.setContent('<input id="in" value="">');
     const pending = wait({ selectors: [['#in']], properties: { value: 'typed' } } as never);
-    await page.evaluate(() => setTimeout(() => ((document.getElementById('in') as HTMLInputElement).value = 'typed'), 100));
+    await page.evaluate(() =>
+      setTimeout(() => ((document.getElementById('in') as HTMLInputElement).value = 'typed'), 100),
+    );
     await pending;
   });
 
   it('pierces shadow roots along a selector chain, and leaves aria selectors to puppeteer', async () => {
     await page.setContent('<div id="host"></div><button aria-label="Pay now">Pay</button>');
-    await page.evaluate(() => document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<span class="inner">in</span>');
+    await page.evaluate(
+      () =>
+        (document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<span class="inner">in</span>'),
+    );
     await wait({ selectors: [['#host', '.inner']] });
     await wait({ selectors: [['aria/Pay now']] });
   });

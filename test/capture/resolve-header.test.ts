@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { browserCandidates, headlessShellCandidates, isHeadlessShell, resolveBrowser, unwrapLauncher } from '../../electron/engine/browser/resolve';
+import {
+  browserCandidates,
+  headlessShellCandidates,
+  isHeadlessShell,
+  resolveBrowser,
+  unwrapLauncher,
+} from '../../electron/engine/browser/resolve';
 import { launchBrowser } from '../../electron/engine/browser/launch';
 import { chooseBrowser } from '../../electron/engine/run/index';
 import { drawHeader, formatCaptureTime, wrapUrl } from '../../electron/engine/capture/header';
@@ -11,8 +17,17 @@ import { drawHeader, formatCaptureTime, wrapUrl } from '../../electron/engine/ca
 describe('browser resolver', () => {
   it('prefers the explicit path, then CERTKIT_BROWSER, then the usual places', () => {
     const exists = (f: string) => ['/opt/x/chrome', '/env/chrome', '/usr/bin/chromium'].includes(f);
-    expect(resolveBrowser({ explicit: '/opt/x/chrome', env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/opt/x/chrome');
-    expect(resolveBrowser({ env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/env/chrome');
+    expect(
+      resolveBrowser({
+        explicit: '/opt/x/chrome',
+        env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' },
+        platform: 'linux',
+        exists,
+      }),
+    ).toBe('/opt/x/chrome');
+    expect(
+      resolveBrowser({ env: { CERTKIT_BROWSER: '/env/chrome', PATH: '/usr/bin' }, platform: 'linux', exists }),
+    ).toBe('/env/chrome');
     expect(resolveBrowser({ env: { PATH: '/usr/bin' }, platform: 'linux', exists })).toBe('/usr/bin/chromium');
   });
 
@@ -22,14 +37,28 @@ describe('browser resolver', () => {
     expect(resolveBrowser({ env, platform: 'linux', exists, headless: true })).toBe('/usr/bin/chromium-headless-shell');
     expect(resolveBrowser({ env, platform: 'linux', exists })).toBe('/usr/bin/chromium');
     // A setting names the browser; it is not second-guessed for speed.
-    expect(resolveBrowser({ env: { ...env, CERTKIT_BROWSER: '/usr/bin/chromium' }, platform: 'linux', exists, headless: true })).toBe('/usr/bin/chromium');
+    expect(
+      resolveBrowser({
+        env: { ...env, CERTKIT_BROWSER: '/usr/bin/chromium' },
+        platform: 'linux',
+        exists,
+        headless: true,
+      }),
+    ).toBe('/usr/bin/chromium');
     // Without a shell, a headless run takes the full browser.
-    expect(resolveBrowser({ env, platform: 'linux', exists: (f) => f === '/usr/bin/chromium', headless: true })).toBe('/usr/bin/chromium');
+    expect(resolveBrowser({ env, platform: 'linux', exists: (f) => f === '/usr/bin/chromium', headless: true })).toBe(
+      '/usr/bin/chromium',
+    );
   });
 
   it("finds Chrome for Testing's headless shell in puppeteer's cache, newest version first", () => {
     const tree: Record<string, string[]> = {
-      '/Users/a/.cache/puppeteer/chrome-headless-shell': ['mac_arm-99.0.6778.85', 'mac_arm-131.0.6778.85', 'mac_arm-131.0.6778.108', 'notes'],
+      '/Users/a/.cache/puppeteer/chrome-headless-shell': [
+        'mac_arm-99.0.6778.85',
+        'mac_arm-131.0.6778.85',
+        'mac_arm-131.0.6778.108',
+        'notes',
+      ],
       '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.108': ['chrome-headless-shell-mac-arm64'],
       '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-131.0.6778.85': ['chrome-headless-shell-mac-arm64'],
       '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-99.0.6778.85': ['chrome-headless-shell-mac-arm64'],
@@ -41,22 +70,44 @@ describe('browser resolver', () => {
       '/Users/a/.cache/puppeteer/chrome-headless-shell/mac_arm-99.0.6778.85/chrome-headless-shell-mac-arm64/chrome-headless-shell',
     ]);
     const win = headlessShellCandidates('win32', { USERPROFILE: 'C:\\Users\\a', PUPPETEER_CACHE_DIR: 'D:\\pc' }, (d) =>
-      d === 'D:\\pc\\chrome-headless-shell' ? ['win64-131.0.6778.85'] : d.endsWith('131.0.6778.85') ? ['chrome-headless-shell-win64'] : []);
-    expect(win).toEqual(['D:\\pc\\chrome-headless-shell\\win64-131.0.6778.85\\chrome-headless-shell-win64\\chrome-headless-shell.exe']);
+      d === 'D:\\pc\\chrome-headless-shell'
+        ? ['win64-131.0.6778.85']
+        : d.endsWith('131.0.6778.85')
+          ? ['chrome-headless-shell-win64']
+          : [],
+    );
+    expect(win).toEqual([
+      'D:\\pc\\chrome-headless-shell\\win64-131.0.6778.85\\chrome-headless-shell-win64\\chrome-headless-shell.exe',
+    ]);
     expect(isHeadlessShell(win[0])).toBe(true);
     expect(isHeadlessShell('/usr/bin/chromium')).toBe(false);
   });
 
   it("honours the workspace's browser.headless, with --headful and --browser winning over the workspace", () => {
     const exists = (f: string) => ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/opt/chrome'].includes(f);
-    const resolve = (o: Parameters<typeof resolveBrowser>[0]) => resolveBrowser({ ...o, env: { PATH: '/usr/bin' }, platform: 'linux', exists });
+    const resolve = (o: Parameters<typeof resolveBrowser>[0]) =>
+      resolveBrowser({ ...o, env: { PATH: '/usr/bin' }, platform: 'linux', exists });
     const setting = { concurrency: 2, headless: true };
-    expect(chooseBrowser(setting, {}, resolve)).toEqual({ headful: false, executablePath: '/usr/bin/chromium-headless-shell' });
-    expect(chooseBrowser({ ...setting, headless: false }, {}, resolve)).toEqual({ headful: true, executablePath: '/usr/bin/chromium' });
-    expect(chooseBrowser({ ...setting, headless: false }, { headful: false }, resolve)).toEqual({ headful: false, executablePath: '/usr/bin/chromium-headless-shell' });
-    expect(chooseBrowser(setting, { headful: true }, resolve)).toEqual({ headful: true, executablePath: '/usr/bin/chromium' });
+    expect(chooseBrowser(setting, {}, resolve)).toEqual({
+      headful: false,
+      executablePath: '/usr/bin/chromium-headless-shell',
+    });
+    expect(chooseBrowser({ ...setting, headless: false }, {}, resolve)).toEqual({
+      headful: true,
+      executablePath: '/usr/bin/chromium',
+    });
+    expect(chooseBrowser({ ...setting, headless: false }, { headful: false }, resolve)).toEqual({
+      headful: false,
+      executablePath: '/usr/bin/chromium-headless-shell',
+    });
+    expect(chooseBrowser(setting, { headful: true }, resolve)).toEqual({
+      headful: true,
+      executablePath: '/usr/bin/chromium',
+    });
     expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, {}, resolve).executablePath).toBe('/opt/chrome');
-    expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, { browserPath: '/usr/bin/chromium' }, resolve).executablePath).toBe('/usr/bin/chromium');
+    expect(
+      chooseBrowser({ ...setting, path: '/opt/chrome' }, { browserPath: '/usr/bin/chromium' }, resolve).executablePath,
+    ).toBe('/usr/bin/chromium');
   });
 
   it('looks through a launcher script that only forwards to one binary, so killing the browser kills the browser', async () => {
@@ -71,7 +122,9 @@ describe('browser resolver', () => {
       expect(unwrapLauncher(await write('plain', `#!/bin/sh -e\n\n${real} "$@"\n`))).toBe(real);
       expect(unwrapLauncher(await write('exec', `#!/bin/sh\n# forwards\nexec ${real} "$@"\n`))).toBe(real);
       // Anything that does more than forward (flags, env, clean-up) is left alone: it may be needed.
-      expect(unwrapLauncher(await write('flags', `#!/bin/sh\nexport X=1\n${real} "$@"\n`))).toBe(path.join(dir, 'flags'));
+      expect(unwrapLauncher(await write('flags', `#!/bin/sh\nexport X=1\n${real} "$@"\n`))).toBe(
+        path.join(dir, 'flags'),
+      );
       expect(unwrapLauncher(await write('missing', `#!/bin/sh\n${dir}/gone "$@"\n`))).toBe(path.join(dir, 'missing'));
       expect(unwrapLauncher(real)).toBe(real);
       expect(resolveBrowser({ explicit: path.join(dir, 'exec'), env: {} })).toBe(real);
@@ -95,14 +148,18 @@ describe('browser resolver', () => {
   }, 30_000);
 
   it('refuses to open a visible window with a headless shell, before starting anything', async () => {
-    await expect(launchBrowser({ executablePath: '/usr/bin/chromium-headless-shell', headful: true })).rejects.toMatchObject({
-      message: expect.stringContaining("headless shell, which cannot open a window"),
+    await expect(
+      launchBrowser({ executablePath: '/usr/bin/chromium-headless-shell', headful: true }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('headless shell, which cannot open a window'),
       hint: expect.stringMatching(/--browser PATH/),
     });
   });
 
   it('says which setting is wrong instead of silently falling back', () => {
-    expect(() => resolveBrowser({ env: { CERTKIT_BROWSER: '/nope' }, platform: 'linux', exists: () => false })).toThrowError(/No browser at \/nope \(from CERTKIT_BROWSER\)/);
+    expect(() =>
+      resolveBrowser({ env: { CERTKIT_BROWSER: '/nope' }, platform: 'linux', exists: () => false }),
+    ).toThrowError(/No browser at \/nope \(from CERTKIT_BROWSER\)/);
   });
 
   it('lists every place it looked when nothing is found', () => {
@@ -114,7 +171,9 @@ describe('browser resolver', () => {
       expect(e.message).toContain('C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe');
       expect(e.hint).toMatch(/--browser PATH/);
     }
-    expect(browserCandidates('darwin', { HOME: '/Users/a' })).toContain('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
+    expect(browserCandidates('darwin', { HOME: '/Users/a' })).toContain(
+      '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    );
   });
 });
 
@@ -133,15 +192,25 @@ describe('capture header', () => {
   });
 
   it('puts the header above the unscaled page image', async () => {
-    const page = await sharp({ create: { width: 640, height: 300, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
-    const drawn = await drawHeader(page, 640, 300, { url: 'http://shop.test/a', capturedAt: new Date(), timeZone: 'UTC', scenarioId: 's', stepLabel: 'step 1/1' }, 'jpeg', 82);
+    const page = await sharp({ create: { width: 640, height: 300, channels: 3, background: '#ff0000' } })
+      .jpeg()
+      .toBuffer();
+    const drawn = await drawHeader(
+      page,
+      640,
+      300,
+      { url: 'http://shop.test/a', capturedAt: new Date(), timeZone: 'UTC', scenarioId: 's', stepLabel: 'step 1/1' },
+      'jpeg',
+      82,
+    );
     const meta = await sharp(drawn.data).metadata();
     expect(meta.width).toBe(640);
     expect(meta.height).toBe(drawn.height);
     expect(drawn.height).toBeGreaterThan(300 + 30);
     // Top row is header background, bottom row is the page's red.
     const { data, info } = await sharp(drawn.data).raw().toBuffer({ resolveWithObject: true });
-    const px = (y: number) => Array.from(data.subarray((y * info.width + 320) * info.channels, (y * info.width + 320) * info.channels + 3));
+    const px = (y: number) =>
+      Array.from(data.subarray((y * info.width + 320) * info.channels, (y * info.width + 320) * info.channels + 3));
     expect(px(2)[0]).toBeLessThan(245);
     expect(px(drawn.height - 5)[0]).toBeGreaterThan(200);
     expect(px(drawn.height - 5)[1]).toBeLessThan(60);

@@ -43,13 +43,28 @@ async function noError(): Promise<void> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
   await fs.mkdir(ARTIFACTS, { recursive: true });
   demoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-e2e-'));
-  host = await startHost({ demoDir: path.join(demoDir, 'ws'), recent: new MemoryRecentStore(), openPath: async (p) => (opened.push(p), false) });
+  host = await startHost({
+    demoDir: path.join(demoDir, 'ws'),
+    recent: new MemoryRecentStore(),
+    openPath: async (p) => (opened.push(p), false),
+  });
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-gpu',
+    ],
   });
   page = await browser.newPage();
   await page.setViewport({ width: 1360, height: 900 });
@@ -73,10 +88,15 @@ describe('the wizard in the browser host', () => {
     await page.waitForSelector('[data-testid=step-project]', { timeout: 60_000 });
 
     // 1 Project: narrow the demo to Visa on hosted checkout so the run stays short; saved as you go.
-    for (const m of ['MASTERCARD', 'AMEX', 'MADA', 'KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY', 'APPLE_PAY']) await setChecked(`method-${m}`, false);
-    for (const t of ['custom_non_pci', 'custom_pci', 'mobile', 'apple_pay_web', 'apple_pay_sdk', 'recurring']) await setChecked(`itype-${t}`, false);
+    for (const m of ['MASTERCARD', 'AMEX', 'MADA', 'KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY', 'APPLE_PAY'])
+      await setChecked(`method-${m}`, false);
+    for (const t of ['custom_non_pci', 'custom_pci', 'mobile', 'apple_pay_web', 'apple_pay_sdk', 'recurring'])
+      await setChecked(`itype-${t}`, false);
     for (const f of ['installments', 'savedCards', 'recurring']) await setChecked(`feature-${f}`, false);
-    await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.classList.contains('save-saved'), { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=save-state]')?.classList.contains('save-saved'),
+      { timeout: 15_000 },
+    );
     const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));
     expect(saved.methods).toEqual(['VISA']);
     expect(saved.integrationTypes).toEqual(['hosted']);
@@ -99,7 +119,9 @@ describe('the wizard in the browser host', () => {
     await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
     await page.click('[data-testid=flow-import]');
     await page
-      .waitForFunction(() => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported')
+      .waitForFunction(
+        () => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported',
+      )
       .catch(async (err) => {
         await noError(); // an error banner says more than the timeout
         throw err;
@@ -108,7 +130,11 @@ describe('the wizard in the browser host', () => {
     expect(imported.title).toBe('Declined card, imported');
     // The detail pane may still be showing the previous flow's rows for a frame; wait for the imported one's.
     await page
-      .waitForFunction((n) => document.querySelectorAll('[data-testid=flow-steps] tbody tr').length === n, { timeout: 10_000 }, recording.steps.length)
+      .waitForFunction(
+        (n) => document.querySelectorAll('[data-testid=flow-steps] tbody tr').length === n,
+        { timeout: 10_000 },
+        recording.steps.length,
+      )
       .catch(() => undefined);
     expect(await page.$$eval('[data-testid=flow-steps] tbody tr', (rows) => rows.length)).toBe(recording.steps.length);
     await noError();
@@ -117,15 +143,23 @@ describe('the wizard in the browser host', () => {
     // 3 Run: every planned scenario ends, with live progress and a thumbnail.
     await goTo('run');
     await page.click('[data-testid=run-start]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.textContent === 'Running', { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.textContent === 'Running', {
+      timeout: 20_000,
+    });
     await page.waitForFunction(
       () => {
         const rows = [...document.querySelectorAll('[data-testid=run-scenarios] li')];
-        return document.querySelector('[data-testid=run-state]')?.textContent === 'Idle' && rows.length > 0 && rows.every((r) => ['passed', 'failed'].includes(r.getAttribute('data-status') ?? ''));
+        return (
+          document.querySelector('[data-testid=run-state]')?.textContent === 'Idle' &&
+          rows.length > 0 &&
+          rows.every((r) => ['passed', 'failed'].includes(r.getAttribute('data-status') ?? ''))
+        );
       },
       { timeout: 300_000, polling: 500 },
     );
-    const statuses = await page.$$eval('[data-testid=run-scenarios] li', (rows) => rows.map((r) => [r.getAttribute('data-testid'), r.getAttribute('data-status')]));
+    const statuses = await page.$$eval('[data-testid=run-scenarios] li', (rows) =>
+      rows.map((r) => [r.getAttribute('data-testid'), r.getAttribute('data-status')]),
+    );
     expect(statuses.length).toBeGreaterThanOrEqual(3);
     expect(statuses.filter(([, s]) => s !== 'passed')).toEqual([]);
     await page.waitForSelector('[data-testid=run-scenarios] .thumb img');
@@ -133,16 +167,22 @@ describe('the wizard in the browser host', () => {
     await shot('3-run');
     const runs = await fs.readdir(path.join(ws, 'runs'));
     expect(runs.length).toBe(1);
-    const declined = JSON.parse(await fs.readFile(path.join(ws, 'runs', runs[0], 'card-declined', 'scenario.json'), 'utf8'));
+    const declined = JSON.parse(
+      await fs.readFile(path.join(ws, 'runs', runs[0], 'card-declined', 'scenario.json'), 'utf8'),
+    );
     expect(declined.status).toBe('passed');
     expect(declined.ledger.values.merchant_reference).toBeTruthy();
 
     // 4 Evidence: gallery with images, every required slot captured, ledger filled from traffic.
     await goTo('evidence');
     await page.waitForSelector('[data-testid=evidence-card-declined] .shot img', { timeout: 30_000 });
-    const missing = await page.$$eval('[data-testid=slots] li[data-filled=false]', (els) => els.map((e) => e.getAttribute('data-testid')));
+    const missing = await page.$$eval('[data-testid=slots] li[data-filled=false]', (els) =>
+      els.map((e) => e.getAttribute('data-testid')),
+    );
     expect(missing).toEqual([]);
-    expect(await page.$eval('[data-testid=ledger-card-declined-merchant_reference]', (el) => (el as HTMLInputElement).value)).toBe(declined.ledger.values.merchant_reference);
+    expect(
+      await page.$eval('[data-testid=ledger-card-declined-merchant_reference]', (el) => (el as HTMLInputElement).value),
+    ).toBe(declined.ledger.values.merchant_reference);
     await noError();
     await shot('4-evidence');
     // A screenshot opens at full size with its URL.
@@ -156,7 +196,9 @@ describe('the wizard in the browser host', () => {
     // 5 Checklist: confirm every checkpoint that only the engineer can confirm, each with a note.
     await goTo('checklist');
     await page.waitForSelector('[data-testid=checks] li', { timeout: 60_000 });
-    const toConfirm = await page.$$eval('[data-testid=checks] li[data-status=needs-confirmation]', (els) => els.map((e) => e.getAttribute('data-testid')!.slice('check-'.length)));
+    const toConfirm = await page.$$eval('[data-testid=checks] li[data-status=needs-confirmation]', (els) =>
+      els.map((e) => e.getAttribute('data-testid')!.slice('check-'.length)),
+    );
     expect(toConfirm.length).toBeGreaterThan(0);
     for (const id of toConfirm) {
       await page.type(`[data-testid=note-${id}]`, `Checked by hand for ${id}`);
@@ -164,8 +206,13 @@ describe('the wizard in the browser host', () => {
       await page.waitForSelector(`[data-testid=check-${id}][data-status=confirmed]`, { timeout: 30_000 });
     }
     const confirmations = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8')).confirmations;
-    for (const id of toConfirm) expect(confirmations[id]).toMatchObject({ confirmed: true, note: `Checked by hand for ${id}` });
-    const open = await page.$$eval('[data-testid=checks] li', (els) => els.filter((e) => ['fail', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!)).map((e) => e.getAttribute('data-testid')));
+    for (const id of toConfirm)
+      expect(confirmations[id]).toMatchObject({ confirmed: true, note: `Checked by hand for ${id}` });
+    const open = await page.$$eval('[data-testid=checks] li', (els) =>
+      els
+        .filter((e) => ['fail', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
+        .map((e) => e.getAttribute('data-testid')),
+    );
     expect(open).toEqual([]);
     await noError();
     await shot('5-checklist');
@@ -174,7 +221,13 @@ describe('the wizard in the browser host', () => {
     await goTo('package');
     await page.waitForSelector('[data-testid=package-files]');
     await page.click('[data-testid=package-build]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=package-files] tbody tr').length > 0 && !document.querySelector('[data-testid=package-build]')?.hasAttribute('disabled') && document.body.textContent!.includes('built'), { timeout: 180_000, polling: 500 });
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid=package-files] tbody tr').length > 0 &&
+        !document.querySelector('[data-testid=package-build]')?.hasAttribute('disabled') &&
+        document.body.textContent!.includes('built'),
+      { timeout: 180_000, polling: 500 },
+    );
     await noError();
     const pkgDir = path.join(ws, 'output', 'package');
     const built = (await fs.readdir(pkgDir)).filter((f) => /\.(zip|pdf)$/.test(f));
@@ -188,7 +241,9 @@ describe('the wizard in the browser host', () => {
     // 7 Email: preview, save .eml.
     await goTo('email');
     await page.waitForSelector('[data-testid=email-preview]', { timeout: 60_000 });
-    expect(await page.$eval('[data-testid=email-preview]', (el) => el.textContent)).toContain('Integration Sign-off - Certkit Demo Store');
+    expect(await page.$eval('[data-testid=email-preview]', (el) => el.textContent)).toContain(
+      'Integration Sign-off - Certkit Demo Store',
+    );
     await page.click('[data-testid=email-save]');
     await page.waitForSelector('[data-testid=email-saved]');
     const eml = await fs.readFile(path.join(ws, 'output', 'signoff-email.eml'), 'utf8');
@@ -207,7 +262,10 @@ describe('the wizard in the browser host', () => {
     await shot('8-evidence-arabic');
     // The checklist's names come from the catalog, in Arabic too.
     await goTo('checklist');
-    await page.waitForFunction(() => document.querySelector('[data-testid=step-checklist]')?.textContent?.includes('بريد العميل الحقيقي'), { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=step-checklist]')?.textContent?.includes('بريد العميل الحقيقي'),
+      { timeout: 10_000 },
+    );
     await shot('9-checklist-arabic');
   }, 600_000);
 });

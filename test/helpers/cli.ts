@@ -8,7 +8,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured streams (fast); spawn tests cover the real binary separately. */
-export async function runCli(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const stdin = options.stdin === undefined ? new PassThrough().end() : Readable.from([Buffer.from(options.stdin)]);

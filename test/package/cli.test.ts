@@ -12,14 +12,27 @@ afterAll(removeTempDirs);
 
 const BIN = path.resolve(__dirname, '../../electron/bin/certkit.mjs');
 const METHODS = ['VISA', 'KNET', 'BENEFIT'] as const;
-const SCENARIOS = ['card-non3ds-success', 'card-3ds-success', 'card-declined', 'knet-success', 'knet-declined', 'benefit-success', 'benefit-declined'];
+const SCENARIOS = [
+  'card-non3ds-success',
+  'card-3ds-success',
+  'card-declined',
+  'knet-success',
+  'knet-declined',
+  'benefit-success',
+  'benefit-declined',
+];
 
 function ctx(cwd: string) {
   let out = '';
   let err = '';
   const c: CliContext = {
-    stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) },
-    stdin: process.stdin, env: { ...process.env }, cwd, isTTY: false, signal: new AbortController().signal,
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    stdin: process.stdin,
+    env: { ...process.env },
+    cwd,
+    isTTY: false,
+    signal: new AbortController().signal,
   };
   return { c, out: () => out, err: () => err };
 }
@@ -35,8 +48,11 @@ describe('certkit package / email', () => {
     expect(p.out()).toContain('report:');
     const idx = await readPackageIndex(path.join(ws, 'output', 'package'));
     expect(idx!.files.map((f) => path.basename(f.path))).toEqual([
-      'Desert-Rose-Trading_general.zip', 'Desert-Rose-Trading_knet_success.zip', 'Desert-Rose-Trading_knet_declined.zip',
-      'Desert-Rose-Trading_benefit_success.zip', 'Desert-Rose-Trading_benefit_declined.zip',
+      'Desert-Rose-Trading_general.zip',
+      'Desert-Rose-Trading_knet_success.zip',
+      'Desert-Rose-Trading_knet_declined.zip',
+      'Desert-Rose-Trading_benefit_success.zip',
+      'Desert-Rose-Trading_benefit_declined.zip',
     ]);
     const e = ctx(ws);
     expect(await main(['email', '.'], e.c)).toBe(0);
@@ -66,7 +82,9 @@ describe('certkit package / email', () => {
     const pkgDir = path.join(ws, 'output', 'package');
     const before = await readPackageIndex(pkgDir);
     // Second export, killed (SIGKILL, no cleanup) as soon as it has written its third file into staging.
-    const child = spawn(process.execPath, [BIN, 'package', ws, '--format', 'both'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'package', ws, '--format', 'both'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let wrote = 0;
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {

@@ -11,7 +11,10 @@ afterAll(removeTempDirs);
 describe('sign-off email without a package', () => {
   it('encodes an Arabic account name in the subject and says what is missing', async () => {
     const ws = await tempDir();
-    await makeWorkspace(ws, { account: { name: 'متجر وردة الصحراء', environment: 'sandbox' }, methods: ['VISA', 'KNET'] });
+    await makeWorkspace(ws, {
+      account: { name: 'متجر وردة الصحراء', environment: 'sandbox' },
+      methods: ['VISA', 'KNET'],
+    });
     await writeEvidence(ws, { scenarios: ['card-non3ds-success', 'knet-success'], methods: ['VISA', 'KNET'] });
     const email = await writeSignoffEmail(ws);
     expect(email.subject).toBe('Integration Sign-off - متجر وردة الصحراء');
@@ -29,7 +32,12 @@ describe('sign-off email without a package', () => {
 describe('mime writer', () => {
   it('round-trips binary attachments byte for byte', async () => {
     const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256));
-    const eml = buildEml({ to: 'integration-ps@amazon.com', subject: 'x', text: 'body\nline two', attachments: [{ filename: 'a.zip', contentType: 'application/zip', data }] });
+    const eml = buildEml({
+      to: 'integration-ps@amazon.com',
+      subject: 'x',
+      text: 'body\nline two',
+      attachments: [{ filename: 'a.zip', contentType: 'application/zip', data }],
+    });
     const mail = await simpleParser(eml);
     expect(mail.attachments[0].content.equals(data)).toBe(true);
     expect(mail.text?.trim()).toBe('body\nline two');
@@ -46,7 +54,13 @@ describe('redactor', () => {
     expect(r.text('x=S3cretPhrase%21&y')).toBe('x=[secret removed]&y');
   });
   it('removes secret fields and masks card fields in nested objects', () => {
-    const out = r.deep({ access_code: 'abc', nested: { card_number: '4557012345678902', cvv: '123', note: 'S3cretPhrase!' } });
-    expect(out).toEqual({ access_code: '[removed]', nested: { card_number: '455701******8902', cvv: '[removed]', note: '[secret removed]' } });
+    const out = r.deep({
+      access_code: 'abc',
+      nested: { card_number: '4557012345678902', cvv: '123', note: 'S3cretPhrase!' },
+    });
+    expect(out).toEqual({
+      access_code: '[removed]',
+      nested: { card_number: '455701******8902', cvv: '[removed]', note: '[secret removed]' },
+    });
   });
 });

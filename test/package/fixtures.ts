@@ -57,15 +57,24 @@ async function body(width: number, height: number, noisy: boolean, seed: number)
     const raw = Buffer.alloc(width * height * 3);
     let x = 2463534242 + seed;
     for (let i = 0; i < raw.length; i++) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
       raw[i] = (x >>> 24) & 0xff;
     }
-    img = await sharp(raw, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    img = await sharp(raw, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
   } else {
-    const blocks = Array.from({ length: Math.ceil(height / 220) }, (_, i) =>
-      `<rect x="40" y="${20 + i * 220}" width="${width - 80}" height="180" fill="hsl(${(i * 47 + seed * 13) % 360},45%,86%)"/>` +
-      `<text x="60" y="${80 + i * 220}" font-family="DejaVu Sans" font-size="28" fill="#333">Section ${i + 1}</text>`).join('');
-    img = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/>${blocks}</svg>`);
+    const blocks = Array.from(
+      { length: Math.ceil(height / 220) },
+      (_, i) =>
+        `<rect x="40" y="${20 + i * 220}" width="${width - 80}" height="180" fill="hsl(${(i * 47 + seed * 13) % 360},45%,86%)"/>` +
+        `<text x="60" y="${80 + i * 220}" font-family="DejaVu Sans" font-size="28" fill="#333">Section ${i + 1}</text>`,
+    ).join('');
+    img = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/>${blocks}</svg>`,
+    );
   }
   bodyCache.set(key, img);
   return img;
@@ -90,9 +99,18 @@ export async function makeShot(spec: ShotSpec): Promise<Buffer> {
 <text x="32" y="34" font-family="DejaVu Sans" font-size="16" fill="#202124">${esc(spec.url)}</text>
 <text x="${width - 32}" y="34" font-family="DejaVu Sans" font-size="13" fill="#5f6368" text-anchor="end">2026-11-27 21:04:05 +03:00</text></svg>`);
   const page = await body(width, height - 56, !!spec.noisy, spec.seed ?? 0);
-  const overlays: OverlayOptions[] = [{ input: header, top: 0, left: 0 }, { input: page, top: 56, left: 0 }];
+  const overlays: OverlayOptions[] = [
+    { input: header, top: 0, left: 0 },
+    { input: page, top: 56, left: 0 },
+  ];
   if (spec.arabic) {
-    overlays.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="80"><text x="${width - 60}" y="50" font-family="Noto Naskh Arabic, Noto Sans Arabic" font-size="34" text-anchor="end">صفحة الدفع - نابس</text></svg>`), top: 90, left: 0 });
+    overlays.push({
+      input: Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="80"><text x="${width - 60}" y="50" font-family="Noto Naskh Arabic, Noto Sans Arabic" font-size="34" text-anchor="end">صفحة الدفع - نابس</text></svg>`,
+      ),
+      top: 90,
+      left: 0,
+    });
   }
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite(overlays)
@@ -121,8 +139,11 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
   let count = 0;
   for (const [si, id] of opts.scenarios.entries()) {
     const sc = SCENARIOS.find((s) => s.id === id)!;
-    const slots = slotsForScenario(sc, { methods: opts.methods, integrationTypes: ['hosted'], features: { installments: false, savedCards: false, recurring: false } })
-      .filter((s) => !s.includes('_code'));
+    const slots = slotsForScenario(sc, {
+      methods: opts.methods,
+      integrationTypes: ['hosted'],
+      features: { installments: false, savedCards: false, recurring: false },
+    }).filter((s) => !s.includes('_code'));
     const dir = scenarioDir(wsDir, runId, id);
     await fs.mkdir(dir, { recursive: true });
     const ref = `DRT-${sc.method}-${si + 101}`;
@@ -130,7 +151,9 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
     const expanded = slots.flatMap((s) => Array.from({ length: opts.repeat ?? 1 }, () => s));
     for (const [i, slot] of expanded.entries()) {
       const extra = opts.shot?.(id, slot, i) ?? {};
-      const url = extra.url ?? `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}`;
+      const url =
+        extra.url ??
+        `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}`;
       let jpeg: Buffer;
       if (opts.distinctImages && made.length >= opts.distinctImages) jpeg = made[count % made.length];
       else {
@@ -142,35 +165,86 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
       const meta = metaCache.get(jpeg) ?? (await sharp(jpeg).metadata());
       metaCache.set(jpeg, meta);
       shots.push({
-        file, rawFile: `raw/${file}`, slot, url, title: sc.language === 'ar' ? 'الدفع - متجر وردة الصحراء' : `Checkout - ${slot}`,
-        capturedAt: `2026-11-27T21:${String(i % 60).padStart(2, '0')}:05+03:00`, timeZone: 'Asia/Riyadh', step: i, stepLabel: `step ${i}`,
-        width: meta.width!, height: meta.height!, bytes: jpeg.length, failure: false,
+        file,
+        rawFile: `raw/${file}`,
+        slot,
+        url,
+        title: sc.language === 'ar' ? 'الدفع - متجر وردة الصحراء' : `Checkout - ${slot}`,
+        capturedAt: `2026-11-27T21:${String(i % 60).padStart(2, '0')}:05+03:00`,
+        timeZone: 'Asia/Riyadh',
+        step: i,
+        stepLabel: `step ${i}`,
+        width: meta.width!,
+        height: meta.height!,
+        bytes: jpeg.length,
+        failure: false,
         text: opts.plantSecrets ? `Thank you. Card ${PLANTED.card} debug phrase ${PLANTED.requestPhrase}` : 'Thank you',
-        lang: sc.language, dir: sc.language === 'ar' ? 'rtl' : 'ltr',
+        lang: sc.language,
+        dir: sc.language === 'ar' ? 'rtl' : 'ltr',
       });
       count++;
     }
     const ev: ScenarioEvidence = {
-      version: EVIDENCE_VERSION, runId, scenarioId: id, status: 'passed', startedAt: '2026-11-27T18:00:00.000Z', finishedAt: '2026-11-27T18:01:00.000Z',
-      customer: { email: `buyer${si}@example.net`, name: opts.plantSecrets ? `Buyer ${PLANTED.cardSpaced}` : `Buyer ${si}` },
+      version: EVIDENCE_VERSION,
+      runId,
+      scenarioId: id,
+      status: 'passed',
+      startedAt: '2026-11-27T18:00:00.000Z',
+      finishedAt: '2026-11-27T18:01:00.000Z',
+      customer: {
+        email: `buyer${si}@example.net`,
+        name: opts.plantSecrets ? `Buyer ${PLANTED.cardSpaced}` : `Buyer ${si}`,
+      },
       screenshots: shots,
-      exchanges: [{
-        id: `${id}-x1`, kind: 'paymentPage', method: 'POST', url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}` : ''}`,
-        requestFields: {
-          command: 'PURCHASE', merchant_reference: ref, amount: '1000', currency: 'SAR', customer_email: `buyer${si}@example.net`,
-          ...(opts.plantSecrets ? { access_code: PLANTED.accessCode, card_number: PLANTED.card, note: `phrase=${PLANTED.responsePhrase}`, signature_debug: `${PLANTED.requestPhrase}access_code=x` } : {}),
+      exchanges: [
+        {
+          id: `${id}-x1`,
+          kind: 'paymentPage',
+          method: 'POST',
+          url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}` : ''}`,
+          requestFields: {
+            command: 'PURCHASE',
+            merchant_reference: ref,
+            amount: '1000',
+            currency: 'SAR',
+            customer_email: `buyer${si}@example.net`,
+            ...(opts.plantSecrets
+              ? {
+                  access_code: PLANTED.accessCode,
+                  card_number: PLANTED.card,
+                  note: `phrase=${PLANTED.responsePhrase}`,
+                  signature_debug: `${PLANTED.requestPhrase}access_code=x`,
+                }
+              : {}),
+          },
+          responseStatus: 200,
+          responseFields: { fort_id: `1699962000${si}0541234`, response_code: '14000', response_message: 'Success' },
+          startedAt: '2026-11-27T18:00:30.000Z',
+          step: 1,
+          frame: 'top',
+          popup: false,
+          observedBy: 'browser',
         },
-        responseStatus: 200, responseFields: { fort_id: `1699962000${si}0541234`, response_code: '14000', response_message: 'Success' },
-        startedAt: '2026-11-27T18:00:30.000Z', step: 1, frame: 'top', popup: false, observedBy: 'browser',
-      }],
+      ],
       ledger: {
-        values: { merchant_reference: ref, fort_id: `1699962000${si}0541234`, ...(sc.method === 'KNET' ? { knet_ref_number: '510000123456', third_party_transaction_number: '202611270001' } : {}) },
+        values: {
+          merchant_reference: ref,
+          fort_id: `1699962000${si}0541234`,
+          ...(sc.method === 'KNET'
+            ? { knet_ref_number: '510000123456', third_party_transaction_number: '202611270001' }
+            : {}),
+        },
         sources: { merchant_reference: 'traffic', fort_id: 'traffic' },
       },
     };
     await writeScenarioEvidence(wsDir, ev);
     index[id] = { dir: id, status: 'passed' };
   }
-  await writeRunIndex(wsDir, { version: EVIDENCE_VERSION, runId, startedAt: '2026-11-27T18:00:00.000Z', scenarios: index });
+  await writeRunIndex(wsDir, {
+    version: EVIDENCE_VERSION,
+    runId,
+    startedAt: '2026-11-27T18:00:00.000Z',
+    scenarios: index,
+  });
   return { runId, shots: count };
 }

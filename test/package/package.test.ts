@@ -18,7 +18,12 @@ import { readZip } from './zip-read';
 afterAll(removeTempDirs);
 
 const METHODS = ['VISA', 'MASTERCARD', 'KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY', 'APPLE_PAY'] as const;
-const SECRETS = { accessCode: PLANTED.accessCode, requestPhrase: PLANTED.requestPhrase, responsePhrase: PLANTED.responsePhrase, shaType: 'sha256' as const };
+const SECRETS = {
+  accessCode: PLANTED.accessCode,
+  requestPhrase: PLANTED.requestPhrase,
+  responsePhrase: PLANTED.responsePhrase,
+  shaType: 'sha256' as const,
+};
 
 let ws: string;
 let pkg: PackageResult;
@@ -26,10 +31,19 @@ let pkg: PackageResult;
 beforeAll(async () => {
   ws = await tempDir();
   await makeWorkspace(ws, { methods: [...METHODS], integrationTypes: ['hosted', 'apple_pay_web'] });
-  const scenarios = buildPlan({ methods: [...METHODS], integrationTypes: ['hosted', 'apple_pay_web'], features: { installments: false, savedCards: false, recurring: false } }).scenarios.map((s) => s.id);
+  const scenarios = buildPlan({
+    methods: [...METHODS],
+    integrationTypes: ['hosted', 'apple_pay_web'],
+    features: { installments: false, savedCards: false, recurring: false },
+  }).scenarios.map((s) => s.id);
   await writeEvidence(ws, { scenarios, methods: [...METHODS], plantSecrets: true });
   // A pasted snippet that carries the request phrase: it must be scrubbed before it is rendered into the package.
-  await addSnippet(ws, 'apple_pay.networks_code', `// networks\nconst phrase = "${PLANTED.requestPhrase}";\nconst request = { supportedNetworks: ['mada', 'amex', 'visa', 'masterCard'], countryCode: 'SA' };\n`, 'javascript');
+  await addSnippet(
+    ws,
+    'apple_pay.networks_code',
+    `// networks\nconst phrase = "${PLANTED.requestPhrase}";\nconst request = { supportedNetworks: ['mada', 'amex', 'visa', 'masterCard'], countryCode: 'SA' };\n`,
+    'javascript',
+  );
   pkg = await buildPackage(ws, { secrets: SECRETS });
 }, 180_000);
 
@@ -42,7 +56,18 @@ describe('package plan and zips', () => {
   it('plans separate success/declined files for KNET, NAPS, BENEFIT, STC Pay, one OmanNet file, and a general file', async () => {
     const plan = planPackage(await loadWorkspace(ws), await collectEvidence(ws));
     const groups = plan.files.map((f) => f.group);
-    expect(groups).toEqual(['general', 'knet-success', 'knet-declined', 'naps-success', 'naps-declined', 'benefit-success', 'benefit-declined', 'omannet', 'stcpay-success', 'stcpay-declined']);
+    expect(groups).toEqual([
+      'general',
+      'knet-success',
+      'knet-declined',
+      'naps-success',
+      'naps-declined',
+      'benefit-success',
+      'benefit-declined',
+      'omannet',
+      'stcpay-success',
+      'stcpay-declined',
+    ]);
     const omannet = plan.files.find((f) => f.group === 'omannet')!;
     expect(new Set(omannet.entries.map((e) => e.outcome))).toEqual(new Set(['success', 'declined']));
     const naps = plan.files.find((f) => f.group === 'naps-success')!;
@@ -51,7 +76,9 @@ describe('package plan and zips', () => {
   });
 
   it('each zip holds its manifest and exactly the planned screenshots, in flow order', async () => {
-    const plan = planPackage(await loadWorkspace(ws), await collectEvidence(ws), { snippets: JSON.parse(await fs.readFile(path.join(ws, 'snippets/index.json'), 'utf8')) });
+    const plan = planPackage(await loadWorkspace(ws), await collectEvidence(ws), {
+      snippets: JSON.parse(await fs.readFile(path.join(ws, 'snippets/index.json'), 'utf8')),
+    });
     const zips = pkg.files.filter((f) => f.format === 'zip');
     expect(zips).toHaveLength(plan.files.length);
     for (const f of plan.files) {
@@ -62,7 +89,8 @@ describe('package plan and zips', () => {
       const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
       expect(manifest.screenshots.map((s: { name: string }) => s.name)).toEqual(f.entries.map((e) => e.name));
       expect(manifest.checklist).toBe('not verified');
-      for (const s of f.scenarios) expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.merchantReference!);
+      for (const s of f.scenarios)
+        expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.merchantReference!);
       // Images arrive byte for byte as captured when the file is within the limit.
       const first = f.entries.find((e) => e.kind === 'page')!;
       expect(entries.get(first.name)!.equals(await fs.readFile(path.join(ws, first.source)))).toBe(true);
@@ -152,7 +180,15 @@ describe('secrets and card numbers', () => {
     await writeSignoffEmail(ws, { pkg, mailLimitMb: 25 });
     const texts = await allOutputText(path.join(ws, 'output'));
     expect(texts.length).toBeGreaterThan(40);
-    const needles = [PLANTED.accessCode, PLANTED.requestPhrase, PLANTED.responsePhrase, encodeURIComponent(PLANTED.requestPhrase), PLANTED.card, PLANTED.cardSpaced, PLANTED.cardSpaced.replace(/ /g, '')];
+    const needles = [
+      PLANTED.accessCode,
+      PLANTED.requestPhrase,
+      PLANTED.responsePhrase,
+      encodeURIComponent(PLANTED.requestPhrase),
+      PLANTED.card,
+      PLANTED.cardSpaced,
+      PLANTED.cardSpaced.replace(/ /g, ''),
+    ];
     for (const t of texts) for (const n of needles) expect(t.includes(n), `found ${n}`).toBe(false);
     // Masked form is what remains of the planted card in the report.
     const report = await fs.readFile(pkg.reportPath, 'utf8');
@@ -172,12 +208,25 @@ describe('sign-off email', () => {
     const zips = pkg.files.filter((f) => f.format === 'zip');
     expect(mail.attachments.map((a) => a.filename).sort()).toEqual(zips.map((z) => path.basename(z.path)).sort());
     const zipBytes = await fs.readFile(zips[0].path);
-    expect(mail.attachments.find((a) => a.filename === path.basename(zips[0].path))!.content.equals(zipBytes)).toBe(true);
-    for (const title of ['1. Test results', '2. Verification checklist', '3. Local payment methods', '4. Code snippets', '5. Attachments']) expect(mail.text).toContain(title);
+    expect(mail.attachments.find((a) => a.filename === path.basename(zips[0].path))!.content.equals(zipBytes)).toBe(
+      true,
+    );
+    for (const title of [
+      '1. Test results',
+      '2. Verification checklist',
+      '3. Local payment methods',
+      '4. Code snippets',
+      '5. Attachments',
+    ])
+      expect(mail.text).toContain(title);
     expect(mail.text).toMatch(/DRT-KNET-\d+/);
     expect(mail.text).toContain('knet_ref_number 510000123456');
     expect(mail.text).toContain('Checklist not verified');
-    expect(email.mailto.startsWith('mailto:integration-ps@amazon.com?subject=Integration%20Sign-off%20-%20Desert%20Rose%20Trading&body=')).toBe(true);
+    expect(
+      email.mailto.startsWith(
+        'mailto:integration-ps@amazon.com?subject=Integration%20Sign-off%20-%20Desert%20Rose%20Trading&body=',
+      ),
+    ).toBe(true);
     expect(await fs.readFile(email.textPath, 'utf8')).toContain('Subject: Integration Sign-off - Desert Rose Trading');
   });
 
@@ -195,7 +244,14 @@ describe('interrupted export', () => {
   it('a build that dies midway leaves the previous package whole', async () => {
     const before = await readPackageIndex(pkg.outDir);
     let n = 0;
-    await expect(buildPackage(ws, { secrets: SECRETS, onProgress: () => { if (++n === 5) throw new Error('killed'); } })).rejects.toThrow('killed');
+    await expect(
+      buildPackage(ws, {
+        secrets: SECRETS,
+        onProgress: () => {
+          if (++n === 5) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
     const after = await readPackageIndex(pkg.outDir);
     expect(after).toEqual(before);
     for (const f of after!.files) expect((await fs.stat(f.path)).size).toBe(f.bytes);

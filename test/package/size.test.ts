@@ -17,7 +17,13 @@ describe('size budget', () => {
     const ws = await tempDir();
     await makeWorkspace(ws, { methods: [...CARD_ONLY] });
     // 7 slots x 43 = 301 noisy captures of about 0.6 MB each (some 180 MB in all, nine files' worth).
-    const { shots } = await writeEvidence(ws, { scenarios: GENERAL, methods: [...CARD_ONLY], repeat: 43, distinctImages: 4, shot: () => ({ noisy: true, height: 1000, quality: 60 }) });
+    const { shots } = await writeEvidence(ws, {
+      scenarios: GENERAL,
+      methods: [...CARD_ONLY],
+      repeat: 43,
+      distinctImages: 4,
+      shot: () => ({ noisy: true, height: 1000, quality: 60 }),
+    });
     expect(shots).toBeGreaterThanOrEqual(300);
     const limit = 20 * 1024 * 1024;
     const pkg = await buildPackage(ws, { secrets: { shaType: 'sha256' } });
@@ -30,7 +36,9 @@ describe('size budget', () => {
       expect(size).toBe(f.bytes);
     }
     // Parts are numbered, and together hold every screenshot exactly once.
-    expect(zips.map((z) => path.basename(z.path))).toEqual(zips.map((_, i) => `Desert-Rose-Trading_general_part${i + 1}of${zips.length}.zip`));
+    expect(zips.map((z) => path.basename(z.path))).toEqual(
+      zips.map((_, i) => `Desert-Rose-Trading_general_part${i + 1}of${zips.length}.zip`),
+    );
     const names: string[] = [];
     for (const z of zips) {
       const entries = await readZip(z.path);
@@ -41,7 +49,8 @@ describe('size budget', () => {
     expect(names).toHaveLength(shots);
     expect(new Set(names).size).toBe(shots);
     let pages = 0;
-    for (const p of pdfs) pages += (await PDFDocument.load(await fs.readFile(p.path), { updateMetadata: false })).getPageCount() - 1;
+    for (const p of pdfs)
+      pages += (await PDFDocument.load(await fs.readFile(p.path), { updateMetadata: false })).getPageCount() - 1;
     expect(pages).toBe(shots);
     expect(pkg.warnings.join('\n')).toMatch(/split into \d+ numbered parts/);
   }, 300_000);
@@ -49,7 +58,11 @@ describe('size budget', () => {
   it('lowers JPEG quality (not below the floor) when that is enough to fit one file', async () => {
     const ws = await tempDir();
     await makeWorkspace(ws, { methods: [...CARD_ONLY] });
-    await writeEvidence(ws, { scenarios: GENERAL, methods: [...CARD_ONLY], shot: () => ({ noisy: true, height: 1800, quality: 92 }) });
+    await writeEvidence(ws, {
+      scenarios: GENERAL,
+      methods: [...CARD_ONLY],
+      shot: () => ({ noisy: true, height: 1800, quality: 92 }),
+    });
     const pkg = await buildPackage(ws, { maxMb: 3, format: 'zip', secrets: { shaType: 'sha256' } });
     expect(pkg.files).toHaveLength(1);
     const [zip] = pkg.files;

@@ -13,7 +13,13 @@ function context(cwd: string) {
   let firstLine: (line: string) => void = () => {};
   const printed = new Promise<string>((resolve) => (firstLine = resolve));
   const ctx: CliContext = {
-    stdout: { write: (t: string) => { out.push(t); if (out.join('').includes('\n')) firstLine(out.join('').split('\n')[0]); return true; } },
+    stdout: {
+      write: (t: string) => {
+        out.push(t);
+        if (out.join('').includes('\n')) firstLine(out.join('').split('\n')[0]);
+        return true;
+      },
+    },
     stderr: { write: () => true },
     stdin: new PassThrough(),
     env: {},
@@ -27,13 +33,22 @@ function context(cwd: string) {
 describe('certkit sandbox', () => {
   it('prints exactly one JSON line with the servers and the configured credentials, serves, and stops on abort', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
-    writeFileSync(path.join(dir, 'sim.json'), JSON.stringify({ merchant_identifier: 'ShopCli01', sha_type: 'SHA-512' }));
+    writeFileSync(
+      path.join(dir, 'sim.json'),
+      JSON.stringify({ merchant_identifier: 'ShopCli01', sha_type: 'SHA-512' }),
+    );
     const { ctx, out, printed, stop } = context(dir);
     const running = sandboxCommand.run({ values: { config: 'sim.json' }, positionals: [] }, ctx);
     const line = JSON.parse(await printed) as Record<string, any>;
     expect(Object.keys(line)).toEqual(['paymentPage', 'paymentApi', 'store', 'merchant']);
     expect(line.merchant).toMatchObject({ merchant_identifier: 'ShopCli01', sha_type: 'sha512' });
-    expect(Object.keys(line.merchant).sort()).toEqual(['access_code', 'merchant_identifier', 'sha_request_phrase', 'sha_response_phrase', 'sha_type']);
+    expect(Object.keys(line.merchant).sort()).toEqual([
+      'access_code',
+      'merchant_identifier',
+      'sha_request_phrase',
+      'sha_response_phrase',
+      'sha_type',
+    ]);
     expect((await fetch(line.store)).status).toBe(200);
     expect(line.paymentPage).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/FortAPI\/paymentPage$/);
     stop();
@@ -46,11 +61,15 @@ describe('certkit sandbox', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ sha_type: 'md5' }));
     const { ctx } = context(dir);
-    const err = await sandboxCommand.run({ values: { config: 'bad.json' }, positionals: [] }, ctx).catch((e: unknown) => e);
+    const err = await sandboxCommand
+      .run({ values: { config: 'bad.json' }, positionals: [] }, ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CertkitError);
     expect((err as CertkitError).message).toContain('sha_type');
     expect((err as CertkitError).exitCode).toBe(2);
-    const missing = await sandboxCommand.run({ values: { config: 'nope.json' }, positionals: [] }, ctx).catch((e: unknown) => e);
+    const missing = await sandboxCommand
+      .run({ values: { config: 'nope.json' }, positionals: [] }, ctx)
+      .catch((e: unknown) => e);
     expect((missing as CertkitError).message).toContain('nope.json');
   });
 });

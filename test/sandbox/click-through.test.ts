@@ -18,7 +18,14 @@ beforeAll(async () => {
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-gpu',
+    ],
     defaultViewport: { width: 1100, height: 900 },
   });
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -30,7 +37,8 @@ afterAll(async () => {
 
 async function shot(page: Page, name: string): Promise<void> {
   // captureBeyondViewport: false, else Chromium shifts right-to-left pages that fit in the viewport.
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, captureBeyondViewport: false });
+  if (SHOTS)
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, captureBeyondViewport: false });
 }
 
 const sel = (id: string) => `[data-testid="${id}"]`;
@@ -165,19 +173,43 @@ run('click-through in Chromium', () => {
       class FakeSession {
         static STATUS_SUCCESS = 0;
         static STATUS_FAILURE = 1;
-        static canMakePayments() { return true; }
+        static canMakePayments() {
+          return true;
+        }
         onvalidatemerchant: ((e: unknown) => void) | null = null;
         onpaymentauthorized: ((e: unknown) => void) | null = null;
         oncancel: (() => void) | null = null;
-        constructor(public version: number, public request: unknown) { w.__applePayRequest = { version, request }; }
-        begin() { this.onvalidatemerchant?.({ validationURL: 'https://apple-pay-gateway.apple.com/paymentservices/startSession' }); }
+        constructor(
+          public version: number,
+          public request: unknown,
+        ) {
+          w.__applePayRequest = { version, request };
+        }
+        begin() {
+          this.onvalidatemerchant?.({
+            validationURL: 'https://apple-pay-gateway.apple.com/paymentservices/startSession',
+          });
+        }
         completeMerchantValidation(session: unknown) {
           w.__merchantSession = session;
-          this.onpaymentauthorized?.({ payment: { token: {
-            paymentData: { data: 'ZW5j', signature: 'c2ln', header: { ephemeralPublicKey: 'a2V5', publicKeyHash: 'aGFzaA==', transactionId: 'tx9' }, version: 'EC_v1' },
-            paymentMethod: { displayName: 'Visa 0492', network: 'Visa', type: 'debit' }, transactionIdentifier: 'tx9' } } });
+          this.onpaymentauthorized?.({
+            payment: {
+              token: {
+                paymentData: {
+                  data: 'ZW5j',
+                  signature: 'c2ln',
+                  header: { ephemeralPublicKey: 'a2V5', publicKeyHash: 'aGFzaA==', transactionId: 'tx9' },
+                  version: 'EC_v1',
+                },
+                paymentMethod: { displayName: 'Visa 0492', network: 'Visa', type: 'debit' },
+                transactionIdentifier: 'tx9',
+              },
+            },
+          });
         }
-        completePayment(status: number) { w.__applePayStatus = status; }
+        completePayment(status: number) {
+          w.__applePayStatus = status;
+        }
       }
       w.ApplePaySession = FakeSession;
     });

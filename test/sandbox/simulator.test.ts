@@ -19,7 +19,12 @@ beforeAll(async () => {
   PAGE = `${sim.origin}/FortAPI/paymentPage`;
   API = `${sim.origin}/FortAPI/paymentApi`;
   const c = sim.config;
-  creds = { merchant_identifier: c.merchant_identifier, access_code: c.access_code, req: c.sha_request_phrase, res: c.sha_response_phrase };
+  creds = {
+    merchant_identifier: c.merchant_identifier,
+    access_code: c.access_code,
+    req: c.sha_request_phrase,
+    res: c.sha_response_phrase,
+  };
 });
 afterAll(async () => {
   await sim.close();
@@ -27,8 +32,16 @@ afterAll(async () => {
 
 function hosted(extra: Params = {}): Params {
   const f: Params = {
-    command: 'PURCHASE', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, merchant_reference: uniqueRef('H'),
-    amount: '10000', currency: 'SAR', language: 'en', customer_email: 'buyer.one@example.org', return_url: RETURN_URL, ...extra,
+    command: 'PURCHASE',
+    access_code: creds.access_code,
+    merchant_identifier: creds.merchant_identifier,
+    merchant_reference: uniqueRef('H'),
+    amount: '10000',
+    currency: 'SAR',
+    language: 'en',
+    customer_email: 'buyer.one@example.org',
+    return_url: RETURN_URL,
+    ...extra,
   };
   for (const k of Object.keys(f)) if (f[k] === undefined) delete f[k];
   f.signature = docSign(f, creds.req);
@@ -53,16 +66,33 @@ async function payOnCardPage(start: Params, card: { number: string; expiry: stri
   expect(first.status).toBe(303);
   const cardPage = await get(first.location!);
   expect(cardPage.html).toContain('data-testid="card-number"');
-  return postForm(first.location!, { card_number: card.number, expiry: card.expiry, cvv: card.cvv, card_holder_name: 'Test Buyer', action: 'pay' });
+  return postForm(first.location!, {
+    card_number: card.number,
+    expiry: card.expiry,
+    cvv: card.cvv,
+    card_holder_name: 'Test Buyer',
+    action: 'pay',
+  });
 }
 
 function tokenize(card: { number: string; expiry: string; cvv: string }, extra: Params = {}): Params {
   const f: Params = {
-    service_command: 'TOKENIZATION', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier,
-    merchant_reference: uniqueRef('C'), language: 'en', return_url: RETURN_URL, ...extra,
+    service_command: 'TOKENIZATION',
+    access_code: creds.access_code,
+    merchant_identifier: creds.merchant_identifier,
+    merchant_reference: uniqueRef('C'),
+    language: 'en',
+    return_url: RETURN_URL,
+    ...extra,
   };
   f.signature = docSign(f, creds.req, CARD_FIELDS);
-  return { ...f, card_number: card.number, expiry_date: card.expiry, card_security_code: card.cvv, card_holder_name: 'Test Buyer' };
+  return {
+    ...f,
+    card_number: card.number,
+    expiry_date: card.expiry,
+    card_security_code: card.cvv,
+    card_holder_name: 'Test Buyer',
+  };
 }
 
 describe('hosted checkout', () => {
@@ -91,7 +121,9 @@ describe('hosted checkout', () => {
     const cardPost = log.find((e) => e.kind === 'other' && e.requestFields.card_number)!;
     expect(cardPost.requestFields.card_number).toBe('400555******0001');
     expect(cardPost.requestFields.cvv).toBeUndefined();
-    expect(log.some((e) => e.kind === 'return' && e.requestFields.response_code === '14000' && e.url === RETURN_URL)).toBe(true);
+    expect(
+      log.some((e) => e.kind === 'return' && e.requestFields.response_code === '14000' && e.url === RETURN_URL),
+    ).toBe(true);
     expect(log.every((e) => e.observedBy === 'simulator' && e.seq > since)).toBe(true);
   });
 
@@ -164,7 +196,13 @@ describe('KNET', () => {
     expect(first.location).toMatch(/\/FortAPI\/lpm\/[0-9a-f]+\/0$/);
     const pay = await get(first.location!);
     expect(pay.html).toContain('data-testid="knet-pin"');
-    const submitted = await postForm(first.location!, { bank: 'Knet Test Card [KNET1]', card: '0000000001', expiry: '09/30', pin: '1234', action: 'submit' });
+    const submitted = await postForm(first.location!, {
+      bank: 'Knet Test Card [KNET1]',
+      card: '0000000001',
+      expiry: '09/30',
+      pin: '1234',
+      action: 'submit',
+    });
     expect(submitted.location).toMatch(/\/confirm$/);
     const confirm = await get(submitted.location!);
     expect(confirm.html).toContain('data-testid="knet-continue"');
@@ -179,7 +217,13 @@ describe('KNET', () => {
 
   it('declines PIN 0000', async () => {
     const first = await postForm(PAGE, hosted({ payment_option: 'KNET', currency: 'KWD' }));
-    const submitted = await postForm(first.location!, { bank: 'Knet Test Card [KNET1]', card: '0000000001', expiry: '09/30', pin: '0000', action: 'submit' });
+    const submitted = await postForm(first.location!, {
+      bank: 'Knet Test Card [KNET1]',
+      card: '0000000001',
+      expiry: '09/30',
+      pin: '0000',
+      action: 'submit',
+    });
     const done = await postForm(submitted.location!, {});
     expect(returned(done.html, done.url).response_code).toBe('13666');
   });
@@ -207,9 +251,18 @@ describe('custom integration', () => {
     expect(t.response_code).toBe('18000');
     expect(t.card_number).toBe('455701******8902');
     const purchase = signedApi({
-      command: 'PURCHASE', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, merchant_reference: t.merchant_reference,
-      amount: '25000', currency: 'SAR', language: 'en', customer_email: 'buyer.two@example.org', customer_ip: '198.51.100.7',
-      token_name: t.token_name, eci: 'ECOMMERCE', return_url: RETURN_URL,
+      command: 'PURCHASE',
+      access_code: creds.access_code,
+      merchant_identifier: creds.merchant_identifier,
+      merchant_reference: t.merchant_reference,
+      amount: '25000',
+      currency: 'SAR',
+      language: 'en',
+      customer_email: 'buyer.two@example.org',
+      customer_ip: '198.51.100.7',
+      token_name: t.token_name,
+      eci: 'ECOMMERCE',
+      return_url: RETURN_URL,
     });
     const answer = await postJson(API, purchase);
     expect(answer.response_code).toBe('20064');
@@ -223,10 +276,16 @@ describe('custom integration', () => {
     expect(r.fort_id).toBe(answer.fort_id);
     expect(r.amount).toBe('25000');
 
-    const status = await postJson(API, signedApi({
-      query_command: 'CHECK_STATUS', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier,
-      merchant_reference: t.merchant_reference, language: 'en',
-    }));
+    const status = await postJson(
+      API,
+      signedApi({
+        query_command: 'CHECK_STATUS',
+        access_code: creds.access_code,
+        merchant_identifier: creds.merchant_identifier,
+        merchant_reference: t.merchant_reference,
+        language: 'en',
+      }),
+    );
     expect(status.response_code).toBe('12000');
     expect(status.transaction_status).toBe('14');
   });
@@ -235,8 +294,15 @@ describe('custom integration', () => {
     const tok = await postForm(PAGE, tokenize({ number: '5123456789012346', expiry: '3005', cvv: '123' }));
     const t = returned(tok.html, tok.url);
     const base = {
-      command: 'PURCHASE', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, merchant_reference: t.merchant_reference,
-      amount: '10000', currency: 'SAR', language: 'en', customer_email: 'buyer.three@example.org', token_name: t.token_name,
+      command: 'PURCHASE',
+      access_code: creds.access_code,
+      merchant_identifier: creds.merchant_identifier,
+      merchant_reference: t.merchant_reference,
+      amount: '10000',
+      currency: 'SAR',
+      language: 'en',
+      customer_email: 'buyer.three@example.org',
+      token_name: t.token_name,
     };
     const noIp = await postJson(API, signedApi(base));
     expect(noIp.response_code).toBe('00001');
@@ -256,17 +322,34 @@ describe('custom integration', () => {
 
 describe('recurring', () => {
   async function citToken(): Promise<Params> {
-    const tok = await postForm(PAGE, tokenize({ number: '4005550000000001', expiry: '3005', cvv: '123' }, { remember_me: 'YES' }));
+    const tok = await postForm(
+      PAGE,
+      tokenize({ number: '4005550000000001', expiry: '3005', cvv: '123' }, { remember_me: 'YES' }),
+    );
     return returned(tok.html, tok.url);
   }
   function cit(t: Params, extra: Record<string, unknown>) {
     return signedApi({
-      command: 'PURCHASE', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, merchant_reference: t.merchant_reference,
-      amount: '5000', currency: 'SAR', language: 'en', customer_email: 'member@example.org', customer_ip: '198.51.100.20',
-      token_name: t.token_name, eci: 'ECOMMERCE', ...extra,
+      command: 'PURCHASE',
+      access_code: creds.access_code,
+      merchant_identifier: creds.merchant_identifier,
+      merchant_reference: t.merchant_reference,
+      amount: '5000',
+      currency: 'SAR',
+      language: 'en',
+      customer_email: 'member@example.org',
+      customer_ip: '198.51.100.20',
+      token_name: t.token_name,
+      eci: 'ECOMMERCE',
+      ...extra,
     });
   }
-  const plan = { recurring_mode: 'FIXED', recurring_transactions_count: '12', recurring_expiry_date: '2030-01-31', recurring_days_between_payments: '30' };
+  const plan = {
+    recurring_mode: 'FIXED',
+    recurring_transactions_count: '12',
+    recurring_expiry_date: '2030-01-31',
+    recurring_days_between_payments: '30',
+  };
 
   it('enforces the CIT rules on agreement_id and the FIXED fields', async () => {
     const t = await citToken();
@@ -285,10 +368,20 @@ describe('recurring', () => {
     const returnedId = String(first.agreement_id);
     expect(returnedId).toMatch(/^[A-Za-z0-9]{1,15}$/);
     expect(returnedId).not.toBe(requested);
-    const mit = (agreement: string) => signedApi({
-      command: 'PURCHASE', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, merchant_reference: uniqueRef('M'),
-      amount: '5000', currency: 'SAR', language: 'en', customer_email: 'member@example.org', eci: 'RECURRING', token_name: t.token_name, agreement_id: agreement,
-    });
+    const mit = (agreement: string) =>
+      signedApi({
+        command: 'PURCHASE',
+        access_code: creds.access_code,
+        merchant_identifier: creds.merchant_identifier,
+        merchant_reference: uniqueRef('M'),
+        amount: '5000',
+        currency: 'SAR',
+        language: 'en',
+        customer_email: 'member@example.org',
+        eci: 'RECURRING',
+        token_name: t.token_name,
+        agreement_id: agreement,
+      });
     expect((await postJson(API, mit(requested))).response_code).toBe('00033');
     const second = await postJson(API, mit(returnedId));
     expect(second.response_code).toBe('14000');
@@ -298,14 +391,22 @@ describe('recurring', () => {
 });
 
 describe('other API commands', () => {
-  const cred = () => ({ access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, language: 'en' });
+  const cred = () => ({
+    access_code: creds.access_code,
+    merchant_identifier: creds.merchant_identifier,
+    language: 'en',
+  });
 
   it('captures, refunds and voids within the authorized amounts', async () => {
     const start = hosted({ command: 'AUTHORIZATION' });
     const done = await payOnCardPage(start, { number: '4005550000000001', expiry: '05/30', cvv: '123' });
     expect(returned(done.html, done.url).response_code).toBe('02000');
     const ref = start.merchant_reference;
-    const op = (command: string, amount?: string) => postJson(API, signedApi({ command, ...cred(), merchant_reference: ref, ...(amount ? { amount, currency: 'SAR' } : {}) }));
+    const op = (command: string, amount?: string) =>
+      postJson(
+        API,
+        signedApi({ command, ...cred(), merchant_reference: ref, ...(amount ? { amount, currency: 'SAR' } : {}) }),
+      );
     expect((await op('CAPTURE', '20000')).response_code).toBe('05042');
     expect((await op('CAPTURE', '6000')).response_code).toBe('04000');
     expect((await op('VOID_AUTHORIZATION')).response_code).toBe('09047');
@@ -316,24 +417,64 @@ describe('other API commands', () => {
   it('deletes a token with UPDATE_TOKEN INACTIVE, after which it cannot pay', async () => {
     const tok = await postForm(PAGE, tokenize({ number: '4005550000000001', expiry: '3005', cvv: '123' }));
     const t = returned(tok.html, tok.url);
-    const upd = await postJson(API, signedApi({ service_command: 'UPDATE_TOKEN', ...cred(), merchant_reference: uniqueRef('U'), token_name: t.token_name, token_status: 'INACTIVE' }));
+    const upd = await postJson(
+      API,
+      signedApi({
+        service_command: 'UPDATE_TOKEN',
+        ...cred(),
+        merchant_reference: uniqueRef('U'),
+        token_name: t.token_name,
+        token_status: 'INACTIVE',
+      }),
+    );
     expect(upd.response_code).toBe('58000');
     expect(upd.token_status).toBe('INACTIVE');
-    const pay = await postJson(API, signedApi({
-      command: 'PURCHASE', ...cred(), merchant_reference: uniqueRef('P'), amount: '100', currency: 'SAR', customer_email: 'x@example.org',
-      customer_ip: '198.51.100.1', token_name: t.token_name,
-    }));
+    const pay = await postJson(
+      API,
+      signedApi({
+        command: 'PURCHASE',
+        ...cred(),
+        merchant_reference: uniqueRef('P'),
+        amount: '100',
+        currency: 'SAR',
+        customer_email: 'x@example.org',
+        customer_ip: '198.51.100.1',
+        token_name: t.token_name,
+      }),
+    );
     expect(pay.response_code).toBe('13044');
   });
 
   it('runs STC Pay GENERATE_OTP then PURCHASE, refusing a changed phone with 748', async () => {
     const ref = uniqueRef('S');
-    const otp = await postJson(API, signedApi({ service_command: 'GENERATE_OTP', ...cred(), merchant_reference: ref, amount: '10000', currency: 'SAR', digital_wallet: 'STCPAY', phone_number: '0551234567' }));
+    const otp = await postJson(
+      API,
+      signedApi({
+        service_command: 'GENERATE_OTP',
+        ...cred(),
+        merchant_reference: ref,
+        amount: '10000',
+        currency: 'SAR',
+        digital_wallet: 'STCPAY',
+        phone_number: '0551234567',
+      }),
+    );
     expect(otp.response_code).toBe('88000');
-    const buy = (phone: string, code: string) => postJson(API, signedApi({
-      command: 'PURCHASE', ...cred(), merchant_reference: ref, amount: '10000', currency: 'SAR', customer_email: 'stc@example.org',
-      digital_wallet: 'STCPAY', phone_number: phone, otp: code,
-    }));
+    const buy = (phone: string, code: string) =>
+      postJson(
+        API,
+        signedApi({
+          command: 'PURCHASE',
+          ...cred(),
+          merchant_reference: ref,
+          amount: '10000',
+          currency: 'SAR',
+          customer_email: 'stc@example.org',
+          digital_wallet: 'STCPAY',
+          phone_number: phone,
+          otp: code,
+        }),
+      );
     expect((await buy('0559999999', '123456')).response_code).toBe('00748');
     expect((await buy('0551234567', '123456')).response_code).toBe('14000');
   });
@@ -341,21 +482,43 @@ describe('other API commands', () => {
   it('takes Apple Pay with the Apple credentials and nested apple_* objects, and refuses the card access code', async () => {
     const c = sim.config;
     const body = {
-      command: 'PURCHASE', digital_wallet: 'APPLE_PAY', access_code: c.apple_access_code, merchant_identifier: c.merchant_identifier,
-      merchant_reference: uniqueRef('A'), amount: '10000', currency: 'SAR', language: 'en', customer_email: 'apple@example.org',
-      customer_ip: '198.51.100.30', apple_data: 'ZGF0YQ==', apple_signature: 'c2ln',
+      command: 'PURCHASE',
+      digital_wallet: 'APPLE_PAY',
+      access_code: c.apple_access_code,
+      merchant_identifier: c.merchant_identifier,
+      merchant_reference: uniqueRef('A'),
+      amount: '10000',
+      currency: 'SAR',
+      language: 'en',
+      customer_email: 'apple@example.org',
+      customer_ip: '198.51.100.30',
+      apple_data: 'ZGF0YQ==',
+      apple_signature: 'c2ln',
       apple_header: { apple_ephemeralPublicKey: 'key', apple_publicKeyHash: 'hash', apple_transactionId: 'tx1' },
       apple_paymentMethod: { apple_displayName: 'Visa 0492', apple_network: 'Visa', apple_type: 'debit' },
     };
     const ok = await postJson(API, signedApi(body, c.apple_sha_request_phrase));
     expect(ok.response_code).toBe('14000');
     expect(ok.signature).toBe(docSign(ok, c.apple_sha_response_phrase));
-    const wrong = await postJson(API, signedApi({ ...body, merchant_reference: uniqueRef('A'), access_code: creds.access_code }, creds.req));
+    const wrong = await postJson(
+      API,
+      signedApi({ ...body, merchant_reference: uniqueRef('A'), access_code: creds.access_code }, creds.req),
+    );
     expect(wrong.response_code).toBe('00010');
   });
 
   it('returns installment plans whose signature leaves the nested list out', async () => {
-    const plans = await postJson(API, signedApi({ query_command: 'GET_INSTALLMENTS_PLANS', access_code: creds.access_code, merchant_identifier: creds.merchant_identifier, amount: '100000', currency: 'SAR', language: 'en' }));
+    const plans = await postJson(
+      API,
+      signedApi({
+        query_command: 'GET_INSTALLMENTS_PLANS',
+        access_code: creds.access_code,
+        merchant_identifier: creds.merchant_identifier,
+        amount: '100000',
+        currency: 'SAR',
+        language: 'en',
+      }),
+    );
     expect(plans.response_code).toBe('62000');
     expect(plans.signature).toBe(docSign(plans, creds.res, ['installment_detail']));
   });
@@ -373,11 +536,14 @@ describe('exchange log', () => {
     const { exchanges } = (await res.json()) as { exchanges: { seq: number }[] };
     expect(exchanges.length).toBeGreaterThan(5);
     const text = JSON.stringify(exchanges);
-    for (const secret of [creds.access_code, creds.req, creds.res, sim.config.apple_access_code]) expect(text).not.toContain(secret);
+    for (const secret of [creds.access_code, creds.req, creds.res, sim.config.apple_access_code])
+      expect(text).not.toContain(secret);
     for (const pan of ['5123456789012346', '4005550000000001', '4557012345678902']) expect(text).not.toContain(pan);
     expect(text).not.toContain('"cvv"');
     expect(text).not.toContain('card_security_code');
-    const tail = (await (await fetch(`${sim.origin}/__certkit/exchanges?since=${exchanges.at(-2)!.seq}`)).json()) as { exchanges: unknown[] };
+    const tail = (await (await fetch(`${sim.origin}/__certkit/exchanges?since=${exchanges.at(-2)!.seq}`)).json()) as {
+      exchanges: unknown[];
+    };
     expect(tail.exchanges).toHaveLength(1);
   });
 });
@@ -396,10 +562,17 @@ describe('feedback', () => {
     merchant.listen(0, '127.0.0.1');
     await once(merchant, 'listening');
     const port = (merchant.address() as { port: number }).port;
-    const own = await startSimulator({ config: { direct_feedback_url: `http://127.0.0.1:${port}/feedback` }, feedbackRetry: { tries: 5, intervalMs: 5 } });
+    const own = await startSimulator({
+      config: { direct_feedback_url: `http://127.0.0.1:${port}/feedback` },
+      feedbackRetry: { tries: 5, intervalMs: 5 },
+    });
     try {
       const { events, order: f, config: c } = await payAndAwaitFeedback(own, 'F');
-      expect(events.map((e) => [e.attempt, e.status, e.ok])).toEqual([[1, 503, false], [2, 503, false], [3, 200, true]]);
+      expect(events.map((e) => [e.attempt, e.status, e.ok])).toEqual([
+        [1, 503, false],
+        [2, 503, false],
+        [3, 200, true],
+      ]);
       const json = JSON.parse(bodies[2]) as Record<string, string>;
       expect(json.merchant_reference).toBe(f.merchant_reference);
       expect(json.signature).toBe(docSign(json, c.sha_response_phrase));
@@ -411,7 +584,10 @@ describe('feedback', () => {
   });
 
   it('stops after the configured number of tries when the merchant never answers 2xx', async () => {
-    const own = await startSimulator({ config: { direct_feedback_url: 'http://127.0.0.1:9/nowhere', feedback_format: 'form' }, feedbackRetry: { tries: 2, intervalMs: 5 } });
+    const own = await startSimulator({
+      config: { direct_feedback_url: 'http://127.0.0.1:9/nowhere', feedback_format: 'form' },
+      feedbackRetry: { tries: 2, intervalMs: 5 },
+    });
     try {
       const { events } = await payAndAwaitFeedback(own, 'G');
       expect(events.map((e) => e.ok)).toEqual([false, false]);
@@ -436,19 +612,46 @@ describe('notification feedback', () => {
     merchant.listen(0, '127.0.0.1');
     await once(merchant, 'listening');
     const port = (merchant.address() as { port: number }).port;
-    const own = await startSimulator({ config: { notification_feedback_url: `http://127.0.0.1:${port}/notify`, feedback_format: 'form' }, feedbackRetry: { tries: 2, intervalMs: 5 } });
+    const own = await startSimulator({
+      config: { notification_feedback_url: `http://127.0.0.1:${port}/notify`, feedback_format: 'form' },
+      feedbackRetry: { tries: 2, intervalMs: 5 },
+    });
     try {
       const c = own.config;
       const f: Params = {
-        command: 'AUTHORIZATION', access_code: c.access_code, merchant_identifier: c.merchant_identifier, merchant_reference: uniqueRef('N'),
-        amount: '10000', currency: 'SAR', language: 'en', customer_email: 'n@example.org', return_url: RETURN_URL,
+        command: 'AUTHORIZATION',
+        access_code: c.access_code,
+        merchant_identifier: c.merchant_identifier,
+        merchant_reference: uniqueRef('N'),
+        amount: '10000',
+        currency: 'SAR',
+        language: 'en',
+        customer_email: 'n@example.org',
+        return_url: RETURN_URL,
       };
       f.signature = docSign(f, c.sha_request_phrase);
       const first = await postForm(`${own.origin}/FortAPI/paymentPage`, f);
       await postForm(first.location!, { card_number: '4005550000000001', expiry: '05/30', cvv: '123', action: 'pay' });
-      const sent = new Promise<FeedbackEvent>((resolve) => own.events.on('feedback', (e: FeedbackEvent) => e.done && resolve(e)));
-      const capture = { command: 'CAPTURE', access_code: c.access_code, merchant_identifier: c.merchant_identifier, merchant_reference: f.merchant_reference, amount: '10000', currency: 'SAR', language: 'en' };
-      expect((await postJson(`${own.origin}/FortAPI/paymentApi`, { ...capture, signature: docSign(capture, c.sha_request_phrase) })).response_code).toBe('04000');
+      const sent = new Promise<FeedbackEvent>((resolve) =>
+        own.events.on('feedback', (e: FeedbackEvent) => e.done && resolve(e)),
+      );
+      const capture = {
+        command: 'CAPTURE',
+        access_code: c.access_code,
+        merchant_identifier: c.merchant_identifier,
+        merchant_reference: f.merchant_reference,
+        amount: '10000',
+        currency: 'SAR',
+        language: 'en',
+      };
+      expect(
+        (
+          await postJson(`${own.origin}/FortAPI/paymentApi`, {
+            ...capture,
+            signature: docSign(capture, c.sha_request_phrase),
+          })
+        ).response_code,
+      ).toBe('04000');
       const ev = await sent;
       expect(ev.kind).toBe('notification');
       expect(bodies).toHaveLength(1);
@@ -469,8 +672,15 @@ describe('persistence', () => {
     const a = await startSimulator({ persistFile: file });
     const c = a.config;
     const f: Params = {
-      command: 'PURCHASE', access_code: c.access_code, merchant_identifier: c.merchant_identifier, merchant_reference: uniqueRef('R'),
-      amount: '10000', currency: 'SAR', language: 'en', customer_email: 'p@example.org', return_url: RETURN_URL,
+      command: 'PURCHASE',
+      access_code: c.access_code,
+      merchant_identifier: c.merchant_identifier,
+      merchant_reference: uniqueRef('R'),
+      amount: '10000',
+      currency: 'SAR',
+      language: 'en',
+      customer_email: 'p@example.org',
+      return_url: RETURN_URL,
     };
     f.signature = docSign(f, c.sha_request_phrase);
     expect((await postForm(`${a.origin}/FortAPI/paymentPage`, f)).status).toBe(303);
@@ -490,11 +700,23 @@ describe('persistence', () => {
 /** Pays one hosted-checkout order on `own` and resolves once the simulator has finished sending its feedback. */
 async function payAndAwaitFeedback(own: Awaited<ReturnType<typeof startSimulator>>, refPrefix: string) {
   const events: FeedbackEvent[] = [];
-  const finished = new Promise<void>((resolve) => own.events.on('feedback', (e: FeedbackEvent) => { events.push(e); if (e.done) resolve(); }));
+  const finished = new Promise<void>((resolve) =>
+    own.events.on('feedback', (e: FeedbackEvent) => {
+      events.push(e);
+      if (e.done) resolve();
+    }),
+  );
   const config = own.config;
   const order: Params = {
-    command: 'PURCHASE', access_code: config.access_code, merchant_identifier: config.merchant_identifier, merchant_reference: uniqueRef(refPrefix),
-    amount: '10000', currency: 'SAR', language: 'en', customer_email: 'fb@example.org', return_url: RETURN_URL,
+    command: 'PURCHASE',
+    access_code: config.access_code,
+    merchant_identifier: config.merchant_identifier,
+    merchant_reference: uniqueRef(refPrefix),
+    amount: '10000',
+    currency: 'SAR',
+    language: 'en',
+    customer_email: 'fb@example.org',
+    return_url: RETURN_URL,
   };
   order.signature = docSign(order, config.sha_request_phrase);
   const first = await postForm(`${own.origin}/FortAPI/paymentPage`, order);

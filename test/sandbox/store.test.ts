@@ -47,7 +47,9 @@ async function order(ref: string): Promise<Record<string, unknown>> {
 
 describe('demo store: hosted checkout', () => {
   it('pays, verifies the return, shows the receipt ids and accepts the direct feedback', async () => {
-    const feedback = new Promise<FeedbackEvent>((resolve) => sb.simulator.events.on('feedback', (e: FeedbackEvent) => e.done && resolve(e)));
+    const feedback = new Promise<FeedbackEvent>((resolve) =>
+      sb.simulator.events.on('feedback', (e: FeedbackEvent) => e.done && resolve(e)),
+    );
     const toAps = await placeOrder('card');
     const request = formOf(toAps.html, toAps.url);
     expect(request.action).toBe(sb.paymentPage);
@@ -76,7 +78,7 @@ describe('demo store: hosted checkout', () => {
     const tampered = await postForm(back.action, { ...back.fields, response_code: '14000', status: '14' });
     expect(tampered.status).toBe(400);
     expect(testid(tampered.html, 'result-outcome')).toBe('error');
-    const resigned: Params = { ...back.fields, amount: "1" };
+    const resigned: Params = { ...back.fields, amount: '1' };
     resigned.signature = docSign(resigned, sb.merchant.sha_response_phrase);
     expect((await postForm(back.action, resigned)).status).toBe(400);
     // The direct feedback may have settled the order meanwhile; either way the forged success was not taken.
@@ -88,11 +90,13 @@ describe('demo store: hosted checkout', () => {
   it('with no-response-signature-check and no-amount-validation, accepts the tampered responses', async () => {
     const page = await hostedToReturnPage('4111111111111111', { fault: 'no-response-signature-check' });
     const back = formOf(page.html, page.url);
-    const tampered = await follow(await postForm(back.action, { ...back.fields, response_code: '14000', status: '14' }));
+    const tampered = await follow(
+      await postForm(back.action, { ...back.fields, response_code: '14000', status: '14' }),
+    );
     expect(testid(tampered.html, 'result-outcome')).toBe('success');
     const page2 = await hostedToReturnPage('4005550000000001', { fault: 'no-amount-validation' });
     const back2 = formOf(page2.html, page2.url);
-    const resigned: Params = { ...back2.fields, amount: "1" };
+    const resigned: Params = { ...back2.fields, amount: '1' };
     resigned.signature = docSign(resigned, sb.merchant.sha_response_phrase);
     expect((await postForm(back2.action, resigned)).status).toBe(303);
   });
@@ -108,7 +112,10 @@ describe('demo store: request faults', () => {
   });
 
   it('extra-param gets 00027 and sign-empty-params gets 00008 from the simulator', async () => {
-    for (const [fault, code] of [['extra-param', '00027'], ['sign-empty-params', '00008']]) {
+    for (const [fault, code] of [
+      ['extra-param', '00027'],
+      ['sign-empty-params', '00008'],
+    ]) {
       const back = await autoSubmit(await placeOrder('card', { fault }));
       const { action, fields } = formOf(back.html, back.url);
       expect(fields.response_code, fault).toBe(code);
@@ -140,7 +147,12 @@ describe('demo store: custom integration, saved cards', () => {
     const form = formOf(cardPage.html, cardPage.url);
     expect(form.action).toBe(sb.paymentPage);
     expect(form.fields.service_command).toBe('TOKENIZATION');
-    const back = await postForm(form.action, { ...form.fields, card_number: '4557012345678902', expiry_date: '3005', card_security_code: '123' });
+    const back = await postForm(form.action, {
+      ...form.fields,
+      card_number: '4557012345678902',
+      expiry_date: '3005',
+      card_security_code: '123',
+    });
     const ret = formOf(back.html, back.url);
     expect(ret.fields.response_code).toBe('18000');
     const to3ds = await postForm(ret.action, ret.fields);
@@ -150,7 +162,9 @@ describe('demo store: custom integration, saved cards', () => {
     const final = formOf(after.html, after.url);
     const receipt = await follow(await postForm(final.action, final.fields));
     expect(testid(receipt.html, 'response-code')).toBe('14000');
-    const api = sb.exchanges().filter((e) => e.kind === 'paymentApi' && e.requestFields.merchant_reference === ret.fields.merchant_reference);
+    const api = sb
+      .exchanges()
+      .filter((e) => e.kind === 'paymentApi' && e.requestFields.merchant_reference === ret.fields.merchant_reference);
     expect(api[0].requestFields.customer_ip).toBe('127.0.0.1');
     expect(api[0].responseFields?.response_code).toBe('20064');
   });
@@ -158,7 +172,12 @@ describe('demo store: custom integration, saved cards', () => {
   it('3ds-iframe opens the challenge inside an iframe', async () => {
     const toCard = await placeOrder('card-custom', { fault: '3ds-iframe' });
     const form = formOf((await get(toCard.location!)).html, toCard.location!);
-    const back = await postForm(form.action, { ...form.fields, card_number: '4557012345678902', expiry_date: '3005', card_security_code: '123' });
+    const back = await postForm(form.action, {
+      ...form.fields,
+      card_number: '4557012345678902',
+      expiry_date: '3005',
+      card_security_code: '123',
+    });
     const ret = formOf(back.html, back.url);
     const framed = await follow(await postForm(ret.action, ret.fields));
     expect(framed.html).toMatch(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/FortAPI\/3ds\//);
@@ -168,7 +187,13 @@ describe('demo store: custom integration, saved cards', () => {
     const email = `saver.${Date.now()}@example.org`;
     const toCard = await placeOrder('card-custom', { email });
     const form = formOf((await get(toCard.location!)).html, toCard.location!);
-    const back = await postForm(form.action, { ...form.fields, card_number: '4005550000000001', expiry_date: '3005', card_security_code: '123', remember_me: 'YES' });
+    const back = await postForm(form.action, {
+      ...form.fields,
+      card_number: '4005550000000001',
+      expiry_date: '3005',
+      card_security_code: '123',
+      remember_me: 'YES',
+    });
     const ret = formOf(back.html, back.url);
     const receipt = await follow(await postForm(ret.action, ret.fields));
     const token = testid(receipt.html, 'token-name');
@@ -177,23 +202,35 @@ describe('demo store: custom integration, saved cards', () => {
     const second = await placeOrder('card-custom', { email });
     const page = await get(second.location!);
     expect(page.html).toContain('data-testid="saved-card"');
-    const paid = await follow(await postForm(`${second.location!}/saved`, { token_name: token!, card_security_code: '123' }));
+    const paid = await follow(
+      await postForm(`${second.location!}/saved`, { token_name: token!, card_security_code: '123' }),
+    );
     expect(testid(paid.html, 'response-code')).toBe('14000');
     expect(testid(paid.html, 'token-name')).toBe(token);
-    const sent = sb.exchanges().filter((e) => e.kind === 'paymentApi' && e.requestFields.token_name === token).at(-1)!;
+    const sent = sb
+      .exchanges()
+      .filter((e) => e.kind === 'paymentApi' && e.requestFields.token_name === token)
+      .at(-1)!;
     expect(sent.requestFields.card_security_code).toBeUndefined();
 
     const account = await get(`${sb.store}account?email=${encodeURIComponent(email)}`);
     expect(account.html).toContain('data-testid="delete-card"');
-    const deleted = await follow(await postForm(`${sb.store}account/cards/delete`, { email, token_name: token!, lang: 'en' }));
+    const deleted = await follow(
+      await postForm(`${sb.store}account/cards/delete`, { email, token_name: token!, lang: 'en' }),
+    );
     expect(testid(deleted.html, 'response-code')).toBe('58000');
     expect(testid(deleted.html, 'token-name')).toBe(token);
-    expect((await get(`${sb.store}account?email=${encodeURIComponent(email)}`)).html).toContain('data-testid="no-saved-cards"');
+    expect((await get(`${sb.store}account?email=${encodeURIComponent(email)}`)).html).toContain(
+      'data-testid="no-saved-cards"',
+    );
   });
 });
 
 describe('demo store: more hosted methods', () => {
-  async function hostedFlow(method: string, steps: (location: string) => Promise<Hop>): Promise<{ request: Params; receipt: Hop; result: Params }> {
+  async function hostedFlow(
+    method: string,
+    steps: (location: string) => Promise<Hop>,
+  ): Promise<{ request: Params; receipt: Hop; result: Params }> {
     const toAps = await placeOrder(method);
     const request = formOf(toAps.html, toAps.url).fields;
     const first = await autoSubmit(toAps);
@@ -204,7 +241,12 @@ describe('demo store: more hosted methods', () => {
 
   it('mada: SAR, payment_option MADA, 3DS challenge, success', async () => {
     const { request, receipt } = await hostedFlow('mada', async (loc) => {
-      const challenge = await postForm(loc, { card_number: '5297412542005689', expiry: '05/30', cvv: '350', action: 'pay' });
+      const challenge = await postForm(loc, {
+        card_number: '5297412542005689',
+        expiry: '05/30',
+        cvv: '350',
+        action: 'pay',
+      });
       expect(challenge.location).toContain('/FortAPI/3ds/');
       return postForm(challenge.location!, { password: '1234', action: 'submit' });
     });
@@ -243,7 +285,12 @@ describe('demo store: more hosted methods', () => {
   it('3ds-popup opens the challenge with window.open; server-tokenization posts the card from the store server', async () => {
     const toCard = await placeOrder('card-custom', { fault: '3ds-popup' });
     const form = formOf((await get(toCard.location!)).html, toCard.location!);
-    const back = await postForm(form.action, { ...form.fields, card_number: '4557012345678902', expiry_date: '3005', card_security_code: '123' });
+    const back = await postForm(form.action, {
+      ...form.fields,
+      card_number: '4557012345678902',
+      expiry_date: '3005',
+      card_security_code: '123',
+    });
     const ret = formOf(back.html, back.url);
     const popup = await follow(await postForm(ret.action, ret.fields));
     expect(popup.html).toContain('window.open(');
@@ -251,19 +298,36 @@ describe('demo store: more hosted methods', () => {
     const viaServer = await placeOrder('card-custom', { fault: 'server-tokenization' });
     const serverForm = formOf((await get(viaServer.location!)).html, viaServer.location!);
     expect(serverForm.action).toBe(`${viaServer.location!}/card`);
-    const receipt = await follow(await postForm(serverForm.action, { ...serverForm.fields, card_number: '4005550000000001', expiry_date: '3005', card_security_code: '123' }));
+    const receipt = await follow(
+      await postForm(serverForm.action, {
+        ...serverForm.fields,
+        card_number: '4005550000000001',
+        expiry_date: '3005',
+        card_security_code: '123',
+      }),
+    );
     expect(testid(receipt.html, 'response-code')).toBe('14000');
   });
 });
 
 describe('demo store: subscription', () => {
   it('runs consent + CIT, a merchant-initiated charge with the returned agreement_id, then cancels', async () => {
-    const toAps = await postForm(`${sb.store}subscribe`, { email: 'member.c@example.org', consent: 'yes', lang: 'en', fault: '' });
+    const toAps = await postForm(`${sb.store}subscribe`, {
+      email: 'member.c@example.org',
+      consent: 'yes',
+      lang: 'en',
+      fault: '',
+    });
     const req = formOf(toAps.html, toAps.url).fields;
     expect(req.agreement_id).toMatch(/^[A-Za-z0-9]{1,15}$/);
     expect(req.recurring_mode).toBe('FIXED');
     const cardPage = await autoSubmit(toAps);
-    const result = await postForm(cardPage.location!, { card_number: '4005550000000001', expiry: '05/30', cvv: '123', action: 'pay' });
+    const result = await postForm(cardPage.location!, {
+      card_number: '4005550000000001',
+      expiry: '05/30',
+      cvv: '123',
+      action: 'pay',
+    });
     const back = formOf(result.html, result.url);
     const receipt = await follow(await postForm(back.action, back.fields));
     const agreement = testid(receipt.html, 'agreement-id')!;
@@ -279,7 +343,12 @@ describe('demo store: subscription', () => {
   });
 
   it('bad-agreement-id sends an id the simulator refuses', async () => {
-    const toAps = await postForm(`${sb.store}subscribe`, { email: 'member.d@example.org', consent: 'yes', lang: 'en', fault: 'bad-agreement-id' });
+    const toAps = await postForm(`${sb.store}subscribe`, {
+      email: 'member.d@example.org',
+      consent: 'yes',
+      lang: 'en',
+      fault: 'bad-agreement-id',
+    });
     const back = await autoSubmit(toAps);
     expect(formOf(back.html, back.url).fields.response_code).toBe('00002');
   });
@@ -290,7 +359,13 @@ describe('demo store: local methods and wallets', () => {
     const toAps = await placeOrder('knet', { fault });
     expect(formOf(toAps.html, toAps.url).fields.currency).toBe('KWD');
     const step = await autoSubmit(toAps);
-    const confirm = await postForm(step.location!, { bank: 'Knet Test Card [KNET1]', card: '0000000001', expiry: '09/30', pin: '1234', action: 'submit' });
+    const confirm = await postForm(step.location!, {
+      bank: 'Knet Test Card [KNET1]',
+      card: '0000000001',
+      expiry: '09/30',
+      pin: '1234',
+      action: 'submit',
+    });
     const back = await postForm(confirm.location!, {});
     const { action, fields } = formOf(back.html, back.url);
     return follow(await postForm(action, fields));
@@ -307,7 +382,7 @@ describe('demo store: local methods and wallets', () => {
     expect(bad.html).not.toContain('knet-ref-number');
   });
 
-  it('STC Pay takes the customer\'s phone and OTP; static-stcpay ignores them', async () => {
+  it("STC Pay takes the customer's phone and OTP; static-stcpay ignores them", async () => {
     for (const fault of ['', 'static-stcpay']) {
       const start = await placeOrder('stcpay', { fault });
       const ref = start.location!.split('/').at(-1)!;
@@ -321,22 +396,42 @@ describe('demo store: local methods and wallets', () => {
   });
 
   it('Apple Pay: validation only for apple.com URLs; payment goes to paymentApi with nested apple_* fields', async () => {
-    const refused = await fetch(`${sb.store}applepay/validate`, { method: 'POST', body: JSON.stringify({ validationURL: 'https://evil.example/x' }) });
+    const refused = await fetch(`${sb.store}applepay/validate`, {
+      method: 'POST',
+      body: JSON.stringify({ validationURL: 'https://evil.example/x' }),
+    });
     expect(refused.status).toBe(400);
-    const session = await postJson(`${sb.store}applepay/validate`, { validationURL: 'https://apple-pay-gateway.apple.com/paymentservices/startSession' });
+    const session = await postJson(`${sb.store}applepay/validate`, {
+      validationURL: 'https://apple-pay-gateway.apple.com/paymentservices/startSession',
+    });
     expect(session.merchantSessionIdentifier).toBeTruthy();
     const answer = await postJson(`${sb.store}applepay/pay`, {
-      email: 'apple.e@example.org', lang: 'en', fault: '',
+      email: 'apple.e@example.org',
+      lang: 'en',
+      fault: '',
       token: {
-        paymentData: { data: 'ZW5jcnlwdGVk', signature: 'c2lnbmF0dXJl', header: { ephemeralPublicKey: 'a2V5', publicKeyHash: 'aGFzaA==', transactionId: 'abc123' }, version: 'EC_v1' },
-        paymentMethod: { displayName: 'Visa 0492', network: 'Visa', type: 'debit' }, transactionIdentifier: 'abc123',
+        paymentData: {
+          data: 'ZW5jcnlwdGVk',
+          signature: 'c2lnbmF0dXJl',
+          header: { ephemeralPublicKey: 'a2V5', publicKeyHash: 'aGFzaA==', transactionId: 'abc123' },
+          version: 'EC_v1',
+        },
+        paymentMethod: { displayName: 'Visa 0492', network: 'Visa', type: 'debit' },
+        transactionIdentifier: 'abc123',
       },
     });
     expect(answer.ok).toBe(true);
     const receipt = await get(`${sb.store.replace(/\/$/, '')}${answer.redirect}`);
     expect(testid(receipt.html, 'response-code')).toBe('14000');
-    const sent = sb.exchanges().filter((e) => e.kind === 'paymentApi' && e.requestFields.digital_wallet === 'APPLE_PAY').at(-1)!;
-    expect(sent.requestFields.apple_header).toEqual({ apple_ephemeralPublicKey: 'a2V5', apple_publicKeyHash: 'aGFzaA==', apple_transactionId: 'abc123' });
+    const sent = sb
+      .exchanges()
+      .filter((e) => e.kind === 'paymentApi' && e.requestFields.digital_wallet === 'APPLE_PAY')
+      .at(-1)!;
+    expect(sent.requestFields.apple_header).toEqual({
+      apple_ephemeralPublicKey: 'a2V5',
+      apple_publicKeyHash: 'aGFzaA==',
+      apple_transactionId: 'abc123',
+    });
   });
 
   it('serves Arabic pages right-to-left', async () => {

@@ -12,7 +12,9 @@ import { referenceText } from '../helpers/reference';
 
 // Walks the go-live page's own tables and bullet lists, and finds every row in the catalog. If APS's page gains a
 // row, or the catalog loses one, this fails and names it.
-const lines = referenceText('aps-go-live-checklist.txt').split('\n').map((l) => l.trim());
+const lines = referenceText('aps-go-live-checklist.txt')
+  .split('\n')
+  .map((l) => l.trim());
 
 interface Table {
   heading: string;
@@ -28,7 +30,10 @@ const SLOT_TABLE_BY_HEADING: Record<string, SlotTable> = {
   'OmanNet Integration Testing': 'OMANNET',
   'STCPAY Integration Testing': 'STCPAY',
 };
-const HEADINGS = new Set([...Object.keys(SLOT_TABLE_BY_HEADING), ...Object.values(INTEGRATION_TYPE_INFO).map((i) => i.checklistTable)]);
+const HEADINGS = new Set([
+  ...Object.keys(SLOT_TABLE_BY_HEADING),
+  ...Object.values(INTEGRATION_TYPE_INFO).map((i) => i.checklistTable),
+]);
 
 function tables(): Table[] {
   const found: Table[] = [];
@@ -63,7 +68,8 @@ describe('the catalog covers the go-live checklist', () => {
       const table = SLOT_TABLE_BY_HEADING[t.heading];
       expect(table, `no slot table for heading "${t.heading}"`).toBeDefined();
       for (const row of t.rows) {
-        if (!SCREENSHOT_SLOTS.some((s) => s.table === table && s.checklistName === row)) missing.push(`${table}: ${row}`);
+        if (!SCREENSHOT_SLOTS.some((s) => s.table === table && s.checklistName === row))
+          missing.push(`${table}: ${row}`);
       }
     }
     expect(missing).toEqual([]);
@@ -88,12 +94,19 @@ describe('the catalog covers the go-live checklist', () => {
       if (!lines[i].startsWith('- ✅')) continue;
       let text = lines[i].slice(3).trim();
       // A bullet that wraps (e.g. "Delete card with / UPDATE_TOKEN / request") continues on the next lines.
-      while (lines[i + 1] && !lines[i + 1].startsWith('-') && !lines[i + 1].includes(':') && lines[i + 1].split(' ').length <= 2) {
+      while (
+        lines[i + 1] &&
+        !lines[i + 1].startsWith('-') &&
+        !lines[i + 1].includes(':') &&
+        lines[i + 1].split(' ').length <= 2
+      ) {
         text += ` ${lines[++i]}`;
       }
       bullets.push(text);
     }
-    const networks = bullets.filter((b) => APPLE_PAY_RULES.requiredNetworkLabels.some((n) => b === n || b.startsWith(`${n} (`)));
+    const networks = bullets.filter((b) =>
+      APPLE_PAY_RULES.requiredNetworkLabels.some((n) => b === n || b.startsWith(`${n} (`)),
+    );
     const tests = bullets.filter((b) => !networks.includes(b));
     expect(tests.length).toBe(10);
     expect(tests.filter((b) => !SCENARIOS.some((s) => s.checklistLine === b))).toEqual([]);

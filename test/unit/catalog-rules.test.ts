@@ -69,7 +69,10 @@ describe('response classes', () => {
 });
 
 describe('plan', () => {
-  const base = { integrationTypes: ['hosted' as const], features: { installments: false, savedCards: false, recurring: false } };
+  const base = {
+    integrationTypes: ['hosted' as const],
+    features: { installments: false, savedCards: false, recurring: false },
+  };
   it('asks the basic card tests of any card merchant, and the mada test only with mada', () => {
     const visa = buildPlan({ ...base, methods: ['VISA'] });
     expect(visa.scenarios.map((s) => s.id)).toEqual(['card-non3ds-success', 'card-3ds-success', 'card-declined']);
@@ -80,8 +83,14 @@ describe('plan', () => {
     expect(mada.checkpoints.map((c) => c.id)).toContain('branding-mada');
   });
   it('adds feature scenarios only when used', () => {
-    const plan = buildPlan({ ...base, methods: ['VISA'], features: { installments: true, savedCards: true, recurring: false } });
-    expect(plan.scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['installments-success', 'card-save', 'card-delete']));
+    const plan = buildPlan({
+      ...base,
+      methods: ['VISA'],
+      features: { installments: true, savedCards: true, recurring: false },
+    });
+    expect(plan.scenarios.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['installments-success', 'card-save', 'card-delete']),
+    );
     expect(plan.scenarios.map((s) => s.id)).not.toContain('recurring-initial');
   });
   it('has no card tests for a KNET-only merchant', () => {

@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyScenarioEvidence, readScenarioEvidence, writeScenarioEvidence } from '../../electron/engine/evidence/store';
+import {
+  emptyScenarioEvidence,
+  readScenarioEvidence,
+  writeScenarioEvidence,
+} from '../../electron/engine/evidence/store';
 import { initWorkspace } from '../../electron/engine/workspace/workspace';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
@@ -45,7 +49,10 @@ describe('certkit import', () => {
   it('refuses a malformed recording with the step number, an unknown scenario and a missing file', async () => {
     const dir = await newWorkspace();
     const file = path.join(tmp.dir, 'broken.json');
-    await fs.writeFile(file, JSON.stringify({ title: 'x', steps: [{ type: 'navigate', url: 'https://a' }, { type: 'click' }] }));
+    await fs.writeFile(
+      file,
+      JSON.stringify({ title: 'x', steps: [{ type: 'navigate', url: 'https://a' }, { type: 'click' }] }),
+    );
     const broken = await runCli(['import', dir, file, '--scenario', 'knet-success']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/step 2 is invalid/);
@@ -65,20 +72,40 @@ describe('certkit ledger', () => {
   it('lists references, sets and clears a value by hand, marked as such', async () => {
     const dir = await newWorkspace();
     const ev = emptyScenarioEvidence('2026-11-28T00-00-00-000Z-abcd', 'knet-success', { email: 'a@b.test' }, 'passed');
-    ev.ledger = { values: { merchant_reference: 'ORD-77', fort_id: '1699' }, sources: { merchant_reference: 'traffic', fort_id: 'traffic' } };
+    ev.ledger = {
+      values: { merchant_reference: 'ORD-77', fort_id: '1699' },
+      sources: { merchant_reference: 'traffic', fort_id: 'traffic' },
+    };
     await writeScenarioEvidence(dir, ev);
 
     const list = await runCli(['ledger', dir]);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/knet-success .*ORD-77 .*1699/);
 
-    const set = await runCli(['ledger', dir, '--scenario', 'knet-success', '--set', 'knet_ref_number=861522', '--set', 'fort_id=1700']);
+    const set = await runCli([
+      'ledger',
+      dir,
+      '--scenario',
+      'knet-success',
+      '--set',
+      'knet_ref_number=861522',
+      '--set',
+      'fort_id=1700',
+    ]);
     expect(set.code).toBe(0);
     expect(set.stdout).toMatch(/1700 \*/);
     expect(set.stdout).toMatch(/\* entered by hand/);
     let saved = await readScenarioEvidence(dir, ev.runId, 'knet-success');
-    expect(saved!.ledger.values).toMatchObject({ knet_ref_number: '861522', fort_id: '1700', merchant_reference: 'ORD-77' });
-    expect(saved!.ledger.sources).toMatchObject({ knet_ref_number: 'manual', fort_id: 'manual', merchant_reference: 'traffic' });
+    expect(saved!.ledger.values).toMatchObject({
+      knet_ref_number: '861522',
+      fort_id: '1700',
+      merchant_reference: 'ORD-77',
+    });
+    expect(saved!.ledger.sources).toMatchObject({
+      knet_ref_number: 'manual',
+      fort_id: 'manual',
+      merchant_reference: 'traffic',
+    });
 
     const cleared = await runCli(['ledger', dir, '--scenario', 'knet-success', '--clear', 'fort_id']);
     expect(cleared.code).toBe(0);

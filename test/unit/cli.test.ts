@@ -65,12 +65,29 @@ describe('certkit sign', () => {
 describe('certkit init, plan and catalog', () => {
   it('init then plan prints the matrix for the chosen methods', async () => {
     const dir = path.join(tmp.dir, 'w');
-    const init = await runCli(['init', dir, '--account', 'Gulf Mart', '--methods', 'visa,mada,knet', '--features', 'recurring']);
+    const init = await runCli([
+      'init',
+      dir,
+      '--account',
+      'Gulf Mart',
+      '--methods',
+      'visa,mada,knet',
+      '--features',
+      'recurring',
+    ]);
     expect(init.code).toBe(0);
     const plan = await runCli(['plan', dir]);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('Gulf Mart');
-    for (const id of ['card-non3ds-success', 'card-3ds-success', 'card-declined', 'mada-success', 'knet-success', 'knet-declined', 'recurring-initial']) {
+    for (const id of [
+      'card-non3ds-success',
+      'card-3ds-success',
+      'card-declined',
+      'mada-success',
+      'knet-success',
+      'knet-declined',
+      'recurring-initial',
+    ]) {
       expect(plan.stdout).toContain(id);
     }
     expect(plan.stdout).not.toContain('naps-success');
@@ -81,7 +98,12 @@ describe('certkit init, plan and catalog', () => {
     const dir = path.join(tmp.dir, 'json');
     await runCli(['init', dir, '--methods', 'naps', '--integration', 'hosted']);
     const out = JSON.parse((await runCli(['plan', dir, '--json'])).stdout);
-    expect(out.scenarios.map((s: { id: string }) => s.id)).toEqual(['naps-success-ar', 'naps-success-en', 'naps-declined-ar', 'naps-declined-en']);
+    expect(out.scenarios.map((s: { id: string }) => s.id)).toEqual([
+      'naps-success-ar',
+      'naps-success-en',
+      'naps-declined-ar',
+      'naps-declined-en',
+    ]);
     expect(out.checkpoints.map((c: { id: string }) => c.id)).toContain('naps-languages');
   });
 

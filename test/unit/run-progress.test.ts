@@ -3,13 +3,31 @@ import type { RunEvent } from '../../shared/schema/events';
 import { progressPrinter } from '../../electron/engine/run/progress';
 
 const RUN: RunEvent[] = [
-  { type: 'run-started', runId: 'r1', scenarios: ['knet-success', 'card-declined'], browser: '/usr/lib/chromium/chromium-headless-shell' },
+  {
+    type: 'run-started',
+    runId: 'r1',
+    scenarios: ['knet-success', 'card-declined'],
+    browser: '/usr/lib/chromium/chromium-headless-shell',
+  },
   { type: 'scenario-started', runId: 'r1', scenarioId: 'knet-success' },
   { type: 'step', runId: 'r1', scenarioId: 'knet-success', step: 2, total: 6, label: 'Click #pay' },
-  { type: 'captured', runId: 'r1', scenarioId: 'knet-success', file: '01-knet-checkout.jpg', slot: 'knet.checkout', url: 'http://x/' },
+  {
+    type: 'captured',
+    runId: 'r1',
+    scenarioId: 'knet-success',
+    file: '01-knet-checkout.jpg',
+    slot: 'knet.checkout',
+    url: 'http://x/',
+  },
   { type: 'scenario-finished', runId: 'r1', scenarioId: 'knet-success', status: 'passed', merchantReference: 'CK-1' },
   { type: 'scenario-started', runId: 'r1', scenarioId: 'card-declined' },
-  { type: 'scenario-finished', runId: 'r1', scenarioId: 'card-declined', status: 'failed', error: 'the element #pay did not appear within 30 s' },
+  {
+    type: 'scenario-finished',
+    runId: 'r1',
+    scenarioId: 'card-declined',
+    status: 'failed',
+    error: 'the element #pay did not appear within 30 s',
+  },
   { type: 'run-finished', runId: 'r1', passed: 1, failed: 1, skipped: 0 },
 ];
 
@@ -41,7 +59,13 @@ describe('run progress', () => {
     expect(out).toContain('\r\x1b[2Kknet-success: passed CK-1\n');
     // The last thing written clears the bar, so the summary table starts on a clean line.
     expect(out.endsWith('\r\x1b[2K')).toBe(true);
-    const finished = out.split('\n').map((l) => l.replace(/[\s\S]*\x1b\[2K/, '')).filter((l) => /: (passed|failed)/.test(l));
-    expect(finished).toEqual(['knet-success: passed CK-1', 'card-declined: failed — the element #pay did not appear within 30 s']);
+    const finished = out
+      .split('\n')
+      .map((l) => l.replace(/[\s\S]*\x1b\[2K/, ''))
+      .filter((l) => /: (passed|failed)/.test(l));
+    expect(finished).toEqual([
+      'knet-success: passed CK-1',
+      'card-declined: failed — the element #pay did not appear within 30 s',
+    ]);
   });
 });

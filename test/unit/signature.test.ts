@@ -27,7 +27,9 @@ const docPurchase: ApsParams = {
 
 describe('published vectors (aps-api.md section 2)', () => {
   it('doc purchase, SHA-256', () => {
-    expect(computeSignature(docPurchase, 'PASS', 'sha256')).toBe('94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882');
+    expect(computeSignature(docPurchase, 'PASS', 'sha256')).toBe(
+      '94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882',
+    );
   });
 
   it('merchant page 2.0 tokenization leaves the card fields and remember_me out', () => {
@@ -43,7 +45,9 @@ describe('published vectors (aps-api.md section 2)', () => {
       remember_me: 'YES',
       card_holder_name: 'John Smith',
     };
-    expect(computeSignature(params, 'PASS', 'sha256')).toBe('7ee560ccd621da61bfc772f2f1b5849babda768f5ee36d4de67efa88403e4b99');
+    expect(computeSignature(params, 'PASS', 'sha256')).toBe(
+      '7ee560ccd621da61bfc772f2f1b5849babda768f5ee36d4de67efa88403e4b99',
+    );
   });
 
   const sdkParams: ApsParams = {
@@ -58,7 +62,9 @@ describe('published vectors (aps-api.md section 2)', () => {
   };
 
   it('PHP SDK request vector', () => {
-    expect(computeSignature(sdkParams, 'test1', 'sha256')).toBe('6b73011e4eda060bbbdf206ad110b5208690b57d9e39bec1a548fe8bf3029439');
+    expect(computeSignature(sdkParams, 'test1', 'sha256')).toBe(
+      '6b73011e4eda060bbbdf206ad110b5208690b57d9e39bec1a548fe8bf3029439',
+    );
   });
 
   it('PHP SDK response vector verifies with the response phrase, case-insensitively', () => {
@@ -76,17 +82,29 @@ describe('derived cases', () => {
 
   it('keeps Arabic text, & and quotes literally and hashes UTF-8 bytes', () => {
     const params: ApsParams = { order_description: 'طلب رقم 5 & "هدية"', customer_name: "O'Neil" };
-    expect(computeSignature(params, 'ph', 'sha256')).toBe(sha256(`phcustomer_name=O'Neilorder_description=طلب رقم 5 & "هدية"ph`));
+    expect(computeSignature(params, 'ph', 'sha256')).toBe(
+      sha256(`phcustomer_name=O'Neilorder_description=طلب رقم 5 & "هدية"ph`),
+    );
   });
 
   it('never trims: trailing and leading spaces are signed', () => {
     const params: ApsParams = { response_message: 'Success ', status: ' 14' };
     expect(computeSignature(params, 'R', 'sha256')).toBe(sha256('Rresponse_message=Success status= 14R'));
-    expect(computeSignature(params, 'R', 'sha256')).not.toBe(computeSignature({ response_message: 'Success', status: '14' }, 'R', 'sha256'));
+    expect(computeSignature(params, 'R', 'sha256')).not.toBe(
+      computeSignature({ response_message: 'Success', status: '14' }, 'R', 'sha256'),
+    );
   });
 
   it('sorts by code unit: digits, then capitals, then underscore, then lowercase', () => {
-    const params: ApsParams = { b: '2', '3ds_url': 'u', Zed: 'z', _x: 'y', a: '1', apple_paymentMethod: 'm', apple_data: 'd' };
+    const params: ApsParams = {
+      b: '2',
+      '3ds_url': 'u',
+      Zed: 'z',
+      _x: 'y',
+      a: '1',
+      apple_paymentMethod: 'm',
+      apple_data: 'd',
+    };
     expect(signatureBody(params)).toBe('3ds_url=uZed=z_x=ya=1apple_data=dapple_paymentMethod=mb=2');
   });
 
@@ -108,19 +126,29 @@ describe('derived cases', () => {
   });
 
   it('SHA-512, HMAC-256 and HMAC-512 wrap the phrase on both ends too', () => {
-    const s = 'PASSaccess_code=SILgpo7pWbmzuURp2qriamount=1000command=PURCHASEcurrency=USDcustomer_email=test@gmail.comlanguage=enmerchant_identifier=MxvOupuGmerchant_reference=Test010PASS';
+    const s =
+      'PASSaccess_code=SILgpo7pWbmzuURp2qriamount=1000command=PURCHASEcurrency=USDcustomer_email=test@gmail.comlanguage=enmerchant_identifier=MxvOupuGmerchant_reference=Test010PASS';
     expect(computeSignature(docPurchase, 'PASS', 'sha512')).toBe(sha512(s));
     expect(computeSignature(docPurchase, 'PASS', 'hmac256')).toBe(hmac('sha256', 'PASS', s));
     expect(computeSignature(docPurchase, 'PASS', 'hmac512')).toBe(hmac('sha512', 'PASS', s));
   });
 
   it('tokenization exclusions apply only to TOKENIZATION', () => {
-    const purchase: ApsParams = { command: 'PURCHASE', token_name: 'tok', card_security_code: '123', remember_me: 'YES' };
+    const purchase: ApsParams = {
+      command: 'PURCHASE',
+      token_name: 'tok',
+      card_security_code: '123',
+      remember_me: 'YES',
+    };
     expect(signatureBody(purchase)).toBe('card_security_code=123command=PURCHASEremember_me=YEStoken_name=tok');
   });
 
   it('response verification skips the signature field and the installment list', () => {
-    const response: ApsParams = { query_command: 'GET_INSTALLMENTS_PLANS', installment_detail: [{ issuer_code: 'x' }], status: '62' };
+    const response: ApsParams = {
+      query_command: 'GET_INSTALLMENTS_PLANS',
+      installment_detail: [{ issuer_code: 'x' }],
+      status: '62',
+    };
     const sig = sha256('Rquery_command=GET_INSTALLMENTS_PLANSstatus=62R');
     expect(verifySignature({ ...response, signature: sig }, 'R', 'sha256', { response: true }).ok).toBe(true);
   });
@@ -150,8 +178,12 @@ describe('tokenization answers', () => {
       response_code: '18000',
     };
     expect(computeSignature(answer, 'S', 'sha256', { response: true })).toBe(
-      sha256('Scard_number=400555******0001expiry_date=3005merchant_reference=R1remember_me=YESresponse_code=18000service_command=TOKENIZATIONS'),
+      sha256(
+        'Scard_number=400555******0001expiry_date=3005merchant_reference=R1remember_me=YESresponse_code=18000service_command=TOKENIZATIONS',
+      ),
     );
-    expect(computeSignature(answer, 'S', 'sha256')).toBe(sha256('Smerchant_reference=R1response_code=18000service_command=TOKENIZATIONS'));
+    expect(computeSignature(answer, 'S', 'sha256')).toBe(
+      sha256('Smerchant_reference=R1response_code=18000service_command=TOKENIZATIONS'),
+    );
   });
 });

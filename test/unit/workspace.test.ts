@@ -71,7 +71,15 @@ describe('workspace file', () => {
 
   it('refuses secrets anywhere in the file and points at the environment', async () => {
     expect(() =>
-      parseWorkspace({ version: 1, account: { name: 'x', sha_request_phrase: 'abc' }, integrationTypes: ['hosted'], methods: ['VISA'] }, 'w/certkit.json'),
+      parseWorkspace(
+        {
+          version: 1,
+          account: { name: 'x', sha_request_phrase: 'abc' },
+          integrationTypes: ['hosted'],
+          methods: ['VISA'],
+        },
+        'w/certkit.json',
+      ),
     ).toThrow(/account\.sha_request_phrase.*secret/);
   });
 
@@ -91,7 +99,12 @@ describe('workspace file', () => {
 
 describe('secrets from the environment', () => {
   it('reads the four variables and accepts dashboard spellings', () => {
-    const s = secretsFromEnv({ CERTKIT_ACCESS_CODE: 'ac', CERTKIT_SHA_REQUEST_PHRASE: 'rq', CERTKIT_SHA_RESPONSE_PHRASE: 'rs', CERTKIT_SHA_TYPE: 'HMAC-512' });
+    const s = secretsFromEnv({
+      CERTKIT_ACCESS_CODE: 'ac',
+      CERTKIT_SHA_REQUEST_PHRASE: 'rq',
+      CERTKIT_SHA_RESPONSE_PHRASE: 'rs',
+      CERTKIT_SHA_TYPE: 'HMAC-512',
+    });
     expect(s).toEqual({ accessCode: 'ac', requestPhrase: 'rq', responsePhrase: 'rs', shaType: 'hmac512' });
   });
   it('refuses an unknown SHA type naming the variable', () => {

@@ -12,9 +12,16 @@ const WORKSPACES = {
 describe('verifier on a correct merchant', () => {
   for (const [name, ws] of Object.entries(WORKSPACES)) {
     it(`passes every automatic check (${name})`, async () => {
-      const report = await verifyEvidence(ws, collected(correctEvidence(ws)), { secrets: SECRETS, appleSecrets: APPLE_SECRETS });
-      const automatic = report.results.filter((r) => AUTOMATIC_CHECKPOINTS.includes(r.checkpointId) && r.checkpointId !== 'response-signature');
-      const notPassing = automatic.filter((r) => !['pass', 'not-applicable'].includes(r.status)).map((r) => `${r.checkpointId}: ${r.status} ${r.summary}`);
+      const report = await verifyEvidence(ws, collected(correctEvidence(ws)), {
+        secrets: SECRETS,
+        appleSecrets: APPLE_SECRETS,
+      });
+      const automatic = report.results.filter(
+        (r) => AUTOMATIC_CHECKPOINTS.includes(r.checkpointId) && r.checkpointId !== 'response-signature',
+      );
+      const notPassing = automatic
+        .filter((r) => !['pass', 'not-applicable'].includes(r.status))
+        .map((r) => `${r.checkpointId}: ${r.status} ${r.summary}`);
       expect(notPassing).toEqual([]);
       expect(automatic.length).toBeGreaterThan(3);
       expect(report.counts.fail).toBe(0);

@@ -3,7 +3,15 @@ import { computeSignature, hashSignatureString, type ApsParams } from '../../ele
 import { verifyEvidence, type VerifyReport } from '../../electron/engine/verify';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
 import type { Workspace } from '../../shared/schema/workspace';
-import { APPLE_SECRETS, SECRETS, collected, correctEvidence, recurring, signRequest, workspace } from './evidence-builder';
+import {
+  APPLE_SECRETS,
+  SECRETS,
+  collected,
+  correctEvidence,
+  recurring,
+  signRequest,
+  workspace,
+} from './evidence-builder';
 
 const hosted = workspace({ integrationTypes: ['hosted'], methods: ['VISA', 'MASTERCARD', 'MADA', 'KNET', 'NAPS'] });
 const custom = workspace({ integrationTypes: ['custom_non_pci'], methods: ['VISA', 'MASTERCARD', 'MADA', 'STCPAY'] });
@@ -33,7 +41,11 @@ const resign = (fields: Record<string, unknown>) => {
 describe('each integrator mistake is caught by its own checkpoint', () => {
   it('static customer_email', async () => {
     const list = correctEvidence(hosted, () => ({ extraFields: { customer_email: 'customer@shop.test' } }));
-    expectOnly(await verify(hosted, list), 'customer-email', /customer@shop\.test.*not the one the customer typed|same customer_email/);
+    expectOnly(
+      await verify(hosted, list),
+      'customer-email',
+      /customer@shop\.test.*not the one the customer typed|same customer_email/,
+    );
   });
 
   it('placeholder email is named as a placeholder', async () => {
@@ -86,8 +98,15 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     const url = ev.exchanges.find((e) => e.kind === 'other' && e.url.includes('/3ds/'))!.url;
     ev.exchanges = ev.exchanges.filter((e) => !(e.kind === 'other' && e.url.includes('/3ds/')));
     ev.status = 'failed';
-    ev.error = { message: `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`, step: 11 };
-    expectOnly(await verify(custom, list), 'three-ds-top-window', new RegExp(`card-3ds-success: the 3DS page ${url.replace(/[.?]/g, '\\$&')} opened in a popup window`));
+    ev.error = {
+      message: `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
+      step: 11,
+    };
+    expectOnly(
+      await verify(custom, list),
+      'three-ds-top-window',
+      new RegExp(`card-3ds-success: the 3DS page ${url.replace(/[.?]/g, '\\$&')} opened in a popup window`),
+    );
   });
 
   it('custom integration that never follows the 3ds_url', async () => {
@@ -109,22 +128,34 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     const list = correctEvidence(hosted);
     const x = byId(list, 'card-non3ds-success').exchanges.find((e) => e.kind === 'paymentPage')!;
     x.requestFields.customer_name = '';
-    const names = Object.keys({ ...x.requestFields, access_code: '' }).filter((k) => k !== 'signature').sort();
+    const names = Object.keys({ ...x.requestFields, access_code: '' })
+      .filter((k) => k !== 'signature')
+      .sort();
     const all = { ...x.requestFields, access_code: SECRETS.accessCode } as Record<string, unknown>;
     const body = names.map((k) => `${k}=${String(all[k] ?? '')}`).join('');
-    x.requestFields.signature = hashSignatureString(SECRETS.requestPhrase! + body + SECRETS.requestPhrase!, SECRETS.requestPhrase!, 'sha256');
+    x.requestFields.signature = hashSignatureString(
+      SECRETS.requestPhrase! + body + SECRETS.requestPhrase!,
+      SECRETS.requestPhrase!,
+      'sha256',
+    );
     expectOnly(await verify(hosted, list), 'request-signature', /empty parameter\(s\) customer_name/);
   });
 
   it('request signed with the response phrase, or before a field was added', async () => {
     const list = correctEvidence(hosted);
     const a = byId(list, 'card-non3ds-success').exchanges.find((e) => e.kind === 'paymentPage')!;
-    a.requestFields.signature = computeSignature({ ...a.requestFields, access_code: SECRETS.accessCode } as ApsParams, SECRETS.responsePhrase!, 'sha256');
+    a.requestFields.signature = computeSignature(
+      { ...a.requestFields, access_code: SECRETS.accessCode } as ApsParams,
+      SECRETS.responsePhrase!,
+      'sha256',
+    );
     const b = byId(list, 'card-declined').exchanges.find((e) => e.kind === 'paymentPage')!;
     b.requestFields.order_description = 'Order 7';
     const report = await verify(hosted, list);
     expectOnly(report, 'request-signature', /response phrase/);
-    expect(report.results.find((r) => r.checkpointId === 'request-signature')!.summary).toMatch(/order_description is posted but was not signed/);
+    expect(report.results.find((r) => r.checkpointId === 'request-signature')!.summary).toMatch(
+      /order_description is posted but was not signed/,
+    );
   });
 
   it('extra parameter APS refuses with 00027', async () => {
@@ -142,7 +173,11 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     }
     const declined = byId(list, 'stcpay-declined').exchanges.find((e) => e.requestFields.command)!;
     Object.assign(declined.responseFields!, { response_code: '14000', status: '14' });
-    expectOnly(await verify(custom, list), 'stcpay-dynamic', /0555000111 is not the number the customer typed.*otp sent was not the customer's/);
+    expectOnly(
+      await verify(custom, list),
+      'stcpay-dynamic',
+      /0555000111 is not the number the customer typed.*otp sent was not the customer's/,
+    );
   });
 
   it('tokenization sent from the merchant server', async () => {
@@ -154,7 +189,9 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
 
   it('a TOKENIZATION post seen only in the simulator log names the server address', async () => {
     const list = correctEvidence(custom);
-    const x = byId(list, 'card-declined').exchanges.find((e) => e.requestFields.service_command === 'TOKENIZATION' && e.kind === 'paymentPage')!;
+    const x = byId(list, 'card-declined').exchanges.find(
+      (e) => e.requestFields.service_command === 'TOKENIZATION' && e.kind === 'paymentPage',
+    )!;
     Object.assign(x, { observedBy: 'simulator', remoteAddress: '10.0.0.7' });
     expectOnly(await verify(custom, list), 'tokenization-client-side', /came from 10\.0\.0\.7/);
   });
@@ -173,47 +210,76 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     receipt.text = receipt.text!.replace('10.500', '105.00');
     const report = await verify(hosted, list);
     expect(report.results.find((r) => r.checkpointId === 'knet-receipt')!.status).toBe('fail');
-    expect(report.results.find((r) => r.checkpointId === 'amount-validation')!.summary).toMatch(/does not show 10\.500 KWD/);
+    expect(report.results.find((r) => r.checkpointId === 'amount-validation')!.summary).toMatch(
+      /does not show 10\.500 KWD/,
+    );
   });
 
   it('AUTHORIZATION with mada', async () => {
-    const list = correctEvidence(hosted, (id) => (id === 'mada-success' ? { extraFields: { command: 'AUTHORIZATION' } } : {}));
+    const list = correctEvidence(hosted, (id) =>
+      id === 'mada-success' ? { extraFields: { command: 'AUTHORIZATION' } } : {},
+    );
     expectOnly(await verify(hosted, list), 'command', /mada accepts PURCHASE only, not AUTHORIZATION/);
   });
 
   it('NAPS Arabic run that shows English pages', async () => {
     const list = correctEvidence(hosted);
-    for (const s of byId(list, 'naps-success-ar').screenshots) Object.assign(s, { lang: 'en', dir: 'ltr', text: 'Payment' });
+    for (const s of byId(list, 'naps-success-ar').screenshots)
+      Object.assign(s, { lang: 'en', dir: 'ltr', text: 'Payment' });
     expectOnly(await verify(hosted, list), 'naps-languages', /naps-success-ar: \d of \d page\(s\) are not in Arabic/);
   });
 
   it('agreement_id too long and with special characters', async () => {
-    const list = [...correctEvidence(recurringWs).filter((e) => !e.scenarioId.startsWith('recurring-')), ...recurring({ agreementId: 'AGR-2026-11-20-0001' })];
+    const list = [
+      ...correctEvidence(recurringWs).filter((e) => !e.scenarioId.startsWith('recurring-')),
+      ...recurring({ agreementId: 'AGR-2026-11-20-0001' }),
+    ];
     expectOnly(await verify(recurringWs, list), 'recurring-agreement', /must be letters and digits only, at most 15/);
   });
 
   it('MIT that ignores the agreement_id and token APS returned', async () => {
     const base = correctEvidence(recurringWs).filter((e) => !e.scenarioId.startsWith('recurring-'));
-    const list = [...base, ...recurring({ returnedAgreementId: 'APS99RETURNED', mitAgreementId: 'AGR7731X', mitToken: 'TKNOTHER' })];
+    const list = [
+      ...base,
+      ...recurring({ returnedAgreementId: 'APS99RETURNED', mitAgreementId: 'AGR7731X', mitToken: 'TKNOTHER' }),
+    ];
     const report = await verify(recurringWs, list);
     const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.checkpointId);
     expect(failed.sort()).toEqual(['recurring-agreement', 'recurring-token']);
-    expect(report.results.find((r) => r.checkpointId === 'recurring-agreement')!.summary).toMatch(/APS returned APS99RETURNED/);
+    expect(report.results.find((r) => r.checkpointId === 'recurring-agreement')!.summary).toMatch(
+      /APS returned APS99RETURNED/,
+    );
   });
 
   it('recurring_mode VARIABLE without its plan fields', async () => {
-    const list = [...correctEvidence(recurringWs).filter((e) => !e.scenarioId.startsWith('recurring-')), ...recurring({ mode: { recurring_days_between_payments: undefined } })];
+    const list = [
+      ...correctEvidence(recurringWs).filter((e) => !e.scenarioId.startsWith('recurring-')),
+      ...recurring({ mode: { recurring_days_between_payments: undefined } }),
+    ];
     expectOnly(await verify(recurringWs, list), 'recurring-mode', /recurring_days_between_payments is missing/);
   });
 
   it('Apple Pay request without mada, supports3DS or SA', async () => {
     const list = correctEvidence(applePay);
-    list[0].applePay = { ...list[0].applePay!, version: 3, request: { countryCode: 'AE', supportedNetworks: ['visa', 'masterCard', 'mada'], merchantCapabilities: ['supportsCredit'] } };
+    list[0].applePay = {
+      ...list[0].applePay!,
+      version: 3,
+      request: {
+        countryCode: 'AE',
+        supportedNetworks: ['visa', 'masterCard', 'mada'],
+        merchantCapabilities: ['supportsCredit'],
+      },
+    };
     const report = await verify(applePay, list);
-    const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.checkpointId).sort();
+    const failed = report.results
+      .filter((r) => r.status === 'fail')
+      .map((r) => r.checkpointId)
+      .sort();
     expect(failed).toEqual(['applepay-capability-web', 'applepay-country', 'applepay-networks']);
     expect(report.results.find((r) => r.checkpointId === 'applepay-networks')!.summary).toMatch(/lacks amex/);
-    expect(report.results.find((r) => r.checkpointId === 'applepay-country')!.summary).toMatch(/countryCode is AE.*version 3/);
+    expect(report.results.find((r) => r.checkpointId === 'applepay-country')!.summary).toMatch(
+      /countryCode is AE.*version 3/,
+    );
   });
 });
 
@@ -244,7 +310,9 @@ describe('what the verifier will not claim', () => {
   });
 
   it('the response signature is not passed without the opt-in probe', async () => {
-    const r = (await verify(hosted, correctEvidence(hosted))).results.find((x) => x.checkpointId === 'response-signature')!;
+    const r = (await verify(hosted, correctEvidence(hosted))).results.find(
+      (x) => x.checkpointId === 'response-signature',
+    )!;
     expect(r.status).toBe('needs-confirmation');
     expect(r.fix).toMatch(/--probe-response/);
   });

@@ -11,7 +11,11 @@ import { SECRETS, collected, correctEvidence, workspace } from './evidence-build
 const behaviour = { checkSignature: true, checkAmount: true };
 const received: Record<string, string>[] = [];
 // Its feedback endpoint: 'idempotent' takes a result and its repeat; 'once' refuses the repeat, as a naive handler does.
-const feedback = { mode: 'idempotent' as 'idempotent' | 'once', seen: new Set<string>(), posts: [] as { path: string; fields: Record<string, string>; valid: boolean }[] };
+const feedback = {
+  mode: 'idempotent' as 'idempotent' | 'once',
+  seen: new Set<string>(),
+  posts: [] as { path: string; fields: Record<string, string>; valid: boolean }[],
+};
 let server: http.Server;
 let origin = '';
 
@@ -19,7 +23,9 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/receipt/')) {
       const ok = req.url.endsWith('/paid');
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>${ok ? 'Thank you, payment successful' : 'Payment declined'}</h1>`);
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<h1>${ok ? 'Thank you, payment successful' : 'Payment declined'}</h1>`);
       return;
     }
     let body = '';
@@ -32,20 +38,31 @@ beforeAll(async () => {
         const key = `${req.url} ${fields.fort_id}`;
         const repeat = feedback.seen.has(key);
         feedback.seen.add(key);
-        res.writeHead(!valid ? 400 : repeat && feedback.mode === 'once' ? 500 : 200).end(valid ? 'OK' : 'bad signature');
+        res
+          .writeHead(!valid ? 400 : repeat && feedback.mode === 'once' ? 500 : 200)
+          .end(valid ? 'OK' : 'bad signature');
         return;
       }
       const fields = Object.fromEntries(new URLSearchParams(body));
       received.push(fields);
-      if (behaviour.checkSignature && !verifySignature(fields as ApsParams, SECRETS.responsePhrase!, 'sha256', { response: true }).ok) {
+      if (
+        behaviour.checkSignature &&
+        !verifySignature(fields as ApsParams, SECRETS.responsePhrase!, 'sha256', { response: true }).ok
+      ) {
         res.writeHead(400, { 'content-type': 'text/html' }).end('<p>Response signature mismatch</p>');
         return;
       }
       if (behaviour.checkAmount && fields.amount !== '15000') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Amount does not match the order; payment not accepted</p>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<p>Amount does not match the order; payment not accepted</p>');
         return;
       }
-      res.writeHead(303, { location: `/receipt/${fields.merchant_reference}/${fields.status === '14' ? 'paid' : 'declined'}` }).end();
+      res
+        .writeHead(303, {
+          location: `/receipt/${fields.merchant_reference}/${fields.status === '14' ? 'paid' : 'declined'}`,
+        })
+        .end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -99,7 +116,10 @@ describe('opt-in response probes', () => {
   it('never probes a production workspace', async () => {
     const prod = workspace({ ...ws, account: { name: 'Live', environment: 'production' } });
     received.length = 0;
-    const report = await verifyEvidence(prod, collected(evidence()), { secrets: SECRETS, probeResponseSignature: true });
+    const report = await verifyEvidence(prod, collected(evidence()), {
+      secrets: SECRETS,
+      probeResponseSignature: true,
+    });
     expect(received).toHaveLength(0);
     const r = report.results.find((x) => x.checkpointId === 'response-signature')!;
     expect(r.status).toBe('needs-confirmation');
@@ -116,7 +136,10 @@ describe('opt-in response probes', () => {
 
 describe('opt-in feedback probe', () => {
   const withFeedback = (urls: { direct?: string; notification?: string }) =>
-    workspace({ ...ws, store: { ...ws.store, directFeedbackUrl: urls.direct, notificationFeedbackUrl: urls.notification } });
+    workspace({
+      ...ws,
+      store: { ...ws.store, directFeedbackUrl: urls.direct, notificationFeedbackUrl: urls.notification },
+    });
 
   async function feedbackCheck(target: ReturnType<typeof withFeedback>, probeResponseSignature = true) {
     feedback.posts.length = 0;
@@ -128,14 +151,24 @@ describe('opt-in feedback probe', () => {
 
   it('posts a correctly signed result twice to each URL; endpoints that take both leave it to the engineer to confirm', async () => {
     feedback.mode = 'idempotent';
-    const r = await feedbackCheck(withFeedback({ direct: `${origin}/feedback/direct`, notification: `${origin}/feedback/notification` }));
-    expect(feedback.posts.map((p) => p.path)).toEqual(['/feedback/direct', '/feedback/direct', '/feedback/notification', '/feedback/notification']);
+    const r = await feedbackCheck(
+      withFeedback({ direct: `${origin}/feedback/direct`, notification: `${origin}/feedback/notification` }),
+    );
+    expect(feedback.posts.map((p) => p.path)).toEqual([
+      '/feedback/direct',
+      '/feedback/direct',
+      '/feedback/notification',
+      '/feedback/notification',
+    ]);
     expect(feedback.posts.every((p) => p.valid)).toBe(true);
     // The recorder masked the card number; the post is signed over what is sent, and the access code is back.
     expect(feedback.posts[0].fields).toMatchObject({ access_code: SECRETS.accessCode, status: '14' });
     expect(r.status).toBe('needs-confirmation');
     expect(r.summary).toMatch(/accepted a correctly signed result and its repeat/);
-    expect(r.evidence.map((e) => e.detail)).toEqual([expect.stringMatching(/direct feedback.*HTTP 200, then 200/), expect.stringMatching(/notification feedback.*HTTP 200, then 200/)]);
+    expect(r.evidence.map((e) => e.detail)).toEqual([
+      expect.stringMatching(/direct feedback.*HTTP 200, then 200/),
+      expect.stringMatching(/notification feedback.*HTTP 200, then 200/),
+    ]);
   });
 
   it('fails an endpoint that refuses the repeat APS sends when it did not get 2xx in time', async () => {

@@ -30,6 +30,7 @@ export async function dispatch(table: ApiTable, name: string, raw: unknown): Pro
 /** What crosses the transport when a call fails: message and fix, never a stack trace. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof CertkitError) return { message: err.message, hint: err.hint, code: 'certkit' };
-  if (err instanceof z.ZodError) return { message: err.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; '), code: 'invalid' };
+  if (err instanceof z.ZodError)
+    return { message: err.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; '), code: 'invalid' };
   return { message: err instanceof Error ? err.message : String(err), code: 'internal' };
 }

@@ -29,7 +29,12 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           runId: ev?.runId,
           error: ev?.error?.message,
           screenshots: (ev?.screenshots ?? []).map((sh) => ({
-            file: sh.file, slot: sh.slot, url: sh.url, stepLabel: sh.stepLabel, capturedAt: sh.capturedAt, failure: sh.failure,
+            file: sh.file,
+            slot: sh.slot,
+            url: sh.url,
+            stepLabel: sh.stepLabel,
+            capturedAt: sh.capturedAt,
+            failure: sh.failure,
           })),
           ledger: ev?.ledger ?? { values: {}, sources: {} },
         };
@@ -44,7 +49,9 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           id: slot.id,
           checklistName: slot.checklistName,
           kind: slot.kind,
-          filled: filledSlots.has(slot.id) || (slot.kind === 'snippet' && snippetFiles.some((f) => f.startsWith(`${slot.id}.`))),
+          filled:
+            filledSlots.has(slot.id) ||
+            (slot.kind === 'snippet' && snippetFiles.some((f) => f.startsWith(`${slot.id}.`))),
           scenarios: ids,
         })),
       };
@@ -53,9 +60,15 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       const { dir } = requireWorkspace(session);
       const base = scenarioDir(dir, runId, scenarioId);
       const abs = path.resolve(base, file);
-      if (!abs.startsWith(base + path.sep)) throw new CertkitError(`image ${file} is outside its scenario folder`, { hint: 'pick an image from the evidence list' });
+      if (!abs.startsWith(base + path.sep))
+        throw new CertkitError(`image ${file} is outside its scenario folder`, {
+          hint: 'pick an image from the evidence list',
+        });
       const input = await fs.readFile(abs).catch((err) => {
-        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${(err as Error).message}`, { hint: 'run the scenario again to recapture it', cause: err });
+        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${(err as Error).message}`, {
+          hint: 'run the scenario again to recapture it',
+          cause: err,
+        });
       });
       // Downscaled copies keep the renderer light; the URL header stays readable from 900 px on.
       const { data, info } = await sharp(input)

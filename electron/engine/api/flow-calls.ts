@@ -22,14 +22,21 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
     title: flow.title,
     stepCount: steps.length,
     placeholders: [...placeholders].sort(),
-    steps: steps.map((step, index) => ({ index, type: String(step.type ?? ''), label: stepLabel(step, flow.tags[index]?.label), slot: flow.tags[index]?.slot })),
+    steps: steps.map((step, index) => ({
+      index,
+      type: String(step.type ?? ''),
+      label: stepLabel(step, flow.tags[index]?.label),
+      slot: flow.tags[index]?.slot,
+    })),
   };
 }
 
 function flowPath(dir: string, file: string): string {
   const abs = path.resolve(dir, file);
   if (!abs.startsWith(path.resolve(dir) + path.sep)) {
-    throw new CertkitError(`flow file ${file} is outside the workspace`, { hint: 'keep flow files inside the workspace folder (flows/)' });
+    throw new CertkitError(`flow file ${file} is outside the workspace`, {
+      hint: 'keep flow files inside the workspace folder (flows/)',
+    });
   }
   return abs;
 }
@@ -38,7 +45,10 @@ export function flowCalls(session: ApiSession): FlowCalls {
   const get = async (name: string) => {
     const { dir, workspace } = await refreshWorkspace(session);
     const ref = workspace.flows[name];
-    if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}` });
+    if (!ref)
+      throw new CertkitError(`no flow named "${name}" in this workspace`, {
+        hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
+      });
     return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
   };
   return {
@@ -62,15 +72,22 @@ export function flowCalls(session: ApiSession): FlowCalls {
       const ref = workspace.flows[name];
       if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: 'import it first' });
       if (slot && !SCREENSHOT_SLOTS.some((x) => x.id === slot)) {
-        throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, { hint: 'pick a slot from the list (e.g. general.checkout)' });
+        throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, {
+          hint: 'pick a slot from the list (e.g. general.checkout)',
+        });
       }
       const file = flowPath(dir, ref.file);
       const loaded = await loadFlowFile(file);
       const steps = [...(loaded.raw.steps as Record<string, unknown>[])];
-      if (step >= steps.length) throw new CertkitError(`flow "${name}" has ${steps.length} steps, not ${step + 1}`, { hint: 'pick a step from the list' });
+      if (step >= steps.length)
+        throw new CertkitError(`flow "${name}" has ${steps.length} steps, not ${step + 1}`, {
+          hint: 'pick a step from the list',
+        });
       const { slot: _old, ...rest } = (steps[step].certkit ?? {}) as Record<string, unknown>;
       const tag = slot ? { ...rest, slot } : rest;
-      steps[step] = Object.keys(tag).length ? { ...steps[step], certkit: tag } : (({ certkit: _c, ...s }) => s)(steps[step]);
+      steps[step] = Object.keys(tag).length
+        ? { ...steps[step], certkit: tag }
+        : (({ certkit: _c, ...s }) => s)(steps[step]);
       const raw = { ...loaded.raw, steps };
       validateFlow(raw, ref.file);
       await writeJsonAtomic(file, raw);

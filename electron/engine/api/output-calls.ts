@@ -14,19 +14,39 @@ import { refreshWorkspace, requireWorkspace } from './session';
 
 type OutputCalls = Pick<
   ApiTable,
-  'checks.verify' | 'checks.confirm' | 'snippets.add' | 'package.plan' | 'package.build' | 'package.openFolder' | 'email.draft' | 'email.saveEml'
+  | 'checks.verify'
+  | 'checks.confirm'
+  | 'snippets.add'
+  | 'package.plan'
+  | 'package.build'
+  | 'package.openFolder'
+  | 'email.draft'
+  | 'email.saveEml'
 >;
 
 const MB = 1024 * 1024;
 
 async function fileSize(file: string): Promise<number> {
-  return fs.stat(file).then((s) => s.size, () => 0);
+  return fs.stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 /** A built file as the wizard lists it; its image count comes from the plan group it was packed from. */
-function builtFile(f: { path: string; format: string; group: string; bytes: number; parts: number }, plan: PackagePlan): PackageView['files'][number] {
+function builtFile(
+  f: { path: string; format: string; group: string; bytes: number; parts: number },
+  plan: PackagePlan,
+): PackageView['files'][number] {
   const items = plan.files.find((p) => p.group === f.group)?.entries.length ?? 0;
-  return { name: path.basename(f.path), kind: f.format, items: f.parts > 1 ? Math.ceil(items / f.parts) : items, bytes: f.bytes, estimated: false, path: f.path };
+  return {
+    name: path.basename(f.path),
+    kind: f.format,
+    items: f.parts > 1 ? Math.ceil(items / f.parts) : items,
+    bytes: f.bytes,
+    estimated: false,
+    path: f.path,
+  };
 }
 
 export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
@@ -67,7 +87,12 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       const built = await readPackageIndex(pkgDir);
       const plan = planPackage(workspace, await collectEvidence(dir), { snippets: await listSnippets(dir) });
       if (built?.files.length) {
-        return { maxBytes, outputDir: pkgDir, files: built.files.map((f) => builtFile(f, plan)), warnings: built.warnings };
+        return {
+          maxBytes,
+          outputDir: pkgDir,
+          files: built.files.map((f) => builtFile(f, plan)),
+          warnings: built.warnings,
+        };
       }
       const files: PackageView['files'] = [];
       for (const f of plan.files) {
@@ -75,11 +100,20 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         for (const e of f.entries) bytes += await fileSize(path.resolve(dir, e.source));
         files.push({ name: `${f.baseName}.zip`, kind: f.group, items: f.entries.length, bytes, estimated: true });
       }
-      return { maxBytes, outputDir: pkgDir, files, warnings: plan.files.flatMap((f) => f.missing.map((m) => `${f.title}: ${m}`)) };
+      return {
+        maxBytes,
+        outputDir: pkgDir,
+        files,
+        warnings: plan.files.flatMap((f) => f.missing.map((m) => `${f.title}: ${m}`)),
+      };
     },
     'package.build': async () => {
       const { dir, workspace } = await refreshWorkspace(session);
-      const result = await buildPackage(dir, { secrets: await secretsFor(host, dir), checks: await checksFor(dir), format: 'both' });
+      const result = await buildPackage(dir, {
+        secrets: await secretsFor(host, dir),
+        checks: await checksFor(dir),
+        format: 'both',
+      });
       const plan = planPackage(workspace, await collectEvidence(dir), { snippets: await listSnippets(dir) });
       return {
         maxBytes: Math.floor(workspace.package.maxMb * MB),
@@ -96,7 +130,9 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
     },
     'email.draft': async () => {
       const { result, body } = await email();
-      const attachments = await Promise.all(result.attachments.map(async (p) => ({ name: path.basename(p), bytes: await fileSize(p) })));
+      const attachments = await Promise.all(
+        result.attachments.map(async (p) => ({ name: path.basename(p), bytes: await fileSize(p) })),
+      );
       return { to: result.to ?? SIGNOFF_EMAIL.to, subject: result.subject, body, attachments, mailto: result.mailto };
     },
     'email.saveEml': async () => {

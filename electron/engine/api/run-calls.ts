@@ -25,7 +25,9 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       const dir = path.resolve(given ?? host.demoDir ?? path.join(os.tmpdir(), 'certkit-demo'));
       const existing = await fs.readdir(dir).catch(() => [] as string[]);
       if (existing.includes(WORKSPACE_FILE) && !existing.includes('flows')) {
-        throw new CertkitError(`${dir} already holds a workspace that is not a demo`, { hint: 'pick an empty or new folder for the demo' });
+        throw new CertkitError(`${dir} already holds a workspace that is not a demo`, {
+          hint: 'pick an empty or new folder for the demo',
+        });
       }
       // One simulator + demo store per app session; the demo workspace points at their (per-launch) ports.
       sandbox ??= await startSandbox({ port: 0, host: '127.0.0.1' });
@@ -38,13 +40,17 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       const m = started.merchant;
       // The simulator's own published test credentials, so signatures and CHECK_STATUS work in the demo.
       await host.secrets.write(dir, {
-        accessCode: m.access_code, requestPhrase: m.sha_request_phrase, responsePhrase: m.sha_response_phrase, shaType: parseShaType(String(m.sha_type)) ?? 'sha256',
+        accessCode: m.access_code,
+        requestPhrase: m.sha_request_phrase,
+        responsePhrase: m.sha_response_phrase,
+        shaType: parseShaType(String(m.sha_type)) ?? 'sha256',
       });
       return openWorkspace(host, session, dir);
     },
     'run.start': async ({ concurrency, resume, only }) => {
       const { dir } = requireWorkspace(session);
-      if (tracker.running) throw new CertkitError('a run is already in progress', { hint: 'wait for it to finish, or stop it first' });
+      if (tracker.running)
+        throw new CertkitError('a run is already in progress', { hint: 'wait for it to finish, or stop it first' });
       const runId = newRunId();
       abort = new AbortController();
       const signal = abort.signal;
@@ -52,7 +58,16 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       tracker.note('info', `starting run ${runId}${resume ? ' (resume: complete scenarios are skipped)' : ''}`);
       const secrets = await secretsFor(host, dir);
       // The run goes on in the background; progress reaches the window as run.* events, and run.status answers late joiners.
-      void runWorkspace({ workspaceDir: dir, runId, concurrency, resume, only, secrets, signal, onEvent: (e) => tracker.handle(e) })
+      void runWorkspace({
+        workspaceDir: dir,
+        runId,
+        concurrency,
+        resume,
+        only,
+        secrets,
+        signal,
+        onEvent: (e) => tracker.handle(e),
+      })
         .then((summary) => {
           const passed = summary.results.filter((r) => r.status === 'passed').length;
           const failed = summary.results.filter((r) => r.status === 'failed').length;

@@ -42,26 +42,44 @@ export class RunTracker {
     switch (event.type) {
       case 'run-started':
         this.begin(event.runId, event.scenarios);
-        this.note('info', `run ${event.runId}: ${event.scenarios.length} scenarios${event.browser ? ` in ${event.browser}` : ''}`);
+        this.note(
+          'info',
+          `run ${event.runId}: ${event.scenarios.length} scenarios${event.browser ? ` in ${event.browser}` : ''}`,
+        );
         break;
       case 'scenario-started':
         this.#update(event.runId, event.scenarioId, { status: 'running' });
         this.note('info', `${event.scenarioId}: started`);
         break;
       case 'step':
-        this.#update(event.runId, event.scenarioId, { status: 'running', step: event.step, steps: event.total, message: event.label });
+        this.#update(event.runId, event.scenarioId, {
+          status: 'running',
+          step: event.step,
+          steps: event.total,
+          message: event.label,
+        });
         break;
       case 'captured':
-        this.emit('run.captured', { runId: event.runId, scenarioId: event.scenarioId, file: event.file, slot: event.slot, url: event.url });
+        this.emit('run.captured', {
+          runId: event.runId,
+          scenarioId: event.scenarioId,
+          file: event.file,
+          slot: event.slot,
+          url: event.url,
+        });
         break;
       case 'scenario-finished': {
         const prev = this.scenarios.get(event.scenarioId);
         this.#update(event.runId, event.scenarioId, {
           status: event.status,
           step: prev?.steps ?? prev?.step ?? 0,
-          message: event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
+          message:
+            event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
         });
-        this.note(event.status === 'failed' ? 'error' : 'info', `${event.scenarioId}: ${event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`);
+        this.note(
+          event.status === 'failed' ? 'error' : 'info',
+          `${event.scenarioId}: ${event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`,
+        );
         break;
       }
       case 'run-finished':

@@ -5,7 +5,9 @@ import type { ApiSession } from './context';
 
 export function requireWorkspace(session: ApiSession): { dir: string; workspace: Workspace } {
   if (!session.dir || !session.workspace) {
-    throw new CertkitError('no workspace is open', { hint: 'open a workspace folder, create one, or start the demo workspace first' });
+    throw new CertkitError('no workspace is open', {
+      hint: 'open a workspace folder, create one, or start the demo workspace first',
+    });
   }
   return { dir: session.dir, workspace: session.workspace };
 }

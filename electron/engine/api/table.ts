@@ -19,7 +19,12 @@ export const MISSING_ENGINES: string[] = [];
 export function createApiTable(host: ApiHost, session: ApiSession = {}): ApiTable {
   const tracker = new RunTracker(host.emit);
   return {
-    'app.info': async () => ({ version: APP_VERSION, transport: host.transport, secretsStore: host.secrets.kind, missing: MISSING_ENGINES }),
+    'app.info': async () => ({
+      version: APP_VERSION,
+      transport: host.transport,
+      secretsStore: host.secrets.kind,
+      missing: MISSING_ENGINES,
+    }),
     ...workspaceCalls(host, session),
     ...flowCalls(session),
     ...runCalls(host, session, tracker),

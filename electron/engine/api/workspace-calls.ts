@@ -10,16 +10,36 @@ import { refreshWorkspace, requireWorkspace } from './session';
 
 type WorkspaceCalls = Pick<
   ApiTable,
-  'workspace.current' | 'workspace.open' | 'workspace.init' | 'workspace.save' | 'workspace.recent' | 'workspace.plan' | 'secrets.status' | 'secrets.set'
+  | 'workspace.current'
+  | 'workspace.open'
+  | 'workspace.init'
+  | 'workspace.save'
+  | 'workspace.recent'
+  | 'workspace.plan'
+  | 'secrets.status'
+  | 'secrets.set'
 >;
 
 export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
   const plan = buildPlan(workspace);
   return {
     scenarios: plan.scenarios.map((s) => ({
-      id: s.id, title: s.title, group: s.group, method: s.method, outcome: s.outcome, language: s.language, requirement: s.requirement, slots: s.slots,
+      id: s.id,
+      title: s.title,
+      group: s.group,
+      method: s.method,
+      outcome: s.outcome,
+      language: s.language,
+      requirement: s.requirement,
+      slots: s.slots,
     })),
-    slots: plan.slots.map(({ slot, scenarios }) => ({ id: slot.id, checklistName: slot.checklistName, table: slot.table, kind: slot.kind, scenarios })),
+    slots: plan.slots.map(({ slot, scenarios }) => ({
+      id: slot.id,
+      checklistName: slot.checklistName,
+      table: slot.table,
+      kind: slot.kind,
+      scenarios,
+    })),
     checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title, proof: c.proof, guide: c.guide })),
   };
 }
@@ -47,7 +67,8 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
     };
   };
   return {
-    'workspace.current': async () => (session.dir && session.workspace ? { dir: session.dir, workspace: session.workspace } : null),
+    'workspace.current': async () =>
+      session.dir && session.workspace ? { dir: session.dir, workspace: session.workspace } : null,
     'workspace.open': async ({ dir }) => openWorkspace(host, session, dir),
     'workspace.init': async ({ dir, account }) => {
       await initWorkspace(path.resolve(dir), { account });
@@ -66,10 +87,18 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
       let shaType;
       if (input.shaType !== undefined) {
         shaType = parseShaType(input.shaType);
-        if (!shaType) throw new CertkitError(`SHA type "${input.shaType}" is not one APS offers`, { hint: 'pick SHA-256, SHA-512, HMAC-256 or HMAC-512' });
+        if (!shaType)
+          throw new CertkitError(`SHA type "${input.shaType}" is not one APS offers`, {
+            hint: 'pick SHA-256, SHA-512, HMAC-256 or HMAC-512',
+          });
       }
       const update = Object.fromEntries(
-        Object.entries({ accessCode: input.accessCode, requestPhrase: input.requestPhrase, responsePhrase: input.responsePhrase, shaType }).filter(([, v]) => v !== undefined),
+        Object.entries({
+          accessCode: input.accessCode,
+          requestPhrase: input.requestPhrase,
+          responsePhrase: input.responsePhrase,
+          shaType,
+        }).filter(([, v]) => v !== undefined),
       );
       await host.secrets.write(dir, update);
       return secretsStatus();

@@ -1,9 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  RESPONSE_UNSIGNED_FIELDS,
-  TOKENIZATION_UNSIGNED_FIELDS,
-  type ShaType,
-} from '../../../shared/aps/sha';
+import { RESPONSE_UNSIGNED_FIELDS, TOKENIZATION_UNSIGNED_FIELDS, type ShaType } from '../../../shared/aps/sha';
 
 export type ApsValue = string | number | boolean | null | undefined | ApsValue[] | { [key: string]: ApsValue };
 export type ApsParams = Record<string, ApsValue>;

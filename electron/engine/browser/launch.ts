@@ -64,11 +64,14 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0];
     if (options.headful && /Missing X server|DISPLAY/i.test(reason)) {
-      throw new CertkitError(`Could not open a browser window: this machine has no display (${options.executablePath})`, {
-        hint: 'run it under a virtual display (xvfb-run certkit ...), or run headless: leave out --headful, or set browser.headless to true in certkit.json',
-        exitCode: 1,
-        cause: err,
-      });
+      throw new CertkitError(
+        `Could not open a browser window: this machine has no display (${options.executablePath})`,
+        {
+          hint: 'run it under a virtual display (xvfb-run certkit ...), or run headless: leave out --headful, or set browser.headless to true in certkit.json',
+          exitCode: 1,
+          cause: err,
+        },
+      );
     }
     throw new CertkitError(`Could not start the browser at ${options.executablePath}: ${reason}`, {
       hint: 'check that it is a Chrome, Edge or Chromium executable that runs on this machine (try it with --version), or choose another with --browser PATH',

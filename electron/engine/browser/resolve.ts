@@ -51,7 +51,11 @@ export function unwrapLauncher(file: string, exists: (f: string) => boolean = is
     return file;
   }
   if (!head.startsWith('#!') || head.length >= 1024) return file;
-  const lines = head.split('\n').slice(1).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = head
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const target = lines.length === 1 ? /^(?:exec\s+)?(\/[^\s"'$;|&]+)\s+"\$@"$/.exec(lines[0])?.[1] : undefined;
   return target && exists(target) ? target : file;
 }
@@ -87,11 +91,21 @@ export function browserCandidates(platform: NodeJS.Platform, env: NodeJS.Process
     return roots.flatMap((root) => rel.map((r) => path.win32.join(root, r)));
   }
   const names = [
-    'google-chrome', 'google-chrome-stable', 'chromium', 'chromium-browser', 'microsoft-edge', 'microsoft-edge-stable',
+    'google-chrome',
+    'google-chrome-stable',
+    'chromium',
+    'chromium-browser',
+    'microsoft-edge',
+    'microsoft-edge-stable',
   ];
   const dirs = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean);
   const fromPath = dirs.flatMap((d) => names.map((n) => path.posix.join(d, n)));
-  const fixed = ['/opt/google/chrome/chrome', '/opt/microsoft/msedge/msedge', '/snap/bin/chromium', '/usr/lib/chromium/chromium'];
+  const fixed = [
+    '/opt/google/chrome/chrome',
+    '/opt/microsoft/msedge/msedge',
+    '/snap/bin/chromium',
+    '/usr/lib/chromium/chromium',
+  ];
   return [...new Set([...fromPath, ...fixed])];
 }
 
@@ -100,20 +114,37 @@ export function browserCandidates(platform: NodeJS.Platform, env: NodeJS.Process
  * Chrome for Testing's build that `npx @puppeteer/browsers install chrome-headless-shell@stable` puts in
  * puppeteer's cache (newest version first).
  */
-export function headlessShellCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, list: (dir: string) => string[] = listDir): string[] {
+export function headlessShellCandidates(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+  list: (dir: string) => string[] = listDir,
+): string[] {
   const join = platform === 'win32' ? path.win32.join : path.posix.join;
   const exe = platform === 'win32' ? 'chrome-headless-shell.exe' : 'chrome-headless-shell';
-  const fromPath = platform === 'win32' ? [] : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean)
-    .flatMap((d) => ['chrome-headless-shell', 'chromium-headless-shell'].map((n) => path.posix.join(d, n)));
+  const fromPath =
+    platform === 'win32'
+      ? []
+      : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
+          .split(':')
+          .filter(Boolean)
+          .flatMap((d) => ['chrome-headless-shell', 'chromium-headless-shell'].map((n) => path.posix.join(d, n)));
   const home = platform === 'win32' ? env.USERPROFILE : env.HOME;
   const cache = env.PUPPETEER_CACHE_DIR ?? (home ? join(home, '.cache', 'puppeteer') : undefined);
   const cached: string[] = [];
   if (cache) {
     const root = join(cache, 'chrome-headless-shell');
     const versions = list(root).sort((a, b) => compareVersions(versionOf(b), versionOf(a)));
-    for (const v of versions) for (const sub of list(join(root, v))) if (sub.startsWith('chrome-headless-shell-')) cached.push(join(root, v, sub, exe));
+    for (const v of versions)
+      for (const sub of list(join(root, v)))
+        if (sub.startsWith('chrome-headless-shell-')) cached.push(join(root, v, sub, exe));
   }
-  return [...new Set([...fromPath, ...(platform === 'linux' ? ['/usr/lib/chromium/chromium-headless-shell'] : []), ...cached])];
+  return [
+    ...new Set([
+      ...fromPath,
+      ...(platform === 'linux' ? ['/usr/lib/chromium/chromium-headless-shell'] : []),
+      ...cached,
+    ]),
+  ];
 }
 
 /** "linux-131.0.6778.85" → [131, 0, 6778, 85]; a folder without a version sorts last. */
@@ -122,7 +153,8 @@ function versionOf(folder: string): number[] {
 }
 
 function compareVersions(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? -1) !== (b[i] ?? -1)) return (a[i] ?? -1) - (b[i] ?? -1);
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if ((a[i] ?? -1) !== (b[i] ?? -1)) return (a[i] ?? -1) - (b[i] ?? -1);
   return 0;
 }
 
@@ -144,10 +176,16 @@ export function resolveBrowser(options: ResolveBrowserOptions = {}): string {
       hint: 'point it at a Chrome, Edge or Chromium executable, or remove it to let Certkit search the usual places',
     });
   }
-  const candidates = [...(options.headless ? headlessShellCandidates(platform, env, options.list) : []), ...browserCandidates(platform, env)];
+  const candidates = [
+    ...(options.headless ? headlessShellCandidates(platform, env, options.list) : []),
+    ...browserCandidates(platform, env),
+  ];
   const found = candidates.find((c) => exists(c));
   if (found) return unwrapLauncher(found, exists);
-  throw new CertkitError(`No Chrome, Edge or Chromium found. Looked in:\n${candidates.map((c) => `  ${c}`).join('\n')}`, {
-    hint: 'install Google Chrome or Chromium, or give the path with --browser PATH, CERTKIT_BROWSER=PATH, or "browser": {"path": ...} in certkit.json',
-  });
+  throw new CertkitError(
+    `No Chrome, Edge or Chromium found. Looked in:\n${candidates.map((c) => `  ${c}`).join('\n')}`,
+    {
+      hint: 'install Google Chrome or Chromium, or give the path with --browser PATH, CERTKIT_BROWSER=PATH, or "browser": {"path": ...} in certkit.json',
+    },
+  );
 }

@@ -43,7 +43,12 @@ class RetryingReplayExtension extends PuppeteerRunnerExtension {
  * `tuning` false launches Chromium with the switches it needs to run here and nothing more (the baseline);
  * true gives it Certkit's switches, to show what they alone are worth.
  */
-async function plainReplay(dir: string, executablePath: string, tuning: boolean, log: (l: string) => void): Promise<number> {
+async function plainReplay(
+  dir: string,
+  executablePath: string,
+  tuning: boolean,
+  log: (l: string) => void,
+): Promise<number> {
   const ws = await loadWorkspace(dir);
   const refs = new Map<string, string>();
   const root = (s: Scenario): Scenario => (s.dependsOn ? root(SCENARIOS.find((c) => c.id === s.dependsOn)!) : s);
@@ -58,7 +63,10 @@ async function plainReplay(dir: string, executablePath: string, tuning: boolean,
       const page = await browser.newPage();
       // Without the stand-in the Apple Pay flow cannot finish in Chromium at all; both sides get it.
       await page.evaluateOnNewDocument(applePayProbeSource());
-      const runner = await createRunner(substituteFlow(flow, flowVariables(s, ws, customer, dep)), new RetryingReplayExtension(browser, page, { timeout: 30_000 }));
+      const runner = await createRunner(
+        substituteFlow(flow, flowVariables(s, ws, customer, dep)),
+        new RetryingReplayExtension(browser, page, { timeout: 30_000 }),
+      );
       await runner.run();
       const ref = /\/receipt\/([^/?#]+)/.exec(page.url())?.[1];
       if (ref) refs.set(s.id, ref);
@@ -70,7 +78,9 @@ async function plainReplay(dir: string, executablePath: string, tuning: boolean,
     }
   }
   const ms = performance.now() - start;
-  log(`plain replay${tuning ? " with Certkit's switches" : ''}: ${SCENARIOS.length - failed}/${SCENARIOS.length} flows completed`);
+  log(
+    `plain replay${tuning ? " with Certkit's switches" : ''}: ${SCENARIOS.length - failed}/${SCENARIOS.length} flows completed`,
+  );
   return ms;
 }
 
@@ -84,7 +94,13 @@ interface CaptureCost {
   floor: number;
 }
 
-async function captureCost(plainExe: string, certkitExe: string, url: string, dir: string, rounds: number): Promise<CaptureCost> {
+async function captureCost(
+  plainExe: string,
+  certkitExe: string,
+  url: string,
+  dir: string,
+  rounds: number,
+): Promise<CaptureCost> {
   const plainBrowser = await launchBrowser({ executablePath: plainExe, tuning: false });
   const browser = await launchBrowser({ executablePath: certkitExe });
   try {
@@ -93,7 +109,13 @@ async function captureCost(plainExe: string, certkitExe: string, url: string, di
     const page = await browser.newPage();
     await page.goto(url);
     const session = await page.createCDPSession();
-    const times: Record<keyof CaptureCost, number[]> = { plain: [], plainSameBrowser: [], critical: [], total: [], floor: [] };
+    const times: Record<keyof CaptureCost, number[]> = {
+      plain: [],
+      plainSameBrowser: [],
+      critical: [],
+      total: [],
+      floor: [],
+    };
     const options = { format: 'jpeg' as const, quality: 82, maxHeight: 12000 };
     for (let i = 0; i < rounds; i++) {
       let t = performance.now();
@@ -105,13 +127,25 @@ async function captureCost(plainExe: string, certkitExe: string, url: string, di
       t = performance.now();
       const image = await capturePage(page, session, options);
       times.critical.push(performance.now() - t);
-      const drawn = await drawHeader(image.data, image.width, image.height, { url: image.facts.url, capturedAt: new Date(), timeZone: 'UTC', scenarioId: 'bench', stepLabel: 'bench' }, 'jpeg', 82);
+      const drawn = await drawHeader(
+        image.data,
+        image.width,
+        image.height,
+        { url: image.facts.url, capturedAt: new Date(), timeZone: 'UTC', scenarioId: 'bench', stepLabel: 'bench' },
+        'jpeg',
+        82,
+      );
       await writeFileAtomic(path.join(dir, 'raw', `${i}.jpg`), image.data);
       await writeFileAtomic(path.join(dir, `${i}.jpg`), drawn.data);
       times.total.push(performance.now() - t);
       // What any capture costs however small: Chromium draws a fresh frame for it.
       t = performance.now();
-      await session.send('Page.captureScreenshot', { format: 'jpeg', quality: 82, clip: { x: 0, y: 0, width: 100, height: 100, scale: 1 }, captureBeyondViewport: false });
+      await session.send('Page.captureScreenshot', {
+        format: 'jpeg',
+        quality: 82,
+        clip: { x: 0, y: 0, width: 100, height: 100, scale: 1 },
+        captureBeyondViewport: false,
+      });
       times.floor.push(performance.now() - t);
     }
     return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as unknown as CaptureCost;
@@ -136,7 +170,13 @@ export const captureBench: BenchSection = {
       await createDemoWorkspace(plainDir, sandbox);
       await createDemoWorkspace(certkitDir, sandbox);
       log(`capture cost on ${sandbox.store}checkout ...`);
-      const cost = await captureCost(plainExe, certkitExe, `${sandbox.store}checkout?method=knet`, path.join(base, 'shots'), 15);
+      const cost = await captureCost(
+        plainExe,
+        certkitExe,
+        `${sandbox.store}checkout?method=knet`,
+        path.join(base, 'shots'),
+        15,
+      );
       log('plain @puppeteer/replay, sequential, a browser per flow ...');
       const plainMs = await plainReplay(plainDir, plainExe, false, log);
       const tunedDir = path.join(base, 'plain-tuned');
@@ -150,17 +190,69 @@ export const captureBench: BenchSection = {
       const passed = summary.results.filter((r) => r.status === 'passed').length;
       const rows: BenchRow[] = [
         { section: 'capture', name: 'demo matrix, plain replay (sequential)', value: plainMs / 1000, unit: 's' },
-        { section: 'capture', name: `demo matrix, certkit (${passed}/${summary.results.length} passed)`, value: certkitMs / 1000, unit: 's' },
-        { section: 'capture', name: 'demo matrix ratio certkit/plain', value: certkitMs / plainMs, unit: 'x', target: { value: 0.6, better: 'lower' } },
-        { section: 'capture', name: "demo matrix, plain replay on Certkit's browser and switches", value: tunedMs / 1000, unit: 's' },
-        { section: 'capture', name: "demo matrix ratio certkit/plain on Certkit's browser and switches", value: certkitMs / tunedMs, unit: 'x' },
+        {
+          section: 'capture',
+          name: `demo matrix, certkit (${passed}/${summary.results.length} passed)`,
+          value: certkitMs / 1000,
+          unit: 's',
+        },
+        {
+          section: 'capture',
+          name: 'demo matrix ratio certkit/plain',
+          value: certkitMs / plainMs,
+          unit: 'x',
+          target: { value: 0.6, better: 'lower' },
+        },
+        {
+          section: 'capture',
+          name: "demo matrix, plain replay on Certkit's browser and switches",
+          value: tunedMs / 1000,
+          unit: 's',
+        },
+        {
+          section: 'capture',
+          name: "demo matrix ratio certkit/plain on Certkit's browser and switches",
+          value: certkitMs / tunedMs,
+          unit: 'x',
+        },
         { section: 'capture', name: 'one capture, plain puppeteer fullPage JPEG', value: cost.plain, unit: 'ms' },
-        { section: 'capture', name: "one capture, plain puppeteer fullPage JPEG on Certkit's browser", value: cost.plainSameBrowser, unit: 'ms' },
-        { section: 'capture', name: 'one capture, certkit on the flow (critical path)', value: cost.critical, unit: 'ms' },
-        { section: 'capture', name: 'one capture ratio certkit/plain', value: cost.critical / cost.plain, unit: 'x', target: { value: 0.5, better: 'lower' } },
-        { section: 'capture', name: "one capture ratio certkit/plain on Certkit's browser", value: cost.critical / cost.plainSameBrowser, unit: 'x' },
-        { section: 'capture', name: 'one capture, certkit incl. header + 2 files (background)', value: cost.total, unit: 'ms' },
-        { section: 'capture', name: 'one capture of a 100x100 px corner (the floor of any capture)', value: cost.floor, unit: 'ms' },
+        {
+          section: 'capture',
+          name: "one capture, plain puppeteer fullPage JPEG on Certkit's browser",
+          value: cost.plainSameBrowser,
+          unit: 'ms',
+        },
+        {
+          section: 'capture',
+          name: 'one capture, certkit on the flow (critical path)',
+          value: cost.critical,
+          unit: 'ms',
+        },
+        {
+          section: 'capture',
+          name: 'one capture ratio certkit/plain',
+          value: cost.critical / cost.plain,
+          unit: 'x',
+          target: { value: 0.5, better: 'lower' },
+        },
+        {
+          section: 'capture',
+          name: "one capture ratio certkit/plain on Certkit's browser",
+          value: cost.critical / cost.plainSameBrowser,
+          unit: 'x',
+        },
+        {
+          section: 'capture',
+          name: 'one capture, certkit incl. header + 2 files (background)',
+          value: cost.total,
+          unit: 'ms',
+        },
+        {
+          section: 'capture',
+          name: 'one capture of a 100x100 px corner (the floor of any capture)',
+          value: cost.floor,
+          unit: 'ms',
+        },
       ];
       return rows;
     } finally {

@@ -13,10 +13,14 @@ export interface CheckStatusTarget {
  * Asks APS (or the simulator) what it knows about the ledger's payment and says whether it agrees.
  * The answer never contains secrets, so it can go into the evidence as is.
  */
-export async function confirmWithCheckStatus(entry: LedgerEntry, target: CheckStatusTarget): Promise<NonNullable<LedgerEntry['checkStatus']>> {
+export async function confirmWithCheckStatus(
+  entry: LedgerEntry,
+  target: CheckStatusTarget,
+): Promise<NonNullable<LedgerEntry['checkStatus']>> {
   const at = new Date().toISOString();
   const { accessCode, requestPhrase, shaType } = target.secrets;
-  if (!accessCode || !requestPhrase) return { at, ok: false, message: 'no access code or SHA request phrase given, so CHECK_STATUS was not asked' };
+  if (!accessCode || !requestPhrase)
+    return { at, ok: false, message: 'no access code or SHA request phrase given, so CHECK_STATUS was not asked' };
   const reference = entry.values.merchant_reference;
   if (!reference) return { at, ok: false, message: 'no merchant_reference in the ledger to ask about' };
   const params: Record<string, string> = {
@@ -41,7 +45,15 @@ export async function confirmWithCheckStatus(entry: LedgerEntry, target: CheckSt
     // status 12 is "check status success"; the transaction's own status must match the one the flow ended with.
     const answered = String(body.status ?? '') === '12';
     const agrees = !entry.values.status || !transactionStatus || transactionStatus === entry.values.status;
-    return { at, ok: answered && agrees, transactionStatus, message: answered && !agrees ? `APS says status ${transactionStatus}, the flow ended with ${entry.values.status}` : message };
+    return {
+      at,
+      ok: answered && agrees,
+      transactionStatus,
+      message:
+        answered && !agrees
+          ? `APS says status ${transactionStatus}, the flow ended with ${entry.values.status}`
+          : message,
+    };
   } catch (err) {
     return { at, ok: false, message: `CHECK_STATUS could not be asked: ${(err as Error).message}` };
   }

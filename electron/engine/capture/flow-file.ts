@@ -12,13 +12,18 @@ export interface LoadedFlow {
   tags: CertkitStep[];
 }
 
-function refuse(file: string, reason: string, hint = 'fix the step in the file, or record the flow again with the Chrome DevTools Recorder and export it as JSON'): never {
+function refuse(
+  file: string,
+  reason: string,
+  hint = 'fix the step in the file, or record the flow again with the Chrome DevTools Recorder and export it as JSON',
+): never {
   throw new CertkitError(`${file}: ${reason}`, { hint });
 }
 
 /** Validates a Recorder JSON with @puppeteer/replay's own parser, plus Certkit's step tags. */
 export function validateFlow(value: unknown, file: string): LoadedFlow {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) refuse(file, 'is not a Recorder flow (expected a JSON object with "title" and "steps")');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    refuse(file, 'is not a Recorder flow (expected a JSON object with "title" and "steps")');
   const raw = value as Record<string, unknown>;
   const steps = Array.isArray(raw.steps) ? (raw.steps as unknown[]) : undefined;
   // Parse step by step so the refusal names the step (1-based, as a person counts).
@@ -40,12 +45,21 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
     const tag = (step as Record<string, unknown>).certkit;
     if (tag === undefined) return {};
     const parsed = certkitStepSchema.safeParse(tag);
-    if (!parsed.success) refuse(file, `step ${i + 1} has an invalid "certkit" tag: ${parsed.error.issues.map((x) => x.message).join('; ')}`, 'a tag looks like {"slot": "general.checkout"}');
+    if (!parsed.success)
+      refuse(
+        file,
+        `step ${i + 1} has an invalid "certkit" tag: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
+        'a tag looks like {"slot": "general.checkout"}',
+      );
     if (parsed.data.slot) {
       try {
         screenshotSlot(parsed.data.slot);
       } catch {
-        refuse(file, `step ${i + 1} names screenshot slot "${parsed.data.slot}", which is not in the catalog`, 'use a slot id from `certkit catalog` (e.g. general.checkout, knet.receipt)');
+        refuse(
+          file,
+          `step ${i + 1} names screenshot slot "${parsed.data.slot}", which is not in the catalog`,
+          'use a slot id from `certkit catalog` (e.g. general.checkout, knet.receipt)',
+        );
       }
     }
     return parsed.data;
@@ -67,7 +81,11 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    refuse(file, `is not valid JSON: ${(err as Error).message}`, 'export the recording again from Chrome DevTools > Recorder > Export > JSON');
+    refuse(
+      file,
+      `is not valid JSON: ${(err as Error).message}`,
+      'export the recording again from Chrome DevTools > Recorder > Export > JSON',
+    );
   }
   return validateFlow(value, file);
 }
@@ -92,9 +110,14 @@ export function substituteFlow(flow: LoadedFlow, vars: FlowVariables, file = flo
   };
   const replaced = replace(flow.raw);
   if (missing.size) {
-    throw new CertkitError(`${file}: no value for placeholder${missing.size > 1 ? 's' : ''} ${[...missing].map((m) => `{{${m}}}`).join(', ')}`, {
-      hint: `use one of ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')}`,
-    });
+    throw new CertkitError(
+      `${file}: no value for placeholder${missing.size > 1 ? 's' : ''} ${[...missing].map((m) => `{{${m}}}`).join(', ')}`,
+      {
+        hint: `use one of ${Object.keys(vars)
+          .map((k) => `{{${k}}}`)
+          .join(', ')}`,
+      },
+    );
   }
   return parseRecording(replaced);
 }
@@ -124,7 +147,10 @@ export function placeholderFor(value: string): string | undefined {
 }
 
 /** Turns typed personal data in a fresh recording into placeholders; returns the flow and what was replaced. */
-export function scrubRecording(value: unknown, file: string): { flow: Record<string, unknown>; replaced: { step: number; placeholder: string }[] } {
+export function scrubRecording(
+  value: unknown,
+  file: string,
+): { flow: Record<string, unknown>; replaced: { step: number; placeholder: string }[] } {
   const loaded = validateFlow(value, file);
   const replaced: { step: number; placeholder: string }[] = [];
   const steps = (loaded.raw.steps as Record<string, unknown>[]).map((step, i) => {

@@ -32,9 +32,20 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);
   const s = requireCatalogScenario(options.scenarioId);
-  const browser = await launchBrowser({ executablePath: resolveBrowser({ explicit: options.browserPath ?? ws.browser.path, headless: options.headful === false }), headful: options.headful ?? true });
+  const browser = await launchBrowser({
+    executablePath: resolveBrowser({
+      explicit: options.browserPath ?? ws.browser.path,
+      headless: options.headful === false,
+    }),
+    headful: options.headful ?? true,
+  });
   const runId = newRunId();
-  await writeRunIndex(workspaceDir, { version: EVIDENCE_VERSION, runId, startedAt: new Date().toISOString(), scenarios: { [s.id]: { dir: s.id, status: 'running' } } });
+  await writeRunIndex(workspaceDir, {
+    version: EVIDENCE_VERSION,
+    runId,
+    startedAt: new Date().toISOString(),
+    scenarios: { [s.id]: { dir: s.id, status: 'running' } },
+  });
   if (options.onPage) {
     browser.on('targetcreated', (t) => {
       if (t.type() === 'page') void t.page().then((p) => p && options.onPage!(p));
@@ -44,9 +55,12 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
     const hosts = new Set(ws.aps.hosts);
     for (const url of [ws.aps.paymentPage, ws.aps.paymentApi]) if (url) hosts.add(new URL(url).host);
     const evidence = await runScenario(browser, {
-      runId, workspaceDir, scenario: s,
+      runId,
+      workspaceDir,
+      scenario: s,
       flow: { title: `guided ${s.id}`, steps: [] },
-      rawSteps: [], tags: [],
+      rawSteps: [],
+      tags: [],
       customer: customerFor(ws, 0),
       clientAddress: browserClientAddress(ws.store.baseUrl),
       requiredSlots: slotsForScenario(s, ws),
@@ -57,12 +71,18 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
       apsHosts: [...hosts],
       returnUrl: ws.store.returnUrl,
       secrets: options.secrets ? secretValues(options.secrets) : [],
-      exchangeLog: ws.account.environment === 'simulator' && ws.aps.paymentApi ? httpExchangeLog(new URL(ws.aps.paymentApi).origin) : undefined,
+      exchangeLog:
+        ws.account.environment === 'simulator' && ws.aps.paymentApi
+          ? httpExchangeLog(new URL(ws.aps.paymentApi).origin)
+          : undefined,
       emit: options.onEvent ?? (() => undefined),
       guided: { startUrl: options.startUrl ?? ws.store.baseUrl, until: options.until },
     });
     await writeRunIndex(workspaceDir, {
-      version: EVIDENCE_VERSION, runId, startedAt: evidence.startedAt, finishedAt: new Date().toISOString(),
+      version: EVIDENCE_VERSION,
+      runId,
+      startedAt: evidence.startedAt,
+      finishedAt: new Date().toISOString(),
       scenarios: { [s.id]: { dir: s.id, status: evidence.status } },
     });
     return evidence;

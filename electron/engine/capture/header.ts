@@ -97,10 +97,16 @@ export async function drawHeader(
     }
   }
   const total = header.height + height;
-  const canvas = sharp({ create: { width, height: total, channels: 3, background: '#ffffff' }, limitInputPixels: false }).composite([
+  const canvas = sharp({
+    create: { width, height: total, channels: 3, background: '#ffffff' },
+    limitInputPixels: false,
+  }).composite([
     { input: header.svg, top: 0, left: 0 },
     { input: image, top: header.height, left: 0, limitInputPixels: false } as OverlayOptions,
   ]);
-  const data = format === 'jpeg' ? await canvas.jpeg({ quality }).toBuffer() : await canvas.png({ compressionLevel: 6 }).toBuffer();
+  const data =
+    format === 'jpeg'
+      ? await canvas.jpeg({ quality }).toBuffer()
+      : await canvas.png({ compressionLevel: 6 }).toBuffer();
   return { data, width, height: total, method: 'composite' };
 }

@@ -80,7 +80,7 @@ function parse(data: Buffer): ParsedJpeg {
     } else if (marker >= 0xc1 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       throw new SpliceUnsupported('only baseline JPEGs');
     } else if (marker === 0xdb) {
-      for (let j = 0; j < body.length; ) {
+      for (let j = 0; j < body.length;) {
         const pq = body[j] >> 4;
         const tq = body[j] & 15;
         const table = new Uint16Array(64);
@@ -90,11 +90,14 @@ function parse(data: Buffer): ParsedJpeg {
       }
       keep.push(seg);
     } else if (marker === 0xc4) {
-      for (let j = 0; j < body.length; ) {
+      for (let j = 0; j < body.length;) {
         const key = body[j];
         const counts = body.subarray(j + 1, j + 17);
         const total = counts.reduce((a, b) => a + b, 0);
-        huffman.set(key, { counts: new Uint8Array(counts), values: new Uint8Array(body.subarray(j + 17, j + 17 + total)) });
+        huffman.set(key, {
+          counts: new Uint8Array(counts),
+          values: new Uint8Array(body.subarray(j + 17, j + 17 + total)),
+        });
         j += 17 + total;
       }
     } else if (marker === 0xdd) {
@@ -109,10 +112,15 @@ function parse(data: Buffer): ParsedJpeg {
         comp.ta = body[2 + c * 2] & 15;
       }
       // The scan order must be the frame order for the MCU layout below.
-      for (let c = 0; c < n; c++) if (body[1 + c * 2] !== components[c].id) throw new SpliceUnsupported('scan order differs from frame order');
+      for (let c = 0; c < n; c++)
+        if (body[1 + c * 2] !== components[c].id) throw new SpliceUnsupported('scan order differs from frame order');
       const scanStart = i + 2 + len;
       let end = scanStart;
-      while (end + 1 < data.length && !(data[end] === 0xff && data[end + 1] !== 0x00 && !(data[end + 1] >= 0xd0 && data[end + 1] <= 0xd7))) end++;
+      while (
+        end + 1 < data.length &&
+        !(data[end] === 0xff && data[end + 1] !== 0x00 && !(data[end + 1] >= 0xd0 && data[end + 1] <= 0xd7))
+      )
+        end++;
       if (!sawFrame) throw new SpliceUnsupported('no baseline frame header');
       return { width, height, components, quant, huffman, scanStart, scanEnd: end, keep, sos: Buffer.from(seg) };
     } else if (marker === 0xd9) {
@@ -152,8 +160,9 @@ function decoderFor(counts: Uint8Array, values: Uint8Array): HuffmanDecoder {
 }
 
 const ZIGZAG = new Uint8Array([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42,
-  49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+  55, 62, 63,
 ]);
 
 function category(v: number): number {
@@ -180,28 +189,47 @@ const AAN_SCALE = [1.0, 1.387039845, 1.306562965, 1.175875602, 1.0, 0.785694958,
 /** Per-coefficient multipliers that undo the AAN DCT's scaling and divide by the quantiser, natural order. */
 function aanDivisors(quantNatural: Float64Array): Float64Array {
   const out = new Float64Array(64);
-  for (let v = 0; v < 8; v++) for (let u = 0; u < 8; u++) out[v * 8 + u] = 1 / (quantNatural[v * 8 + u] * AAN_SCALE[v] * AAN_SCALE[u] * 8);
+  for (let v = 0; v < 8; v++)
+    for (let u = 0; u < 8; u++) out[v * 8 + u] = 1 / (quantNatural[v * 8 + u] * AAN_SCALE[v] * AAN_SCALE[u] * 8);
   return out;
 }
 
 /** One 8-point AAN forward DCT over d[o], d[o+s], ..., d[o+7s], in place (scaled outputs). */
 function aan8(d: Float64Array, o: number, s: number): void {
-  const d0 = d[o], d1 = d[o + s], d2 = d[o + 2 * s], d3 = d[o + 3 * s];
-  const d4 = d[o + 4 * s], d5 = d[o + 5 * s], d6 = d[o + 6 * s], d7 = d[o + 7 * s];
-  const t0 = d0 + d7, t7 = d0 - d7, t1 = d1 + d6, t6 = d1 - d6;
-  const t2 = d2 + d5, t5 = d2 - d5, t3 = d3 + d4, t4 = d3 - d4;
-  const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+  const d0 = d[o],
+    d1 = d[o + s],
+    d2 = d[o + 2 * s],
+    d3 = d[o + 3 * s];
+  const d4 = d[o + 4 * s],
+    d5 = d[o + 5 * s],
+    d6 = d[o + 6 * s],
+    d7 = d[o + 7 * s];
+  const t0 = d0 + d7,
+    t7 = d0 - d7,
+    t1 = d1 + d6,
+    t6 = d1 - d6;
+  const t2 = d2 + d5,
+    t5 = d2 - d5,
+    t3 = d3 + d4,
+    t4 = d3 - d4;
+  const t10 = t0 + t3,
+    t13 = t0 - t3,
+    t11 = t1 + t2,
+    t12 = t1 - t2;
   d[o] = t10 + t11;
   d[o + 4 * s] = t10 - t11;
   const z1 = (t12 + t13) * 0.707106781;
   d[o + 2 * s] = t13 + z1;
   d[o + 6 * s] = t13 - z1;
-  const u10 = t4 + t5, u11 = t5 + t6, u12 = t6 + t7;
+  const u10 = t4 + t5,
+    u11 = t5 + t6,
+    u12 = t6 + t7;
   const z5 = (u10 - u12) * 0.382683433;
   const z2 = 0.5411961 * u10 + z5;
   const z4 = 1.306562965 * u12 + z5;
   const z3 = u11 * 0.707106781;
-  const z11 = t7 + z3, z13 = t7 - z3;
+  const z11 = t7 + z3,
+    z13 = t7 - z3;
   d[o + 5 * s] = z13 + z2;
   d[o + 3 * s] = z13 - z2;
   d[o + s] = z11 + z4;
@@ -308,7 +336,7 @@ function readPageSymbols(page: Buffer, p: ParsedJpeg, list: SymbolList, mcus: nu
         at += cat;
         if (firstDcAt[ci] < 0) firstDcAt[ci] = list.length;
         list.push(dcSlot, cat, dcBits);
-        for (let k = 1; k < 64; ) {
+        for (let k = 1; k < 64;) {
           const rs = decode(acD);
           const size = rs & 15;
           if (size === 0) {
@@ -337,18 +365,32 @@ function optimalTable(freq: Float64Array): { counts: number[]; values: number[] 
   for (;;) {
     let c1 = -1;
     let v = Infinity;
-    for (let i = 0; i <= 256; i++) if (f[i] && f[i] <= v) { v = f[i]; c1 = i; }
+    for (let i = 0; i <= 256; i++)
+      if (f[i] && f[i] <= v) {
+        v = f[i];
+        c1 = i;
+      }
     let c2 = -1;
     v = Infinity;
-    for (let i = 0; i <= 256; i++) if (f[i] && f[i] <= v && i !== c1) { v = f[i]; c2 = i; }
+    for (let i = 0; i <= 256; i++)
+      if (f[i] && f[i] <= v && i !== c1) {
+        v = f[i];
+        c2 = i;
+      }
     if (c2 < 0) break;
     f[c1] += f[c2];
     f[c2] = 0;
     codesize[c1]++;
-    while (others[c1] >= 0) { c1 = others[c1]; codesize[c1]++; }
+    while (others[c1] >= 0) {
+      c1 = others[c1];
+      codesize[c1]++;
+    }
     others[c1] = c2;
     codesize[c2]++;
-    while (others[c2] >= 0) { c2 = others[c2]; codesize[c2]++; }
+    while (others[c2] >= 0) {
+      c2 = others[c2];
+      codesize[c2]++;
+    }
   }
   const bits = new Int32Array(33);
   for (let i = 0; i <= 256; i++) if (codesize[i]) bits[codesize[i]]++;
@@ -442,7 +484,8 @@ export const SPLICE_ROW_MULTIPLE = 16;
 export function spliceHeader(input: SpliceInput): { data: Buffer; headerHeight: number } {
   const p = parse(input.page);
   if (input.header.width !== p.width) throw new SpliceUnsupported('header width differs from page width');
-  if (p.components.length !== 1 && p.components.length !== 3) throw new SpliceUnsupported('only greyscale or YCbCr JPEGs');
+  if (p.components.length !== 1 && p.components.length !== 3)
+    throw new SpliceUnsupported('only greyscale or YCbCr JPEGs');
   const hmax = Math.max(...p.components.map((c) => c.h));
   const vmax = Math.max(...p.components.map((c) => c.v));
   if (p.components.some((c) => hmax % c.h || vmax % c.v)) throw new SpliceUnsupported('unusual sampling factors');
@@ -477,17 +520,26 @@ export function spliceHeader(input: SpliceInput): { data: Buffer; headerHeight: 
     freq[item >>> 24][(item >>> 16) & 0xff]++;
   }
   const slots = p.components.length === 1 ? [DC_LUMA, AC_LUMA] : [DC_LUMA, AC_LUMA, DC_CHROMA, AC_CHROMA];
-  const tables = [0, 1, 2, 3].map((slot) => (slots.includes(slot) ? optimalTable(freq[slot]) : { counts: new Array(16).fill(0), values: [] }));
+  const tables = [0, 1, 2, 3].map((slot) =>
+    slots.includes(slot) ? optimalTable(freq[slot]) : { counts: new Array(16).fill(0), values: [] },
+  );
   const entropy = writeSymbols(list, tables.map(codesOf), p.scanEnd - p.scanStart + 65536);
 
   const dhtBody = Buffer.concat(
     slots.map((slot) => {
       const cls = slot === AC_LUMA || slot === AC_CHROMA ? 1 : 0;
       const id = slot >= DC_CHROMA ? 1 : 0;
-      return Buffer.concat([Buffer.from([(cls << 4) | id]), Buffer.from(tables[slot].counts), Buffer.from(tables[slot].values)]);
+      return Buffer.concat([
+        Buffer.from([(cls << 4) | id]),
+        Buffer.from(tables[slot].counts),
+        Buffer.from(tables[slot].values),
+      ]);
     }),
   );
-  const dht = Buffer.concat([Buffer.from([0xff, 0xc4, (dhtBody.length + 2) >> 8, (dhtBody.length + 2) & 0xff]), dhtBody]);
+  const dht = Buffer.concat([
+    Buffer.from([0xff, 0xc4, (dhtBody.length + 2) >> 8, (dhtBody.length + 2) & 0xff]),
+    dhtBody,
+  ]);
   const sos = Buffer.from(p.sos);
   for (let c = 0; c < p.components.length; c++) sos[5 + 2 * c + 1] = c === 0 ? 0x00 : 0x11;
   const segments = p.keep.map((seg) => {

@@ -25,7 +25,10 @@ function take(entry: LedgerEntry, fields: Record<string, unknown> | undefined, s
  * The ledger from recorded traffic, in time order: what the merchant sent, then what APS answered, the latest
  * payment exchange winning (a 3DS flow ends with the answer that counts).
  */
-export function ledgerFromExchanges(exchanges: Exchange[], base: LedgerEntry = { values: {}, sources: {} }): LedgerEntry {
+export function ledgerFromExchanges(
+  exchanges: Exchange[],
+  base: LedgerEntry = { values: {}, sources: {} },
+): LedgerEntry {
   const entry: LedgerEntry = { ...base, values: { ...base.values }, sources: { ...base.sources } };
   const ordered = [...exchanges].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   for (const ex of ordered) {

@@ -48,7 +48,10 @@ async function readFacts(page: Page): Promise<PageFacts> {
       title: document.title,
       lang: root.lang || undefined,
       dir: dir as 'ltr' | 'rtl',
-      text: (body?.innerText ?? '').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').slice(0, limit),
+      text: (body?.innerText ?? '')
+        .replace(/[ \t]+\n/g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .slice(0, limit),
       // The window's width, from where the window is: an RTL page that overflows keeps its overflow on the
       // left, so document x = 0 is not where the reader's view starts.
       originX: dir === 'rtl' ? Math.max(0, root.scrollWidth - root.clientWidth) + scrollX : scrollX,
@@ -61,7 +64,15 @@ async function readFacts(page: Page): Promise<PageFacts> {
   }, TEXT_LIMIT);
 }
 
-async function shoot(session: CDPSession, options: CaptureOptions, x: number, y: number, width: number, height: number, beyond = true): Promise<Buffer> {
+async function shoot(
+  session: CDPSession,
+  options: CaptureOptions,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  beyond = true,
+): Promise<Buffer> {
   const { data } = await session.send('Page.captureScreenshot', {
     format: options.format,
     ...(options.format === 'jpeg' ? { quality: options.quality } : {}),
@@ -102,9 +113,19 @@ export async function capturePage(page: Page, session: CDPSession, options: Capt
   const bands: { input: Buffer; top: number; left: number }[] = [];
   for (let y = 0; y < height; y += MAX_BAND_HEIGHT) {
     const h = Math.min(MAX_BAND_HEIGHT, height - y);
-    bands.push({ input: await shoot(session, { ...options, format: 'png' }, facts.originX, y, width, h), top: y, left: 0 });
+    bands.push({
+      input: await shoot(session, { ...options, format: 'png' }, facts.originX, y, width, h),
+      top: y,
+      left: 0,
+    });
   }
-  const canvas = sharp({ create: { width, height, channels: 3, background: '#ffffff' }, limitInputPixels: false }).composite(bands);
-  const data = options.format === 'jpeg' ? await canvas.jpeg({ quality: options.quality, mozjpeg: false }).toBuffer() : await canvas.png().toBuffer();
+  const canvas = sharp({
+    create: { width, height, channels: 3, background: '#ffffff' },
+    limitInputPixels: false,
+  }).composite(bands);
+  const data =
+    options.format === 'jpeg'
+      ? await canvas.jpeg({ quality: options.quality, mozjpeg: false }).toBuffer()
+      : await canvas.png().toBuffer();
   return { facts, data, width, height, format: options.format, truncated };
 }

@@ -1,7 +1,14 @@
 import { maskPan } from '../../../shared/aps/card-mask';
 
 /** Field names whose values are secret and never recorded. */
-const SECRET_KEYS = new Set(['access_code', 'sha_request_phrase', 'sha_response_phrase', 'password', 'pin', 'card_pin']);
+const SECRET_KEYS = new Set([
+  'access_code',
+  'sha_request_phrase',
+  'sha_response_phrase',
+  'password',
+  'pin',
+  'card_pin',
+]);
 const CVV_KEYS = new Set(['card_security_code', 'cvv', 'cvc', 'security_code']);
 
 export function maskCardNumber(value: string): string {
@@ -12,7 +19,9 @@ export function maskCardNumber(value: string): string {
 
 function looksLikeCardNumber(key: string, value: string): boolean {
   if (/card_?number|^pan$|cardno/i.test(key)) return true;
-  return /^\d{13,19}$/.test(value.replace(/[\s-]/g, '')) && !/reference|fort_id|_id$|number$|date|amount|phone/i.test(key);
+  return (
+    /^\d{13,19}$/.test(value.replace(/[\s-]/g, '')) && !/reference|fort_id|_id$|number$|date|amount|phone/i.test(key)
+  );
 }
 
 /**

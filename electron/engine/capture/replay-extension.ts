@@ -5,7 +5,8 @@ type Selector = string | string[];
 
 // Puppeteer's own selector kinds need its query engine; plain CSS (with shadow-root chains) can be matched in the page.
 const PUPPETEER_SELECTOR = /^(aria|xpath|pierce|text)\//;
-const plainCss = (selectors: Selector[]) => selectors.every((s) => (Array.isArray(s) ? s : [s]).every((part) => !PUPPETEER_SELECTOR.test(part)));
+const plainCss = (selectors: Selector[]) =>
+  selectors.every((s) => (Array.isArray(s) ? s : [s]).every((part) => !PUPPETEER_SELECTOR.test(part)));
 
 /**
  * In the page: do the step's selectors match as the step wants? The same test as @puppeteer/replay's
@@ -52,17 +53,40 @@ const ELEMENTS_MATCH = `(selectors, count, operator, expected, attributes, prope
  * - `setViewport` to the size the page already has is skipped (it would re-layout the page for nothing).
  */
 export class CertkitReplayExtension extends PuppeteerRunnerExtension {
-  constructor(browser: Browser, page: Page, private readonly stepTimeout: number) {
+  constructor(
+    browser: Browser,
+    page: Page,
+    private readonly stepTimeout: number,
+  ) {
     super(browser, page, { timeout: stepTimeout });
   }
 
   override async runStep(step: Step, flow?: UserFlow): Promise<void> {
     if (step.type === 'setViewport') {
       const v = this.page.viewport();
-      if (v && v.width === step.width && v.height === step.height && (v.deviceScaleFactor ?? 1) === step.deviceScaleFactor && !!v.isMobile === step.isMobile) return;
+      if (
+        v &&
+        v.width === step.width &&
+        v.height === step.height &&
+        (v.deviceScaleFactor ?? 1) === step.deviceScaleFactor &&
+        !!v.isMobile === step.isMobile
+      )
+        return;
     }
-    if (step.type === 'waitForElement' && (!step.target || step.target === 'main') && !step.frame?.length && plainCss(step.selectors)) {
-      const args = [step.selectors, step.count ?? 1, step.operator ?? '>=', step.visible ?? true, step.attributes ?? null, step.properties ?? null];
+    if (
+      step.type === 'waitForElement' &&
+      (!step.target || step.target === 'main') &&
+      !step.frame?.length &&
+      plainCss(step.selectors)
+    ) {
+      const args = [
+        step.selectors,
+        step.count ?? 1,
+        step.operator ?? '>=',
+        step.visible ?? true,
+        step.attributes ?? null,
+        step.properties ?? null,
+      ];
       await this.page.waitForFunction(`(${ELEMENTS_MATCH})(...${JSON.stringify(args)})`, {
         // Property values (an input's value, a checkbox) change without a DOM mutation; look at every frame then.
         polling: step.properties ? 'raf' : 'mutation',

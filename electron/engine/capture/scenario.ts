@@ -63,7 +63,11 @@ export interface ScenarioJob {
 }
 
 class ScenarioFailure extends Error {
-  constructor(message: string, readonly hint?: string, readonly step?: number) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly step?: number,
+  ) {
     super(message);
   }
 }
@@ -170,7 +174,9 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
         .catch(() => false);
       // A submit fired from the load handler shows up as a navigation request; give it the chance to appear.
       if (complete && !navigations.size && doc === documents) {
-        await target.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))).catch(() => undefined);
+        await target
+          .evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))))
+          .catch(() => undefined);
         if (!navigations.size && doc === documents) return;
       }
       if (!complete && doc === documents && !navigations.size) return;
@@ -207,27 +213,44 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   };
 
   /** Critical path: the browser shot. Header, files and scenario.json follow in the background. */
-  const capture = async (target: Page, targetSession: CDPSession, info: { slot?: string; label: string; failure?: boolean; popup?: boolean }) => {
+  const capture = async (
+    target: Page,
+    targetSession: CDPSession,
+    info: { slot?: string; label: string; failure?: boolean; popup?: boolean },
+  ) => {
     if (!info.popup) await settle(target, info.failure ? 3000 : job.stepTimeoutMs);
     const image: PageImage = await capturePage(target, targetSession, job.capture);
     const at = new Date();
     const index = ++shotCount;
     const ext = image.format === 'jpeg' ? 'jpg' : 'png';
-    const slotPart = info.slot ? info.slot.replace(/\./g, '-') : info.failure ? 'failure' : info.popup ? 'popup' : 'page';
+    const slotPart = info.slot
+      ? info.slot.replace(/\./g, '-')
+      : info.failure
+        ? 'failure'
+        : info.popup
+          ? 'popup'
+          : 'page';
     const name = `${String(index).padStart(2, '0')}-${slotPart}.${ext}`;
     const stepNo = currentStep;
     await readPageValues(target, image.facts.text);
     background.add(async () => {
       await io.writeFile(path.join(dir, 'raw', name), image.data);
-      const drawn = await drawHeader(image.data, image.width, image.height, {
-        url: image.facts.url,
-        capturedAt: at,
-        timeZone,
-        scenarioId: job.scenario.id,
-        stepLabel: info.label,
-        slot: info.slot,
-        truncated: image.truncated,
-      }, image.format, job.capture.quality);
+      const drawn = await drawHeader(
+        image.data,
+        image.width,
+        image.height,
+        {
+          url: image.facts.url,
+          capturedAt: at,
+          timeZone,
+          scenarioId: job.scenario.id,
+          stepLabel: info.label,
+          slot: info.slot,
+          truncated: image.truncated,
+        },
+        image.format,
+        job.capture.quality,
+      );
       await io.writeFile(path.join(dir, name), drawn.data);
       const shot: Screenshot = {
         file: name,
@@ -249,7 +272,14 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
       };
       evidence.screenshots.push(shot);
       await saveEvidence();
-      job.emit({ type: 'captured', runId: job.runId, scenarioId: job.scenario.id, file: name, slot: info.slot, url: image.facts.url });
+      job.emit({
+        type: 'captured',
+        runId: job.runId,
+        scenarioId: job.scenario.id,
+        file: name,
+        slot: info.slot,
+        url: image.facts.url,
+      });
     });
   };
 
@@ -316,12 +346,18 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
         await popup.waitForFunction(() => document.readyState === 'complete', { timeout: 5000 }).catch(() => undefined);
         const url = popup.url();
         const popupSession = await popup.createCDPSession().catch(() => undefined);
-        if (popupSession) await capture(popup, popupSession, { label: `popup opened during ${stepText(Math.max(currentStep, 0))}`, popup: true }).catch(() => undefined);
-        fail(new ScenarioFailure(
-          `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
-          'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
-          currentStep,
-        ));
+        if (popupSession)
+          await capture(popup, popupSession, {
+            label: `popup opened during ${stepText(Math.max(currentStep, 0))}`,
+            popup: true,
+          }).catch(() => undefined);
+        fail(
+          new ScenarioFailure(
+            `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
+            'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
+            currentStep,
+          ),
+        );
       })();
     });
 
@@ -336,13 +372,23 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const extension = new CertkitReplayExtension(browser, page, job.stepTimeoutMs);
     const deadline = Date.now() + job.scenarioTimeoutMs;
     for (let i = 0; i < total; i++) {
-      if (job.signal?.aborted) throw new ScenarioFailure('the run was stopped', 'run again with --resume to finish the remaining scenarios', i);
+      if (job.signal?.aborted)
+        throw new ScenarioFailure(
+          'the run was stopped',
+          'run again with --resume to finish the remaining scenarios',
+          i,
+        );
       if (popupFailure) throw popupFailure;
       const step = job.flow.steps[i] as Step;
       currentStep = i;
       job.emit({ type: 'step', runId: job.runId, scenarioId: job.scenario.id, step: i + 1, total, label: labels[i] });
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new ScenarioFailure(`the scenario took longer than ${Math.round(job.scenarioTimeoutMs / 1000)} s`, 'raise capture.scenarioTimeoutMs, or see which page is slow', i);
+      if (remaining <= 0)
+        throw new ScenarioFailure(
+          `the scenario took longer than ${Math.round(job.scenarioTimeoutMs / 1000)} s`,
+          'raise capture.scenarioTimeoutMs, or see which page is slow',
+          i,
+        );
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       try {
@@ -350,7 +396,17 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
           runStepRetryingNavigation(() => extension.runStep(step, job.flow)),
           new Promise<never>((_, reject) => {
             abortStep = reject;
-            timer = setTimeout(() => reject(new ScenarioFailure(`the scenario took longer than ${Math.round(job.scenarioTimeoutMs / 1000)} s`, 'raise capture.scenarioTimeoutMs, or see which page is slow', i)), remaining);
+            timer = setTimeout(
+              () =>
+                reject(
+                  new ScenarioFailure(
+                    `the scenario took longer than ${Math.round(job.scenarioTimeoutMs / 1000)} s`,
+                    'raise capture.scenarioTimeoutMs, or see which page is slow',
+                    i,
+                  ),
+                ),
+              remaining,
+            );
             onAbort = () => reject(new ScenarioFailure('the run was stopped', 'run again with --resume', i));
             job.signal?.addEventListener('abort', onAbort, { once: true });
           }),
@@ -359,7 +415,10 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
         if (err instanceof ScenarioFailure) throw err;
         const explained = browser.connected
           ? explainStepError(err, job.rawSteps[i], job.stepTimeoutMs)
-          : { message: 'the browser closed during the scenario', hint: 'run the scenario again (certkit run --resume reruns only what is not complete)' };
+          : {
+              message: 'the browser closed during the scenario',
+              hint: 'run the scenario again (certkit run --resume reruns only what is not complete)',
+            };
         throw new ScenarioFailure(`${stepText(i)} failed: ${explained.message}`, explained.hint, i);
       } finally {
         clearTimeout(timer);
@@ -381,12 +440,26 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
       capturedDocument = documents;
     }
   } catch (err) {
-    const failure = err instanceof ScenarioFailure ? err : new ScenarioFailure(explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs).message, undefined, currentStep);
+    const failure =
+      err instanceof ScenarioFailure
+        ? err
+        : new ScenarioFailure(
+            explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs).message,
+            undefined,
+            currentStep,
+          );
     evidence.status = 'failed';
-    evidence.error = { message: failure.message, step: failure.step !== undefined && failure.step >= 0 ? failure.step : undefined, hint: failure.hint };
+    evidence.error = {
+      message: failure.message,
+      step: failure.step !== undefined && failure.step >= 0 ? failure.step : undefined,
+      hint: failure.hint,
+    };
     // The page as it was when the step failed is the most useful evidence of why.
     if (page && session && !page.isClosed() && browser.connected) {
-      await capture(page, session, { label: `${currentStep >= 0 ? stepText(currentStep) : 'start'} (failed)`, failure: true }).catch(() => undefined);
+      await capture(page, session, {
+        label: `${currentStep >= 0 ? stepText(currentStep) : 'start'} (failed)`,
+        failure: true,
+      }).catch(() => undefined);
     }
   }
 
@@ -419,7 +492,8 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const filled = new Set(evidence.screenshots.map((s) => s.slot).filter(Boolean));
     // A guided capture has no tagged steps; the user assigns its pages to slots afterwards.
     const missing = job.guided ? [] : job.requiredSlots.filter((s) => PAGE_SLOT(s) && !filled.has(s));
-    if (job.guided && !evidence.screenshots.length) problems.push('no page was captured (the window closed before any page loaded)');
+    if (job.guided && !evidence.screenshots.length)
+      problems.push('no page was captured (the window closed before any page loaded)');
     if (missing.length) problems.push(`no screenshot for slot${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     if (job.scenario.records.includes('merchant_reference') && !evidence.ledger.values.merchant_reference) {
       problems.push('no merchant_reference in the traffic or on the page');
@@ -432,18 +506,22 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
       evidence.status = 'failed';
       evidence.error = {
         message: problems.join('; '),
-        hint: backgroundError || writeFailure
-          ? 'free disk space in the workspace folder, then run again with --resume'
-          : missing.length
-            ? 'tag the step that shows each page with {"certkit": {"slot": "..."}} in the flow file'
-            : 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
+        hint:
+          backgroundError || writeFailure
+            ? 'free disk space in the workspace folder, then run again with --resume'
+            : missing.length
+              ? 'tag the step that shows each page with {"certkit": {"slot": "..."}} in the flow file'
+              : 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
       };
     } else {
       evidence.status = 'passed';
     }
   } else if (backgroundError) {
     const e = backgroundError as NodeJS.ErrnoException;
-    evidence.error = { ...evidence.error!, message: `${evidence.error!.message}; also, evidence could not be written: ${e.code === 'ENOSPC' ? 'the disk is full' : e.message}` };
+    evidence.error = {
+      ...evidence.error!,
+      message: `${evidence.error!.message}; also, evidence could not be written: ${e.code === 'ENOSPC' ? 'the disk is full' : e.message}`,
+    };
   }
 
   if (job.checkStatus && evidence.ledger.values.merchant_reference && evidence.status === 'passed') {
@@ -454,13 +532,21 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   await saveEvidence();
   if (writeFailure && evidence.status === 'passed') {
     evidence.status = 'failed';
-    evidence.error = { message: `evidence could not be written: ${(writeFailure as Error).message}`, hint: 'free disk space, then run again with --resume' };
+    evidence.error = {
+      message: `evidence could not be written: ${(writeFailure as Error).message}`,
+      hint: 'free disk space, then run again with --resume',
+    };
   }
   return evidence;
 }
 
 /** Captures each top-level page load until the user is done (Enter, window closed, or browser gone). */
-async function runGuided(browser: Browser, page: Page, guided: NonNullable<ScenarioJob['guided']>, onPage: (n: number) => Promise<void>): Promise<void> {
+async function runGuided(
+  browser: Browser,
+  page: Page,
+  guided: NonNullable<ScenarioJob['guided']>,
+  onPage: (n: number) => Promise<void>,
+): Promise<void> {
   let queue: Promise<void> = Promise.resolve();
   let count = 0;
   page.on('load', () => {
@@ -485,7 +571,11 @@ async function runStepRetryingNavigation(run: () => Promise<void>, tries = 3): P
     try {
       return await run();
     } catch (err) {
-      if (i >= tries || !/Execution context was destroyed|Cannot find context with specified id/i.test((err as Error).message)) throw err;
+      if (
+        i >= tries ||
+        !/Execution context was destroyed|Cannot find context with specified id/i.test((err as Error).message)
+      )
+        throw err;
     }
   }
 }

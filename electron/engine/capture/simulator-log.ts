@@ -11,7 +11,9 @@ export interface ExchangeLog {
 
 export function httpExchangeLog(simulatorOrigin: string): ExchangeLog {
   const get = async (seq: number): Promise<SimExchange[]> => {
-    const res = await fetch(new URL(`/__certkit/exchanges?since=${seq}`, simulatorOrigin), { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(new URL(`/__certkit/exchanges?since=${seq}`, simulatorOrigin), {
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) throw new Error(`simulator log answered HTTP ${res.status}`);
     const body = (await res.json()) as unknown;
     const list = Array.isArray(body) ? body : ((body as { exchanges?: unknown[] }).exchanges ?? []);

@@ -26,7 +26,11 @@ export function stepLabel(raw: Record<string, unknown>, tagLabel?: string): stri
 }
 
 /** Turns Puppeteer's wording into what happened, in the user's terms. */
-export function explainStepError(err: unknown, raw: Record<string, unknown> | undefined, timeoutMs: number): { message: string; hint?: string } {
+export function explainStepError(
+  err: unknown,
+  raw: Record<string, unknown> | undefined,
+  timeoutMs: number,
+): { message: string; hint?: string } {
   const text = err instanceof Error ? err.message : String(err);
   const seconds = Math.round(timeoutMs / 1000);
   const net = /net::(ERR_[A-Z_]+)/.exec(text);
@@ -38,16 +42,30 @@ export function explainStepError(err: unknown, raw: Record<string, unknown> | un
     };
   }
   if (/Navigation timeout|waiting for navigation|Navigation.*exceeded/i.test(text)) {
-    return { message: `the page did not finish loading within ${seconds} s`, hint: 'the site is slow or stuck; open it by hand to see, or raise capture.stepTimeoutMs' };
+    return {
+      message: `the page did not finish loading within ${seconds} s`,
+      hint: 'the site is slow or stuck; open it by hand to see, or raise capture.stepTimeoutMs',
+    };
   }
-  if (/Target closed|Session closed|Connection closed|browser has disconnected|Browser closed|Protocol error.*(closed|detached)|frame got detached|Navigating frame was detached/i.test(text)) {
-    return { message: 'the browser closed during the scenario', hint: 'run the scenario again (certkit run --resume reruns only what is not complete)' };
+  if (
+    /Target closed|Session closed|Connection closed|browser has disconnected|Browser closed|Protocol error.*(closed|detached)|frame got detached|Navigating frame was detached/i.test(
+      text,
+    )
+  ) {
+    return {
+      message: 'the browser closed during the scenario',
+      hint: 'run the scenario again (certkit run --resume reruns only what is not complete)',
+    };
   }
   if (/timed? ?out|exceeded/i.test(text)) {
     const selectors = raw?.selectors as unknown[] | undefined;
-    const sel = Array.isArray(selectors) ? selectors.map((s) => (Array.isArray(s) ? s.join(' >>> ') : String(s))).join(' or ') : undefined;
+    const sel = Array.isArray(selectors)
+      ? selectors.map((s) => (Array.isArray(s) ? s.join(' >>> ') : String(s))).join(' or ')
+      : undefined;
     return {
-      message: sel ? `the element ${sel} did not appear within ${seconds} s` : `the step did not complete within ${seconds} s`,
+      message: sel
+        ? `the element ${sel} did not appear within ${seconds} s`
+        : `the step did not complete within ${seconds} s`,
       hint: 'the page changed or the flow is out of date: record the flow again, or fix the selector in the flow file',
     };
   }

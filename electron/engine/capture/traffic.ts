@@ -23,7 +23,12 @@ function endpointOf(url: string): string {
   }
 }
 
-export function exchangeKind(url: URL, method: string, isApsHost: boolean, isReturn: boolean): Exchange['kind'] | undefined {
+export function exchangeKind(
+  url: URL,
+  method: string,
+  isApsHost: boolean,
+  isReturn: boolean,
+): Exchange['kind'] | undefined {
   if (isReturn && method === 'POST') return 'return';
   if (!isApsHost) return undefined;
   if (url.pathname.endsWith(PAYMENT_PAGE_PATH)) return 'paymentPage';
@@ -103,7 +108,8 @@ export class TrafficRecorder {
     exchange.responseStatus = response.status();
     const headers = response.headers();
     exchange.responseContentType = headers['content-type'];
-    if (headers.location) exchange.redirectedTo = redactUrl(new URL(headers.location, request.url()).toString(), this.options.secrets);
+    if (headers.location)
+      exchange.redirectedTo = redactUrl(new URL(headers.location, request.url()).toString(), this.options.secrets);
     if (exchange.kind === 'paymentApi' && (headers['content-type'] ?? '').includes('json')) {
       const text = await response.text().catch(() => undefined);
       if (text) exchange.responseFields = redactFields(parseBody(text, headers['content-type']), this.options.secrets);

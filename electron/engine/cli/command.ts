@@ -50,5 +50,10 @@ export function stringOpt(args: ParsedArgs, name: string): string | undefined {
 
 export function listOpt(args: ParsedArgs, name: string): string[] | undefined {
   const v = stringOpt(args, name);
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

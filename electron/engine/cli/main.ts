@@ -13,7 +13,7 @@ function helpText(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `certkit <command> --help` for a command\'s options.',
+    "Run `certkit <command> --help` for a command's options.",
     'Exit codes: 0 done, 1 the thing checked is not fine, 2 bad input or usage.',
     '',
   ].join('\n');
@@ -24,7 +24,9 @@ function commandHelp(cmd: CliCommand): string {
     const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
     return `  ${o.short ? `-${o.short}, ` : ''}${flag}`;
   });
-  return [`Usage: certkit ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), ''].join('\n');
+  return [`Usage: certkit ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), ''].join(
+    '\n',
+  );
 }
 
 export function defaultContext(): CliContext {

@@ -31,8 +31,13 @@ export const EMAIL_FILES = { eml: 'signoff-email.eml', text: 'signoff-email.txt'
 
 const MB = 1024 * 1024;
 const STATUS_WORD: Record<CheckResult['status'], string> = {
-  pass: 'verified', confirmed: 'confirmed by the engineer', fail: 'NOT MET', warn: 'verified with a warning',
-  'needs-confirmation': 'awaiting confirmation', 'no-evidence': 'no evidence yet', 'not-applicable': 'not applicable',
+  pass: 'verified',
+  confirmed: 'confirmed by the engineer',
+  fail: 'NOT MET',
+  warn: 'verified with a warning',
+  'needs-confirmation': 'awaiting confirmation',
+  'no-evidence': 'no evidence yet',
+  'not-applicable': 'not applicable',
 };
 
 function sectionTitle(id: (typeof SIGNOFF_EMAIL.bodySections)[number]['id']): string {
@@ -40,11 +45,19 @@ function sectionTitle(id: (typeof SIGNOFF_EMAIL.bodySections)[number]['id']): st
   return `${i + 1}. ${SIGNOFF_EMAIL.bodySections[i].title}`;
 }
 
-function bodyText(ws: Workspace, plan: PackagePlan, files: { name: string; bytes: number }[], checks: CheckResult[] | undefined, inline: boolean): string {
+function bodyText(
+  ws: Workspace,
+  plan: PackagePlan,
+  files: { name: string; bytes: number }[],
+  checks: CheckResult[] | undefined,
+  inline: boolean,
+): string {
   const out: string[] = [];
   const acct = ws.account;
   out.push('Dear Amazon Payment Services integration team,', '');
-  out.push(`Please find below the integration sign-off for ${acct.name}${acct.merchantIdentifier ? ` (merchant identifier ${acct.merchantIdentifier})` : ''}.`);
+  out.push(
+    `Please find below the integration sign-off for ${acct.name}${acct.merchantIdentifier ? ` (merchant identifier ${acct.merchantIdentifier})` : ''}.`,
+  );
   out.push(`Integration types: ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].label).join(', ')}.`);
   out.push(`Payment methods: ${ws.methods.map((m) => PAYMENT_METHODS[m].label).join(', ')}.`, '');
 
@@ -63,12 +76,18 @@ function bodyText(ws: Workspace, plan: PackagePlan, files: { name: string; bytes
 
   out.push(sectionTitle('verification'));
   if (!checks) {
-    out.push('Checklist not verified: Certkit has no verification results for this package. Please confirm each checkpoint before sending.');
+    out.push(
+      'Checklist not verified: Certkit has no verification results for this package. Please confirm each checkpoint before sending.',
+    );
   } else {
-    const open = checks.filter((c) => c.status === 'fail' || c.status === 'no-evidence' || c.status === 'needs-confirmation');
-    out.push(open.length
-      ? `${open.length} checkpoint(s) are not yet met or confirmed (marked below); resolve them before sending.`
-      : `We confirm every checkpoint of the verification checklist for ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].checklistTable).join('; ')}.`);
+    const open = checks.filter(
+      (c) => c.status === 'fail' || c.status === 'no-evidence' || c.status === 'needs-confirmation',
+    );
+    out.push(
+      open.length
+        ? `${open.length} checkpoint(s) are not yet met or confirmed (marked below); resolve them before sending.`
+        : `We confirm every checkpoint of the verification checklist for ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].checklistTable).join('; ')}.`,
+    );
     for (const c of checks) {
       const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
       out.push(`- ${title}: ${STATUS_WORD[c.status]}${c.note ? ` (${c.note})` : ''}`);
@@ -82,14 +101,35 @@ function bodyText(ws: Workspace, plan: PackagePlan, files: { name: string; bytes
   for (const m of locals) {
     const method = PAYMENT_METHODS[m];
     const mFiles = plan.files.filter((f) => f.method === m).map((f) => f.baseName);
-    const refs = plan.files.filter((f) => f.method === m).flatMap((f) => f.scenarios.map((s) => `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.merchantReference ?? '(not captured)'}`));
+    const refs = plan.files
+      .filter((f) => f.method === m)
+      .flatMap((f) =>
+        f.scenarios.map(
+          (s) =>
+            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.merchantReference ?? '(not captured)'}`,
+        ),
+      );
     out.push(`- ${method.label} (${method.defaultCurrency}): ${refs.join('; ')}`);
-    const packing = method.packing === 'per-outcome' ? 'success and declined screenshots in separate files' : method.packing === 'combined' ? 'success and declined screenshots in one file' : 'screenshots in the general package';
-    out.push(`    ${packing}${mFiles.length ? ` (${mFiles.join(', ')})` : ''}${method.languages.length > 1 ? `; flows in ${method.languages.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}` : ''}`);
-    out.push(`    screens covered: ${slotsOfTable(m).map((s) => `${s.checklistName} (${s.requirement})`).join('; ')}`);
+    const packing =
+      method.packing === 'per-outcome'
+        ? 'success and declined screenshots in separate files'
+        : method.packing === 'combined'
+          ? 'success and declined screenshots in one file'
+          : 'screenshots in the general package';
+    out.push(
+      `    ${packing}${mFiles.length ? ` (${mFiles.join(', ')})` : ''}${method.languages.length > 1 ? `; flows in ${method.languages.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}` : ''}`,
+    );
+    out.push(
+      `    screens covered: ${slotsOfTable(m)
+        .map((s) => `${s.checklistName} (${s.requirement})`)
+        .join('; ')}`,
+    );
     if (method.branding) out.push(`    follows: ${method.branding}`);
-    const related = (checks ?? []).filter((c) => CHECKPOINTS.find((k) => k.id === c.checkpointId)?.methods?.includes(m));
-    for (const c of related) out.push(`    ${CHECKPOINTS.find((k) => k.id === c.checkpointId)!.title}: ${STATUS_WORD[c.status]}`);
+    const related = (checks ?? []).filter((c) =>
+      CHECKPOINTS.find((k) => k.id === c.checkpointId)?.methods?.includes(m),
+    );
+    for (const c of related)
+      out.push(`    ${CHECKPOINTS.find((k) => k.id === c.checkpointId)!.title}: ${STATUS_WORD[c.status]}`);
   }
   out.push('');
 
@@ -104,7 +144,11 @@ function bodyText(ws: Workspace, plan: PackagePlan, files: { name: string; bytes
   out.push(sectionTitle('attachments'));
   if (!files.length) out.push('No package built yet: run `certkit package` first.');
   for (const f of files) out.push(`- ${f.name} (${(f.bytes / MB).toFixed(2)} MB)`);
-  out.push(inline || !files.length ? 'URLs are visible in every screenshot.' : `URLs are visible in every screenshot. The files together exceed the mail size limit, so they are not inside this draft: attach them from ${'the package folder'} (or send them over several emails).`);
+  out.push(
+    inline || !files.length
+      ? 'URLs are visible in every screenshot.'
+      : `URLs are visible in every screenshot. The files together exceed the mail size limit, so they are not inside this draft: attach them from ${'the package folder'} (or send them over several emails).`,
+  );
   out.push('', 'Kind regards,', acct.name, '');
   return out.join('\n');
 }
@@ -116,7 +160,9 @@ export async function writeSignoffEmail(
   const ws = await loadWorkspace(workspaceDir);
   const mailLimitMb = options.mailLimitMb ?? ws.package.mailLimitMb;
   if (!Number.isFinite(mailLimitMb) || mailLimitMb <= 0) {
-    throw new CertkitError(`mail size limit ${mailLimitMb} MB is not a positive number`, { hint: 'set package.mailLimitMb in certkit.json (your mail server\'s limit, often 20-25 MB)' });
+    throw new CertkitError(`mail size limit ${mailLimitMb} MB is not a positive number`, {
+      hint: "set package.mailLimitMb in certkit.json (your mail server's limit, often 20-25 MB)",
+    });
   }
   const evidence = await collectEvidence(workspaceDir);
   const plan = planPackage(ws, evidence, { snippets: await listSnippets(workspaceDir) });
@@ -134,12 +180,20 @@ export async function writeSignoffEmail(
   } catch {
     secrets = [];
   }
-  const keep = [...evidence.byScenario.values()].flatMap((e) => Object.values(e.ledger.values).filter((v): v is string => !!v));
+  const keep = [...evidence.byScenario.values()].flatMap((e) =>
+    Object.values(e.ledger.values).filter((v): v is string => !!v),
+  );
   const redact = createRedactor(secrets, keep);
   const subject = signoffSubject(ws.account.name);
   const text = redact.text(bodyText(ws, plan, named, options.checks, inline));
   const attachments = inline
-    ? await Promise.all(named.map(async (f) => ({ filename: f.name, contentType: f.format === 'pdf' ? 'application/pdf' : 'application/zip', data: await fs.readFile(f.path) })))
+    ? await Promise.all(
+        named.map(async (f) => ({
+          filename: f.name,
+          contentType: f.format === 'pdf' ? 'application/pdf' : 'application/zip',
+          data: await fs.readFile(f.path),
+        })),
+      )
     : [];
   const out = outputDir(workspaceDir);
   const emlPath = path.join(out, EMAIL_FILES.eml);
@@ -148,5 +202,13 @@ export async function writeSignoffEmail(
   await writeFileAtomic(textPath, `To: ${SIGNOFF_EMAIL.to}\nSubject: ${subject}\n\n${text}`);
   const mailto = `mailto:${SIGNOFF_EMAIL.to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
   await writeFileAtomic(path.join(out, EMAIL_FILES.mailto), `${mailto}\n`);
-  return { emlPath, textPath, mailto, subject, to: SIGNOFF_EMAIL.to, attachmentsInline: inline, attachments: named.map((f) => f.path) };
+  return {
+    emlPath,
+    textPath,
+    mailto,
+    subject,
+    to: SIGNOFF_EMAIL.to,
+    attachmentsInline: inline,
+    attachments: named.map((f) => f.path),
+  };
 }

@@ -39,7 +39,13 @@ function quotedFilename(name: string): string {
   return /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '_')}"` : `"${encodeHeaderWord(name)}"`;
 }
 
-export function buildEml(opts: { to: string; subject: string; text: string; date?: Date; attachments?: MimeAttachment[] }): Buffer {
+export function buildEml(opts: {
+  to: string;
+  subject: string;
+  text: string;
+  date?: Date;
+  attachments?: MimeAttachment[];
+}): Buffer {
   const boundary = `certkit-${randomBytes(12).toString('hex')}`;
   const head = [
     `To: ${opts.to}`,
@@ -52,7 +58,13 @@ export function buildEml(opts: { to: string; subject: string; text: string; date
   ];
   const parts: string[] = [];
   parts.push(
-    [`--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', base64Lines(Buffer.from(opts.text.replace(/\r?\n/g, '\r\n')))].join('\r\n'),
+    [
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64Lines(Buffer.from(opts.text.replace(/\r?\n/g, '\r\n'))),
+    ].join('\r\n'),
   );
   for (const a of opts.attachments ?? []) {
     parts.push(

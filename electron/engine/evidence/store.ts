@@ -55,15 +55,25 @@ export async function writeRunIndex(workspaceDir: string, index: RunIndex): Prom
 export async function readRunIndex(workspaceDir: string, runId: string): Promise<RunIndex> {
   const file = path.join(runDir(workspaceDir, runId), RUN_FILE);
   const parsed = runIndexSchema.safeParse(await readJson(file).catch(() => undefined));
-  if (!parsed.success) throw new CertkitError(`${file} is missing or damaged`, { hint: 'run the scenarios again; other runs are untouched' });
+  if (!parsed.success)
+    throw new CertkitError(`${file} is missing or damaged`, {
+      hint: 'run the scenarios again; other runs are untouched',
+    });
   return parsed.data;
 }
 
 export async function writeScenarioEvidence(workspaceDir: string, evidence: ScenarioEvidence): Promise<void> {
-  await writeJsonAtomic(path.join(scenarioDir(workspaceDir, evidence.runId, evidence.scenarioId), SCENARIO_FILE), evidence);
+  await writeJsonAtomic(
+    path.join(scenarioDir(workspaceDir, evidence.runId, evidence.scenarioId), SCENARIO_FILE),
+    evidence,
+  );
 }
 
-export async function readScenarioEvidence(workspaceDir: string, runId: string, scenarioId: string): Promise<ScenarioEvidence | undefined> {
+export async function readScenarioEvidence(
+  workspaceDir: string,
+  runId: string,
+  scenarioId: string,
+): Promise<ScenarioEvidence | undefined> {
   const file = path.join(scenarioDir(workspaceDir, runId, scenarioId), SCENARIO_FILE);
   const raw = await readJson(file).catch(() => undefined);
   if (raw === undefined) return undefined;
@@ -74,7 +84,10 @@ export async function readScenarioEvidence(workspaceDir: string, runId: string, 
 /** Run ids, oldest first. */
 export async function listRuns(workspaceDir: string): Promise<string[]> {
   const entries = await fs.readdir(runsDir(workspaceDir), { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 export interface CollectedEvidence {

@@ -47,13 +47,24 @@ export const rendererBench: BenchSection = {
   name: 'renderer',
   async run(log) {
     log('building the renderer');
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT });
+    await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'],
+      { cwd: ROOT },
+    );
     const gz = await rendererJsGzipBytes();
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-ui-'));
     const host = await startHost({ recent: new MemoryRecentStore(), openPath: async () => false });
     const browser = await puppeteer.launch({
       executablePath: resolveBrowser({}),
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-gpu',
+      ],
     });
     try {
       // A workspace is open, so each load paints the wizard itself (sidebar + Project step), not the welcome page.
@@ -68,14 +79,28 @@ export const rendererBench: BenchSection = {
         // (Timing from the test side would add the DevTools round trip, which says nothing about the app.)
         await page.evaluateOnNewDocument(PAINT_PROBE);
         await page.goto(host.url, { waitUntil: 'domcontentloaded' });
-        const painted = await page.evaluate(() => (window as unknown as { __wizardPaint: Promise<number> }).__wizardPaint);
+        const painted = await page.evaluate(
+          () => (window as unknown as { __wizardPaint: Promise<number> }).__wizardPaint,
+        );
         paints.push(painted);
         await context.close();
       }
       log(`wizard painted after ${paints.map((p) => p.toFixed(0)).join(', ')} ms`);
       const rows: BenchRow[] = [
-        { section: 'renderer', name: 'renderer JS gzipped', value: Math.round(gz / 1024), unit: 'KB', target: { value: 400, better: 'lower' } },
-        { section: 'renderer', name: 'first paint of the wizard (median of 5, browser host)', value: median(paints) / 1000, unit: 's', target: { value: 1, better: 'lower' } },
+        {
+          section: 'renderer',
+          name: 'renderer JS gzipped',
+          value: Math.round(gz / 1024),
+          unit: 'KB',
+          target: { value: 400, better: 'lower' },
+        },
+        {
+          section: 'renderer',
+          name: 'first paint of the wizard (median of 5, browser host)',
+          value: median(paints) / 1000,
+          unit: 's',
+          target: { value: 1, better: 'lower' },
+        },
       ];
       return rows;
     } finally {

@@ -14,7 +14,10 @@ import { CertkitError } from '../errors';
 import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
 import { rendererFile } from './static-files';
 
-export const DEFAULT_RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../renderer/dist');
+export const DEFAULT_RENDERER_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../renderer/dist',
+);
 const MAX_BODY = 6 * 1024 * 1024;
 
 export interface HostOptions {
@@ -50,7 +53,11 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 export function desktopOpen(target: string): Promise<boolean> {
   if (!hasDisplay()) return Promise.resolve(false);
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [target]] : process.platform === 'win32' ? ['explorer', [target]] : ['xdg-open', [target]];
+    process.platform === 'darwin'
+      ? ['open', [target]]
+      : process.platform === 'win32'
+        ? ['explorer', [target]]
+        : ['xdg-open', [target]];
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.once('error', () => resolve(false));
@@ -63,7 +70,11 @@ export function desktopOpen(target: string): Promise<boolean> {
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -72,7 +83,10 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new CertkitError(`request body over ${MAX_BODY} bytes`, { hint: 'send smaller input (a Recorder JSON is usually a few KB)' });
+    if (size > MAX_BODY)
+      throw new CertkitError(`request body over ${MAX_BODY} bytes`, {
+        hint: 'send smaller input (a Recorder JSON is usually a few KB)',
+      });
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -80,7 +94,9 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CertkitError(`request body is not JSON: ${(err as Error).message}`, { hint: 'POST a JSON object as the call input' });
+    throw new CertkitError(`request body is not JSON: ${(err as Error).message}`, {
+      hint: 'POST a JSON object as the call input',
+    });
   }
 }
 
@@ -112,14 +128,25 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const server = http.createServer(async (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
-    if (!hostAllowed(req.headers.host, port)) return send(res, 421, { error: { message: 'this host only answers on loopback names', code: 'host' } });
+    if (!hostAllowed(req.headers.host, port))
+      return send(res, 421, { error: { message: 'this host only answers on loopback names', code: 'host' } });
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
       if (!tokenMatches(token, bearer(req.headers.authorization))) {
-        return send(res, 401, { error: { message: 'missing or wrong token', hint: 'open the address `certkit app` printed (it carries the token)', code: 'auth' } });
+        return send(res, 401, {
+          error: {
+            message: 'missing or wrong token',
+            hint: 'open the address `certkit app` printed (it carries the token)',
+            code: 'auth',
+          },
+        });
       }
       if (url === '/api/events' && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         streams.add(res);
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
@@ -131,7 +158,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       }
       if (req.method !== 'POST') return send(res, 405, { error: { message: 'API calls are POST', code: 'method' } });
       const origin = req.headers.origin;
-      if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port)) return send(res, 403, { error: { message: 'cross-origin call refused', code: 'origin' } });
+      if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port))
+        return send(res, 403, { error: { message: 'cross-origin call refused', code: 'origin' } });
       try {
         const input = await readBody(req);
         const output = await dispatch(api, url.slice('/api/'.length).split('?')[0], input);
@@ -141,10 +169,17 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         return send(res, status, { error: toApiError(err) });
       }
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { message: 'only GET for files', code: 'method' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { error: { message: 'only GET for files', code: 'method' } });
     const file = await rendererFile(rendererDir, url);
     if (!file) {
-      return send(res, 503, { error: { message: `the renderer is not built (${rendererDir} is empty)`, hint: 'run `npm run build:renderer` first', code: 'renderer' } });
+      return send(res, 503, {
+        error: {
+          message: `the renderer is not built (${rendererDir} is empty)`,
+          hint: 'run `npm run build:renderer` first',
+          code: 'renderer',
+        },
+      });
     }
     res.writeHead(200, {
       'content-type': file.type,
@@ -159,7 +194,9 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new CertkitError(`port ${options.port} is already in use`, { hint: 'pick another with --port N, or leave it out for a free one' })
+          ? new CertkitError(`port ${options.port} is already in use`, {
+              hint: 'pick another with --port N, or leave it out for a free one',
+            })
           : err,
       ),
     );

@@ -13,7 +13,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** A file of the built renderer for a URL path, or undefined. Unknown paths get index.html (one-page app). */
-export async function rendererFile(root: string, urlPath: string): Promise<{ body: Buffer; type: string; immutable: boolean } | undefined> {
+export async function rendererFile(
+  root: string,
+  urlPath: string,
+): Promise<{ body: Buffer; type: string; immutable: boolean } | undefined> {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath.split('?')[0]);
@@ -27,5 +30,9 @@ export async function rendererFile(root: string, urlPath: string): Promise<{ bod
   const file = stat?.isFile() ? abs : path.join(root, 'index.html');
   const body = await read(file);
   if (!body) return undefined;
-  return { body, type: TYPES[path.extname(file)] ?? 'application/octet-stream', immutable: file.includes(`${path.sep}assets${path.sep}`) };
+  return {
+    body,
+    type: TYPES[path.extname(file)] ?? 'application/octet-stream',
+    immutable: file.includes(`${path.sep}assets${path.sep}`),
+  };
 }

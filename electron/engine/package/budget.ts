@@ -41,7 +41,12 @@ export async function imageSize(data: Buffer): Promise<{ width: number; height: 
 }
 
 /** `minWidth` can go under the floor only for the last-resort shrink of a single image larger than the limit. */
-export async function encodeAt(data: Buffer, size: { width: number; height: number }, level: Level, minWidth = FLOOR.minWidth): Promise<Encoded> {
+export async function encodeAt(
+  data: Buffer,
+  size: { width: number; height: number },
+  level: Level,
+  minWidth = FLOOR.minWidth,
+): Promise<Encoded> {
   if (level.quality === undefined && level.scale === 1 && isJpeg(data)) {
     return { jpeg: data, width: size.width, height: size.height, scaled: false };
   }
@@ -49,12 +54,19 @@ export async function encodeAt(data: Buffer, size: { width: number; height: numb
   const quality = level.quality ?? 90;
   let pipeline = sharp(data, { limitInputPixels: false });
   if (target < size.width) pipeline = pipeline.resize({ width: target });
-  const { data: jpeg, info } = await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+  const { data: jpeg, info } = await pipeline
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality })
+    .toBuffer({ resolveWithObject: true });
   return { jpeg, width: info.width, height: info.height, quality, scaled: target < size.width };
 }
 
 /** Runs `fn` over items with at most `limit` at once (sharp uses its own threads; two keeps the machine responsive). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -74,12 +74,27 @@ function ledgerIds(evidence: CollectedEvidence): string[] {
   const ids: string[] = [];
   for (const ev of evidence.byScenario.values()) {
     const v = ev.ledger.values;
-    ids.push(...[v.merchant_reference, v.fort_id, v.agreement_id, v.token_name, v.knet_ref_number, v.third_party_transaction_number].filter((x): x is string => !!x));
+    ids.push(
+      ...[
+        v.merchant_reference,
+        v.fort_id,
+        v.agreement_id,
+        v.token_name,
+        v.knet_ref_number,
+        v.third_party_transaction_number,
+      ].filter((x): x is string => !!x),
+    );
   }
   return ids;
 }
 
-async function loadImages(workspaceDir: string, file: PlannedFile, chromium: LazyChromium, redact: Redactor, warnings: string[]): Promise<SourceImage[]> {
+async function loadImages(
+  workspaceDir: string,
+  file: PlannedFile,
+  chromium: LazyChromium,
+  redact: Redactor,
+  warnings: string[],
+): Promise<SourceImage[]> {
   const out = await mapLimit(file.entries, 2, async (entry): Promise<SourceImage | undefined> => {
     const abs = path.join(workspaceDir, entry.source);
     let data: Buffer;
@@ -113,7 +128,9 @@ function overhead(fmt: 'zip' | 'pdf', img: PackedImage): number {
   return fmt === 'zip' ? 2 * img.entry.name.length + 700 : 4000 + (img.entry.language === 'ar' ? 3000 : 0);
 }
 function fixedOverhead(fmt: 'zip' | 'pdf', images: PackedImage[]): number {
-  const chromiumText = images.some((i) => i.entry.language === 'ar' || needsChromium(`${i.entry.url}${i.entry.pageTitle}`));
+  const chromiumText = images.some(
+    (i) => i.entry.language === 'ar' || needsChromium(`${i.entry.url}${i.entry.pageTitle}`),
+  );
   return fmt === 'zip' ? 32 * 1024 : 96 * 1024 + (chromiumText ? 400 * 1024 : 0);
 }
 
@@ -155,7 +172,10 @@ async function buildBytes(fmt: 'zip' | 'pdf', info: PartInfo, ctx: BuildCtx): Pr
       ...info.images.map((i) => ({ name: i.entry.name, data: i.jpeg, date: new Date(i.entry.capturedAt) })),
     ]);
   }
-  const pages = [...coverPages(info, ctx.manifest, ctx.font), ...info.images.map((i) => screenshotPage(i, ctx.manifest.redact, ctx.font))];
+  const pages = [
+    ...coverPages(info, ctx.manifest, ctx.font),
+    ...info.images.map((i) => screenshotPage(i, ctx.manifest.redact, ctx.font)),
+  ];
   return renderPdf({
     title: `${info.file.title} - ${ctx.manifest.workspace.account.name}`,
     pages,
@@ -171,22 +191,36 @@ async function buildBytes(fmt: 'zip' | 'pdf', info: PartInfo, ctx: BuildCtx): Pr
 async function shrinkAlone(img: PackedImage, limit: number, warnings: string[]): Promise<PackedImage> {
   const factor = Math.max(0.2, Math.sqrt((limit * 0.7) / img.jpeg.length));
   const enc = await encodeAt(img.jpeg, img, { quality: 40, scale: factor }, 0);
-  warnings.push(`${img.entry.name}: one capture alone exceeds the limit; shrunk to ${enc.width} px wide (below the legibility floor of ${FLOOR.minWidth} px), check that its URL is readable`);
+  warnings.push(
+    `${img.entry.name}: one capture alone exceeds the limit; shrunk to ${enc.width} px wide (below the legibility floor of ${FLOOR.minWidth} px), check that its URL is readable`,
+  );
   return { ...img, ...enc };
 }
 
-async function writeParts(fmt: 'zip' | 'pdf', file: PlannedFile, images: PackedImage[], ctx: BuildCtx): Promise<{ name: string; bytes: number }[]> {
+async function writeParts(
+  fmt: 'zip' | 'pdf',
+  file: PlannedFile,
+  images: PackedImage[],
+  ctx: BuildCtx,
+): Promise<{ name: string; bytes: number }[]> {
   let groups = greedy(images, ctx.limit * 0.97 - fixedOverhead(fmt, images), (i) => i.jpeg.length + overhead(fmt, i));
   for (let attempt = 0; attempt < 12; attempt++) {
     const written: { name: string; bytes: number }[] = [];
     let retry = false;
     for (let i = 0; i < groups.length && !retry; i++) {
       const fileName = partName(file, i + 1, groups.length, fmt);
-      const bytes = await buildBytes(fmt, { file, part: i + 1, parts: groups.length, images: groups[i], fileName }, ctx);
+      const bytes = await buildBytes(
+        fmt,
+        { file, part: i + 1, parts: groups.length, images: groups[i], fileName },
+        ctx,
+      );
       if (bytes.length > ctx.limit) {
         // Measured over the limit: split this part in two (or shrink a lone image) and build again.
         const g = groups[i];
-        const replacement = g.length > 1 ? [g.slice(0, Math.ceil(g.length / 2)), g.slice(Math.ceil(g.length / 2))] : [[await shrinkAlone(g[0], ctx.limit, ctx.warnings)]];
+        const replacement =
+          g.length > 1
+            ? [g.slice(0, Math.ceil(g.length / 2)), g.slice(Math.ceil(g.length / 2))]
+            : [[await shrinkAlone(g[0], ctx.limit, ctx.warnings)]];
         groups = [...groups.slice(0, i), ...replacement, ...groups.slice(i + 1)];
         retry = true;
         break;
@@ -208,7 +242,9 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   const ws = await loadWorkspace(workspaceDir);
   const maxMb = options.maxMb ?? ws.package.maxMb;
   if (!Number.isFinite(maxMb) || maxMb < 0.5 || maxMb > 100) {
-    throw new CertkitError(`package size limit ${maxMb} MB is out of range`, { hint: 'use a limit between 0.5 and 100 MB (APS accepts at most 20 MB per file)' });
+    throw new CertkitError(`package size limit ${maxMb} MB is out of range`, {
+      hint: 'use a limit between 0.5 and 100 MB (APS accepts at most 20 MB per file)',
+    });
   }
   const format = options.format ?? 'both';
   if (!['zip', 'pdf', 'both'].includes(format)) {
@@ -228,11 +264,22 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   const warnings: string[] = [];
   const staging = await createStaging(outDir);
   const ctx: BuildCtx = {
-    staging, limit, chromium, warnings, log, font: await measuringFont(),
+    staging,
+    limit,
+    chromium,
+    warnings,
+    log,
+    font: await measuringFont(),
     manifest: { workspace: ws, generatedAt: new Date(), checks: options.checks, redact },
   };
   // Start the browser early, in parallel with the first files, when some text or snippet will need it.
-  const needsBrowser = plan.files.some((f) => f.entries.some((e) => e.kind === 'snippet' || (formats.includes('pdf') && (e.language === 'ar' || needsChromium(`${e.url}${e.pageTitle}${e.scenarioTitle}`)))));
+  const needsBrowser = plan.files.some((f) =>
+    f.entries.some(
+      (e) =>
+        e.kind === 'snippet' ||
+        (formats.includes('pdf') && (e.language === 'ar' || needsChromium(`${e.url}${e.pageTitle}${e.scenarioTitle}`))),
+    ),
+  );
   if (needsBrowser) chromium.get().catch(() => undefined);
   const files: PackageFile[] = [];
   try {
@@ -244,7 +291,13 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
       log(`packing ${file.title} (${file.entries.length} images)`);
       const sources = await loadImages(workspaceDir, file, chromium, redact, warnings);
       if (!sources.length) continue;
-      const asIs: PackedImage[] = sources.map((s) => ({ entry: s.entry, jpeg: s.data, width: s.width, height: s.height, scaled: false }));
+      const asIs: PackedImage[] = sources.map((s) => ({
+        entry: s.entry,
+        jpeg: s.data,
+        width: s.width,
+        height: s.height,
+        scaled: false,
+      }));
       const worstFixed = Math.max(...formats.map((f) => fixedOverhead(f, asIs)));
       const perImage = Math.max(...formats.map((f) => asIs.reduce((n, i) => n + overhead(f, i), 0)));
       const level = await chooseLevel(sources, limit * 0.97 - worstFixed - perImage);
@@ -253,31 +306,51 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
         ? await mapLimit(sources, 2, async (s) => ({ entry: s.entry, ...(await encodeAt(s.data, s, level)) }))
         : asIs;
       if (level !== AS_CAPTURED) {
-        warnings.push(`${file.baseName}: screenshots re-encoded at JPEG quality ${level.quality}${level.scale < 1 ? ` and downscaled to ${Math.round(level.scale * 100)}% width` : ''} to fit ${maxMb} MB`);
+        warnings.push(
+          `${file.baseName}: screenshots re-encoded at JPEG quality ${level.quality}${level.scale < 1 ? ` and downscaled to ${Math.round(level.scale * 100)}% width` : ''} to fit ${maxMb} MB`,
+        );
       }
       // zip and pdf of one group are built side by side: one waits on the disk while the other lays out pages.
       const perFormat = await Promise.all(formats.map((fmt) => writeParts(fmt, file, packed, ctx)));
       for (const [fi, fmt] of formats.entries()) {
         const written = perFormat[fi];
-        if (written.length > 1) warnings.push(`${file.baseName}.${fmt} is over ${maxMb} MB even at the quality floor; split into ${written.length} numbered parts`);
+        if (written.length > 1)
+          warnings.push(
+            `${file.baseName}.${fmt} is over ${maxMb} MB even at the quality floor; split into ${written.length} numbered parts`,
+          );
         for (const w of written) {
           files.push({
-            path: path.join(outDir, w.name), bytes: w.bytes, format: fmt, group: file.group, parts: written.length,
-            ...(level.quality ? { quality: level.quality } : {}), ...(level.scale < 1 ? { scaled: true } : {}),
+            path: path.join(outDir, w.name),
+            bytes: w.bytes,
+            format: fmt,
+            group: file.group,
+            parts: written.length,
+            ...(level.quality ? { quality: level.quality } : {}),
+            ...(level.scale < 1 ? { scaled: true } : {}),
           });
         }
       }
     }
     log('writing the report');
     const reportPath = await writeReport({
-      workspaceDir, workspace: ws, plan, evidence, checks: options.checks, redact,
-      stagingDir: path.join(staging, 'report'), finalDir: path.join(outDir, 'report'),
+      workspaceDir,
+      workspace: ws,
+      plan,
+      evidence,
+      checks: options.checks,
+      redact,
+      stagingDir: path.join(staging, 'report'),
+      finalDir: path.join(outDir, 'report'),
       files: files.map((f) => ({ ...f, name: path.basename(f.path) })),
     });
     await writeJsonAtomic(path.join(staging, PACKAGE_INDEX), {
-      generatedAt: ctx.manifest.generatedAt.toISOString(), account: ws.account.name, maxMb, format,
+      generatedAt: ctx.manifest.generatedAt.toISOString(),
+      account: ws.account.name,
+      maxMb,
+      format,
       checklist: options.checks ? 'verified' : 'not verified',
-      files: files.map((f) => ({ ...f, path: path.basename(f.path) })), warnings: warnings.map((w) => redact.text(w)),
+      files: files.map((f) => ({ ...f, path: path.basename(f.path) })),
+      warnings: warnings.map((w) => redact.text(w)),
     });
     await swapIn(staging, outDir);
     return { outDir, files, reportPath, warnings };
@@ -290,7 +363,11 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
 }
 
 /** The package currently on disk (after repairing an interrupted swap), or undefined when none was built. */
-export async function readPackageIndex(packageDir: string): Promise<{ files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined> {
+export async function readPackageIndex(
+  packageDir: string,
+): Promise<
+  { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
+> {
   await recoverPackageDir(packageDir);
   const raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8').catch(() => undefined);
   if (!raw) return undefined;

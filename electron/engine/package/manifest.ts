@@ -32,10 +32,20 @@ export const MANIFEST_VERSION = 1;
 
 function scenarioJson(s: PlannedScenario) {
   return {
-    id: s.id, title: s.title, method: s.method, outcome: s.outcome, language: s.language, status: s.status,
-    merchant_reference: s.merchantReference ?? null, fort_id: s.fortId ?? null, agreement_id: s.agreementId ?? null,
-    token_name: s.tokenName ?? null, knet_ref_number: s.knetRefNumber ?? null,
-    third_party_transaction_number: s.thirdPartyTransactionNumber ?? null, finished_at: s.finishedAt ?? null, url: s.url ?? null,
+    id: s.id,
+    title: s.title,
+    method: s.method,
+    outcome: s.outcome,
+    language: s.language,
+    status: s.status,
+    merchant_reference: s.merchantReference ?? null,
+    fort_id: s.fortId ?? null,
+    agreement_id: s.agreementId ?? null,
+    token_name: s.tokenName ?? null,
+    knet_ref_number: s.knetRefNumber ?? null,
+    third_party_transaction_number: s.thirdPartyTransactionNumber ?? null,
+    finished_at: s.finishedAt ?? null,
+    url: s.url ?? null,
   };
 }
 
@@ -53,13 +63,26 @@ export function manifestJson(part: PartInfo, ctx: ManifestContext): string {
     part: part.part,
     parts: part.parts,
     checklist: ctx.checks ? 'verified by certkit' : 'not verified',
-    scenarios: part.file.scenarios.filter((s) => part.images.some((i) => i.entry.scenarioId === s.id) || part.part === 1).map(scenarioJson),
+    scenarios: part.file.scenarios
+      .filter((s) => part.images.some((i) => i.entry.scenarioId === s.id) || part.part === 1)
+      .map(scenarioJson),
     screenshots: part.images.map((i) => ({
-      name: i.entry.name, kind: i.entry.kind, scenario: i.entry.scenarioId ?? null, slot: i.entry.slot ?? null,
-      slot_name: i.entry.slotName, url: i.entry.url || null, page_title: i.entry.pageTitle || null,
-      merchant_reference: i.entry.merchantReference ?? null, fort_id: i.entry.fortId ?? null,
-      agreement_id: i.entry.agreementId ?? null, captured_at: i.entry.capturedAt, time_zone: i.entry.timeZone ?? null,
-      width: i.width, height: i.height, jpeg_quality: i.quality ?? 'as captured', downscaled: i.scaled,
+      name: i.entry.name,
+      kind: i.entry.kind,
+      scenario: i.entry.scenarioId ?? null,
+      slot: i.entry.slot ?? null,
+      slot_name: i.entry.slotName,
+      url: i.entry.url || null,
+      page_title: i.entry.pageTitle || null,
+      merchant_reference: i.entry.merchantReference ?? null,
+      fort_id: i.entry.fortId ?? null,
+      agreement_id: i.entry.agreementId ?? null,
+      captured_at: i.entry.capturedAt,
+      time_zone: i.entry.timeZone ?? null,
+      width: i.width,
+      height: i.height,
+      jpeg_quality: i.quality ?? 'as captured',
+      downscaled: i.scaled,
     })),
     missing: part.part === 1 ? part.file.missing : [],
   };
@@ -70,17 +93,25 @@ export function manifestText(part: PartInfo, ctx: ManifestContext): string {
   const { workspace: ws } = ctx;
   const lines: string[] = [];
   lines.push(`${part.file.title}`);
-  lines.push(`Account: ${ws.account.name}${ws.account.merchantIdentifier ? ` (merchant identifier ${ws.account.merchantIdentifier})` : ''}`);
+  lines.push(
+    `Account: ${ws.account.name}${ws.account.merchantIdentifier ? ` (merchant identifier ${ws.account.merchantIdentifier})` : ''}`,
+  );
   lines.push(`Environment: ${ws.account.environment}    Generated: ${ctx.generatedAt.toISOString()}`);
   lines.push(`File: ${part.fileName}${part.parts > 1 ? `  (part ${part.part} of ${part.parts})` : ''}`);
-  lines.push(`Checklist: ${ctx.checks ? 'verified by Certkit, see the cover page of the PDF or the report' : 'checklist not verified'}`);
+  lines.push(
+    `Checklist: ${ctx.checks ? 'verified by Certkit, see the cover page of the PDF or the report' : 'checklist not verified'}`,
+  );
   lines.push('');
   lines.push('Scenarios');
   for (const s of part.file.scenarios) {
     lines.push(`- ${s.title} [${s.id}] (${s.status})`);
-    lines.push(`    merchant reference: ${s.merchantReference ?? '-'}   fort_id: ${s.fortId ?? '-'}${s.agreementId ? `   agreement id: ${s.agreementId}` : ''}`);
+    lines.push(
+      `    merchant reference: ${s.merchantReference ?? '-'}   fort_id: ${s.fortId ?? '-'}${s.agreementId ? `   agreement id: ${s.agreementId}` : ''}`,
+    );
     if (s.knetRefNumber || s.thirdPartyTransactionNumber) {
-      lines.push(`    knet_ref_number: ${s.knetRefNumber ?? '-'}   third_party_transaction_number: ${s.thirdPartyTransactionNumber ?? '-'}`);
+      lines.push(
+        `    knet_ref_number: ${s.knetRefNumber ?? '-'}   third_party_transaction_number: ${s.thirdPartyTransactionNumber ?? '-'}`,
+      );
     }
     lines.push(`    time: ${s.finishedAt ?? '-'}`);
     lines.push(`    URL: ${s.url ?? '-'}`);

@@ -42,7 +42,10 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   y -= 4;
   line(`Account: ${ws.account.name}`, 11);
   if (ws.account.merchantIdentifier) line(`Merchant identifier: ${ws.account.merchantIdentifier}`, 10);
-  line(`Environment: ${ws.account.environment}    Date: ${ctx.generatedAt.toISOString().slice(0, 10)}    Screenshots in this file: ${part.images.length}`, 10);
+  line(
+    `Environment: ${ws.account.environment}    Date: ${ctx.generatedAt.toISOString().slice(0, 10)}    Screenshots in this file: ${part.images.length}`,
+    10,
+  );
   line(`File: ${part.fileName}`, 9, { grey: true });
   y -= 8;
   line('Test scenarios', 12, { bold: true });
@@ -63,12 +66,21 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     page.rules!.push({ x1: MARGIN, y1: y - size * 0.55, x2: PAGE_W - MARGIN, y2: y - size * 0.55 });
     y -= size * 1.75;
   };
-  row(cols.map((c) => c.title), true);
+  row(
+    cols.map((c) => c.title),
+    true,
+  );
   for (const s of part.file.scenarios) {
     const label = PAYMENT_METHODS[s.method].languages.length > 1 ? `${s.title}` : s.title;
     row([label, s.status, s.merchantReference ?? '-', s.fortId ?? '-', s.agreementId ?? '-']);
     if (s.knetRefNumber || s.thirdPartyTransactionNumber) {
-      row([`   knet_ref_number ${s.knetRefNumber ?? '-'}`, '', `third_party_txn ${s.thirdPartyTransactionNumber ?? '-'}`, '', '']);
+      row([
+        `   knet_ref_number ${s.knetRefNumber ?? '-'}`,
+        '',
+        `third_party_txn ${s.thirdPartyTransactionNumber ?? '-'}`,
+        '',
+        '',
+      ]);
     }
   }
   y -= 8;
@@ -78,7 +90,13 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   } else {
     for (const c of ctx.checks) {
       const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
-      for (const [i, l] of wrapText(`${c.status.toUpperCase()}  ${title}: ${c.summary}`, 9, CONTENT_W, font, 3).entries()) {
+      for (const [i, l] of wrapText(
+        `${c.status.toUpperCase()}  ${title}: ${c.summary}`,
+        9,
+        CONTENT_W,
+        font,
+        3,
+      ).entries()) {
         line(i ? `    ${l}` : l, 9);
       }
     }
@@ -97,13 +115,19 @@ export function captionLines(img: PackedImage): { text: string; size: number; bo
   const method = e.method ? PAYMENT_METHODS[e.method] : undefined;
   lines.push({ text: `${e.scenarioTitle}${e.scenarioId ? `  [${e.scenarioId}]` : ''}`, size: 11, bold: true });
   const lang = e.kind === 'snippet' ? `   Code: ${e.snippetLanguage ?? 'javascript'}` : `   Language: ${e.language}`;
-  lines.push({ text: `Slot: ${e.slotName}${e.slot ? ` (${e.slot})` : ''}${method ? `   Method: ${method.label}` : ''}${e.outcome ? `   Outcome: ${e.outcome}` : ''}${lang}`, size: 9 });
+  lines.push({
+    text: `Slot: ${e.slotName}${e.slot ? ` (${e.slot})` : ''}${method ? `   Method: ${method.label}` : ''}${e.outcome ? `   Outcome: ${e.outcome}` : ''}${lang}`,
+    size: 9,
+  });
   if (e.language === 'ar' && method && e.outcome) {
     lines.push({ text: `${method.labelAr} - ${OUTCOME_AR[e.outcome]}`, size: 10 });
   }
   if (e.url) lines.push({ text: `URL: ${e.url}`, size: 9 });
   if (e.kind === 'page') {
-    lines.push({ text: `Merchant reference: ${e.merchantReference ?? '-'}   fort_id: ${e.fortId ?? '-'}${e.agreementId ? `   Agreement id: ${e.agreementId}` : ''}`, size: 9 });
+    lines.push({
+      text: `Merchant reference: ${e.merchantReference ?? '-'}   fort_id: ${e.fortId ?? '-'}${e.agreementId ? `   Agreement id: ${e.agreementId}` : ''}`,
+      size: 9,
+    });
     lines.push({ text: `Captured: ${fmtTime(e.capturedAt, e.timeZone)}`, size: 9, grey: true });
     if (e.pageTitle) lines.push({ text: `Page title: ${e.pageTitle}`, size: 9, grey: true });
   } else {
@@ -135,7 +159,9 @@ export function screenshotPage(img: PackedImage, redact: ManifestContext['redact
   });
   const imgTop = height - MARGIN - captionH;
   return {
-    width: PAGE_W, height, runs,
+    width: PAGE_W,
+    height,
+    runs,
     rules: [{ x1: MARGIN, y1: imgTop + 4, x2: PAGE_W - MARGIN, y2: imgTop + 4 }],
     image: { jpeg: img.jpeg, x: MARGIN + (CONTENT_W - w) / 2, y: imgTop - h, width: w, height: h },
   };

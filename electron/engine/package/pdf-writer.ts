@@ -5,7 +5,8 @@ import { escapeHtml, type LazyChromium } from './chromium';
 // WinAnsi is typeset by Chromium instead (all runs of one PDF in a single page.pdf call), cropped to its box and
 // placed as a vector form: it stays real, selectable text with proper joining and right-to-left order.
 
-const WIN_ANSI = /^[\x20-\x7E\xA0-\xFF\u20AC\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u017D\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u017E\u0178]*$/;
+const WIN_ANSI =
+  /^[\x20-\x7E\xA0-\xFF\u20AC\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u017D\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u017E\u0178]*$/;
 
 export function needsChromium(text: string): boolean {
   return !WIN_ANSI.test(text);
@@ -39,7 +40,13 @@ export interface PdfInput {
 }
 
 /** Splits text into lines that fit `maxWidth` at `size` in Helvetica (URLs break anywhere, prose at spaces). */
-export function wrapText(text: string, size: number, maxWidth: number, font: Pick<PDFFont, 'widthOfTextAtSize'> | null, maxLines = 4): string[] {
+export function wrapText(
+  text: string,
+  size: number,
+  maxWidth: number,
+  font: Pick<PDFFont, 'widthOfTextAtSize'> | null,
+  maxLines = 4,
+): string[] {
   const width = (s: string) => (font && !needsChromium(s) ? font.widthOfTextAtSize(s, size) : s.length * size * 0.56);
   const lines: string[] = [];
   let rest = text;
@@ -67,7 +74,10 @@ export function wrapText(text: string, size: number, maxWidth: number, font: Pic
 }
 
 export async function standardFonts(doc: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> {
-  return { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold) };
+  return {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+  };
 }
 
 /** A throwaway document used only to measure Helvetica widths while laying pages out. */
@@ -76,12 +86,19 @@ export async function measuringFont(): Promise<PDFFont> {
   return doc.embedFont(StandardFonts.Helvetica);
 }
 
-async function typesetWithChromium(doc: PDFDocument, runs: TextRun[], chromium: LazyChromium): Promise<PDFEmbeddedPage[]> {
+async function typesetWithChromium(
+  doc: PDFDocument,
+  runs: TextRun[],
+  chromium: LazyChromium,
+): Promise<PDFEmbeddedPage[]> {
   const boxH = (r: TextRun) => Math.ceil(r.size * 1.6);
   const pageW = Math.ceil(Math.max(...runs.map((r) => r.maxWidth)));
   const pageH = Math.max(...runs.map(boxH));
   const body = runs
-    .map((r) => `<div class="p"><div class="b" dir="auto" style="width:${r.maxWidth}pt;height:${boxH(r)}pt;line-height:${boxH(r)}pt;font-size:${r.size}pt;${r.bold ? 'font-weight:700;' : ''}${r.grey ? 'color:#555;' : ''}">${escapeHtml(r.text)}</div></div>`)
+    .map(
+      (r) =>
+        `<div class="p"><div class="b" dir="auto" style="width:${r.maxWidth}pt;height:${boxH(r)}pt;line-height:${boxH(r)}pt;font-size:${r.size}pt;${r.bold ? 'font-weight:700;' : ''}${r.grey ? 'color:#555;' : ''}">${escapeHtml(r.text)}</div></div>`,
+    )
     .join('');
   const html = `<!doctype html><html><head><meta charset="utf-8"><style>
 @page{size:${pageW}pt ${pageH}pt;margin:0}
@@ -120,7 +137,8 @@ export async function renderPdf(input: PdfInput): Promise<Uint8Array> {
   // Captions repeat (the same Arabic method line, the same page title on every step): typeset each distinct run once.
   const keyOf = (r: TextRun) => JSON.stringify([r.text, r.size, !!r.bold, !!r.grey, r.maxWidth]);
   const unique = new Map<string, TextRun>();
-  for (const p of input.pages) for (const r of p.runs) if (needsChromium(r.text) && !unique.has(keyOf(r))) unique.set(keyOf(r), r);
+  for (const p of input.pages)
+    for (const r of p.runs) if (needsChromium(r.text) && !unique.has(keyOf(r))) unique.set(keyOf(r), r);
   const foreign = [...unique.values()];
   const forms = foreign.length ? await typesetWithChromium(doc, foreign, input.chromium) : [];
   const byKey = new Map<string, PDFEmbeddedPage>(foreign.map((r, i) => [keyOf(r), forms[i]]));
@@ -131,7 +149,12 @@ export async function renderPdf(input: PdfInput): Promise<Uint8Array> {
       page.drawImage(img, { x: spec.image.x, y: spec.image.y, width: spec.image.width, height: spec.image.height });
     }
     for (const r of spec.rules ?? []) {
-      page.drawLine({ start: { x: r.x1, y: r.y1 }, end: { x: r.x2, y: r.y2 }, thickness: 0.5, color: rgb(0.75, 0.75, 0.75) });
+      page.drawLine({
+        start: { x: r.x1, y: r.y1 },
+        end: { x: r.x2, y: r.y2 },
+        thickness: 0.5,
+        color: rgb(0.75, 0.75, 0.75),
+      });
     }
     for (const run of spec.runs) {
       const form = needsChromium(run.text) ? byKey.get(keyOf(run)) : undefined;
@@ -147,12 +170,19 @@ export async function renderPdf(input: PdfInput): Promise<Uint8Array> {
         while (text.length > 1 && font.widthOfTextAtSize(`${text}…`, run.size) > run.maxWidth) text = text.slice(0, -1);
         text = `${text}…`;
       }
-      page.drawText(text, { x: run.x, y: run.y, size: run.size, font, color: run.grey ? rgb(0.33, 0.33, 0.33) : rgb(0.07, 0.07, 0.07) });
+      page.drawText(text, {
+        x: run.x,
+        y: run.y,
+        size: run.size,
+        font,
+        color: run.grey ? rgb(0.33, 0.33, 0.33) : rgb(0.07, 0.07, 0.07),
+      });
     }
   }
   for (const a of input.attachments ?? []) {
     await doc.attach(typeof a.data === 'string' ? new TextEncoder().encode(a.data) : a.data, a.name, {
-      mimeType: a.mimeType, description: a.description,
+      mimeType: a.mimeType,
+      description: a.description,
     });
   }
   // Object streams save a few KB and cost ten times the time on a 20 MB file of images.

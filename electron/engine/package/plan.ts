@@ -109,10 +109,19 @@ function groupTitle(group: string, method?: MethodId, outcome?: Outcome | 'both'
 function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined): PlannedScenario {
   const v = ev?.ledger.values ?? {};
   return {
-    id: s.id, title: s.title, method: s.method, outcome: s.outcome, language: s.language,
-    status: ev?.status ?? 'not run', runId: ev?.runId,
-    merchantReference: v.merchant_reference, fortId: v.fort_id, agreementId: v.agreement_id, tokenName: v.token_name,
-    knetRefNumber: v.knet_ref_number, thirdPartyTransactionNumber: v.third_party_transaction_number,
+    id: s.id,
+    title: s.title,
+    method: s.method,
+    outcome: s.outcome,
+    language: s.language,
+    status: ev?.status ?? 'not run',
+    runId: ev?.runId,
+    merchantReference: v.merchant_reference,
+    fortId: v.fort_id,
+    agreementId: v.agreement_id,
+    tokenName: v.token_name,
+    knetRefNumber: v.knet_ref_number,
+    thirdPartyTransactionNumber: v.third_party_transaction_number,
     finishedAt: ev?.finishedAt,
   };
 }
@@ -130,9 +139,19 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const g = s ? groupOf(s) : { group: 'general' };
     let f = files.get(g.group);
     if (!f) {
-      const tail = g.method ? `${g.method.toLowerCase()}${g.outcome && g.outcome !== 'both' ? `_${g.outcome}` : ''}` : 'general';
-      f = { group: g.group, baseName: `${accountSlug(workspace)}_${tail}`, title: groupTitle(g.group, g.method, g.outcome),
-        method: g.method, outcome: g.outcome, scenarios: [], entries: [], missing: [] };
+      const tail = g.method
+        ? `${g.method.toLowerCase()}${g.outcome && g.outcome !== 'both' ? `_${g.outcome}` : ''}`
+        : 'general';
+      f = {
+        group: g.group,
+        baseName: `${accountSlug(workspace)}_${tail}`,
+        title: groupTitle(g.group, g.method, g.outcome),
+        method: g.method,
+        outcome: g.outcome,
+        scenarios: [],
+        entries: [],
+        missing: [],
+      };
       files.set(g.group, f);
     }
     return f;
@@ -161,11 +180,22 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
         kind: 'page',
         name: `${folder}/${pad(i + 1)}_${methodWord}_${OUTCOME_WORD[s.outcome]}${lang}_${slotWord}_${ref}.jpg`,
         source: path.posix.join('runs', ev!.runId, s.id, sh.file.split(path.sep).join('/')),
-        scenarioId: s.id, scenarioTitle: s.title, method: s.method, outcome: s.outcome, language: s.language,
-        slot: slotInfo.id, slotName: slotInfo.checklistName, url: sh.url, pageTitle: sh.title,
-        capturedAt: sh.capturedAt, timeZone: sh.timeZone,
-        merchantReference: row.merchantReference, fortId: row.fortId, agreementId: row.agreementId,
-        width: sh.width, height: sh.height,
+        scenarioId: s.id,
+        scenarioTitle: s.title,
+        method: s.method,
+        outcome: s.outcome,
+        language: s.language,
+        slot: slotInfo.id,
+        slotName: slotInfo.checklistName,
+        url: sh.url,
+        pageTitle: sh.title,
+        capturedAt: sh.capturedAt,
+        timeZone: sh.timeZone,
+        merchantReference: row.merchantReference,
+        fortId: row.fortId,
+        agreementId: row.agreementId,
+        width: sh.width,
+        height: sh.height,
       });
     });
     if (shots.length) row.url = shots[shots.length - 1].url;
@@ -188,8 +218,15 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     f.entries.push({
       kind: 'snippet',
       name: `90_code-snippets/${pad(i + 1)}_${slug(slotInfo.id.replace(/[._]/g, '-'))}.jpg`,
-      source: sn.file, snippetLanguage: sn.language, scenarioTitle: 'Code snippet', language: 'en',
-      slot: slotInfo.id, slotName: slotInfo.checklistName, url: '', pageTitle: sn.file, capturedAt: sn.addedAt,
+      source: sn.file,
+      snippetLanguage: sn.language,
+      scenarioTitle: 'Code snippet',
+      language: 'en',
+      slot: slotInfo.id,
+      slotName: slotInfo.checklistName,
+      url: '',
+      pageTitle: sn.file,
+      capturedAt: sn.addedAt,
     });
   });
   const order = (f: PlannedFile) => {

@@ -26,7 +26,6 @@ function luhnOk(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-
 export interface Redactor {
   text(value: string): string;
   deep<T>(value: T): T;
@@ -59,7 +58,7 @@ export function createRedactor(secrets: readonly string[], keep: Iterable<string
       return maskPan(digits);
     });
   };
-  const deep = <T,>(value: T, key?: string): T => {
+  const deep = <T>(value: T, key?: string): T => {
     if (typeof value === 'string') {
       if (key && SECRET_KEY.test(key)) return '[removed]' as T;
       if (key && CARD_KEY.test(key)) {

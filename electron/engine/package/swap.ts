@@ -33,7 +33,10 @@ export async function assertReplaceable(target: string): Promise<void> {
 
 export async function createStaging(target: string): Promise<string> {
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const dir = path.join(path.dirname(target), `${stagingPrefix(target)}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = path.join(
+    path.dirname(target),
+    `${stagingPrefix(target)}${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   await fs.mkdir(dir);
   return dir;
 }

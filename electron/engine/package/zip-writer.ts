@@ -7,7 +7,10 @@ interface ZipStream extends Transform {
   append(data: Buffer | string, entry: { name: string; store?: boolean; date?: Date }): this;
   finalize(): Promise<void>;
 }
-const archiver = createRequire(import.meta.url)('archiver') as (format: 'zip', options: { zlib?: { level: number } }) => ZipStream;
+const archiver = createRequire(import.meta.url)('archiver') as (
+  format: 'zip',
+  options: { zlib?: { level: number } },
+) => ZipStream;
 
 export interface ZipItem {
   name: string;

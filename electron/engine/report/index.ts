@@ -48,37 +48,60 @@ function fieldsTable(fields: Record<string, unknown> | undefined, redact: Redact
   if (!fields || !Object.keys(fields).length) return '<p class="muted">no fields</p>';
   const clean = redact.deep(fields);
   return `<table class="kv">${Object.entries(clean)
-    .map(([k, v]) => `<tr><td><code>${h(k)}</code></td><td><code>${h(typeof v === 'string' ? v : JSON.stringify(v))}</code></td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td><code>${h(k)}</code></td><td><code>${h(typeof v === 'string' ? v : JSON.stringify(v))}</code></td></tr>`,
+    )
     .join('')}</table>`;
 }
 
 export async function writeReport(input: ReportInput): Promise<string> {
   const { workspace: ws, redact, plan } = input;
   const out: string[] = [];
-  out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(redact.text(`Certkit report - ${ws.account.name}`))}</title><style>${css}</style></head><body>`);
+  out.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(redact.text(`Certkit report - ${ws.account.name}`))}</title><style>${css}</style></head><body>`,
+  );
   out.push(`<h1>APS go-live evidence: ${h(redact.text(ws.account.name))}</h1>`);
-  out.push(`<p class="muted">Environment ${h(ws.account.environment)} &middot; generated ${h(new Date().toISOString())} &middot; runs: ${h(input.evidence.runIds.join(', ') || 'none')}</p>`);
+  out.push(
+    `<p class="muted">Environment ${h(ws.account.environment)} &middot; generated ${h(new Date().toISOString())} &middot; runs: ${h(input.evidence.runIds.join(', ') || 'none')}</p>`,
+  );
 
   out.push('<h2>Package files</h2>');
   if (!input.files.length) out.push('<p>No package file was written (nothing captured yet).</p>');
-  else out.push(`<table><tr><th>File</th><th>Format</th><th>Size</th></tr>${input.files.map((f) => `<tr><td><a href="../${encodeURIComponent(f.name)}">${h(f.name)}</a></td><td>${f.format}</td><td>${(f.bytes / 1024 / 1024).toFixed(2)} MB</td></tr>`).join('')}</table>`);
+  else
+    out.push(
+      `<table><tr><th>File</th><th>Format</th><th>Size</th></tr>${input.files.map((f) => `<tr><td><a href="../${encodeURIComponent(f.name)}">${h(f.name)}</a></td><td>${f.format}</td><td>${(f.bytes / 1024 / 1024).toFixed(2)} MB</td></tr>`).join('')}</table>`,
+    );
 
-  out.push('<h2>Scenarios</h2><table><tr><th>Scenario</th><th>Package</th><th>Status</th><th>Merchant reference</th><th>fort_id</th><th>Agreement id</th><th>Other ids</th></tr>');
+  out.push(
+    '<h2>Scenarios</h2><table><tr><th>Scenario</th><th>Package</th><th>Status</th><th>Merchant reference</th><th>fort_id</th><th>Agreement id</th><th>Other ids</th></tr>',
+  );
   for (const f of plan.files) {
     for (const s of f.scenarios) {
-      const other = [s.tokenName && `token_name ${s.tokenName}`, s.knetRefNumber && `knet_ref_number ${s.knetRefNumber}`, s.thirdPartyTransactionNumber && `third_party_transaction_number ${s.thirdPartyTransactionNumber}`].filter(Boolean).join('<br>');
-      out.push(`<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status.replace(' ', '-'))}">${h(s.status)}</td><td class="id"><code>${h(redact.text(s.merchantReference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.fortId ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.agreementId ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`);
+      const other = [
+        s.tokenName && `token_name ${s.tokenName}`,
+        s.knetRefNumber && `knet_ref_number ${s.knetRefNumber}`,
+        s.thirdPartyTransactionNumber && `third_party_transaction_number ${s.thirdPartyTransactionNumber}`,
+      ]
+        .filter(Boolean)
+        .join('<br>');
+      out.push(
+        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status.replace(' ', '-'))}">${h(s.status)}</td><td class="id"><code>${h(redact.text(s.merchantReference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.fortId ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.agreementId ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
+      );
     }
   }
   out.push('</table>');
 
   out.push('<h2>Verification checklist</h2>');
-  if (!input.checks) out.push('<p class="st warn">Checklist not verified: this package was built without verification results.</p>');
+  if (!input.checks)
+    out.push('<p class="st warn">Checklist not verified: this package was built without verification results.</p>');
   else {
     out.push('<table><tr><th>Checkpoint</th><th>Result</th><th>Summary</th><th>Fix</th></tr>');
     for (const c of input.checks) {
       const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
-      out.push(`<tr><td>${h(title)}</td><td class="st ${h(c.status)}">${h(c.status)}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`);
+      out.push(
+        `<tr><td>${h(title)}</td><td class="st ${h(c.status)}">${h(c.status)}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`,
+      );
     }
     out.push('</table>');
   }
@@ -96,13 +119,20 @@ export async function writeReport(input: ReportInput): Promise<string> {
         out.push('<div class="shots">');
         for (const e of shots) {
           const full = rel(input.finalDir, path.join(input.workspaceDir, e.source));
-          out.push(`<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.text(e.url))}</div><div class="muted">${h(e.capturedAt)}</div></div>`);
+          out.push(
+            `<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.text(e.url))}</div><div class="muted">${h(e.capturedAt)}</div></div>`,
+          );
         }
         out.push('</div>');
       }
-      if (ev?.error) out.push(`<p class="fail">Error: ${h(redact.text(ev.error.message))}${ev.error.hint ? ` &middot; fix: ${h(redact.text(ev.error.hint))}` : ''}</p>`);
+      if (ev?.error)
+        out.push(
+          `<p class="fail">Error: ${h(redact.text(ev.error.message))}${ev.error.hint ? ` &middot; fix: ${h(redact.text(ev.error.hint))}` : ''}</p>`,
+        );
       for (const x of ev?.exchanges ?? []) {
-        out.push(`<details><summary><code>${h(x.method)} ${h(redact.text(x.url))}</code> &middot; ${h(x.kind)}${x.responseStatus ? ` &middot; ${x.responseStatus}` : ''} &middot; step ${x.step} &middot; ${h(x.observedBy)}</summary>`);
+        out.push(
+          `<details><summary><code>${h(x.method)} ${h(redact.text(x.url))}</code> &middot; ${h(x.kind)}${x.responseStatus ? ` &middot; ${x.responseStatus}` : ''} &middot; step ${x.step} &middot; ${h(x.observedBy)}</summary>`,
+        );
         out.push(`<p>Request</p>${fieldsTable(x.requestFields, redact)}`);
         if (x.responseFields) out.push(`<p>Response</p>${fieldsTable(x.responseFields, redact)}`);
         if (x.redirectedTo) out.push(`<p>Redirected to <code>${h(redact.text(x.redirectedTo))}</code></p>`);
@@ -113,7 +143,10 @@ export async function writeReport(input: ReportInput): Promise<string> {
   const snippets = plan.files.flatMap((f) => f.entries.filter((e) => e.kind === 'snippet'));
   if (snippets.length) {
     out.push('<h2>Code snippets</h2><ul>');
-    for (const e of snippets) out.push(`<li>${h(e.slotName)}: <a href="${rel(input.finalDir, path.join(input.workspaceDir, e.source))}">${h(e.source)}</a></li>`);
+    for (const e of snippets)
+      out.push(
+        `<li>${h(e.slotName)}: <a href="${rel(input.finalDir, path.join(input.workspaceDir, e.source))}">${h(e.source)}</a></li>`,
+      );
     out.push('</ul>');
   }
   out.push('</body></html>\n');

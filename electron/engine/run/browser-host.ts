@@ -10,7 +10,14 @@ export class BrowserHost {
   private closed = false;
   readonly launches: Browser[] = [];
 
-  constructor(private readonly options: { executablePath: string; headful?: boolean; args?: string[]; onLaunch?: (b: Browser) => void }) {}
+  constructor(
+    private readonly options: {
+      executablePath: string;
+      headful?: boolean;
+      args?: string[];
+      onLaunch?: (b: Browser) => void;
+    },
+  ) {}
 
   async get(): Promise<Browser> {
     if (this.closed) throw new Error('the run is over; no new browser is started');

@@ -50,7 +50,9 @@ export async function createDemoWorkspace(
   const flowsDir = options.flowsDir ?? DEMO_FLOWS_DIR;
   const faults = (options.faults ?? []).map((f) => f.trim()).filter(Boolean);
   if (faults.some((f) => !/^[a-z0-9-]+$/.test(f))) {
-    throw new CertkitError(`fault names ${faults.join(',')} are not valid`, { hint: 'use the switch names from docs/demo-store.md, e.g. static-email,3ds-popup' });
+    throw new CertkitError(`fault names ${faults.join(',')} are not valid`, {
+      hint: 'use the switch names from docs/demo-store.md, e.g. static-email,3ds-popup',
+    });
   }
   const faultParam = faults.length ? `&fault=${faults.join(',')}` : '';
   const store = sandbox.store.replace(/\/+$/, '');
@@ -58,7 +60,9 @@ export async function createDemoWorkspace(
   for (const s of SCENARIOS) {
     const source = path.join(flowsDir, `${s.id}.json`);
     const text = await fs.readFile(source, 'utf8').catch(() => {
-      throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, { hint: 'reinstall Certkit; assets/demo-flows ships one flow per catalog scenario' });
+      throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, {
+        hint: 'reinstall Certkit; assets/demo-flows ships one flow per catalog scenario',
+      });
     });
     const file = `flows/${s.id}.json`;
     await writeFileAtomic(path.join(dir, file), text.split('{{faultParam}}').join(faultParam));
@@ -66,12 +70,25 @@ export async function createDemoWorkspace(
   }
   const workspace: WorkspaceInput = {
     version: 1,
-    account: { name: options.account ?? 'Certkit Demo Store', merchantIdentifier: sandbox.merchant.merchant_identifier, environment: 'simulator' },
+    account: {
+      name: options.account ?? 'Certkit Demo Store',
+      merchantIdentifier: sandbox.merchant.merchant_identifier,
+      environment: 'simulator',
+    },
     integrationTypes: ['hosted', 'custom_non_pci', 'apple_pay_web', 'recurring'],
     methods: [...METHOD_IDS],
     features: { installments: true, savedCards: true, recurring: true },
-    store: { baseUrl: store, returnUrl: `${store}/return`, directFeedbackUrl: `${store}/feedback/direct`, notificationFeedbackUrl: `${store}/feedback/notification` },
-    aps: { paymentPage: sandbox.paymentPage, paymentApi: sandbox.paymentApi, hosts: [new URL(sandbox.paymentPage).host] },
+    store: {
+      baseUrl: store,
+      returnUrl: `${store}/return`,
+      directFeedbackUrl: `${store}/feedback/direct`,
+      notificationFeedbackUrl: `${store}/feedback/notification`,
+    },
+    aps: {
+      paymentPage: sandbox.paymentPage,
+      paymentApi: sandbox.paymentApi,
+      hosts: [new URL(sandbox.paymentPage).host],
+    },
     customers: DEMO_CUSTOMERS,
     flows,
   };

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
 import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
-import { EVIDENCE_VERSION, type RunIndex, type ScenarioEvidence, type ScenarioStatus } from '../../../shared/schema/evidence';
+import {
+  EVIDENCE_VERSION,
+  type RunIndex,
+  type ScenarioEvidence,
+  type ScenarioStatus,
+} from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
 import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
@@ -10,7 +15,13 @@ import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { runScenario, type EvidenceIO, type ScenarioJob } from '../capture/scenario';
 import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
 import { CertkitError } from '../errors';
-import { collectEvidence, emptyScenarioEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
+import {
+  collectEvidence,
+  emptyScenarioEvidence,
+  newRunId,
+  writeRunIndex,
+  writeScenarioEvidence,
+} from '../evidence/store';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { BrowserHost } from './browser-host';
@@ -43,7 +54,13 @@ export interface RunOptions {
 
 export interface RunSummary {
   runId: string;
-  results: { scenarioId: string; status: 'passed' | 'failed' | 'skipped'; merchantReference?: string; screenshots: number; error?: string }[];
+  results: {
+    scenarioId: string;
+    status: 'passed' | 'failed' | 'skipped';
+    merchantReference?: string;
+    screenshots: number;
+    error?: string;
+  }[];
 }
 
 function apsHostsOf(ws: Workspace): string[] {
@@ -66,9 +83,12 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   }
   const notPlanned = only.filter((id) => !planned.some((s) => s.id === id));
   if (notPlanned.length) {
-    throw new CertkitError(`scenario${notPlanned.length > 1 ? 's' : ''} ${notPlanned.join(', ')} not in this workspace's plan`, {
-      hint: 'add the payment method or feature to certkit.json (see `certkit plan`), or pick from the plan',
-    });
+    throw new CertkitError(
+      `scenario${notPlanned.length > 1 ? 's' : ''} ${notPlanned.join(', ')} not in this workspace's plan`,
+      {
+        hint: 'add the payment method or feature to certkit.json (see `certkit plan`), or pick from the plan',
+      },
+    );
   }
   return planned.filter((s) => only.includes(s.id));
 }
@@ -106,7 +126,13 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
     const complete = scenarios.filter((s) => done.byScenario.get(s.id)?.status === 'passed');
     for (const s of complete) {
       const ev = done.byScenario.get(s.id)!;
-      results.set(s.id, { scenarioId: s.id, status: 'skipped', merchantReference: ev.ledger.values.merchant_reference, screenshots: ev.screenshots.length, error: `complete in run ${ev.runId}` });
+      results.set(s.id, {
+        scenarioId: s.id,
+        status: 'skipped',
+        merchantReference: ev.ledger.values.merchant_reference,
+        screenshots: ev.screenshots.length,
+        error: `complete in run ${ev.runId}`,
+      });
     }
     scenarios = scenarios.filter((s) => !complete.includes(s));
   }
@@ -116,11 +142,14 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const secrets = options.secrets;
   const secretList = secrets ? secretValues(secrets) : [];
   const simulator = ws.account.environment === 'simulator';
-  const exchangeLog = options.exchangeLog ?? (simulator && ws.aps.paymentApi ? httpExchangeLog(new URL(ws.aps.paymentApi).origin) : undefined);
+  const exchangeLog =
+    options.exchangeLog ??
+    (simulator && ws.aps.paymentApi ? httpExchangeLog(new URL(ws.aps.paymentApi).origin) : undefined);
   const wantCheck = options.checkStatus ?? (simulator && !!secrets?.accessCode && !!secrets.requestPhrase);
-  const checkStatus = wantCheck && secrets && ws.aps.paymentApi && ws.account.merchantIdentifier
-    ? { paymentApi: ws.aps.paymentApi, merchantIdentifier: ws.account.merchantIdentifier, secrets }
-    : undefined;
+  const checkStatus =
+    wantCheck && secrets && ws.aps.paymentApi && ws.account.merchantIdentifier
+      ? { paymentApi: ws.aps.paymentApi, merchantIdentifier: ws.account.merchantIdentifier, secrets }
+      : undefined;
   const exchangeLogSince = exchangeLog ? await exchangeLog.lastSeq().catch(() => 0) : 0;
   const apsHosts = apsHostsOf(ws);
   const clientAddress = browserClientAddress(ws.store.baseUrl);
@@ -133,8 +162,20 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
     return indexChain;
   };
   await saveIndex();
-  emit({ type: 'run-started', runId, scenarios: [...results.keys(), ...scenarios.map((s) => s.id)], browser: executablePath });
-  for (const r of results.values()) emit({ type: 'scenario-finished', runId, scenarioId: r.scenarioId, status: 'skipped', merchantReference: r.merchantReference });
+  emit({
+    type: 'run-started',
+    runId,
+    scenarios: [...results.keys(), ...scenarios.map((s) => s.id)],
+    browser: executablePath,
+  });
+  for (const r of results.values())
+    emit({
+      type: 'scenario-finished',
+      runId,
+      scenarioId: r.scenarioId,
+      status: 'skipped',
+      merchantReference: r.merchantReference,
+    });
 
   const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
   // Start the browser while the flows load; the first scenario would wait for it anyway.
@@ -142,12 +183,26 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const catalogIndex = (s: Scenario) => SCENARIOS.findIndex((c) => c.id === s.id);
 
   const finish = async (s: Scenario, ev: ScenarioEvidence) => {
-    const status: 'passed' | 'failed' | 'skipped' = ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
+    const status: 'passed' | 'failed' | 'skipped' =
+      ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
     const error = ev.error ? `${ev.error.message}${ev.error.hint ? ` (fix: ${ev.error.hint})` : ''}` : undefined;
-    results.set(s.id, { scenarioId: s.id, status, merchantReference: ev.ledger.values.merchant_reference, screenshots: ev.screenshots.length, error });
+    results.set(s.id, {
+      scenarioId: s.id,
+      status,
+      merchantReference: ev.ledger.values.merchant_reference,
+      screenshots: ev.screenshots.length,
+      error,
+    });
     index.scenarios[s.id] = { dir: s.id, status: ev.status as ScenarioStatus };
     await saveIndex();
-    emit({ type: 'scenario-finished', runId, scenarioId: s.id, status, error, merchantReference: ev.ledger.values.merchant_reference });
+    emit({
+      type: 'scenario-finished',
+      runId,
+      scenarioId: s.id,
+      status,
+      error,
+      merchantReference: ev.ledger.values.merchant_reference,
+    });
   };
 
   // A scenario that builds on another uses the same customer (saved cards belong to an email) and can name
@@ -187,7 +242,9 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
       const loaded = await loadFlowFile(flowFile);
       const vars = flowVariables(s, ws, customer, { ...dependencyVars(s), ...options.variables });
       job = {
-        runId, workspaceDir, scenario: s,
+        runId,
+        workspaceDir,
+        scenario: s,
         flow: substituteFlow(loaded, vars, flowFile),
         rawSteps: loaded.raw.steps as Record<string, unknown>[],
         tags: loaded.tags,
@@ -274,7 +331,9 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   }
   index.finishedAt = new Date().toISOString();
   await saveIndex();
-  const ordered = [...results.values()].sort((a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId));
+  const ordered = [...results.values()].sort(
+    (a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId),
+  );
   const count = (st: string) => ordered.filter((r) => r.status === st).length;
   emit({ type: 'run-finished', runId, passed: count('passed'), failed: count('failed'), skipped: count('skipped') });
   return { runId, results: ordered };

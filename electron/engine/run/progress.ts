@@ -37,7 +37,9 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
         done++;
         active.delete(e.scenarioId);
         if (isTTY) out.write(`\r\x1b[2K`);
-        out.write(`${e.scenarioId}: ${e.status}${e.merchantReference ? ` ${e.merchantReference}` : ''}${e.error && e.status !== 'skipped' ? ` — ${e.error}` : ''}\n`);
+        out.write(
+          `${e.scenarioId}: ${e.status}${e.merchantReference ? ` ${e.merchantReference}` : ''}${e.error && e.status !== 'skipped' ? ` — ${e.error}` : ''}\n`,
+        );
         break;
       case 'run-finished':
         if (isTTY) out.write(`\r\x1b[2K`);

@@ -12,7 +12,12 @@ export function customerFor(workspace: Workspace, scenarioIndex: number): Custom
   return workspace.customers[scenarioIndex % workspace.customers.length];
 }
 
-export function flowVariables(scenario: Scenario, workspace: Workspace, customer: Customer, overrides: FlowVariables = {}): FlowVariables {
+export function flowVariables(
+  scenario: Scenario,
+  workspace: Workspace,
+  customer: Customer,
+  overrides: FlowVariables = {},
+): FlowVariables {
   const vars: FlowVariables = {
     baseUrl: (workspace.store.baseUrl ?? '').replace(/\/+$/, ''),
     'customer.email': customer.email,

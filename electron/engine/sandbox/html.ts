@@ -44,7 +44,11 @@ ${o.body}
  * A form that posts itself as soon as the page is parsed: how APS hands results back to return_url, and how the
  * store hands a signed request to paymentPage. The button is the fallback when scripts are off.
  */
-export function autoPostPage(action: string, fields: Fields, opts: { lang: 'en' | 'ar'; title: string; note: string; testid: string; target?: string }): string {
+export function autoPostPage(
+  action: string,
+  fields: Fields,
+  opts: { lang: 'en' | 'ar'; title: string; note: string; testid: string; target?: string },
+): string {
   return page({
     title: opts.title,
     lang: opts.lang,

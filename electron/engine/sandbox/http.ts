@@ -34,7 +34,12 @@ export function sendJson(res: http.ServerResponse, status: number, value: unknow
   res.end(JSON.stringify(value));
 }
 
-export function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(text);
 }
@@ -81,7 +86,12 @@ export function guard(
     handler(req, res).catch((err) => {
       onError(err);
       // Bad input (e.g. an unknown fault name in a posted form) is the client's to fix: 400 with the fix.
-      if (!res.headersSent) sendText(res, err instanceof CertkitError ? 400 : 500, err instanceof CertkitError ? describeError(err) : `internal error: ${(err as Error).message}`);
+      if (!res.headersSent)
+        sendText(
+          res,
+          err instanceof CertkitError ? 400 : 500,
+          err instanceof CertkitError ? describeError(err) : `internal error: ${(err as Error).message}`,
+        );
       else res.end();
     });
   };

@@ -34,7 +34,13 @@ export interface SandboxHandle {
   /** Demo store origin + '/'. */
   store: string;
   simulatorOrigin: string;
-  merchant: { merchant_identifier: string; access_code: string; sha_request_phrase: string; sha_response_phrase: string; sha_type: ShaType };
+  merchant: {
+    merchant_identifier: string;
+    access_code: string;
+    sha_request_phrase: string;
+    sha_response_phrase: string;
+    sha_type: ShaType;
+  };
   exchanges(sinceSeq?: number): SimExchange[];
   close(): Promise<void>;
   /** The running simulator (events: 'exchange', 'feedback'; config; state). */
@@ -45,7 +51,11 @@ export interface SandboxHandle {
 /** Starts the APS simulator and the demo store on loopback; feedback goes to the store unless the config names URLs. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
-  const sim = new Simulator({ config: options.config, persistFile: options.persistFile, feedbackRetry: options.feedbackRetry });
+  const sim = new Simulator({
+    config: options.config,
+    persistFile: options.persistFile,
+    feedbackRetry: options.feedbackRetry,
+  });
   await sim.start(host, options.port ?? 0);
   const c = sim.config;
   let store: DemoStore;
@@ -57,9 +67,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       paymentApi: `${sim.origin}/FortAPI/paymentApi`,
       faults: options.storeFaults ?? [],
       merchant: {
-        merchant_identifier: c.merchant_identifier, access_code: c.access_code, sha_request_phrase: c.sha_request_phrase,
-        sha_response_phrase: c.sha_response_phrase, sha_type: c.sha_type, apple_access_code: c.apple_access_code,
-        apple_sha_request_phrase: c.apple_sha_request_phrase, apple_sha_response_phrase: c.apple_sha_response_phrase, apple_sha_type: c.apple_sha_type,
+        merchant_identifier: c.merchant_identifier,
+        access_code: c.access_code,
+        sha_request_phrase: c.sha_request_phrase,
+        sha_response_phrase: c.sha_response_phrase,
+        sha_type: c.sha_type,
+        apple_access_code: c.apple_access_code,
+        apple_sha_request_phrase: c.apple_sha_request_phrase,
+        apple_sha_response_phrase: c.apple_sha_response_phrase,
+        apple_sha_type: c.apple_sha_type,
       },
     });
     await store.start();
@@ -75,8 +91,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store: `${store.origin}/`,
     simulatorOrigin: sim.origin,
     merchant: {
-      merchant_identifier: c.merchant_identifier, access_code: c.access_code, sha_request_phrase: c.sha_request_phrase,
-      sha_response_phrase: c.sha_response_phrase, sha_type: c.sha_type,
+      merchant_identifier: c.merchant_identifier,
+      access_code: c.access_code,
+      sha_request_phrase: c.sha_request_phrase,
+      sha_response_phrase: c.sha_response_phrase,
+      sha_type: c.sha_type,
     },
     exchanges: (since = 0) => sim.exchanges(since),
     close: async () => {

@@ -4,13 +4,16 @@ import { escapeHtml } from '../package/chromium';
 // Swift/Kotlin/Java for mobile tokenization): comments, strings, numbers, keywords and the rest.
 
 const KEYWORDS = new Set(
-  ('abstract async await break case catch class const continue def default do else enum export extends false final ' +
+  (
+    'abstract async await break case catch class const continue def default do else enum export extends false final ' +
     'finally for fun func function guard if import in interface internal is let new nil null object override package ' +
     'private protected public return self static struct super switch this throw throws true try typeof undefined val ' +
-    'var void when while yield').split(' '),
+    'var void when while yield'
+  ).split(' '),
 );
 
-const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)|("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_$][\w$]*)/g;
+const TOKEN =
+  /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)|("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_$][\w$]*)/g;
 
 export function highlightHtml(code: string, language = 'javascript'): string {
   const hashComments = /^(python|ruby|shell|bash|sh|yaml)$/i.test(language);

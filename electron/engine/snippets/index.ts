@@ -12,7 +12,16 @@ import { highlightHtml } from './highlight';
 export const SNIPPETS_DIR = 'snippets';
 const INDEX_FILE = 'index.json';
 const MAX_CODE_CHARS = 20_000;
-const EXT: Record<string, string> = { javascript: 'js', typescript: 'ts', swift: 'swift', kotlin: 'kt', java: 'java', dart: 'dart', objc: 'm', html: 'html' };
+const EXT: Record<string, string> = {
+  javascript: 'js',
+  typescript: 'ts',
+  swift: 'swift',
+  kotlin: 'kt',
+  java: 'java',
+  dart: 'dart',
+  objc: 'm',
+  html: 'html',
+};
 
 export function snippetSlots(): string[] {
   return SCREENSHOT_SLOTS.filter((s) => s.kind === 'snippet').map((s) => s.id);
@@ -23,14 +32,24 @@ export async function listSnippets(workspaceDir: string): Promise<Snippet[]> {
   if (!raw) return [];
   try {
     const list = JSON.parse(raw);
-    return Array.isArray(list) ? list.flatMap((x) => { const p = snippetSchema.safeParse(x); return p.success ? [p.data] : []; }) : [];
+    return Array.isArray(list)
+      ? list.flatMap((x) => {
+          const p = snippetSchema.safeParse(x);
+          return p.success ? [p.data] : [];
+        })
+      : [];
   } catch {
     return [];
   }
 }
 
 /** The image as a JPEG, rendered by Chromium from highlighted HTML. */
-export async function renderSnippetImage(code: string, language: string, title: string, chromium: LazyChromium): Promise<Buffer> {
+export async function renderSnippetImage(
+  code: string,
+  language: string,
+  title: string,
+  chromium: LazyChromium,
+): Promise<Buffer> {
   const html = `<!doctype html><html><head><meta charset="utf-8"><style>
 body{margin:0;background:#fff;font-family:'Noto Sans','DejaVu Sans',sans-serif}
 .wrap{display:inline-block;min-width:720px;max-width:1400px;border:1px solid #d0d7de;margin:16px}
@@ -55,16 +74,25 @@ pre{margin:0;padding:14px 16px;font:14px/1.5 'DejaVu Sans Mono','Noto Sans Mono'
  * Stores code the user picked or pasted for a snippet slot (Apple Pay networks/capabilities, tokenization code) and
  * renders its preview image. Adding again for the same slot replaces it.
  */
-export async function addSnippet(workspaceDir: string, slot: string, code: string, language = 'javascript'): Promise<Snippet> {
+export async function addSnippet(
+  workspaceDir: string,
+  slot: string,
+  code: string,
+  language = 'javascript',
+): Promise<Snippet> {
   const slots = snippetSlots();
   if (!slots.includes(slot)) {
     throw new CertkitError(`"${slot}" is not a code-snippet slot`, { hint: `use one of: ${slots.join(', ')}` });
   }
-  if (!code.trim()) throw new CertkitError(`the code for ${slot} is empty`, { hint: 'paste the code, or pick the file that holds it' });
+  if (!code.trim())
+    throw new CertkitError(`the code for ${slot} is empty`, { hint: 'paste the code, or pick the file that holds it' });
   if (code.length > MAX_CODE_CHARS) {
-    throw new CertkitError(`the code for ${slot} has ${code.length} characters; a reviewer reads at most about ${MAX_CODE_CHARS}`, {
-      hint: 'keep only the part that shows what the checklist asks (the networks list, merchantCapabilities, the tokenization call)',
-    });
+    throw new CertkitError(
+      `the code for ${slot} has ${code.length} characters; a reviewer reads at most about ${MAX_CODE_CHARS}`,
+      {
+        hint: 'keep only the part that shows what the checklist asks (the networks list, merchantCapabilities, the tokenization call)',
+      },
+    );
   }
   const lang = language.toLowerCase();
   const file = path.posix.join(SNIPPETS_DIR, `${slot}.${EXT[lang] ?? 'txt'}`);
@@ -72,7 +100,10 @@ export async function addSnippet(workspaceDir: string, slot: string, code: strin
   const chromium = new LazyChromium();
   try {
     const slotName = SCREENSHOT_SLOTS.find((s) => s.id === slot)!.checklistName;
-    await writeFileAtomic(path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`), await renderSnippetImage(code, lang, slotName, chromium));
+    await writeFileAtomic(
+      path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`),
+      await renderSnippetImage(code, lang, slotName, chromium),
+    );
   } finally {
     await chromium.close();
   }

@@ -22,7 +22,10 @@ const ARABIC_DIGITS = /[\u0660-\u0669]/g;
 
 /** The page text with Arabic-Indic digits and thousands separators normalised, for finding amounts. */
 export function normaliseDigits(text: string): string {
-  return text.replace(ARABIC_DIGITS, (d) => String(d.charCodeAt(0) - 0x660)).replace(/(\d)[,\u066C\u00A0 ](?=\d{3}\b)/g, '$1').replace(/\u066B/g, '.');
+  return text
+    .replace(ARABIC_DIGITS, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/(\d)[,\u066C\u00A0 ](?=\d{3}\b)/g, '$1')
+    .replace(/\u066B/g, '.');
 }
 
 export function textShowsAmount(text: string, minor: string, currency: string): boolean {
@@ -33,7 +36,9 @@ export function textShowsAmount(text: string, minor: string, currency: string): 
 
 /** The receipt: the page captured for the result slot, or the last page captured after the result came back. */
 export function receiptScreenshot(ev: ScenarioEvidence): Screenshot | undefined {
-  const bySlot = [...ev.screenshots].reverse().find((s) => !s.failure && s.slot && /\.(result|receipt|return)$/.test(s.slot));
+  const bySlot = [...ev.screenshots]
+    .reverse()
+    .find((s) => !s.failure && s.slot && /\.(result|receipt|return)$/.test(s.slot));
   return bySlot ?? [...ev.screenshots].reverse().find((s) => !s.failure);
 }
 
@@ -52,7 +57,11 @@ function pairs(ctx: VerifyContext): Pair[] {
       const response = apsResponses(ev).find((r) => {
         const code = str(r.fields.response_code);
         if (!code || !['success', 'declined'].includes(classifyResponse(code))) return false;
-        return str(r.fields.merchant_reference) === ref && r.exchange.startedAt >= request.startedAt && r.fields.amount !== undefined;
+        return (
+          str(r.fields.merchant_reference) === ref &&
+          r.exchange.startedAt >= request.startedAt &&
+          r.fields.amount !== undefined
+        );
       });
       if (response) out.push({ ev, request, response });
     }
@@ -61,7 +70,7 @@ function pairs(ctx: VerifyContext): Pair[] {
 }
 
 export const AMOUNT_FIX =
-  'Compare the amount and currency APS returns with the order\'s (in minor units: 2 decimals, 3 for KWD, BHD, OMR, JOD) before marking the order paid, and show that amount on the receipt.';
+  "Compare the amount and currency APS returns with the order's (in minor units: 2 decimals, 3 for KWD, BHD, OMR, JOD) before marking the order paid, and show that amount on the receipt.";
 
 export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
   const found = pairs(ctx);
@@ -74,25 +83,39 @@ export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOut
     const reqCurrency = (str(request.requestFields.currency) ?? '').toUpperCase();
     const resAmount = str(response.fields.amount) ?? '';
     const resCurrency = (str(response.fields.currency) ?? '').toUpperCase();
-    evidence.push(exchangeRef(ev, request, `requested ${reqAmount} ${reqCurrency}`), exchangeRef(ev, response.exchange, `APS returned ${resAmount} ${resCurrency}`));
+    evidence.push(
+      exchangeRef(ev, request, `requested ${reqAmount} ${reqCurrency}`),
+      exchangeRef(ev, response.exchange, `APS returned ${resAmount} ${resCurrency}`),
+    );
     if (!/^\d+$/.test(reqAmount)) {
       failures.push(`${ev.scenarioId}: amount "${reqAmount}" is not an integer in minor units`);
       continue;
     }
     if (reqAmount !== resAmount || reqCurrency !== resCurrency) {
-      failures.push(`${ev.scenarioId}: requested ${reqAmount} ${reqCurrency}, APS returned ${resAmount} ${resCurrency}`);
+      failures.push(
+        `${ev.scenarioId}: requested ${reqAmount} ${reqCurrency}, APS returned ${resAmount} ${resCurrency}`,
+      );
     }
     const method = scenarioMethod(ev, request);
     if (currencyDecimals(reqCurrency) === 3 && method === 'VISA' && !reqAmount.endsWith('0')) {
-      warnings.push(`${ev.scenarioId}: ${reqCurrency} amount ${reqAmount} should end in 0 for Visa (APS rounds 3-decimal Visa amounts)`);
+      warnings.push(
+        `${ev.scenarioId}: ${reqCurrency} amount ${reqAmount} should end in 0 for Visa (APS rounds 3-decimal Visa amounts)`,
+      );
     }
     const code = str(response.fields.response_code) ?? '';
     if (classifyResponse(code) !== 'success') continue;
     const receipt = receiptScreenshot(ev);
     if (!receipt?.text) continue;
     const shown = formatMinorUnits(reqAmount, reqCurrency);
-    evidence.push(screenshotRef(ev, receipt, `receipt ${textShowsAmount(receipt.text, reqAmount, reqCurrency) ? 'shows' : 'does not show'} ${shown} ${reqCurrency}`));
-    if (!textShowsAmount(receipt.text, reqAmount, reqCurrency)) warnings.push(`${ev.scenarioId}: the receipt does not show ${shown} ${reqCurrency}`);
+    evidence.push(
+      screenshotRef(
+        ev,
+        receipt,
+        `receipt ${textShowsAmount(receipt.text, reqAmount, reqCurrency) ? 'shows' : 'does not show'} ${shown} ${reqCurrency}`,
+      ),
+    );
+    if (!textShowsAmount(receipt.text, reqAmount, reqCurrency))
+      warnings.push(`${ev.scenarioId}: the receipt does not show ${shown} ${reqCurrency}`);
   }
   if (failures.length) return { status: 'fail', summary: failures.join('; '), fix: AMOUNT_FIX, evidence };
   if (probes.amount) {
@@ -101,5 +124,9 @@ export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOut
   }
   if (warnings.length) return { status: 'warn', summary: warnings.join('; '), fix: AMOUNT_FIX, evidence };
   const probed = probes.amount ? '; a correctly signed result with a changed amount was refused' : '';
-  return { status: 'pass', summary: `Amount and currency matched APS's answer and the receipt in ${found.length} payment(s)${probed}`, evidence };
+  return {
+    status: 'pass',
+    summary: `Amount and currency matched APS's answer and the receipt in ${found.length} payment(s)${probed}`,
+    evidence,
+  };
 }

@@ -19,7 +19,10 @@ function ref(ev: ScenarioEvidence, p: ApplePayProbe, detail: string): EvidenceRe
 
 const has = (list: string[], name: string) => list.some((n) => n.toLowerCase() === name.toLowerCase());
 
-function withProbe(ctx: VerifyContext, judge: (p: ApplePayProbe) => { problems: string[]; ok: string; fix: string; detail: string }): CheckOutcome {
+function withProbe(
+  ctx: VerifyContext,
+  judge: (p: ApplePayProbe) => { problems: string[]; ok: string; fix: string; detail: string },
+): CheckOutcome {
   const found = probe(ctx);
   if (!found) return noEvidence(ctx, ['applepay-success'], 'the Apple Pay payment request was not recorded');
   const { problems, ok, fix, detail } = judge(found.p);
@@ -44,11 +47,17 @@ export const checkApplePayCountry: Check = (ctx) =>
   withProbe(ctx, (p) => {
     const problems: string[] = [];
     const mada = has(p.request.supportedNetworks, 'mada');
-    if (mada && p.request.countryCode !== MADA_COUNTRY) problems.push(`countryCode is ${p.request.countryCode ?? '(missing)'} while mada is offered; mada needs ${MADA_COUNTRY}`);
-    if (mada && p.version < MADA_MIN_VERSION) problems.push(`ApplePaySession version ${p.version} is below ${MADA_MIN_VERSION}, which mada needs`);
+    if (mada && p.request.countryCode !== MADA_COUNTRY)
+      problems.push(
+        `countryCode is ${p.request.countryCode ?? '(missing)'} while mada is offered; mada needs ${MADA_COUNTRY}`,
+      );
+    if (mada && p.version < MADA_MIN_VERSION)
+      problems.push(`ApplePaySession version ${p.version} is below ${MADA_MIN_VERSION}, which mada needs`);
     return {
       problems,
-      ok: mada ? `countryCode ${MADA_COUNTRY} with ApplePaySession version ${p.version}` : 'mada is not offered, so countryCode is free',
+      ok: mada
+        ? `countryCode ${MADA_COUNTRY} with ApplePaySession version ${p.version}`
+        : 'mada is not offered, so countryCode is free',
       fix: `When mada is offered set countryCode to ${MADA_COUNTRY} and create the session with new ApplePaySession(${MADA_MIN_VERSION}, request) or later; outside Saudi Arabia drop mada instead.`,
       detail: `countryCode ${p.request.countryCode ?? '(missing)'}, version ${p.version}`,
     };

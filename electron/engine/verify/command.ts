@@ -23,7 +23,8 @@ export const checkCommand: Check = (ctx) => {
       evidence.push(fieldRef(ev, x, 'command', command));
       if (!PAYMENT_COMMANDS.includes(command)) {
         // Maintenance commands (CAPTURE, REFUND, VOID) are fine as follow-ups; they never start a payment.
-        if (!['CAPTURE', 'REFUND', 'VOID_AUTHORIZATION'].includes(command)) failures.push(`${ev.scenarioId}: command ${command} is not PURCHASE or AUTHORIZATION`);
+        if (!['CAPTURE', 'REFUND', 'VOID_AUTHORIZATION'].includes(command))
+          failures.push(`${ev.scenarioId}: command ${command} is not PURCHASE or AUTHORIZATION`);
         continue;
       }
       const method = scenarioMethod(ev, x);

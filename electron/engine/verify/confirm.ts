@@ -6,11 +6,20 @@ import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import type { CheckOutcome } from './context';
 
 /** Records the engineer's confirmation (or withdrawal) of one checkpoint in certkit.json. */
-export async function confirmCheckpoint(workspaceDir: string, id: string, confirmed: boolean, note: string): Promise<Workspace> {
+export async function confirmCheckpoint(
+  workspaceDir: string,
+  id: string,
+  confirmed: boolean,
+  note: string,
+): Promise<Workspace> {
   const workspace = await loadWorkspace(workspaceDir);
   const checkpoint = CHECKPOINTS.find((c) => c.id === id);
   if (!checkpoint) {
-    throw new CertkitError(`No checkpoint "${id}"`, { hint: `use one of: ${buildPlan(workspace).checkpoints.map((c) => c.id).join(', ')}` });
+    throw new CertkitError(`No checkpoint "${id}"`, {
+      hint: `use one of: ${buildPlan(workspace)
+        .checkpoints.map((c) => c.id)
+        .join(', ')}`,
+    });
   }
   if (!buildPlan(workspace).checkpoints.some((c) => c.id === id)) {
     throw new CertkitError(`Checkpoint "${id}" does not apply to this workspace's integration types and methods`, {
@@ -19,9 +28,14 @@ export async function confirmCheckpoint(workspaceDir: string, id: string, confir
   }
   const text = note.trim();
   if (confirmed && !text) {
-    throw new CertkitError(`Confirming "${id}" needs a note saying what you checked`, { hint: `add --note "…" (${checkpoint.guide ?? checkpoint.definition})` });
+    throw new CertkitError(`Confirming "${id}" needs a note saying what you checked`, {
+      hint: `add --note "…" (${checkpoint.guide ?? checkpoint.definition})`,
+    });
   }
-  if (text.length > 2000) throw new CertkitError(`The note for "${id}" is ${text.length} characters; at most 2000`, { hint: 'shorten the note' });
+  if (text.length > 2000)
+    throw new CertkitError(`The note for "${id}" is ${text.length} characters; at most 2000`, {
+      hint: 'shorten the note',
+    });
   return saveWorkspace(workspaceDir, {
     ...workspace,
     confirmations: { ...workspace.confirmations, [id]: { confirmed, note: text, at: new Date().toISOString() } },
@@ -31,7 +45,8 @@ export async function confirmCheckpoint(workspaceDir: string, id: string, confir
 /** A checkpoint only the engineer can answer: confirmed with their note, or waiting for it. */
 export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): CheckOutcome {
   const c = workspace.confirmations[checkpoint.id];
-  if (c?.confirmed) return { status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)}: ${checkpoint.definition}`, note: c.note };
+  if (c?.confirmed)
+    return { status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)}: ${checkpoint.definition}`, note: c.note };
   return {
     status: 'needs-confirmation',
     summary: `Evidence cannot show this: ${checkpoint.definition}`,
@@ -44,5 +59,11 @@ export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): Check
 export function applyConfirmation(workspace: Workspace, checkpoint: Checkpoint, outcome: CheckOutcome): CheckOutcome {
   const c = workspace.confirmations[checkpoint.id];
   if (!c?.confirmed || !['no-evidence', 'needs-confirmation'].includes(outcome.status)) return outcome;
-  return { ...outcome, status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)} by the engineer (automatic check: ${outcome.summary})`, fix: undefined, note: c.note };
+  return {
+    ...outcome,
+    status: 'confirmed',
+    summary: `Confirmed ${c.at.slice(0, 10)} by the engineer (automatic check: ${outcome.summary})`,
+    fix: undefined,
+    note: c.note,
+  };
 }

@@ -84,7 +84,12 @@ export function exchangeRef(ev: ScenarioEvidence, x: Exchange, detail?: string):
 }
 
 export function fieldRef(ev: ScenarioEvidence, x: Exchange, field: string, value: unknown): EvidenceRef {
-  return { scenarioId: ev.scenarioId, kind: 'field', ref: `${x.id}.${field}`, detail: `${field}=${str(value) ?? JSON.stringify(value)}` };
+  return {
+    scenarioId: ev.scenarioId,
+    kind: 'field',
+    ref: `${x.id}.${field}`,
+    detail: `${field}=${str(value) ?? JSON.stringify(value)}`,
+  };
 }
 
 export function screenshotRef(ev: ScenarioEvidence, s: Screenshot, detail?: string): EvidenceRef {
@@ -121,7 +126,8 @@ export function anyPayment(ctx: VerifyContext): string[] {
 export function isLoopbackOrPrivate(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h.startsWith('127.')) return true;
-  if (/^10\./.test(h) || /^192\.168\./.test(h) || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || /^169\.254\./.test(h)) return true;
+  if (/^10\./.test(h) || /^192\.168\./.test(h) || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || /^169\.254\./.test(h))
+    return true;
   if (/^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:') || h === '::ffff:127.0.0.1') return true;
   return h === '0.0.0.0' || h === '::';
 }

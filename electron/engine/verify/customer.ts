@@ -25,7 +25,8 @@ function customerRequests(ctx: VerifyContext): { ev: ScenarioEvidence; x: Exchan
 }
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
-const PLACEHOLDER_LOCAL = /^(test|testing|tester|email|mail|customer|client|user|guest|noreply|no-reply|donotreply|dummy|fake|sample|admin|default|shop|store|info)\d*$/i;
+const PLACEHOLDER_LOCAL =
+  /^(test|testing|tester|email|mail|customer|client|user|guest|noreply|no-reply|donotreply|dummy|fake|sample|admin|default|shop|store|info)\d*$/i;
 const PLACEHOLDER_DOMAIN = /^(test\.com|domain\.com|email\.com|example\.com|mailinator\.com|test\.test|localhost)$/i;
 
 export function placeholderEmail(email: string): boolean {
@@ -58,7 +59,9 @@ export const checkCustomerEmail: Check = (ctx) => {
   const typed = new Set(requests.map((r) => r.ev.customer.email.toLowerCase()));
   const sent = new Set(requests.map((r) => (str(r.x.requestFields.customer_email) ?? '').toLowerCase()));
   if (typed.size > 1 && sent.size === 1) {
-    problems.push(`every scenario sent the same customer_email "${[...sent][0]}" although ${typed.size} different customers paid`);
+    problems.push(
+      `every scenario sent the same customer_email "${[...sent][0]}" although ${typed.size} different customers paid`,
+    );
   }
   if (problems.length) {
     return {
@@ -76,11 +79,16 @@ export const checkCustomerEmail: Check = (ctx) => {
 };
 
 function normalizeIp(ip: string): string {
-  return ip.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase();
+  return ip
+    .trim()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+    .toLowerCase();
 }
 
 export const checkCustomerIp: Check = (ctx) => {
-  const requests = customerRequests(ctx).filter(({ x }) => x.kind === 'paymentApi' || x.requestFields.customer_ip !== undefined);
+  const requests = customerRequests(ctx).filter(
+    ({ x }) => x.kind === 'paymentApi' || x.requestFields.customer_ip !== undefined,
+  );
   if (!requests.length) return noEvidence(ctx, anyPayment(ctx), 'no server-to-server payment request was recorded');
   const sitePublic = !isLoopbackOrPrivate(hostOf(ctx.workspace.store.baseUrl) ?? 'localhost');
   const problems: string[] = [];
@@ -100,24 +108,31 @@ export const checkCustomerIp: Check = (ctx) => {
     }
     const client = ev.clientAddress ? normalizeIp(ev.clientAddress) : undefined;
     if (client) {
-      if (client !== ip) problems.push(`${ev.scenarioId}: APS received ${raw}, but the customer's browser came from ${ev.clientAddress}`);
+      if (client !== ip)
+        problems.push(
+          `${ev.scenarioId}: APS received ${raw}, but the customer's browser came from ${ev.clientAddress}`,
+        );
       continue;
     }
     unknownClient.push(ev.scenarioId);
     const server = x.remoteAddress ? normalizeIp(x.remoteAddress) : undefined;
-    if (sitePublic && server === ip) problems.push(`${ev.scenarioId}: customer_ip ${raw} is the address of the merchant server that called APS`);
-    else if (sitePublic && isLoopbackOrPrivate(ip)) problems.push(`${ev.scenarioId}: customer_ip ${raw} is a private address on a public site`);
+    if (sitePublic && server === ip)
+      problems.push(`${ev.scenarioId}: customer_ip ${raw} is the address of the merchant server that called APS`);
+    else if (sitePublic && isLoopbackOrPrivate(ip))
+      problems.push(`${ev.scenarioId}: customer_ip ${raw} is a private address on a public site`);
   }
   const clients = new Set(requests.map((r) => r.ev.clientAddress).filter(Boolean));
   const sent = new Set(requests.map((r) => normalizeIp(str(r.x.requestFields.customer_ip) ?? '')));
   if (clients.size > 1 && sent.size === 1) {
-    problems.push(`every scenario sent customer_ip ${[...sent][0]} although the browser came from ${clients.size} different addresses`);
+    problems.push(
+      `every scenario sent customer_ip ${[...sent][0]} although the browser came from ${clients.size} different addresses`,
+    );
   }
   if (problems.length) {
     return {
       status: 'fail',
       summary: problems.join('; '),
-      fix: 'Send the address the customer\'s browser connected from as customer_ip (behind a proxy or load balancer: the first X-Forwarded-For hop added by your own trusted proxy), never the server\'s address or a fixed value.',
+      fix: "Send the address the customer's browser connected from as customer_ip (behind a proxy or load balancer: the first X-Forwarded-For hop added by your own trusted proxy), never the server's address or a fixed value.",
       evidence,
     };
   }
@@ -125,9 +140,13 @@ export const checkCustomerIp: Check = (ctx) => {
     return {
       status: 'warn',
       summary: `customer_ip is a valid address, but the browser's own address was not recorded for ${unknownClient.join(', ')}, so it could not be compared`,
-      fix: 'Run the scenarios again with Certkit so the client address is recorded, or confirm the value is the customer\'s public IP.',
+      fix: "Run the scenarios again with Certkit so the client address is recorded, or confirm the value is the customer's public IP.",
       evidence,
     };
   }
-  return { status: 'pass', summary: `customer_ip equalled the browser's address in ${requests.length} scenario(s)`, evidence };
+  return {
+    status: 'pass',
+    summary: `customer_ip equalled the browser's address in ${requests.length} scenario(s)`,
+    evidence,
+  };
 };

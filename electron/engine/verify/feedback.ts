@@ -7,8 +7,15 @@ const sentence = (clauses: string[]) => clauses.join('; ').replace(/^./, (c) => 
 const delivered = (status: number) => (status >= 200 && status < 300) || status === 302;
 
 function ref(p: FeedbackProbe): EvidenceRef {
-  const answer = p.error ? `error: ${p.error}` : `HTTP ${p.statuses.join(', then ')}${p.answer ? `: ${p.answer.slice(0, 120)}` : ''}`;
-  return { scenarioId: p.scenarioId, kind: 'probe', ref: p.url, detail: `${p.kind} feedback: the signed result of ${p.scenarioId} posted twice; merchant answered ${answer}` };
+  const answer = p.error
+    ? `error: ${p.error}`
+    : `HTTP ${p.statuses.join(', then ')}${p.answer ? `: ${p.answer.slice(0, 120)}` : ''}`;
+  return {
+    scenarioId: p.scenarioId,
+    kind: 'probe',
+    ref: p.url,
+    detail: `${p.kind} feedback: the signed result of ${p.scenarioId} posted twice; merchant answered ${answer}`,
+  };
 }
 
 const FIX =
@@ -31,7 +38,9 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   if (placeholders.length) {
     return {
       status: 'fail',
-      summary: sentence(placeholders.map((t) => `the ${t.kind} feedback URL ${t.url} is a placeholder, not the merchant's endpoint`)),
+      summary: sentence(
+        placeholders.map((t) => `the ${t.kind} feedback URL ${t.url} is a placeholder, not the merchant's endpoint`),
+      ),
       fix: 'APS refuses placeholder feedback URLs (apple.com, google.com, example.com): point both at your own endpoints in Technical Settings and in certkit.json.',
     };
   }
@@ -47,7 +56,12 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   if (refused.length) {
     return {
       status: 'fail',
-      summary: sentence(refused.map((p) => `the ${p.kind} feedback URL answered ${p.statuses.join(', then ')} to a correctly signed result sent twice`)),
+      summary: sentence(
+        refused.map(
+          (p) =>
+            `the ${p.kind} feedback URL answered ${p.statuses.join(', then ')} to a correctly signed result sent twice`,
+        ),
+      ),
       fix: FIX,
       evidence,
     };
@@ -63,9 +77,10 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   }
   return {
     status: 'needs-confirmation',
-    summary: probes.feedback.length > 1
-      ? `The ${probes.feedback.map((p) => p.kind).join(' and ')} feedback URLs accepted a correctly signed result and its repeat; only you can see that they are the URLs set in Technical Settings`
-      : `The ${probes.feedback[0].kind} feedback URL accepted a correctly signed result and its repeat; only you can see that it is the URL set in Technical Settings`,
+    summary:
+      probes.feedback.length > 1
+        ? `The ${probes.feedback.map((p) => p.kind).join(' and ')} feedback URLs accepted a correctly signed result and its repeat; only you can see that they are the URLs set in Technical Settings`
+        : `The ${probes.feedback[0].kind} feedback URL accepted a correctly signed result and its repeat; only you can see that it is the URL set in Technical Settings`,
     fix: 'Check Integration settings > Technical settings for each active channel, then confirm with a note.',
     evidence,
   };

@@ -38,7 +38,15 @@ export interface VerifyReport {
   counts: Record<CheckResult['status'], number>;
 }
 
-const STATUSES: CheckResult['status'][] = ['pass', 'fail', 'warn', 'needs-confirmation', 'confirmed', 'no-evidence', 'not-applicable'];
+const STATUSES: CheckResult['status'][] = [
+  'pass',
+  'fail',
+  'warn',
+  'needs-confirmation',
+  'confirmed',
+  'no-evidence',
+  'not-applicable',
+];
 
 function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Check> {
   return {
@@ -69,7 +77,9 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
  * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, some of them
  * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
  */
-export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter((id) => checkpoint(id).proof === 'evidence');
+export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter(
+  (id) => checkpoint(id).proof === 'evidence',
+);
 
 async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint: Checkpoint): Promise<CheckOutcome> {
   if (!check) return confirmOnly(ctx.workspace, checkpoint);
@@ -77,12 +87,20 @@ async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint
     return applyConfirmation(ctx.workspace, checkpoint, await check(ctx, checkpoint));
   } catch (err) {
     // A bug in one check must not hide the others, nor pass: it asks for a look instead.
-    return { status: 'warn', summary: `The check stopped with an error: ${(err as Error).message}`, fix: 'Report this to the Certkit maintainers; check this point by hand meanwhile.' };
+    return {
+      status: 'warn',
+      summary: `The check stopped with an error: ${(err as Error).message}`,
+      fix: 'Report this to the Certkit maintainers; check this point by hand meanwhile.',
+    };
   }
 }
 
 /** Every checkpoint that applies to the workspace, decided from `evidence` (pure apart from the opt-in probe). */
-export async function verifyEvidence(workspace: Workspace, evidence: CollectedEvidence, options: Omit<VerifyOptions, 'evidence'> = {}): Promise<VerifyReport> {
+export async function verifyEvidence(
+  workspace: Workspace,
+  evidence: CollectedEvidence,
+  options: Omit<VerifyOptions, 'evidence'> = {},
+): Promise<VerifyReport> {
   const plan = buildPlan(workspace);
   const ctx: VerifyContext = {
     workspace,
@@ -102,7 +120,9 @@ export async function verifyEvidence(workspace: Workspace, evidence: CollectedEv
     const outcome = await runCheck(checks[checkpoint.id], ctx, checkpoint);
     results.push({ checkpointId: checkpoint.id, ...outcome, evidence: outcome.evidence ?? [] });
   }
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, results.filter((r) => r.status === s).length])) as VerifyReport['counts'];
+  const counts = Object.fromEntries(
+    STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),
+  ) as VerifyReport['counts'];
   return { account: workspace.account.name, results, counts };
 }
 

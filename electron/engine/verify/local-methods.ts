@@ -32,38 +32,64 @@ export const checkKnetReceipt: Check = (ctx) => {
   const evidence: EvidenceRef[] = [];
   let checked = 0;
   for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'KNET')) {
-    const answer = apsResponses(ev).find((r) => str(r.fields.knet_ref_number) || str(r.fields.third_party_transaction_number));
+    const answer = apsResponses(ev).find(
+      (r) => str(r.fields.knet_ref_number) || str(r.fields.third_party_transaction_number),
+    );
     const values = {
       knet_ref_number: str(answer?.fields.knet_ref_number) ?? ev.ledger.values.knet_ref_number,
-      third_party_transaction_number: str(answer?.fields.third_party_transaction_number) ?? ev.ledger.values.third_party_transaction_number,
+      third_party_transaction_number:
+        str(answer?.fields.third_party_transaction_number) ?? ev.ledger.values.third_party_transaction_number,
     };
     if (!values.knet_ref_number && !values.third_party_transaction_number) continue;
     const receipt = ev.screenshots.find((s) => s.slot === 'knet.receipt' && !s.failure) ?? receiptScreenshot(ev);
     if (!receipt?.text) continue;
     checked++;
     const missing: string[] = [];
-    for (const [name, value] of Object.entries(values)) if (value && !receipt.text.includes(value)) missing.push(`${name} ${value}`);
+    for (const [name, value] of Object.entries(values))
+      if (value && !receipt.text.includes(value)) missing.push(`${name} ${value}`);
     const amount = str(answer?.fields.amount) ?? ev.ledger.values.amount;
     const currency = str(answer?.fields.currency) ?? ev.ledger.values.currency ?? 'KWD';
     if (amount && !textShowsAmount(receipt.text, amount, currency)) missing.push('the amount');
     if (!textShowsDate(receipt.text)) missing.push('the transaction date');
-    if (answer) evidence.push(exchangeRef(ev, answer.exchange, `knet_ref_number=${values.knet_ref_number ?? ''}, third_party_transaction_number=${values.third_party_transaction_number ?? ''}`));
-    evidence.push(screenshotRef(ev, receipt, missing.length ? `receipt lacks ${missing.join(', ')}` : 'receipt shows both KNET ids, amount and date'));
+    if (answer)
+      evidence.push(
+        exchangeRef(
+          ev,
+          answer.exchange,
+          `knet_ref_number=${values.knet_ref_number ?? ''}, third_party_transaction_number=${values.third_party_transaction_number ?? ''}`,
+        ),
+      );
+    evidence.push(
+      screenshotRef(
+        ev,
+        receipt,
+        missing.length ? `receipt lacks ${missing.join(', ')}` : 'receipt shows both KNET ids, amount and date',
+      ),
+    );
     if (missing.length) failures.push(`${ev.scenarioId}: the receipt does not show ${missing.join(', ')}`);
   }
   if (failures.length) {
     return {
       status: 'fail',
       summary: failures.join('; '),
-      fix: 'Print knet_ref_number and third_party_transaction_number from APS\'s answer on the KNET receipt page, with the amount and the transaction date.',
+      fix: "Print knet_ref_number and third_party_transaction_number from APS's answer on the KNET receipt page, with the amount and the transaction date.",
       evidence,
     };
   }
-  if (!checked) return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
-  return { status: 'pass', summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`, evidence };
+  if (!checked)
+    return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
+  return {
+    status: 'pass',
+    summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`,
+    evidence,
+  };
 };
 
-function pageLanguage(text: string | undefined, lang: string | undefined, dir: string | undefined): 'ar' | 'en' | undefined {
+function pageLanguage(
+  text: string | undefined,
+  lang: string | undefined,
+  dir: string | undefined,
+): 'ar' | 'en' | undefined {
   if (lang) return lang.toLowerCase().startsWith('ar') ? 'ar' : 'en';
   if (dir) return dir === 'rtl' ? 'ar' : 'en';
   if (text) return /[\u0600-\u06FF]/.test(text) ? 'ar' : 'en';
@@ -80,29 +106,41 @@ export const checkNapsLanguages: Check = (ctx) => {
     if (request) {
       evidence.push(fieldRef(ev, request, 'language', request.requestFields.language));
       const sent = str(request.requestFields.language);
-      if (sent !== want) failures.push(`${ev.scenarioId}: the request sent language=${sent ?? '(none)'}, expected ${want}`);
+      if (sent !== want)
+        failures.push(`${ev.scenarioId}: the request sent language=${sent ?? '(none)'}, expected ${want}`);
     }
     const pages = ev.screenshots.filter((s) => !s.failure);
     const wrong = pages.filter((s) => {
       const seen = pageLanguage(s.text, s.lang, s.dir);
       return seen !== undefined && seen !== want;
     });
-    for (const s of wrong) evidence.push(screenshotRef(ev, s, `page in ${s.lang ?? s.dir ?? 'another language'}, expected ${want}`));
-    if (wrong.length) failures.push(`${ev.scenarioId}: ${wrong.length} of ${pages.length} page(s) are not in ${want === 'ar' ? 'Arabic' : 'English'}`);
+    for (const s of wrong)
+      evidence.push(screenshotRef(ev, s, `page in ${s.lang ?? s.dir ?? 'another language'}, expected ${want}`));
+    if (wrong.length)
+      failures.push(
+        `${ev.scenarioId}: ${wrong.length} of ${pages.length} page(s) are not in ${want === 'ar' ? 'Arabic' : 'English'}`,
+      );
     if (pages.length && !wrong.length) covered.add(want);
   }
   if (failures.length) {
     return {
       status: 'fail',
       summary: failures.join('; '),
-      fix: 'Send language=ar or language=en (two letters) from the customer\'s chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.',
+      fix: "Send language=ar or language=en (two letters) from the customer's chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.",
       evidence,
     };
   }
   const missing = (['ar', 'en'] as const).filter((l) => !covered.has(l));
   if (missing.length) {
     const ids = missing.flatMap((l) => [`naps-success-${l}`, `naps-declined-${l}`]);
-    return { ...noEvidence(ctx, ids, `the NAPS flow was not captured in ${missing.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}`), evidence };
+    return {
+      ...noEvidence(
+        ctx,
+        ids,
+        `the NAPS flow was not captured in ${missing.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}`,
+      ),
+      evidence,
+    };
   }
   return { status: 'pass', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
 };
@@ -131,40 +169,58 @@ export const checkStcPayDynamic: Check = (ctx) => {
       if (phone) {
         checked++;
         evidence.push(fieldRef(ev, x, 'phone_number', phone));
-        if (!phones.some((p) => samePhone(p, phone))) failures.push(`${ev.scenarioId}: phone_number ${phone} is not the number the customer typed (${phones.join(' or ')})`);
+        if (!phones.some((p) => samePhone(p, phone)))
+          failures.push(
+            `${ev.scenarioId}: phone_number ${phone} is not the number the customer typed (${phones.join(' or ')})`,
+          );
       }
       if (otp) {
         evidence.push(fieldRef(ev, x, 'otp', otp));
         otps.set(ev.scenarioId, otp);
-        if (typed.otp && otp !== typed.otp) failures.push(`${ev.scenarioId}: otp ${otp} is not the code the customer typed (${typed.otp})`);
+        if (typed.otp && otp !== typed.otp)
+          failures.push(`${ev.scenarioId}: otp ${otp} is not the code the customer typed (${typed.otp})`);
       }
     }
   }
   // The recorder drops the otp value, so a fixed one shows as an outcome that does not follow the code typed.
   for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'STCPAY')) {
     const outcome = catalogEntry(ev.scenarioId)!.outcome;
-    const final = apsResponses(ev).find((r) => str(r.fields.digital_wallet) === 'STCPAY' && str(r.fields.command) && str(r.fields.response_code));
+    const final = apsResponses(ev).find(
+      (r) => str(r.fields.digital_wallet) === 'STCPAY' && str(r.fields.command) && str(r.fields.response_code),
+    );
     const code = str(final?.fields.response_code);
     if (!final || !code) continue;
     const cls = classifyResponse(code);
     const expected = outcome === 'success' ? 'success' : 'declined';
     if ((cls === 'success' || cls === 'declined') && cls !== expected) {
       evidence.push(exchangeRef(ev, final.exchange, `APS answered ${code}`));
-      failures.push(`${ev.scenarioId}: APS answered ${code} (${cls}) although the customer typed the ${expected === 'success' ? 'approving' : 'declining'} OTP ${LOCAL_TEST_VALUES.STCPAY[outcome].otp}, so the otp sent was not the customer's`);
+      failures.push(
+        `${ev.scenarioId}: APS answered ${code} (${cls}) although the customer typed the ${expected === 'success' ? 'approving' : 'declining'} OTP ${LOCAL_TEST_VALUES.STCPAY[outcome].otp}, so the otp sent was not the customer's`,
+      );
     }
   }
   const distinct = new Set(otps.values());
-  if (otps.size > 1 && distinct.size === 1) failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
+  if (otps.size > 1 && distinct.size === 1)
+    failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
   if (failures.length) {
     return {
       status: 'fail',
       summary: failures.join('; '),
-      fix: 'Take phone_number and otp from the customer\'s input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.',
+      fix: "Take phone_number and otp from the customer's input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.",
       evidence,
     };
   }
-  if (!checked) return noEvidence(ctx, ['stcpay-success', 'stcpay-declined'], 'no STC Pay request with a phone number was recorded');
-  return { status: 'pass', summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`, evidence };
+  if (!checked)
+    return noEvidence(
+      ctx,
+      ['stcpay-success', 'stcpay-declined'],
+      'no STC Pay request with a phone number was recorded',
+    );
+  return {
+    status: 'pass',
+    summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`,
+    evidence,
+  };
 };
 
 function tokenizationRequests(ev: ScenarioEvidence) {
@@ -186,35 +242,63 @@ export const checkTokenizationClientSide: Check = (ctx) => {
         evidence.push(exchangeRef(ev, browser, 'TOKENIZATION posted by the browser'));
       } else {
         const server = same[0];
-        evidence.push(exchangeRef(ev, server, `TOKENIZATION sent by ${server.remoteAddress ?? 'the merchant server'}, not seen in the browser`));
-        failures.push(`${ev.scenarioId}: the TOKENIZATION request for ${ref} came from ${server.remoteAddress ?? 'the merchant server'}, not from the customer's browser`);
+        evidence.push(
+          exchangeRef(
+            ev,
+            server,
+            `TOKENIZATION sent by ${server.remoteAddress ?? 'the merchant server'}, not seen in the browser`,
+          ),
+        );
+        failures.push(
+          `${ev.scenarioId}: the TOKENIZATION request for ${ref} came from ${server.remoteAddress ?? 'the merchant server'}, not from the customer's browser`,
+        );
       }
     }
     // The simulator log links only API calls, so a form the server posted itself shows as a token charged
     // with no tokenization form ever leaving the browser.
     if (!posts.some((x) => x.observedBy === 'browser')) {
       const charge = apsRequests(ev).find(
-        (r) => r.kind === 'paymentApi' && PAYMENT_COMMANDS.includes(str(r.requestFields.command) ?? '') && str(r.requestFields.token_name) && str(r.requestFields.eci) !== 'RECURRING',
+        (r) =>
+          r.kind === 'paymentApi' &&
+          PAYMENT_COMMANDS.includes(str(r.requestFields.command) ?? '') &&
+          str(r.requestFields.token_name) &&
+          str(r.requestFields.eci) !== 'RECURRING',
       );
-      const browserTokenized = ev.exchanges.some((r) => r.kind === 'return' && str(r.requestFields.service_command) === 'TOKENIZATION');
+      const browserTokenized = ev.exchanges.some(
+        (r) => r.kind === 'return' && str(r.requestFields.service_command) === 'TOKENIZATION',
+      );
       if (charge && !browserTokenized && !posts.length && catalogEntry(ev.scenarioId)?.dependsOn === undefined) {
-        evidence.push(exchangeRef(ev, charge, `token_name ${str(charge.requestFields.token_name)} charged; no TOKENIZATION form left the browser`));
-        failures.push(`${ev.scenarioId}: token ${str(charge.requestFields.token_name)} was charged, but the browser never posted a TOKENIZATION form to APS; the card data went through the merchant server`);
+        evidence.push(
+          exchangeRef(
+            ev,
+            charge,
+            `token_name ${str(charge.requestFields.token_name)} charged; no TOKENIZATION form left the browser`,
+          ),
+        );
+        failures.push(
+          `${ev.scenarioId}: token ${str(charge.requestFields.token_name)} was charged, but the browser never posted a TOKENIZATION form to APS; the card data went through the merchant server`,
+        );
       }
     }
     for (const x of apsRequests(ev).filter((r) => r.kind === 'paymentApi' && str(r.requestFields.card_number))) {
       evidence.push(exchangeRef(ev, x, 'card_number in a server-to-server request'));
-      failures.push(`${ev.scenarioId}: the server-to-server ${str(x.requestFields.command) ?? 'request'} carried card_number; card data passed through the merchant server`);
+      failures.push(
+        `${ev.scenarioId}: the server-to-server ${str(x.requestFields.command) ?? 'request'} carried card_number; card data passed through the merchant server`,
+      );
     }
   }
   if (failures.length) {
     return {
       status: 'fail',
       summary: failures.join('; '),
-      fix: 'Post the TOKENIZATION form (card fields, signed parameters) from the customer\'s browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.',
+      fix: "Post the TOKENIZATION form (card fields, signed parameters) from the customer's browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.",
       evidence,
     };
   }
   if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), 'no TOKENIZATION request was recorded');
-  return { status: 'pass', summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`, evidence };
+  return {
+    status: 'pass',
+    summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`,
+    evidence,
+  };
 };

@@ -53,11 +53,13 @@ export const isPlaceholderUrl = (url: string) => PLACEHOLDER_HOST.test(hostOf(ur
 export function feedbackTargets(workspace: VerifyContext['workspace']): { kind: FeedbackProbe['kind']; url: string }[] {
   const out: { kind: FeedbackProbe['kind']; url: string }[] = [];
   if (workspace.store.directFeedbackUrl) out.push({ kind: 'direct', url: workspace.store.directFeedbackUrl });
-  if (workspace.store.notificationFeedbackUrl) out.push({ kind: 'notification', url: workspace.store.notificationFeedbackUrl });
+  if (workspace.store.notificationFeedbackUrl)
+    out.push({ kind: 'notification', url: workspace.store.notificationFeedbackUrl });
   return out;
 }
 
-const REJECTION = /signature|tamper|invalid|mismatch|does not match|not accepted|reject|refus|not verified|could not be verified|unverified|forbidden|error|fail|declin|cancel|غير صالح|مرفوض|فشل|خطأ/i;
+const REJECTION =
+  /signature|tamper|invalid|mismatch|does not match|not accepted|reject|refus|not verified|could not be verified|unverified|forbidden|error|fail|declin|cancel|غير صالح|مرفوض|فشل|خطأ/i;
 const SUCCESS = /success|thank you|thanks for|paid|approved|confirmed|complete|receipt|تم الدفع|شكرا|ناجح|نجاح/i;
 
 export function pageVerdict(httpStatus: number, text: string): ProbeVerdict {
@@ -77,7 +79,11 @@ function visibleText(html: string): string {
 }
 
 /** POSTs the form like APS's auto-submitted page, then follows redirects with GET as a browser would. */
-export async function postForm(url: string, fields: Record<string, string>, timeoutMs = 15000): Promise<{ status: number; text: string }> {
+export async function postForm(
+  url: string,
+  fields: Record<string, string>,
+  timeoutMs = 15000,
+): Promise<{ status: number; text: string }> {
   const signal = AbortSignal.timeout(timeoutMs);
   let res = await fetch(url, {
     method: 'POST',
@@ -106,23 +112,33 @@ function asStrings(fields: Record<string, unknown>): Record<string, string> | un
   return out;
 }
 
-function pick(ctx: VerifyContext, wanted: 'success' | 'declined'): { ev: ScenarioEvidence; x: Exchange; fields: Record<string, string> } | undefined {
+function pick(
+  ctx: VerifyContext,
+  wanted: 'success' | 'declined',
+): { ev: ScenarioEvidence; x: Exchange; fields: Record<string, string> } | undefined {
   for (const ev of ctx.scenarios) {
     for (const x of returnPosts(ev)) {
       const fields = asStrings(x.requestFields);
       // APS echoes the access code, which the recorder drops; putting it back makes the replay differ in one field only.
       const code = fields?.response_code;
-      if (fields && ctx.secrets?.accessCode && (fields.access_code === undefined || looksMasked(fields.access_code))) fields.access_code = ctx.secrets.accessCode;
+      if (fields && ctx.secrets?.accessCode && (fields.access_code === undefined || looksMasked(fields.access_code)))
+        fields.access_code = ctx.secrets.accessCode;
       if (!fields || !code || !fields.signature || !fields.amount) continue;
       const cls = classifyResponse(code);
-      if (wanted === 'success' && cls === 'success' && catalogEntry(ev.scenarioId)?.outcome !== 'declined') return { ev, x, fields };
+      if (wanted === 'success' && cls === 'success' && catalogEntry(ev.scenarioId)?.outcome !== 'declined')
+        return { ev, x, fields };
       if (wanted === 'declined' && cls === 'declined') return { ev, x, fields };
     }
   }
   return undefined;
 }
 
-async function send(ev: ScenarioEvidence, x: Exchange, fields: Record<string, string>, change: string): Promise<ProbeResult> {
+async function send(
+  ev: ScenarioEvidence,
+  x: Exchange,
+  fields: Record<string, string>,
+  change: string,
+): Promise<ProbeResult> {
   const base = { scenarioId: ev.scenarioId, change, url: x.url };
   try {
     const { status, text } = await postForm(x.url, fields);
@@ -133,7 +149,11 @@ async function send(ev: ScenarioEvidence, x: Exchange, fields: Record<string, st
 }
 
 /** The fields as APS would sign them: a fresh signature with the response phrase over everything else. */
-function signedAnswer(fields: Record<string, string>, responsePhrase: string, shaType: MerchantSecrets['shaType']): Record<string, string> {
+function signedAnswer(
+  fields: Record<string, string>,
+  responsePhrase: string,
+  shaType: MerchantSecrets['shaType'],
+): Record<string, string> {
   const { signature: _old, ...rest } = fields;
   void _old;
   return { ...rest, signature: computeSignature(rest as ApsParams, responsePhrase, shaType, { response: true }) };
@@ -144,10 +164,15 @@ function bumpAmount(amount: string): string {
 }
 
 export function probeRefusal(ctx: VerifyContext): string | undefined {
-  if (ctx.workspace.account.environment === 'production') return 'the workspace points at production; probes only run against loopback, simulator or staging stores';
-  const urls = [...ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url)), ...feedbackTargets(ctx.workspace).map((t) => t.url)];
+  if (ctx.workspace.account.environment === 'production')
+    return 'the workspace points at production; probes only run against loopback, simulator or staging stores';
+  const urls = [
+    ...ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url)),
+    ...feedbackTargets(ctx.workspace).map((t) => t.url),
+  ];
   const publicUrl = urls.find((u) => !isLoopbackOrPrivate(hostOf(u) ?? ''));
-  if (publicUrl && ctx.workspace.account.environment !== 'sandbox') return `${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
+  if (publicUrl && ctx.workspace.account.environment !== 'sandbox')
+    return `${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
   return undefined;
 }
 
@@ -162,20 +187,41 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
   const success = pick(ctx, 'success');
   if (declined) {
     const f = { ...declined.fields, status: '14', response_code: '14000', response_message: 'Success' };
-    results.signature = await send(declined.ev, declined.x, f, `declined result (${declined.fields.response_code}) changed to 14000 Success, original signature kept`);
+    results.signature = await send(
+      declined.ev,
+      declined.x,
+      f,
+      `declined result (${declined.fields.response_code}) changed to 14000 Success, original signature kept`,
+    );
   } else if (success) {
     const f = { ...success.fields, amount: bumpAmount(success.fields.amount) };
-    results.signature = await send(success.ev, success.x, f, `amount ${success.fields.amount} -> ${f.amount}, original signature kept`);
+    results.signature = await send(
+      success.ev,
+      success.x,
+      f,
+      `amount ${success.fields.amount} -> ${f.amount}, original signature kept`,
+    );
   }
   if (success && ctx.secrets?.responsePhrase) {
-    const changed = signedAnswer({ ...success.fields, amount: bumpAmount(success.fields.amount) }, ctx.secrets.responsePhrase, ctx.secrets.shaType);
-    results.amount = await send(success.ev, success.x, changed, `amount ${success.fields.amount} -> ${changed.amount}, correctly signed with the response phrase`);
+    const changed = signedAnswer(
+      { ...success.fields, amount: bumpAmount(success.fields.amount) },
+      ctx.secrets.responsePhrase,
+      ctx.secrets.shaType,
+    );
+    results.amount = await send(
+      success.ev,
+      success.x,
+      changed,
+      `amount ${success.fields.amount} -> ${changed.amount}, correctly signed with the response phrase`,
+    );
   }
-  if (!results.signature && !results.amount) results.skipped = 'no result posted back to return_url was recorded to replay';
+  if (!results.signature && !results.amount)
+    results.skipped = 'no result posted back to return_url was recorded to replay';
   // Placeholders fail without a post: nobody should receive a payment result meant for the merchant.
   const targets = feedbackTargets(ctx.workspace).filter((t) => !isPlaceholderUrl(t.url));
   if (targets.length) {
-    if (!ctx.secrets?.responsePhrase) results.feedbackSkipped = 'the SHA response phrase is not set, so no feedback post can be signed';
+    if (!ctx.secrets?.responsePhrase)
+      results.feedbackSkipped = 'the SHA response phrase is not set, so no feedback post can be signed';
     else if (!success) results.feedbackSkipped = 'no successful result posted back to return_url was recorded to send';
     else {
       // Signed afresh: the recorded fields have the card number masked, which the original signature did not cover.
@@ -188,7 +234,12 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
 }
 
 /** APS posts feedback as JSON and counts 2xx or 302 as delivered; anything else is retried (10 times, 10 s apart). */
-async function sendFeedback(kind: FeedbackProbe['kind'], url: string, scenarioId: string, body: Record<string, string>): Promise<FeedbackProbe> {
+async function sendFeedback(
+  kind: FeedbackProbe['kind'],
+  url: string,
+  scenarioId: string,
+  body: Record<string, string>,
+): Promise<FeedbackProbe> {
   const probe: FeedbackProbe = { kind, url, scenarioId, statuses: [] };
   try {
     for (let i = 0; i < 2; i++) {

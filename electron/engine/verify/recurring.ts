@@ -27,10 +27,14 @@ function initial(ctx: VerifyContext): Cit | undefined {
   const ev = ctx.scenarios.find((e) => e.scenarioId === 'recurring-initial');
   if (!ev) return undefined;
   const requests = paymentRequests(ev);
-  const request = requests.find((x) => x.requestFields.recurring_mode !== undefined || x.requestFields.agreement_id !== undefined) ?? requests[0];
+  const request =
+    requests.find((x) => x.requestFields.recurring_mode !== undefined || x.requestFields.agreement_id !== undefined) ??
+    requests[0];
   if (!request) return undefined;
   const ref = str(request.requestFields.merchant_reference);
-  const answer = apsResponses(ev).find((r) => str(r.fields.merchant_reference) === ref && (str(r.fields.agreement_id) || str(r.fields.token_name)))?.fields;
+  const answer = apsResponses(ev).find(
+    (r) => str(r.fields.merchant_reference) === ref && (str(r.fields.agreement_id) || str(r.fields.token_name)),
+  )?.fields;
   return { ev, request, answer };
 }
 
@@ -38,7 +42,11 @@ function initial(ctx: VerifyContext): Cit | undefined {
 function subsequent(ctx: VerifyContext): { ev: ScenarioEvidence; x: Exchange }[] {
   return ctx.scenarios
     .filter((e) => e.scenarioId !== 'recurring-initial' && e.scenarioId.startsWith('recurring-'))
-    .flatMap((ev) => paymentRequests(ev).filter((x) => str(x.requestFields.eci) === 'RECURRING').map((x) => ({ ev, x })));
+    .flatMap((ev) =>
+      paymentRequests(ev)
+        .filter((x) => str(x.requestFields.eci) === 'RECURRING')
+        .map((x) => ({ ev, x })),
+    );
 }
 
 export const checkRecurringMode: Check = (ctx) => {
@@ -65,7 +73,11 @@ export const checkRecurringMode: Check = (ctx) => {
     }
   }
   if (problems.length) return { status: 'fail', summary: problems.join('; '), fix: RECURRING_FIX_MODE, evidence };
-  return { status: 'pass', summary: `The initial request carries recurring_mode=${mode}${mode === 'UNSCHEDULED' ? '' : ' with count, expiry and interval'}`, evidence };
+  return {
+    status: 'pass',
+    summary: `The initial request carries recurring_mode=${mode}${mode === 'UNSCHEDULED' ? '' : ' with count, expiry and interval'}`,
+    evidence,
+  };
 };
 
 const AGREEMENT = new RegExp(`^[A-Za-z0-9]{1,${CIT_AGREEMENT_ID_MAX}}$`);
@@ -77,10 +89,15 @@ export const checkRecurringAgreement: Check = (ctx) => {
   const evidence: EvidenceRef[] = [fieldRef(cit.ev, cit.request, 'agreement_id', sent ?? '(missing)')];
   const problems: string[] = [];
   if (!sent) problems.push('the initial request carries no agreement_id');
-  else if (!AGREEMENT.test(sent)) problems.push(`agreement_id "${sent}" must be letters and digits only, at most ${CIT_AGREEMENT_ID_MAX} (it has ${sent.length} characters${/[^A-Za-z0-9]/.test(sent) ? ' and special characters' : ''})`);
+  else if (!AGREEMENT.test(sent))
+    problems.push(
+      `agreement_id "${sent}" must be letters and digits only, at most ${CIT_AGREEMENT_ID_MAX} (it has ${sent.length} characters${/[^A-Za-z0-9]/.test(sent) ? ' and special characters' : ''})`,
+    );
   const others = ctx.scenarios
     .filter((e) => e !== cit.ev)
-    .flatMap((e) => paymentRequests(e).filter((x) => str(x.requestFields.eci) !== 'RECURRING' && str(x.requestFields.recurring_mode)))
+    .flatMap((e) =>
+      paymentRequests(e).filter((x) => str(x.requestFields.eci) !== 'RECURRING' && str(x.requestFields.recurring_mode)),
+    )
     .map((x) => str(x.requestFields.agreement_id));
   if (sent && others.includes(sent)) problems.push(`agreement_id ${sent} was used for more than one agreement`);
   const returned = str(cit.answer?.agreement_id) ?? cit.ev.ledger.values.agreement_id;
@@ -88,18 +105,34 @@ export const checkRecurringAgreement: Check = (ctx) => {
   for (const { ev, x } of later) {
     const used = str(x.requestFields.agreement_id);
     evidence.push(fieldRef(ev, x, 'agreement_id', used ?? '(missing)'));
-    if (returned && used !== returned) problems.push(`${ev.scenarioId} used agreement_id ${used ?? '(none)'}, but APS returned ${returned} for the initial payment`);
+    if (returned && used !== returned)
+      problems.push(
+        `${ev.scenarioId} used agreement_id ${used ?? '(none)'}, but APS returned ${returned} for the initial payment`,
+      );
   }
   const fix = `Generate a new agreement_id per agreement (letters and digits, at most ${CIT_AGREEMENT_ID_MAX}), store the agreement_id APS returns in the initial answer, and send that one in every later (MIT) request.`;
   if (problems.length) return { status: 'fail', summary: problems.join('; '), fix, evidence };
-  if (!later.length) return { ...noEvidence(ctx, ['recurring-subsequent'], `agreement_id ${sent} is well formed, but no later payment was recorded to show the returned one is reused`), evidence };
-  return { status: 'pass', summary: `agreement_id ${sent} is well formed and later payments used the one APS returned (${returned ?? sent})`, evidence };
+  if (!later.length)
+    return {
+      ...noEvidence(
+        ctx,
+        ['recurring-subsequent'],
+        `agreement_id ${sent} is well formed, but no later payment was recorded to show the returned one is reused`,
+      ),
+      evidence,
+    };
+  return {
+    status: 'pass',
+    summary: `agreement_id ${sent} is well formed and later payments used the one APS returned (${returned ?? sent})`,
+    evidence,
+  };
 };
 
 export const checkRecurringToken: Check = (ctx) => {
   const cit = initial(ctx);
   if (!cit) return noEvidence(ctx, ['recurring-initial'], 'the initial recurring payment was not recorded');
-  const token = str(cit.answer?.token_name) ?? str(cit.request.requestFields.token_name) ?? cit.ev.ledger.values.token_name;
+  const token =
+    str(cit.answer?.token_name) ?? str(cit.request.requestFields.token_name) ?? cit.ev.ledger.values.token_name;
   const later = subsequent(ctx);
   if (!token) return noEvidence(ctx, ['recurring-initial'], 'the initial payment recorded no token_name');
   if (!later.length) return noEvidence(ctx, ['recurring-subsequent'], 'no later (MIT) payment was recorded');
@@ -108,10 +141,16 @@ export const checkRecurringToken: Check = (ctx) => {
   for (const { ev, x } of later) {
     const used = str(x.requestFields.token_name);
     evidence.push(fieldRef(ev, x, 'token_name', used ?? '(missing)'));
-    if (used !== token) problems.push(`${ev.scenarioId} charged token_name ${used ?? '(none)'}, the initial payment created ${token}`);
+    if (used !== token)
+      problems.push(`${ev.scenarioId} charged token_name ${used ?? '(none)'}, the initial payment created ${token}`);
   }
   if (problems.length) {
-    return { status: 'fail', summary: problems.join('; '), fix: 'Store the token_name of the initial payment with the agreement and charge that token in every later payment.', evidence };
+    return {
+      status: 'fail',
+      summary: problems.join('; '),
+      fix: 'Store the token_name of the initial payment with the agreement and charge that token in every later payment.',
+      evidence,
+    };
   }
   return { status: 'pass', summary: `Later payments charged token_name ${token} from the initial payment`, evidence };
 };

@@ -27,20 +27,35 @@ import {
 
 /** Fields whose format has its own checkpoint, so one mistake is reported once, where the fix is explained. */
 const OWNED_ELSEWHERE = new Set([
-  'customer_email', 'customer_ip', 'amount', 'currency', 'command', 'return_url', 'phone_number', 'otp',
-  'agreement_id', 'recurring_mode', 'recurring_transactions_count', 'recurring_expiry_date', 'recurring_days_between_payments',
+  'customer_email',
+  'customer_ip',
+  'amount',
+  'currency',
+  'command',
+  'return_url',
+  'phone_number',
+  'otp',
+  'agreement_id',
+  'recurring_mode',
+  'recurring_transactions_count',
+  'recurring_expiry_date',
+  'recurring_days_between_payments',
 ]);
 
 /** A value the recorder replaced (card data, secrets): it cannot take part in a recomputed signature. */
 export function looksMasked(value: unknown): boolean {
-  return typeof value === 'string' && (/\*{2,}|•|x{4,}/i.test(value) || /^<[a-z_ -]+>$/i.test(value) || value === '[removed]' || value === '[secret]');
+  return (
+    typeof value === 'string' &&
+    (/\*{2,}|•|x{4,}/i.test(value) || /^<[a-z_ -]+>$/i.test(value) || value === '[removed]' || value === '[secret]')
+  );
 }
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Parameters in `fields` that APS would refuse with 00027 on a browser post to paymentPage. */
 export function extraParams(fields: Record<string, unknown>): string[] {
-  const allowed: readonly string[] = str(fields.service_command) === 'TOKENIZATION' ? TOKENIZATION_PARAMS : HOSTED_PAGE_PARAMS;
+  const allowed: readonly string[] =
+    str(fields.service_command) === 'TOKENIZATION' ? TOKENIZATION_PARAMS : HOSTED_PAGE_PARAMS;
   return Object.keys(fields).filter((k) => !allowed.includes(k));
 }
 
@@ -61,7 +76,10 @@ function hashWith(body: string, phrase: string, sha: ShaType): string {
  * empty parameters signed, the response phrase used, another SHA type, the phrase on one end only, a field
  * added after signing, card fields signed in a tokenization form.
  */
-export function diagnoseRequestSignature(params: ApsParams, secrets: Required<Pick<MerchantSecrets, 'requestPhrase'>> & MerchantSecrets): SignatureDiagnosis {
+export function diagnoseRequestSignature(
+  params: ApsParams,
+  secrets: Required<Pick<MerchantSecrets, 'requestPhrase'>> & MerchantSecrets,
+): SignatureDiagnosis {
   const { requestPhrase: phrase, shaType } = secrets;
   const received = str(params.signature) ?? '';
   const signedFields = signedFieldNames(params);
@@ -73,33 +91,65 @@ export function diagnoseRequestSignature(params: ApsParams, secrets: Required<Pi
 
   const empties = Object.keys(params).filter((k) => !excluded.has(k) && (params[k] === '' || params[k] === null));
   if (empties.length) {
-    const all = Object.keys(params).filter((k) => !excluded.has(k)).sort(byCodeUnit);
+    const all = Object.keys(params)
+      .filter((k) => !excluded.has(k))
+      .sort(byCodeUnit);
     const body = all.map((k) => `${k}=${renderValue(params[k])}`).join('');
     if (matches(hashWith(body, phrase, shaType))) {
-      return { ok: false, signedFields, cause: `the signature includes the empty parameter(s) ${empties.join(', ')}; APS signs only parameters that have a value` };
+      return {
+        ok: false,
+        signedFields,
+        cause: `the signature includes the empty parameter(s) ${empties.join(', ')}; APS signs only parameters that have a value`,
+      };
     }
   }
   const body = signatureBody(params);
   if (secrets.responsePhrase && matches(hashWith(body, secrets.responsePhrase, shaType))) {
-    return { ok: false, signedFields, cause: 'the request was signed with the SHA response phrase; requests take the SHA request phrase' };
+    return {
+      ok: false,
+      signedFields,
+      cause: 'the request was signed with the SHA response phrase; requests take the SHA request phrase',
+    };
   }
   for (const other of SHA_TYPES) {
     if (other !== shaType && matches(hashWith(body, phrase, other))) {
-      return { ok: false, signedFields, cause: `the request was hashed with ${SHA_TYPE_LABELS[other]}, but the account is set to ${SHA_TYPE_LABELS[shaType]}` };
+      return {
+        ok: false,
+        signedFields,
+        cause: `the request was hashed with ${SHA_TYPE_LABELS[other]}, but the account is set to ${SHA_TYPE_LABELS[shaType]}`,
+      };
     }
   }
   const oneEnd = [phrase + body, body + phrase].map((t) => hashSignatureString(t, phrase, shaType));
-  if (oneEnd.some(matches)) return { ok: false, signedFields, cause: 'the phrase was added at one end only; it goes before and after the parameter string' };
+  if (oneEnd.some(matches))
+    return {
+      ok: false,
+      signedFields,
+      cause: 'the phrase was added at one end only; it goes before and after the parameter string',
+    };
   for (const name of signedFields) {
-    const without = signedFields.filter((f) => f !== name).map((k) => `${k}=${renderValue(params[k])}`).join('');
+    const without = signedFields
+      .filter((f) => f !== name)
+      .map((k) => `${k}=${renderValue(params[k])}`)
+      .join('');
     if (matches(hashWith(without, phrase, shaType))) {
-      return { ok: false, signedFields, cause: `the signed field set differs from the posted one: ${name} is posted but was not signed (added after signing)` };
+      return {
+        ok: false,
+        signedFields,
+        cause: `the signed field set differs from the posted one: ${name} is posted but was not signed (added after signing)`,
+      };
     }
   }
   if (tokenization) {
-    const withCard = Object.keys(params).filter((k) => k !== 'signature' && params[k] !== '' && params[k] != null).sort(byCodeUnit);
+    const withCard = Object.keys(params)
+      .filter((k) => k !== 'signature' && params[k] !== '' && params[k] != null)
+      .sort(byCodeUnit);
     if (matches(hashWith(withCard.map((k) => `${k}=${renderValue(params[k])}`).join(''), phrase, shaType))) {
-      return { ok: false, signedFields, cause: `card fields (${TOKENIZATION_UNSIGNED_FIELDS.filter((f) => f in params).join(', ')}) were signed; in the tokenization form APS leaves them out` };
+      return {
+        ok: false,
+        signedFields,
+        cause: `card fields (${TOKENIZATION_UNSIGNED_FIELDS.filter((f) => f in params).join(', ')}) were signed; in the tokenization form APS leaves them out`,
+      };
     }
   }
   return {
@@ -114,7 +164,14 @@ function dedupe(requests: { ev: ScenarioEvidence; x: Exchange }[]): { ev: Scenar
   const seen = new Set<string>();
   return requests.filter(({ ev, x }) => {
     const f = x.requestFields;
-    const key = [ev.scenarioId, x.kind, str(f.signature), str(f.merchant_reference), str(f.command), str(f.service_command)].join('|');
+    const key = [
+      ev.scenarioId,
+      x.kind,
+      str(f.signature),
+      str(f.merchant_reference),
+      str(f.command),
+      str(f.service_command),
+    ].join('|');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -125,7 +182,9 @@ function dedupe(requests: { ev: ScenarioEvidence; x: Exchange }[]): { ev: Scenar
 function apsAnswerCode(ev: ScenarioEvidence, x: Exchange): string | undefined {
   if (x.kind === 'paymentApi') return str(x.responseFields?.response_code);
   const ref = str(x.requestFields.merchant_reference);
-  const ret = returnPosts(ev).find((r) => str(r.requestFields.merchant_reference) === ref && r.startedAt >= x.startedAt);
+  const ret = returnPosts(ev).find(
+    (r) => str(r.requestFields.merchant_reference) === ref && r.startedAt >= x.startedAt,
+  );
   return str(ret?.requestFields.response_code);
 }
 
@@ -137,20 +196,27 @@ function droppedCandidates(ev: ScenarioEvidence, fields: ApsParams): Record<stri
   const out: Record<string, string>[] = [];
   const sc = catalogEntry(ev.scenarioId);
   if (fields.otp === undefined && fields.digital_wallet === 'STCPAY' && str(fields.command)) {
-    for (const v of Object.values(LOCAL_TEST_VALUES.STCPAY)) if (typeof v === 'object' && v.otp) out.push({ otp: v.otp });
+    for (const v of Object.values(LOCAL_TEST_VALUES.STCPAY))
+      if (typeof v === 'object' && v.otp) out.push({ otp: v.otp });
   }
-  if (fields.card_security_code === undefined && str(fields.token_name) && sc?.card) out.push({ card_security_code: testCard(sc.card).cvv });
+  if (fields.card_security_code === undefined && str(fields.token_name) && sc?.card)
+    out.push({ card_security_code: testCard(sc.card).cvv });
   return out;
 }
 
 type Recomputed = { ok: true } | { ok: false; problem?: string; unverifiable?: string };
 
-function recompute(ev: ScenarioEvidence, recorded: ApsParams, secrets: MerchantSecrets & { requestPhrase: string }): Recomputed {
+function recompute(
+  ev: ScenarioEvidence,
+  recorded: ApsParams,
+  secrets: MerchantSecrets & { requestPhrase: string },
+): Recomputed {
   if (!str(recorded.signature)) return { ok: false, problem: 'carries no signature' };
   const fields: ApsParams = { ...recorded };
   // The recorder removes the access code from evidence; the real one comes back from the secrets.
   const codeHidden = fields.access_code === undefined || looksMasked(fields.access_code);
-  if (codeHidden && !secrets.accessCode) return { ok: false, unverifiable: 'needs the access code, CERTKIT_ACCESS_CODE' };
+  if (codeHidden && !secrets.accessCode)
+    return { ok: false, unverifiable: 'needs the access code, CERTKIT_ACCESS_CODE' };
   if (codeHidden) fields.access_code = secrets.accessCode;
   const masked = signedFieldNames(fields).filter((k) => looksMasked(fields[k]));
   if (masked.length) return { ok: false, unverifiable: `${masked.join(', ')} masked in the recording` };
@@ -161,7 +227,10 @@ function recompute(ev: ScenarioEvidence, recorded: ApsParams, secrets: MerchantS
     if (diagnoseRequestSignature({ ...fields, ...extra }, secrets).ok) return { ok: true };
   }
   if (candidates.length && d.cause?.startsWith('no known mistake')) {
-    return { ok: false, unverifiable: `${Object.keys(candidates[0]).join(', ')} is not recorded, and the value the customer typed does not reproduce the signature` };
+    return {
+      ok: false,
+      unverifiable: `${Object.keys(candidates[0]).join(', ')} is not recorded, and the value the customer typed does not reproduce the signature`,
+    };
   }
   return { ok: false, problem: `signature does not match: ${d.cause}` };
 }
@@ -201,14 +270,20 @@ export const checkRequestSignature: Check = (ctx) => {
       else if (outcome.problem) problems.push(outcome.problem);
       else unverifiable.push(`${label} (${outcome.unverifiable})`);
     }
-    evidence.push(exchangeRef(ev, x, problems.length ? problems.join('; ') : `signed fields: ${signedFieldNames(fields).join(', ')}`));
+    evidence.push(
+      exchangeRef(
+        ev,
+        x,
+        problems.length ? problems.join('; ') : `signed fields: ${signedFieldNames(fields).join(', ')}`,
+      ),
+    );
     if (problems.length) failures.push(`${label}: ${problems.join('; ')}`);
   }
   if (failures.length) {
     return {
       status: 'fail',
       summary: failures.join(' | '),
-      fix: 'Build the signature on your server from exactly the parameters you post: drop parameters without a value before signing, sort by name, join as name=value with no separator, put the SHA request phrase before and after, hash with the account\'s SHA type; post only parameters APS documents for this request.',
+      fix: "Build the signature on your server from exactly the parameters you post: drop parameters without a value before signing, sort by name, join as name=value with no separator, put the SHA request phrase before and after, hash with the account's SHA type; post only parameters APS documents for this request.",
       evidence,
     };
   }
@@ -220,10 +295,14 @@ export const checkRequestSignature: Check = (ctx) => {
         ? `needs the request phrase to recompute ${unverifiable.length} request signature(s); no parameter APS would refuse was found`
         : `${verified ? `${verified} signature(s) verified; ` : ''}could not recompute: ${unverifiable.join(', ')}`,
       fix: needPhrase
-        ? 'Give the SHA request phrase (CERTKIT_SHA_REQUEST_PHRASE and CERTKIT_SHA_TYPE, or the app\'s keychain) and verify again, or confirm with a note.'
+        ? "Give the SHA request phrase (CERTKIT_SHA_REQUEST_PHRASE and CERTKIT_SHA_TYPE, or the app's keychain) and verify again, or confirm with a note."
         : 'Confirm with a note that these requests are signed the same way.',
       evidence,
     };
   }
-  return { status: 'pass', summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`, evidence };
+  return {
+    status: 'pass',
+    summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`,
+    evidence,
+  };
 };

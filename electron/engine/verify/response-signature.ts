@@ -1,5 +1,12 @@
 import type { ProbeResult, ProbeResults } from './probe';
-import { anyPayment, noEvidence, returnPosts, type CheckOutcome, type EvidenceRef, type VerifyContext } from './context';
+import {
+  anyPayment,
+  noEvidence,
+  returnPosts,
+  type CheckOutcome,
+  type EvidenceRef,
+  type VerifyContext,
+} from './context';
 
 export function probeRef(p: ProbeResult): EvidenceRef {
   const answer = p.error ? `error: ${p.error}` : `HTTP ${p.httpStatus}: ${p.pageText?.slice(0, 160) ?? ''}`;
@@ -11,13 +18,32 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
   const evidence = [probeRef(p)];
   switch (p.verdict) {
     case 'rejected':
-      return { status: 'pass', summary: `A result with ${p.change} was sent to return_url and the merchant refused it (${what})`, evidence };
+      return {
+        status: 'pass',
+        summary: `A result with ${p.change} was sent to return_url and the merchant refused it (${what})`,
+        evidence,
+      };
     case 'accepted':
-      return { status: 'fail', summary: `A result with ${p.change} was sent to return_url and the merchant showed success: ${what} is not enforced`, fix, evidence };
+      return {
+        status: 'fail',
+        summary: `A result with ${p.change} was sent to return_url and the merchant showed success: ${what} is not enforced`,
+        fix,
+        evidence,
+      };
     case 'error':
-      return { status: 'warn', summary: `The probe could not reach return_url: ${p.error}`, fix: 'Start the store and verify again with --probe-response, or confirm with a note.', evidence };
+      return {
+        status: 'warn',
+        summary: `The probe could not reach return_url: ${p.error}`,
+        fix: 'Start the store and verify again with --probe-response, or confirm with a note.',
+        evidence,
+      };
     default:
-      return { status: 'needs-confirmation', summary: `A result with ${p.change} was sent to return_url; the answer neither showed success nor a refusal clearly`, fix: `Look at the probe's answer and confirm with a note that ${what} is enforced.`, evidence };
+      return {
+        status: 'needs-confirmation',
+        summary: `A result with ${p.change} was sent to return_url; the answer neither showed success nor a refusal clearly`,
+        fix: `Look at the probe's answer and confirm with a note that ${what} is enforced.`,
+        evidence,
+      };
   }
 }
 
@@ -26,7 +52,8 @@ export const RESPONSE_SIGNATURE_FIX =
 
 export function responseSignatureResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
   const returns = ctx.scenarios.flatMap((ev) => returnPosts(ev));
-  if (!returns.length) return noEvidence(ctx, ['card-declined', ...anyPayment(ctx)], 'no result was posted back to return_url to replay');
+  if (!returns.length)
+    return noEvidence(ctx, ['card-declined', ...anyPayment(ctx)], 'no result was posted back to return_url to replay');
   if (probes.signature) return probeOutcome(probes.signature, 'the response signature check', RESPONSE_SIGNATURE_FIX);
   return {
     status: 'needs-confirmation',

@@ -10,7 +10,8 @@ import {
   type EvidenceRef,
 } from './context';
 
-const REFUSAL_PAGE = /method not allowed|\b405\b|\b419\b|page expired|csrf|forbidden|\b403\b|not found|\b404\b|internal server error|\b500\b/i;
+const REFUSAL_PAGE =
+  /method not allowed|\b405\b|\b419\b|page expired|csrf|forbidden|\b403\b|not found|\b404\b|internal server error|\b500\b/i;
 
 /** Same host and path: the simulator may deliver an https return_url over plain http on loopback. */
 function samePath(a: string, b: string): boolean {
@@ -54,7 +55,9 @@ export const checkReturnUrl: Check = (ctx) => {
   }
   // A return_url the recorder was not told about still shows up as the page the browser landed on.
   for (const ev of ctx.scenarios) {
-    const sent = apsRequests(ev).map((x) => str(x.requestFields.return_url)).filter((u): u is string => !!u);
+    const sent = apsRequests(ev)
+      .map((x) => str(x.requestFields.return_url))
+      .filter((u): u is string => !!u);
     for (const s of ev.screenshots) {
       if (!sent.some((u) => samePath(u, s.url)) || returnPosts(ev).some((r) => samePath(r.url, s.url))) continue;
       const refusal = REFUSAL_PAGE.exec(s.text ?? '') ?? REFUSAL_PAGE.exec(s.title);
@@ -66,8 +69,15 @@ export const checkReturnUrl: Check = (ctx) => {
   }
   if (!urls.size) returnTargets.forEach((u) => urls.add(u));
   const requests = ctx.scenarios.flatMap((ev) => apsRequests(ev));
-  if (!urls.size && requests.length && requests.every((x) => x.kind === 'paymentApi' && str(x.requestFields.digital_wallet) === 'APPLE_PAY')) {
-    return { status: 'not-applicable', summary: 'Apple Pay payments are answered server-to-server; no result was sent to a return_url' };
+  if (
+    !urls.size &&
+    requests.length &&
+    requests.every((x) => x.kind === 'paymentApi' && str(x.requestFields.digital_wallet) === 'APPLE_PAY')
+  ) {
+    return {
+      status: 'not-applicable',
+      summary: 'Apple Pay payments are answered server-to-server; no result was sent to a return_url',
+    };
   }
   if (!urls.size) return noEvidence(ctx, anyPayment(ctx), 'no return_url was seen in the traffic');
   const env = ctx.workspace.account.environment;
@@ -85,12 +95,24 @@ export const checkReturnUrl: Check = (ctx) => {
       evidence,
     };
   }
-  if (!answered) return { ...noEvidence(ctx, anyPayment(ctx), 'no result was posted back to return_url yet'), evidence };
+  if (!answered)
+    return { ...noEvidence(ctx, anyPayment(ctx), 'no result was posted back to return_url yet'), evidence };
   if (warnings.length) {
-    return { status: 'warn', summary: `${warnings.join('; ')}; the POST form was answered in ${answered} scenario(s)`, fix: 'Use an https return_url before going live.', evidence };
+    return {
+      status: 'warn',
+      summary: `${warnings.join('; ')}; the POST form was answered in ${answered} scenario(s)`,
+      fix: 'Use an https return_url before going live.',
+      evidence,
+    };
   }
   // Pitfall: query parameters of return_url arrive with APS's fields and must stay out of the response signature.
   const withQuery = [...urls].find((u) => u.includes('?'));
-  const queryNote = withQuery ? `; note: ${withQuery} has a query string, keep its parameters out of the response signature` : '';
-  return { status: 'pass', summary: `return_url is https and answered APS's POST form in ${answered} scenario(s)${queryNote}`, evidence };
+  const queryNote = withQuery
+    ? `; note: ${withQuery} has a query string, keep its parameters out of the response signature`
+    : '';
+  return {
+    status: 'pass',
+    summary: `return_url is https and answered APS's POST form in ${answered} scenario(s)${queryNote}`,
+    evidence,
+  };
 };

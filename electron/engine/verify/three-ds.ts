@@ -63,11 +63,16 @@ export const checkThreeDs: Check = (ctx) => {
   let finalShown = 0;
   let relevant = 0;
   for (const ev of ctx.scenarios) {
-    const threeDsUrls = apsResponses(ev).map((r) => str(r.fields['3ds_url'])).filter((u): u is string => !!u);
+    const threeDsUrls = apsResponses(ev)
+      .map((r) => str(r.fields['3ds_url']))
+      .filter((u): u is string => !!u);
     const isChallenge = (x: Exchange) =>
       threeDsUrls.some((u) => samePage(u, x.url)) ||
       THREE_DS_URL.test(x.url) ||
-      (onAps(hosts, x.url) && x.kind !== 'return' && str(x.requestFields.service_command) !== 'TOKENIZATION' && x.observedBy === 'browser');
+      (onAps(hosts, x.url) &&
+        x.kind !== 'return' &&
+        str(x.requestFields.service_command) !== 'TOKENIZATION' &&
+        x.observedBy === 'browser');
     const outside = ev.exchanges.filter((x) => (x.popup || x.frame === 'iframe') && isChallenge(x));
     // The capture engine stops a scenario whose page opens a popup and says so in the error, naming the URL.
     const popupError = ev.error && /popup/i.test(ev.error.message) ? ev.error.message : undefined;
@@ -81,13 +86,17 @@ export const checkThreeDs: Check = (ctx) => {
       failures.push(`${ev.scenarioId}: the 3DS page ${x.url} opened in ${x.popup ? 'a popup window' : 'an iframe'}`);
       evidence.push(exchangeRef(ev, x, x.popup ? 'popup' : 'iframe'));
     }
-    for (const s of ev.screenshots.filter((s) => !screenshotInTop(s) && (s.slot === 'general.three_ds' || THREE_DS_URL.test(s.url)))) {
+    for (const s of ev.screenshots.filter(
+      (s) => !screenshotInTop(s) && (s.slot === 'general.three_ds' || THREE_DS_URL.test(s.url)),
+    )) {
       failures.push(`${ev.scenarioId}: the 3DS page was captured outside the top window`);
       evidence.push(screenshotRef(ev, s));
     }
     if (!needsThreeDs(ev)) {
       // Custom integration without a 3ds_url: the JSON answer is final and its result page must be shown.
-      const final = apsResponses(ev).some((r) => r.exchange.kind === 'paymentApi' && !str(r.fields['3ds_url']) && str(r.fields.response_code));
+      const final = apsResponses(ev).some(
+        (r) => r.exchange.kind === 'paymentApi' && !str(r.fields['3ds_url']) && str(r.fields.response_code),
+      );
       if (final && ev.screenshots.some((s) => s.slot === 'general.result' && !s.failure)) finalShown++;
       continue;
     }
@@ -96,10 +105,15 @@ export const checkThreeDs: Check = (ctx) => {
       ev.screenshots.some((s) => screenshotInTop(s) && !inPopup(s.url) && samePage(url, s.url)) ||
       ev.exchanges.some((x) => !x.popup && x.frame !== 'iframe' && x.observedBy === 'browser' && samePage(url, x.url));
     for (const u of threeDsUrls) {
-      if (!topVisit(u) && !outside.length && !popupError) failures.push(`${ev.scenarioId}: APS returned 3ds_url ${u} but the browser never opened it`);
+      if (!topVisit(u) && !outside.length && !popupError)
+        failures.push(`${ev.scenarioId}: APS returned 3ds_url ${u} but the browser never opened it`);
     }
     const top = ev.screenshots.find(
-      (s) => screenshotInTop(s) && !inPopup(s.url) && (threeDsUrls.some((u) => samePage(u, s.url)) || (s.slot === 'general.three_ds' && (onAps(hosts, s.url) || THREE_DS_URL.test(s.url)))),
+      (s) =>
+        screenshotInTop(s) &&
+        !inPopup(s.url) &&
+        (threeDsUrls.some((u) => samePage(u, s.url)) ||
+          (s.slot === 'general.three_ds' && (onAps(hosts, s.url) || THREE_DS_URL.test(s.url)))),
     );
     if (top && !outside.length && !popupError) {
       shownTop++;
@@ -115,9 +129,17 @@ export const checkThreeDs: Check = (ctx) => {
     };
   }
   if (!shownTop) {
-    const base = noEvidence(ctx, ['card-3ds-success', 'mada-success'], relevant ? 'no 3DS page was captured in the top window' : 'no 3DS scenario was run');
+    const base = noEvidence(
+      ctx,
+      ['card-3ds-success', 'mada-success'],
+      relevant ? 'no 3DS page was captured in the top window' : 'no 3DS scenario was run',
+    );
     return { ...base, evidence };
   }
   const custom = finalShown ? `; ${finalShown} custom payment(s) without 3ds_url showed the final result` : '';
-  return { status: 'pass', summary: `The 3DS challenge opened in the top window in ${shownTop} scenario(s)${custom}`, evidence };
+  return {
+    status: 'pass',
+    summary: `The 3DS challenge opened in the top window in ${shownTop} scenario(s)${custom}`,
+    evidence,
+  };
 };

@@ -21,7 +21,12 @@ export interface ImportedFlow {
  * @puppeteer/replay's parser, typed card numbers, emails and phones turned into placeholders before anything
  * reaches the disk, then listed under "flows" in certkit.json (keeping any extract rules it had).
  */
-export async function importFlow(workspaceDir: string, scenarioId: string, recordingText: string, source = `${scenarioId}.json`): Promise<ImportedFlow> {
+export async function importFlow(
+  workspaceDir: string,
+  scenarioId: string,
+  recordingText: string,
+  source = `${scenarioId}.json`,
+): Promise<ImportedFlow> {
   requireCatalogScenario(scenarioId);
   const dir = path.resolve(workspaceDir);
   const workspace = await loadWorkspace(dir);
@@ -29,7 +34,9 @@ export async function importFlow(workspaceDir: string, scenarioId: string, recor
   try {
     value = JSON.parse(recordingText);
   } catch (err) {
-    throw new CertkitError(`${source} is not valid JSON: ${(err as Error).message}`, { hint: 'export the recording again from Chrome DevTools > Recorder > Export > JSON' });
+    throw new CertkitError(`${source} is not valid JSON: ${(err as Error).message}`, {
+      hint: 'export the recording again from Chrome DevTools > Recorder > Export > JSON',
+    });
   }
   const { flow, replaced } = scrubRecording(value, source);
   const file = `${FLOWS_DIR}/${scenarioId}.json`;

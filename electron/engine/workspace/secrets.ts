@@ -27,5 +27,7 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): MerchantSe
 
 /** Every secret value present, for scrubbing logs and outputs. */
 export function secretValues(secrets: Partial<MerchantSecrets>): string[] {
-  return [secrets.accessCode, secrets.requestPhrase, secrets.responsePhrase].filter((v): v is string => !!v && v.length >= 4);
+  return [secrets.accessCode, secrets.requestPhrase, secrets.responsePhrase].filter(
+    (v): v is string => !!v && v.length >= 4,
+  );
 }

@@ -17,7 +17,12 @@ export function workspaceFile(dir: string): string {
 }
 
 function fieldPath(p: readonly PropertyKey[]): string {
-  return p.length ? p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[') : '(top level)';
+  return p.length
+    ? p
+        .map((k) => (typeof k === 'number' ? `[${k}]` : String(k)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(top level)';
 }
 
 function findSecretField(value: unknown, trail: string[] = []): string | undefined {
@@ -40,9 +45,12 @@ export function parseWorkspace(raw: unknown, file: string): Workspace {
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > WORKSPACE_VERSION) {
-    throw new CertkitError(`${file}: version ${version} was written by a newer Certkit (this one reads version ${WORKSPACE_VERSION})`, {
-      hint: 'update Certkit, or open a copy of the workspace made with this version',
-    });
+    throw new CertkitError(
+      `${file}: version ${version} was written by a newer Certkit (this one reads version ${WORKSPACE_VERSION})`,
+      {
+        hint: 'update Certkit, or open a copy of the workspace made with this version',
+      },
+    );
   }
   const parsed = workspaceSchema.safeParse(raw);
   if (!parsed.success) throw workspaceIssueError(file, parsed.error);
@@ -65,8 +73,13 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new CertkitError(
-      code === 'ENOENT' ? `No workspace at ${dir}: ${WORKSPACE_FILE} is missing` : `Cannot read ${file}: ${(err as Error).message}`,
-      { hint: code === 'ENOENT' ? `create one with \`certkit init ${dir}\`` : 'check the file permissions', cause: err },
+      code === 'ENOENT'
+        ? `No workspace at ${dir}: ${WORKSPACE_FILE} is missing`
+        : `Cannot read ${file}: ${(err as Error).message}`,
+      {
+        hint: code === 'ENOENT' ? `create one with \`certkit init ${dir}\`` : 'check the file permissions',
+        cause: err,
+      },
     );
   }
   let raw: unknown;
@@ -105,7 +118,9 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
       () => false,
     );
     if (exists) {
-      throw new CertkitError(`${file} already exists`, { hint: 'pick an empty folder, or edit the existing workspace' });
+      throw new CertkitError(`${file} already exists`, {
+        hint: 'pick an empty folder, or edit the existing workspace',
+      });
     }
   }
   const input: WorkspaceInput = {

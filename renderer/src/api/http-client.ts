@@ -16,7 +16,10 @@ export function takeToken(loc: Location = window.location, store: Storage = wind
 type Listener = (payload: unknown) => void;
 
 /** Parses a server-sent event stream read with fetch (EventSource cannot send the Authorization header). */
-export async function readEventStream(body: ReadableStream<Uint8Array>, deliver: (event: string, data: unknown) => void): Promise<void> {
+export async function readEventStream(
+  body: ReadableStream<Uint8Array>,
+  deliver: (event: string, data: unknown) => void,
+): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -65,7 +68,11 @@ export function httpApi(token: string, base = ''): CertkitApi {
 
   return groupedApi(
     async (name, input) => {
-      const res = await fetch(`${base}/api/${name}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      const res = await fetch(`${base}/api/${name}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
       const body = await res.json().catch(() => null);
       if (!res.ok) {
         const err = (body as { error?: { message?: string; hint?: string } } | null)?.error;

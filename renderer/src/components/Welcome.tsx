@@ -25,16 +25,33 @@ export function Welcome() {
         <Card title={t('welcome.title')}>
           <p className="muted">{t('welcome.body')}</p>
           <Field label={t('welcome.path')}>
-            <input data-testid="welcome-dir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/certkit/my-store" dir="ltr" />
+            <input
+              data-testid="welcome-dir"
+              value={dir}
+              onChange={(e) => setDir(e.target.value)}
+              placeholder="/home/me/certkit/my-store"
+              dir="ltr"
+            />
           </Field>
           <Field label={t('welcome.account')}>
             <input value={account} onChange={(e) => setAccount(e.target.value)} placeholder="My Store" />
           </Field>
           <div className="row gap">
-            <button type="button" className="btn btn-primary" disabled={!dir || busy['workspace.open']} onClick={() => openWorkspace(dir)} data-testid="welcome-open">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={!dir || busy['workspace.open']}
+              onClick={() => openWorkspace(dir)}
+              data-testid="welcome-open"
+            >
               {t('welcome.open')}
             </button>
-            <button type="button" className="btn" disabled={!dir || busy['workspace.init']} onClick={() => createWorkspace(dir, account)}>
+            <button
+              type="button"
+              className="btn"
+              disabled={!dir || busy['workspace.init']}
+              onClick={() => createWorkspace(dir, account)}
+            >
               {t('welcome.create')}
             </button>
           </div>
@@ -42,7 +59,13 @@ export function Welcome() {
         <div className="stack">
           <Card title={t('welcome.demo')}>
             <p className="muted">{t('welcome.demoHint')}</p>
-            <button type="button" className="btn" onClick={openDemo} disabled={busy['workspace.demo']} data-testid="welcome-demo">
+            <button
+              type="button"
+              className="btn"
+              onClick={openDemo}
+              disabled={busy['workspace.demo']}
+              data-testid="welcome-demo"
+            >
               {busy['workspace.demo'] && <Spinner />} {t('welcome.demo')}
             </button>
           </Card>
@@ -68,7 +91,14 @@ export function Logo() {
   return (
     <svg className="logo" viewBox="0 0 64 64" aria-hidden="true">
       <rect width="64" height="64" rx="14" fill="#0f2f4f" />
-      <path d="M18 33l9 9 19-21" fill="none" stroke="#ffb547" strokeWidth="7" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M18 33l9 9 19-21"
+        fill="none"
+        stroke="#ffb547"
+        strokeWidth="7"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

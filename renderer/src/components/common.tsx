@@ -25,7 +25,19 @@ export function statusTone(status: string): Tone {
   return 'muted';
 }
 
-export function Card({ title, actions, children, className, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  testId,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   return (
     <section className={`card ${className ?? ''}`} data-testid={testId}>
       {(title || actions) && (

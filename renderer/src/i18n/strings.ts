@@ -17,7 +17,8 @@ const en = {
   'step.package.hint': 'Files for APS, max 20 MB',
   'step.email.hint': 'Sign-off email',
   'welcome.title': 'Open a certification workspace',
-  'welcome.body': 'A workspace is a folder with certkit.json, your recorded flows, and the evidence of each run. It never holds secrets.',
+  'welcome.body':
+    'A workspace is a folder with certkit.json, your recorded flows, and the evidence of each run. It never holds secrets.',
   'welcome.open': 'Open folder',
   'welcome.create': 'Create workspace',
   'welcome.demo': 'Open the demo workspace',
@@ -65,7 +66,8 @@ const en = {
   'project.remove': 'Remove',
   'project.secrets': 'Credentials',
   'project.secretsKeychain': 'Stored in the operating system keychain, never in the workspace folder.',
-  'project.secretsMemory': 'Browser host: kept only in the memory of the Certkit process on this computer, never written to the workspace or to disk. They are forgotten when Certkit stops.',
+  'project.secretsMemory':
+    'Browser host: kept only in the memory of the Certkit process on this computer, never written to the workspace or to disk. They are forgotten when Certkit stops.',
   'project.accessCode': 'Access code',
   'project.requestPhrase': 'SHA request phrase',
   'project.responsePhrase': 'SHA response phrase',
@@ -75,7 +77,8 @@ const en = {
   'project.notSet': 'not set',
   'project.plan': 'Scenarios required',
   'flows.title': 'Recorded flows',
-  'flows.hint': 'Import a Chrome DevTools Recorder export (JSON). Typed card numbers, emails and phone numbers become placeholders on import.',
+  'flows.hint':
+    'Import a Chrome DevTools Recorder export (JSON). Typed card numbers, emails and phone numbers become placeholders on import.',
   'flows.name': 'Flow name',
   'flows.file': 'Recorder JSON',
   'flows.scenario': 'Scenario this flow plays',
@@ -117,12 +120,14 @@ const en = {
   'evidence.success': 'Success',
   'evidence.declined': 'Declined',
   'evidence.snippets': 'Code snippets',
-  'evidence.snippetsHint': 'Paste the code APS asks to see (Apple Pay networks and capabilities, mobile tokenization code). It is rendered as an image into the package.',
+  'evidence.snippetsHint':
+    'Paste the code APS asks to see (Apple Pay networks and capabilities, mobile tokenization code). It is rendered as an image into the package.',
   'evidence.addSnippet': 'Add snippet',
   'checks.title': 'Go-live checklist',
   'checks.verify': 'Verify again',
   'checks.probe': 'Verify and probe the response handling',
-  'checks.probeHelp': 'Sends your return URL a copy of a captured APS answer with one field changed, to see that your store refuses it, and posts a correctly signed answer twice to each feedback URL, to see that it is accepted both times. Use it on the simulator or a staging store only.',
+  'checks.probeHelp':
+    'Sends your return URL a copy of a captured APS answer with one field changed, to see that your store refuses it, and posts a correctly signed answer twice to each feedback URL, to see that it is accepted both times. Use it on the simulator or a staging store only.',
   'checks.confirm': 'Confirm',
   'checks.unconfirm': 'Withdraw',
   'checks.note': 'Note for the reviewer',
@@ -156,7 +161,8 @@ const en = {
   'email.saveEml': 'Save .eml',
   'email.mailto': 'Open in mail app',
   'email.savedAt': 'Saved to',
-  'email.draftNote': 'The draft is regenerated from the current evidence, checklist and package each time this step opens.',
+  'email.draftNote':
+    'The draft is regenerated from the current evidence, checklist and package each time this step opens.',
   'error.title': 'Something needs attention',
 } as const;
 
@@ -229,7 +235,8 @@ const ar: Record<StringKey, string> = {
   'project.remove': 'حذف',
   'project.secrets': 'بيانات الاعتماد',
   'project.secretsKeychain': 'تُحفظ في سلسلة مفاتيح نظام التشغيل، ولا تُكتب أبداً في مجلد مساحة العمل.',
-  'project.secretsMemory': 'وضع المتصفح: تبقى في ذاكرة عملية Certkit على هذا الجهاز فقط، ولا تُكتب في مساحة العمل ولا على القرص، وتُنسى عند إيقاف Certkit.',
+  'project.secretsMemory':
+    'وضع المتصفح: تبقى في ذاكرة عملية Certkit على هذا الجهاز فقط، ولا تُكتب في مساحة العمل ولا على القرص، وتُنسى عند إيقاف Certkit.',
   'project.accessCode': 'رمز الوصول',
   'project.requestPhrase': 'عبارة SHA للطلب',
   'project.responsePhrase': 'عبارة SHA للاستجابة',
@@ -239,7 +246,8 @@ const ar: Record<StringKey, string> = {
   'project.notSet': 'غير محفوظ',
   'project.plan': 'السيناريوهات المطلوبة',
   'flows.title': 'المسارات المسجلة',
-  'flows.hint': 'استورد ملف تصدير من مسجّل Chrome DevTools بصيغة JSON. تتحول أرقام البطاقات والبريد والهاتف المكتوبة إلى عناصر نائبة عند الاستيراد.',
+  'flows.hint':
+    'استورد ملف تصدير من مسجّل Chrome DevTools بصيغة JSON. تتحول أرقام البطاقات والبريد والهاتف المكتوبة إلى عناصر نائبة عند الاستيراد.',
   'flows.name': 'اسم المسار',
   'flows.file': 'ملف JSON من المسجّل',
   'flows.scenario': 'السيناريو الذي يؤديه هذا المسار',
@@ -281,12 +289,14 @@ const ar: Record<StringKey, string> = {
   'evidence.success': 'ناجحة',
   'evidence.declined': 'مرفوضة',
   'evidence.snippets': 'مقتطفات الشيفرة',
-  'evidence.snippetsHint': 'الصق الشيفرة التي تطلب APS رؤيتها (شبكات Apple Pay وقدراتها، شيفرة الترميز في تطبيق الجوال). تُحوَّل إلى صورة داخل الحزمة.',
+  'evidence.snippetsHint':
+    'الصق الشيفرة التي تطلب APS رؤيتها (شبكات Apple Pay وقدراتها، شيفرة الترميز في تطبيق الجوال). تُحوَّل إلى صورة داخل الحزمة.',
   'evidence.addSnippet': 'إضافة المقتطف',
   'checks.title': 'قائمة التحقق قبل الإطلاق',
   'checks.verify': 'تحقق مجدداً',
   'checks.probe': 'تحقق مع اختبار معالجة الرد',
-  'checks.probeHelp': 'يرسل إلى رابط العودة نسخة من رد APS ملتقط مع تغيير حقل واحد، للتأكد من أن متجرك يرفضها، ويرسل ردًا موقّعًا توقيعًا صحيحًا مرتين إلى كل رابط إشعار، للتأكد من قبوله في المرتين. استخدمه مع المحاكي أو متجر تجريبي فقط.',
+  'checks.probeHelp':
+    'يرسل إلى رابط العودة نسخة من رد APS ملتقط مع تغيير حقل واحد، للتأكد من أن متجرك يرفضها، ويرسل ردًا موقّعًا توقيعًا صحيحًا مرتين إلى كل رابط إشعار، للتأكد من قبوله في المرتين. استخدمه مع المحاكي أو متجر تجريبي فقط.',
   'checks.confirm': 'تأكيد',
   'checks.unconfirm': 'سحب التأكيد',
   'checks.note': 'ملاحظة للمراجع',

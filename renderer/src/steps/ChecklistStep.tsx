@@ -10,7 +10,11 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
   const [note, setNote] = useState(result.note ?? '');
   const needs = result.status === 'needs-confirmation' || result.status === 'confirmed';
   return (
-    <li className={`check-row check-${result.status}`} data-testid={`check-${result.checkpointId}`} data-status={result.status}>
+    <li
+      className={`check-row check-${result.status}`}
+      data-testid={`check-${result.checkpointId}`}
+      data-status={result.status}
+    >
       <div className="row between center">
         <strong>{title}</strong>
         <Badge tone={statusTone(result.status)}>{t(`check.${result.status}`)}</Badge>
@@ -33,7 +37,10 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
               dir="ltr"
               onClick={() => {
                 goTo('evidence');
-                setTimeout(() => document.getElementById(`ev-${e.scenarioId}`)?.scrollIntoView({ block: 'center' }), 50);
+                setTimeout(
+                  () => document.getElementById(`ev-${e.scenarioId}`)?.scrollIntoView({ block: 'center' }),
+                  50,
+                );
               }}
             >
               {e.scenarioId} · {e.kind} {e.ref}
@@ -43,9 +50,22 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
       )}
       {needs && (
         <div className="confirm-box">
-          <textarea dir="auto" value={note} placeholder={t('checks.note')} onChange={(e) => setNote(e.target.value)} rows={2} data-testid={`note-${result.checkpointId}`} />
+          <textarea
+            dir="auto"
+            value={note}
+            placeholder={t('checks.note')}
+            onChange={(e) => setNote(e.target.value)}
+            rows={2}
+            data-testid={`note-${result.checkpointId}`}
+          />
           {result.status === 'needs-confirmation' ? (
-            <button type="button" className="btn btn-primary" disabled={!note.trim()} onClick={() => confirm(result.checkpointId, true, note.trim())} data-testid={`confirm-${result.checkpointId}`}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={!note.trim()}
+              onClick={() => confirm(result.checkpointId, true, note.trim())}
+              data-testid={`confirm-${result.checkpointId}`}
+            >
               {t('checks.confirm')}
             </button>
           ) : (
@@ -92,7 +112,14 @@ export function ChecklistStep() {
           <button type="button" className="btn" onClick={() => verify()} disabled={busy}>
             {t('checks.verify')}
           </button>
-          <button type="button" className="btn" onClick={() => verify(true)} disabled={busy} title={t('checks.probeHelp')} data-testid="verify-probe">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => verify(true)}
+            disabled={busy}
+            title={t('checks.probeHelp')}
+            data-testid="verify-probe"
+          >
             {t('checks.probe')}
           </button>
         </div>

@@ -40,7 +40,9 @@ function Lightbox({ open, onClose }: { open: ShotRef; onClose: () => void }) {
             {t('common.close')}
           </button>
         </header>
-        <div className="lightbox-img">{src ? <img src={src} alt={shot.url} /> : <p className="muted">{t('common.loading')}</p>}</div>
+        <div className="lightbox-img">
+          {src ? <img src={src} alt={shot.url} /> : <p className="muted">{t('common.loading')}</p>}
+        </div>
       </div>
     </div>
   );
@@ -55,7 +57,15 @@ function Shot({ scenario, shot, onOpen }: ShotRef & { onOpen: () => void }) {
   }, [scenario.runId, scenario.id, shot.file, loadImage]);
   return (
     <figure className={`shot ${shot.failure ? 'shot-failure' : ''}`}>
-      <div className="shot-img" onClick={onOpen} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onOpen()}>{src ? <img src={src} alt={shot.url} loading="lazy" /> : <div className="thumb-empty" />}</div>
+      <div
+        className="shot-img"
+        onClick={onOpen}
+        role="button"
+        tabIndex={0}
+        onKeyDown={(e) => e.key === 'Enter' && onOpen()}
+      >
+        {src ? <img src={src} alt={shot.url} loading="lazy" /> : <div className="thumb-empty" />}
+      </div>
       <figcaption>
         {shot.slot && <Badge tone="info">{shot.slot}</Badge>}
         <span className="mono small ellipsis" dir="ltr" title={shot.url}>
@@ -82,7 +92,10 @@ export function EvidenceStep() {
   if (!evidence) return <p className="muted">{t('common.loading')}</p>;
   const methods = [...new Set(evidence.scenarios.map((s) => s.method))];
   const shown = evidence.scenarios.filter((s) => !method || s.method === method);
-  const groups = (['success', 'declined'] as const).map((outcome) => ({ outcome, scenarios: shown.filter((s) => s.outcome === outcome) }));
+  const groups = (['success', 'declined'] as const).map((outcome) => ({
+    outcome,
+    scenarios: shown.filter((s) => s.outcome === outcome),
+  }));
 
   const snippetSlots = evidence.slots.filter((x) => x.kind === 'snippet');
   return (
@@ -91,11 +104,20 @@ export function EvidenceStep() {
       <Card title={t('evidence.slots')} testId="slots">
         <ul className="slots">
           {evidence.slots.map((slot) => (
-            <li key={slot.id} className={slot.filled ? 'slot-filled' : 'slot-missing'} data-testid={`slot-${slot.id}`} data-filled={slot.filled}>
+            <li
+              key={slot.id}
+              className={slot.filled ? 'slot-filled' : 'slot-missing'}
+              data-testid={`slot-${slot.id}`}
+              data-filled={slot.filled}
+            >
               <span className="slot-dot" />
               <span>{catalogName('slot', slot.id, slot.checklistName)}</span>
-              <span className="mono small muted" dir="ltr">{slot.id}</span>
-              <Badge tone={slot.filled ? 'ok' : 'bad'}>{slot.filled ? t('evidence.filled') : t('evidence.missing')}</Badge>
+              <span className="mono small muted" dir="ltr">
+                {slot.id}
+              </span>
+              <Badge tone={slot.filled ? 'ok' : 'bad'}>
+                {slot.filled ? t('evidence.filled') : t('evidence.missing')}
+              </Badge>
             </li>
           ))}
         </ul>
@@ -108,7 +130,12 @@ export function EvidenceStep() {
               ∗
             </button>
             {methods.map((m) => (
-              <button type="button" key={m} className={method === m ? 'tab active' : 'tab'} onClick={() => setMethod(m)}>
+              <button
+                type="button"
+                key={m}
+                className={method === m ? 'tab active' : 'tab'}
+                onClick={() => setMethod(m)}
+              >
                 {m}
               </button>
             ))}
@@ -124,7 +151,10 @@ export function EvidenceStep() {
                   <div key={s.id} className="gallery-scenario" id={`ev-${s.id}`} data-testid={`evidence-${s.id}`}>
                     <div className="row between center">
                       <div>
-                        <strong>{catalogName('scenario', s.id, s.title)}</strong> <span className="mono small muted" dir="ltr">{s.id}</span>
+                        <strong>{catalogName('scenario', s.id, s.title)}</strong>{' '}
+                        <span className="mono small muted" dir="ltr">
+                          {s.id}
+                        </span>
                       </div>
                       <Badge tone={statusTone(s.status)}>{t(`status.${s.status}`)}</Badge>
                     </div>
@@ -205,8 +235,21 @@ function SnippetsCard({ slots }: { slots: { id: string; checklistName: string; f
           ))}
         </select>
       </div>
-      <textarea className="code" dir="ltr" rows={8} value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} data-testid="snippet-code" />
-      <button type="button" className="btn btn-primary" disabled={!code.trim()} onClick={async () => (await addSnippet(slot, code)) && setCode('')}>
+      <textarea
+        className="code"
+        dir="ltr"
+        rows={8}
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        spellCheck={false}
+        data-testid="snippet-code"
+      />
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={!code.trim()}
+        onClick={async () => (await addSnippet(slot, code)) && setCode('')}
+      >
         {t('evidence.addSnippet')}
       </button>
     </Card>

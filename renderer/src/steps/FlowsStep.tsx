@@ -38,7 +38,13 @@ export function FlowsStep() {
         <Card title={t('flows.import')}>
           <p className="muted small">{t('flows.hint')}</p>
           <Field label={t('flows.file')}>
-            <input key={inputKey} type="file" accept="application/json,.json" onChange={(e) => onFile(e.target.files?.[0])} data-testid="flow-file" />
+            <input
+              key={inputKey}
+              type="file"
+              accept="application/json,.json"
+              onChange={(e) => onFile(e.target.files?.[0])}
+              data-testid="flow-file"
+            />
           </Field>
           {fileName && <p className="small mono">{fileName}</p>}
           <Field label={t('flows.scenario')} hint={t('flows.scenarioHint')}>
@@ -74,7 +80,12 @@ export function FlowsStep() {
           <ul className="flow-list" data-testid="flow-list">
             {flows.map((f) => (
               <li key={f.name}>
-                <button type="button" className={`flow-item ${flow?.name === f.name ? 'active' : ''}`} onClick={() => selectFlow(f.name)} data-testid={`flow-${f.name}`}>
+                <button
+                  type="button"
+                  className={`flow-item ${flow?.name === f.name ? 'active' : ''}`}
+                  onClick={() => selectFlow(f.name)}
+                  data-testid={`flow-${f.name}`}
+                >
                   <span className="flow-name">{f.name}</span>
                   <span className="muted small">
                     {f.stepCount} {t('flows.steps')}
@@ -109,7 +120,10 @@ export function FlowsStep() {
                 <tr key={s.index}>
                   <td className="num">{s.index + 1}</td>
                   <td>
-                    <span className="step-type">{s.type}</span> <span className="mono small ellipsis" dir="ltr">{s.label}</span>
+                    <span className="step-type">{s.type}</span>{' '}
+                    <span className="mono small ellipsis" dir="ltr">
+                      {s.label}
+                    </span>
                   </td>
                   <td>
                     <select value={s.slot ?? ''} onChange={(e) => tagStep(s.index, e.target.value || null)}>

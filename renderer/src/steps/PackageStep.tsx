@@ -17,7 +17,13 @@ export function PackageStep() {
       title={t('package.title')}
       actions={
         <div className="row gap">
-          <button type="button" className="btn btn-primary" onClick={build} disabled={building} data-testid="package-build">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={build}
+            disabled={building}
+            data-testid="package-build"
+          >
             {t('package.build')}
           </button>
           <button type="button" className="btn" onClick={open} data-testid="package-open">
@@ -53,17 +59,23 @@ export function PackageStep() {
                 return (
                   <tr key={f.name} data-testid={`package-${f.name}`}>
                     <td>
-                      <span className="mono">{f.name}</span> <Badge tone={f.estimated ? 'muted' : 'ok'}>{f.estimated ? t('package.estimated') : t('package.built')}</Badge>
+                      <span className="mono">{f.name}</span>{' '}
+                      <Badge tone={f.estimated ? 'muted' : 'ok'}>
+                        {f.estimated ? t('package.estimated') : t('package.built')}
+                      </Badge>
                     </td>
                     <td className="num">{f.items}</td>
                     <td>
                       <div className="size-cell">
-                      <div className="bar thin">
-                        <div className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`} style={{ width: `${Math.min(100, ratio * 100)}%` }} />
-                      </div>
-                      <span className="small">
-                        {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
-                      </span>
+                        <div className="bar thin">
+                          <div
+                            className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`}
+                            style={{ width: `${Math.min(100, ratio * 100)}%` }}
+                          />
+                        </div>
+                        <span className="small">
+                          {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
+                        </span>
                       </div>
                     </td>
                   </tr>

@@ -26,14 +26,29 @@ export function ProjectStep() {
       <div className="stack">
         <Card title={t('project.account')}>
           <Field label={t('project.accountName')} hint={t('project.accountNameHint')}>
-            <input data-testid="account-name" value={ws.account.name} onChange={(e) => edit((w) => ({ ...w, account: { ...w.account, name: e.target.value } }))} />
+            <input
+              data-testid="account-name"
+              value={ws.account.name}
+              onChange={(e) => edit((w) => ({ ...w, account: { ...w.account, name: e.target.value } }))}
+            />
           </Field>
           <div className="grid-2 tight">
             <Field label={t('project.merchantId')}>
-              <input dir="ltr" value={ws.account.merchantIdentifier ?? ''} onChange={(e) => edit((w) => ({ ...w, account: { ...w.account, merchantIdentifier: e.target.value || undefined } }))} />
+              <input
+                dir="ltr"
+                value={ws.account.merchantIdentifier ?? ''}
+                onChange={(e) =>
+                  edit((w) => ({ ...w, account: { ...w.account, merchantIdentifier: e.target.value || undefined } }))
+                }
+              />
             </Field>
             <Field label={t('project.environment')}>
-              <select value={ws.account.environment ?? 'sandbox'} onChange={(e) => edit((w) => ({ ...w, account: { ...w.account, environment: e.target.value as 'sandbox' } }))}>
+              <select
+                value={ws.account.environment ?? 'sandbox'}
+                onChange={(e) =>
+                  edit((w) => ({ ...w, account: { ...w.account, environment: e.target.value as 'sandbox' } }))
+                }
+              >
                 <option value="simulator">{t('project.env.simulator')}</option>
                 <option value="sandbox">{t('project.env.sandbox')}</option>
                 <option value="production">{t('project.env.production')}</option>
@@ -45,7 +60,14 @@ export function ProjectStep() {
           <div className="checks">
             {INTEGRATION_TYPES.map((id) => (
               <label key={id} className="check">
-                <input type="checkbox" data-testid={`itype-${id}`} checked={ws.integrationTypes.includes(id)} onChange={(e) => edit((w) => ({ ...w, integrationTypes: toggle(w.integrationTypes, id, e.target.checked) }))} />
+                <input
+                  type="checkbox"
+                  data-testid={`itype-${id}`}
+                  checked={ws.integrationTypes.includes(id)}
+                  onChange={(e) =>
+                    edit((w) => ({ ...w, integrationTypes: toggle(w.integrationTypes, id, e.target.checked) }))
+                  }
+                />
                 {INTEGRATION_TYPE_INFO[id].label}
               </label>
             ))}
@@ -55,7 +77,12 @@ export function ProjectStep() {
           <div className="checks cols-3">
             {METHOD_IDS.map((id) => (
               <label key={id} className="check">
-                <input type="checkbox" data-testid={`method-${id}`} checked={ws.methods.includes(id)} onChange={(e) => edit((w) => ({ ...w, methods: toggle(w.methods, id, e.target.checked) }))} />
+                <input
+                  type="checkbox"
+                  data-testid={`method-${id}`}
+                  checked={ws.methods.includes(id)}
+                  onChange={(e) => edit((w) => ({ ...w, methods: toggle(w.methods, id, e.target.checked) }))}
+                />
                 {lang === 'ar' ? PAYMENT_METHODS[id].labelAr : PAYMENT_METHODS[id].label}
               </label>
             ))}
@@ -64,7 +91,12 @@ export function ProjectStep() {
           <div className="checks">
             {(['installments', 'savedCards', 'recurring'] as const).map((f) => (
               <label key={f} className="check">
-                <input type="checkbox" data-testid={`feature-${f}`} checked={!!features[f]} onChange={(e) => edit((w) => ({ ...w, features: { ...features, [f]: e.target.checked } }))} />
+                <input
+                  type="checkbox"
+                  data-testid={`feature-${f}`}
+                  checked={!!features[f]}
+                  onChange={(e) => edit((w) => ({ ...w, features: { ...features, [f]: e.target.checked } }))}
+                />
                 {t(`project.feature.${f}`)}
               </label>
             ))}
@@ -73,10 +105,20 @@ export function ProjectStep() {
         <Card title={t('project.store')}>
           <div className="grid-2 tight">
             <Field label={t('project.baseUrl')}>
-              <input dir="ltr" value={ws.store?.baseUrl ?? ''} onChange={(e) => edit((w) => ({ ...w, store: { ...w.store, baseUrl: e.target.value || undefined } }))} placeholder="https://shop.example.com" />
+              <input
+                dir="ltr"
+                value={ws.store?.baseUrl ?? ''}
+                onChange={(e) => edit((w) => ({ ...w, store: { ...w.store, baseUrl: e.target.value || undefined } }))}
+                placeholder="https://shop.example.com"
+              />
             </Field>
             <Field label={t('project.returnUrl')}>
-              <input dir="ltr" value={ws.store?.returnUrl ?? ''} onChange={(e) => edit((w) => ({ ...w, store: { ...w.store, returnUrl: e.target.value || undefined } }))} placeholder="https://shop.example.com/aps/return" />
+              <input
+                dir="ltr"
+                value={ws.store?.returnUrl ?? ''}
+                onChange={(e) => edit((w) => ({ ...w, store: { ...w.store, returnUrl: e.target.value || undefined } }))}
+                placeholder="https://shop.example.com/aps/return"
+              />
             </Field>
           </div>
         </Card>
@@ -102,12 +144,24 @@ export function ProjectStep() {
                       <input
                         dir="ltr"
                         value={c[k] ?? ''}
-                        onChange={(e) => edit((w) => ({ ...w, customers: (w.customers ?? []).map((x, j) => (j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x)) }))}
+                        onChange={(e) =>
+                          edit((w) => ({
+                            ...w,
+                            customers: (w.customers ?? []).map((x, j) =>
+                              j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x,
+                            ),
+                          }))
+                        }
                       />
                     </td>
                   ))}
                   <td>
-                    <button type="button" className="btn btn-ghost small" disabled={customers.length <= 1} onClick={() => edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))}>
+                    <button
+                      type="button"
+                      className="btn btn-ghost small"
+                      disabled={customers.length <= 1}
+                      onClick={() => edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))}
+                    >
                       {t('project.remove')}
                     </button>
                   </td>
@@ -115,7 +169,13 @@ export function ProjectStep() {
               ))}
             </tbody>
           </table>
-          <button type="button" className="btn small" onClick={() => edit((w) => ({ ...w, customers: [...(w.customers ?? []), { email: 'new.customer@example.com' }] }))}>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() =>
+              edit((w) => ({ ...w, customers: [...(w.customers ?? []), { email: 'new.customer@example.com' }] }))
+            }
+          >
             {t('project.addCustomer')}
           </button>
         </Card>
@@ -124,7 +184,9 @@ export function ProjectStep() {
             <ul className="plan-list">
               {plan.scenarios.map((s) => (
                 <li key={s.id}>
-                  <span className="mono small" dir="ltr">{s.id}</span>
+                  <span className="mono small" dir="ltr">
+                    {s.id}
+                  </span>
                   <span>{catalogName('scenario', s.id, s.title)}</span>
                   <Badge tone={s.outcome === 'success' ? 'ok' : 'warn'}>{s.outcome}</Badge>
                 </li>
@@ -157,8 +219,17 @@ function SecretsCard() {
       {(['accessCode', 'requestPhrase', 'responsePhrase'] as const).map((k) => (
         <Field key={k} label={t(`project.${k}`)}>
           <div className="row gap center">
-            <input type="password" autoComplete="off" dir="ltr" value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} data-testid={`secret-${k}`} />
-            <Badge tone={secrets?.[k] ? 'ok' : 'muted'}>{secrets?.[k] ? t('project.isSet') : t('project.notSet')}</Badge>
+            <input
+              type="password"
+              autoComplete="off"
+              dir="ltr"
+              value={form[k]}
+              onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+              data-testid={`secret-${k}`}
+            />
+            <Badge tone={secrets?.[k] ? 'ok' : 'muted'}>
+              {secrets?.[k] ? t('project.isSet') : t('project.notSet')}
+            </Badge>
           </div>
         </Field>
       ))}

@@ -19,7 +19,9 @@ export function RunStep() {
 
   const byId = new Map(run.scenarios.map((s) => [s.id, s]));
   const ids = plan?.scenarios.map((s) => s.id) ?? run.scenarios.map((s) => s.id);
-  const done = run.scenarios.filter((s) => s.status === 'passed' || s.status === 'failed' || s.status === 'skipped').length;
+  const done = run.scenarios.filter(
+    (s) => s.status === 'passed' || s.status === 'failed' || s.status === 'skipped',
+  ).length;
 
   return (
     <div className="stack">
@@ -36,15 +38,40 @@ export function RunStep() {
       >
         <div className="row gap end wrap">
           <Field label={t('run.concurrency')}>
-            <input type="number" min={1} max={8} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Math.min(8, Number(e.target.value) || 1)))} className="narrow" />
+            <input
+              type="number"
+              min={1}
+              max={8}
+              value={concurrency}
+              onChange={(e) => setConcurrency(Math.max(1, Math.min(8, Number(e.target.value) || 1)))}
+              className="narrow"
+            />
           </Field>
-          <button type="button" className="btn btn-primary" disabled={run.running} onClick={() => startRun({ concurrency })} data-testid="run-start">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={run.running}
+            onClick={() => startRun({ concurrency })}
+            data-testid="run-start"
+          >
             {t('run.start')}
           </button>
-          <button type="button" className="btn" disabled={run.running} onClick={() => startRun({ concurrency, resume: true })} data-testid="run-resume">
+          <button
+            type="button"
+            className="btn"
+            disabled={run.running}
+            onClick={() => startRun({ concurrency, resume: true })}
+            data-testid="run-resume"
+          >
             {t('run.resume')}
           </button>
-          <button type="button" className="btn btn-danger" disabled={!run.running} onClick={stopRun} data-testid="run-stop">
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={!run.running}
+            onClick={stopRun}
+            data-testid="run-stop"
+          >
             {t('run.stop')}
           </button>
           {run.scenarios.length > 0 && (
@@ -65,11 +92,14 @@ export function RunStep() {
             {ids.map((id) => {
               const s = byId.get(id);
               const status = s?.status ?? 'pending';
-              const pct = status === 'passed' || status === 'failed' ? 100 : s && s.steps ? (s.step / s.steps) * 100 : 0;
+              const pct =
+                status === 'passed' || status === 'failed' ? 100 : s && s.steps ? (s.step / s.steps) * 100 : 0;
               const thumb = thumbs[id];
               return (
                 <li key={id} className={`scenario-run status-${status}`} data-testid={`run-${id}`} data-status={status}>
-                  <div className="thumb">{thumb?.dataUrl ? <img src={thumb.dataUrl} alt={thumb.url} /> : <div className="thumb-empty" />}</div>
+                  <div className="thumb">
+                    {thumb?.dataUrl ? <img src={thumb.dataUrl} alt={thumb.url} /> : <div className="thumb-empty" />}
+                  </div>
                   <div className="scenario-run-main">
                     <div className="row between center">
                       <span className="mono small">{id}</span>

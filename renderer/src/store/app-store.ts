@@ -59,7 +59,12 @@ export interface AppState {
   openDemo(): Promise<void>;
   editWorkspace(change: (ws: WorkspaceInput) => WorkspaceInput): void;
   flushSave(): Promise<void>;
-  setSecrets(input: { accessCode?: string; requestPhrase?: string; responsePhrase?: string; shaType?: string }): Promise<void>;
+  setSecrets(input: {
+    accessCode?: string;
+    requestPhrase?: string;
+    responsePhrase?: string;
+    shaType?: string;
+  }): Promise<void>;
   loadFlows(): Promise<void>;
   selectFlow(name: string): Promise<void>;
   importFlow(name: string, json: string): Promise<boolean>;
@@ -122,7 +127,20 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
 
     async function opened(ws: WorkspaceState | undefined): Promise<void> {
       if (!ws) return;
-      set({ ws, booted: true, step: 'project', flows: [], flow: undefined, evidence: undefined, checks: undefined, pkg: undefined, email: undefined, emlPath: undefined, images: {}, thumbs: {} });
+      set({
+        ws,
+        booted: true,
+        step: 'project',
+        flows: [],
+        flow: undefined,
+        evidence: undefined,
+        checks: undefined,
+        pkg: undefined,
+        email: undefined,
+        emlPath: undefined,
+        images: {},
+        thumbs: {},
+      });
       const [plan, secrets, recent] = await Promise.all([
         guarded('workspace.plan', () => api.workspace.plan({})),
         guarded('secrets.status', () => api.secrets.status({})),
@@ -136,7 +154,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
       unsubscribe = [
         api.on('run.progress', (p) => {
           const run = get().run;
-          const scenarios = run.scenarios.some((s) => s.id === p.id) ? run.scenarios.map((s) => (s.id === p.id ? { ...s, ...p } : s)) : [...run.scenarios, p];
+          const scenarios = run.scenarios.some((s) => s.id === p.id)
+            ? run.scenarios.map((s) => (s.id === p.id ? { ...s, ...p } : s))
+            : [...run.scenarios, p];
           set({ run: { ...run, running: true, runId: p.runId, scenarios } });
         }),
         api.on('run.log', (entry) => {
@@ -147,7 +167,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
           set((s) => ({ thumbs: { ...s.thumbs, [c.scenarioId]: { url: c.url } } }));
           void api.evidence
             .image({ runId: c.runId, scenarioId: c.scenarioId, file: c.file, width: 320 })
-            .then((img) => set((s) => ({ thumbs: { ...s.thumbs, [c.scenarioId]: { url: c.url, dataUrl: img.dataUrl } } })))
+            .then((img) =>
+              set((s) => ({ thumbs: { ...s.thumbs, [c.scenarioId]: { url: c.url, dataUrl: img.dataUrl } } })),
+            )
             .catch(() => undefined);
         }),
         api.on('workspace.changed', ({ dir }) => {
@@ -290,9 +312,17 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
         }
       },
       async setLedger(scenarioId, field, value) {
-        const ledger = await guarded('evidence.setLedger', () => api.evidence.setLedger({ scenarioId, field: field as never, value }));
+        const ledger = await guarded('evidence.setLedger', () =>
+          api.evidence.setLedger({ scenarioId, field: field as never, value }),
+        );
         const evidence = get().evidence;
-        if (ledger && evidence) set({ evidence: { ...evidence, scenarios: evidence.scenarios.map((s) => (s.id === scenarioId ? { ...s, ledger } : s)) } });
+        if (ledger && evidence)
+          set({
+            evidence: {
+              ...evidence,
+              scenarios: evidence.scenarios.map((s) => (s.id === scenarioId ? { ...s, ledger } : s)),
+            },
+          });
       },
       async addSnippet(slot, code) {
         const language = /^\s*[<{[]/.test(code) ? 'json' : 'javascript';
@@ -301,7 +331,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
         return !!ok;
       },
       async verify(probeResponse) {
-        const res = await guarded('checks.verify', () => api.checks.verify(probeResponse ? { probeResponse: true } : {}));
+        const res = await guarded('checks.verify', () =>
+          api.checks.verify(probeResponse ? { probeResponse: true } : {}),
+        );
         if (res) set({ checks: res.results });
       },
       async confirm(checkpointId, confirmed, note) {

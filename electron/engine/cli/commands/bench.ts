@@ -28,7 +28,12 @@ export const benchCommand = defineCommand({
       ctx.stdout.write(
         table(
           ['section', 'measure', 'value', 'target'],
-          rows.map((r) => [r.section, r.name, `${Number.isInteger(r.value) ? r.value : r.value.toFixed(3)} ${r.unit}`, verdict(r)]),
+          rows.map((r) => [
+            r.section,
+            r.name,
+            `${Number.isInteger(r.value) ? r.value : r.value.toFixed(3)} ${r.unit}`,
+            verdict(r),
+          ]),
         ),
       );
     }

@@ -13,14 +13,19 @@ export const captureCommand = defineCommand({
   async run(args, ctx) {
     const dir = args.positionals[0];
     const scenarioId = stringOpt(args, 'scenario');
-    if (!dir || !scenarioId) throw new CertkitError('capture needs a workspace and --scenario', { hint: 'certkit capture ./my-shop --scenario applepay-success' });
+    if (!dir || !scenarioId)
+      throw new CertkitError('capture needs a workspace and --scenario', {
+        hint: 'certkit capture ./my-shop --scenario applepay-success',
+      });
     const rl = createInterface({ input: ctx.stdin as NodeJS.ReadableStream });
     const enter = new Promise<void>((resolve) => {
       rl.once('line', () => resolve());
       rl.once('close', () => resolve());
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    ctx.stderr.write('Click through the scenario in the browser window. Press Enter here (or close the window) when done.\n');
+    ctx.stderr.write(
+      'Click through the scenario in the browser window. Press Enter here (or close the window) when done.\n',
+    );
     try {
       const ev = await guidedCapture({
         workspaceDir: path.resolve(ctx.cwd, dir),
@@ -33,7 +38,9 @@ export const captureCommand = defineCommand({
           if (e.type === 'captured') ctx.stderr.write(`captured ${e.file}  ${e.url}\n`);
         },
       });
-      ctx.stdout.write(`${ev.scenarioId}: ${ev.status}, ${ev.screenshots.length} page(s), ${ev.exchanges.length} APS exchange(s)${ev.ledger.values.merchant_reference ? `, merchant_reference ${ev.ledger.values.merchant_reference}` : ''}\n`);
+      ctx.stdout.write(
+        `${ev.scenarioId}: ${ev.status}, ${ev.screenshots.length} page(s), ${ev.exchanges.length} APS exchange(s)${ev.ledger.values.merchant_reference ? `, merchant_reference ${ev.ledger.values.merchant_reference}` : ''}\n`,
+      );
       if (ev.error) ctx.stdout.write(`  ${ev.error.message}\n`);
       return ev.status === 'passed' ? 0 : 1;
     } finally {

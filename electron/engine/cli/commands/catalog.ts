@@ -27,8 +27,14 @@ export const catalogCommand = defineCommand({
       table(
         ['method', 'country', 'currency', 'decimals', 'commands', 'languages', 'reached by', 'packed'],
         data.methods.map((m) => [
-          m.id, m.country ?? '-', m.currencies?.join(',') ?? 'any', m.currencies ? String(catalog.currencyDecimals(m.currencies[0])) : '-',
-          m.commands.join(','), m.languages.join('+'), m.channels.join(','), m.packing,
+          m.id,
+          m.country ?? '-',
+          m.currencies?.join(',') ?? 'any',
+          m.currencies ? String(catalog.currencyDecimals(m.currencies[0])) : '-',
+          m.commands.join(','),
+          m.languages.join('+'),
+          m.channels.join(','),
+          m.packing,
         ]),
       ),
     );
@@ -40,12 +46,22 @@ export const catalogCommand = defineCommand({
       ),
     );
     ctx.stdout.write('\nScreenshot slots\n');
-    ctx.stdout.write(table(['slot', 'checklist name', 'kind', 'requirement'], data.slots.map((s) => [s.id, s.checklistName, s.kind, s.requirement])));
+    ctx.stdout.write(
+      table(
+        ['slot', 'checklist name', 'kind', 'requirement'],
+        data.slots.map((s) => [s.id, s.checklistName, s.kind, s.requirement]),
+      ),
+    );
     ctx.stdout.write('\nVerification checkpoints\n');
     ctx.stdout.write(
-      table(['checkpoint', 'proof', 'integration types', 'title'], data.checkpoints.map((c) => [c.id, c.proof, c.appliesTo.join(','), c.title])),
+      table(
+        ['checkpoint', 'proof', 'integration types', 'title'],
+        data.checkpoints.map((c) => [c.id, c.proof, c.appliesTo.join(','), c.title]),
+      ),
     );
-    ctx.stdout.write(`\nSign-off email: to ${data.signoffEmail.to}, subject "${data.signoffEmail.subjectPattern}", files .zip/.pdf of at most 20 MB\n`);
+    ctx.stdout.write(
+      `\nSign-off email: to ${data.signoffEmail.to}, subject "${data.signoffEmail.subjectPattern}", files .zip/.pdf of at most 20 MB\n`,
+    );
     return 0;
   },
 });

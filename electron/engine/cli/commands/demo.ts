@@ -48,7 +48,12 @@ export const DEMO_STEPS: DemoStep[] = [
       state.sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
       const m = state.sandbox.merchant;
       // The sandbox's own published test credentials, used only to sign CHECK_STATUS against the simulator.
-      state.secrets = { accessCode: m.access_code, requestPhrase: m.sha_request_phrase, responsePhrase: m.sha_response_phrase, shaType: parseShaType(String(m.sha_type)) ?? 'sha256' };
+      state.secrets = {
+        accessCode: m.access_code,
+        requestPhrase: m.sha_request_phrase,
+        responsePhrase: m.sha_response_phrase,
+        shaType: parseShaType(String(m.sha_type)) ?? 'sha256',
+      };
       state.ctx.stderr.write(`demo store ${state.sandbox.store}\nsimulator  ${state.sandbox.simulatorOrigin}\n`);
     },
   },
@@ -87,16 +92,32 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS]',
-  options: { concurrency: { type: 'string' }, browser: { type: 'string' }, faults: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    concurrency: { type: 'string' },
+    browser: { type: 'string' },
+    faults: { type: 'string' },
+    only: { type: 'string' },
+  },
   async run(args, ctx) {
-    const dir = args.positionals[0] ? path.resolve(ctx.cwd, args.positionals[0]) : await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-demo-'));
+    const dir = args.positionals[0]
+      ? path.resolve(ctx.cwd, args.positionals[0])
+      : await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-demo-'));
     const existing: string[] = await fs.readdir(dir).catch(() => [] as string[]);
     if (existing.includes('certkit.json') && !existing.some((f) => f === 'flows')) {
-      throw new CertkitError(`${dir} already holds a workspace that is not a demo`, { hint: 'give an empty or new folder for the demo' });
+      throw new CertkitError(`${dir} already holds a workspace that is not a demo`, {
+        hint: 'give an empty or new folder for the demo',
+      });
     }
     const state: DemoState = {
-      dir, ctx, exitCode: 0,
-      options: { concurrency: parseConcurrency(stringOpt(args, 'concurrency')), browserPath: stringOpt(args, 'browser'), faults: listOpt(args, 'faults'), only: listOpt(args, 'only') },
+      dir,
+      ctx,
+      exitCode: 0,
+      options: {
+        concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
+        browserPath: stringOpt(args, 'browser'),
+        faults: listOpt(args, 'faults'),
+        only: listOpt(args, 'only'),
+      },
     };
     try {
       for (const step of DEMO_STEPS) {

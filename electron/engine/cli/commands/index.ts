@@ -17,4 +17,21 @@ import { importCommand } from './import';
 import { ledgerCommand } from './ledger';
 
 // Each command lives in its own file; this list is the only place that names them all.
-export const COMMANDS: CliCommand[] = [initCommand, planCommand, catalogCommand, signCommand, benchCommand, appCommand, verifyCommand, packageCommand, emailCommand, snippetCommand, runCommand, captureCommand, importCommand, ledgerCommand, demoCommand, sandboxCommand];
+export const COMMANDS: CliCommand[] = [
+  initCommand,
+  planCommand,
+  catalogCommand,
+  signCommand,
+  benchCommand,
+  appCommand,
+  verifyCommand,
+  packageCommand,
+  emailCommand,
+  snippetCommand,
+  runCommand,
+  captureCommand,
+  importCommand,
+  ledgerCommand,
+  demoCommand,
+  sandboxCommand,
+];

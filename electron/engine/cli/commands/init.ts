@@ -10,14 +10,18 @@ function pick<T extends string>(values: string[] | undefined, allowed: readonly 
   const upper = flag === '--methods';
   const out = values.map((v) => (upper ? v.toUpperCase().replace(/[- ]/g, '_') : v.toLowerCase().replace(/-/g, '_')));
   const bad = out.filter((v) => !(allowed as readonly string[]).includes(v));
-  if (bad.length) throw new CertkitError(`${flag}: unknown value ${bad.map((b) => `"${b}"`).join(', ')}`, { hint: `choose from ${allowed.join(', ')}` });
+  if (bad.length)
+    throw new CertkitError(`${flag}: unknown value ${bad.map((b) => `"${b}"`).join(', ')}`, {
+      hint: `choose from ${allowed.join(', ')}`,
+    });
   return out as T[];
 }
 
 export const initCommand = defineCommand({
   name: 'init',
   summary: 'Create a workspace folder with a certkit.json',
-  usage: 'init <dir> [--account NAME] [--methods VISA,MADA,...] [--integration hosted,custom_non_pci,...] [--features installments,saved_cards,recurring]',
+  usage:
+    'init <dir> [--account NAME] [--methods VISA,MADA,...] [--integration hosted,custom_non_pci,...] [--features installments,saved_cards,recurring]',
   options: {
     account: { type: 'string' },
     methods: { type: 'string' },
@@ -28,7 +32,8 @@ export const initCommand = defineCommand({
   async run(args, ctx) {
     const dir = args.positionals[0];
     if (!dir) throw new CertkitError('init needs a folder', { hint: 'certkit init <dir> [--account NAME]' });
-    const features = pick(listOpt(args, 'features'), ['installments', 'saved_cards', 'recurring'] as const, '--features') ?? [];
+    const features =
+      pick(listOpt(args, 'features'), ['installments', 'saved_cards', 'recurring'] as const, '--features') ?? [];
     const target = path.resolve(ctx.cwd, dir);
     const ws = await initWorkspace(target, {
       account: stringOpt(args, 'account'),

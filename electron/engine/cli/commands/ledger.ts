@@ -15,7 +15,10 @@ function assignments(raw: unknown): { field: string; value: string }[] {
   return list.map((item) => {
     const text = String(item);
     const eq = text.indexOf('=');
-    if (eq <= 0) throw new CertkitError(`--set ${text} is not FIELD=VALUE`, { hint: `e.g. --set merchant_reference=ORD-1001 (fields: ${LEDGER_FIELDS.join(', ')})` });
+    if (eq <= 0)
+      throw new CertkitError(`--set ${text} is not FIELD=VALUE`, {
+        hint: `e.g. --set merchant_reference=ORD-1001 (fields: ${LEDGER_FIELDS.join(', ')})`,
+      });
     return { field: text.slice(0, eq).trim(), value: text.slice(eq + 1) };
   });
 }
@@ -23,7 +26,8 @@ function assignments(raw: unknown): { field: string; value: string }[] {
 export const ledgerCommand = defineCommand({
   name: 'ledger',
   summary: 'Show the merchant references and other ledger values per scenario, or enter one by hand',
-  usage: 'ledger <workspace> [--json]\n  ledger <workspace> --scenario ID [--set FIELD=VALUE]... [--clear FIELD]... [--run RUN_ID]',
+  usage:
+    'ledger <workspace> [--json]\n  ledger <workspace> --scenario ID [--set FIELD=VALUE]... [--clear FIELD]... [--run RUN_ID]',
   options: {
     json: { type: 'boolean' },
     scenario: { type: 'string' },
@@ -39,7 +43,9 @@ export const ledgerCommand = defineCommand({
     const sets = assignments(args.values.set);
     const clears = ((args.values.clear as string[] | undefined) ?? []).map((field) => ({ field, value: '' }));
     if ((sets.length || clears.length) && !scenarioId) {
-      throw new CertkitError('--set and --clear need --scenario ID', { hint: 'certkit ledger <workspace> --scenario knet-success --set knet_ref_number=123456' });
+      throw new CertkitError('--set and --clear need --scenario ID', {
+        hint: 'certkit ledger <workspace> --scenario knet-success --set knet_ref_number=123456',
+      });
     }
     if (scenarioId) requireCatalogScenario(scenarioId);
     for (const { field, value } of [...sets, ...clears]) {
@@ -49,13 +55,23 @@ export const ledgerCommand = defineCommand({
     const { byScenario } = await collectEvidence(dir);
     const evidence = [...byScenario.values()]
       .filter((ev) => !scenarioId || ev.scenarioId === scenarioId)
-      .sort((a, b) => SCENARIOS.findIndex((s) => s.id === a.scenarioId) - SCENARIOS.findIndex((s) => s.id === b.scenarioId));
+      .sort(
+        (a, b) => SCENARIOS.findIndex((s) => s.id === a.scenarioId) - SCENARIOS.findIndex((s) => s.id === b.scenarioId),
+      );
     if (args.values.json) {
-      ctx.stdout.write(`${JSON.stringify(evidence.map((ev) => ({ scenarioId: ev.scenarioId, runId: ev.runId, status: ev.status, ledger: ev.ledger })), null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify(
+          evidence.map((ev) => ({ scenarioId: ev.scenarioId, runId: ev.runId, status: ev.status, ledger: ev.ledger })),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     if (!evidence.length) {
-      ctx.stdout.write(`no evidence yet${scenarioId ? ` for ${scenarioId}` : ''}; run the scenarios first (certkit run ${dirArg})\n`);
+      ctx.stdout.write(
+        `no evidence yet${scenarioId ? ` for ${scenarioId}` : ''}; run the scenarios first (certkit run ${dirArg})\n`,
+      );
       return 0;
     }
     // A value entered by hand carries a star, as it does in the package's reference list.
@@ -63,8 +79,14 @@ export const ledgerCommand = defineCommand({
       const v = ev.ledger.values[f];
       return v === undefined ? '' : `${v}${ev.ledger.sources[f] === 'manual' ? ' *' : ''}`;
     };
-    ctx.stdout.write(table(['SCENARIO', 'RUN', ...SHOWN.map((f) => f.toUpperCase())], evidence.map((ev) => [ev.scenarioId, ev.runId, ...SHOWN.map((f) => cell(ev, f))])));
-    if (evidence.some((ev) => Object.values(ev.ledger.sources).includes('manual'))) ctx.stdout.write('* entered by hand\n');
+    ctx.stdout.write(
+      table(
+        ['SCENARIO', 'RUN', ...SHOWN.map((f) => f.toUpperCase())],
+        evidence.map((ev) => [ev.scenarioId, ev.runId, ...SHOWN.map((f) => cell(ev, f))]),
+      ),
+    );
+    if (evidence.some((ev) => Object.values(ev.ledger.sources).includes('manual')))
+      ctx.stdout.write('* entered by hand\n');
     return 0;
   },
 });

@@ -17,18 +17,29 @@ export const packageCommand = defineCommand({
     if (!dir) throw new CertkitError('no workspace folder given', { hint: 'run `certkit package <workspace>`' });
     const maxText = stringOpt(args, 'max-mb');
     const maxMb = maxText === undefined ? undefined : Number(maxText);
-    if (maxText !== undefined && !(Number(maxText) > 0)) throw new CertkitError(`--max-mb ${maxText} is not a positive number`, { hint: 'e.g. --max-mb 20' });
+    if (maxText !== undefined && !(Number(maxText) > 0))
+      throw new CertkitError(`--max-mb ${maxText} is not a positive number`, { hint: 'e.g. --max-mb 20' });
     const format = stringOpt(args, 'format') as PackageFormat | undefined;
-    if (format && !['zip', 'pdf', 'both'].includes(format)) throw new CertkitError(`--format ${format} is not known`, { hint: 'use zip, pdf or both' });
+    if (format && !['zip', 'pdf', 'both'].includes(format))
+      throw new CertkitError(`--format ${format} is not known`, { hint: 'use zip, pdf or both' });
     const workspaceDir = path.resolve(ctx.cwd, dir);
     const secrets = secretsFromEnv(ctx.env);
     const checks = await verifyIfAvailable(workspaceDir, secrets, (m) => ctx.stderr.write(`warning: ${m}\n`));
     const out = stringOpt(args, 'out');
     const result = await buildPackage(workspaceDir, {
-      outDir: out ? path.resolve(ctx.cwd, out) : undefined, maxMb, format, checks, secrets,
+      outDir: out ? path.resolve(ctx.cwd, out) : undefined,
+      maxMb,
+      format,
+      checks,
+      secrets,
       onProgress: (m) => ctx.stderr.write(`${m}\n`),
     });
-    ctx.stdout.write(table(['file', 'size', 'parts'], result.files.map((f) => [path.relative(ctx.cwd, f.path) || f.path, formatBytes(f.bytes), String(f.parts)])));
+    ctx.stdout.write(
+      table(
+        ['file', 'size', 'parts'],
+        result.files.map((f) => [path.relative(ctx.cwd, f.path) || f.path, formatBytes(f.bytes), String(f.parts)]),
+      ),
+    );
     ctx.stdout.write(`report: ${result.reportPath}\n`);
     if (!checks) ctx.stdout.write('checklist not verified (no verification results)\n');
     for (const w of result.warnings) ctx.stderr.write(`warning: ${w}\n`);
@@ -43,7 +54,12 @@ export const packageDemoStep: DemoStep = {
     const result = await buildPackage(state.dir, { secrets: state.secrets, checks: state.checks, format: 'both' });
     state.pkg = result;
     state.ctx.stdout.write(`package ${result.outDir}\n`);
-    state.ctx.stdout.write(table(['file', 'size', 'parts'], result.files.map((f) => [f.path, formatBytes(f.bytes), String(f.parts)])));
+    state.ctx.stdout.write(
+      table(
+        ['file', 'size', 'parts'],
+        result.files.map((f) => [f.path, formatBytes(f.bytes), String(f.parts)]),
+      ),
+    );
     state.ctx.stdout.write(`report ${result.reportPath}\n`);
     for (const w of result.warnings) state.ctx.stderr.write(`warning: ${w}\n`);
   },

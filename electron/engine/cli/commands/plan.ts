@@ -30,18 +30,40 @@ export const planCommand = defineCommand({
       );
       return 0;
     }
-    ctx.stdout.write(`Plan for "${ws.account.name}" (${ws.integrationTypes.join(', ')}; ${ws.methods.join(', ')})\n\nScenarios\n`);
+    ctx.stdout.write(
+      `Plan for "${ws.account.name}" (${ws.integrationTypes.join(', ')}; ${ws.methods.join(', ')})\n\nScenarios\n`,
+    );
     ctx.stdout.write(
       table(
         ['scenario', 'method', 'outcome', 'lang', 'needed', 'records', 'slots'],
-        plan.scenarios.map((s) => [s.id, s.method, s.outcome, s.language, s.requirement, s.records.join(','), String(s.slots.length)]),
+        plan.scenarios.map((s) => [
+          s.id,
+          s.method,
+          s.outcome,
+          s.language,
+          s.requirement,
+          s.records.join(','),
+          String(s.slots.length),
+        ]),
       ),
     );
     ctx.stdout.write('\nScreenshot slots\n');
-    ctx.stdout.write(table(['slot', 'checklist name', 'filled by'], plan.slots.map((s) => [s.slot.id, s.slot.checklistName, s.scenarios.join(',') || '(you supply it)'])));
+    ctx.stdout.write(
+      table(
+        ['slot', 'checklist name', 'filled by'],
+        plan.slots.map((s) => [s.slot.id, s.slot.checklistName, s.scenarios.join(',') || '(you supply it)']),
+      ),
+    );
     ctx.stdout.write('\nCheckpoints\n');
-    ctx.stdout.write(table(['checkpoint', 'proof', 'title'], plan.checkpoints.map((c) => [c.id, c.proof, c.title])));
-    ctx.stdout.write(`\n${plan.scenarios.length} scenarios, ${plan.slots.length} slots, ${plan.checkpoints.length} checkpoints\n`);
+    ctx.stdout.write(
+      table(
+        ['checkpoint', 'proof', 'title'],
+        plan.checkpoints.map((c) => [c.id, c.proof, c.title]),
+      ),
+    );
+    ctx.stdout.write(
+      `\n${plan.scenarios.length} scenarios, ${plan.slots.length} slots, ${plan.checkpoints.length} checkpoints\n`,
+    );
     return 0;
   },
 });

@@ -9,7 +9,10 @@ import { table } from '../format';
 export function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 8) throw new CertkitError(`--concurrency ${value} is not a whole number from 1 to 8`, { hint: 'e.g. --concurrency 2 (each scenario uses its own browser context)' });
+  if (!Number.isInteger(n) || n < 1 || n > 8)
+    throw new CertkitError(`--concurrency ${value} is not a whole number from 1 to 8`, {
+      hint: 'e.g. --concurrency 2 (each scenario uses its own browser context)',
+    });
   return n;
 }
 
@@ -27,8 +30,13 @@ export const runCommand = defineCommand({
   },
   async run(args, ctx) {
     const dir = args.positionals[0];
-    if (!dir) throw new CertkitError('no workspace folder given', { hint: 'certkit run <workspace>, e.g. certkit run ./my-shop' });
-    const print = args.values.json ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`) : progressPrinter(ctx.stderr, ctx.isTTY);
+    if (!dir)
+      throw new CertkitError('no workspace folder given', {
+        hint: 'certkit run <workspace>, e.g. certkit run ./my-shop',
+      });
+    const print = args.values.json
+      ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`)
+      : progressPrinter(ctx.stderr, ctx.isTTY);
     const summary = await runWorkspace({
       workspaceDir: path.resolve(ctx.cwd, dir),
       only: listOpt(args, 'only'),

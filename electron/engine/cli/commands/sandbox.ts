@@ -10,15 +10,20 @@ async function readConfig(file: string, cwd: string): Promise<Partial<SimulatorC
   try {
     text = await readFile(full, 'utf8');
   } catch (err) {
-    throw new CertkitError(`cannot read sandbox config ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      hint: 'pass --config with the path of a JSON file of simulator settings (see docs/demo-store.md)',
-    });
+    throw new CertkitError(
+      `cannot read sandbox config ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        hint: 'pass --config with the path of a JSON file of simulator settings (see docs/demo-store.md)',
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new CertkitError(`sandbox config ${full} is not valid JSON: ${(err as Error).message}`, { hint: 'fix the JSON syntax' });
+    throw new CertkitError(`sandbox config ${full} is not valid JSON: ${(err as Error).message}`, {
+      hint: 'fix the JSON syntax',
+    });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new CertkitError(`sandbox config ${full} must hold one JSON object`, { hint: 'e.g. {"sha_type": "sha512"}' });
@@ -47,11 +52,17 @@ export const sandboxCommand = defineCommand({
     const storeFaults = parseFaults(stringOpt(args, 'faults'), '--faults');
     const persist = stringOpt(args, 'persist');
     const sb = await startSandbox({
-      port, config, storeFaults, persistFile: persist ? path.resolve(ctx.cwd, persist) : undefined,
+      port,
+      config,
+      storeFaults,
+      persistFile: persist ? path.resolve(ctx.cwd, persist) : undefined,
     });
     // Exactly one JSON line first: scripts read it to find the servers and the sandbox's own test credentials.
-    ctx.stdout.write(`${JSON.stringify({ paymentPage: sb.paymentPage, paymentApi: sb.paymentApi, store: sb.store, merchant: sb.merchant })}\n`);
-    if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    ctx.stdout.write(
+      `${JSON.stringify({ paymentPage: sb.paymentPage, paymentApi: sb.paymentApi, store: sb.store, merchant: sb.merchant })}\n`,
+    );
+    if (!ctx.signal.aborted)
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
     await sb.close();
     return 0;
   },

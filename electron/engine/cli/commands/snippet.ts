@@ -12,14 +12,30 @@ export const snippetCommand = defineCommand({
   async run(args, ctx) {
     const dir = args.positionals[0];
     const slot = stringOpt(args, 'slot');
-    if (!dir || !slot) throw new CertkitError('workspace and --slot are needed', { hint: `certkit snippet <workspace> --slot ${snippetSlots()[0]} --file code.js` });
+    if (!dir || !slot)
+      throw new CertkitError('workspace and --slot are needed', {
+        hint: `certkit snippet <workspace> --slot ${snippetSlots()[0]} --file code.js`,
+      });
     // Checked before reading stdin, so a wrong slot fails at once instead of waiting for input.
-    if (!snippetSlots().includes(slot)) throw new CertkitError(`"${slot}" is not a code-snippet slot`, { hint: `use one of: ${snippetSlots().join(', ')}` });
+    if (!snippetSlots().includes(slot))
+      throw new CertkitError(`"${slot}" is not a code-snippet slot`, {
+        hint: `use one of: ${snippetSlots().join(', ')}`,
+      });
     const file = stringOpt(args, 'file');
-    const code = file ? await fs.readFile(path.resolve(ctx.cwd, file), 'utf8').catch((err) => {
-      throw new CertkitError(`cannot read ${file}: ${(err as Error).message}`, { hint: 'check the path, or pipe the code on stdin' });
-    }) : await readAll(ctx.stdin);
-    const language = stringOpt(args, 'language') ?? (file ? { '.ts': 'typescript', '.swift': 'swift', '.kt': 'kotlin', '.java': 'java', '.dart': 'dart' }[path.extname(file)] : undefined);
+    const code = file
+      ? await fs.readFile(path.resolve(ctx.cwd, file), 'utf8').catch((err) => {
+          throw new CertkitError(`cannot read ${file}: ${(err as Error).message}`, {
+            hint: 'check the path, or pipe the code on stdin',
+          });
+        })
+      : await readAll(ctx.stdin);
+    const language =
+      stringOpt(args, 'language') ??
+      (file
+        ? { '.ts': 'typescript', '.swift': 'swift', '.kt': 'kotlin', '.java': 'java', '.dart': 'dart' }[
+            path.extname(file)
+          ]
+        : undefined);
     const s = await addSnippet(path.resolve(ctx.cwd, dir), slot, code, language);
     ctx.stdout.write(`stored ${s.file} (${s.language}); it goes into the general package as an image\n`);
     return 0;

@@ -63,7 +63,9 @@ export const verifyCommand = defineCommand({
     const confirm = stringOpt(args, 'confirm');
     const unconfirm = stringOpt(args, 'unconfirm');
     if (stringOpt(args, 'note') !== undefined && !confirm && !unconfirm) {
-      throw new CertkitError('--note needs --confirm ID', { hint: 'certkit verify <workspace> --confirm inbound-ip --note "egress IPs differ: …"' });
+      throw new CertkitError('--note needs --confirm ID', {
+        hint: 'certkit verify <workspace> --confirm inbound-ip --note "egress IPs differ: …"',
+      });
     }
     if (confirm) await confirmCheckpoint(dir, confirm, true, stringOpt(args, 'note') ?? '');
     if (unconfirm) await confirmCheckpoint(dir, unconfirm, false, stringOpt(args, 'note') ?? '');
@@ -75,7 +77,11 @@ export const verifyCommand = defineCommand({
       CERTKIT_SHA_RESPONSE_PHRASE: e.CERTKIT_APPLE_SHA_RESPONSE_PHRASE,
       CERTKIT_SHA_TYPE: e.CERTKIT_APPLE_SHA_TYPE ?? e.CERTKIT_SHA_TYPE,
     });
-    const report = await verifyWorkspace(dir, { secrets: secretsFromEnv(e), appleSecrets, probeResponseSignature: !!args.values['probe-response'] });
+    const report = await verifyWorkspace(dir, {
+      secrets: secretsFromEnv(e),
+      appleSecrets,
+      probeResponseSignature: !!args.values['probe-response'],
+    });
     ctx.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.counts.fail > 0 ? 1 : 0;
   },

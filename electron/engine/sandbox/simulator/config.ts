@@ -51,13 +51,25 @@ export const DEFAULT_SIMULATOR_CONFIG: SimulatorConfig = {
 };
 
 const STRING_KEYS = [
-  'merchant_identifier', 'access_code', 'sha_request_phrase', 'sha_response_phrase', 'apple_access_code',
-  'apple_sha_request_phrase', 'apple_sha_response_phrase', 'direct_feedback_url', 'notification_feedback_url',
+  'merchant_identifier',
+  'access_code',
+  'sha_request_phrase',
+  'sha_response_phrase',
+  'apple_access_code',
+  'apple_sha_request_phrase',
+  'apple_sha_response_phrase',
+  'direct_feedback_url',
+  'notification_feedback_url',
 ] as const;
 
 /** Merges a partial config over the defaults, refusing values the simulator could not work with. */
-export function resolveSimulatorConfig(partial: Partial<SimulatorConfig> = {}, source = 'sandbox config'): SimulatorConfig {
-  const known = new Set(Object.keys(DEFAULT_SIMULATOR_CONFIG).concat(['direct_feedback_url', 'notification_feedback_url']));
+export function resolveSimulatorConfig(
+  partial: Partial<SimulatorConfig> = {},
+  source = 'sandbox config',
+): SimulatorConfig {
+  const known = new Set(
+    Object.keys(DEFAULT_SIMULATOR_CONFIG).concat(['direct_feedback_url', 'notification_feedback_url']),
+  );
   for (const key of Object.keys(partial)) {
     if (!known.has(key)) {
       throw new CertkitError(`${source}: unknown setting "${key}"`, { hint: `use only: ${[...known].join(', ')}` });
@@ -66,13 +78,17 @@ export function resolveSimulatorConfig(partial: Partial<SimulatorConfig> = {}, s
   for (const key of STRING_KEYS) {
     const v = partial[key];
     if (v !== undefined && (typeof v !== 'string' || !v)) {
-      throw new CertkitError(`${source}: "${key}" must be a non-empty string`, { hint: `set "${key}" to text, or leave it out for the default` });
+      throw new CertkitError(`${source}: "${key}" must be a non-empty string`, {
+        hint: `set "${key}" to text, or leave it out for the default`,
+      });
     }
   }
   for (const key of ['merchant_identifier', 'access_code', 'apple_access_code'] as const) {
     const v = partial[key];
     if (v !== undefined && !/^[A-Za-z0-9]{1,20}$/.test(v)) {
-      throw new CertkitError(`${source}: "${key}" must be 1-20 letters or digits, as on an APS account`, { hint: `change "${key}"` });
+      throw new CertkitError(`${source}: "${key}" must be 1-20 letters or digits, as on an APS account`, {
+        hint: `change "${key}"`,
+      });
     }
   }
   const merged: SimulatorConfig = {
@@ -82,11 +98,16 @@ export function resolveSimulatorConfig(partial: Partial<SimulatorConfig> = {}, s
   };
   for (const key of ['sha_type', 'apple_sha_type'] as const) {
     const parsed = parseShaType(String(merged[key]));
-    if (!parsed) throw new CertkitError(`${source}: "${key}" is "${merged[key]}", not a SHA type APS offers`, { hint: 'use sha256, sha512, hmac256 or hmac512' });
+    if (!parsed)
+      throw new CertkitError(`${source}: "${key}" is "${merged[key]}", not a SHA type APS offers`, {
+        hint: 'use sha256, sha512, hmac256 or hmac512',
+      });
     merged[key] = parsed;
   }
   if (merged.feedback_format !== 'json' && merged.feedback_format !== 'form') {
-    throw new CertkitError(`${source}: "feedback_format" must be "json" or "form"`, { hint: 'APS sends JSON by default' });
+    throw new CertkitError(`${source}: "feedback_format" must be "json" or "form"`, {
+      hint: 'APS sends JSON by default',
+    });
   }
   return merged;
 }

@@ -23,7 +23,12 @@ export function scrubFields(fields: Record<string, unknown>, secrets: readonly s
     if (DROPPED_FIELDS.has(k)) continue;
     if (SECRET_FIELDS.has(k)) {
       out[k] = '[removed]';
-    } else if (CARD_FIELDS.has(k) && typeof v === 'string' && /^\d[\d *]*$/.test(v) && v.replace(/\D/g, '').length >= 8) {
+    } else if (
+      CARD_FIELDS.has(k) &&
+      typeof v === 'string' &&
+      /^\d[\d *]*$/.test(v) &&
+      v.replace(/\D/g, '').length >= 8
+    ) {
       out[k] = v.includes('*') ? v : maskCardNumber(v);
     } else if (typeof v === 'string') {
       out[k] = secrets.includes(v) ? '[removed]' : v;

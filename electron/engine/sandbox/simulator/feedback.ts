@@ -48,16 +48,30 @@ export class FeedbackSender extends EventEmitter {
     void this.attempt(kind, target, body, 1);
   }
 
-  private async attempt(kind: FeedbackKind, target: FeedbackTarget, body: Record<string, unknown>, attempt: number): Promise<void> {
+  private async attempt(
+    kind: FeedbackKind,
+    target: FeedbackTarget,
+    body: Record<string, unknown>,
+    attempt: number,
+  ): Promise<void> {
     const url = target.url!;
     const started = Date.now();
     const contentType = target.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-    const payload = target.format === 'json'
-      ? JSON.stringify(body)
-      : new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])).toString();
+    const payload =
+      target.format === 'json'
+        ? JSON.stringify(body)
+        : new URLSearchParams(
+            Object.entries(body).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+          ).toString();
     let status = 0;
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: payload, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch {
@@ -66,11 +80,25 @@ export class FeedbackSender extends EventEmitter {
     if (this.closed) return;
     const ok = (status >= 200 && status < 300) || status === 302;
     this.log.add({
-      kind: 'feedback', method: 'POST', url, requestContentType: contentType, requestFields: body,
-      responseStatus: status || undefined, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
+      kind: 'feedback',
+      method: 'POST',
+      url,
+      requestContentType: contentType,
+      requestFields: body,
+      responseStatus: status || undefined,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
     });
     const done = ok || attempt >= this.retry.tries;
-    const event: FeedbackEvent = { kind, url, attempt, status, ok, done, merchant_reference: body.merchant_reference as string | undefined };
+    const event: FeedbackEvent = {
+      kind,
+      url,
+      attempt,
+      status,
+      ok,
+      done,
+      merchant_reference: body.merchant_reference as string | undefined,
+    };
     this.emit('feedback', event);
     if (done) return;
     const timer = setTimeout(() => {

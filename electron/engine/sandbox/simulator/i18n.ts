@@ -15,7 +15,8 @@ const EN = {
   installments: 'Installment plan',
   plan: (n: number) => (n === 1 ? 'Pay in full' : `${n} monthly installments`),
   threeDsTitle: '3-D Secure authentication',
-  threeDsText: (pw: string) => `Your bank asks you to confirm this purchase. Enter the password sent to you (test password: ${pw}).`,
+  threeDsText: (pw: string) =>
+    `Your bank asks you to confirm this purchase. Enter the password sent to you (test password: ${pw}).`,
   password: 'Password',
   submit: 'Submit',
   confirm: 'Continue',
@@ -58,7 +59,8 @@ const AR: typeof EN = {
   installments: 'خطة التقسيط',
   plan: (n: number) => (n === 1 ? 'الدفع كاملاً' : `${n} أقساط شهرية`),
   threeDsTitle: 'التحقق الآمن ثلاثي الأبعاد',
-  threeDsText: (pw: string) => `يطلب منك البنك تأكيد عملية الشراء. أدخل كلمة المرور المرسلة إليك (كلمة مرور الاختبار: ${pw}).`,
+  threeDsText: (pw: string) =>
+    `يطلب منك البنك تأكيد عملية الشراء. أدخل كلمة المرور المرسلة إليك (كلمة مرور الاختبار: ${pw}).`,
   password: 'كلمة المرور',
   submit: 'إرسال',
   confirm: 'متابعة',

@@ -11,10 +11,19 @@ export interface LpmStep {
 /** The pages each local method shows, in order; a confirmation page always follows the last one. */
 export const LPM_STEPS: Record<LocalMethodId, LpmStep[]> = {
   KNET: [{ kind: 'payment', fields: ['bank', 'card', 'expiry', 'pin'] }],
-  NAPS: [{ kind: 'payment', fields: ['card', 'expiry', 'pin'] }, { kind: 'otp', fields: ['otp'] }],
+  NAPS: [
+    { kind: 'payment', fields: ['card', 'expiry', 'pin'] },
+    { kind: 'otp', fields: ['otp'] },
+  ],
   BENEFIT: [{ kind: 'payment', fields: ['card', 'expiry', 'pin'] }],
-  OMANNET: [{ kind: 'payment', fields: ['card', 'expiry', 'cvv'] }, { kind: 'otp', fields: ['otp'] }],
-  STCPAY: [{ kind: 'payment', fields: ['phone'] }, { kind: 'otp', fields: ['otp'] }],
+  OMANNET: [
+    { kind: 'payment', fields: ['card', 'expiry', 'cvv'] },
+    { kind: 'otp', fields: ['otp'] },
+  ],
+  STCPAY: [
+    { kind: 'payment', fields: ['phone'] },
+    { kind: 'otp', fields: ['otp'] },
+  ],
 };
 
 export const KNET_BANKS = ['Knet Test Card [KNET1]', 'Certkit Test Bank [CKTB]'];
@@ -25,7 +34,11 @@ export function isSaudiMobile(phone: string): boolean {
 }
 
 /** Approved only when every input matches the method's success values (any Saudi mobile for STC Pay). */
-export function lpmApproved(method: LocalMethodId, inputs: Record<string, string>, success: Record<string, string>): boolean {
+export function lpmApproved(
+  method: LocalMethodId,
+  inputs: Record<string, string>,
+  success: Record<string, string>,
+): boolean {
   for (const [field, expected] of Object.entries(success)) {
     const got = (inputs[field] ?? '').trim();
     if (method === 'STCPAY' && field === 'phone') {

@@ -1,4 +1,9 @@
-import { PAYMENT_METHODS, SIMULATOR_3DS_PASSWORD, formatMinorUnits, type MethodId } from '../../../../shared/aps/catalog';
+import {
+  PAYMENT_METHODS,
+  SIMULATOR_3DS_PASSWORD,
+  formatMinorUnits,
+  type MethodId,
+} from '../../../../shared/aps/catalog';
 import { badges, type BadgeId } from '../badges';
 import { esc, page } from '../html';
 import type { LocalMethodId } from './config';
@@ -33,7 +38,11 @@ button.secondary{background:#e4e7eb;color:#323f4b}
 `;
 
 const BRAND_COLORS: Record<string, string> = {
-  knet: '#0a6cb3', naps: '#8a1538', benefit: '#b5121b', omannet: '#00664f', stcpay: '#4f008c',
+  knet: '#0a6cb3',
+  naps: '#8a1538',
+  benefit: '#b5121b',
+  omannet: '#00664f',
+  stcpay: '#4f008c',
 };
 
 export interface Summary {
@@ -69,7 +78,13 @@ function input(testid: string, name: string, label: string, attrs = ''): string 
 }
 
 export function cardPage(o: {
-  lang: Lang; action: string; summary: Summary; method?: MethodId; installments: boolean; error?: string; values?: Record<string, string>;
+  lang: Lang;
+  action: string;
+  summary: Summary;
+  method?: MethodId;
+  installments: boolean;
+  error?: string;
+  values?: Record<string, string>;
 }): string {
   const s = t(o.lang);
   const v = o.values ?? {};
@@ -78,7 +93,10 @@ export function cardPage(o: {
     ? `<label for="installments-plan">${esc(s.installments)}</label><select id="installments-plan" name="plan" data-testid="installments-plan">
 ${[3, 6, 12, 1].map((n, i) => `<option value="${n}"${i === 0 ? ' selected' : ''}>${esc(s.plan(n))}</option>`).join('')}</select>`
     : '';
-  return shell(o.lang, s.brand, `<h1>${esc(s.pay)}</h1>
+  return shell(
+    o.lang,
+    s.brand,
+    `<h1>${esc(s.pay)}</h1>
 ${summaryBlock(o.lang, o.summary)}
 ${badges(shown)}
 ${o.error ? `<div class="error" data-testid="form-error">${esc(o.error)}</div>` : ''}
@@ -90,12 +108,22 @@ ${input('card-holder', 'card_holder_name', s.holder, `value="${esc(v.card_holder
 ${plans}
 <div class="actions"><button type="submit" class="primary" name="action" value="pay" data-testid="pay-button">${esc(s.pay)}</button>
 <button type="submit" class="secondary" name="action" value="cancel" data-testid="cancel-button" formnovalidate>${esc(s.cancel)}</button></div>
-</form>`);
+</form>`,
+  );
 }
 
-export function threeDsPage(o: { lang: Lang; action: string; summary: Summary; maskedCard: string; error?: string }): string {
+export function threeDsPage(o: {
+  lang: Lang;
+  action: string;
+  summary: Summary;
+  maskedCard: string;
+  error?: string;
+}): string {
   const s = t(o.lang);
-  return shell(o.lang, s.threeDsTitle, `<h1>${esc(s.threeDsTitle)}</h1>
+  return shell(
+    o.lang,
+    s.threeDsTitle,
+    `<h1>${esc(s.threeDsTitle)}</h1>
 ${summaryBlock(o.lang, o.summary)}
 <p>${esc(s.threeDsText(SIMULATOR_3DS_PASSWORD))}</p>
 <p><strong>${esc(s.cardNumber)}:</strong> <span dir="ltr">${esc(o.maskedCard)}</span></p>
@@ -104,7 +132,8 @@ ${o.error ? `<div class="error">${esc(o.error)}</div>` : ''}
 ${input('3ds-password', 'password', s.password, 'type="password"')}
 <div class="actions"><button type="submit" class="primary" name="action" value="submit" data-testid="3ds-submit">${esc(s.submit)}</button>
 <button type="submit" class="secondary" name="action" value="cancel" data-testid="3ds-cancel">${esc(s.cancel)}</button></div>
-</form>`);
+</form>`,
+  );
 }
 
 function lpmLabel(field: LpmField, lang: Lang): string {
@@ -118,19 +147,33 @@ function lpmField(m: string, field: LpmField, lang: Lang): string {
     return `<label for="${id}">${esc(lpmLabel(field, lang))}</label><select id="${id}" name="bank" data-testid="${id}">${KNET_BANKS.map((b) => `<option value="${esc(b)}">${esc(b)}</option>`).join('')}</select>`;
   }
   const secret = field === 'pin' || field === 'cvv' || field === 'otp';
-  return input(id, field, lpmLabel(field, lang), `${secret ? 'type="password" inputmode="numeric"' : field === 'phone' ? 'type="tel"' : ''}${field === 'expiry' ? ' placeholder="MM/YY"' : ''}`);
+  return input(
+    id,
+    field,
+    lpmLabel(field, lang),
+    `${secret ? 'type="password" inputmode="numeric"' : field === 'phone' ? 'type="tel"' : ''}${field === 'expiry' ? ' placeholder="MM/YY"' : ''}`,
+  );
 }
 
 function methodLabel(method: LocalMethodId, lang: Lang): string {
   return lang === 'ar' ? PAYMENT_METHODS[method].labelAr : PAYMENT_METHODS[method].label;
 }
 
-export function lpmStepPage(o: { lang: Lang; method: LocalMethodId; step: LpmStep; action: string; summary: Summary }): string {
+export function lpmStepPage(o: {
+  lang: Lang;
+  method: LocalMethodId;
+  step: LpmStep;
+  action: string;
+  summary: Summary;
+}): string {
   const s = t(o.lang);
   const m = o.method.toLowerCase();
   const label = methodLabel(o.method, o.lang);
   const title = o.step.kind === 'otp' ? s.otpPage(label) : s.paymentPage(label);
-  return shell(o.lang, title, `<h1>${esc(title)}</h1>
+  return shell(
+    o.lang,
+    title,
+    `<h1>${esc(title)}</h1>
 ${badges([m as BadgeId])}
 ${summaryBlock(o.lang, o.summary)}
 ${o.step.kind === 'otp' ? `<p>${esc(s.otpText)}</p>` : ''}
@@ -138,16 +181,28 @@ ${o.step.kind === 'otp' ? `<p>${esc(s.otpText)}</p>` : ''}
 ${o.step.fields.map((f) => lpmField(m, f, o.lang)).join('\n')}
 <div class="actions"><button type="submit" class="primary" name="action" value="submit" data-testid="${m}-submit">${esc(s.submit)}</button>
 <button type="submit" class="secondary" name="action" value="cancel" data-testid="${m}-cancel">${esc(s.cancel)}</button></div>
-</form>`, m);
+</form>`,
+    m,
+  );
 }
 
 export function lpmConfirmPage(o: {
-  lang: Lang; method: LocalMethodId; approved: boolean; action: string; summary: Summary; paymentId: string; refNumber: string; date: string;
+  lang: Lang;
+  method: LocalMethodId;
+  approved: boolean;
+  action: string;
+  summary: Summary;
+  paymentId: string;
+  refNumber: string;
+  date: string;
 }): string {
   const s = t(o.lang);
   const m = o.method.toLowerCase();
   const label = methodLabel(o.method, o.lang);
-  return shell(o.lang, s.confirmation(label), `<h1>${esc(s.confirmation(label))}</h1>
+  return shell(
+    o.lang,
+    s.confirmation(label),
+    `<h1>${esc(s.confirmation(label))}</h1>
 ${badges([m as BadgeId])}
 <div class="outcome ${o.approved ? 'ok' : 'bad'}" data-testid="${m}-outcome">${esc(o.approved ? s.approved : s.declined)}</div>
 ${summaryBlock(o.lang, o.summary)}
@@ -157,11 +212,17 @@ ${summaryBlock(o.lang, o.summary)}
 <dt>${esc(s.date)}</dt><dd dir="ltr">${esc(o.date)}</dd>
 </dl>
 <form method="post" action="${esc(o.action)}"><div class="actions">
-<button type="submit" class="primary" data-testid="${m}-continue">${esc(s.confirm)}</button></div></form>`, m);
+<button type="submit" class="primary" data-testid="${m}-continue">${esc(s.confirm)}</button></div></form>`,
+    m,
+  );
 }
 
 export function refusedPage(o: { lang: Lang; code: string; message: string }): string {
   const s = t(o.lang);
-  return shell(o.lang, s.brand, `<h1>${esc(s.refused)}</h1>
-<div class="error" dir="ltr"><span data-testid="sim-response-code">${esc(o.code)}</span>: <span data-testid="sim-response-message">${esc(o.message)}</span></div>`);
+  return shell(
+    o.lang,
+    s.brand,
+    `<h1>${esc(s.refused)}</h1>
+<div class="error" dir="ltr"><span data-testid="sim-response-code">${esc(o.code)}</span>: <span data-testid="sim-response-message">${esc(o.message)}</span></div>`,
+  );
 }

@@ -15,7 +15,20 @@ import {
 import type { ApsParams } from '../../aps/signature';
 import { responseSignature } from '../sign';
 import { autoPostPage } from '../html';
-import { clientAddress, closeServer, guard, isLoopbackHost, listen, parseForm, readBody, seeOther, sendHtml, sendJson, sendText, type Fields } from '../http';
+import {
+  clientAddress,
+  closeServer,
+  guard,
+  isLoopbackHost,
+  listen,
+  parseForm,
+  readBody,
+  seeOther,
+  sendHtml,
+  sendJson,
+  sendText,
+  type Fields,
+} from '../http';
 import { handleApi } from './api';
 import { resolveSimulatorConfig, type LocalMethodId, type SimulatorConfig } from './config';
 import { ExchangeLog, maskCardNumber, type SimExchange } from './exchange-log';
@@ -73,8 +86,25 @@ export interface Session {
   finished: boolean;
 }
 
-const HOSTED_REQUIRED = ['command', 'access_code', 'merchant_identifier', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email', 'signature'];
-const TOKENIZATION_REQUIRED = ['service_command', 'access_code', 'merchant_identifier', 'merchant_reference', 'language', 'signature'];
+const HOSTED_REQUIRED = [
+  'command',
+  'access_code',
+  'merchant_identifier',
+  'merchant_reference',
+  'amount',
+  'currency',
+  'language',
+  'customer_email',
+  'signature',
+];
+const TOKENIZATION_REQUIRED = [
+  'service_command',
+  'access_code',
+  'merchant_identifier',
+  'merchant_reference',
+  'language',
+  'signature',
+];
 const LOCAL_METHODS: LocalMethodId[] = ['KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY'];
 
 function digits(n: number): string {
@@ -106,7 +136,14 @@ export class Simulator {
 
   secrets(): string[] {
     const c = this.config;
-    return [c.access_code, c.sha_request_phrase, c.sha_response_phrase, c.apple_access_code, c.apple_sha_request_phrase, c.apple_sha_response_phrase];
+    return [
+      c.access_code,
+      c.sha_request_phrase,
+      c.sha_response_phrase,
+      c.apple_access_code,
+      c.apple_sha_request_phrase,
+      c.apple_sha_response_phrase,
+    ];
   }
 
   async start(host: string, port: number): Promise<void> {
@@ -124,8 +161,18 @@ export class Simulator {
   credentials(apple: boolean): Credentials {
     const c = this.config;
     return apple
-      ? { merchant_identifier: c.merchant_identifier, access_code: c.apple_access_code, phrase: c.apple_sha_request_phrase, sha_type: c.apple_sha_type }
-      : { merchant_identifier: c.merchant_identifier, access_code: c.access_code, phrase: c.sha_request_phrase, sha_type: c.sha_type };
+      ? {
+          merchant_identifier: c.merchant_identifier,
+          access_code: c.apple_access_code,
+          phrase: c.apple_sha_request_phrase,
+          sha_type: c.apple_sha_type,
+        }
+      : {
+          merchant_identifier: c.merchant_identifier,
+          access_code: c.access_code,
+          phrase: c.sha_request_phrase,
+          sha_type: c.sha_type,
+        };
   }
 
   /** Signs a response with the response phrase (Apple Pay's own when the request was Apple Pay). */
@@ -195,20 +242,35 @@ export class Simulator {
   deliver(res: http.ServerResponse, returnUrl: string, fields: ApsParams, lang: Lang): void {
     const target = this.deliveryUrl(returnUrl)!;
     const form: Fields = {};
-    for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null && v !== '') form[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    for (const [k, v] of Object.entries(fields))
+      if (v !== undefined && v !== null && v !== '') form[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
     this.log.add({
-      kind: 'return', method: 'POST', url: returnUrl, requestContentType: 'application/x-www-form-urlencoded', requestFields: form,
+      kind: 'return',
+      method: 'POST',
+      url: returnUrl,
+      requestContentType: 'application/x-www-form-urlencoded',
+      requestFields: form,
       startedAt: new Date().toISOString(),
     });
-    sendHtml(res, 200, autoPostPage(target, form, { lang, title: t(lang).brand, note: t(lang).returning, testid: 'return-form' }));
+    sendHtml(
+      res,
+      200,
+      autoPostPage(target, form, { lang, title: t(lang).brand, note: t(lang).returning, testid: 'return-form' }),
+    );
   }
 
   /** A refused request goes back to return_url when there is a usable one, else APS shows its own error page. */
   refuse(res: http.ServerResponse, request: ApsParams, r: ApsRefusal, lang: Lang): void {
     const returnUrl = typeof request.return_url === 'string' ? request.return_url : '';
-    const fields: ApsParams = { ...this.echo(request), response_code: r.response_code, response_message: r.response_message, status: r.status };
+    const fields: ApsParams = {
+      ...this.echo(request),
+      response_code: r.response_code,
+      response_message: r.response_message,
+      status: r.status,
+    };
     const signed = r.status !== '00' || this.config.signInvalidRequests ? this.signResponse(fields) : fields;
-    if (returnUrl && this.deliveryUrl(returnUrl) && r.response_code !== '00037') return this.deliver(res, returnUrl, signed, lang);
+    if (returnUrl && this.deliveryUrl(returnUrl) && r.response_code !== '00037')
+      return this.deliver(res, returnUrl, signed, lang);
     sendHtml(res, 200, refusedPage({ lang, code: r.response_code, message: r.response_message }));
   }
 
@@ -219,9 +281,16 @@ export class Simulator {
     const lang: Lang = fields.language === 'ar' ? 'ar' : 'en';
     const record = (status: number, redirectedTo?: string) =>
       this.log.add({
-        kind: 'paymentPage', method: 'POST', url: this.origin + PAYMENT_PAGE_PATH,
-        requestContentType: String(req.headers['content-type'] ?? ''), requestFields: fields, responseStatus: status,
-        redirectedTo, startedAt: started.toISOString(), durationMs: Date.now() - started.getTime(), remoteAddress: clientAddress(req),
+        kind: 'paymentPage',
+        method: 'POST',
+        url: this.origin + PAYMENT_PAGE_PATH,
+        requestContentType: String(req.headers['content-type'] ?? ''),
+        requestFields: fields,
+        responseStatus: status,
+        redirectedTo,
+        startedAt: started.toISOString(),
+        durationMs: Date.now() - started.getTime(),
+        remoteAddress: clientAddress(req),
       });
     if (fields.service_command === 'TOKENIZATION') {
       record(200);
@@ -236,8 +305,15 @@ export class Simulator {
     void this.state.save();
     const method = methodFromRequest(fields);
     const session: Session = {
-      sid: randomBytes(12).toString('hex'), kind: 'hosted', request: fields, lang, returnUrl: fields.return_url,
-      fortId: this.state.newFortId(), lpmStep: 0, lpmInputs: {}, finished: false,
+      sid: randomBytes(12).toString('hex'),
+      kind: 'hosted',
+      request: fields,
+      lang,
+      returnUrl: fields.return_url,
+      fortId: this.state.newFortId(),
+      lpmStep: 0,
+      lpmInputs: {},
+      finished: false,
       method: method && (LOCAL_METHODS as string[]).includes(method) ? (method as LocalMethodId) : undefined,
     };
     this.sessions.set(session.sid, session);
@@ -248,11 +324,16 @@ export class Simulator {
 
   private checkHosted(fields: Fields): ApsRefusal | null {
     if (!fields.command) return refusal('001', 'command');
-    const base = checkRequest(fields, { allowed: HOSTED_PAGE_PARAMS, required: HOSTED_REQUIRED }, this.credentials(false));
+    const base = checkRequest(
+      fields,
+      { allowed: HOSTED_PAGE_PARAMS, required: HOSTED_REQUIRED },
+      this.credentials(false),
+    );
     if (base) return base;
     const payment = checkPayment(fields);
     if (payment) return payment;
-    if (fields.digital_wallet === 'APPLE_PAY') return refusal('003', 'Apple Pay is paid through paymentApi, not the hosted page');
+    if (fields.digital_wallet === 'APPLE_PAY')
+      return refusal('003', 'Apple Pay is paid through paymentApi, not the hosted page');
     if (!fields.return_url) return refusal('037');
     if (!this.deliveryUrl(fields.return_url)) return refusal('002', 'return_url');
     if (this.state.references.has(fields.merchant_reference)) return refusal('066');
@@ -265,17 +346,35 @@ export class Simulator {
   }
 
   private tokenization(res: http.ServerResponse, fields: Fields, lang: Lang): void {
-    const base = checkRequest(fields, { allowed: TOKENIZATION_PARAMS, required: TOKENIZATION_REQUIRED }, this.credentials(false));
+    const base = checkRequest(
+      fields,
+      { allowed: TOKENIZATION_PARAMS, required: TOKENIZATION_REQUIRED },
+      this.credentials(false),
+    );
     if (base) return this.refuse(res, fields, base, lang);
-    if (!fields.return_url || !this.deliveryUrl(fields.return_url)) return this.refuse(res, fields, refusal('037'), lang);
+    if (!fields.return_url || !this.deliveryUrl(fields.return_url))
+      return this.refuse(res, fields, refusal('037'), lang);
     let card: CardInfo;
     if (fields.token_name && !fields.card_number) {
       const saved = this.state.tokens.get(fields.token_name);
       if (!saved || saved.status !== 'ACTIVE') return this.refuse(res, fields, refusal('044', undefined, '17'), lang);
-      if (fields.card_security_code && this.state.tokenCvv.has(saved.token_name) && this.state.tokenCvv.get(saved.token_name) !== fields.card_security_code) {
+      if (
+        fields.card_security_code &&
+        this.state.tokenCvv.has(saved.token_name) &&
+        this.state.tokenCvv.get(saved.token_name) !== fields.card_security_code
+      ) {
         return this.refuse(res, fields, refusal('666', 'security code', '17'), lang);
       }
-      card = { masked: saved.card_number, bin: saved.card_bin, brand: saved.brand, expiry: saved.expiry_date, holder: saved.card_holder_name, threeDs: saved.threeDs, declined: saved.declined, token_name: saved.token_name };
+      card = {
+        masked: saved.card_number,
+        bin: saved.card_bin,
+        brand: saved.brand,
+        expiry: saved.expiry_date,
+        holder: saved.card_holder_name,
+        threeDs: saved.threeDs,
+        declined: saved.declined,
+        token_name: saved.token_name,
+      };
     } else {
       const missing = ['card_number', 'expiry_date', 'card_security_code'].filter((k) => !fields[k]);
       if (missing.length) return this.refuse(res, fields, refusal('001', missing.join(', ')), lang);
@@ -288,27 +387,65 @@ export class Simulator {
       if (!/^\d+$/.test(fields.card_security_code) || fields.card_security_code.length !== (brand === 'AMEX' ? 4 : 3)) {
         return this.refuse(res, fields, refusal('002', 'card_security_code', '17'), lang);
       }
-      card = this.saveCard(number, fields.expiry_date, fields.card_holder_name, fields.token_name, fields.card_security_code);
+      card = this.saveCard(
+        number,
+        fields.expiry_date,
+        fields.card_holder_name,
+        fields.token_name,
+        fields.card_security_code,
+      );
     }
     const out: ApsParams = {
-      ...this.echo(fields), token_name: card.token_name, card_number: card.masked, expiry_date: card.expiry, card_bin: card.bin,
-      card_holder_name: card.holder, response_code: '18000', response_message: localizedMessage('000', MESSAGE_TEXT['000'], lang), status: '18',
+      ...this.echo(fields),
+      token_name: card.token_name,
+      card_number: card.masked,
+      expiry_date: card.expiry,
+      card_bin: card.bin,
+      card_holder_name: card.holder,
+      response_code: '18000',
+      response_message: localizedMessage('000', MESSAGE_TEXT['000'], lang),
+      status: '18',
     };
     this.deliver(res, fields.return_url, this.signResponse(out), lang);
   }
 
   /** Stores a card as a token (masked); the CVV stays in memory for saved-card checks only. */
-  saveCard(number: string, expiry: string, holder: string | undefined, tokenName: string | undefined, cvv: string | undefined): CardInfo {
+  saveCard(
+    number: string,
+    expiry: string,
+    holder: string | undefined,
+    tokenName: string | undefined,
+    cvv: string | undefined,
+  ): CardInfo {
     const known = testCardByNumber(number);
     const brand = known?.brand ?? cardBrand(number);
-    const token_name = tokenName && !this.state.tokens.has(tokenName) ? tokenName : tokenName && this.state.tokens.get(tokenName)?.card_number === maskCardNumber(number) ? tokenName : this.state.newTokenName();
+    const token_name =
+      tokenName && !this.state.tokens.has(tokenName)
+        ? tokenName
+        : tokenName && this.state.tokens.get(tokenName)?.card_number === maskCardNumber(number)
+          ? tokenName
+          : this.state.newTokenName();
     const info: CardInfo = {
-      masked: maskCardNumber(number), bin: number.slice(0, 6), brand, expiry, holder: holder || undefined,
-      threeDs: known?.threeDs ?? false, declined: this.config.declined_cards.includes(number) || !known, token_name,
+      masked: maskCardNumber(number),
+      bin: number.slice(0, 6),
+      brand,
+      expiry,
+      holder: holder || undefined,
+      threeDs: known?.threeDs ?? false,
+      declined: this.config.declined_cards.includes(number) || !known,
+      token_name,
     };
     this.state.tokens.set(token_name, {
-      token_name, card_number: info.masked, card_bin: info.bin, brand, expiry_date: expiry, card_holder_name: info.holder,
-      threeDs: info.threeDs, declined: info.declined, status: 'ACTIVE', created_at: new Date().toISOString(),
+      token_name,
+      card_number: info.masked,
+      card_bin: info.bin,
+      brand,
+      expiry_date: expiry,
+      card_holder_name: info.holder,
+      threeDs: info.threeDs,
+      declined: info.declined,
+      status: 'ACTIVE',
+      created_at: new Date().toISOString(),
     });
     if (cvv) this.state.tokenCvv.set(token_name, cvv);
     void this.state.save();
@@ -317,8 +454,10 @@ export class Simulator {
 
   summary(session: Session): Summary {
     return {
-      merchant: this.config.merchant_identifier, reference: String(session.request.merchant_reference ?? ''),
-      amount: String(session.request.amount ?? '0'), currency: String(session.request.currency ?? ''),
+      merchant: this.config.merchant_identifier,
+      reference: String(session.request.merchant_reference ?? ''),
+      amount: String(session.request.amount ?? '0'),
+      currency: String(session.request.currency ?? ''),
     };
   }
 
@@ -326,8 +465,13 @@ export class Simulator {
     const started = new Date();
     const fields = parseForm(await readBody(req));
     this.log.add({
-      kind: 'other', method: 'POST', url: this.origin + (req.url ?? ''), requestContentType: String(req.headers['content-type'] ?? ''),
-      requestFields: fields, startedAt: started.toISOString(), remoteAddress: clientAddress(req),
+      kind: 'other',
+      method: 'POST',
+      url: this.origin + (req.url ?? ''),
+      requestContentType: String(req.headers['content-type'] ?? ''),
+      requestFields: fields,
+      startedAt: started.toISOString(),
+      remoteAddress: clientAddress(req),
     });
     return fields;
   }
@@ -337,17 +481,34 @@ export class Simulator {
     const s = t(session.lang);
     const method = methodFromRequest(session.request);
     const render = (error?: string, values?: Record<string, string>) =>
-      sendHtml(res, 200, cardPage({ lang: session.lang, action, summary: this.summary(session), method, installments: session.request.installments === 'STANDALONE', error, values }));
+      sendHtml(
+        res,
+        200,
+        cardPage({
+          lang: session.lang,
+          action,
+          summary: this.summary(session),
+          method,
+          installments: session.request.installments === 'STANDALONE',
+          error,
+          values,
+        }),
+      );
     if (req.method !== 'POST') return render();
     const form = await this.formOf(req);
     if (form.action === 'cancel') return this.finish(res, session, 'cancelled');
     const number = (form.card_number ?? '').replace(/\s/g, '');
     const expiry = mmyyToYymm(form.expiry ?? '');
-    const keep = { card_number: form.card_number ?? '', expiry: form.expiry ?? '', card_holder_name: form.card_holder_name ?? '' };
+    const keep = {
+      card_number: form.card_number ?? '',
+      expiry: form.expiry ?? '',
+      card_holder_name: form.card_holder_name ?? '',
+    };
     if (!luhnOk(number)) return render(s.invalidCard, keep);
     if (expiryProblem(expiry)) return render(s.invalidExpiry, keep);
     const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
-    if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3)) return render(s.invalidCvv, keep);
+    if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))
+      return render(s.invalidCvv, keep);
     if (method === 'MADA' && brand !== 'MADA') return render(s.madaOnly, keep);
     const requested = typeof session.request.token_name === 'string' ? session.request.token_name : undefined;
     session.card = this.saveCard(number, expiry, form.card_holder_name, requested, form.cvv);
@@ -361,7 +522,11 @@ export class Simulator {
     const action = `/FortAPI/3ds/${session.sid}`;
     if (!session.card) return sendText(res, 409, 'No card was entered for this session.');
     if (req.method !== 'POST') {
-      return sendHtml(res, 200, threeDsPage({ lang: session.lang, action, summary: this.summary(session), maskedCard: session.card.masked }));
+      return sendHtml(
+        res,
+        200,
+        threeDsPage({ lang: session.lang, action, summary: this.summary(session), maskedCard: session.card.masked }),
+      );
     }
     const form = await this.formOf(req);
     if (form.action === 'cancel') return this.finish(res, session, 'cancelled');
@@ -369,7 +534,12 @@ export class Simulator {
     return this.finish(res, session, session.card.declined ? 'declined' : 'approved');
   }
 
-  private async lpmStep(req: http.IncomingMessage, res: http.ServerResponse, session: Session, step: string): Promise<void> {
+  private async lpmStep(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    session: Session,
+    step: string,
+  ): Promise<void> {
     const method = session.method!;
     const steps = LPM_STEPS[method];
     const confirmAction = `/FortAPI/lpm/${session.sid}/confirm`;
@@ -380,17 +550,31 @@ export class Simulator {
         return this.finish(res, session, session.lpmApproved ? 'approved' : 'declined');
       }
       const ids = this.knetIds(session);
-      return sendHtml(res, 200, lpmConfirmPage({
-        lang: session.lang, method, approved: session.lpmApproved, action: confirmAction, summary: this.summary(session),
-        paymentId: ids.third_party_transaction_number, refNumber: ids.knet_ref_number, date: new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
-      }));
+      return sendHtml(
+        res,
+        200,
+        lpmConfirmPage({
+          lang: session.lang,
+          method,
+          approved: session.lpmApproved,
+          action: confirmAction,
+          summary: this.summary(session),
+          paymentId: ids.third_party_transaction_number,
+          refNumber: ids.knet_ref_number,
+          date: new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+        }),
+      );
     }
     const index = Number(step);
     if (!Number.isInteger(index) || index < 0 || index >= steps.length) return sendText(res, 404, 'No such step.');
     if (index !== session.lpmStep) return seeOther(res, `/FortAPI/lpm/${session.sid}/${session.lpmStep}`);
     const action = `/FortAPI/lpm/${session.sid}/${index}`;
     if (req.method !== 'POST') {
-      return sendHtml(res, 200, lpmStepPage({ lang: session.lang, method, step: steps[index], action, summary: this.summary(session) }));
+      return sendHtml(
+        res,
+        200,
+        lpmStepPage({ lang: session.lang, method, step: steps[index], action, summary: this.summary(session) }),
+      );
     }
     const form = await this.formOf(req);
     if (form.action === 'cancel') return this.finish(res, session, 'cancelled');
@@ -413,7 +597,11 @@ export class Simulator {
   }
 
   /** Final result of a page flow: recorded, sent as direct feedback, and posted back to return_url. */
-  finish(res: http.ServerResponse, session: Session, outcome: 'approved' | 'declined' | 'cancelled' | 'auth-failed'): void {
+  finish(
+    res: http.ServerResponse,
+    session: Session,
+    outcome: 'approved' | 'declined' | 'cancelled' | 'auth-failed',
+  ): void {
     session.finished = true;
     const fields = this.completePayment(session, outcome);
     this.deliver(res, session.returnUrl, fields, session.lang);
@@ -424,36 +612,66 @@ export class Simulator {
     const req = session.request;
     const command = req.command === 'AUTHORIZATION' ? 'AUTHORIZATION' : 'PURCHASE';
     const ok = outcome === 'approved';
-    const status = outcome === 'cancelled' ? '00' : ok ? (command === 'PURCHASE' ? '14' : '02') : command === 'PURCHASE' ? '13' : '03';
+    const status =
+      outcome === 'cancelled'
+        ? '00'
+        : ok
+          ? command === 'PURCHASE'
+            ? '14'
+            : '02'
+          : command === 'PURCHASE'
+            ? '13'
+            : '03';
     const message3 = { approved: '000', declined: '666', cancelled: '072', 'auth-failed': '030' }[outcome];
     const out: ApsParams = { ...this.echo(req), fort_id: session.fortId };
     if (session.card) {
       Object.assign(out, {
-        card_number: session.card.masked, expiry_date: session.card.expiry, card_holder_name: session.card.holder ?? req.card_holder_name,
-        token_name: session.card.token_name, card_bin: session.card.bin, payment_option: req.payment_option ?? session.card.brand,
+        card_number: session.card.masked,
+        expiry_date: session.card.expiry,
+        card_holder_name: session.card.holder ?? req.card_holder_name,
+        token_name: session.card.token_name,
+        card_bin: session.card.bin,
+        payment_option: req.payment_option ?? session.card.brand,
       });
     }
     if (session.method) {
       out.payment_option = req.payment_option ?? PAYMENT_METHODS[session.method].selector.value;
-      if (session.method === 'STCPAY') { delete out.payment_option; out.digital_wallet = 'STCPAY'; out.phone_number = session.lpmInputs.phone || req.phone_number; }
+      if (session.method === 'STCPAY') {
+        delete out.payment_option;
+        out.digital_wallet = 'STCPAY';
+        out.phone_number = session.lpmInputs.phone || req.phone_number;
+      }
       if (session.method === 'KNET') Object.assign(out, this.knetIds(session));
     }
     if (!out.eci) out.eci = 'ECOMMERCE';
     if (ok) out.authorization_code = digits(6);
     if (ok && session.plan && session.plan > 1) out.number_of_installments = String(session.plan);
-    if (ok && req.recurring_mode && req.agreement_id && session.card) out.agreement_id = this.createAgreement(req, session.card.token_name);
+    if (ok && req.recurring_mode && req.agreement_id && session.card)
+      out.agreement_id = this.createAgreement(req, session.card.token_name);
     out.response_code = status + message3;
     out.response_message = localizedMessage(message3, MESSAGE_TEXT[message3], session.lang);
     out.status = status;
     const now = new Date().toISOString();
     const prior = this.state.transactions.get(String(req.merchant_reference));
     const txn: Transaction = {
-      fort_id: session.fortId, merchant_reference: String(req.merchant_reference), command, amount: Number(req.amount), currency: String(req.currency),
-      status, response_code: String(out.response_code), response_message: String(out.response_message),
-      method: String(out.payment_option ?? out.digital_wallet ?? ''), token_name: out.token_name as string | undefined,
-      agreement_id: out.agreement_id as string | undefined, eci: String(out.eci), authorization_code: out.authorization_code as string | undefined,
-      captured_amount: ok && command === 'PURCHASE' ? Number(req.amount) : 0, refunded_amount: 0, voided: false,
-      created_at: prior?.created_at ?? now, updated_at: now,
+      fort_id: session.fortId,
+      merchant_reference: String(req.merchant_reference),
+      command,
+      amount: Number(req.amount),
+      currency: String(req.currency),
+      status,
+      response_code: String(out.response_code),
+      response_message: String(out.response_message),
+      method: String(out.payment_option ?? out.digital_wallet ?? ''),
+      token_name: out.token_name as string | undefined,
+      agreement_id: out.agreement_id as string | undefined,
+      eci: String(out.eci),
+      authorization_code: out.authorization_code as string | undefined,
+      captured_amount: ok && command === 'PURCHASE' ? Number(req.amount) : 0,
+      refunded_amount: 0,
+      voided: false,
+      created_at: prior?.created_at ?? now,
+      updated_at: now,
     };
     this.state.transactions.set(txn.merchant_reference, txn);
     void this.state.save();
@@ -467,13 +685,20 @@ export class Simulator {
     const requested = String(req.agreement_id);
     let id = requested;
     if (this.config.returnDifferentAgreementId) {
-      do id = `${requested.slice(0, 7)}${digits(8)}`.slice(0, 15); while (this.agreementIdTaken(id));
+      do id = `${requested.slice(0, 7)}${digits(8)}`.slice(0, 15);
+      while (this.agreementIdTaken(id));
     }
     this.state.agreements.set(id, {
-      agreement_id: id, requested_id: requested, token_name: tokenName, recurring_mode: String(req.recurring_mode),
-      transactions_count: req.recurring_transactions_count as string | undefined, expiry_date: req.recurring_expiry_date as string | undefined,
-      days_between_payments: req.recurring_days_between_payments as string | undefined, cit_reference: String(req.merchant_reference),
-      mit_count: 0, created_at: new Date().toISOString(),
+      agreement_id: id,
+      requested_id: requested,
+      token_name: tokenName,
+      recurring_mode: String(req.recurring_mode),
+      transactions_count: req.recurring_transactions_count as string | undefined,
+      expiry_date: req.recurring_expiry_date as string | undefined,
+      days_between_payments: req.recurring_days_between_payments as string | undefined,
+      cit_reference: String(req.merchant_reference),
+      mit_count: 0,
+      created_at: new Date().toISOString(),
     });
     return id;
   }

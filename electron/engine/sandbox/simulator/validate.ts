@@ -65,7 +65,8 @@ export function checkRequest(fields: ApsParams, rules: RequestRules, creds: Cred
 /** Amount, currency and the method's command/currency rules. */
 export function checkPayment(fields: ApsParams): ApsRefusal | null {
   const amount = String(fields.amount ?? '');
-  if (!/^\d+$/.test(amount) || Number(amount) <= 0) return refusal('005', 'amount must be a positive whole number of minor units');
+  if (!/^\d+$/.test(amount) || Number(amount) <= 0)
+    return refusal('005', 'amount must be a positive whole number of minor units');
   const currency = String(fields.currency ?? '');
   if (!/^[A-Z]{3}$/.test(currency)) return refusal('013');
   const method = methodFromRequest(fields);
@@ -75,7 +76,8 @@ export function checkPayment(fields: ApsParams): ApsRefusal | null {
     if (method === 'MADA' && fields.check_3ds === 'NO') return refusal('033', 'check_3ds=NO is not allowed for mada');
   }
   if (fields.installments && fields.command !== 'PURCHASE') return refusal('049', 'installments need command PURCHASE');
-  if (fields.eci === 'RECURRING' && fields.command !== 'PURCHASE') return refusal('049', 'recurring payments are PURCHASE only');
+  if (fields.eci === 'RECURRING' && fields.command !== 'PURCHASE')
+    return refusal('049', 'recurring payments are PURCHASE only');
   return null;
 }
 
@@ -86,14 +88,18 @@ export function checkCitRules(fields: ApsParams, agreementInUse: (id: string) =>
   if (isEmpty(mode) && isEmpty(agreement)) return null;
   if (isEmpty(mode)) return refusal('001', 'recurring_mode (the initial recurring request must carry it)');
   if (mode === 'FIXED' || mode === 'VARIABLE') {
-    const missing = ['recurring_transactions_count', 'recurring_expiry_date', 'recurring_days_between_payments'].filter((k) => isEmpty(fields[k]));
+    const missing = ['recurring_transactions_count', 'recurring_expiry_date', 'recurring_days_between_payments'].filter(
+      (k) => isEmpty(fields[k]),
+    );
     if (missing.length) return refusal('001', `${missing.join(', ')} (needed with recurring_mode ${mode})`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(fields.recurring_expiry_date))) return refusal('002', 'recurring_expiry_date (YYYY-MM-DD)');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(fields.recurring_expiry_date)))
+      return refusal('002', 'recurring_expiry_date (YYYY-MM-DD)');
   }
   if (isEmpty(agreement)) return refusal('001', 'agreement_id');
   const id = String(agreement);
   if (!/^[A-Za-z0-9]+$/.test(id)) return refusal('002', 'agreement_id must have no special characters');
-  if (id.length > CIT_AGREEMENT_ID_MAX) return refusal('032', `agreement_id is ${id.length} characters, at most ${CIT_AGREEMENT_ID_MAX}`);
+  if (id.length > CIT_AGREEMENT_ID_MAX)
+    return refusal('032', `agreement_id is ${id.length} characters, at most ${CIT_AGREEMENT_ID_MAX}`);
   if (agreementInUse(id)) return refusal('033', 'agreement_id is already used by another agreement');
   return null;
 }

@@ -3,7 +3,8 @@ import type { Fields } from '../http';
 import type { StoreFault } from './faults';
 import type { Lang } from './i18n';
 
-export type StoreMethod = 'card' | 'card-custom' | 'mada' | 'installments' | 'knet' | 'naps' | 'benefit' | 'omannet' | 'stcpay';
+export type StoreMethod =
+  'card' | 'card-custom' | 'mada' | 'installments' | 'knet' | 'naps' | 'benefit' | 'omannet' | 'stcpay';
 
 export interface StoreMethodInfo {
   currency: string;
@@ -32,7 +33,15 @@ export function isStoreMethod(v: string): v is StoreMethod {
   return Object.prototype.hasOwnProperty.call(STORE_METHODS, v);
 }
 
-export type OrderFlow = 'hosted' | 'custom' | 'stcpay' | 'applepay' | 'recurring-cit' | 'recurring-mit' | 'subscription-cancel' | 'delete-card';
+export type OrderFlow =
+  | 'hosted'
+  | 'custom'
+  | 'stcpay'
+  | 'applepay'
+  | 'recurring-cit'
+  | 'recurring-mit'
+  | 'subscription-cancel'
+  | 'delete-card';
 
 export interface Order {
   ref: string;

@@ -70,29 +70,54 @@ export function money(minor: number, currency: string): string {
   return `${formatMinorUnits(minor, currency)} ${currency}`;
 }
 
-const ALL_BADGES: BadgeId[] = ['mada', 'visa', 'mastercard', 'amex', 'applepay', 'stcpay', 'knet', 'benefit', 'naps', 'omannet'];
+const ALL_BADGES: BadgeId[] = [
+  'mada',
+  'visa',
+  'mastercard',
+  'amex',
+  'applepay',
+  'stcpay',
+  'knet',
+  'benefit',
+  'naps',
+  'omannet',
+];
 
 export function productPage(v: View, method: StoreMethod | undefined): string {
   const s = st(v.lang);
   const m = STORE_METHODS[method ?? 'card'];
   // The method the customer came for is outlined, e.g. KNET on a KNET pre-checkout page.
   const all = badges(ALL_BADGES);
-  const shown = method ? all.replace(`data-testid="badge-${m.badge}" class="badge"`, `data-testid="badge-${m.badge}" class="badge highlight"`) : all;
-  return shell(v, s.product, `<div class="card"><div class="product"><div class="img">☕</div><div>
+  const shown = method
+    ? all.replace(
+        `data-testid="badge-${m.badge}" class="badge"`,
+        `data-testid="badge-${m.badge}" class="badge highlight"`,
+      )
+    : all;
+  return shell(
+    v,
+    s.product,
+    `<div class="card"><div class="product"><div class="img">☕</div><div>
 <h1 data-testid="product-name">${esc(s.product)}</h1><p>${esc(s.productText)}</p>
 <div class="price">${esc(s.price)}: <span data-testid="product-price" dir="ltr">${esc(money(m.amount, m.currency))}</span></div>
 <a class="button primary" href="/checkout${v.keep(method ? { method } : {})}" data-testid="buy-now">${esc(s.buyNow)}</a>
 </div></div>
-<h2>${esc(s.weAccept)}</h2>${shown}</div>`);
+<h2>${esc(s.weAccept)}</h2>${shown}</div>`,
+  );
 }
 
-export function checkoutPage(v: View, o: { method: StoreMethod; email: string; error?: string; faults: string }): string {
+export function checkoutPage(
+  v: View,
+  o: { method: StoreMethod; email: string; error?: string; faults: string },
+): string {
   const s = st(v.lang);
   const m = STORE_METHODS[o.method];
-  const radios = (Object.keys(STORE_METHODS) as StoreMethod[]).map((id) => {
-    const sm = STORE_METHODS[id];
-    return `<label><input type="radio" name="method" value="${id}" data-testid="method-${id}"${id === o.method ? ' checked' : ''}>${badge(sm.badge).replace(/data-testid="badge-[a-z]+"/, '')}<span>${esc(s.methods[id])} <small dir="ltr">(${esc(money(sm.amount, sm.currency))})</small></span></label>`;
-  }).join('\n');
+  const radios = (Object.keys(STORE_METHODS) as StoreMethod[])
+    .map((id) => {
+      const sm = STORE_METHODS[id];
+      return `<label><input type="radio" name="method" value="${id}" data-testid="method-${id}"${id === o.method ? ' checked' : ''}>${badge(sm.badge).replace(/data-testid="badge-[a-z]+"/, '')}<span>${esc(s.methods[id])} <small dir="ltr">(${esc(money(sm.amount, sm.currency))})</small></span></label>`;
+    })
+    .join('\n');
   const applePay = `
 <div id="apple-pay-area" hidden><p>${esc(s.orPay)}</p><button type="button" id="apple-pay-button" data-testid="apple-pay-button" lang="en" aria-label="Apple Pay">${badge('applepay').replace(/ data-testid="badge-applepay"/, '')}</button>
 <div class="error" id="apple-pay-error" hidden>${esc(s.applePayError)}</div></div>
@@ -135,7 +160,10 @@ export function checkoutPage(v: View, o: { method: StoreMethod; email: string; e
   });
 })();
 </script>`;
-  return shell(v, s.checkout, `<div class="card"><h1>${esc(s.checkout)}</h1>
+  return shell(
+    v,
+    s.checkout,
+    `<div class="card"><h1>${esc(s.checkout)}</h1>
 <p>${esc(s.product)} · ${esc(s.total)}: <span data-testid="amount" dir="ltr">${esc(formatMinorUnits(m.amount, m.currency))}</span> <span data-testid="currency">${esc(m.currency)}</span></p>
 ${o.error ? `<div class="error" data-testid="form-error">${esc(o.error)}</div>` : ''}
 <form method="post" action="/order" id="checkout-form">
@@ -143,10 +171,14 @@ ${o.error ? `<div class="error" data-testid="form-error">${esc(o.error)}</div>` 
 <label for="customer-email">${esc(s.email)}</label><input type="email" id="customer-email" name="email" required data-testid="customer-email" value="${esc(o.email)}" dir="ltr">
 <h2>${esc(s.method)}</h2><div class="methods">${radios}</div>
 <div class="actions"><button type="submit" class="primary" data-testid="place-order">${esc(s.placeOrder)}</button></div>
-</form>${applePay}</div>`);
+</form>${applePay}</div>`,
+  );
 }
 
-export function customCardPage(v: View, o: { order: Order; action: string; hidden: Fields; saved: SavedCard[]; savedAction: string }): string {
+export function customCardPage(
+  v: View,
+  o: { order: Order; action: string; hidden: Fields; saved: SavedCard[]; savedAction: string },
+): string {
   const s = st(v.lang);
   const saved = o.saved.length
     ? `<h2>${esc(s.savedCards)}</h2><form method="post" action="${esc(o.savedAction)}">
@@ -155,7 +187,10 @@ ${o.saved.map((c, i) => `<label class="check"><input type="radio" name="token_na
 <div class="actions"><button type="submit" class="primary" data-testid="pay-saved-card">${esc(s.payWithSaved)}</button></div></form>
 <h2>${esc(s.newCard)}</h2>`
     : '';
-  return shell(v, s.cardTitle, `<div class="card"><h1>${esc(s.cardTitle)}</h1>
+  return shell(
+    v,
+    s.cardTitle,
+    `<div class="card"><h1>${esc(s.cardTitle)}</h1>
 <p>${esc(s.reference)}: <span data-testid="merchant-reference" dir="ltr">${esc(o.order.ref)}</span> · ${esc(s.total)}: <span dir="ltr">${esc(money(o.order.amount, o.order.currency))}</span></p>
 ${badges(['mada', 'visa', 'mastercard', 'amex'])}
 ${saved}
@@ -177,25 +212,40 @@ document.getElementById('card-form').addEventListener('submit', function () {
   var holder = document.getElementById('card-holder');
   if (!holder.value) holder.disabled = true;
 });
-</script></div>`);
+</script></div>`,
+  );
 }
 
-export function stcPayPage(v: View, o: { order: Order; step: 'phone' | 'otp'; action: string; error?: string }): string {
+export function stcPayPage(
+  v: View,
+  o: { order: Order; step: 'phone' | 'otp'; action: string; error?: string },
+): string {
   const s = st(v.lang);
-  const field = o.step === 'phone'
-    ? `<label for="stcpay-phone">${esc(s.phone)}</label><input type="tel" id="stcpay-phone" name="phone" required data-testid="stcpay-phone" placeholder="05XXXXXXXX" dir="ltr">
+  const field =
+    o.step === 'phone'
+      ? `<label for="stcpay-phone">${esc(s.phone)}</label><input type="tel" id="stcpay-phone" name="phone" required data-testid="stcpay-phone" placeholder="05XXXXXXXX" dir="ltr">
 <div class="actions"><button type="submit" class="primary" data-testid="stcpay-send-otp">${esc(s.sendOtp)}</button></div>`
-    : `<p>${esc(s.otpSent)}</p><label for="stcpay-otp">${esc(s.otp)}</label><input id="stcpay-otp" name="otp" inputmode="numeric" required data-testid="stcpay-otp" dir="ltr">
+      : `<p>${esc(s.otpSent)}</p><label for="stcpay-otp">${esc(s.otp)}</label><input id="stcpay-otp" name="otp" inputmode="numeric" required data-testid="stcpay-otp" dir="ltr">
 <div class="actions"><button type="submit" class="primary" data-testid="stcpay-confirm">${esc(s.confirm)}</button></div>`;
-  return shell(v, s.stcTitle, `<div class="card"><h1>${esc(s.stcTitle)}</h1>${badges(['stcpay'])}
+  return shell(
+    v,
+    s.stcTitle,
+    `<div class="card"><h1>${esc(s.stcTitle)}</h1>${badges(['stcpay'])}
 <p>${esc(s.reference)}: <span data-testid="merchant-reference" dir="ltr">${esc(o.order.ref)}</span> · ${esc(s.total)}: <span dir="ltr">${esc(money(o.order.amount, o.order.currency))}</span></p>
 ${o.error ? `<div class="error">${esc(o.error)}</div>` : ''}
-<form method="post" action="${esc(o.action)}">${field}</form></div>`);
+<form method="post" action="${esc(o.action)}">${field}</form></div>`,
+  );
 }
 
-export function subscribePage(v: View, o: { amount: string; count: number; days: number; until: string; faults: string; error?: string }): string {
+export function subscribePage(
+  v: View,
+  o: { amount: string; count: number; days: number; until: string; faults: string; error?: string },
+): string {
   const s = st(v.lang);
-  return shell(v, s.subscribeTitle, `<div class="card"><h1>${esc(s.subscribeTitle)}</h1>
+  return shell(
+    v,
+    s.subscribeTitle,
+    `<div class="card"><h1>${esc(s.subscribeTitle)}</h1>
 <h2 data-testid="plan-name">${esc(s.planName)}</h2>
 <p data-testid="plan-details">${esc(s.planDetails(o.amount, o.count, o.days, o.until))}</p>
 ${badges(['mada', 'visa', 'mastercard', 'amex'])}
@@ -205,17 +255,29 @@ ${o.error ? `<div class="error">${esc(o.error)}</div>` : ''}
 <label for="customer-email">${esc(s.email)}</label><input type="email" id="customer-email" name="email" required data-testid="customer-email" dir="ltr">
 <label class="check"><input type="checkbox" name="consent" value="yes" required data-testid="recurring-consent"><span>${esc(s.consent)}</span></label>
 <div class="actions"><button type="submit" class="primary" data-testid="subscribe-button">${esc(s.subscribe)}</button></div>
-</form></div>`);
+</form></div>`,
+  );
 }
 
 export function accountPage(v: View, o: { email: string; cards: SavedCard[] }): string {
   const s = st(v.lang);
   const rows = o.cards.length
-    ? `<table>${o.cards.map((c, i) => `<tr data-testid="saved-card-row"><td dir="ltr">${esc(c.brand)} ${esc(c.masked)}</td><td dir="ltr">${esc(c.expiry)}</td><td dir="ltr"><code>${esc(c.token_name)}</code></td>
+    ? `<table>${o.cards
+        .map(
+          (
+            c,
+            i,
+          ) => `<tr data-testid="saved-card-row"><td dir="ltr">${esc(c.brand)} ${esc(c.masked)}</td><td dir="ltr">${esc(c.expiry)}</td><td dir="ltr"><code>${esc(c.token_name)}</code></td>
 <td><form method="post" action="/account/cards/delete"><input type="hidden" name="email" value="${esc(o.email)}"><input type="hidden" name="token_name" value="${esc(c.token_name)}"><input type="hidden" name="lang" value="${v.lang}">
-<button type="submit" class="danger" data-testid="${i === 0 ? 'delete-card' : `delete-card-${esc(c.token_name)}`}">${esc(s.deleteCard)}</button></form></td></tr>`).join('\n')}</table>`
+<button type="submit" class="danger" data-testid="${i === 0 ? 'delete-card' : `delete-card-${esc(c.token_name)}`}">${esc(s.deleteCard)}</button></form></td></tr>`,
+        )
+        .join('\n')}</table>`
     : `<p data-testid="no-saved-cards">${esc(s.noCards)}</p>`;
-  return shell(v, s.account, `<div class="card"><h1>${esc(s.account)}</h1><p dir="ltr">${esc(o.email)}</p>${rows}</div>`);
+  return shell(
+    v,
+    s.account,
+    `<div class="card"><h1>${esc(s.account)}</h1><p dir="ltr">${esc(o.email)}</p>${rows}</div>`,
+  );
 }
 
 function fact(testid: string, label: string, value: string | undefined): string {
@@ -246,8 +308,18 @@ export function receiptPage(v: View, r: ReceiptView): string {
     fact('response-code', s.responseCode, res.response_code),
     fact('response-message', s.responseMessage, res.response_message ?? r.order.note),
     fact('status', s.status, res.status),
-    fact('amount', s.amount, /^\d+$/.test(amount) && r.order.flow !== 'delete-card' && r.order.flow !== 'subscription-cancel' ? formatMinorUnits(amount, currency) : undefined),
-    fact('currency', s.currency, r.order.flow !== 'delete-card' && r.order.flow !== 'subscription-cancel' ? currency : undefined),
+    fact(
+      'amount',
+      s.amount,
+      /^\d+$/.test(amount) && r.order.flow !== 'delete-card' && r.order.flow !== 'subscription-cancel'
+        ? formatMinorUnits(amount, currency)
+        : undefined,
+    ),
+    fact(
+      'currency',
+      s.currency,
+      r.order.flow !== 'delete-card' && r.order.flow !== 'subscription-cancel' ? currency : undefined,
+    ),
     fact('payment-method', s.paidWith, r.methodLabel),
     fact('transaction-date', s.date, r.date),
     fact('agreement-id', s.agreement, res.agreement_id ?? r.order.agreementId),
@@ -259,20 +331,27 @@ export function receiptPage(v: View, r: ReceiptView): string {
     ? `<form method="post" action="/subscription/${esc(r.subscriptionActions.id)}/charge"><input type="hidden" name="lang" value="${v.lang}"><button type="submit" class="primary" data-testid="charge-next">${esc(s.chargeNext)}</button></form>
 <form method="post" action="/subscription/${esc(r.subscriptionActions.id)}/cancel"><input type="hidden" name="lang" value="${v.lang}"><button type="submit" class="secondary" data-testid="cancel-subscription">${esc(s.cancelSubscription)}</button></form>`
     : '';
-  const cards = r.hasSavedCards ? `<a class="button secondary" href="/account?email=${encodeURIComponent(r.order.email)}&lang=${v.lang}" data-testid="manage-cards">${esc(s.manageCards)}</a>` : '';
-  return shell(v, r.title, `<div class="card">
+  const cards = r.hasSavedCards
+    ? `<a class="button secondary" href="/account?email=${encodeURIComponent(r.order.email)}&lang=${v.lang}" data-testid="manage-cards">${esc(s.manageCards)}</a>`
+    : '';
+  return shell(
+    v,
+    r.title,
+    `<div class="card">
 <div class="outcome ${r.outcome}" data-testid="result-title">${esc(r.title)}</div>
 <span hidden data-testid="result-outcome">${r.outcome}</span>
 <dl class="facts">${facts}</dl>
 <div class="actions">${sub}${cards}<a class="button secondary" href="/${v.keep()}" data-testid="continue-shopping">${esc(s.continueShopping)}</a></div>
-</div>`);
+</div>`,
+  );
 }
 
 export function threeDsFramePage(v: View, o: { url: string; mode: 'iframe' | 'popup' }): string {
   const s = st(v.lang);
-  const inner = o.mode === 'iframe'
-    ? `<iframe src="${esc(o.url)}" data-testid="3ds-iframe" title="3-D Secure"></iframe>`
-    : `<p data-testid="3ds-popup-note">A new window was opened for 3-D Secure.</p><script>window.open(${JSON.stringify(o.url)}, 'aps3ds', 'width=520,height=680');</script>`;
+  const inner =
+    o.mode === 'iframe'
+      ? `<iframe src="${esc(o.url)}" data-testid="3ds-iframe" title="3-D Secure"></iframe>`
+      : `<p data-testid="3ds-popup-note">A new window was opened for 3-D Secure.</p><script>window.open(${JSON.stringify(o.url)}, 'aps3ds', 'width=520,height=680');</script>`;
   return shell(v, s.threeDsTitle, `<div class="card"><h1>${esc(s.threeDsTitle)}</h1>${inner}</div>`);
 }
 
@@ -280,8 +359,12 @@ export function errorPage(v: View, message: string, status = 400): { status: num
   const s = st(v.lang);
   return {
     status,
-    html: shell(v, s.receiptError, `<div class="card"><div class="outcome error" data-testid="result-title">${esc(s.receiptError)}</div>
+    html: shell(
+      v,
+      s.receiptError,
+      `<div class="card"><div class="outcome error" data-testid="result-title">${esc(s.receiptError)}</div>
 <span hidden data-testid="result-outcome">error</span><p data-testid="error-message">${esc(message)}</p>
-<div class="actions"><a class="button secondary" href="/${v.keep()}" data-testid="continue-shopping">${esc(s.continueShopping)}</a></div></div>`),
+<div class="actions"><a class="button secondary" href="/${v.keep()}" data-testid="continue-shopping">${esc(s.continueShopping)}</a></div></div>`,
+    ),
   };
 }

@@ -1,30 +1,54 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import {
-  PAYMENT_METHODS,
-  classifyResponse,
-  type ShaType,
-} from '../../../../shared/aps/catalog';
+import { PAYMENT_METHODS, classifyResponse, type ShaType } from '../../../../shared/aps/catalog';
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
 import { responseSignatureOk } from '../sign';
 import { describeError } from '../../errors';
 import { autoPostPage } from '../html';
-import { clientAddress, closeServer, guard, listen, parseForm, readBody, seeOther, sendHtml, sendJson, sendText, type Fields } from '../http';
+import {
+  clientAddress,
+  closeServer,
+  guard,
+  listen,
+  parseForm,
+  readBody,
+  seeOther,
+  sendHtml,
+  sendJson,
+  sendText,
+  type Fields,
+} from '../http';
 import { TOKENIZATION_UNSIGNED_FIELDS } from '../../../../shared/aps/sha';
 import type { SimulatorConfig } from '../simulator/config';
 import { parseFaults, type StoreFault } from './faults';
 import { st, type Lang } from './i18n';
 import { STORE_METHODS, isStoreMethod, type Order, type SavedCard, type StoreMethod, type Subscription } from './model';
 import {
-  accountPage, checkoutPage, customCardPage, errorPage, money, productPage, receiptPage, stcPayPage, subscribePage, threeDsFramePage,
+  accountPage,
+  checkoutPage,
+  customCardPage,
+  errorPage,
+  money,
+  productPage,
+  receiptPage,
+  stcPayPage,
+  subscribePage,
+  threeDsFramePage,
   type View,
 } from './pages';
 
 /** The store holds the same credentials the simulator checks; one definition so they cannot drift apart. */
 export type MerchantCredentials = Pick<
   SimulatorConfig,
-  | 'merchant_identifier' | 'access_code' | 'sha_request_phrase' | 'sha_response_phrase' | 'sha_type'
-  | 'apple_access_code' | 'apple_sha_request_phrase' | 'apple_sha_response_phrase' | 'apple_sha_type'
+  | 'merchant_identifier'
+  | 'access_code'
+  | 'sha_request_phrase'
+  | 'sha_response_phrase'
+  | 'sha_type'
+  | 'apple_access_code'
+  | 'apple_sha_request_phrase'
+  | 'apple_sha_response_phrase'
+  | 'apple_sha_type'
 >;
 
 export interface StoreOptions {
@@ -110,7 +134,16 @@ export class DemoStore {
     const type = apple ? m.apple_sha_type : m.sha_type;
     if (order.faults.includes('sign-empty-params')) {
       // The mistake: every posted field goes into the string, empty ones as "name=".
-      const names = Object.keys(fields).filter((k) => k !== 'signature' && !(fields.service_command === 'TOKENIZATION' && (TOKENIZATION_UNSIGNED_FIELDS as readonly string[]).includes(k))).sort();
+      const names = Object.keys(fields)
+        .filter(
+          (k) =>
+            k !== 'signature' &&
+            !(
+              fields.service_command === 'TOKENIZATION' &&
+              (TOKENIZATION_UNSIGNED_FIELDS as readonly string[]).includes(k)
+            ),
+        )
+        .sort();
       const body = names.map((k) => `${k}=${String((fields as Record<string, unknown>)[k] ?? '')}`).join('');
       return hashSignatureString(phrase + body + phrase, phrase, type);
     }
@@ -121,7 +154,8 @@ export class DemoStore {
   private withFaultFields(fields: Fields, order: Order, form: boolean): Fields {
     const out = { ...fields };
     if (order.faults.includes('sign-empty-params')) out.customer_name = '';
-    if (form && order.faults.includes('extra-param')) out.integration_type = order.flow === 'custom' ? 'custom' : 'hosted';
+    if (form && order.faults.includes('extra-param'))
+      out.integration_type = order.flow === 'custom' ? 'custom' : 'hosted';
     return out;
   }
 
@@ -129,19 +163,34 @@ export class DemoStore {
     if (order.faults.includes('no-response-signature-check')) return { ok: true };
     const m = this.options.merchant;
     if (typeof fields.signature !== 'string') {
-      return { ok: false, why: fields.status === '00' ? `APS refused the request: ${fields.response_code} ${fields.response_message ?? ''}` : 'the response carries no signature' };
+      return {
+        ok: false,
+        why:
+          fields.status === '00'
+            ? `APS refused the request: ${fields.response_code} ${fields.response_message ?? ''}`
+            : 'the response carries no signature',
+      };
     }
-    const ok = responseSignatureOk(fields, apple ? m.apple_sha_response_phrase : m.sha_response_phrase, apple ? m.apple_sha_type : m.sha_type);
+    const ok = responseSignatureOk(
+      fields,
+      apple ? m.apple_sha_response_phrase : m.sha_response_phrase,
+      apple ? m.apple_sha_type : m.sha_type,
+    );
     return ok ? { ok: true } : { ok: false, why: 'the response signature does not match' };
   }
 
   private amountOk(fields: ApsParams, order: Order): boolean {
     if (order.faults.includes('no-amount-validation')) return true;
     if (fields.amount === undefined) return true;
-    return String(fields.amount) === String(order.amount) && (fields.currency === undefined || fields.currency === order.currency);
+    return (
+      String(fields.amount) === String(order.amount) &&
+      (fields.currency === undefined || fields.currency === order.currency)
+    );
   }
 
-  private newOrder(o: Partial<Order> & Pick<Order, 'flow' | 'method' | 'amount' | 'currency' | 'email' | 'ip' | 'lang' | 'faults'>): Order {
+  private newOrder(
+    o: Partial<Order> & Pick<Order, 'flow' | 'method' | 'amount' | 'currency' | 'email' | 'ip' | 'lang' | 'faults'>,
+  ): Order {
     const order: Order = { ref: this.newRef(), createdAt: new Date().toISOString(), state: 'new', feedback: [], ...o };
     this.orders.set(order.ref, order);
     return order;
@@ -153,7 +202,10 @@ export class DemoStore {
 
   private async callApi(fields: Fields | ApsParams): Promise<ApsParams> {
     const res = await fetch(this.options.paymentApi, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields), signal: AbortSignal.timeout(15_000),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+      signal: AbortSignal.timeout(15_000),
     });
     return (await res.json()) as ApsParams;
   }
@@ -190,7 +242,15 @@ export class DemoStore {
     }
     if (get && p === '/checkout') {
       const method = q.get('method') ?? 'card';
-      return sendHtml(res, 200, checkoutPage(v, { method: isStoreMethod(method) ? method : 'card', email: q.get('email') ?? '', faults: faults.join(',') }));
+      return sendHtml(
+        res,
+        200,
+        checkoutPage(v, {
+          method: isStoreMethod(method) ? method : 'card',
+          email: q.get('email') ?? '',
+          faults: faults.join(','),
+        }),
+      );
     }
     if (post && p === '/order') return this.placeOrder(req, res);
     if (parts[0] === 'pay' && parts[1]) {
@@ -218,7 +278,14 @@ export class DemoStore {
       const order = this.orders.get(parts[1]);
       const url3ds = order?.result?.['3ds_url'];
       if (!order || !url3ds) return this.notFound(res, v);
-      return sendHtml(res, 200, threeDsFramePage(this.view(order.lang, order.faults), { url: url3ds, mode: q.get('mode') === 'popup' ? 'popup' : 'iframe' }));
+      return sendHtml(
+        res,
+        200,
+        threeDsFramePage(this.view(order.lang, order.faults), {
+          url: url3ds,
+          mode: q.get('mode') === 'popup' ? 'popup' : 'iframe',
+        }),
+      );
     }
     if (parts[0] === 'stcpay' && parts[1]) {
       const order = this.orders.get(parts[1]);
@@ -261,18 +328,39 @@ export class DemoStore {
     const method: StoreMethod = isStoreMethod(form.method ?? '') ? (form.method as StoreMethod) : 'card';
     const typed = (form.email ?? '').trim();
     if (!EMAIL_RE.test(typed)) {
-      return sendHtml(res, 400, checkoutPage(this.view(lang, faults), { method, email: typed, error: st(lang).emailError, faults: faults.join(',') }));
+      return sendHtml(
+        res,
+        400,
+        checkoutPage(this.view(lang, faults), {
+          method,
+          email: typed,
+          error: st(lang).emailError,
+          faults: faults.join(','),
+        }),
+      );
     }
     const info = STORE_METHODS[method];
     const order = this.newOrder({
-      flow: info.flow, method, amount: info.amount, currency: info.currency, lang, faults,
-      email: faults.includes('static-email') ? STATIC_EMAIL : typed, ip: this.customerIp(req, faults),
+      flow: info.flow,
+      method,
+      amount: info.amount,
+      currency: info.currency,
+      lang,
+      faults,
+      email: faults.includes('static-email') ? STATIC_EMAIL : typed,
+      ip: this.customerIp(req, faults),
     });
     if (info.flow === 'custom') return seeOther(res, `/pay/${order.ref}`);
     if (info.flow === 'stcpay') return seeOther(res, `/stcpay/${order.ref}`);
     const fields: Fields = {
-      command: 'PURCHASE', ...this.baseFields(order), amount: String(order.amount), currency: order.currency,
-      customer_email: order.email, customer_ip: order.ip, return_url: this.returnUrl(order), order_description: `Order ${order.ref}`,
+      command: 'PURCHASE',
+      ...this.baseFields(order),
+      amount: String(order.amount),
+      currency: order.currency,
+      customer_email: order.email,
+      customer_ip: order.ip,
+      return_url: this.returnUrl(order),
+      order_description: `Order ${order.ref}`,
     };
     if (info.paymentOption) fields.payment_option = info.paymentOption;
     if (method === 'installments') fields.installments = 'STANDALONE';
@@ -282,31 +370,56 @@ export class DemoStore {
   private postToPaymentPage(res: http.ServerResponse, order: Order, base: Fields): void {
     const fields = this.withFaultFields(base, order, true);
     fields.signature = this.sign(fields, order);
-    sendHtml(res, 200, autoPostPage(this.options.paymentPage, fields, {
-      lang: order.lang, title: st(order.lang).checkout, note: '…', testid: 'payment-form',
-    }));
+    sendHtml(
+      res,
+      200,
+      autoPostPage(this.options.paymentPage, fields, {
+        lang: order.lang,
+        title: st(order.lang).checkout,
+        note: '…',
+        testid: 'payment-form',
+      }),
+    );
   }
 
   private customCard(res: http.ServerResponse, order: Order): void {
-    const hidden = this.withFaultFields({
-      service_command: 'TOKENIZATION', ...this.baseFields(order), return_url: this.returnUrl(order),
-    }, order, true);
+    const hidden = this.withFaultFields(
+      {
+        service_command: 'TOKENIZATION',
+        ...this.baseFields(order),
+        return_url: this.returnUrl(order),
+      },
+      order,
+      true,
+    );
     hidden.signature = this.sign(hidden, order);
     const serverSide = order.faults.includes('server-tokenization');
-    sendHtml(res, 200, customCardPage(this.view(order.lang, order.faults), {
-      order, hidden, action: serverSide ? `/pay/${order.ref}/card` : this.options.paymentPage,
-      saved: this.savedCards.get(order.email.toLowerCase()) ?? [], savedAction: `/pay/${order.ref}/saved`,
-    }));
+    sendHtml(
+      res,
+      200,
+      customCardPage(this.view(order.lang, order.faults), {
+        order,
+        hidden,
+        action: serverSide ? `/pay/${order.ref}/card` : this.options.paymentPage,
+        saved: this.savedCards.get(order.email.toLowerCase()) ?? [],
+        savedAction: `/pay/${order.ref}/saved`,
+      }),
+    );
   }
 
   /** The fault: card data goes through the merchant's server, which posts TOKENIZATION itself. */
   private async serverTokenization(req: http.IncomingMessage, res: http.ServerResponse, order: Order): Promise<void> {
     const form = parseForm(await readBody(req));
     if (form.merchant_reference !== order.ref) return this.notFound(res, this.view(order.lang, order.faults));
-    const r = await fetch(this.options.paymentPage, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    const r = await fetch(this.options.paymentPage, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
     const html = await r.text();
     const fields: Fields = {};
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescapeHtml(m[1])] = unescapeHtml(m[2]);
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+      fields[unescapeHtml(m[1])] = unescapeHtml(m[2]);
     return this.handleReturn(res, fields);
   }
 
@@ -319,7 +432,11 @@ export class DemoStore {
     if (!check.ok) {
       if (fields.status === '00' && fields.signature === undefined) {
         // An unsigned invalid-request answer: show it, trust nothing else in it.
-        order.result = { response_code: fields.response_code ?? '', response_message: fields.response_message ?? '', status: '00' };
+        order.result = {
+          response_code: fields.response_code ?? '',
+          response_message: fields.response_message ?? '',
+          status: '00',
+        };
         order.state = 'error';
         order.completedAt = new Date().toISOString();
         return seeOther(res, `/receipt/${order.ref}`);
@@ -342,11 +459,27 @@ export class DemoStore {
   }
 
   /** Server-to-server PURCHASE with a token (after tokenization, or a saved card with its CVV). */
-  private async purchaseWithToken(res: http.ServerResponse, order: Order, tokenName: string, cvv: string | undefined): Promise<void> {
-    const fields: Fields = this.withFaultFields({
-      command: 'PURCHASE', ...this.baseFields(order), amount: String(order.amount), currency: order.currency,
-      customer_email: order.email, customer_ip: order.ip, token_name: tokenName, eci: 'ECOMMERCE', return_url: this.returnUrl(order),
-    }, order, false);
+  private async purchaseWithToken(
+    res: http.ServerResponse,
+    order: Order,
+    tokenName: string,
+    cvv: string | undefined,
+  ): Promise<void> {
+    const fields: Fields = this.withFaultFields(
+      {
+        command: 'PURCHASE',
+        ...this.baseFields(order),
+        amount: String(order.amount),
+        currency: order.currency,
+        customer_email: order.email,
+        customer_ip: order.ip,
+        token_name: tokenName,
+        eci: 'ECOMMERCE',
+        return_url: this.returnUrl(order),
+      },
+      order,
+      false,
+    );
     if (cvv) fields.card_security_code = cvv;
     if (order.saveCard) fields.remember_me = 'YES';
     fields.signature = this.sign(fields, order);
@@ -379,12 +512,28 @@ export class DemoStore {
     order.result = fields;
     order.completedAt = new Date().toISOString();
     const cls = classifyResponse(fields.response_code ?? '');
-    order.state = cls === 'success' ? (order.flow === 'delete-card' || order.flow === 'subscription-cancel' ? 'done' : 'paid') : cls === 'declined' ? 'declined' : 'error';
+    order.state =
+      cls === 'success'
+        ? order.flow === 'delete-card' || order.flow === 'subscription-cancel'
+          ? 'done'
+          : 'paid'
+        : cls === 'declined'
+          ? 'declined'
+          : 'error';
     if (order.state === 'paid' && fields.token_name && order.saveCard) this.rememberCard(order.email, fields);
     if (order.state === 'paid' && order.flow === 'recurring-cit' && fields.token_name && fields.agreement_id) {
       this.subscriptions.set(order.ref, {
-        id: order.ref, email: order.email, ip: order.ip, lang: order.lang, token_name: fields.token_name, agreement_id: fields.agreement_id,
-        amount: order.amount, currency: order.currency, status: 'active', citRef: order.ref, charges: [],
+        id: order.ref,
+        email: order.email,
+        ip: order.ip,
+        lang: order.lang,
+        token_name: fields.token_name,
+        agreement_id: fields.agreement_id,
+        amount: order.amount,
+        currency: order.currency,
+        status: 'active',
+        citRef: order.ref,
+        charges: [],
       });
       order.subscriptionId = order.ref;
     }
@@ -395,7 +544,12 @@ export class DemoStore {
     const list = this.savedCards.get(key) ?? [];
     if (!list.some((c) => c.token_name === fields.token_name)) {
       const exp = fields.expiry_date ?? '';
-      list.push({ token_name: fields.token_name, masked: fields.card_number ?? '', expiry: exp.length === 4 ? `${exp.slice(2)}/${exp.slice(0, 2)}` : exp, brand: fields.payment_option ?? '' });
+      list.push({
+        token_name: fields.token_name,
+        masked: fields.card_number ?? '',
+        expiry: exp.length === 4 ? `${exp.slice(2)}/${exp.slice(0, 2)}` : exp,
+        brand: fields.payment_option ?? '',
+      });
     }
     this.savedCards.set(key, list);
   }
@@ -405,48 +559,104 @@ export class DemoStore {
     const v = this.view(order.lang, order.faults);
     const code = order.result?.response_code ?? '';
     const cls = classifyResponse(code);
-    let outcome: 'success' | 'declined' | 'error' | 'pending' = cls === 'success' ? 'success' : cls === 'declined' ? 'declined' : cls === 'pending' || cls === 'on-hold' || cls === '3ds-required' ? 'pending' : 'error';
+    let outcome: 'success' | 'declined' | 'error' | 'pending' =
+      cls === 'success'
+        ? 'success'
+        : cls === 'declined'
+          ? 'declined'
+          : cls === 'pending' || cls === 'on-hold' || cls === '3ds-required'
+            ? 'pending'
+            : 'error';
     if (!order.result) outcome = 'pending';
-    const title = order.flow === 'delete-card' && outcome === 'success' ? s.cardDeleted
-      : order.flow === 'subscription-cancel' && outcome === 'success' ? s.subscriptionCancelled
-        : { success: s.receiptSuccess, declined: s.receiptDeclined, error: s.receiptError, pending: s.receiptPending }[outcome];
+    const title =
+      order.flow === 'delete-card' && outcome === 'success'
+        ? s.cardDeleted
+        : order.flow === 'subscription-cancel' && outcome === 'success'
+          ? s.subscriptionCancelled
+          : {
+              success: s.receiptSuccess,
+              declined: s.receiptDeclined,
+              error: s.receiptError,
+              pending: s.receiptPending,
+            }[outcome];
     const sub = order.subscriptionId ? this.subscriptions.get(order.subscriptionId) : undefined;
     const option = order.result?.payment_option as keyof typeof PAYMENT_METHODS | undefined;
-    const known = option && PAYMENT_METHODS[option] ? (order.lang === 'ar' ? PAYMENT_METHODS[option].labelAr : PAYMENT_METHODS[option].label) : undefined;
-    const methodLabel = order.method === 'applepay' ? `Apple Pay${known ? ` (${known})` : ''}`
-      : order.flow === 'stcpay' ? (order.lang === 'ar' ? PAYMENT_METHODS.STCPAY.labelAr : PAYMENT_METHODS.STCPAY.label)
-        : known ?? s.methods[order.method] ?? '';
-    sendHtml(res, 200, receiptPage(v, {
-      order, outcome, title, methodLabel,
-      hideKnetIds: order.faults.includes('knet-receipt-missing-ids'),
-      hasSavedCards: (this.savedCards.get(order.email.toLowerCase()) ?? []).length > 0,
-      subscriptionActions: sub && sub.status === 'active' && order.flow !== 'subscription-cancel' ? { id: sub.id } : undefined,
-      date: (order.completedAt ?? order.createdAt).replace('T', ' ').slice(0, 19) + ' UTC',
-    }));
+    const known =
+      option && PAYMENT_METHODS[option]
+        ? order.lang === 'ar'
+          ? PAYMENT_METHODS[option].labelAr
+          : PAYMENT_METHODS[option].label
+        : undefined;
+    const methodLabel =
+      order.method === 'applepay'
+        ? `Apple Pay${known ? ` (${known})` : ''}`
+        : order.flow === 'stcpay'
+          ? order.lang === 'ar'
+            ? PAYMENT_METHODS.STCPAY.labelAr
+            : PAYMENT_METHODS.STCPAY.label
+          : (known ?? s.methods[order.method] ?? '');
+    sendHtml(
+      res,
+      200,
+      receiptPage(v, {
+        order,
+        outcome,
+        title,
+        methodLabel,
+        hideKnetIds: order.faults.includes('knet-receipt-missing-ids'),
+        hasSavedCards: (this.savedCards.get(order.email.toLowerCase()) ?? []).length > 0,
+        subscriptionActions:
+          sub && sub.status === 'active' && order.flow !== 'subscription-cancel' ? { id: sub.id } : undefined,
+        date: (order.completedAt ?? order.createdAt).replace('T', ' ').slice(0, 19) + ' UTC',
+      }),
+    );
   }
 
   private async paySaved(req: http.IncomingMessage, res: http.ServerResponse, order: Order): Promise<void> {
     const form = parseForm(await readBody(req));
     const cards = this.savedCards.get(order.email.toLowerCase()) ?? [];
-    if (!cards.some((c) => c.token_name === form.token_name)) return this.notFound(res, this.view(order.lang, order.faults));
+    if (!cards.some((c) => c.token_name === form.token_name))
+      return this.notFound(res, this.view(order.lang, order.faults));
     order.saveCard = false;
     return this.purchaseWithToken(res, order, form.token_name, form.card_security_code);
   }
 
-  private async stcPay(req: http.IncomingMessage, res: http.ServerResponse, order: Order, step: string | undefined): Promise<void> {
+  private async stcPay(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    order: Order,
+    step: string | undefined,
+  ): Promise<void> {
     const v = this.view(order.lang, order.faults);
-    if (req.method === 'GET' && !step) return sendHtml(res, 200, stcPayPage(v, { order, step: 'phone', action: `/stcpay/${order.ref}/otp` }));
-    if (req.method === 'GET' && step === 'otp') return sendHtml(res, 200, stcPayPage(v, { order, step: 'otp', action: `/stcpay/${order.ref}/pay` }));
+    if (req.method === 'GET' && !step)
+      return sendHtml(res, 200, stcPayPage(v, { order, step: 'phone', action: `/stcpay/${order.ref}/otp` }));
+    if (req.method === 'GET' && step === 'otp')
+      return sendHtml(res, 200, stcPayPage(v, { order, step: 'otp', action: `/stcpay/${order.ref}/pay` }));
     if (req.method !== 'POST') return this.notFound(res, v);
     const form = parseForm(await readBody(req));
     if (step === 'otp') {
-      const phone = order.faults.includes('static-stcpay') ? STATIC_STC_PHONE : (form.phone ?? '').replace(/[\s-]/g, '');
-      if (!/^(05\d{8}|\+?9665\d{8})$/.test(phone)) return sendHtml(res, 400, stcPayPage(v, { order, step: 'phone', action: `/stcpay/${order.ref}/otp`, error: st(order.lang).phone }));
+      const phone = order.faults.includes('static-stcpay')
+        ? STATIC_STC_PHONE
+        : (form.phone ?? '').replace(/[\s-]/g, '');
+      if (!/^(05\d{8}|\+?9665\d{8})$/.test(phone))
+        return sendHtml(
+          res,
+          400,
+          stcPayPage(v, { order, step: 'phone', action: `/stcpay/${order.ref}/otp`, error: st(order.lang).phone }),
+        );
       order.stcPhone = phone;
-      const fields: Fields = this.withFaultFields({
-        service_command: 'GENERATE_OTP', ...this.baseFields(order), amount: String(order.amount), currency: order.currency,
-        digital_wallet: 'STCPAY', phone_number: phone,
-      }, order, false);
+      const fields: Fields = this.withFaultFields(
+        {
+          service_command: 'GENERATE_OTP',
+          ...this.baseFields(order),
+          amount: String(order.amount),
+          currency: order.currency,
+          digital_wallet: 'STCPAY',
+          phone_number: phone,
+        },
+        order,
+        false,
+      );
       fields.signature = this.sign(fields, order);
       const answer = await this.callApi(fields);
       const check = this.verify(answer, order);
@@ -455,10 +665,21 @@ export class DemoStore {
     }
     if (step === 'pay') {
       const otp = order.faults.includes('static-stcpay') ? STATIC_STC_OTP : (form.otp ?? '').trim();
-      const fields: Fields = this.withFaultFields({
-        command: 'PURCHASE', ...this.baseFields(order), amount: String(order.amount), currency: order.currency, customer_email: order.email,
-        customer_ip: order.ip, digital_wallet: 'STCPAY', phone_number: order.stcPhone ?? '', otp,
-      }, order, false);
+      const fields: Fields = this.withFaultFields(
+        {
+          command: 'PURCHASE',
+          ...this.baseFields(order),
+          amount: String(order.amount),
+          currency: order.currency,
+          customer_email: order.email,
+          customer_ip: order.ip,
+          digital_wallet: 'STCPAY',
+          phone_number: order.stcPhone ?? '',
+          otp,
+        },
+        order,
+        false,
+      );
       fields.signature = this.sign(fields, order);
       const answer = await this.callApi(fields);
       const check = this.verify(answer, order);
@@ -474,7 +695,12 @@ export class DemoStore {
   private subscribeView(v: View, faults: StoreFault[], error?: string): string {
     const until = new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 10);
     return subscribePage(v, {
-      amount: money(SUBSCRIPTION.amount, SUBSCRIPTION.currency), count: SUBSCRIPTION.count, days: SUBSCRIPTION.days, until, faults: faults.join(','), error,
+      amount: money(SUBSCRIPTION.amount, SUBSCRIPTION.currency),
+      count: SUBSCRIPTION.count,
+      days: SUBSCRIPTION.days,
+      until,
+      faults: faults.join(','),
+      error,
     });
   }
 
@@ -487,21 +713,41 @@ export class DemoStore {
       return sendHtml(res, 400, this.subscribeView(this.view(lang, faults), faults, st(lang).emailError));
     }
     const order = this.newOrder({
-      flow: 'recurring-cit', method: 'recurring', amount: SUBSCRIPTION.amount, currency: SUBSCRIPTION.currency, lang, faults,
-      email: faults.includes('static-email') ? STATIC_EMAIL : typed, ip: this.customerIp(req, faults),
+      flow: 'recurring-cit',
+      method: 'recurring',
+      amount: SUBSCRIPTION.amount,
+      currency: SUBSCRIPTION.currency,
+      lang,
+      faults,
+      email: faults.includes('static-email') ? STATIC_EMAIL : typed,
+      ip: this.customerIp(req, faults),
     });
     // Unique, letters and digits only, at most 15: the go-live rule for agreement_id.
     const agreement = faults.includes('bad-agreement-id')
       ? `SUB-${order.ref}-monthly`
-      : `SUB${Date.now().toString(36).toUpperCase().slice(-8)}${randomBytes(2).toString('hex').toUpperCase()}`.slice(0, 15);
+      : `SUB${Date.now().toString(36).toUpperCase().slice(-8)}${randomBytes(2).toString('hex').toUpperCase()}`.slice(
+          0,
+          15,
+        );
     order.agreementId = agreement;
     order.saveCard = false;
     const until = new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 10);
     return this.postToPaymentPage(res, order, {
-      command: 'PURCHASE', ...this.baseFields(order), amount: String(order.amount), currency: order.currency,
-      customer_email: order.email, customer_ip: order.ip, return_url: this.returnUrl(order), eci: 'ECOMMERCE', remember_me: 'YES',
-      agreement_id: agreement, recurring_mode: 'FIXED', recurring_transactions_count: String(SUBSCRIPTION.count),
-      recurring_expiry_date: until, recurring_days_between_payments: String(SUBSCRIPTION.days), order_description: 'Monthly coffee club',
+      command: 'PURCHASE',
+      ...this.baseFields(order),
+      amount: String(order.amount),
+      currency: order.currency,
+      customer_email: order.email,
+      customer_ip: order.ip,
+      return_url: this.returnUrl(order),
+      eci: 'ECOMMERCE',
+      remember_me: 'YES',
+      agreement_id: agreement,
+      recurring_mode: 'FIXED',
+      recurring_transactions_count: String(SUBSCRIPTION.count),
+      recurring_expiry_date: until,
+      recurring_days_between_payments: String(SUBSCRIPTION.days),
+      order_description: 'Monthly coffee club',
     });
   }
 
@@ -510,16 +756,36 @@ export class DemoStore {
     await readBody(req);
     const cit = this.orders.get(sub.citRef);
     const order = this.newOrder({
-      flow: 'recurring-mit', method: 'recurring', amount: sub.amount, currency: sub.currency, lang: sub.lang, faults: cit?.faults ?? [],
-      email: sub.email, ip: sub.ip, subscriptionId: sub.id,
+      flow: 'recurring-mit',
+      method: 'recurring',
+      amount: sub.amount,
+      currency: sub.currency,
+      lang: sub.lang,
+      faults: cit?.faults ?? [],
+      email: sub.email,
+      ip: sub.ip,
+      subscriptionId: sub.id,
     });
-    const fields: Fields = this.withFaultFields({
-      command: 'PURCHASE', ...this.baseFields(order), amount: String(order.amount), currency: order.currency, customer_email: sub.email,
-      customer_ip: sub.ip, eci: 'RECURRING', token_name: sub.token_name, agreement_id: sub.agreement_id, order_description: 'Monthly coffee club',
-    }, order, false);
+    const fields: Fields = this.withFaultFields(
+      {
+        command: 'PURCHASE',
+        ...this.baseFields(order),
+        amount: String(order.amount),
+        currency: order.currency,
+        customer_email: sub.email,
+        customer_ip: sub.ip,
+        eci: 'RECURRING',
+        token_name: sub.token_name,
+        agreement_id: sub.agreement_id,
+        order_description: 'Monthly coffee club',
+      },
+      order,
+      false,
+    );
     fields.signature = this.sign(fields, order);
     const answer = stringify(await this.callApi(fields));
-    if (!this.verify(answer, order).ok) return this.settle(res, order, { response_code: '', response_message: 'response signature invalid' });
+    if (!this.verify(answer, order).ok)
+      return this.settle(res, order, { response_code: '', response_message: 'response signature invalid' });
     sub.charges.push(order.ref);
     return this.settle(res, order, answer);
   }
@@ -527,8 +793,16 @@ export class DemoStore {
   private async cancelSubscription(res: http.ServerResponse, sub: Subscription): Promise<void> {
     const cit = this.orders.get(sub.citRef);
     const order = this.newOrder({
-      flow: 'subscription-cancel', method: 'recurring', amount: 0, currency: sub.currency, lang: sub.lang, faults: cit?.faults ?? [],
-      email: sub.email, ip: sub.ip, subscriptionId: sub.id, agreementId: sub.agreement_id,
+      flow: 'subscription-cancel',
+      method: 'recurring',
+      amount: 0,
+      currency: sub.currency,
+      lang: sub.lang,
+      faults: cit?.faults ?? [],
+      email: sub.email,
+      ip: sub.ip,
+      subscriptionId: sub.id,
+      agreementId: sub.agreement_id,
     });
     const answer = await this.updateToken(order, sub.token_name);
     if (classifyResponse(answer.response_code ?? '') === 'success') sub.status = 'cancelled';
@@ -536,13 +810,21 @@ export class DemoStore {
   }
 
   private async updateToken(order: Order, tokenName: string): Promise<Fields> {
-    const fields: Fields = this.withFaultFields({
-      service_command: 'UPDATE_TOKEN', ...this.baseFields(order), token_name: tokenName, token_status: 'INACTIVE',
-    }, order, false);
+    const fields: Fields = this.withFaultFields(
+      {
+        service_command: 'UPDATE_TOKEN',
+        ...this.baseFields(order),
+        token_name: tokenName,
+        token_status: 'INACTIVE',
+      },
+      order,
+      false,
+    );
     fields.signature = this.sign(fields, order);
     const answer = await this.callApi(fields);
     const check = this.verify(answer, order);
-    if (!check.ok) return { response_code: '', response_message: check.why ?? 'response not verified', token_name: tokenName };
+    if (!check.ok)
+      return { response_code: '', response_message: check.why ?? 'response not verified', token_name: tokenName };
     return stringify(answer);
   }
 
@@ -552,9 +834,22 @@ export class DemoStore {
     const lang = langOf(form.lang);
     const cards = this.savedCards.get(email) ?? [];
     if (!cards.some((c) => c.token_name === form.token_name)) return this.notFound(res, this.view(lang, []));
-    const order = this.newOrder({ flow: 'delete-card', method: 'card-custom', amount: 0, currency: 'SAR', lang, faults: [], email: form.email, ip: this.customerIp(req, []) });
+    const order = this.newOrder({
+      flow: 'delete-card',
+      method: 'card-custom',
+      amount: 0,
+      currency: 'SAR',
+      lang,
+      faults: [],
+      email: form.email,
+      ip: this.customerIp(req, []),
+    });
     const answer = await this.updateToken(order, form.token_name);
-    if (classifyResponse(answer.response_code ?? '') === 'success') this.savedCards.set(email, cards.filter((c) => c.token_name !== form.token_name));
+    if (classifyResponse(answer.response_code ?? '') === 'success')
+      this.savedCards.set(
+        email,
+        cards.filter((c) => c.token_name !== form.token_name),
+      );
     return this.settle(res, order, answer);
   }
 
@@ -573,17 +868,30 @@ export class DemoStore {
       host = '';
     }
     // Only Apple's own hosts: the merchant's server must never be steered to another URL (SSRF).
-    if (!host || !(host === 'apple.com' || host.endsWith('.apple.com'))) return sendJson(res, 400, { error: 'validationURL must be https://*.apple.com/' });
+    if (!host || !(host === 'apple.com' || host.endsWith('.apple.com')))
+      return sendJson(res, 400, { error: 'validationURL must be https://*.apple.com/' });
     const now = Date.now();
     return sendJson(res, 200, {
-      epochTimestamp: now, expiresAt: now + 3_600_000, merchantSessionIdentifier: `SSH${randomBytes(16).toString('hex')}`,
-      nonce: randomBytes(4).toString('hex'), merchantIdentifier: 'merchant.com.certkit.demo', domainName: new URL(this.origin).hostname,
-      displayName: 'Certkit Demo Store', signature: 'simulated', operationalAnalyticsIdentifier: 'certkit-demo', retries: 0,
+      epochTimestamp: now,
+      expiresAt: now + 3_600_000,
+      merchantSessionIdentifier: `SSH${randomBytes(16).toString('hex')}`,
+      nonce: randomBytes(4).toString('hex'),
+      merchantIdentifier: 'merchant.com.certkit.demo',
+      domainName: new URL(this.origin).hostname,
+      displayName: 'Certkit Demo Store',
+      signature: 'simulated',
+      operationalAnalyticsIdentifier: 'certkit-demo',
+      retries: 0,
     });
   }
 
   private async applePayPay(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let body: { email?: string; lang?: string; fault?: string; token?: { paymentData?: Record<string, unknown>; paymentMethod?: Record<string, unknown> } };
+    let body: {
+      email?: string;
+      lang?: string;
+      fault?: string;
+      token?: { paymentData?: Record<string, unknown>; paymentMethod?: Record<string, unknown> };
+    };
     try {
       body = JSON.parse(await readBody(req));
     } catch {
@@ -599,19 +907,35 @@ export class DemoStore {
     const email = (body.email ?? '').trim();
     const data = body.token?.paymentData;
     const pm = body.token?.paymentMethod;
-    if (!EMAIL_RE.test(email) || !data || !pm) return sendJson(res, 400, { ok: false, error: 'email and token.paymentData/paymentMethod are required' });
+    if (!EMAIL_RE.test(email) || !data || !pm)
+      return sendJson(res, 400, { ok: false, error: 'email and token.paymentData/paymentMethod are required' });
     const order = this.newOrder({
-      flow: 'applepay', method: 'applepay', amount: 10000, currency: 'SAR', lang, faults,
-      email: faults.includes('static-email') ? STATIC_EMAIL : email, ip: this.customerIp(req, faults),
+      flow: 'applepay',
+      method: 'applepay',
+      amount: 10000,
+      currency: 'SAR',
+      lang,
+      faults,
+      email: faults.includes('static-email') ? STATIC_EMAIL : email,
+      ip: this.customerIp(req, faults),
     });
     const header: Record<string, string> = {};
-    for (const [k, val] of Object.entries((data.header ?? {}) as Record<string, unknown>)) header[`apple_${k}`] = String(val);
+    for (const [k, val] of Object.entries((data.header ?? {}) as Record<string, unknown>))
+      header[`apple_${k}`] = String(val);
     const method: Record<string, string> = {};
     for (const [k, val] of Object.entries(pm)) method[`apple_${k}`] = String(val);
     const fields: ApsParams = {
-      command: 'PURCHASE', digital_wallet: 'APPLE_PAY', ...this.baseFields(order, true), amount: String(order.amount), currency: order.currency,
-      customer_email: order.email, customer_ip: order.ip, apple_data: String(data.data ?? ''), apple_signature: String(data.signature ?? ''),
-      apple_header: header, apple_paymentMethod: method,
+      command: 'PURCHASE',
+      digital_wallet: 'APPLE_PAY',
+      ...this.baseFields(order, true),
+      amount: String(order.amount),
+      currency: order.currency,
+      customer_email: order.email,
+      customer_ip: order.ip,
+      apple_data: String(data.data ?? ''),
+      apple_signature: String(data.signature ?? ''),
+      apple_header: header,
+      apple_paymentMethod: method,
     };
     if (faults.includes('sign-empty-params')) fields.customer_name = '';
     fields.signature = this.sign(fields as Fields, order, true);
@@ -631,7 +955,9 @@ export class DemoStore {
     const raw = await readBody(req);
     let fields: ApsParams;
     try {
-      fields = String(req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw) as ApsParams) : parseForm(raw);
+      fields = String(req.headers['content-type'] ?? '').includes('json')
+        ? (JSON.parse(raw) as ApsParams)
+        : parseForm(raw);
     } catch {
       return sendText(res, 400, 'feedback body is not JSON');
     }
@@ -641,7 +967,10 @@ export class DemoStore {
     const check = this.verify(fields, { ...order, faults: [] }, apple);
     if (!check.ok) return sendText(res, 400, 'signature does not match');
     // A handler that treats a repeat as an error makes APS retry a result the shop already has, ten times.
-    if (order.faults.includes('feedback-not-idempotent') && order.feedback.some((f) => f.kind === kind && f.fields.fort_id === String(fields.fort_id ?? ''))) {
+    if (
+      order.faults.includes('feedback-not-idempotent') &&
+      order.feedback.some((f) => f.kind === kind && f.fields.fort_id === String(fields.fort_id ?? ''))
+    ) {
       return sendText(res, 500, 'this transaction was already processed');
     }
     order.feedback.push({ kind, fields: stringify(fields), at: new Date().toISOString() });
@@ -652,12 +981,18 @@ export class DemoStore {
 
 function stringify(fields: ApsParams): Fields {
   const out: Fields = {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  for (const [k, v] of Object.entries(fields))
+    if (v !== undefined && v !== null) out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return out;
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export async function startStore(options: StoreOptions): Promise<DemoStore> {
@@ -665,4 +1000,3 @@ export async function startStore(options: StoreOptions): Promise<DemoStore> {
   await store.start();
   return store;
 }
-
