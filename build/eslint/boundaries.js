@@ -24,7 +24,6 @@ export const ENGINE_LAYERS = {
   capture: 3,
   verify: 4,
   run: 5,
-  report: 6,
   package: 7,
   email: 8,
   relay: 8,

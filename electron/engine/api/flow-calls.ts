@@ -6,7 +6,7 @@ import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-fil
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
-import { importFlow } from '../workspace/flow-import';
+import { importFlow } from '../capture/flow-import';
 import type { ApiSession } from './context';
 import { refreshWorkspace } from './session';
 

@@ -1,6 +1,6 @@
-import { captureBench } from '../capture/bench';
-import { packageBench } from '../package/bench';
-import { rendererBench } from '../host/bench';
+import { captureBench } from './capture';
+import { packageBench } from './package';
+import { rendererBench } from './renderer';
 import type { BenchSection } from './types';
 
 // Each area adds its section here (capture, package, renderer). Sections run one after another so their

@@ -38,7 +38,7 @@ function listDir(dir: string): string[] {
  * puppeteer holds is the shell, and killing it (a crashed run, a stopped run) would leave the browser running.
  */
 export function unwrapLauncher(file: string, exists: (f: string) => boolean = isExecutable): string {
-  let head = '';
+  let head: string;
   try {
     const fd = openSync(file, 'r');
     try {

@@ -174,7 +174,7 @@ export async function writeSignoffEmail(
   const named = chosen.map((f) => ({ ...f, name: path.basename(f.path) }));
   const total = named.reduce((n, f) => n + encodedSize(f.bytes), 0);
   const inline = named.length > 0 && total + 64 * 1024 <= mailLimitMb * MB;
-  let secrets: string[] = [];
+  let secrets: string[];
   try {
     secrets = secretValues(options.secrets ?? secretsFromEnv());
   } catch {

@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFEmbeddedPage, type PDFFont, type PDFPage } from 'pdf-lib';
-import { escapeHtml, type LazyChromium } from './chromium';
+import { escapeHtml } from '../../../shared/html';
+import type { LazyChromium } from '../browser/lazy-browser';
 
 // pdf-lib writes Latin text with the standard Helvetica (WinAnsi) and cannot shape Arabic. Any run of text outside
 // WinAnsi is typeset by Chromium instead (all runs of one PDF in a single page.pdf call), cropped to its box and

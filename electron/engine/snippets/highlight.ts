@@ -1,4 +1,4 @@
-import { escapeHtml } from '../package/chromium';
+import { escapeHtml } from '../../../shared/html';
 
 // A small tokenizer is enough for the snippets APS asks for (JavaScript/TypeScript for Apple Pay on the web,
 // Swift/Kotlin/Java for mobile tokenization): comments, strings, numbers, keywords and the rest.

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
 import { CertkitError } from '../errors';
-import { escapeHtml, LazyChromium } from '../package/chromium';
+import { escapeHtml } from '../../../shared/html';
+import { LazyChromium } from '../browser/lazy-browser';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
 import { highlightHtml } from './highlight';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CertkitError } from '../../errors';
-import { importFlow } from '../../workspace/flow-import';
+import { importFlow } from '../../capture/flow-import';
 import { defineCommand, stringOpt } from '../command';
 
 export const importCommand = defineCommand({

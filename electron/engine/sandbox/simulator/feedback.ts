@@ -63,7 +63,7 @@ export class FeedbackSender extends EventEmitter {
         : new URLSearchParams(
             Object.entries(body).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
           ).toString();
-    let status = 0;
+    let status: number;
     try {
       const res = await fetch(url, {
         method: 'POST',

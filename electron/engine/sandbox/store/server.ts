@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { PAYMENT_METHODS, classifyResponse, type ShaType } from '../../../../shared/aps/catalog';
+import { PAYMENT_METHODS, classifyResponse } from '../../../../shared/aps/catalog';
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
 import { responseSignatureOk } from '../sign';
 import { describeError } from '../../errors';
@@ -860,7 +860,7 @@ export class DemoStore {
     } catch {
       return sendJson(res, 400, { error: 'body must be JSON' });
     }
-    let host = '';
+    let host: string;
     try {
       const u = new URL(String(body.validationURL));
       host = u.protocol === 'https:' ? u.hostname : '';

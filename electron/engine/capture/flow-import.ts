@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Workspace } from '../../../shared/schema/workspace';
-import { scrubRecording } from '../capture/flow-file';
+import { scrubRecording } from './flow-file';
 import { requireCatalogScenario } from '../catalog-scenario';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
-import { loadWorkspace, saveWorkspace } from './workspace';
+import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 
 export const FLOWS_DIR = 'flows';
 

@@ -1,12 +1,11 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECKPOINTS } from '../../../shared/aps/checkpoints';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
-import { escapeHtml as h } from '../package/chromium';
-import type { PackagePlan } from '../package/plan';
-import type { Redactor } from '../package/redact';
+import { escapeHtml as h } from '../../../shared/html';
+import type { PackagePlan } from './plan';
+import type { Redactor } from './redact';
 import { writeFileAtomic } from '../util/atomic-write';
 
 // The engineer's own offline view of the run, written inside the package folder (not attached to the email):

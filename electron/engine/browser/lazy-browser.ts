@@ -1,6 +1,6 @@
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { REQUIRED_ARGS, headlessMode } from '../browser/launch';
-import { resolveBrowser } from '../browser/resolve';
+import { REQUIRED_ARGS, headlessMode } from './launch';
+import { resolveBrowser } from './resolve';
 
 /**
  * One headless browser shared by everything a package build renders (Arabic captions, code snippets), started on
@@ -32,8 +32,4 @@ export class LazyChromium {
     this.browser = undefined;
     if (b) await (await b).close().catch(() => undefined);
   }
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

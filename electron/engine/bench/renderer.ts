@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
-import type { BenchRow, BenchSection } from '../bench/types';
+import type { BenchRow, BenchSection } from './types';
 import { MemoryRecentStore } from '../api/recent-store';
 import { resolveBrowser } from '../browser/resolve';
 import { initWorkspace } from '../workspace/workspace';
-import { startHost } from './server';
+import { startHost } from '../host/server';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST = path.join(ROOT, 'renderer', 'dist');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRunner, PuppeteerRunnerExtension, type Step, type UserFlow } from '@puppeteer/replay';
 import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
-import type { BenchRow, BenchSection } from '../bench/types';
+import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
@@ -11,10 +11,10 @@ import { createDemoWorkspace } from '../run/demo';
 import { runWorkspace } from '../run/index';
 import { customerFor, flowVariables } from '../run/variables';
 import { loadWorkspace } from '../workspace/workspace';
-import { applePayProbeSource } from './applepay-probe';
-import { drawHeader } from './header';
-import { capturePage } from './page-image';
-import { loadFlowFile, substituteFlow } from './flow-file';
+import { applePayProbeSource } from '../capture/applepay-probe';
+import { drawHeader } from '../capture/header';
+import { capturePage } from '../capture/page-image';
+import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { writeFileAtomic } from '../util/atomic-write';
 
 const median = (xs: number[]) => {

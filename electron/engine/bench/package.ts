@@ -4,10 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { EVIDENCE_VERSION, type Screenshot } from '../../../shared/schema/evidence';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
-import type { BenchRow, BenchSection } from '../bench/types';
+import type { BenchRow, BenchSection } from './types';
 import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
 import { saveWorkspace } from '../workspace/workspace';
-import { buildPackage } from './index';
+import { buildPackage } from '../package/index';
 
 const SHOTS = 200;
 const MB = 1024 * 1024;
