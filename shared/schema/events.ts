@@ -34,6 +34,13 @@ export const runEventSchema = z.discriminatedUnion('type', [
     error: z.string().optional(),
     merchantReference: z.string().optional(),
   }),
+  /** Something that went wrong without failing a scenario (a log that could not be read, a file not written). */
+  z.object({
+    type: z.literal('warning'),
+    runId: z.string(),
+    scenarioId: z.string().optional(),
+    message: z.string(),
+  }),
   z.object({
     type: z.literal('run-finished'),
     runId: z.string(),
@@ -56,6 +63,7 @@ export type RunEvent =
       error?: string;
       merchantReference?: string;
     }
+  | { type: 'warning'; runId: string; scenarioId?: string; message: string }
   | { type: 'run-finished'; runId: string; passed: number; failed: number; skipped: number };
 
 export type RunEventType = RunEvent['type'];

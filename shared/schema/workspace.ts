@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INTEGRATION_TYPES } from '../aps/checkpoints';
 import { METHOD_IDS } from '../aps/methods';
+import { LIMITS } from '../limits';
 
 export const WORKSPACE_FILE = 'certkit.json';
 export const WORKSPACE_VERSION = 1;
@@ -30,19 +31,27 @@ export const customerSchema = z.strictObject({
   name: z.string().min(1).max(40).optional(),
 });
 
+/** Test customers for new and demo workspaces; people, not `test@test.com`, because APS's reviewers look. */
+export const SAMPLE_CUSTOMERS = [
+  { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
+  { email: 'omar.khalil@example.org', phone: '0559876543', name: 'Omar Khalil' },
+  { email: 'sara.alotaibi@example.com', phone: '0534567812', name: 'Sara Alotaibi' },
+  { email: 'yusuf.rahman@example.net', phone: '0567812345', name: 'Yusuf Rahman' },
+  { email: 'mariam.saleh@example.org', phone: '0541239876', name: 'Mariam Saleh' },
+];
+
+/** Reads an identifier shown only on the merchant's page: by CSS selector, by a pattern over the page text, or both. */
+export const extractRuleSchema = z.strictObject({
+  field: z.string().min(1),
+  selector: z.string().optional(),
+  pattern: z.string().optional(),
+});
+
 export const flowRefSchema = z.strictObject({
-  /** Path of the Chrome DevTools Recorder JSON, relative to the workspace folder. */
+  /** Path of the Chrome DevTools Recorder JSON, relative to the workspace folder; several scenarios may share one. */
   file: z.string().min(1),
-  /** Per-flow rules that read an identifier shown only on the merchant's page. */
-  extract: z
-    .array(
-      z.strictObject({
-        field: z.string().min(1),
-        selector: z.string().optional(),
-        pattern: z.string().optional(),
-      }),
-    )
-    .default([]),
+  /** Rules of this flow, on top of the workspace's `extract`; a rule for the same field replaces the workspace's. */
+  extract: z.array(extractRuleSchema).default([]),
 });
 
 export const confirmationSchema = z.strictObject({
@@ -89,21 +98,22 @@ export const workspaceSchema = z.strictObject({
       hosts: z.array(z.string().min(1)).default([]),
     })
     .default({ hosts: [] }),
-  customers: z
-    .array(customerSchema)
-    .min(1)
-    .default([
-      { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
-      { email: 'omar.k@example.org', phone: '0559876543', name: 'Omar Khalil' },
-    ]),
+  customers: z.array(customerSchema).min(1).default(SAMPLE_CUSTOMERS.slice(0, 2)),
+  /** Extract rules every flow gets (a flow may add its own or replace one by field). */
+  extract: z.array(extractRuleSchema).default([]),
   flows: z.record(z.string(), flowRefSchema).default({}),
   browser: z
     .strictObject({
       path: z.string().optional(),
-      concurrency: z.number().int().min(1).max(8).default(2),
+      concurrency: z
+        .number()
+        .int()
+        .min(LIMITS.concurrency.min)
+        .max(LIMITS.concurrency.max)
+        .default(LIMITS.concurrency.default),
       headless: z.boolean().default(true),
     })
-    .default({ concurrency: 2, headless: true }),
+    .default({ concurrency: LIMITS.concurrency.default, headless: true }),
   capture: z
     .strictObject({
       format: z.enum(['jpeg', 'png']).default('jpeg'),
@@ -115,10 +125,10 @@ export const workspaceSchema = z.strictObject({
     .default({ format: 'jpeg', quality: 82, maxHeight: 12000, stepTimeoutMs: 30000, scenarioTimeoutMs: 180000 }),
   package: z
     .strictObject({
-      maxMb: z.number().positive().max(100).default(20),
-      mailLimitMb: z.number().positive().max(100).default(25),
+      maxMb: z.number().min(LIMITS.packageMb.min).max(LIMITS.packageMb.max).default(LIMITS.packageMb.default),
+      mailLimitMb: z.number().positive().max(LIMITS.mailLimitMb.max).default(LIMITS.mailLimitMb.default),
     })
-    .default({ maxMb: 20, mailLimitMb: 25 }),
+    .default({ maxMb: LIMITS.packageMb.default, mailLimitMb: LIMITS.mailLimitMb.default }),
   confirmations: z.record(z.string(), confirmationSchema).default({}),
 });
 
@@ -126,3 +136,14 @@ export type Workspace = z.infer<typeof workspaceSchema>;
 export type WorkspaceInput = z.input<typeof workspaceSchema>;
 export type Customer = z.infer<typeof customerSchema>;
 export type FlowRef = z.infer<typeof flowRefSchema>;
+export type ExtractRule = z.infer<typeof extractRuleSchema>;
+
+/**
+ * The extract rules a scenario's flow runs with: the workspace's, then the flow's own; a flow rule for a field the
+ * workspace already reads replaces that rule, so one flow can read a value differently.
+ */
+export function extractRulesFor(workspace: Pick<Workspace, 'extract' | 'flows'>, scenarioId: string): ExtractRule[] {
+  const own = workspace.flows[scenarioId]?.extract ?? [];
+  const replaced = new Set(own.map((r) => r.field));
+  return [...workspace.extract.filter((r) => !replaced.has(r.field)), ...own];
+}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
-import { guidedCapture } from '../../electron/engine/capture/guided';
+import { guidedCapture } from '../../electron/engine/run/guided';
 import { readScenarioEvidence } from '../../electron/engine/evidence/store';
 import { createDemoWorkspace } from '../../electron/engine/run/demo';
 import { runWorkspace, type RunSummary } from '../../electron/engine/run/index';

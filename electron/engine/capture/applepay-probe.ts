@@ -1,3 +1,6 @@
+import type { Page } from 'puppeteer-core';
+import { applePayProbeSchema, type ApplePayProbe } from '../../../shared/schema/evidence';
+
 /**
  * Runs in the page before any of its scripts (evaluateOnNewDocument). Browsers other than Safari have no
  * ApplePaySession, so merchant pages hide Apple Pay; this stand-in makes the page build its real payment
@@ -54,4 +57,22 @@ export interface ApplePayReport {
   kind: 'session' | 'validated' | 'completed' | 'aborted';
   data: { version?: number; request?: Record<string, unknown>; status?: unknown };
   url: string;
+}
+
+/** Installs the stand-in in every document of `page`; returns a reader of the last Apple Pay request it saw. */
+export async function watchApplePay(page: Page): Promise<() => ApplePayProbe | undefined> {
+  let probe: ApplePayProbe | undefined;
+  await page.exposeFunction(APPLE_PAY_BINDING, (json: string) => {
+    const report = JSON.parse(json) as ApplePayReport;
+    if (report.kind !== 'session') return;
+    const parsed = applePayProbeSchema.safeParse({
+      version: Number(report.data.version),
+      request: report.data.request ?? {},
+      url: report.url,
+      at: new Date().toISOString(),
+    });
+    if (parsed.success) probe = parsed.data;
+  });
+  await page.evaluateOnNewDocument(applePayProbeSource());
+  return () => probe;
 }

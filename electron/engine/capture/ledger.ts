@@ -1,4 +1,5 @@
 import { LEDGER_FIELDS, type Exchange, type LedgerEntry, type LedgerField } from '../../../shared/schema/evidence';
+import type { ExtractRule } from '../../../shared/schema/workspace';
 
 const FIELD_SET = new Set<string>(LEDGER_FIELDS);
 
@@ -39,11 +40,7 @@ export function ledgerFromExchanges(
   return entry;
 }
 
-export interface ExtractRule {
-  field: string;
-  selector?: string;
-  pattern?: string;
-}
+export type { ExtractRule };
 
 /** Page values fill only what traffic left empty; traffic is the stronger evidence. */
 export function applyPageValues(entry: LedgerEntry, values: Record<string, string>): LedgerEntry {

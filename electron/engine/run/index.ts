@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
 import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { clampConcurrency } from '../../../shared/limits';
 import type { RunEvent } from '../../../shared/schema/events';
 import {
   EVIDENCE_VERSION,
@@ -9,23 +9,18 @@ import {
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
-import { buildPlan, slotsForScenario } from '../../../shared/plan';
+import { buildPlan } from '../../../shared/plan';
 import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
-import { loadFlowFile, substituteFlow } from '../capture/flow-file';
-import { runScenario, type EvidenceIO, type ScenarioJob } from '../capture/scenario';
-import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
+import { runScenario, type EvidenceIO } from '../capture/scenario';
+import type { ExchangeLog } from '../capture/simulator-log';
 import { CertkitError } from '../errors';
-import {
-  collectEvidence,
-  emptyScenarioEvidence,
-  newRunId,
-  writeRunIndex,
-  writeScenarioEvidence,
-} from '../evidence/store';
+import { collectEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
+import { bestEffort, type Report } from '../util/best-effort';
 import { loadWorkspace } from '../workspace/workspace';
-import { secretValues, type MerchantSecrets } from '../workspace/secrets';
+import type { MerchantSecrets } from '../workspace/secrets';
 import { BrowserHost } from './browser-host';
-import { browserClientAddress, customerFor, flowVariables } from './variables';
+import { catalogIndex, customerOf, MissingFlowError, runContext, runWarnings, scenarioJob, unrunEvidence } from './job';
+import { schedule } from './scheduler';
 
 export interface RunOptions {
   workspaceDir: string;
@@ -63,15 +58,6 @@ export interface RunSummary {
   }[];
 }
 
-function apsHostsOf(ws: Workspace): string[] {
-  const hosts = new Set(ws.aps.hosts);
-  for (const url of [ws.aps.paymentPage, ws.aps.paymentApi]) {
-    if (url) hosts.add(new URL(url).host);
-  }
-  if (!hosts.size) DEFAULT_APS_HOSTS.forEach((h) => hosts.add(h));
-  return [...hosts];
-}
-
 function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   const planned = buildPlan(ws).scenarios;
   if (!only?.length) return planned;
@@ -106,69 +92,77 @@ export function chooseBrowser(
   return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
 }
 
+/** run.json of a run, rewritten after each scenario; writes are serialised so the last state wins. */
+class RunIndexFile {
+  readonly index: RunIndex;
+  private chain = Promise.resolve();
+
+  constructor(
+    private readonly workspaceDir: string,
+    runId: string,
+    scenarios: Scenario[],
+    private readonly report: Report,
+  ) {
+    this.index = { version: EVIDENCE_VERSION, runId, startedAt: new Date().toISOString(), scenarios: {} };
+    for (const s of scenarios) this.set(s.id, 'pending');
+  }
+
+  set(scenarioId: string, status: ScenarioStatus): void {
+    this.index.scenarios[scenarioId] = { dir: scenarioId, status };
+  }
+
+  save(): Promise<void> {
+    this.chain = this.chain.then(() =>
+      bestEffort('writing run.json', writeRunIndex(this.workspaceDir, this.index), this.report),
+    );
+    return this.chain;
+  }
+}
+
+type Result = RunSummary['results'][number];
+
+function resultOf(ev: ScenarioEvidence): Result {
+  const status = ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
+  const error = ev.error ? `${ev.error.message}${ev.error.hint ? ` (fix: ${ev.error.hint})` : ''}` : undefined;
+  const merchantReference = ev.ledger.values.merchant_reference;
+  return { scenarioId: ev.scenarioId, status, merchantReference, screenshots: ev.screenshots.length, error };
+}
+
+/** --resume: the scenarios already passed in an earlier run are skipped, with that run named. */
+async function passedEarlier(workspaceDir: string, scenarios: Scenario[]): Promise<Result[]> {
+  const done = await collectEvidence(workspaceDir);
+  return scenarios.flatMap((s) => {
+    const ev = done.byScenario.get(s.id);
+    if (ev?.status !== 'passed') return [];
+    return [{ ...resultOf(ev), status: 'skipped' as const, error: `complete in run ${ev.runId}` }];
+  });
+}
+
 /** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
 export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);
-  let scenarios = pickScenarios(ws, options.only);
+  const planned = pickScenarios(ws, options.only);
   const emit = (e: RunEvent) => {
     try {
       options.onEvent?.(e);
     } catch {
-      /* a broken listener must not stop the run */
+      /* a broken listener must not stop the run, and has nowhere else to be told */
     }
   };
   const runId = options.runId ?? newRunId();
-  const results = new Map<string, RunSummary['results'][number]>();
-
-  if (options.resume) {
-    const done = await collectEvidence(workspaceDir);
-    const complete = scenarios.filter((s) => done.byScenario.get(s.id)?.status === 'passed');
-    for (const s of complete) {
-      const ev = done.byScenario.get(s.id)!;
-      results.set(s.id, {
-        scenarioId: s.id,
-        status: 'skipped',
-        merchantReference: ev.ledger.values.merchant_reference,
-        screenshots: ev.screenshots.length,
-        error: `complete in run ${ev.runId}`,
-      });
-    }
-    scenarios = scenarios.filter((s) => !complete.includes(s));
-  }
-
+  const report = runWarnings(emit, runId);
+  const skipped = options.resume ? await passedEarlier(workspaceDir, planned) : [];
+  const scenarios = planned.filter((s) => !skipped.some((r) => r.scenarioId === s.id));
+  const results = new Map<string, Result>(skipped.map((r) => [r.scenarioId, r]));
   const { headful, executablePath } = chooseBrowser(ws.browser, options);
-  const concurrency = Math.max(1, Math.min(8, options.concurrency ?? ws.browser.concurrency ?? 2));
-  const secrets = options.secrets;
-  const secretList = secrets ? secretValues(secrets) : [];
-  const simulator = ws.account.environment === 'simulator';
-  const exchangeLog =
-    options.exchangeLog ??
-    (simulator && ws.aps.paymentApi ? httpExchangeLog(new URL(ws.aps.paymentApi).origin) : undefined);
-  const wantCheck = options.checkStatus ?? (simulator && !!secrets?.accessCode && !!secrets.requestPhrase);
-  const checkStatus =
-    wantCheck && secrets && ws.aps.paymentApi && ws.account.merchantIdentifier
-      ? { paymentApi: ws.aps.paymentApi, merchantIdentifier: ws.account.merchantIdentifier, secrets }
-      : undefined;
-  const exchangeLogSince = exchangeLog ? await exchangeLog.lastSeq().catch(() => 0) : 0;
-  const apsHosts = apsHostsOf(ws);
-  const clientAddress = browserClientAddress(ws.store.baseUrl);
+  const ctx = await runContext(ws, workspaceDir, { ...options, runId, emit });
 
-  const index: RunIndex = { version: EVIDENCE_VERSION, runId, startedAt: new Date().toISOString(), scenarios: {} };
-  for (const s of scenarios) index.scenarios[s.id] = { dir: s.id, status: 'pending' };
-  let indexChain = Promise.resolve();
-  const saveIndex = () => {
-    indexChain = indexChain.then(() => writeRunIndex(workspaceDir, index)).catch(() => undefined);
-    return indexChain;
-  };
-  await saveIndex();
-  emit({
-    type: 'run-started',
-    runId,
-    scenarios: [...results.keys(), ...scenarios.map((s) => s.id)],
-    browser: executablePath,
-  });
-  for (const r of results.values())
+  const runIndex = new RunIndexFile(workspaceDir, runId, scenarios, report);
+  await runIndex.save();
+  const listed = [...skipped.map((r) => r.scenarioId), ...scenarios.map((s) => s.id)];
+  emit({ type: 'run-started', runId, scenarios: listed, browser: executablePath });
+  for (const r of skipped) {
     emit({
       type: 'scenario-finished',
       runId,
@@ -176,161 +170,72 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
       status: 'skipped',
       merchantReference: r.merchantReference,
     });
+  }
 
   const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
-  // Start the browser while the flows load; the first scenario would wait for it anyway.
+  // Start the browser while the flows load; a launch failure shows again, with its reason, to the first scenario.
   if (scenarios.length) void host.get().catch(() => undefined);
-  const catalogIndex = (s: Scenario) => SCENARIOS.findIndex((c) => c.id === s.id);
 
-  const finish = async (s: Scenario, ev: ScenarioEvidence) => {
-    const status: 'passed' | 'failed' | 'skipped' =
-      ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
-    const error = ev.error ? `${ev.error.message}${ev.error.hint ? ` (fix: ${ev.error.hint})` : ''}` : undefined;
-    results.set(s.id, {
-      scenarioId: s.id,
-      status,
-      merchantReference: ev.ledger.values.merchant_reference,
-      screenshots: ev.screenshots.length,
-      error,
-    });
-    index.scenarios[s.id] = { dir: s.id, status: ev.status as ScenarioStatus };
-    await saveIndex();
-    emit({
-      type: 'scenario-finished',
-      runId,
-      scenarioId: s.id,
-      status,
-      error,
-      merchantReference: ev.ledger.values.merchant_reference,
-    });
-  };
-
-  // A scenario that builds on another uses the same customer (saved cards belong to an email) and can name
-  // the other's ledger values as {{dep.merchant_reference}}, {{dep.agreement_id}}, ...
+  // A scenario that builds on another uses the same customer and can name the other's ledger values as
+  // {{dep.merchant_reference}}, {{dep.agreement_id}}, ... (from this run, else the newest earlier one).
   const ledgers = new Map<string, ScenarioEvidence>();
-  if ([...scenarios].some((s) => s.dependsOn)) {
-    const earlier = await collectEvidence(workspaceDir).catch(() => undefined);
+  if (scenarios.some((s) => s.dependsOn)) {
+    const earlier = await bestEffort('reading earlier runs', collectEvidence(workspaceDir), report);
     for (const [id, ev] of earlier?.byScenario ?? []) ledgers.set(id, ev);
   }
-  const customerOf = (s: Scenario) => {
-    let root = s;
-    while (root.dependsOn) root = SCENARIOS.find((c) => c.id === root.dependsOn) ?? root;
-    return customerFor(ws, catalogIndex(root));
-  };
-  const dependencyVars = (s: Scenario): Record<string, string> => {
-    const dep = s.dependsOn ? ledgers.get(s.dependsOn) : undefined;
-    if (!dep) return {};
-    return Object.fromEntries(Object.entries(dep.ledger.values).map(([k, v]) => [`dep.${k}`, v as string]));
-  };
 
   const runOne = async (s: Scenario): Promise<ScenarioEvidence> => {
-    const customer = customerOf(s);
-    const ref = ws.flows[s.id];
-    const base = emptyScenarioEvidence(runId, s.id, customer, 'skipped');
-    if (!ref) {
-      base.error = {
-        message: `no flow recorded for ${s.id}`,
-        hint: `record it with the Chrome DevTools Recorder and add it under "flows" in certkit.json, or capture it by hand with \`certkit capture ${workspaceDir} --scenario ${s.id}\``,
-      };
-      base.finishedAt = new Date().toISOString();
-      await writeScenarioEvidence(workspaceDir, base).catch(() => undefined);
-      return base;
-    }
-    let job: ScenarioJob;
+    let job;
     try {
-      const flowFile = path.resolve(workspaceDir, ref.file);
-      const loaded = await loadFlowFile(flowFile);
-      const vars = flowVariables(s, ws, customer, { ...dependencyVars(s), ...options.variables });
-      job = {
-        runId,
-        workspaceDir,
-        scenario: s,
-        flow: substituteFlow(loaded, vars, flowFile),
-        rawSteps: loaded.raw.steps as Record<string, unknown>[],
-        tags: loaded.tags,
-        flowFile: ref.file,
-        customer,
-        clientAddress,
-        requiredSlots: slotsForScenario(s, ws),
-        extract: ref.extract,
-        capture: { format: ws.capture.format, quality: ws.capture.quality, maxHeight: ws.capture.maxHeight },
-        stepTimeoutMs: ws.capture.stepTimeoutMs,
-        scenarioTimeoutMs: ws.capture.scenarioTimeoutMs,
-        apsHosts,
-        returnUrl: ws.store.returnUrl,
-        secrets: secretList,
-        exchangeLog,
-        exchangeLogSince,
-        checkStatus,
-        signal: options.signal,
-        emit,
-        io: options.io,
-      };
+      job = await scenarioJob(ctx, s, { dependency: s.dependsOn ? ledgers.get(s.dependsOn) : undefined });
     } catch (err) {
-      const failed = emptyScenarioEvidence(runId, s.id, customer, 'failed');
-      failed.error = { message: (err as Error).message, hint: (err as CertkitError).hint };
-      failed.finishedAt = new Date().toISOString();
-      await writeScenarioEvidence(workspaceDir, failed).catch(() => undefined);
-      return failed;
+      return recordUnrun(s, err instanceof MissingFlowError ? 'skipped' : 'failed', err);
     }
     let browser;
     try {
       browser = await host.get();
     } catch (err) {
-      const failed = emptyScenarioEvidence(runId, s.id, customer, 'failed');
-      failed.error = { message: (err as Error).message, hint: (err as CertkitError).hint };
-      await writeScenarioEvidence(workspaceDir, failed).catch(() => undefined);
-      return failed;
+      return recordUnrun(s, 'failed', err);
     }
     return runScenario(browser, job);
   };
+  const recordUnrun = async (s: Scenario, status: 'failed' | 'skipped', reason: unknown) => {
+    const ev = unrunEvidence(runId, s, customerOf(ws, s), status, reason);
+    await bestEffort(`writing the evidence of ${s.id}`, writeScenarioEvidence(workspaceDir, ev), report);
+    return ev;
+  };
+  const finish = async (ev: ScenarioEvidence) => {
+    ledgers.set(ev.scenarioId, ev);
+    const result = resultOf(ev);
+    results.set(ev.scenarioId, result);
+    runIndex.set(ev.scenarioId, ev.status);
+    await runIndex.save();
+    const { scenarioId, status, error, merchantReference } = result;
+    emit({ type: 'scenario-finished', runId, scenarioId, status, error, merchantReference });
+  };
 
-  // Scenarios that build on another (a saved card, an agreement) start once that one has finished.
-  const queue = [...scenarios];
-  const finished = new Set<string>();
-  const inRun = new Set(scenarios.map((s) => s.id));
-  const waiting: (() => void)[] = [];
-  // Siblings that build on the same scenario run one after another, in catalog order: a cancellation must not
-  // overtake the charge that needs the subscription alive.
-  const ready = (s: Scenario) => {
-    if (!s.dependsOn) return true;
-    if (inRun.has(s.dependsOn) && !finished.has(s.dependsOn)) return false;
-    const before = scenarios.filter((o) => o.dependsOn === s.dependsOn && catalogIndex(o) < catalogIndex(s));
-    return before.every((o) => finished.has(o.id));
-  };
-  const worker = async () => {
-    for (;;) {
-      if (!queue.length) {
-        waiting.splice(0).forEach((w) => w());
-        return;
-      }
-      const i = queue.findIndex(ready);
-      if (i < 0) {
-        await new Promise<void>((r) => waiting.push(r));
-        continue;
-      }
-      const [s] = queue.splice(i, 1);
-      index.scenarios[s.id] = { dir: s.id, status: 'running' };
-      let ev: ScenarioEvidence;
-      if (options.signal?.aborted) {
-        ev = emptyScenarioEvidence(runId, s.id, customerOf(s), 'skipped');
-        ev.error = { message: 'the run was stopped before this scenario', hint: 'run again with --resume' };
-      } else {
-        ev = await runOne(s);
-      }
-      ledgers.set(s.id, ev);
-      await finish(s, ev);
-      finished.add(s.id);
-      waiting.splice(0).forEach((w) => w());
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, scenarios.length)) }, worker));
+    await schedule(scenarios, {
+      concurrency: clampConcurrency(options.concurrency ?? ws.browser.concurrency),
+      order: catalogIndex,
+      signal: options.signal,
+      run: async (s) => {
+        runIndex.set(s.id, 'running');
+        await finish(await runOne(s));
+      },
+      // Not written to disk: an earlier run's evidence of the scenario stays the one that speaks for it.
+      skip: async (s) => {
+        const stopped = new CertkitError('the run was stopped before this scenario', {
+          hint: 'run again with --resume',
+        });
+        await finish(unrunEvidence(runId, s, customerOf(ws, s), 'skipped', stopped));
+      },
+    });
   } finally {
     await host.close();
   }
-  index.finishedAt = new Date().toISOString();
-  await saveIndex();
+  runIndex.index.finishedAt = new Date().toISOString();
+  await runIndex.save();
   const ordered = [...results.values()].sort(
     (a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId),
   );

@@ -41,6 +41,10 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
           `${e.scenarioId}: ${e.status}${e.merchantReference ? ` ${e.merchantReference}` : ''}${e.error && e.status !== 'skipped' ? ` — ${e.error}` : ''}\n`,
         );
         break;
+      case 'warning':
+        if (isTTY) out.write(`\r\x1b[2K`);
+        out.write(`warning: ${e.scenarioId ? `${e.scenarioId}: ` : ''}${e.message}\n`);
+        break;
       case 'run-finished':
         if (isTTY) out.write(`\r\x1b[2K`);
         return;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { guidedCapture } from '../../capture/guided';
+import { guidedCapture } from '../../run/guided';
 import { CertkitError } from '../../errors';
 import { secretsFromEnv } from '../../workspace/secrets';
 import { defineCommand, stringOpt } from '../command';

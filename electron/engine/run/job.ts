@@ -1,0 +1,194 @@
+import path from 'node:path';
+import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
+import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import type { RunEvent } from '../../../shared/schema/events';
+import type { ScenarioEvidence, ScenarioStatus } from '../../../shared/schema/evidence';
+import { extractRulesFor, type Customer, type Workspace } from '../../../shared/schema/workspace';
+import { slotsForScenario } from '../../../shared/plan';
+import { loadFlowFile, substituteFlow } from '../capture/flow-file';
+import type { GuidedSession } from '../capture/guided-pages';
+import type { EvidenceIO, ScenarioJob } from '../capture/scenario';
+import type { CheckStatusTarget } from '../capture/check-status';
+import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
+import { CertkitError } from '../errors';
+import { emptyScenarioEvidence } from '../evidence/store';
+import { bestEffort, reasonOf, type Report } from '../util/best-effort';
+import { secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { browserClientAddress, customerFor, flowVariables } from './variables';
+
+/** A guided capture has no deadline of its own: the user clicks at their own pace. */
+const GUIDED_TIMEOUT_MS = 24 * 3600_000;
+
+/** What every scenario of one run shares: the workspace's settings, resolved once. */
+export interface RunContext {
+  runId: string;
+  workspaceDir: string;
+  ws: Workspace;
+  /** Secret values to strip from anything recorded. */
+  secrets: string[];
+  apsHosts: string[];
+  clientAddress?: string;
+  exchangeLog?: ExchangeLog;
+  exchangeLogSince: number;
+  checkStatus?: CheckStatusTarget;
+  /** Flow variables that win over the computed ones for every scenario. */
+  variables?: Record<string, string>;
+  signal?: AbortSignal;
+  emit: (event: RunEvent) => void;
+  io?: EvidenceIO;
+}
+
+export interface RunContextOptions {
+  runId: string;
+  secrets?: MerchantSecrets;
+  /** Confirm each ledger entry with CHECK_STATUS (needs secrets). Default: on in simulator workspaces with secrets. */
+  checkStatus?: boolean;
+  /** The simulator's exchange log; by default read over HTTP in simulator workspaces. */
+  exchangeLog?: ExchangeLog;
+  variables?: Record<string, string>;
+  signal?: AbortSignal;
+  emit: (event: RunEvent) => void;
+  io?: EvidenceIO;
+}
+
+/** Hosts whose traffic is APS traffic: the workspace's list plus its endpoints, else APS's own hosts. */
+export function apsHostsOf(ws: Workspace): string[] {
+  const hosts = new Set(ws.aps.hosts);
+  for (const url of [ws.aps.paymentPage, ws.aps.paymentApi]) {
+    if (url) hosts.add(new URL(url).host);
+  }
+  if (!hosts.size) DEFAULT_APS_HOSTS.forEach((h) => hosts.add(h));
+  return [...hosts];
+}
+
+/** A run's warnings, not tied to one scenario. */
+export function runWarnings(emit: (event: RunEvent) => void, runId: string): Report {
+  return (what, err) => emit({ type: 'warning', runId, message: `${what}: ${reasonOf(err)}` });
+}
+
+export async function runContext(ws: Workspace, workspaceDir: string, o: RunContextOptions): Promise<RunContext> {
+  const simulator = ws.account.environment === 'simulator';
+  const exchangeLog =
+    o.exchangeLog ?? (simulator && ws.aps.paymentApi ? httpExchangeLog(new URL(ws.aps.paymentApi).origin) : undefined);
+  const wantCheck = o.checkStatus ?? (simulator && !!o.secrets?.accessCode && !!o.secrets.requestPhrase);
+  const checkStatus =
+    wantCheck && o.secrets && ws.aps.paymentApi && ws.account.merchantIdentifier
+      ? { paymentApi: ws.aps.paymentApi, merchantIdentifier: ws.account.merchantIdentifier, secrets: o.secrets }
+      : undefined;
+  // Without the mark, every scenario looks through the whole log; references still keep them apart.
+  const exchangeLogSince = exchangeLog
+    ? await bestEffort("reading the simulator's exchange log", exchangeLog.lastSeq(), runWarnings(o.emit, o.runId), 0)
+    : 0;
+  return {
+    runId: o.runId,
+    workspaceDir,
+    ws,
+    secrets: o.secrets ? secretValues(o.secrets) : [],
+    apsHosts: apsHostsOf(ws),
+    clientAddress: browserClientAddress(ws.store.baseUrl),
+    exchangeLog,
+    exchangeLogSince,
+    checkStatus,
+    variables: o.variables,
+    signal: o.signal,
+    emit: o.emit,
+    io: o.io,
+  };
+}
+
+/** Catalog position; the order scenarios are listed and siblings run in. */
+export function catalogIndex(s: Scenario): number {
+  return SCENARIOS.findIndex((c) => c.id === s.id);
+}
+
+/**
+ * The scenario's test customer. A scenario that builds on another uses that one's customer (saved cards belong to
+ * an email); otherwise customers rotate by catalog position.
+ */
+export function customerOf(ws: Workspace, s: Scenario): Customer {
+  let root = s;
+  while (root.dependsOn) root = SCENARIOS.find((c) => c.id === root.dependsOn) ?? root;
+  return customerFor(ws, catalogIndex(root));
+}
+
+/** The scenario has no flow in certkit.json: it is skipped, not failed, and the hint says how to add one. */
+export class MissingFlowError extends CertkitError {}
+
+export interface JobExtras {
+  /** Ledger of the scenario this one builds on, offered to the flow as {{dep.<field>}}. */
+  dependency?: ScenarioEvidence;
+  /** Guided capture instead of a replay. */
+  guided?: GuidedSession;
+}
+
+/**
+ * Everything one scenario needs to run: its flow loaded with the variables filled in (none for a guided capture),
+ * its customer, slots and extract rules, and the run's shared settings. Throws MissingFlowError when the scenario
+ * has no flow to replay, or the flow file's own error.
+ */
+export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtras = {}): Promise<ScenarioJob> {
+  const { ws } = ctx;
+  const customer = customerOf(ws, s);
+  const common = {
+    runId: ctx.runId,
+    workspaceDir: ctx.workspaceDir,
+    scenario: s,
+    customer,
+    clientAddress: ctx.clientAddress,
+    requiredSlots: slotsForScenario(s, ws),
+    extract: extractRulesFor(ws, s.id),
+    capture: { format: ws.capture.format, quality: ws.capture.quality, maxHeight: ws.capture.maxHeight },
+    stepTimeoutMs: ws.capture.stepTimeoutMs,
+    apsHosts: ctx.apsHosts,
+    returnUrl: ws.store.returnUrl,
+    secrets: ctx.secrets,
+    exchangeLog: ctx.exchangeLog,
+    exchangeLogSince: ctx.exchangeLogSince,
+    checkStatus: ctx.checkStatus,
+    signal: ctx.signal,
+    emit: ctx.emit,
+    io: ctx.io,
+  };
+  if (extras.guided) {
+    const flow = { title: `guided ${s.id}`, steps: [] };
+    return { ...common, flow, rawSteps: [], tags: [], scenarioTimeoutMs: GUIDED_TIMEOUT_MS, guided: extras.guided };
+  }
+  const ref = ws.flows[s.id];
+  if (!ref) {
+    throw new MissingFlowError(`no flow recorded for ${s.id}`, {
+      hint: `record it with the Chrome DevTools Recorder and add it under "flows" in certkit.json, or capture it by hand with \`certkit capture ${ctx.workspaceDir} --scenario ${s.id}\``,
+    });
+  }
+  const flowFile = path.resolve(ctx.workspaceDir, ref.file);
+  const loaded = await loadFlowFile(flowFile);
+  const depValues = Object.entries(extras.dependency?.ledger.values ?? {}).map(([k, v]) => [`dep.${k}`, v as string]);
+  const vars = flowVariables(s, ws, customer, { ...Object.fromEntries(depValues), ...ctx.variables });
+  return {
+    ...common,
+    flow: substituteFlow(loaded, vars, flowFile),
+    rawSteps: loaded.raw.steps as Record<string, unknown>[],
+    tags: loaded.tags,
+    flowFile: ref.file,
+    scenarioTimeoutMs: ws.capture.scenarioTimeoutMs,
+  };
+}
+
+/**
+ * Evidence of a scenario that did not run (no flow, a broken flow file, no browser, the run stopped): the reason
+ * as its error, with the fix when the error carries one.
+ */
+export function unrunEvidence(
+  runId: string,
+  s: Scenario,
+  customer: Customer,
+  status: Extract<ScenarioStatus, 'failed' | 'skipped'>,
+  reason: unknown,
+): ScenarioEvidence {
+  const evidence = emptyScenarioEvidence(runId, s.id, customer, status);
+  evidence.error =
+    reason instanceof CertkitError
+      ? { message: reason.message, hint: reason.hint }
+      : { message: reason instanceof Error ? reason.message : String(reason) };
+  evidence.finishedAt = new Date().toISOString();
+  return evidence;
+}
