@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { Exchange, ScenarioEvidence, Screenshot } from '../../shared/schema/evidence';
+import {
+  finaliseEvidence,
+  linkKeys,
+  unsavedEvidence,
+  type ScenarioOutcome,
+} from '../../electron/engine/capture/finalise-evidence';
+import { emptyScenarioEvidence } from '../../electron/engine/evidence/store';
+
+const shot = (slot?: string): Screenshot => ({
+  file: `01-${slot ?? 'page'}.jpg`,
+  rawFile: `raw/01-${slot ?? 'page'}.jpg`,
+  slot,
+  url: 'http://store/x',
+  title: '',
+  capturedAt: '2026-01-01T10:00:00+03:00',
+  timeZone: 'Asia/Riyadh',
+  step: 0,
+  stepLabel: 'step 1/1',
+  width: 100,
+  height: 100,
+  bytes: 10,
+  failure: false,
+});
+
+const exchange = (over: Partial<Exchange>): Exchange => ({
+  id: 'e1',
+  kind: 'paymentPage',
+  method: 'POST',
+  url: 'http://aps/FortAPI/paymentPage',
+  requestFields: {},
+  startedAt: '2026-01-01T10:00:00.000Z',
+  step: 0,
+  frame: 'top',
+  popup: false,
+  observedBy: 'browser',
+  ...over,
+});
+
+function evidence(over: Partial<ScenarioEvidence> = {}): ScenarioEvidence {
+  return { ...emptyScenarioEvidence('r1', 'knet-success', { email: 'a@b.example' }), ...over };
+}
+
+const outcome = (over: Partial<ScenarioOutcome> = {}): ScenarioOutcome => ({
+  pageValues: {},
+  simulatorExchanges: [],
+  requiredSlots: [],
+  needsMerchantReference: true,
+  guided: false,
+  ...over,
+});
+
+const paid = exchange({ requestFields: { merchant_reference: 'REF-1', amount: '100' } });
+
+describe('evidence finaliser (no browser)', () => {
+  it('passes a scenario with its page slots filled and a merchant reference from the traffic', () => {
+    const ev = evidence({ screenshots: [shot('knet.checkout'), shot('knet.receipt')], exchanges: [paid] });
+    const out = finaliseEvidence(ev, outcome({ requiredSlots: ['knet.checkout', 'knet.receipt'] }));
+    expect(out.status).toBe('passed');
+    expect(out.error).toBeUndefined();
+    expect(out.ledger.values).toMatchObject({ merchant_reference: 'REF-1', amount: '100' });
+    expect(out.ledger.sources.merchant_reference).toBe('traffic');
+    // Pure: the input is left as it was.
+    expect(ev.status).toBe('running');
+  });
+
+  it('names every missing page slot, and ignores slots that are not page screenshots', () => {
+    const ev = evidence({ screenshots: [shot('knet.checkout')], exchanges: [paid] });
+    const out = finaliseEvidence(
+      ev,
+      outcome({ requiredSlots: ['knet.checkout', 'knet.receipt', 'knet.payment_page', 'apple_pay.networks_code'] }),
+    );
+    expect(out.status).toBe('failed');
+    expect(out.error?.message).toBe('no screenshot for slots knet.receipt, knet.payment_page');
+    expect(out.error?.hint).toMatch(/tag the step/);
+  });
+
+  it('fills the ledger from page values only where traffic left it empty', () => {
+    const ev = evidence({ exchanges: [paid] });
+    const out = finaliseEvidence(
+      ev,
+      outcome({
+        pageValues: { merchant_reference: 'FROM-PAGE', knet_ref_number: 'K-9' },
+        needsMerchantReference: true,
+      }),
+    );
+    expect(out.ledger.values.merchant_reference).toBe('REF-1');
+    expect(out.ledger.values.knet_ref_number).toBe('K-9');
+    expect(out.ledger.sources.knet_ref_number).toBe('page');
+  });
+
+  it('fails without a merchant_reference when the scenario records one, with the extract-rule fix', () => {
+    const out = finaliseEvidence(evidence(), outcome());
+    expect(out.status).toBe('failed');
+    expect(out.error).toEqual({
+      message: 'no merchant_reference in the traffic or on the page',
+      hint: 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
+    });
+    expect(finaliseEvidence(evidence(), outcome({ needsMerchantReference: false })).status).toBe('passed');
+  });
+
+  it('adds the simulator exchanges and lets them feed the ledger', () => {
+    const api = exchange({
+      id: 's4',
+      kind: 'paymentApi',
+      observedBy: 'simulator',
+      requestFields: { merchant_reference: 'REF-S2S' },
+      responseFields: { agreement_id: 'AG-1', response_code: '14000' },
+    });
+    const out = finaliseEvidence(evidence(), outcome({ simulatorExchanges: [api] }));
+    expect(out.exchanges.map((x) => x.id)).toEqual(['s4']);
+    expect(out.ledger.values).toMatchObject({ merchant_reference: 'REF-S2S', agreement_id: 'AG-1' });
+    expect(out.status).toBe('passed');
+  });
+
+  it('puts a write failure first, saying the disk is full when it is', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' });
+    const out = finaliseEvidence(evidence(), outcome({ fileError: full }));
+    expect(out.error?.message).toBe(
+      'evidence could not be written: the disk is full; no merchant_reference in the traffic or on the page',
+    );
+    expect(out.error?.hint).toMatch(/free disk space/);
+    const saved = finaliseEvidence(evidence({ exchanges: [paid] }), outcome({ saveError: new Error('EACCES') }));
+    expect(saved.error?.message).toBe('evidence could not be written: EACCES');
+  });
+
+  it('keeps the error of a scenario that already failed, adding a write failure to it', () => {
+    const failed = evidence({ status: 'failed', error: { message: 'step 2/3: Click #pay failed', step: 1 } });
+    expect(finaliseEvidence(failed, outcome()).error).toEqual(failed.error);
+    const full = Object.assign(new Error('x'), { code: 'ENOSPC' });
+    const out = finaliseEvidence(failed, outcome({ fileError: full }));
+    expect(out.status).toBe('failed');
+    expect(out.error).toEqual({
+      message: 'step 2/3: Click #pay failed; also, evidence could not be written: the disk is full',
+      step: 1,
+    });
+  });
+
+  it('asks a guided capture for at least one page instead of its slots', () => {
+    const none = finaliseEvidence(evidence({ exchanges: [paid] }), outcome({ guided: true, requiredSlots: ['x.y'] }));
+    expect(none.error?.message).toBe('no page was captured (the window closed before any page loaded)');
+    const some = finaliseEvidence(
+      evidence({ exchanges: [paid], screenshots: [shot()] }),
+      outcome({ guided: true, requiredSlots: ['knet.receipt'] }),
+    );
+    expect(some.status).toBe('passed');
+  });
+
+  it('records the Apple Pay request the page made', () => {
+    const applePay = { version: 5, request: { supportedNetworks: [], merchantCapabilities: [] }, url: 'u', at: 't' };
+    expect(finaliseEvidence(evidence(), outcome({ applePay })).applePay).toEqual(applePay);
+  });
+
+  it('fails a passed scenario whose last scenario.json write failed, and leaves others alone', () => {
+    const passed = evidence({ status: 'passed' });
+    expect(unsavedEvidence(passed, new Error('EIO')).error?.message).toBe('evidence could not be written: EIO');
+    expect(unsavedEvidence(passed, undefined)).toBe(passed);
+    const failed = evidence({ status: 'failed', error: { message: 'x' } });
+    expect(unsavedEvidence(failed, new Error('EIO'))).toBe(failed);
+  });
+
+  it('links the simulator log by the references in traffic and on the page', () => {
+    const ret = exchange({ kind: 'return', responseFields: { fort_id: 'F-1', merchant_reference: 'REF-1' } });
+    expect(linkKeys([paid, ret], { merchant_reference: 'REF-PAGE', fort_id: 'F-1' })).toEqual({
+      merchant_reference: ['REF-1', 'REF-PAGE'],
+      fort_id: ['F-1'],
+    });
+  });
+});
