@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKSPACE_VERSION } from '../../shared/schema/workspace';
+import { clampConcurrency, LIMITS } from '../../shared/limits';
+import { extractRulesFor, SAMPLE_CUSTOMERS, WORKSPACE_VERSION } from '../../shared/schema/workspace';
+import { parseConcurrency } from '../../electron/engine/cli/commands/run';
 import { CertkitError } from '../../electron/engine/errors';
 import { initWorkspace, loadWorkspace, parseWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { secretsFromEnv } from '../../electron/engine/workspace/secrets';
@@ -86,6 +88,76 @@ describe('workspace file', () => {
   it('says how to create a missing workspace', async () => {
     const err = await loadError(path.join(tmp.dir, 'nothing-here'));
     expect(err.hint).toMatch(/certkit init/);
+  });
+
+  it('keeps a workspace written before workspace-wide extract rules valid, with each flow reading its own', () => {
+    const rule = { field: 'merchant_reference', selector: '#ref' };
+    const ws = parseWorkspace(
+      {
+        version: 1,
+        account: { name: 'Old Shop' },
+        integrationTypes: ['hosted'],
+        methods: ['VISA'],
+        flows: { 'card-3ds-success': { file: 'flows/3ds.json', extract: [rule] } },
+      },
+      'old/certkit.json',
+    );
+    expect(ws.extract).toEqual([]);
+    expect(extractRulesFor(ws, 'card-3ds-success')).toEqual([rule]);
+    expect(extractRulesFor(ws, 'card-declined')).toEqual([]);
+  });
+
+  it('gives every flow the workspace extract rules; a flow adds its own or replaces one by field', () => {
+    const ws = parseWorkspace(
+      {
+        version: 1,
+        account: { name: 'Shop' },
+        integrationTypes: ['hosted'],
+        methods: ['VISA'],
+        extract: [
+          { field: 'merchant_reference', selector: '#ref' },
+          { field: 'fort_id', selector: '#fort' },
+        ],
+        flows: {
+          'card-3ds-success': { file: 'flows/a.json' },
+          'card-declined': {
+            file: 'flows/a.json',
+            extract: [
+              { field: 'merchant_reference', pattern: 'Order (\\w+)' },
+              { field: 'response_code', selector: '#code' },
+            ],
+          },
+        },
+      },
+      'w/certkit.json',
+    );
+    expect(extractRulesFor(ws, 'card-3ds-success')).toEqual(ws.extract);
+    expect(extractRulesFor(ws, 'card-declined')).toEqual([
+      { field: 'fort_id', selector: '#fort' },
+      { field: 'merchant_reference', pattern: 'Order (\\w+)' },
+      { field: 'response_code', selector: '#code' },
+    ]);
+    expect(() => parseWorkspace({ ...ws, extract: [{ field: 'x', selecter: '#typo' }] }, 'w/certkit.json')).toThrow(
+      /extract\[0\]/,
+    );
+  });
+
+  it('bounds concurrency and the package size where the CLI and the packager bound them', () => {
+    const base = { version: 1, account: { name: 'x' }, integrationTypes: ['hosted'], methods: ['VISA'] };
+    const tooMany = LIMITS.concurrency.max + 1;
+    expect(() => parseWorkspace({ ...base, browser: { concurrency: tooMany } }, 'w/certkit.json')).toThrow(
+      /browser\.concurrency/,
+    );
+    expect(() => parseWorkspace({ ...base, package: { maxMb: LIMITS.packageMb.min / 2 } }, 'w/certkit.json')).toThrow(
+      /package\.maxMb/,
+    );
+    const ws = parseWorkspace(base, 'w/certkit.json');
+    expect(ws.browser.concurrency).toBe(LIMITS.concurrency.default);
+    expect(ws.package.maxMb).toBe(LIMITS.packageMb.default);
+    expect(ws.customers).toEqual(SAMPLE_CUSTOMERS.slice(0, 2));
+    expect(clampConcurrency(tooMany)).toBe(LIMITS.concurrency.max);
+    expect(clampConcurrency(undefined)).toBe(LIMITS.concurrency.default);
+    expect(() => parseConcurrency(String(tooMany))).toThrow(`from 1 to ${LIMITS.concurrency.max}`);
   });
 
   it('round-trips through save and load', async () => {

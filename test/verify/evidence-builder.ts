@@ -2,7 +2,13 @@
 import { scenario as catalogScenario } from '../../shared/aps/scenarios';
 import { buildPlan } from '../../shared/plan';
 import { EVIDENCE_VERSION, type Exchange, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
-import { workspaceSchema, type Workspace, type WorkspaceInput } from '../../shared/schema/workspace';
+import {
+  SAMPLE_CUSTOMERS,
+  WORKSPACE_VERSION,
+  workspaceSchema,
+  type Workspace,
+  type WorkspaceInput,
+} from '../../shared/schema/workspace';
 import { computeSignature, type ApsParams } from '../../electron/engine/aps/signature';
 import type { CollectedEvidence } from '../../electron/engine/evidence/store';
 import type { MerchantSecrets } from '../../electron/engine/workspace/secrets';
@@ -28,7 +34,7 @@ const MERCHANT = 'CertkitDemo';
 
 export function workspace(input: Partial<WorkspaceInput> = {}): Workspace {
   return workspaceSchema.parse({
-    version: 1,
+    version: WORKSPACE_VERSION,
     account: { name: 'Demo Store', environment: 'simulator' },
     integrationTypes: ['hosted'],
     methods: ['VISA', 'MASTERCARD', 'MADA'],
@@ -38,10 +44,7 @@ export function workspace(input: Partial<WorkspaceInput> = {}): Workspace {
       paymentApi: `${SIM}/FortAPI/paymentApi`,
       hosts: ['127.0.0.1:4200'],
     },
-    customers: [
-      { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
-      { email: 'omar.k@example.org', phone: '0559876543', name: 'Omar Khalil' },
-    ],
+    customers: SAMPLE_CUSTOMERS.slice(0, 2),
     ...input,
   });
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { EVIDENCE_VERSION, type Screenshot } from '../../../shared/schema/evidence';
+import { WORKSPACE_VERSION } from '../../../shared/schema/workspace';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
 import type { BenchRow, BenchSection } from './types';
 import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
@@ -34,7 +35,7 @@ async function syntheticWorkspace(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-pkg-'));
   const methods = ['VISA', 'MASTERCARD', 'KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY'] as const;
   const ws = await saveWorkspace(dir, {
-    version: 1,
+    version: WORKSPACE_VERSION,
     account: { name: 'Bench Trading' },
     integrationTypes: ['hosted'],
     methods: [...methods],

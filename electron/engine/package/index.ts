@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { LIMITS, MB } from '../../../shared/limits';
 import type { CheckResult } from '../../../shared/schema/verify';
 import { CertkitError } from '../errors';
 import { collectEvidence, outputDir, type CollectedEvidence } from '../evidence/store';
@@ -59,8 +60,6 @@ interface SourceImage {
   width: number;
   height: number;
 }
-
-const MB = 1024 * 1024;
 
 function envSecrets(): Partial<MerchantSecrets> {
   try {
@@ -241,9 +240,10 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   const log = options.onProgress ?? (() => undefined);
   const ws = await loadWorkspace(workspaceDir);
   const maxMb = options.maxMb ?? ws.package.maxMb;
-  if (!Number.isFinite(maxMb) || maxMb < 0.5 || maxMb > 100) {
+  const bounds = LIMITS.packageMb;
+  if (!Number.isFinite(maxMb) || maxMb < bounds.min || maxMb > bounds.max) {
     throw new CertkitError(`package size limit ${maxMb} MB is out of range`, {
-      hint: 'use a limit between 0.5 and 100 MB (APS accepts at most 20 MB per file)',
+      hint: `use a limit between ${bounds.min} and ${bounds.max} MB (APS accepts at most ${bounds.default} MB per file)`,
     });
   }
   const format = options.format ?? 'both';

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { METHOD_IDS } from '../../../shared/aps/methods';
 import { SCENARIOS } from '../../../shared/aps/scenarios';
-import type { Workspace, WorkspaceInput } from '../../../shared/schema/workspace';
+import {
+  SAMPLE_CUSTOMERS,
+  WORKSPACE_VERSION,
+  type Workspace,
+  type WorkspaceInput,
+} from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { saveWorkspace } from '../workspace/workspace';
@@ -29,14 +34,18 @@ export const DEMO_EXTRACT_RULES = [
   { field: 'third_party_transaction_number', selector: '[data-testid="third-party-transaction-number"]' },
 ];
 
-// Different people on purpose: APS's reviewers look for a real, per-order customer email and phone.
-const DEMO_CUSTOMERS = [
-  { email: 'layla.haddad@example.net', phone: '0501234567', name: 'Layla Haddad' },
-  { email: 'omar.khalil@example.org', phone: '0559876543', name: 'Omar Khalil' },
-  { email: 'sara.alotaibi@example.com', phone: '0534567812', name: 'Sara Alotaibi' },
-  { email: 'yusuf.rahman@example.net', phone: '0567812345', name: 'Yusuf Rahman' },
-  { email: 'mariam.saleh@example.org', phone: '0541239876', name: 'Mariam Saleh' },
-];
+/** Which shipped flow file each catalog scenario replays; scenarios that differ only in test data share one. */
+async function demoFlowIndex(flowsDir: string): Promise<Record<string, string>> {
+  const file = path.join(flowsDir, 'scenarios.json');
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new CertkitError(`the demo flow index ${file} cannot be read: ${(err as Error).message}`, {
+      hint: 'reinstall Certkit; assets/demo-flows ships it beside the flows',
+      cause: err,
+    });
+  }
+}
 
 /**
  * A workspace for the demo store: every method and feature on, so the plan holds every catalog scenario, with the
@@ -56,20 +65,32 @@ export async function createDemoWorkspace(
   }
   const faultParam = faults.length ? `&fault=${faults.join(',')}` : '';
   const store = sandbox.store.replace(/\/+$/, '');
+  const index = await demoFlowIndex(flowsDir);
   const flows: WorkspaceInput['flows'] = {};
+  const copied = new Set<string>();
   for (const s of SCENARIOS) {
-    const source = path.join(flowsDir, `${s.id}.json`);
-    const text = await fs.readFile(source, 'utf8').catch(() => {
-      throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, {
-        hint: 'reinstall Certkit; assets/demo-flows ships one flow per catalog scenario',
+    const name = index[s.id];
+    if (!name) {
+      throw new CertkitError(`the demo flow index names no flow for ${s.id}`, {
+        hint: 'reinstall Certkit; assets/demo-flows/scenarios.json lists a flow for every catalog scenario',
       });
-    });
-    const file = `flows/${s.id}.json`;
-    await writeFileAtomic(path.join(dir, file), text.split('{{faultParam}}').join(faultParam));
-    flows[s.id] = { file, extract: DEMO_EXTRACT_RULES };
+    }
+    const file = `flows/${name}`;
+    if (!copied.has(file)) {
+      const source = path.join(flowsDir, name);
+      const text = await fs.readFile(source, 'utf8').catch((err: unknown) => {
+        throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, {
+          hint: 'reinstall Certkit; assets/demo-flows ships a flow for every catalog scenario',
+          cause: err,
+        });
+      });
+      await writeFileAtomic(path.join(dir, file), text.split('{{faultParam}}').join(faultParam));
+      copied.add(file);
+    }
+    flows[s.id] = { file };
   }
   const workspace: WorkspaceInput = {
-    version: 1,
+    version: WORKSPACE_VERSION,
     account: {
       name: options.account ?? 'Certkit Demo Store',
       merchantIdentifier: sandbox.merchant.merchant_identifier,
@@ -89,7 +110,8 @@ export async function createDemoWorkspace(
       paymentApi: sandbox.paymentApi,
       hosts: [new URL(sandbox.paymentPage).host],
     },
-    customers: DEMO_CUSTOMERS,
+    customers: SAMPLE_CUSTOMERS,
+    extract: DEMO_EXTRACT_RULES,
     flows,
   };
   return saveWorkspace(dir, workspace);

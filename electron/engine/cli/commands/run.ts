@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
@@ -9,8 +10,9 @@ import { table } from '../format';
 export function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 8)
-    throw new CertkitError(`--concurrency ${value} is not a whole number from 1 to 8`, {
+  const { min, max } = LIMITS.concurrency;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CertkitError(`--concurrency ${value} is not a whole number from ${min} to ${max}`, {
       hint: 'e.g. --concurrency 2 (each scenario uses its own browser context)',
     });
   return n;
