@@ -94,6 +94,7 @@ export async function capturePage(page: Page, session: CDPSession, options: Capt
   } catch (err) {
     // A navigation that started after the step ended destroys the context; read the new document once it is there.
     if (!/context was destroyed|Cannot find context|detached/i.test((err as Error).message)) throw err;
+    // Still loading after the wait, or replaced again: the second read below says so if it matters.
     await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 }).catch(() => undefined);
     facts = await readFacts(page);
   }

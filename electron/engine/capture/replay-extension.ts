@@ -111,6 +111,7 @@ export class CertkitReplayExtension extends PuppeteerRunnerExtension {
           input.dispatchEvent(new Event('change', { bubbles: true }));
         }, step.value);
       } finally {
+        // The step is done; a handle the page already dropped (it navigated) needs no release.
         await handle.dispose().catch(() => undefined);
       }
       return;

@@ -280,6 +280,7 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
         (formats.includes('pdf') && (e.language === 'ar' || needsChromium(`${e.url}${e.pageTitle}${e.scenarioTitle}`))),
     ),
   );
+  // Start the browser early; a launch failure shows, with its reason, where the browser is first used.
   if (needsBrowser) chromium.get().catch(() => undefined);
   const files: PackageFile[] = [];
   try {
@@ -369,6 +370,7 @@ export async function readPackageIndex(
   { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
 > {
   await recoverPackageDir(packageDir);
+  // No index, or a damaged one, means no usable package: the next build writes a fresh one.
   const raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8').catch(() => undefined);
   if (!raw) return undefined;
   let idx;

@@ -1,5 +1,6 @@
 import type { Browser } from 'puppeteer-core';
 import { launchBrowser } from '../browser/launch';
+import { bestEffort, type Report } from '../util/best-effort';
 
 /**
  * One browser for the whole run. If it dies (crash, killed), the scenarios in it fail and the next
@@ -16,12 +17,15 @@ export class BrowserHost {
       headful?: boolean;
       args?: string[];
       onLaunch?: (b: Browser) => void;
+      /** Where a failure to close the browser is told. */
+      report: Report;
     },
   ) {}
 
   async get(): Promise<Browser> {
     if (this.closed) throw new Error('the run is over; no new browser is started');
     if (this.current) {
+      // A launch that failed was reported to the scenario that waited for it; this one tries again.
       const browser = await this.current.catch(() => undefined);
       if (browser?.connected) return browser;
     }
@@ -35,7 +39,8 @@ export class BrowserHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    // A launch that failed has nothing to close.
     const browser = await this.current?.catch(() => undefined);
-    if (browser?.connected) await browser.close().catch(() => undefined);
+    if (browser?.connected) await bestEffort('closing the browser', browser.close(), this.options.report);
   }
 }

@@ -172,7 +172,13 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
     });
   }
 
-  const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
+  const host = new BrowserHost({
+    executablePath,
+    headful,
+    args: options.browserArgs,
+    onLaunch: options.onBrowser,
+    report,
+  });
   // Start the browser while the flows load; a launch failure shows again, with its reason, to the first scenario.
   if (scenarios.length) void host.get().catch(() => undefined);
 
