@@ -2,14 +2,15 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRunner, PuppeteerRunnerExtension, type Step, type UserFlow } from '@puppeteer/replay';
-import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { SCENARIOS } from '../../../shared/aps/scenarios';
 import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
 import { createDemoWorkspace } from '../run/demo';
 import { runWorkspace } from '../run/index';
-import { customerFor, flowVariables } from '../run/variables';
+import { customerOf } from '../run/job';
+import { flowVariables } from '../run/variables';
 import { loadWorkspace } from '../workspace/workspace';
 import { applePayProbeSource } from '../capture/applepay-probe';
 import { drawHeader } from '../capture/header';
@@ -51,12 +52,11 @@ async function plainReplay(
 ): Promise<number> {
   const ws = await loadWorkspace(dir);
   const refs = new Map<string, string>();
-  const root = (s: Scenario): Scenario => (s.dependsOn ? root(SCENARIOS.find((c) => c.id === s.dependsOn)!) : s);
   let failed = 0;
   const start = performance.now();
   for (const s of SCENARIOS) {
     const flow = await loadFlowFile(path.join(dir, ws.flows[s.id].file));
-    const customer = customerFor(ws, SCENARIOS.indexOf(root(s)));
+    const customer = customerOf(ws, s);
     const dep: Record<string, string> = s.dependsOn ? { 'dep.merchant_reference': refs.get(s.dependsOn) ?? '' } : {};
     const browser = await launchBrowser({ executablePath, tuning });
     try {
