@@ -107,7 +107,8 @@ describe('the wizard in the browser host', () => {
 
     // 2 Flows: import a Recorder JSON for a scenario (replacing the demo's own), see its steps.
     await goTo('flows');
-    const recording = JSON.parse(await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8'));
+    // The demo's card-declined shares its flow file with card-non3ds-success; the import gives it its own.
+    const recording = JSON.parse(await fs.readFile(path.join(ws, saved.flows['card-declined'].file), 'utf8'));
     recording.title = 'Declined card, imported';
     const upload = path.join(demoDir, 'card-declined.json');
     await fs.writeFile(upload, JSON.stringify(recording));
