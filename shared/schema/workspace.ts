@@ -99,8 +99,11 @@ export const workspaceSchema = z.strictObject({
     })
     .default({ hosts: [] }),
   customers: z.array(customerSchema).min(1).default(SAMPLE_CUSTOMERS.slice(0, 2)),
-  /** Extract rules every flow gets (a flow may add its own or replace one by field). */
-  extract: z.array(extractRuleSchema).default([]),
+  /**
+   * Extract rules every flow gets (a flow may add its own or replace one by field). Left out of the file when unset,
+   * so a workspace that does not use it stays readable by a Certkit from before it existed.
+   */
+  extract: z.array(extractRuleSchema).optional(),
   flows: z.record(z.string(), flowRefSchema).default({}),
   browser: z
     .strictObject({
@@ -145,5 +148,5 @@ export type ExtractRule = z.infer<typeof extractRuleSchema>;
 export function extractRulesFor(workspace: Pick<Workspace, 'extract' | 'flows'>, scenarioId: string): ExtractRule[] {
   const own = workspace.flows[scenarioId]?.extract ?? [];
   const replaced = new Set(own.map((r) => r.field));
-  return [...workspace.extract.filter((r) => !replaced.has(r.field)), ...own];
+  return [...(workspace.extract ?? []).filter((r) => !replaced.has(r.field)), ...own];
 }
