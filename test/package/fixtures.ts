@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { SCENARIOS } from '../../shared/aps/scenarios';
+import { escapeHtml } from '../../shared/html';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import type { WorkspaceInput } from '../../shared/schema/workspace';
 import { slotsForScenario } from '../../shared/plan';
@@ -42,8 +43,6 @@ export async function makeWorkspace(dir: string, overrides: Partial<WorkspaceInp
     ...overrides,
   });
 }
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const bodyCache = new Map<string, Buffer>();
 
@@ -96,7 +95,7 @@ export async function makeShot(spec: ShotSpec): Promise<Buffer> {
   const height = spec.height ?? 1600;
   const header = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="56">
 <rect width="100%" height="56" fill="#e8eaed"/><rect x="12" y="10" width="${width - 24}" height="36" rx="18" fill="#fff"/>
-<text x="32" y="34" font-family="DejaVu Sans" font-size="16" fill="#202124">${esc(spec.url)}</text>
+<text x="32" y="34" font-family="DejaVu Sans" font-size="16" fill="#202124">${escapeHtml(spec.url)}</text>
 <text x="${width - 32}" y="34" font-family="DejaVu Sans" font-size="13" fill="#5f6368" text-anchor="end">2026-11-27 21:04:05 +03:00</text></svg>`);
   const page = await body(width, height - 56, !!spec.noisy, spec.seed ?? 0);
   const overlays: OverlayOptions[] = [

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { screenshotSlot } from '../../../shared/aps/slots';
+import { looksLikeCardNumber } from '../../../shared/card';
 import { CertkitError } from '../errors';
 
 export interface LoadedFlow {
@@ -122,24 +123,11 @@ export function substituteFlow(flow: LoadedFlow, vars: FlowVariables, file = flo
   return parseRecording(replaced);
 }
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /** What a typed value looks like, so a recording never keeps real card numbers, emails or phone numbers. */
 export function placeholderFor(value: string): string | undefined {
   const trimmed = value.trim();
   const digits = trimmed.replace(/[\s-]/g, '');
-  if (/^\d{13,19}$/.test(digits) && luhn(digits)) return '{{card.number}}';
+  if (looksLikeCardNumber(trimmed)) return '{{card.number}}';
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) return '{{customer.email}}';
   if (/^\+?[\d\s()-]{8,18}$/.test(trimmed) && digits.replace(/\D/g, '').length >= 8) return '{{customer.phone}}';
   if (/^(0[1-9]|1[0-2])\s*\/\s*\d{2}(\d{2})?$/.test(trimmed)) return '{{card.expiry}}';

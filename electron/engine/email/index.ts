@@ -10,7 +10,7 @@ import { CertkitError } from '../errors';
 import { collectEvidence, outputDir } from '../evidence/store';
 import { readPackageIndex, type PackageResult } from '../package/index';
 import { planPackage, type PackagePlan } from '../package/plan';
-import { createRedactor } from '../package/redact';
+import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';

@@ -14,7 +14,7 @@ import { manifestJson, manifestText, type ManifestContext, type PackedImage, typ
 import { coverPages, screenshotPage } from './pdf-layout';
 import { measuringFont, needsChromium, renderPdf } from './pdf-writer';
 import { planPackage, type PackagePlan, type PlannedFile } from './plan';
-import { createRedactor, type Redactor } from './redact';
+import { createRedactor, type Redactor } from '../redact/index';
 import { createStaging, PACKAGE_INDEX, recoverPackageDir, assertReplaceable, swapIn } from './swap';
 import { zipBytes } from './zip-writer';
 

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { LOCAL_TEST_VALUES, testCard } from '../../../shared/aps/test-cards';
 import type { Scenario } from '../../../shared/aps/scenarios';
+import { isLoopbackHost } from '../../../shared/loopback';
 import type { Customer, Workspace } from '../../../shared/schema/workspace';
 import type { FlowVariables } from '../capture/flow-file';
 
@@ -55,8 +56,7 @@ export function flowVariables(
 /** The address the browser's requests come from, as the merchant should see it in customer_ip. */
 export function browserClientAddress(baseUrl: string | undefined): string | undefined {
   try {
-    const host = new URL(baseUrl ?? '').hostname;
-    if (host === 'localhost' || host.startsWith('127.') || host === '[::1]') return '127.0.0.1';
+    if (isLoopbackHost(new URL(baseUrl ?? '').hostname)) return '127.0.0.1';
   } catch {
     /* no base URL: fall back to the machine's address */
   }
