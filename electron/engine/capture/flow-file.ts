@@ -3,7 +3,7 @@ import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { screenshotSlot } from '../../../shared/aps/slots';
 import { looksLikeCardNumber } from '../../../shared/card';
-import { CertkitError } from '../errors';
+import { CertkitError, describeError } from '../errors';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -33,14 +33,14 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
       try {
         parseRecording({ title: 'step check', steps: [step] });
       } catch (err) {
-        refuse(file, `step ${i + 1} is invalid: ${(err as Error).message.replace(/^Step \d+ /, 'it ')}`);
+        refuse(file, `step ${i + 1} is invalid: ${describeError(err).replace(/^Step \d+ /, 'it ')}`);
       }
     }
   }
   try {
     parseRecording(raw);
   } catch (err) {
-    refuse(file, `is not a valid Recorder flow: ${(err as Error).message}`);
+    refuse(file, `is not a valid Recorder flow: ${describeError(err)}`);
   }
   const tags = (steps ?? []).map((step, i) => {
     const tag = (step as Record<string, unknown>).certkit;
@@ -73,7 +73,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new CertkitError(`Cannot read flow ${file}: ${(err as Error).message}`, {
+    throw new CertkitError(`Cannot read flow ${file}: ${describeError(err)}`, {
       hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace',
       cause: err,
     });
@@ -84,7 +84,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   } catch (err) {
     refuse(
       file,
-      `is not valid JSON: ${(err as Error).message}`,
+      `is not valid JSON: ${describeError(err)}`,
       'export the recording again from Chrome DevTools > Recorder > Export > JSON',
     );
   }

@@ -85,7 +85,7 @@ export function guard(
         sendText(
           res,
           err instanceof CertkitError ? 400 : 500,
-          err instanceof CertkitError ? describeError(err) : `internal error: ${(err as Error).message}`,
+          err instanceof CertkitError ? describeError(err) : `internal error: ${describeError(err)}`,
         );
       else res.end();
     });

@@ -139,7 +139,9 @@ export function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return new URL(url).hostname;
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Not an absolute URL: it names no host, and callers treat that as unknown.
+    if (err instanceof TypeError) return undefined;
+    throw err;
   }
 }

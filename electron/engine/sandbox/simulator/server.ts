@@ -230,8 +230,10 @@ export class Simulator {
     let u: URL;
     try {
       u = new URL(returnUrl);
-    } catch {
-      return null;
+    } catch (err) {
+      // Not a URL: the caller answers that nothing can be delivered there.
+      if (err instanceof TypeError) return null;
+      throw err;
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
     if (u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
