@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { SCENARIOS } from '../../shared/aps/scenarios';
 import { escapeHtml } from '../../shared/html';
+import { PLANTED } from '../helpers/planted';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import type { WorkspaceInput } from '../../shared/schema/workspace';
 import { slotsForScenario } from '../../shared/plan';
@@ -11,15 +12,11 @@ import { saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../../electron/engine/evidence/store';
 
 // Synthetic evidence shaped like the capture engine's: a JPEG per slot with a drawn URL header, scenario.json with
-// ledger and exchanges. Secrets and a full card number are planted where a careless merchant page would leak them.
+// ledger and exchanges. With plantSecrets, secrets and full card numbers are planted unredacted where a careless
+// merchant page would leak them (page text, URLs, form and JSON bodies), so the package's own redaction is what
+// keeps them out.
 
-export const PLANTED = {
-  requestPhrase: 'PlantedReqPhrase$93kQ',
-  responsePhrase: 'PlantedRespPhrase#71xZ',
-  accessCode: 'zx0IPmPy5jp1vAz8Kpg7',
-  card: '4557012345678902',
-  cardSpaced: '5297 4125 4200 5689',
-};
+export { PLANTED } from '../helpers/planted';
 
 const made: string[] = [];
 
@@ -152,7 +149,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
       const extra = opts.shot?.(id, slot, i) ?? {};
       const url =
         extra.url ??
-        `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}`;
+        `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}${opts.plantSecrets ? `&dbg=${encodeURIComponent(PLANTED.responsePhrase)}&pan=${PLANTED.cardDashed}` : ''}`;
       let jpeg: Buffer;
       if (opts.distinctImages && made.length >= opts.distinctImages) jpeg = made[count % made.length];
       else {
@@ -177,7 +174,9 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
         height: meta.height!,
         bytes: jpeg.length,
         failure: false,
-        text: opts.plantSecrets ? `Thank you. Card ${PLANTED.card} debug phrase ${PLANTED.requestPhrase}` : 'Thank you',
+        text: opts.plantSecrets
+          ? `Thank you. Card ${PLANTED.card} (${PLANTED.cardSpaced}) debug phrase ${PLANTED.requestPhrase}, code ${PLANTED.accessCode}`
+          : 'Thank you',
         lang: sc.language,
         dir: sc.language === 'ar' ? 'rtl' : 'ltr',
       });
@@ -200,7 +199,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
           id: `${id}-x1`,
           kind: 'paymentPage',
           method: 'POST',
-          url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}` : ''}`,
+          url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}&card_number=${encodeURIComponent(PLANTED.cardSpaced)}&return_url=${encodeURIComponent(`https://shop.desertrose.example/r?p=${PLANTED.requestPhrase}`)}` : ''}`,
           requestFields: {
             command: 'PURCHASE',
             merchant_reference: ref,
@@ -213,6 +212,8 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
                   card_number: PLANTED.card,
                   note: `phrase=${PLANTED.responsePhrase}`,
                   signature_debug: `${PLANTED.requestPhrase}access_code=x`,
+                  form_copy: new URLSearchParams({ p: PLANTED.requestPhrase, card: PLANTED.cardDashed }).toString(),
+                  json_copy: JSON.stringify({ card_number: PLANTED.cardSpaced, phrase: PLANTED.responsePhrase }),
                 }
               : {}),
           },
