@@ -57,8 +57,9 @@ export function flowVariables(
 export function browserClientAddress(baseUrl: string | undefined): string | undefined {
   try {
     if (isLoopbackHost(new URL(baseUrl ?? '').hostname)) return '127.0.0.1';
-  } catch {
-    /* no base URL: fall back to the machine's address */
+  } catch (err) {
+    // No base URL, or not an absolute one: the browser's address is then the machine's own, found below.
+    if (!(err instanceof TypeError)) throw err;
   }
   for (const list of Object.values(os.networkInterfaces())) {
     for (const net of list ?? []) if (net.family === 'IPv4' && !net.internal) return net.address;
