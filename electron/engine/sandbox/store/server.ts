@@ -5,6 +5,7 @@ import { callPaymentApi, checkAnswer, type AnswerCheck, type ApsKeys } from '../
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
 import { CertkitError, describeError } from '../../errors';
 import { autoPostPage, readHiddenInputs } from '../html';
+import { findRoute, route as makeRoute, type Route, type RouteMethod } from '../router';
 import {
   clientAddress,
   closeServer,
@@ -82,26 +83,10 @@ interface RouteContext {
   faults: StoreFault[];
   view: View;
 }
-type RouteHandler = (c: RouteContext) => Promise<void> | void;
-interface Route {
-  method: 'GET' | 'POST' | '*';
-  parts: string[];
-  handle: RouteHandler;
-}
 
-function route(method: Route['method'], path: string, handle: RouteHandler): Route {
-  return { method, parts: path.split('/').filter(Boolean), handle };
-}
-
-/** The `:name` captures when `parts` fits the pattern segment for segment, else undefined. */
-function matchPath(pattern: string[], parts: string[]): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, seg] of pattern.entries()) {
-    if (seg.startsWith(':')) params[seg.slice(1)] = parts[i];
-    else if (seg !== parts[i]) return undefined;
-  }
-  return params;
+/** A store route: the handler gets the whole context, captures included. */
+function route(method: RouteMethod, path: string, handle: (c: RouteContext) => Promise<void> | void) {
+  return makeRoute<RouteContext>(method, path, handle);
 }
 
 /**
@@ -249,8 +234,7 @@ export class DemoStore {
       keys: this.keys(apple),
       sign: (f) => this.sign(f, order, apple),
     });
-    const check = order.faults.includes('no-response-signature-check') ? { ok: true as const } : result.check;
-    return { answer: result.fields, check };
+    return { answer: result.fields, check: this.verify(result.fields, order, apple) };
   }
 
   private baseFields(order: Order, apple = false): Fields {
@@ -267,7 +251,7 @@ export class DemoStore {
    * Every page and endpoint of the store, matched in order: method ('*' lets the handler answer other methods) and a
    * path whose `:name` parts are captured. Routes naming `:ref` answer 404 for an order the store does not know.
    */
-  private readonly routes: Route[] = [
+  private readonly routes: Route<RouteContext>[] = [
     route('GET', '/', (c) => {
       const method = c.query.get('method') ?? '';
       sendHtml(c.res, 200, productPage(c.view, isStoreMethod(method) ? method : undefined));
@@ -285,21 +269,9 @@ export class DemoStore {
       );
     }),
     route('POST', '/order', (c) => this.placeOrder(c.req, c.res)),
-    route(
-      'GET',
-      '/pay/:ref',
-      this.withOrder((c, order) => this.customCard(c.res, order)),
-    ),
-    route(
-      'POST',
-      '/pay/:ref/saved',
-      this.withOrder((c, order) => this.paySaved(c.req, c.res, order)),
-    ),
-    route(
-      'POST',
-      '/pay/:ref/card',
-      this.withOrder((c, order) => this.serverTokenization(c.req, c.res, order)),
-    ),
+    route('GET', '/pay/:ref', (c) => this.withOrder(c, (o) => this.customCard(c.res, o))),
+    route('POST', '/pay/:ref/saved', (c) => this.withOrder(c, (o) => this.paySaved(c.req, c.res, o))),
+    route('POST', '/pay/:ref/card', (c) => this.withOrder(c, (o) => this.serverTokenization(c.req, c.res, o))),
     route('*', '/return', async (c) => {
       if (c.req.method !== 'POST')
         return sendText(c.res, 405, 'APS returns results as a POST form.', { allow: 'POST' });
@@ -310,31 +282,17 @@ export class DemoStore {
       if (c.req.method !== 'GET') return sendText(c.res, 405, 'Method Not Allowed', { allow: 'GET' });
       return this.handleReturn(c.res, Object.fromEntries(c.query));
     }),
-    route(
-      'GET',
-      '/receipt/:ref',
-      this.withOrder((c, order) => this.receipt(c.res, order)),
-    ),
-    route(
-      'GET',
-      '/3ds/:ref',
-      this.withOrder((c, order) => {
-        const url = order.result?.['3ds_url'];
+    route('GET', '/receipt/:ref', (c) => this.withOrder(c, (o) => this.receipt(c.res, o))),
+    route('GET', '/3ds/:ref', (c) =>
+      this.withOrder(c, (o) => {
+        const url = o.result?.['3ds_url'];
         if (!url) return this.notFound(c.res, c.view);
         const mode = c.query.get('mode') === 'popup' ? 'popup' : 'iframe';
-        sendHtml(c.res, 200, threeDsFramePage(this.view(order.lang, order.faults), { url, mode }));
+        sendHtml(c.res, 200, threeDsFramePage(this.view(o.lang, o.faults), { url, mode }));
       }),
     ),
-    route(
-      '*',
-      '/stcpay/:ref',
-      this.withOrder((c, order) => this.stcPay(c.req, c.res, order, undefined)),
-    ),
-    route(
-      '*',
-      '/stcpay/:ref/:step',
-      this.withOrder((c, order) => this.stcPay(c.req, c.res, order, c.params.step)),
-    ),
+    route('*', '/stcpay/:ref', (c) => this.withOrder(c, (o) => this.stcPay(c.req, c.res, o, undefined))),
+    route('*', '/stcpay/:ref/:step', (c) => this.withOrder(c, (o) => this.stcPay(c.req, c.res, o, c.params.step))),
     route('GET', '/subscribe', (c) => sendHtml(c.res, 200, this.subscribeView(c.view, c.faults))),
     route('POST', '/subscribe', (c) => this.subscribe(c.req, c.res)),
     route('POST', '/subscription/:id/charge', (c) =>
@@ -368,23 +326,18 @@ export class DemoStore {
       return sendText(res, 400, describeError(err));
     }
     const view = this.view(langOf(url.searchParams.get('lang')), faults);
-    const parts = url.pathname.split('/').filter(Boolean);
-    for (const r of this.routes) {
-      if (r.method !== '*' && r.method !== req.method) continue;
-      const params = matchPath(r.parts, parts);
-      if (params) return r.handle({ req, res, params, query: url.searchParams, faults, view });
-    }
+    const found = findRoute(this.routes, req.method, url.pathname);
+    if (found) return found.route.handle({ req, res, params: found.params, query: url.searchParams, faults, view });
     return this.notFound(res, view);
   }
 
-  /** A handler for a route with `:ref`: the order, or the not-found page when the store has none by that name. */
-  private withOrder(handle: (c: RouteContext, order: Order) => Promise<void> | void): RouteHandler {
-    return (c) => {
-      const order = this.orders.get(c.params.ref);
-      return order ? handle(c, order) : this.notFound(c.res, c.view);
-    };
+  /** For a route with `:ref`: the order, or the not-found page when the store has none by that name. */
+  private withOrder(c: RouteContext, handle: (order: Order) => Promise<void> | void): Promise<void> | void {
+    const order = this.orders.get(c.params.ref);
+    return order ? handle(order) : this.notFound(c.res, c.view);
   }
 
+  /** For a route with `:id`: the subscription, or the not-found page. */
   private withSubscription(c: RouteContext, handle: (sub: Subscription) => Promise<void>): Promise<void> | void {
     const sub = this.subscriptions.get(c.params.id);
     return sub ? handle(sub) : this.notFound(c.res, c.view);
