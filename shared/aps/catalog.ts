@@ -11,4 +11,3 @@ export * from './signoff-email';
 export * from './codes';
 export * from './params';
 export * from './apple-pay';
-export * from './card-mask';

@@ -6,6 +6,7 @@ import { workspaceSchema, type Workspace, type WorkspaceInput } from '../../shar
 import { computeSignature, type ApsParams } from '../../electron/engine/aps/signature';
 import type { CollectedEvidence } from '../../electron/engine/evidence/store';
 import type { MerchantSecrets } from '../../electron/engine/workspace/secrets';
+import { SECRET_MARKER } from '../../electron/engine/redact/index';
 import { LOCAL_TEST_VALUES, testCard } from '../../shared/aps/test-cards';
 import { formatMinorUnits } from '../../shared/aps/currencies';
 
@@ -249,7 +250,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
         'paymentApi',
         'POST',
         `${SIM}/FortAPI/paymentApi`,
-        { ...otpFields, access_code: '[removed]' },
+        { ...otpFields, access_code: SECRET_MARKER },
         {
           observedBy: 'simulator',
           remoteAddress: '127.0.0.1',
@@ -272,7 +273,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
         'paymentApi',
         'POST',
         `${SIM}/FortAPI/paymentApi`,
-        { ...recorded, signature: purchase.signature, access_code: '[removed]' },
+        { ...recorded, signature: purchase.signature, access_code: SECRET_MARKER },
         {
           observedBy: 'simulator',
           remoteAddress: '127.0.0.1',
@@ -308,7 +309,6 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           ...tokenization,
           card_number: '400555******0001',
           expiry_date: '3005',
-          card_security_code: '***',
           card_holder_name: customer.name ?? '',
         },
         { responseStatus: 302 },
@@ -345,7 +345,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           'paymentApi',
           'POST',
           `${SIM}/FortAPI/paymentApi`,
-          { ...purchase, access_code: '[removed]' },
+          { ...purchase, access_code: SECRET_MARKER },
           {
             observedBy: 'simulator',
             remoteAddress: '127.0.0.1',
@@ -364,7 +364,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           'paymentApi',
           'POST',
           `${SIM}/FortAPI/paymentApi`,
-          { ...purchase, access_code: '[removed]' },
+          { ...purchase, access_code: SECRET_MARKER },
           {
             observedBy: 'simulator',
             remoteAddress: '127.0.0.1',
@@ -487,7 +487,7 @@ export function recurring(
       'paymentApi',
       'POST',
       `${SIM}/FortAPI/paymentApi`,
-      { ...fields, access_code: '[removed]' },
+      { ...fields, access_code: SECRET_MARKER },
       {
         observedBy: 'simulator',
         remoteAddress: '127.0.0.1',

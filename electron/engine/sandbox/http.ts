@@ -72,11 +72,6 @@ export async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\./.test(h);
-}
-
 /** Wraps a handler so a thrown error becomes a 500 page instead of a hung socket. */
 export function guard(
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
@@ -90,7 +85,7 @@ export function guard(
         sendText(
           res,
           err instanceof CertkitError ? 400 : 500,
-          err instanceof CertkitError ? describeError(err) : `internal error: ${(err as Error).message}`,
+          err instanceof CertkitError ? describeError(err) : `internal error: ${describeError(err)}`,
         );
       else res.end();
     });

@@ -13,6 +13,7 @@ import {
   type ApsParams,
 } from '../aps/signature';
 import type { MerchantSecrets } from '../workspace/secrets';
+import { SECRET_MARKER } from '../redact/index';
 import {
   anyPayment,
   apsRequests,
@@ -42,11 +43,17 @@ const OWNED_ELSEWHERE = new Set([
   'recurring_days_between_payments',
 ]);
 
+// Evidence recorded before the engine had one redactor marks removed secrets with these.
+const OLDER_MARKERS = ['[removed]', '[secret]'];
+
 /** A value the recorder replaced (card data, secrets): it cannot take part in a recomputed signature. */
 export function looksMasked(value: unknown): boolean {
   return (
     typeof value === 'string' &&
-    (/\*{2,}|•|x{4,}/i.test(value) || /^<[a-z_ -]+>$/i.test(value) || value === '[removed]' || value === '[secret]')
+    (/\*{2,}|•|x{4,}/i.test(value) ||
+      /^<[a-z_ -]+>$/i.test(value) ||
+      value.includes(SECRET_MARKER) ||
+      OLDER_MARKERS.includes(value))
   );
 }
 

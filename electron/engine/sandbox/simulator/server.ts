@@ -12,6 +12,8 @@ import {
   methodFromRequest,
   testCardByNumber,
 } from '../../../../shared/aps/catalog';
+import { isPan, maskPan } from '../../../../shared/card';
+import { isLoopbackHost } from '../../../../shared/loopback';
 import type { ApsParams } from '../../aps/signature';
 import { responseSignature } from '../sign';
 import { autoPostPage } from '../html';
@@ -19,7 +21,6 @@ import {
   clientAddress,
   closeServer,
   guard,
-  isLoopbackHost,
   listen,
   parseForm,
   readBody,
@@ -31,7 +32,7 @@ import {
 } from '../http';
 import { handleApi } from './api';
 import { resolveSimulatorConfig, type LocalMethodId, type SimulatorConfig } from './config';
-import { ExchangeLog, maskCardNumber, type SimExchange } from './exchange-log';
+import { ExchangeLog, type SimExchange } from './exchange-log';
 import { FeedbackSender } from './feedback';
 import { localizedMessage, t, type Lang } from './i18n';
 import { LPM_STEPS, lpmApproved } from './lpm';
@@ -43,7 +44,6 @@ import {
   checkPayment,
   checkRequest,
   expiryProblem,
-  luhnOk,
   mmyyToYymm,
   refusal,
   type ApsRefusal,
@@ -189,7 +189,7 @@ export class Simulator {
     const out: ApsParams = {};
     for (const [k, v] of Object.entries(request)) {
       if (k === 'signature' || k === 'card_security_code' || v === undefined || v === null || v === '') continue;
-      out[k] = k === 'card_number' && typeof v === 'string' ? maskCardNumber(v) : v;
+      out[k] = k === 'card_number' && typeof v === 'string' ? maskPan(v) : v;
     }
     return out;
   }
@@ -230,8 +230,10 @@ export class Simulator {
     let u: URL;
     try {
       u = new URL(returnUrl);
-    } catch {
-      return null;
+    } catch (err) {
+      // Not a URL: the caller answers that nothing can be delivered there.
+      if (err instanceof TypeError) return null;
+      throw err;
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
     if (u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
@@ -379,7 +381,7 @@ export class Simulator {
       const missing = ['card_number', 'expiry_date', 'card_security_code'].filter((k) => !fields[k]);
       if (missing.length) return this.refuse(res, fields, refusal('001', missing.join(', ')), lang);
       const number = fields.card_number.replace(/\s/g, '');
-      if (!luhnOk(number)) return this.refuse(res, fields, refusal('016', undefined, '17'), lang);
+      if (!isPan(number)) return this.refuse(res, fields, refusal('016', undefined, '17'), lang);
       const exp = expiryProblem(fields.expiry_date);
       if (exp) return this.refuse(res, fields, refusal(exp, undefined, '17'), lang);
       const known = testCardByNumber(number);
@@ -422,11 +424,11 @@ export class Simulator {
     const token_name =
       tokenName && !this.state.tokens.has(tokenName)
         ? tokenName
-        : tokenName && this.state.tokens.get(tokenName)?.card_number === maskCardNumber(number)
+        : tokenName && this.state.tokens.get(tokenName)?.card_number === maskPan(number)
           ? tokenName
           : this.state.newTokenName();
     const info: CardInfo = {
-      masked: maskCardNumber(number),
+      masked: maskPan(number),
       bin: number.slice(0, 6),
       brand,
       expiry,
@@ -504,7 +506,7 @@ export class Simulator {
       expiry: form.expiry ?? '',
       card_holder_name: form.card_holder_name ?? '',
     };
-    if (!luhnOk(number)) return render(s.invalidCard, keep);
+    if (!isPan(number)) return render(s.invalidCard, keep);
     if (expiryProblem(expiry)) return render(s.invalidExpiry, keep);
     const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
     if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))

@@ -104,21 +104,6 @@ export function checkCitRules(fields: ApsParams, agreementInUse: (id: string) =>
   return null;
 }
 
-/** Luhn check: APS refuses card numbers that fail it before any issuer sees them. */
-export function luhnOk(number: string): boolean {
-  if (!/^\d{12,19}$/.test(number)) return false;
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let d = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /** YYMM in the future (the month itself counts). */
 export function expiryProblem(yymm: string, now = new Date()): '100' | '012' | null {
   if (!/^\d{4}$/.test(yymm)) return '100';
