@@ -1,15 +1,15 @@
 import http from 'node:http';
+import https from 'node:https';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
-  HOSTED_PAGE_PARAMS,
   MESSAGE_TEXT,
   PAYMENT_API_PATH,
   PAYMENT_PAGE_PATH,
   PAYMENT_METHODS,
   SIMULATOR_3DS_PASSWORD,
-  TOKENIZATION_PARAMS,
   methodFromRequest,
+  requestIdOf,
   testCardByNumber,
 } from '../../../../shared/aps/catalog';
 import type { ApsParams } from '../../aps/signature';
@@ -35,13 +35,32 @@ import { ExchangeLog, maskCardNumber, type SimExchange } from './exchange-log';
 import { FeedbackSender } from './feedback';
 import { localizedMessage, t, type Lang } from './i18n';
 import { LPM_STEPS, lpmApproved } from './lpm';
-import { cardPage, lpmConfirmPage, lpmStepPage, refusedPage, threeDsPage, type Summary } from './pages';
-import { SimulatorState, type Transaction } from './state';
+import {
+  issuerForBin,
+  issuerLogoSvg,
+  issuerTermsHtml,
+  ISSUERS,
+  amountPerMonth,
+  PLAN_MIN_AMOUNT,
+  PLAN_MAX_AMOUNT,
+} from './installments';
+import { recordPayment } from './orders';
+import {
+  cardPage,
+  lpmConfirmPage,
+  lpmStepPage,
+  refusedPage,
+  threeDsPage,
+  type PlanChoice,
+  type Summary,
+} from './pages';
+import { SimulatorState } from './state';
 import {
   cardBrand,
   checkCitRules,
   checkPayment,
   checkRequest,
+  checkVisaAmount,
   expiryProblem,
   luhnOk,
   mmyyToYymm,
@@ -56,6 +75,8 @@ export interface SimulatorOptions {
   config?: Partial<SimulatorConfig>;
   persistFile?: string;
   feedbackRetry?: { tries: number; intervalMs: number };
+  /** Serve https with this key and certificate (PEM); without it the simulator speaks plain http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface CardInfo {
@@ -69,10 +90,13 @@ export interface CardInfo {
   token_name: string;
 }
 
-/** A customer's visit to the simulator's pages: hosted checkout, or the 3DS step of an API purchase. */
+/**
+ * A customer's visit to the simulator's pages: hosted checkout, the standard checkout's card form (in the merchant's
+ * iframe), or the 3DS step of an API purchase.
+ */
 export interface Session {
   sid: string;
-  kind: 'hosted' | 'api3ds';
+  kind: 'hosted' | 'standard' | 'api3ds';
   request: ApsParams;
   lang: Lang;
   returnUrl: string;
@@ -86,25 +110,6 @@ export interface Session {
   finished: boolean;
 }
 
-const HOSTED_REQUIRED = [
-  'command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'amount',
-  'currency',
-  'language',
-  'customer_email',
-  'signature',
-];
-const TOKENIZATION_REQUIRED = [
-  'service_command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'language',
-  'signature',
-];
 const LOCAL_METHODS: LocalMethodId[] = ['KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY'];
 
 function digits(n: number): string {
@@ -121,11 +126,15 @@ export class Simulator {
   readonly sessions = new Map<string, Session>();
   /** GENERATE_OTP requests by merchant_reference, for the STC Pay purchase that follows. */
   readonly otpRequests = new Map<string, { phone: string; amount: string; currency: string }>();
+  /** return_url of the TOKENIZATION that made each token: where a later 3-D Secure purchase sends the customer. */
+  readonly tokenReturnUrls = new Map<string, string>();
   config: SimulatorConfig;
   origin = '';
   private server?: http.Server;
+  private readonly tls?: { key: string; cert: string };
 
   constructor(options: SimulatorOptions = {}) {
+    this.tls = options.tls;
     this.config = resolveSimulatorConfig(options.config);
     this.state = new SimulatorState(options.persistFile);
     this.log = new ExchangeLog(() => this.secrets());
@@ -147,9 +156,10 @@ export class Simulator {
   }
 
   async start(host: string, port: number): Promise<void> {
-    this.server = http.createServer(guard((req, res) => this.route(req, res)));
+    const handler = guard((req, res) => this.route(req, res));
+    this.server = this.tls ? https.createServer({ ...this.tls }, handler) : http.createServer(handler);
     const bound = await listen(this.server, host, port);
-    this.origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    this.origin = `${this.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   }
 
   async close(): Promise<void> {
@@ -214,18 +224,36 @@ export class Simulator {
       return sendJson(res, 200, { exchanges: this.log.since(Number.isFinite(since) ? since : 0) });
     }
     if (url.pathname === '/__certkit/health') return sendJson(res, 200, { ok: true });
+    if (parts[0] === '__certkit' && parts[1] === 'issuers' && parts.length === 4)
+      return this.issuerFile(res, parts[2], parts[3], url);
     if (parts[0] === 'FortAPI' && parts.length >= 3) {
       const session = this.sessions.get(parts[2]);
       if (!session) return sendText(res, 404, 'This payment session does not exist or has expired.');
       if (session.finished) return sendText(res, 410, 'This payment session is already complete.');
       if (parts[1] === 'pay') return this.cardStep(req, res, session);
+      if (parts[1] === 'merchantPage' && session.kind === 'standard') return this.standardStep(req, res, session);
       if (parts[1] === '3ds') return this.threeDsStep(req, res, session);
       if (parts[1] === 'lpm' && parts[3]) return this.lpmStep(req, res, session, parts[3]);
     }
     sendText(res, 404, `No route ${req.method} ${url.pathname} on the APS sandbox simulator.`);
   }
 
-  /** Where the browser is sent with the result; https on loopback is delivered over http (no TLS in the sandbox). */
+  /** The logo and terms page that installment_detail links to. */
+  private issuerFile(res: http.ServerResponse, code: string, file: string, url: URL): void {
+    if (file === 'logo.svg') {
+      const svg = issuerLogoSvg(code);
+      if (svg) return sendText(res, 200, svg, { 'content-type': 'image/svg+xml' });
+    } else if (file === 'terms') {
+      const html = issuerTermsHtml(code, url.searchParams.get('lang') === 'ar' ? 'ar' : 'en');
+      if (html) return sendHtml(res, 200, html);
+    }
+    sendText(res, 404, `No issuer file ${code}/${file}.`);
+  }
+
+  /**
+   * Where the browser is sent with the result. A plain-http simulator delivers an https return_url on loopback over
+   * http (its merchants have no TLS either); with --https it is delivered as given.
+   */
   deliveryUrl(returnUrl: string): string | null {
     let u: URL;
     try {
@@ -234,7 +262,7 @@ export class Simulator {
       return null;
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    if (u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
+    if (!this.tls && u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
     return u.toString();
   }
 
@@ -293,6 +321,11 @@ export class Simulator {
         remoteAddress: clientAddress(req),
       });
     if (fields.service_command === 'TOKENIZATION') {
+      if (requestIdOf(fields, 'paymentPage') === 'standard_tokenization') {
+        const next = this.standardTokenization(res, fields, lang);
+        record(next ? 303 : 200, next && this.origin + next);
+        return;
+      }
       record(200);
       return this.tokenization(res, fields, lang);
     }
@@ -324,11 +357,7 @@ export class Simulator {
 
   private checkHosted(fields: Fields): ApsRefusal | null {
     if (!fields.command) return refusal('001', 'command');
-    const base = checkRequest(
-      fields,
-      { allowed: HOSTED_PAGE_PARAMS, required: HOSTED_REQUIRED },
-      this.credentials(false),
-    );
+    const base = checkRequest(fields, 'hosted', this.credentials(false));
     if (base) return base;
     const payment = checkPayment(fields);
     if (payment) return payment;
@@ -346,11 +375,7 @@ export class Simulator {
   }
 
   private tokenization(res: http.ServerResponse, fields: Fields, lang: Lang): void {
-    const base = checkRequest(
-      fields,
-      { allowed: TOKENIZATION_PARAMS, required: TOKENIZATION_REQUIRED },
-      this.credentials(false),
-    );
+    const base = checkRequest(fields, 'tokenization', this.credentials(false));
     if (base) return this.refuse(res, fields, base, lang);
     if (!fields.return_url || !this.deliveryUrl(fields.return_url))
       return this.refuse(res, fields, refusal('037'), lang);
@@ -395,18 +420,152 @@ export class Simulator {
         fields.card_security_code,
       );
     }
+    this.deliverToken(res, fields, card, lang, {});
+  }
+
+  /** The 18000 answer of a tokenization (custom form or standard checkout), delivered to its return_url. */
+  private deliverToken(res: http.ServerResponse, request: Fields, card: CardInfo, lang: Lang, extra: ApsParams): void {
     const out: ApsParams = {
-      ...this.echo(fields),
+      ...this.echo(request),
       token_name: card.token_name,
       card_number: card.masked,
       expiry_date: card.expiry,
       card_bin: card.bin,
-      card_holder_name: card.holder,
+      ...(card.holder ? { card_holder_name: card.holder } : {}),
+      ...extra,
       response_code: '18000',
       response_message: localizedMessage('000', MESSAGE_TEXT['000'], lang),
       status: '18',
     };
-    this.deliver(res, fields.return_url, this.signResponse(out), lang);
+    this.tokenReturnUrls.set(card.token_name, request.return_url);
+    this.deliver(res, request.return_url, this.signResponse(out), lang);
+  }
+
+  /**
+   * Standard checkout: the merchant posts TOKENIZATION without card data into an iframe; APS answers with its own card
+   * form there, and the form's result (a token) goes to return_url inside the same iframe. Returns where the iframe
+   * was sent, or undefined when the request was refused.
+   */
+  private standardTokenization(res: http.ServerResponse, fields: Fields, lang: Lang): string | undefined {
+    const base = checkRequest(fields, 'standard_tokenization', this.credentials(false));
+    if (base) return void this.refuse(res, fields, base, lang);
+    if (!fields.return_url || !this.deliveryUrl(fields.return_url))
+      return void this.refuse(res, fields, refusal('037'), lang);
+    if (fields.token_name) {
+      const saved = this.state.tokens.get(fields.token_name);
+      if (saved && saved.status !== 'ACTIVE')
+        return void this.refuse(res, fields, refusal('044', undefined, '17'), lang);
+    }
+    const session: Session = {
+      sid: randomBytes(12).toString('hex'),
+      kind: 'standard',
+      request: fields,
+      lang,
+      returnUrl: fields.return_url,
+      fortId: '',
+      lpmStep: 0,
+      lpmInputs: {},
+      finished: false,
+    };
+    this.sessions.set(session.sid, session);
+    const next = `/FortAPI/merchantPage/${session.sid}`;
+    seeOther(res, next);
+    return next;
+  }
+
+  /** The plans a standard checkout with installments STANDALONE offers for its amount. */
+  private planChoices(session: Session): PlanChoice[] {
+    const req = session.request;
+    const amount = Number(req.amount);
+    const currency = String(req.currency ?? '');
+    if (req.installments !== 'STANDALONE' || amount < PLAN_MIN_AMOUNT || amount > PLAN_MAX_AMOUNT) return [];
+    return ISSUERS.flatMap((i) =>
+      i.plans.map((p) => ({
+        value: p.plan_code,
+        issuer: i.name[session.lang],
+        months: p.months,
+        perMonth: `${amountPerMonth(p, amount, currency)} ${currency}`,
+        feePercent: p.feePercent,
+      })),
+    );
+  }
+
+  /** The standard checkout's card form, inside the merchant's iframe. */
+  private async standardStep(req: http.IncomingMessage, res: http.ServerResponse, session: Session): Promise<void> {
+    const s = t(session.lang);
+    const request = session.request as Fields;
+    const saved = request.token_name ? this.state.tokens.get(request.token_name) : undefined;
+    const plans = this.planChoices(session);
+    const render = (error?: string, values?: Record<string, string>) =>
+      sendHtml(
+        res,
+        200,
+        cardPage({
+          lang: session.lang,
+          action: `/FortAPI/merchantPage/${session.sid}`,
+          summary: this.summary(session),
+          installments: false,
+          embedded: true,
+          saved: saved && { masked: saved.card_number, expiry: saved.expiry_date },
+          plans,
+          rememberMe: !saved,
+          error,
+          values,
+        }),
+      );
+    if (req.method !== 'POST') return render();
+    const form = await this.formOf(req);
+    if (form.action === 'cancel') {
+      session.finished = true;
+      return this.refuse(res, request, refusal('072'), session.lang);
+    }
+    const keep = {
+      card_number: form.card_number ?? '',
+      expiry: form.expiry ?? '',
+      card_holder_name: form.card_holder_name ?? '',
+      plan: form.plan ?? '',
+    };
+    let card: CardInfo;
+    if (saved) {
+      if (!/^\d{3,4}$/.test(form.cvv ?? '') || form.cvv.length !== (saved.brand === 'AMEX' ? 4 : 3))
+        return render(s.invalidCvv, keep);
+      const known = this.state.tokenCvv.get(saved.token_name);
+      if (known && known !== form.cvv) return render(s.invalidCvv, keep);
+      card = {
+        masked: saved.card_number,
+        bin: saved.card_bin,
+        brand: saved.brand,
+        expiry: saved.expiry_date,
+        holder: saved.card_holder_name,
+        threeDs: saved.threeDs,
+        declined: saved.declined,
+        token_name: saved.token_name,
+      };
+    } else {
+      const number = (form.card_number ?? '').replace(/\s/g, '');
+      const expiry = mmyyToYymm(form.expiry ?? '');
+      if (!luhnOk(number)) return render(s.invalidCard, keep);
+      if (expiryProblem(expiry)) return render(s.invalidExpiry, keep);
+      const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
+      if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))
+        return render(s.invalidCvv, keep);
+      card = this.saveCard(number, expiry, form.card_holder_name, request.token_name, form.cvv);
+    }
+    const extra: ApsParams = {};
+    if (!saved && form.remember_me) extra.remember_me = form.remember_me === 'YES' ? 'YES' : 'NO';
+    const plan = plans.find((p) => p.value === form.plan);
+    if (plan) {
+      const issuer = issuerForBin(card.bin);
+      const chosen = issuer?.plans.find((p) => p.plan_code === plan.value);
+      if (!issuer || !chosen) return render(s.planNotForCard, keep);
+      Object.assign(extra, {
+        number_of_installments: String(chosen.months),
+        plan_code: chosen.plan_code,
+        issuer_code: issuer.issuer_code,
+      });
+    }
+    session.finished = true;
+    this.deliverToken(res, request, card, session.lang, extra);
   }
 
   /** Stores a card as a token (masked); the CVV stays in memory for saved-card checks only. */
@@ -510,6 +669,12 @@ export class Simulator {
     if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))
       return render(s.invalidCvv, keep);
     if (method === 'MADA' && brand !== 'MADA') return render(s.madaOnly, keep);
+    const visa = checkVisaAmount(brand, session.request);
+    if (visa) {
+      // The merchant's amount, not the customer's card, is wrong: the order goes back refused.
+      session.finished = true;
+      return this.refuse(res, session.request, visa, session.lang);
+    }
     const requested = typeof session.request.token_name === 'string' ? session.request.token_name : undefined;
     session.card = this.saveCard(number, expiry, form.card_holder_name, requested, form.cvv);
     if (session.request.installments === 'STANDALONE') session.plan = Number(form.plan) || 1;
@@ -651,30 +816,7 @@ export class Simulator {
     out.response_code = status + message3;
     out.response_message = localizedMessage(message3, MESSAGE_TEXT[message3], session.lang);
     out.status = status;
-    const now = new Date().toISOString();
-    const prior = this.state.transactions.get(String(req.merchant_reference));
-    const txn: Transaction = {
-      fort_id: session.fortId,
-      merchant_reference: String(req.merchant_reference),
-      command,
-      amount: Number(req.amount),
-      currency: String(req.currency),
-      status,
-      response_code: String(out.response_code),
-      response_message: String(out.response_message),
-      method: String(out.payment_option ?? out.digital_wallet ?? ''),
-      token_name: out.token_name as string | undefined,
-      agreement_id: out.agreement_id as string | undefined,
-      eci: String(out.eci),
-      authorization_code: out.authorization_code as string | undefined,
-      captured_amount: ok && command === 'PURCHASE' ? Number(req.amount) : 0,
-      refunded_amount: 0,
-      voided: false,
-      created_at: prior?.created_at ?? now,
-      updated_at: now,
-    };
-    this.state.transactions.set(txn.merchant_reference, txn);
-    void this.state.save();
+    recordPayment(this.state, req, out);
     const signed = this.signResponse(out);
     this.feedback.send('direct', this.feedbackTarget('direct'), signed);
     return signed;
