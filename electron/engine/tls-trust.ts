@@ -96,14 +96,12 @@ let installed: ScopedTrust | undefined;
  */
 export function trustOrigins(cert: TrustedCertificate, origins: readonly string[]): () => void {
   const keys = [...new Set(origins.filter((o) => new URL(o).protocol === 'https:').map((o) => originKey(o)))];
-  for (const key of keys) {
-    const entry = trusted.get(key);
-    if (entry && entry.cert !== cert.cert)
-      throw new CertkitError(`${key} is already trusted with another certificate`, {
-        hint: 'stop the other sandbox on that address first',
-      });
-    trusted.set(key, { cert: cert.cert, count: (entry?.count ?? 0) + 1 });
-  }
+  const taken = keys.find((key) => trusted.has(key) && trusted.get(key)!.cert !== cert.cert);
+  if (taken)
+    throw new CertkitError(`${taken} is already trusted with another certificate`, {
+      hint: 'stop the other sandbox on that address first',
+    });
+  for (const key of keys) trusted.set(key, { cert: cert.cert, count: (trusted.get(key)?.count ?? 0) + 1 });
   if (keys.length && !installed) {
     installed = new ScopedTrust(getGlobalDispatcher(), trusted);
     setGlobalDispatcher(installed);
