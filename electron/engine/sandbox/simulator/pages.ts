@@ -35,6 +35,7 @@ button.secondary{background:#e4e7eb;color:#323f4b}
 .outcome{font-size:20px;font-weight:700;padding:14px;border-radius:8px;margin-bottom:18px}
 .outcome.ok{background:#e3f9e5;color:#05400a}.outcome.bad{background:#fde8e8;color:#9b1c1c}
 .embedded{margin:0;box-shadow:none;border-radius:0;max-width:none;padding:16px}
+body:has(main.embedded){background:#fff}
 label.check{display:flex;gap:8px;align-items:center}label.check input{width:auto}
 .knet header,.naps header,.benefit header,.omannet header,.stcpay header{background:var(--brand)}
 `;
