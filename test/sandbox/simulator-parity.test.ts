@@ -237,7 +237,7 @@ describe('CHECK_STATUS', () => {
 });
 
 describe('Apple Pay orders', () => {
-  it('take captures and status checks signed with the Apple Pay access code, and notify with the Apple Pay phrase', async () => {
+  it('take captures and status checks with the Apple Pay access code, answered and notified with the Apple Pay phrase', async () => {
     const cfg = c();
     const ref = uniqueRef('A');
     const body = {
@@ -276,6 +276,17 @@ describe('Apple Pay orders', () => {
     );
     expect(check).toMatchObject({ response_code: '12000', transaction_status: '04' });
     expect(check.signature).toBe(docSign(check, cfg.apple_sha_response_phrase));
+    // Refunded with the card access code instead (as the PHP SDK's maintenance models do): answer and notification
+    // are then signed with the card phrases.
+    notifications.delete(ref);
+    const refund = await postJson(
+      API,
+      signed({ command: 'REFUND', ...creds(), merchant_reference: ref, amount: '4000', currency: 'SAR' }),
+    );
+    expect(refund.signature).toBe(docSign(refund, cfg.sha_response_phrase));
+    const refundNote = await notification(ref);
+    expect(refundNote.response_code).toBe('06000');
+    expect(refundNote.signature).toBe(docSign(refundNote, cfg.sha_response_phrase));
     // The card access code with the Apple Pay phrase is still a mismatch.
     const mixed = await postJson(
       API,

@@ -103,7 +103,7 @@ function answerRequest(sim: Simulator, fields: ApsParams): Answer {
     case 'CAPTURE':
     case 'REFUND':
     case 'VOID_AUTHORIZATION':
-      return maintenance(sim, request, fields, lang, finish, refuse);
+      return maintenance(sim, request, fields, lang, apple, finish, refuse);
     case 'CHECK_STATUS':
       return checkStatus(sim, fields, lang, finish);
     case 'SDK_TOKEN':
@@ -320,6 +320,7 @@ function maintenance(
   op: 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION',
   fields: ApsParams,
   lang: Lang,
+  apple: boolean,
   finish: Finish,
   refuse: Refuse,
 ): Answer {
@@ -352,8 +353,9 @@ function maintenance(
   }
   const answer = finish({ ...ok(statuses[0], lang), fort_id: txn.fort_id });
   recordOperation(sim.state, txn, answer);
-  // A change to an Apple Pay order is notified with the Apple Pay phrase, whatever access code asked for it.
-  sim.feedback.send('notification', sim.feedbackTarget('notification', txn.wallet === 'APPLE_PAY'), answer);
+  // The notification repeats the answer, so it is signed like the answer: with the Apple Pay phrase when the Apple Pay
+  // access code asked (the WooCommerce plugin verifies it that way: Apple Pay phrases for the Apple Pay access code).
+  sim.feedback.send('notification', sim.feedbackTarget('notification', apple), answer);
   return answer;
 }
 

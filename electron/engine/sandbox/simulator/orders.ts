@@ -31,7 +31,6 @@ export function recordPayment(state: SimulatorState, request: ApsParams, result:
     response_code: responseCode,
     response_message: String(result.response_message),
     method: String(result.payment_option ?? result.digital_wallet ?? ''),
-    wallet: typeof request.digital_wallet === 'string' ? request.digital_wallet : undefined,
     token_name: result.token_name as string | undefined,
     agreement_id: result.agreement_id as string | undefined,
     eci: String(result.eci ?? request.eci ?? 'ECOMMERCE'),

@@ -14,8 +14,6 @@ export interface Transaction {
   response_code: string;
   response_message: string;
   method?: string;
-  /** digital_wallet of the payment (APPLE_PAY, STCPAY): Apple Pay's notifications take the Apple Pay phrase. */
-  wallet?: string;
   token_name?: string;
   agreement_id?: string;
   eci?: string;
