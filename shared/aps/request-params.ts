@@ -486,3 +486,35 @@ export function checkParams(id: RequestId, fields: Fields): ParamProblem | null 
 export function signedParams(id: RequestId, fields: Fields): string[] {
   return Object.keys(fields).filter((k) => k !== 'signature' && has(fields, k) && paramRule(id, k)?.signed !== false);
 }
+
+export interface ParamRow {
+  name: string;
+  presence: Presence;
+  when?: string;
+  signed: boolean;
+  type: ParamType;
+  maxLength?: number;
+  values?: readonly string[];
+}
+
+/** Every request's table as plain data (for `certkit catalog --json` and other readers). */
+export function describeRequests() {
+  return Object.values(REQUEST_TABLES).map((t) => ({
+    id: t.id,
+    title: t.title,
+    endpoint: t.endpoint,
+    params: Object.entries(t.params).map(([name, r]): ParamRow => {
+      const spec = paramSpec(name);
+      return {
+        name,
+        presence: r.presence,
+        ...(r.when ? { when: r.when } : {}),
+        signed: r.signed,
+        type: paramType(name),
+        ...(spec && !spec.object ? { maxLength: spec.maxLength } : {}),
+        ...((r.values ?? spec?.values) ? { values: r.values ?? spec?.values } : {}),
+      };
+    }),
+    optionalFamilies: t.families,
+  }));
+}

@@ -4,6 +4,7 @@ import {
   REQUEST_TABLES,
   TOKENIZATION_UNSIGNED_FIELDS,
   checkParams,
+  describeRequests,
   missingParams,
   paramRule,
   paramType,
@@ -115,6 +116,21 @@ describe('request parameter tables', () => {
     const form = { service_command: 'TOKENIZATION', merchant_reference: 'R', card_number: '4', remember_me: 'YES' };
     expect(signedParams('tokenization', form)).toEqual(['service_command', 'merchant_reference']);
     expect(paramRule('PURCHASE', 'card_number')?.signed).toBe(true);
+  });
+
+  it('serializes every table as plain data for certkit catalog --json', () => {
+    const rows = JSON.parse(JSON.stringify(describeRequests())) as ReturnType<typeof describeRequests>;
+    expect(rows.map((r) => r.id)).toEqual(Object.keys(REQUEST_TABLES));
+    const custom = rows.find((r) => r.id === 'tokenization')!;
+    expect(custom.params.find((p) => p.name === 'card_number')).toMatchObject({
+      presence: 'conditional',
+      signed: false,
+      type: 'numeric',
+      maxLength: 19,
+    });
+    const purchase = rows.find((r) => r.id === 'PURCHASE')!;
+    expect(purchase.params.find((p) => p.name === 'installments')?.values).toEqual(['YES', 'HOSTED', 'NO']);
+    expect(purchase.optionalFamilies).toContain('billing');
   });
 
   it('describes each parameter by type', () => {
