@@ -35,25 +35,10 @@ import { ExchangeLog, maskCardNumber, type SimExchange } from './exchange-log';
 import { FeedbackSender } from './feedback';
 import { localizedMessage, t, type Lang } from './i18n';
 import { LPM_STEPS, lpmApproved } from './lpm';
-import {
-  issuerForBin,
-  issuerLogoSvg,
-  issuerTermsHtml,
-  ISSUERS,
-  amountPerMonth,
-  PLAN_MIN_AMOUNT,
-  PLAN_MAX_AMOUNT,
-} from './installments';
+import { issuerLogoSvg, issuerTermsHtml } from './installments';
 import { recordPayment } from './orders';
-import {
-  cardPage,
-  lpmConfirmPage,
-  lpmStepPage,
-  refusedPage,
-  threeDsPage,
-  type PlanChoice,
-  type Summary,
-} from './pages';
+import { cardPage, lpmConfirmPage, lpmStepPage, refusedPage, threeDsPage, type Summary } from './pages';
+import { standardStep, standardTokenization } from './standard-checkout';
 import { SimulatorState } from './state';
 import {
   cardBrand,
@@ -231,7 +216,7 @@ export class Simulator {
       if (!session) return sendText(res, 404, 'This payment session does not exist or has expired.');
       if (session.finished) return sendText(res, 410, 'This payment session is already complete.');
       if (parts[1] === 'pay') return this.cardStep(req, res, session);
-      if (parts[1] === 'merchantPage' && session.kind === 'standard') return this.standardStep(req, res, session);
+      if (parts[1] === 'merchantPage' && session.kind === 'standard') return standardStep(this, req, res, session);
       if (parts[1] === '3ds') return this.threeDsStep(req, res, session);
       if (parts[1] === 'lpm' && parts[3]) return this.lpmStep(req, res, session, parts[3]);
     }
@@ -322,7 +307,7 @@ export class Simulator {
       });
     if (fields.service_command === 'TOKENIZATION') {
       if (requestIdOf(fields, 'paymentPage') === 'standard_tokenization') {
-        const next = this.standardTokenization(res, fields, lang);
+        const next = standardTokenization(this, res, fields, lang);
         record(next ? 303 : 200, next && this.origin + next);
         return;
       }
@@ -424,7 +409,7 @@ export class Simulator {
   }
 
   /** The 18000 answer of a tokenization (custom form or standard checkout), delivered to its return_url. */
-  private deliverToken(res: http.ServerResponse, request: Fields, card: CardInfo, lang: Lang, extra: ApsParams): void {
+  deliverToken(res: http.ServerResponse, request: Fields, card: CardInfo, lang: Lang, extra: ApsParams): void {
     const out: ApsParams = {
       ...this.echo(request),
       token_name: card.token_name,
@@ -439,133 +424,6 @@ export class Simulator {
     };
     this.tokenReturnUrls.set(card.token_name, request.return_url);
     this.deliver(res, request.return_url, this.signResponse(out), lang);
-  }
-
-  /**
-   * Standard checkout: the merchant posts TOKENIZATION without card data into an iframe; APS answers with its own card
-   * form there, and the form's result (a token) goes to return_url inside the same iframe. Returns where the iframe
-   * was sent, or undefined when the request was refused.
-   */
-  private standardTokenization(res: http.ServerResponse, fields: Fields, lang: Lang): string | undefined {
-    const base = checkRequest(fields, 'standard_tokenization', this.credentials(false));
-    if (base) return void this.refuse(res, fields, base, lang);
-    if (!fields.return_url || !this.deliveryUrl(fields.return_url))
-      return void this.refuse(res, fields, refusal('037'), lang);
-    if (fields.token_name) {
-      const saved = this.state.tokens.get(fields.token_name);
-      if (saved && saved.status !== 'ACTIVE')
-        return void this.refuse(res, fields, refusal('044', undefined, '17'), lang);
-    }
-    const session: Session = {
-      sid: randomBytes(12).toString('hex'),
-      kind: 'standard',
-      request: fields,
-      lang,
-      returnUrl: fields.return_url,
-      fortId: '',
-      lpmStep: 0,
-      lpmInputs: {},
-      finished: false,
-    };
-    this.sessions.set(session.sid, session);
-    const next = `/FortAPI/merchantPage/${session.sid}`;
-    seeOther(res, next);
-    return next;
-  }
-
-  /** The plans a standard checkout with installments STANDALONE offers for its amount. */
-  private planChoices(session: Session): PlanChoice[] {
-    const req = session.request;
-    const amount = Number(req.amount);
-    const currency = String(req.currency ?? '');
-    if (req.installments !== 'STANDALONE' || amount < PLAN_MIN_AMOUNT || amount > PLAN_MAX_AMOUNT) return [];
-    return ISSUERS.flatMap((i) =>
-      i.plans.map((p) => ({
-        value: p.plan_code,
-        issuer: i.name[session.lang],
-        months: p.months,
-        perMonth: `${amountPerMonth(p, amount, currency)} ${currency}`,
-        feePercent: p.feePercent,
-      })),
-    );
-  }
-
-  /** The standard checkout's card form, inside the merchant's iframe. */
-  private async standardStep(req: http.IncomingMessage, res: http.ServerResponse, session: Session): Promise<void> {
-    const s = t(session.lang);
-    const request = session.request as Fields;
-    const saved = request.token_name ? this.state.tokens.get(request.token_name) : undefined;
-    const plans = this.planChoices(session);
-    const render = (error?: string, values?: Record<string, string>) =>
-      sendHtml(
-        res,
-        200,
-        cardPage({
-          lang: session.lang,
-          action: `/FortAPI/merchantPage/${session.sid}`,
-          summary: this.summary(session),
-          installments: false,
-          embedded: true,
-          saved: saved && { masked: saved.card_number, expiry: saved.expiry_date },
-          plans,
-          rememberMe: !saved,
-          error,
-          values,
-        }),
-      );
-    if (req.method !== 'POST') return render();
-    const form = await this.formOf(req);
-    if (form.action === 'cancel') {
-      session.finished = true;
-      return this.refuse(res, request, refusal('072'), session.lang);
-    }
-    const keep = {
-      card_number: form.card_number ?? '',
-      expiry: form.expiry ?? '',
-      card_holder_name: form.card_holder_name ?? '',
-      plan: form.plan ?? '',
-    };
-    let card: CardInfo;
-    if (saved) {
-      if (!/^\d{3,4}$/.test(form.cvv ?? '') || form.cvv.length !== (saved.brand === 'AMEX' ? 4 : 3))
-        return render(s.invalidCvv, keep);
-      const known = this.state.tokenCvv.get(saved.token_name);
-      if (known && known !== form.cvv) return render(s.invalidCvv, keep);
-      card = {
-        masked: saved.card_number,
-        bin: saved.card_bin,
-        brand: saved.brand,
-        expiry: saved.expiry_date,
-        holder: saved.card_holder_name,
-        threeDs: saved.threeDs,
-        declined: saved.declined,
-        token_name: saved.token_name,
-      };
-    } else {
-      const number = (form.card_number ?? '').replace(/\s/g, '');
-      const expiry = mmyyToYymm(form.expiry ?? '');
-      if (!luhnOk(number)) return render(s.invalidCard, keep);
-      if (expiryProblem(expiry)) return render(s.invalidExpiry, keep);
-      const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
-      if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))
-        return render(s.invalidCvv, keep);
-      card = this.saveCard(number, expiry, form.card_holder_name, request.token_name, form.cvv);
-    }
-    const extra: ApsParams = {};
-    if (!saved && form.remember_me) extra.remember_me = form.remember_me === 'YES' ? 'YES' : 'NO';
-    const plan = plans.find((p) => p.value === form.plan);
-    if (plan) {
-      const issuer = issuerForBin(card.bin);
-      const chosen = issuer?.plans.find((p) => p.plan_code === plan.value);
-      if (!issuer || !chosen) return render(s.planNotForCard, keep);
-      Object.assign(extra, {
-        number_of_installments: String(chosen.months),
-        plan_code: chosen.plan_code,
-        issuer_code: issuer.issuer_code,
-      });
-    }
-    session.finished = true;
-    this.deliverToken(res, request, card, session.lang, extra);
   }
 
   /** Stores a card as a token (masked); the CVV stays in memory for saved-card checks only. */
@@ -620,7 +478,7 @@ export class Simulator {
     };
   }
 
-  private async formOf(req: http.IncomingMessage): Promise<Fields> {
+  async formOf(req: http.IncomingMessage): Promise<Fields> {
     const started = new Date();
     const fields = parseForm(await readBody(req));
     this.log.add({
