@@ -208,7 +208,8 @@ export const REQUEST_TABLES: Record<RequestId, RequestTable> = {
       customer_ip: opt(),
       return_url: RETURN_URL_PAGE,
       installments: opt(['STANDALONE']),
-      digital_wallet: opt(['STCPAY']),
+      // STC Pay's hosted flow; Apple Pay here is answered 00003 by the simulator (it is paid on paymentApi).
+      digital_wallet: opt(),
     },
     families: PAYMENT_FAMILIES,
   },

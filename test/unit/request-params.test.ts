@@ -93,7 +93,7 @@ describe('request parameter tables', () => {
       params: ['installments'],
     });
     expect(checkParams('hosted', { ...HOSTED, installments: 'STANDALONE' })).toBeNull();
-    expect(checkParams('hosted', { ...HOSTED, digital_wallet: 'APPLE_PAY' })?.message).toBe('033');
+    expect(checkParams('hosted', { ...HOSTED, installments: 'YES' })?.message).toBe('033');
   });
 
   it('tells the standard checkout from the custom form by the card data the form carries', () => {
