@@ -151,6 +151,13 @@ describe('optional parameter families', () => {
     expect(capture.response_code).toBe('00027');
     expect(capture.response_message).toContain('billing_city');
   });
+
+  it('still refuses a parameter no table takes, and Apple Pay on the hosted page', async () => {
+    const extra = await postForm(PAGE, hosted({ integration_type: 'hosted' }));
+    expect(formOf(extra.html, extra.url).fields.response_code).toBe('00027');
+    const apple = await postForm(PAGE, hosted({ digital_wallet: 'APPLE_PAY' }));
+    expect(formOf(apple.html, apple.url).fields.response_code).toBe('00003');
+  });
 });
 
 describe('CHECK_STATUS', () => {
