@@ -86,7 +86,7 @@ const RETURN_URL_PAGE = cond("unless the account's technical settings name a Red
 
 /** The recurring fields of the initial (customer-initiated) request, per the go-live "Recurring Validation" table. */
 const RECURRING_CIT = {
-  agreement_id: cond('with recurring_mode (initial request) and with eci RECURRING', (f) => has(f, 'recurring_mode')),
+  agreement_id: cond('with recurring_mode (initial request)', (f) => has(f, 'recurring_mode')),
   recurring_mode: cond(
     'with agreement_id in the initial request',
     (f) => has(f, 'agreement_id') && f.eci !== 'RECURRING',
@@ -164,13 +164,13 @@ const PAYMENT_API: Record<string, ParamRule> = {
   apple_paymentMethod: cond('with digital_wallet APPLE_PAY', (f) => f.digital_wallet === 'APPLE_PAY'),
   apple_applicationData: opt(),
   otp: cond('STC Pay after GENERATE_OTP, unless a saved STC Pay token_name is sent'),
+  phone_number: cond('with digital_wallet STCPAY', (f) => f.digital_wallet === 'STCPAY'),
+  agreement_id: cond(
+    'with eci RECURRING (the agreement APS returned for the initial request), and with recurring_mode',
+    (f) => f.eci === 'RECURRING' || has(f, 'recurring_mode'),
+  ),
   device_fingerprint: opt(),
 };
-PAYMENT_API.phone_number = cond('with digital_wallet STCPAY', (f) => f.digital_wallet === 'STCPAY');
-PAYMENT_API.agreement_id = cond(
-  'with eci RECURRING (the agreement APS returned for the initial request), and with recurring_mode',
-  (f) => f.eci === 'RECURRING' || has(f, 'recurring_mode'),
-);
 
 /** The custom integration's browser form: card data posted straight to APS, never through the merchant's server. */
 const CARD_FORM_FIELD = (when?: string, requiredIf?: (f: Fields) => boolean): ParamRule => ({
