@@ -1,5 +1,6 @@
 import { MESSAGE_TEXT } from '../../../shared/aps/codes';
-import { HOSTED_PAGE_PARAMS, TOKENIZATION_PARAMS, paramFormatError } from '../../../shared/aps/params';
+import { paramFormatError } from '../../../shared/aps/params';
+import { requestIdOf, unknownParams } from '../../../shared/aps/request-params';
 import { SHA_TYPES, SHA_TYPE_LABELS, TOKENIZATION_UNSIGNED_FIELDS, type ShaType } from '../../../shared/aps/sha';
 import { LOCAL_TEST_VALUES, testCard } from '../../../shared/aps/test-cards';
 import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
@@ -61,9 +62,8 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Parameters in `fields` that APS would refuse with 00027 on a browser post to paymentPage. */
 export function extraParams(fields: Record<string, unknown>): string[] {
-  const allowed: readonly string[] =
-    str(fields.service_command) === 'TOKENIZATION' ? TOKENIZATION_PARAMS : HOSTED_PAGE_PARAMS;
-  return Object.keys(fields).filter((k) => !allowed.includes(k));
+  const id = requestIdOf(fields, 'paymentPage');
+  return id ? unknownParams(id, fields) : [];
 }
 
 export interface SignatureDiagnosis {
