@@ -22,7 +22,8 @@ export interface Shopper {
 
 export type PaymentEntry =
   | { kind: 'card'; number: string; expiry: string; cvv: string; holder: string; threeDsPassword?: string }
-  | { kind: 'knet'; card: string; expiry: string; pin: string }
+  /** `bank` is the one chosen in KNET's bank list (a browser keeps the first, which is KNET's test bank). */
+  | { kind: 'knet'; bank: string; card: string; expiry: string; pin: string }
   | { kind: 'benefit'; card: string; expiry: string; pin: string };
 
 export interface SouqFlow {
@@ -51,7 +52,7 @@ const card = (id: string, holder: string, threeDs = false): PaymentEntry => {
 };
 const knet = (which: 'success' | 'declined'): PaymentEntry => {
   const v = LOCAL_TEST_VALUES.KNET[which];
-  return { kind: 'knet', card: v.card, expiry: v.expiry, pin: v.pin };
+  return { kind: 'knet', bank: v.bank, card: v.card, expiry: v.expiry, pin: v.pin };
 };
 const benefit = (which: 'success' | 'declined'): PaymentEntry => {
   const v = LOCAL_TEST_VALUES.BENEFIT[which];
