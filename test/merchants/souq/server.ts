@@ -37,7 +37,9 @@ export interface Souq {
   /** The shop's own origin + '/', what a browser opens. */
   url: string;
   origin: string;
+  /** The return_url the shop sends APS (on the public origin: https unless a fault says otherwise). */
   returnUrl: string;
+  /** The feedback URL to set in APS's Technical Settings (public origin); the simulator needs `${origin}/payments/aps/notify`. */
   notifyUrl: string;
   faults: SouqFault[];
   order(no: string): Order | undefined;
