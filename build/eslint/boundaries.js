@@ -15,6 +15,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 export const ENGINE_LAYERS = {
   '': 0,
   util: 0,
+  redact: 1,
   aps: 1,
   browser: 1,
   evidence: 1,

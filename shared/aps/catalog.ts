@@ -11,4 +11,6 @@ export * from './signoff-email';
 export * from './codes';
 export * from './params';
 export * from './apple-pay';
-export * from './card-mask';
+export * from './param-families';
+export * from './request-params';
+export * from './amount-rules';

@@ -1,5 +1,7 @@
 // Formats of request parameters, from APS's parameter tables. Shared by the simulator (which refuses bad
-// requests as APS does) and the verifier (which names what APS would refuse).
+// requests as APS does) and the verifier (which names what APS would refuse). Which request takes which parameter
+// is in request-params.ts.
+import { FAMILY_SPECS } from './param-families';
 
 export interface ParamSpec {
   name: string;
@@ -94,209 +96,15 @@ export const PARAM_SPECS: Record<string, ParamSpec> = Object.fromEntries(
   ].map((s) => [s.name, s]),
 );
 
-/** What a request to the hosted paymentPage may carry (anything else is 00027 "Invalid extra parameters"). */
-export const HOSTED_PAGE_PARAMS = [
-  'command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'amount',
-  'currency',
-  'language',
-  'customer_email',
-  'signature',
-  'token_name',
-  'payment_option',
-  'sadad_olp',
-  'eci',
-  'order_description',
-  'customer_ip',
-  'customer_name',
-  'merchant_extra',
-  'merchant_extra1',
-  'merchant_extra2',
-  'merchant_extra3',
-  'merchant_extra4',
-  'merchant_extra5',
-  'remember_me',
-  'phone_number',
-  'settlement_reference',
-  'return_url',
-  'installments',
-  'agreement_id',
-  'recurring_mode',
-  'recurring_transactions_count',
-  'recurring_expiry_date',
-  'recurring_days_between_payments',
-  'check_3ds',
-  'digital_wallet',
-  'app_programming',
-  'app_framework',
-  'app_ver',
-  'app_plugin',
-  'app_plugin_version',
-] as const;
-
-/** What the custom-integration TOKENIZATION form may carry. */
-export const TOKENIZATION_PARAMS = [
-  'service_command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'language',
-  'signature',
-  'card_number',
-  'expiry_date',
-  'card_security_code',
-  'token_name',
-  'card_holder_name',
-  'remember_me',
-  'return_url',
-  'currency',
-  'app_programming',
-  'app_framework',
-  'app_ver',
-  'app_plugin',
-  'app_plugin_version',
-] as const;
-
-/** Why a value breaks its spec, or null. Unknown names return null: allow-lists decide on those. */
+/** Why a value breaks its spec, or null. Unknown names return null: the request tables decide on those. */
 export function paramFormatError(name: string, value: string): string | null {
-  const s = PARAM_SPECS[name];
+  const s = PARAM_SPECS[name] ?? FAMILY_SPECS[name];
   if (!s) return null;
   if (s.values && !s.values.includes(value)) return `${name} must be one of ${s.values.join(', ')}`;
   if (value.length > s.maxLength) return `${name} is ${value.length} characters, at most ${s.maxLength} allowed`;
   if (s.chars && !new RegExp(`^[${s.chars}]*$`).test(value)) return `${name} has characters APS does not allow`;
   return null;
 }
-
-const APP_PARAMS = ['app_programming', 'app_framework', 'app_ver', 'app_plugin', 'app_plugin_version'] as const;
-const CREDENTIALS = ['access_code', 'merchant_identifier', 'signature'] as const;
-const APPLE_FIELDS = [
-  'apple_data',
-  'apple_signature',
-  'apple_header',
-  'apple_paymentMethod',
-  'apple_applicationData',
-] as const;
-
-/**
- * What each server-to-server request to paymentApi may carry, keyed by its command, service_command or
- * query_command (anything else is 00027). From the old API reference tables and the official plugins' requests.
- */
-export const PAYMENT_API_PARAMS: Record<string, readonly string[]> = {
-  PURCHASE: [
-    ...HOSTED_PAGE_PARAMS,
-    'card_security_code',
-    'otp',
-    'device_fingerprint',
-    'plan_code',
-    'issuer_code',
-    ...APPLE_FIELDS,
-  ],
-  AUTHORIZATION: [...HOSTED_PAGE_PARAMS, 'card_security_code', 'device_fingerprint', ...APPLE_FIELDS],
-  CAPTURE: [
-    ...CREDENTIALS,
-    'command',
-    'merchant_reference',
-    'amount',
-    'currency',
-    'language',
-    'fort_id',
-    'order_description',
-    ...APP_PARAMS,
-  ],
-  REFUND: [
-    ...CREDENTIALS,
-    'command',
-    'merchant_reference',
-    'amount',
-    'currency',
-    'language',
-    'fort_id',
-    'order_description',
-    'maintenance_reference',
-    ...APP_PARAMS,
-  ],
-  VOID_AUTHORIZATION: [
-    ...CREDENTIALS,
-    'command',
-    'merchant_reference',
-    'language',
-    'fort_id',
-    'order_description',
-    ...APP_PARAMS,
-  ],
-  CHECK_STATUS: [
-    ...CREDENTIALS,
-    'query_command',
-    'merchant_reference',
-    'fort_id',
-    'language',
-    'return_third_party_response_codes',
-    ...APP_PARAMS,
-  ],
-  GET_INSTALLMENTS_PLANS: [
-    ...CREDENTIALS,
-    'query_command',
-    'amount',
-    'currency',
-    'language',
-    'issuer_code',
-    ...APP_PARAMS,
-  ],
-  SDK_TOKEN: [...CREDENTIALS, 'service_command', 'language', 'device_id', ...APP_PARAMS],
-  UPDATE_TOKEN: [
-    ...CREDENTIALS,
-    'service_command',
-    'merchant_reference',
-    'language',
-    'token_name',
-    'expiry_date',
-    'card_holder_name',
-    'currency',
-    'token_status',
-    'new_token_name',
-    ...APP_PARAMS,
-  ],
-  GENERATE_OTP: [
-    ...CREDENTIALS,
-    'service_command',
-    'merchant_reference',
-    'amount',
-    'currency',
-    'language',
-    'digital_wallet',
-    'phone_number',
-    'customer_email',
-    'customer_ip',
-    'order_description',
-    ...APP_PARAMS,
-  ],
-};
-
-/** Mandatory fields per paymentApi request (besides the ones a payment variant adds, e.g. token_name). */
-export const PAYMENT_API_REQUIRED: Record<string, readonly string[]> = {
-  PURCHASE: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email'],
-  AUTHORIZATION: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email'],
-  CAPTURE: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language'],
-  REFUND: [...CREDENTIALS, 'command', 'merchant_reference', 'amount', 'currency', 'language'],
-  VOID_AUTHORIZATION: [...CREDENTIALS, 'command', 'merchant_reference', 'language'],
-  CHECK_STATUS: [...CREDENTIALS, 'query_command', 'language'],
-  GET_INSTALLMENTS_PLANS: [...CREDENTIALS, 'query_command'],
-  SDK_TOKEN: [...CREDENTIALS, 'service_command', 'language', 'device_id'],
-  UPDATE_TOKEN: [...CREDENTIALS, 'service_command', 'merchant_reference', 'language', 'token_name'],
-  GENERATE_OTP: [
-    ...CREDENTIALS,
-    'service_command',
-    'merchant_reference',
-    'amount',
-    'currency',
-    'language',
-    'digital_wallet',
-    'phone_number',
-  ],
-};
 
 /** The go-live rule for agreement_id in the initial (CIT) request: no special characters, at most 15. */
 export const CIT_AGREEMENT_ID_MAX = 15;

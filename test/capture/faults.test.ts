@@ -8,6 +8,7 @@ import type { RunEvent } from '../../shared/schema/events';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { readRunIndex, readScenarioEvidence } from '../../electron/engine/evidence/store';
+import { SECRET_MARKER } from '../../electron/engine/redact/index';
 import { runWorkspace, type RunSummary } from '../../electron/engine/run/index';
 import { saveWorkspace } from '../../electron/engine/workspace/workspace';
 
@@ -236,7 +237,7 @@ describe('capture engine under faults (one run, one browser)', () => {
     expect(ev.ledger.sources.merchant_reference).toBe('traffic');
     const post = ev.exchanges.find((x) => x.kind === 'paymentPage')!;
     expect(post.requestFields.card_number).toBe('400555******0001');
-    expect(post.requestFields).not.toHaveProperty('access_code');
+    expect(post.requestFields.access_code).toBe(SECRET_MARKER);
     expect(post.step).toBe(3);
     expect(ev.exchanges.some((x) => x.kind === 'return' && x.responseStatus === 303)).toBe(true);
     const receipt = ev.screenshots.find((s) => s.slot === 'general.result')!;

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSignoffEmail } from '../../electron/engine/email/index';
 import { buildEml } from '../../electron/engine/email/mime';
-import { createRedactor } from '../../electron/engine/package/redact';
+import { createRedactor, SECRET_MARKER } from '../../electron/engine/redact/index';
 import { makeWorkspace, removeTempDirs, tempDir, writeEvidence } from './fixtures';
 
 afterAll(removeTempDirs);
@@ -59,8 +59,8 @@ describe('redactor', () => {
       nested: { card_number: '4557012345678902', cvv: '123', note: 'S3cretPhrase!' },
     });
     expect(out).toEqual({
-      access_code: '[removed]',
-      nested: { card_number: '455701******8902', cvv: '[removed]', note: '[secret removed]' },
+      access_code: SECRET_MARKER,
+      nested: { card_number: '455701******8902', note: SECRET_MARKER },
     });
   });
 });

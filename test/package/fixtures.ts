@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { SCENARIOS } from '../../shared/aps/scenarios';
+import { escapeHtml } from '../../shared/html';
+import { PLANTED } from '../helpers/planted';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import type { WorkspaceInput } from '../../shared/schema/workspace';
 import { slotsForScenario } from '../../shared/plan';
@@ -10,15 +12,11 @@ import { saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../../electron/engine/evidence/store';
 
 // Synthetic evidence shaped like the capture engine's: a JPEG per slot with a drawn URL header, scenario.json with
-// ledger and exchanges. Secrets and a full card number are planted where a careless merchant page would leak them.
+// ledger and exchanges. With plantSecrets, secrets and full card numbers are planted unredacted where a careless
+// merchant page would leak them (page text, URLs, form and JSON bodies), so the package's own redaction is what
+// keeps them out.
 
-export const PLANTED = {
-  requestPhrase: 'PlantedReqPhrase$93kQ',
-  responsePhrase: 'PlantedRespPhrase#71xZ',
-  accessCode: 'zx0IPmPy5jp1vAz8Kpg7',
-  card: '4557012345678902',
-  cardSpaced: '5297 4125 4200 5689',
-};
+export { PLANTED } from '../helpers/planted';
 
 const made: string[] = [];
 
@@ -42,8 +40,6 @@ export async function makeWorkspace(dir: string, overrides: Partial<WorkspaceInp
     ...overrides,
   });
 }
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const bodyCache = new Map<string, Buffer>();
 
@@ -96,7 +92,7 @@ export async function makeShot(spec: ShotSpec): Promise<Buffer> {
   const height = spec.height ?? 1600;
   const header = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="56">
 <rect width="100%" height="56" fill="#e8eaed"/><rect x="12" y="10" width="${width - 24}" height="36" rx="18" fill="#fff"/>
-<text x="32" y="34" font-family="DejaVu Sans" font-size="16" fill="#202124">${esc(spec.url)}</text>
+<text x="32" y="34" font-family="DejaVu Sans" font-size="16" fill="#202124">${escapeHtml(spec.url)}</text>
 <text x="${width - 32}" y="34" font-family="DejaVu Sans" font-size="13" fill="#5f6368" text-anchor="end">2026-11-27 21:04:05 +03:00</text></svg>`);
   const page = await body(width, height - 56, !!spec.noisy, spec.seed ?? 0);
   const overlays: OverlayOptions[] = [
@@ -153,7 +149,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
       const extra = opts.shot?.(id, slot, i) ?? {};
       const url =
         extra.url ??
-        `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}`;
+        `https://shop.desertrose.example/${sc.language === 'ar' ? 'ar/' : ''}checkout/${slot.split('.')[1]}?order=${ref}${opts.plantSecrets ? `&dbg=${encodeURIComponent(PLANTED.responsePhrase)}&pan=${PLANTED.cardDashed}` : ''}`;
       let jpeg: Buffer;
       if (opts.distinctImages && made.length >= opts.distinctImages) jpeg = made[count % made.length];
       else {
@@ -178,7 +174,9 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
         height: meta.height!,
         bytes: jpeg.length,
         failure: false,
-        text: opts.plantSecrets ? `Thank you. Card ${PLANTED.card} debug phrase ${PLANTED.requestPhrase}` : 'Thank you',
+        text: opts.plantSecrets
+          ? `Thank you. Card ${PLANTED.card} (${PLANTED.cardSpaced}) debug phrase ${PLANTED.requestPhrase}, code ${PLANTED.accessCode}`
+          : 'Thank you',
         lang: sc.language,
         dir: sc.language === 'ar' ? 'rtl' : 'ltr',
       });
@@ -201,7 +199,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
           id: `${id}-x1`,
           kind: 'paymentPage',
           method: 'POST',
-          url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}` : ''}`,
+          url: `https://sbcheckout.payfort.com/FortAPI/paymentPage${opts.plantSecrets ? `?dbg=${PLANTED.accessCode}&card_number=${encodeURIComponent(PLANTED.cardSpaced)}&return_url=${encodeURIComponent(`https://shop.desertrose.example/r?p=${PLANTED.requestPhrase}`)}` : ''}`,
           requestFields: {
             command: 'PURCHASE',
             merchant_reference: ref,
@@ -214,6 +212,8 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
                   card_number: PLANTED.card,
                   note: `phrase=${PLANTED.responsePhrase}`,
                   signature_debug: `${PLANTED.requestPhrase}access_code=x`,
+                  form_copy: new URLSearchParams({ p: PLANTED.requestPhrase, card: PLANTED.cardDashed }).toString(),
+                  json_copy: JSON.stringify({ card_number: PLANTED.cardSpaced, phrase: PLANTED.responsePhrase }),
                 }
               : {}),
           },

@@ -12,6 +12,7 @@ import { buildPackage, planPackage, readPackageIndex, type PackageResult } from 
 import { recoverPackageDir } from '../../electron/engine/package/swap';
 import { addSnippet } from '../../electron/engine/snippets/index';
 import { loadWorkspace } from '../../electron/engine/workspace/workspace';
+import { leaks } from '../helpers/planted';
 import { makeWorkspace, PLANTED, removeTempDirs, tempDir, writeEvidence } from './fixtures';
 import { readZip } from './zip-read';
 
@@ -152,21 +153,29 @@ function inflatePdfStreams(bytes: Buffer): string {
   return out.join('\n');
 }
 
-async function allOutputText(root: string): Promise<string[]> {
-  const texts: string[] = [];
+/** Every file under root as text, and what is inside it: zip entries, PDF text and streams, the email's parts. */
+async function allOutputText(root: string): Promise<{ label: string; text: string }[]> {
+  const texts: { label: string; text: string }[] = [];
   const walk = async (dir: string) => {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) await walk(p);
       else {
+        const label = path.relative(root, p);
         const bytes = await fs.readFile(p);
-        texts.push(bytes.toString('latin1'), bytes.toString('utf8'));
-        if (p.endsWith('.zip')) for (const b of (await readZip(p)).values()) texts.push(b.toString('utf8'));
-        if (p.endsWith('.pdf')) texts.push(inflatePdfStreams(bytes), pdfText(p));
+        texts.push({ label, text: bytes.toString('latin1') }, { label, text: bytes.toString('utf8') });
+        if (p.endsWith('.zip'))
+          for (const [name, b] of await readZip(p)) texts.push({ label: `${label}:${name}`, text: b.toString('utf8') });
+        if (p.endsWith('.pdf'))
+          texts.push(
+            { label: `${label} streams`, text: inflatePdfStreams(bytes) },
+            { label: `${label} text`, text: pdfText(p) },
+          );
         if (p.endsWith('.eml')) {
           const mail = await simpleParser(bytes);
-          texts.push(mail.text ?? '');
-          for (const a of mail.attachments) texts.push(a.content.toString('latin1'));
+          texts.push({ label: `${label} body`, text: mail.text ?? '' });
+          for (const a of mail.attachments)
+            texts.push({ label: `${label}:${a.filename}`, text: a.content.toString('latin1') });
         }
       }
     }
@@ -176,20 +185,11 @@ async function allOutputText(root: string): Promise<string[]> {
 }
 
 describe('secrets and card numbers', () => {
-  it('appear nowhere in the package, report or email', async () => {
+  it('appear nowhere in the package (zip entries, PDF text and streams), report or email', async () => {
     await writeSignoffEmail(ws, { pkg, mailLimitMb: 25 });
     const texts = await allOutputText(path.join(ws, 'output'));
     expect(texts.length).toBeGreaterThan(40);
-    const needles = [
-      PLANTED.accessCode,
-      PLANTED.requestPhrase,
-      PLANTED.responsePhrase,
-      encodeURIComponent(PLANTED.requestPhrase),
-      PLANTED.card,
-      PLANTED.cardSpaced,
-      PLANTED.cardSpaced.replace(/ /g, ''),
-    ];
-    for (const t of texts) for (const n of needles) expect(t.includes(n), `found ${n}`).toBe(false);
+    expect(leaks(texts)).toEqual([]);
     // Masked form is what remains of the planted card in the report.
     const report = await fs.readFile(pkg.reportPath, 'utf8');
     expect(report).toContain('455701******8902');

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -40,7 +41,13 @@ describe('certkit sandbox', () => {
     const { ctx, out, printed, stop } = context(dir);
     const running = sandboxCommand.run({ values: { config: 'sim.json' }, positionals: [] }, ctx);
     const line = JSON.parse(await printed) as Record<string, any>;
-    expect(Object.keys(line)).toEqual(['paymentPage', 'paymentApi', 'store', 'merchant']);
+    expect(Object.keys(line)).toEqual(['paymentPage', 'paymentApi', 'store', 'merchant', 'applePay']);
+    expect(line.applePay).toEqual({
+      access_code: 'CkApplePayAccess0123',
+      sha_request_phrase: 'ck-apple-request',
+      sha_response_phrase: 'ck-apple-response',
+      sha_type: 'sha256',
+    });
     expect(line.merchant).toMatchObject({ merchant_identifier: 'ShopCli01', sha_type: 'sha512' });
     expect(Object.keys(line.merchant).sort()).toEqual([
       'access_code',
@@ -55,6 +62,27 @@ describe('certkit sandbox', () => {
     expect(await running).toBe(0);
     expect(out.join('').trim().split('\n')).toHaveLength(1);
     await expect(fetch(line.store)).rejects.toThrow();
+  });
+
+  it('with --https prints https URLs and the certificate, which this process trusts for the sandbox only', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
+    const { ctx, printed, stop } = context(dir);
+    const running = sandboxCommand.run({ values: { https: true, 'tls-dir': 'tls' }, positionals: [] }, ctx);
+    const line = JSON.parse(await printed) as Record<string, any>;
+    expect(line.paymentApi).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/FortAPI\/paymentApi$/);
+    expect(line.store).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(line.certificate.path).toBe(path.join(dir, 'tls', 'certkit-sandbox.pem'));
+    const pem = readFileSync(line.certificate.path, 'utf8');
+    expect(line.certificate.sha256).toBe(new X509Certificate(pem).fingerprint256);
+    expect(pem).not.toContain('PRIVATE KEY');
+    expect((await fetch(line.store)).status).toBe(200);
+    const health = await fetch(new URL('/__certkit/health', line.paymentApi));
+    expect(await health.json()).toEqual({ ok: true });
+    stop();
+    expect(await running).toBe(0);
+    // Closed with the command; the certificate folder given with --tls-dir stays.
+    await expect(fetch(line.store)).rejects.toThrow();
+    expect(readFileSync(line.certificate.path, 'utf8')).toBe(pem);
   });
 
   it('names a bad config setting and the fix', async () => {

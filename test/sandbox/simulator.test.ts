@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type FeedbackEvent, type Simulator } from '../../electron/engine/sandbox';
+import { SECRET_MARKER } from '../../electron/engine/redact/index';
 import { CARD_FIELDS, docSign, formOf, get, postForm, postJson, uniqueRef, type Params } from './docs-merchant';
 
 let sim: Simulator;
@@ -115,7 +116,7 @@ describe('hosted checkout', () => {
 
     const log = sim.exchanges(since);
     const post = log.find((e) => e.kind === 'paymentPage')!;
-    expect(post.requestFields.access_code).toBe('[removed]');
+    expect(post.requestFields.access_code).toBe(SECRET_MARKER);
     expect(post.remoteAddress).toBe('127.0.0.1');
     expect(post.redirectedTo).toContain('/FortAPI/pay/');
     const cardPost = log.find((e) => e.kind === 'other' && e.requestFields.card_number)!;

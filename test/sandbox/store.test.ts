@@ -440,3 +440,23 @@ describe('demo store: local methods and wallets', () => {
     expect(page.html).toContain('data-testid="method-naps" checked');
   });
 });
+
+describe('demo store: routing', () => {
+  it('answers unknown pages and orders with 404, wrong methods on return_url with 405, bad faults with 400', async () => {
+    expect((await get(`${sb.store}no/such/page`)).status).toBe(404);
+    expect((await get(`${sb.store}receipt/CK-NONE`)).status).toBe(404);
+    expect((await get(`${sb.store}pay/CK-NONE`)).status).toBe(404);
+    expect((await postForm(`${sb.store}subscription/SUB-NONE/charge`, {})).status).toBe(404);
+    const missing = await fetch(`${sb.store}__store/orders/CK-NONE`);
+    expect([missing.status, await missing.json()]).toEqual([404, { error: 'no order CK-NONE' }]);
+    const getReturn = await fetch(`${sb.store}return`);
+    expect([getReturn.status, getReturn.headers.get('allow')]).toEqual([405, 'POST']);
+    const postReturnGet = await fetch(`${sb.store}return-get`, { method: 'POST' });
+    expect([postReturnGet.status, postReturnGet.headers.get('allow')]).toEqual([405, 'GET']);
+    const bad = await get(`${sb.store}checkout?fault=not-a-fault`);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/"not-a-fault" is not a demo-store fault switch/);
+    // A known page with a method it does not take is not found, as before the route table.
+    expect((await fetch(`${sb.store}subscribe`, { method: 'PUT' })).status).toBe(404);
+  });
+});

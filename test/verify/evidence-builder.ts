@@ -12,6 +12,7 @@ import {
 import { computeSignature, type ApsParams } from '../../electron/engine/aps/signature';
 import type { CollectedEvidence } from '../../electron/engine/evidence/store';
 import type { MerchantSecrets } from '../../electron/engine/workspace/secrets';
+import { SECRET_MARKER } from '../../electron/engine/redact/index';
 import { LOCAL_TEST_VALUES, testCard } from '../../shared/aps/test-cards';
 import { formatMinorUnits } from '../../shared/aps/currencies';
 
@@ -252,7 +253,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
         'paymentApi',
         'POST',
         `${SIM}/FortAPI/paymentApi`,
-        { ...otpFields, access_code: '[removed]' },
+        { ...otpFields, access_code: SECRET_MARKER },
         {
           observedBy: 'simulator',
           remoteAddress: '127.0.0.1',
@@ -275,7 +276,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
         'paymentApi',
         'POST',
         `${SIM}/FortAPI/paymentApi`,
-        { ...recorded, signature: purchase.signature, access_code: '[removed]' },
+        { ...recorded, signature: purchase.signature, access_code: SECRET_MARKER },
         {
           observedBy: 'simulator',
           remoteAddress: '127.0.0.1',
@@ -311,7 +312,6 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           ...tokenization,
           card_number: '400555******0001',
           expiry_date: '3005',
-          card_security_code: '***',
           card_holder_name: customer.name ?? '',
         },
         { responseStatus: 302 },
@@ -348,7 +348,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           'paymentApi',
           'POST',
           `${SIM}/FortAPI/paymentApi`,
-          { ...purchase, access_code: '[removed]' },
+          { ...purchase, access_code: SECRET_MARKER },
           {
             observedBy: 'simulator',
             remoteAddress: '127.0.0.1',
@@ -367,7 +367,7 @@ export function payment(opts: PaymentOptions): ScenarioEvidence {
           'paymentApi',
           'POST',
           `${SIM}/FortAPI/paymentApi`,
-          { ...purchase, access_code: '[removed]' },
+          { ...purchase, access_code: SECRET_MARKER },
           {
             observedBy: 'simulator',
             remoteAddress: '127.0.0.1',
@@ -490,7 +490,7 @@ export function recurring(
       'paymentApi',
       'POST',
       `${SIM}/FortAPI/paymentApi`,
-      { ...fields, access_code: '[removed]' },
+      { ...fields, access_code: SECRET_MARKER },
       {
         observedBy: 'simulator',
         remoteAddress: '127.0.0.1',

@@ -163,6 +163,23 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     expectOnly(await verify(hosted, list), 'request-signature', /refuses as extra \(00027\): integration_type/);
   });
 
+  it('the optional families the SDKs send (addresses, fraud fields, items) are not extra parameters', async () => {
+    const families = {
+      billing_street: 'King Fahd Road 100',
+      shipping_city: 'Jeddah',
+      customer_first_name: 'Noura',
+      item_sku: 'MUG-1',
+      statement_descriptor: 'CERTKIT SHOP',
+    };
+    const fine = await verify(
+      hosted,
+      correctEvidence(hosted, () => ({ extraFields: families })),
+    );
+    expect(fine.results.find((r) => r.checkpointId === 'request-signature')!.status).toBe('pass');
+    const tooLong = correctEvidence(hosted, () => ({ extraFields: { customer_first_name: 'N'.repeat(31) } }));
+    expectOnly(await verify(hosted, tooLong), 'request-signature', /customer_first_name is 31 characters, at most 30/);
+  });
+
   it('STC Pay phone and OTP fixed in the code', async () => {
     const list = correctEvidence(custom, () => ({ extraFields: {} }));
     for (const id of ['stcpay-success', 'stcpay-declined']) {

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '../../../shared/schema/evidence';
-import { computeSignature } from '../aps/signature';
+import { ApsCallError, callPaymentApi } from '../aps/client';
 import type { MerchantSecrets } from '../workspace/secrets';
 
 export interface CheckStatusTarget {
@@ -10,15 +10,16 @@ export interface CheckStatusTarget {
 }
 
 /**
- * Asks APS (or the simulator) what it knows about the ledger's payment and says whether it agrees.
- * The answer never contains secrets, so it can go into the evidence as is.
+ * Asks APS (or the simulator) what it knows about the ledger's payment and says whether it agrees. An answer whose
+ * signature does not match (when the response phrase is known) confirms nothing. The result never contains secrets,
+ * so it can go into the evidence as is.
  */
 export async function confirmWithCheckStatus(
   entry: LedgerEntry,
   target: CheckStatusTarget,
 ): Promise<NonNullable<LedgerEntry['checkStatus']>> {
   const at = new Date().toISOString();
-  const { accessCode, requestPhrase, shaType } = target.secrets;
+  const { accessCode, requestPhrase, responsePhrase, shaType } = target.secrets;
   if (!accessCode || !requestPhrase)
     return { at, ok: false, message: 'no access code or SHA request phrase given, so CHECK_STATUS was not asked' };
   const reference = entry.values.merchant_reference;
@@ -31,30 +32,32 @@ export async function confirmWithCheckStatus(
     language: 'en',
   };
   if (entry.values.fort_id) params.fort_id = entry.values.fort_id;
-  params.signature = computeSignature(params, requestPhrase, shaType);
+  let answer;
   try {
-    const response = await fetch(target.paymentApi, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(params),
-      signal: AbortSignal.timeout(target.timeoutMs ?? 15_000),
+    answer = await callPaymentApi(params, {
+      paymentApi: target.paymentApi,
+      keys: { requestPhrase, responsePhrase, shaType },
+      timeoutMs: target.timeoutMs,
     });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    const transactionStatus = typeof body.transaction_status === 'string' ? body.transaction_status : undefined;
-    const message = String(body.response_message ?? body.transaction_message ?? `HTTP ${response.status}`);
-    // status 12 is "check status success"; the transaction's own status must match the one the flow ended with.
-    const answered = String(body.status ?? '') === '12';
-    const agrees = !entry.values.status || !transactionStatus || transactionStatus === entry.values.status;
-    return {
-      at,
-      ok: answered && agrees,
-      transactionStatus,
-      message:
-        answered && !agrees
-          ? `APS says status ${transactionStatus}, the flow ended with ${entry.values.status}`
-          : message,
-    };
   } catch (err) {
-    return { at, ok: false, message: `CHECK_STATUS could not be asked: ${(err as Error).message}` };
+    if (!(err instanceof ApsCallError)) throw err;
+    return { at, ok: false, message: `CHECK_STATUS could not be asked: ${err.message}` };
   }
+  const body = answer.fields;
+  const transactionStatus = typeof body.transaction_status === 'string' ? body.transaction_status : undefined;
+  if (responsePhrase && !answer.check.ok)
+    return { at, ok: false, transactionStatus, message: `CHECK_STATUS answer not trusted: ${answer.check.why}` };
+  const message = String(body.response_message ?? body.transaction_message ?? `HTTP ${answer.httpStatus}`);
+  // status 12 is "check status success"; the transaction's own status must match the one the flow ended with.
+  const answered = String(body.status ?? '') === '12';
+  const agrees = !entry.values.status || !transactionStatus || transactionStatus === entry.values.status;
+  return {
+    at,
+    ok: answered && agrees,
+    transactionStatus,
+    message:
+      answered && !agrees
+        ? `APS says status ${transactionStatus}, the flow ended with ${entry.values.status}`
+        : message,
+  };
 }

@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
-import { screenshotSlot } from '../../../shared/aps/slots';
-import { CertkitError } from '../errors';
+import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { looksLikeCardNumber } from '../../../shared/card';
+import { CertkitError, describeError } from '../errors';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -32,14 +33,14 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
       try {
         parseRecording({ title: 'step check', steps: [step] });
       } catch (err) {
-        refuse(file, `step ${i + 1} is invalid: ${(err as Error).message.replace(/^Step \d+ /, 'it ')}`);
+        refuse(file, `step ${i + 1} is invalid: ${describeError(err).replace(/^Step \d+ /, 'it ')}`);
       }
     }
   }
   try {
     parseRecording(raw);
   } catch (err) {
-    refuse(file, `is not a valid Recorder flow: ${(err as Error).message}`);
+    refuse(file, `is not a valid Recorder flow: ${describeError(err)}`);
   }
   const tags = (steps ?? []).map((step, i) => {
     const tag = (step as Record<string, unknown>).certkit;
@@ -52,15 +53,12 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
         'a tag looks like {"slot": "general.checkout"}',
       );
     if (parsed.data.slot) {
-      try {
-        screenshotSlot(parsed.data.slot);
-      } catch {
+      if (!SCREENSHOT_SLOTS.some((slot) => slot.id === parsed.data.slot))
         refuse(
           file,
           `step ${i + 1} names screenshot slot "${parsed.data.slot}", which is not in the catalog`,
           'use a slot id from `certkit catalog` (e.g. general.checkout, knet.receipt)',
         );
-      }
     }
     return parsed.data;
   });
@@ -72,7 +70,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new CertkitError(`Cannot read flow ${file}: ${(err as Error).message}`, {
+    throw new CertkitError(`Cannot read flow ${file}: ${describeError(err)}`, {
       hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace',
       cause: err,
     });
@@ -83,7 +81,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   } catch (err) {
     refuse(
       file,
-      `is not valid JSON: ${(err as Error).message}`,
+      `is not valid JSON: ${describeError(err)}`,
       'export the recording again from Chrome DevTools > Recorder > Export > JSON',
     );
   }
@@ -122,24 +120,11 @@ export function substituteFlow(flow: LoadedFlow, vars: FlowVariables, file = flo
   return parseRecording(replaced);
 }
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /** What a typed value looks like, so a recording never keeps real card numbers, emails or phone numbers. */
 export function placeholderFor(value: string): string | undefined {
   const trimmed = value.trim();
   const digits = trimmed.replace(/[\s-]/g, '');
-  if (/^\d{13,19}$/.test(digits) && luhn(digits)) return '{{card.number}}';
+  if (looksLikeCardNumber(trimmed)) return '{{card.number}}';
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) return '{{customer.email}}';
   if (/^\+?[\d\s()-]{8,18}$/.test(trimmed) && digits.replace(/\D/g, '').length >= 8) return '{{customer.phone}}';
   if (/^(0[1-9]|1[0-2])\s*\/\s*\d{2}(\d{2})?$/.test(trimmed)) return '{{card.expiry}}';

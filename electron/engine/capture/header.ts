@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
+import { escapeHtml } from '../../../shared/html';
 import { SPLICE_ROW_MULTIPLE, SpliceUnsupported, spliceHeader } from './jpeg-splice';
 
 export interface HeaderInfo {
@@ -19,10 +20,6 @@ const PAD = 14;
 const LINE_GAP = 6;
 const HEADER_FILL: [number, number, number] = [0xee, 0xf1, 0xf5];
 const HEADER_BACKGROUND = `rgb(${HEADER_FILL.join(',')})`;
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
 
 export function wrapUrl(url: string, width: number): string[] {
   const perLine = Math.max(20, Math.floor((width - 2 * PAD - 40) / (URL_FONT_PX * MONO_ADVANCE)));
@@ -56,7 +53,7 @@ export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; heigh
     ...(info.truncated ? ['page cut at the height limit'] : []),
   ].join('  ·  ');
   const urlText = urlLines
-    .map((line, i) => `<text x="${PAD + 34}" y="${urlTop + i * (URL_FONT_PX + LINE_GAP)}">${escapeXml(line)}</text>`)
+    .map((line, i) => `<text x="${PAD + 34}" y="${urlTop + i * (URL_FONT_PX + LINE_GAP)}">${escapeHtml(line)}</text>`)
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <rect width="100%" height="100%" fill="${HEADER_BACKGROUND}"/>
@@ -64,7 +61,7 @@ export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; heigh
 <g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="11" font-weight="700" fill="#ffffff">
 <rect x="${PAD}" y="${PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${PAD + 14}">URL</text></g>
 <g font-family="DejaVu Sans Mono, Noto Sans Mono, monospace" font-size="${URL_FONT_PX}" font-weight="700" fill="#111827">${urlText}</g>
-<text x="${PAD}" y="${metaTop}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" fill="#374151">${escapeXml(meta)}</text>
+<text x="${PAD}" y="${metaTop}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" fill="#374151">${escapeHtml(meta)}</text>
 </svg>`;
   return { svg: Buffer.from(svg), height };
 }

@@ -1,5 +1,5 @@
 import { exchangeSchema, type Exchange } from '../../../shared/schema/evidence';
-import { redactFields } from './redact';
+import { createRedactor } from '../redact/index';
 
 export type SimExchange = Exchange & { seq: number };
 
@@ -74,13 +74,18 @@ export function linkSimulatorExchanges(
       for (const l of links) if (l.startsWith('merchant_reference=') || l.startsWith('fort_id=')) keys.add(l);
     }
   }
+  // The simulator scrubs its own credentials; these are the run's, which may differ (a workspace pointed at the
+  // simulator with other secrets).
+  const redact = createRedactor(secrets);
   return [...picked]
     .sort((a, b) => a.seq - b.seq)
     .map(({ seq: _seq, ...ex }) => ({
       ...ex,
       id: `s${_seq}`,
       observedBy: 'simulator' as const,
-      requestFields: redactFields(ex.requestFields, secrets),
-      responseFields: ex.responseFields ? redactFields(ex.responseFields, secrets) : undefined,
+      url: redact.url(ex.url),
+      requestFields: redact.fields(ex.requestFields),
+      responseFields: ex.responseFields ? redact.fields(ex.responseFields) : undefined,
+      ...(ex.redirectedTo ? { redirectedTo: redact.url(ex.redirectedTo) } : {}),
     }));
 }

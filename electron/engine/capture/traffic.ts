@@ -1,7 +1,9 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { PAYMENT_API_PATH, PAYMENT_PAGE_PATH } from '../../../shared/aps/endpoints';
 import type { Exchange } from '../../../shared/schema/evidence';
-import { parseBody, redactFields, redactUrl } from './redact';
+import { createRedactor, type Redactor } from '../redact/index';
+import { describeError } from '../errors';
+import { parseBody } from './body';
 
 export interface TrafficOptions {
   /** Hosts (name or name:port) whose requests are APS traffic. */
@@ -18,8 +20,10 @@ function endpointOf(url: string): string {
   try {
     const u = new URL(url);
     return `${u.host}${u.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return url;
+  } catch (err) {
+    // Not an absolute URL: compared as written, so it matches only the same text.
+    if (err instanceof TypeError) return url;
+    throw err;
   }
 }
 
@@ -44,10 +48,12 @@ export class TrafficRecorder {
   readonly exchanges: Exchange[] = [];
   private readonly hosts: Set<string>;
   private readonly pending = new Map<HTTPRequest, { exchange: Exchange; started: number }>();
+  private readonly redact: Redactor;
   private seq = 0;
 
   constructor(private readonly options: TrafficOptions) {
     this.hosts = new Set(options.apsHosts.map((h) => h.toLowerCase()));
+    this.redact = createRedactor(options.secrets);
   }
 
   private isApsHost(url: URL): boolean {
@@ -69,8 +75,10 @@ export class TrafficRecorder {
     let url: URL;
     try {
       url = new URL(request.url());
-    } catch {
-      return;
+    } catch (err) {
+      // Chromium hands over absolute URLs; one that does not parse cannot be APS traffic either.
+      if (err instanceof TypeError) return;
+      throw err;
     }
     const method = request.method();
     const kind = exchangeKind(url, method, this.isApsHost(url), this.isReturn(request.url()));
@@ -81,7 +89,7 @@ export class TrafficRecorder {
       id: `x${++this.seq}`,
       kind,
       method,
-      url: redactUrl(request.url(), this.options.secrets),
+      url: this.redact.url(request.url()),
       requestContentType: contentType,
       requestFields: {},
       startedAt: new Date().toISOString(),
@@ -93,8 +101,16 @@ export class TrafficRecorder {
     this.exchanges.push(exchange);
     this.pending.set(request, { exchange, started: performance.now() });
     let body = request.postData();
-    if (body === undefined && request.hasPostData()) body = await request.fetchPostData().catch(() => undefined);
-    exchange.requestFields = redactFields(parseBody(body, contentType), this.options.secrets);
+    if (body === undefined && request.hasPostData()) {
+      try {
+        body = await request.fetchPostData();
+      } catch (err) {
+        // The page moved on before Chromium handed over a large body: the exchange stays listed, saying so.
+        exchange.requestFields = { _error: `request body not readable: ${describeError(err)}` };
+        return;
+      }
+    }
+    exchange.requestFields = this.redact.fields(parseBody(body, contentType));
   }
 
   private async onFinished(request: HTTPRequest): Promise<void> {
@@ -108,11 +124,17 @@ export class TrafficRecorder {
     exchange.responseStatus = response.status();
     const headers = response.headers();
     exchange.responseContentType = headers['content-type'];
-    if (headers.location)
-      exchange.redirectedTo = redactUrl(new URL(headers.location, request.url()).toString(), this.options.secrets);
+    if (headers.location) exchange.redirectedTo = this.redact.url(new URL(headers.location, request.url()).toString());
     if (exchange.kind === 'paymentApi' && (headers['content-type'] ?? '').includes('json')) {
-      const text = await response.text().catch(() => undefined);
-      if (text) exchange.responseFields = redactFields(parseBody(text, headers['content-type']), this.options.secrets);
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (err) {
+        // Chromium drops a body once its page navigates away; the exchange says so rather than looking empty.
+        exchange.responseFields = { _error: `response body not readable: ${describeError(err)}` };
+        return;
+      }
+      if (text) exchange.responseFields = this.redact.fields(parseBody(text, headers['content-type']));
     }
   }
 

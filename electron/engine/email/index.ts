@@ -10,11 +10,11 @@ import { CertkitError } from '../errors';
 import { collectEvidence, outputDir } from '../evidence/store';
 import { readPackageIndex, type PackageResult } from '../package/index';
 import { planPackage, type PackagePlan } from '../package/plan';
-import { createRedactor } from '../package/redact';
+import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
-import { secretsFromEnv, secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { envSecretValues, secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { buildEml, encodedSize } from './mime';
 
 export interface EmailResult {
@@ -174,12 +174,7 @@ export async function writeSignoffEmail(
   const named = chosen.map((f) => ({ ...f, name: path.basename(f.path) }));
   const total = named.reduce((n, f) => n + encodedSize(f.bytes), 0);
   const inline = named.length > 0 && total + 64 * 1024 <= mailLimitMb * MB;
-  let secrets: string[];
-  try {
-    secrets = secretValues(options.secrets ?? secretsFromEnv());
-  } catch {
-    secrets = [];
-  }
+  const secrets = options.secrets ? secretValues(options.secrets) : envSecretValues();
   const keep = [...evidence.byScenario.values()].flatMap((e) =>
     Object.values(e.ledger.values).filter((v): v is string => !!v),
   );

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isLoopbackHost, splitHostPort } from '../../../shared/loopback';
 
 /** The renderer's CSP, shared with Electron's: only our own files, images from data: URLs, nothing remote. */
 export const RENDERER_CSP = [
@@ -31,8 +32,11 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Only loopback names are accepted as Host, which defeats DNS-rebinding pages that resolve to 127.0.0.1. */
+/**
+ * Only loopback names are accepted as Host, which defeats DNS-rebinding pages: their Host is the attacker's name,
+ * even when it resolves to 127.0.0.1.
+ */
 export function hostAllowed(hostHeader: string | undefined, port: number): boolean {
-  if (!hostHeader) return false;
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader.toLowerCase());
+  const parts = hostHeader ? splitHostPort(hostHeader) : undefined;
+  return !!parts && parts.port === port && isLoopbackHost(parts.host);
 }

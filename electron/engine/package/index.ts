@@ -2,12 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LIMITS, MB } from '../../../shared/limits';
 import type { CheckResult } from '../../../shared/schema/verify';
-import { CertkitError } from '../errors';
+import { CertkitError, describeError } from '../errors';
 import { collectEvidence, outputDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
-import { secretsFromEnv, secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { envSecretValues, secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { writeReport } from './report';
 import { AS_CAPTURED, chooseLevel, encodeAt, imageSize, mapLimit, FLOOR } from './budget';
 import { LazyChromium } from '../browser/lazy-browser';
@@ -15,7 +15,7 @@ import { manifestJson, manifestText, type ManifestContext, type PackedImage, typ
 import { coverPages, screenshotPage } from './pdf-layout';
 import { measuringFont, needsChromium, renderPdf } from './pdf-writer';
 import { planPackage, type PackagePlan, type PlannedFile } from './plan';
-import { createRedactor, type Redactor } from './redact';
+import { createRedactor, type Redactor } from '../redact/index';
 import { createStaging, PACKAGE_INDEX, recoverPackageDir, assertReplaceable, swapIn } from './swap';
 import { zipBytes } from './zip-writer';
 
@@ -61,14 +61,6 @@ interface SourceImage {
   height: number;
 }
 
-function envSecrets(): Partial<MerchantSecrets> {
-  try {
-    return secretsFromEnv();
-  } catch {
-    return {};
-  }
-}
-
 function ledgerIds(evidence: CollectedEvidence): string[] {
   const ids: string[] = [];
   for (const ev of evidence.byScenario.values()) {
@@ -105,13 +97,13 @@ async function loadImages(
         data = await fs.readFile(abs);
       }
     } catch (err) {
-      warnings.push(`${entry.name}: cannot read ${entry.source} (${(err as Error).message}); left out`);
+      warnings.push(`${entry.name}: cannot read ${entry.source} (${describeError(err)}); left out`);
       return undefined;
     }
     try {
       return { entry, data, ...(await imageSize(data)) };
-    } catch {
-      warnings.push(`${entry.name}: ${entry.source} is not a readable image; left out`);
+    } catch (err) {
+      warnings.push(`${entry.name}: ${entry.source} is not a readable image (${describeError(err)}); left out`);
       return undefined;
     }
   });
@@ -259,7 +251,8 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   const evidence = await collectEvidence(workspaceDir);
   const snippets = await listSnippets(workspaceDir);
   const plan: PackagePlan = planPackage(ws, evidence, { snippets });
-  const redact = createRedactor(secretValues(options.secrets ?? envSecrets()), ledgerIds(evidence));
+  const secrets = options.secrets ? secretValues(options.secrets) : envSecretValues();
+  const redact = createRedactor(secrets, ledgerIds(evidence));
   const chromium = new LazyChromium(ws.browser.path);
   const warnings: string[] = [];
   const staging = await createStaging(outDir);
@@ -280,7 +273,7 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
         (formats.includes('pdf') && (e.language === 'ar' || needsChromium(`${e.url}${e.pageTitle}${e.scenarioTitle}`))),
     ),
   );
-  // Start the browser early; a launch failure shows, with its reason, where the browser is first used.
+  // Only a head start: a browser that fails to start fails again, with its reason, where a page needs it.
   if (needsBrowser) chromium.get().catch(() => undefined);
   const files: PackageFile[] = [];
   try {
@@ -370,14 +363,20 @@ export async function readPackageIndex(
   { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
 > {
   await recoverPackageDir(packageDir);
-  // No index, or a damaged one, means no usable package: the next build writes a fresh one.
-  const raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8').catch(() => undefined);
-  if (!raw) return undefined;
+  let raw: string;
+  try {
+    raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8');
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return undefined;
+    throw err;
+  }
   let idx;
   try {
     idx = JSON.parse(raw);
-  } catch {
-    return undefined;
+  } catch (err) {
+    // A damaged index reads as no package: the next build writes a whole new one.
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
   if (!Array.isArray(idx?.files)) return undefined;
   return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(packageDir, f.path) })) };

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { PlannedEntry, PlannedFile, PlannedScenario } from './plan';
-import type { Redactor } from './redact';
+import type { Redactor } from '../redact/index';
 
 export interface PackedImage {
   entry: PlannedEntry;

@@ -5,7 +5,7 @@ import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 import { escapeHtml as h } from '../../../shared/html';
 import type { PackagePlan } from './plan';
-import type { Redactor } from './redact';
+import type { Redactor } from '../redact/index';
 import { writeFileAtomic } from '../util/atomic-write';
 
 // The engineer's own offline view of the run, written inside the package folder (not attached to the email):
@@ -119,7 +119,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
         for (const e of shots) {
           const full = rel(input.finalDir, path.join(input.workspaceDir, e.source));
           out.push(
-            `<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.text(e.url))}</div><div class="muted">${h(e.capturedAt)}</div></div>`,
+            `<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.url(e.url))}</div><div class="muted">${h(e.capturedAt)}</div></div>`,
           );
         }
         out.push('</div>');
@@ -130,11 +130,11 @@ export async function writeReport(input: ReportInput): Promise<string> {
         );
       for (const x of ev?.exchanges ?? []) {
         out.push(
-          `<details><summary><code>${h(x.method)} ${h(redact.text(x.url))}</code> &middot; ${h(x.kind)}${x.responseStatus ? ` &middot; ${x.responseStatus}` : ''} &middot; step ${x.step} &middot; ${h(x.observedBy)}</summary>`,
+          `<details><summary><code>${h(x.method)} ${h(redact.url(x.url))}</code> &middot; ${h(x.kind)}${x.responseStatus ? ` &middot; ${x.responseStatus}` : ''} &middot; step ${x.step} &middot; ${h(x.observedBy)}</summary>`,
         );
         out.push(`<p>Request</p>${fieldsTable(x.requestFields, redact)}`);
         if (x.responseFields) out.push(`<p>Response</p>${fieldsTable(x.responseFields, redact)}`);
-        if (x.redirectedTo) out.push(`<p>Redirected to <code>${h(redact.text(x.redirectedTo))}</code></p>`);
+        if (x.redirectedTo) out.push(`<p>Redirected to <code>${h(redact.url(x.redirectedTo))}</code></p>`);
         out.push('</details>');
       }
     }

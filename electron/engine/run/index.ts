@@ -15,6 +15,7 @@ import { runScenario, type EvidenceIO } from '../capture/scenario';
 import type { ExchangeLog } from '../capture/simulator-log';
 import { CertkitError } from '../errors';
 import { collectEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
+import { chromiumTrustArgs, trustOrigins, type TrustedCertificate } from '../tls-trust';
 import { bestEffort, type Report } from '../util/best-effort';
 import { loadWorkspace } from '../workspace/workspace';
 import type { MerchantSecrets } from '../workspace/secrets';
@@ -40,6 +41,11 @@ export interface RunOptions {
   exchangeLog?: ExchangeLog;
   /** Extra Chromium switches. */
   browserArgs?: string[];
+  /**
+   * Certificates to accept for the workspace's own simulator and store (the https sandbox's self-signed one): the
+   * browser by public key, this process's fetch calls for those origins only.
+   */
+  trust?: TrustedCertificate[];
   /** Called with each browser the run starts (the app shows it; tests use it to kill one). */
   onBrowser?: (browser: import('puppeteer-core').Browser) => void;
   /** Tests replace file writes to simulate a full disk. */
@@ -138,8 +144,34 @@ async function passedEarlier(workspaceDir: string, scenarios: Scenario[]): Promi
   });
 }
 
+/** The https origins a workspace talks to: APS (or the simulator) and the merchant's store. */
+export function workspaceOrigins(ws: Workspace): string[] {
+  const urls = [
+    ws.aps.paymentPage,
+    ws.aps.paymentApi,
+    ws.store.baseUrl,
+    ws.store.directFeedbackUrl,
+    ws.store.notificationFeedbackUrl,
+  ];
+  return [...new Set(urls.filter((u): u is string => !!u && u.startsWith('https:')).map((u) => new URL(u).origin))];
+}
+
 /** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
 export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
+  if (!options.trust?.length) return runScenarios(options);
+  const ws = await loadWorkspace(path.resolve(options.workspaceDir));
+  const releases = options.trust.map((c) => trustOrigins(c, workspaceOrigins(ws)));
+  try {
+    return await runScenarios({
+      ...options,
+      browserArgs: [...(options.browserArgs ?? []), ...chromiumTrustArgs(options.trust)],
+    });
+  } finally {
+    releases.forEach((r) => r());
+  }
+}
+
+async function runScenarios(options: RunOptions): Promise<RunSummary> {
   const workspaceDir = path.resolve(options.workspaceDir);
   const ws = await loadWorkspace(workspaceDir);
   const planned = pickScenarios(ws, options.only);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { LOCAL_TEST_VALUES, testCard } from '../../../shared/aps/test-cards';
 import type { Scenario } from '../../../shared/aps/scenarios';
+import { isLoopbackHost } from '../../../shared/loopback';
 import type { Customer, Workspace } from '../../../shared/schema/workspace';
 import type { FlowVariables } from '../capture/flow-file';
 
@@ -55,10 +56,10 @@ export function flowVariables(
 /** The address the browser's requests come from, as the merchant should see it in customer_ip. */
 export function browserClientAddress(baseUrl: string | undefined): string | undefined {
   try {
-    const host = new URL(baseUrl ?? '').hostname;
-    if (host === 'localhost' || host.startsWith('127.') || host === '[::1]') return '127.0.0.1';
-  } catch {
-    /* no base URL: fall back to the machine's address */
+    if (isLoopbackHost(new URL(baseUrl ?? '').hostname)) return '127.0.0.1';
+  } catch (err) {
+    // No base URL, or not an absolute one: the browser's address is then the machine's own, found below.
+    if (!(err instanceof TypeError)) throw err;
   }
   for (const list of Object.values(os.networkInterfaces())) {
     for (const net of list ?? []) if (net.family === 'IPv4' && !net.internal) return net.address;

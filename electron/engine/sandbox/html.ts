@@ -1,18 +1,23 @@
+import { escapeHtml, unescapeHtml } from '../../../shared/html';
 import type { Fields } from './http';
 
+/** escapeHtml for any value the pages print (numbers, missing values as ''). */
 export function esc(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return escapeHtml(String(value ?? ''));
 }
 
 export function hiddenInputs(fields: Fields): string {
   return Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
     .join('\n');
+}
+
+/** Reads back the fields hiddenInputs wrote (the simulator's auto-posting answer pages). */
+export function readHiddenInputs(html: string): Fields {
+  const fields: Fields = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    fields[unescapeHtml(m[1])] = unescapeHtml(m[2]);
+  return fields;
 }
 
 export interface PageOptions {

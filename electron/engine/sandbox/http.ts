@@ -1,5 +1,6 @@
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
 import { CertkitError, describeError } from '../errors';
 
 export type Fields = Record<string, string>;
@@ -56,6 +57,10 @@ export function clientAddress(req: http.IncomingMessage): string {
   return raw.startsWith('::ffff:') ? raw.slice(7) : raw;
 }
 
+/** Servers started with listen(), by "host:port", so the sandbox can add TLS to one it did not create. */
+const listening = new Map<string, http.Server>();
+const addressKey = (host: string, port: number | string) => `${host.replace(/^\[|\]$/g, '')}:${port}`;
+
 export async function listen(server: http.Server, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,17 +69,42 @@ export async function listen(server: http.Server, host: string, port: number): P
       resolve();
     });
   });
-  return (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
+  listening.set(addressKey(host, bound), server);
+  return bound;
 }
 
 export async function closeServer(server: http.Server): Promise<void> {
+  for (const [key, s] of listening) if (s === server) listening.delete(key);
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\./.test(h);
+/** The server listen() started at an origin's host and port. */
+export function serverAt(origin: string): http.Server | undefined {
+  const u = new URL(origin);
+  return listening.get(addressKey(u.hostname, u.port));
+}
+
+/**
+ * Makes a plain http server answer TLS on the same port too: a connection whose first byte opens a TLS handshake
+ * (0x16) is decrypted with `credentials` and handed to the server like any other. The demo store builds its own
+ * http server; this lets `--https` serve it over https without the store knowing.
+ */
+export function acceptTls(server: http.Server, credentials: { key: string; cert: string }): void {
+  const plain = server.listeners('connection') as ((socket: Socket) => void)[];
+  const secure = tls.createServer({ ...credentials }, (socket) => plain.forEach((l) => l.call(server, socket)));
+  secure.on('tlsClientError', (_err, socket) => socket.destroy());
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      if (first[0] === 0x16) secure.emit('connection', socket);
+      else plain.forEach((l) => l.call(server, socket));
+      process.nextTick(() => socket.resume());
+    });
+  });
 }
 
 /** Wraps a handler so a thrown error becomes a 500 page instead of a hung socket. */
@@ -90,7 +120,7 @@ export function guard(
         sendText(
           res,
           err instanceof CertkitError ? 400 : 500,
-          err instanceof CertkitError ? describeError(err) : `internal error: ${(err as Error).message}`,
+          err instanceof CertkitError ? describeError(err) : `internal error: ${describeError(err)}`,
         );
       else res.end();
     });

@@ -1,4 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { ShaType } from '../../../shared/aps/catalog';
+import { CertkitError } from '../errors';
+import { trustOrigins } from '../tls-trust';
+import { makeSandboxCertificate, type SandboxCertificate } from './certificate';
+import { acceptTls, serverAt } from './http';
 import type { SimulatorConfig } from './simulator/config';
 import type { SimExchange } from './simulator/exchange-log';
 import { Simulator } from './simulator/server';
@@ -26,6 +33,20 @@ export interface SandboxOptions {
   persistFile?: string;
   /** Default: 10 tries, 10 s apart (APS's schedule). */
   feedbackRetry?: { tries: number; intervalMs: number };
+  /**
+   * Serve the simulator and the store over https with a self-signed certificate made at start. This process's fetch
+   * calls trust it for the sandbox's own origins only; other clients are given its path and fingerprint.
+   */
+  https?: boolean;
+  /** Where the certificate is written (default: a new temporary folder, removed on close). */
+  tlsDir?: string;
+}
+
+interface Credentials {
+  access_code: string;
+  sha_request_phrase: string;
+  sha_response_phrase: string;
+  sha_type: ShaType;
 }
 
 export interface SandboxHandle {
@@ -34,13 +55,11 @@ export interface SandboxHandle {
   /** Demo store origin + '/'. */
   store: string;
   simulatorOrigin: string;
-  merchant: {
-    merchant_identifier: string;
-    access_code: string;
-    sha_request_phrase: string;
-    sha_response_phrase: string;
-    sha_type: ShaType;
-  };
+  merchant: Credentials & { merchant_identifier: string };
+  /** The account's separate Apple Pay access code and phrases. */
+  applePay: Credentials;
+  /** With https: the certificate clients must trust (PEM, its path, SHA-256 fingerprint, public-key hash). */
+  certificate?: Omit<SandboxCertificate, 'key'>;
   exchanges(sinceSeq?: number): SimExchange[];
   close(): Promise<void>;
   /** The running simulator (events: 'exchange', 'feedback'; config; state). */
@@ -51,15 +70,28 @@ export interface SandboxHandle {
 /** Starts the APS simulator and the demo store on loopback; feedback goes to the store unless the config names URLs. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
+  const ownDir =
+    options.https && !options.tlsDir ? await mkdtemp(path.join(os.tmpdir(), 'certkit-sandbox-')) : undefined;
+  const certificate = options.https ? await makeSandboxCertificate(options.tlsDir ?? ownDir!, host) : undefined;
+  const tls = certificate && { key: certificate.key, cert: certificate.cert };
   const sim = new Simulator({
     config: options.config,
     persistFile: options.persistFile,
     feedbackRetry: options.feedbackRetry,
+    tls,
   });
-  await sim.start(host, options.port ?? 0);
-  const c = sim.config;
-  let store: DemoStore;
+  let store: DemoStore | undefined;
+  let release = () => {};
+  const stop = async () => {
+    release();
+    await store?.close();
+    await sim.close();
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+  };
+  let storeOrigin: string;
   try {
+    await sim.start(host, options.port ?? 0);
+    const c = sim.config;
     store = new DemoStore({
       host,
       port: 0,
@@ -79,16 +111,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     });
     await store.start();
+    storeOrigin = store.origin;
+    if (certificate && tls) {
+      // The store builds its own http server; its port learns TLS as well, so its https return_url works as sent.
+      const server = serverAt(store.origin);
+      if (!server)
+        throw new CertkitError(
+          'the demo store did not start through sandbox/http.ts listen(), so https cannot reach it',
+          {
+            hint: 'start the store with listen() from electron/engine/sandbox/http.ts',
+          },
+        );
+      acceptTls(server, tls);
+      storeOrigin = store.origin.replace(/^http:/, 'https:');
+      release = trustOrigins(certificate, [sim.origin, storeOrigin]);
+    }
   } catch (err) {
-    await sim.close();
+    await stop();
     throw err;
   }
-  if (!options.config?.direct_feedback_url) c.direct_feedback_url = `${store.origin}/feedback/direct`;
-  if (!options.config?.notification_feedback_url) c.notification_feedback_url = `${store.origin}/feedback/notification`;
+  const c = sim.config;
+  if (!options.config?.direct_feedback_url) c.direct_feedback_url = `${storeOrigin}/feedback/direct`;
+  if (!options.config?.notification_feedback_url) c.notification_feedback_url = `${storeOrigin}/feedback/notification`;
   return {
     paymentPage: `${sim.origin}/FortAPI/paymentPage`,
     paymentApi: `${sim.origin}/FortAPI/paymentApi`,
-    store: `${store.origin}/`,
+    store: `${storeOrigin}/`,
     simulatorOrigin: sim.origin,
     merchant: {
       merchant_identifier: c.merchant_identifier,
@@ -97,12 +145,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sha_response_phrase: c.sha_response_phrase,
       sha_type: c.sha_type,
     },
-    exchanges: (since = 0) => sim.exchanges(since),
-    close: async () => {
-      await store.close();
-      await sim.close();
+    applePay: {
+      access_code: c.apple_access_code,
+      sha_request_phrase: c.apple_sha_request_phrase,
+      sha_response_phrase: c.apple_sha_response_phrase,
+      sha_type: c.apple_sha_type,
     },
+    certificate: certificate && {
+      cert: certificate.cert,
+      certPath: certificate.certPath,
+      sha256: certificate.sha256,
+      spki: certificate.spki,
+    },
+    exchanges: (since = 0) => sim.exchanges(since),
+    close: stop,
     simulator: sim,
-    demoStore: store,
+    demoStore: store!,
   };
 }

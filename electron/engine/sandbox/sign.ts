@@ -1,11 +1,7 @@
 import type { ShaType } from '../../../shared/aps/catalog';
-import { computeSignature, verifySignature, type ApsParams } from '../aps/signature';
+import { computeSignature, type ApsParams } from '../aps/signature';
 
 /** Signature of an APS answer (return_url form, JSON answer, feedback), signed with the response phrase. */
 export function responseSignature(fields: ApsParams, phrase: string, shaType: ShaType): string {
   return computeSignature(fields, phrase, shaType, { response: true });
-}
-
-export function responseSignatureOk(fields: ApsParams, phrase: string, shaType: ShaType): boolean {
-  return verifySignature(fields, phrase, shaType, { response: true }).ok;
 }

@@ -1,6 +1,7 @@
 import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { methodFromRequest, type MethodId } from '../../../shared/aps/methods';
 import { scenario as catalogScenario, SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { isLoopbackHost } from '../../../shared/loopback';
 import type { Plan } from '../../../shared/plan';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
@@ -123,12 +124,14 @@ export function anyPayment(ctx: VerifyContext): string[] {
   return [card ?? ctx.plan.scenarios[0]?.id].filter((id): id is string => !!id);
 }
 
+/** Loopback, a private range, link-local, a name under .localhost or the unspecified address: not the public web. */
 export function isLoopbackOrPrivate(host: string): boolean {
+  if (isLoopbackHost(host)) return true;
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h.startsWith('127.')) return true;
+  if (h.endsWith('.localhost')) return true;
   if (/^10\./.test(h) || /^192\.168\./.test(h) || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || /^169\.254\./.test(h))
     return true;
-  if (/^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:') || h === '::ffff:127.0.0.1') return true;
+  if (/^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:')) return true;
   return h === '0.0.0.0' || h === '::';
 }
 
@@ -136,7 +139,9 @@ export function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return new URL(url).hostname;
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Not an absolute URL: it names no host, and callers treat that as unknown.
+    if (err instanceof TypeError) return undefined;
+    throw err;
   }
 }

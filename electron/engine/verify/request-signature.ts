@@ -1,5 +1,6 @@
 import { MESSAGE_TEXT } from '../../../shared/aps/codes';
-import { HOSTED_PAGE_PARAMS, TOKENIZATION_PARAMS, paramFormatError } from '../../../shared/aps/params';
+import { paramFormatError } from '../../../shared/aps/params';
+import { requestIdOf, unknownParams } from '../../../shared/aps/request-params';
 import { SHA_TYPES, SHA_TYPE_LABELS, TOKENIZATION_UNSIGNED_FIELDS, type ShaType } from '../../../shared/aps/sha';
 import { LOCAL_TEST_VALUES, testCard } from '../../../shared/aps/test-cards';
 import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
@@ -13,6 +14,7 @@ import {
   type ApsParams,
 } from '../aps/signature';
 import type { MerchantSecrets } from '../workspace/secrets';
+import { SECRET_MARKER } from '../redact/index';
 import {
   anyPayment,
   apsRequests,
@@ -42,11 +44,17 @@ const OWNED_ELSEWHERE = new Set([
   'recurring_days_between_payments',
 ]);
 
+// Evidence recorded before the engine had one redactor marks removed secrets with these.
+const OLDER_MARKERS = ['[removed]', '[secret]'];
+
 /** A value the recorder replaced (card data, secrets): it cannot take part in a recomputed signature. */
 export function looksMasked(value: unknown): boolean {
   return (
     typeof value === 'string' &&
-    (/\*{2,}|•|x{4,}/i.test(value) || /^<[a-z_ -]+>$/i.test(value) || value === '[removed]' || value === '[secret]')
+    (/\*{2,}|•|x{4,}/i.test(value) ||
+      /^<[a-z_ -]+>$/i.test(value) ||
+      value.includes(SECRET_MARKER) ||
+      OLDER_MARKERS.includes(value))
   );
 }
 
@@ -54,9 +62,8 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Parameters in `fields` that APS would refuse with 00027 on a browser post to paymentPage. */
 export function extraParams(fields: Record<string, unknown>): string[] {
-  const allowed: readonly string[] =
-    str(fields.service_command) === 'TOKENIZATION' ? TOKENIZATION_PARAMS : HOSTED_PAGE_PARAMS;
-  return Object.keys(fields).filter((k) => !allowed.includes(k));
+  const id = requestIdOf(fields, 'paymentPage');
+  return id ? unknownParams(id, fields) : [];
 }
 
 export interface SignatureDiagnosis {

@@ -31,3 +31,15 @@ export function secretValues(secrets: Partial<MerchantSecrets>): string[] {
     (v): v is string => !!v && v.length >= 4,
   );
 }
+
+/**
+ * The secret values in the CERTKIT_* variables, for scrubbing outputs. Unlike secretsFromEnv it needs no valid SHA
+ * type: a mistyped CERTKIT_SHA_TYPE must not switch the scrubbing of the phrases off.
+ */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return secretValues({
+    accessCode: env.CERTKIT_ACCESS_CODE,
+    requestPhrase: env.CERTKIT_SHA_REQUEST_PHRASE,
+    responsePhrase: env.CERTKIT_SHA_RESPONSE_PHRASE,
+  });
+}

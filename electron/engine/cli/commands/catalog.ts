@@ -4,7 +4,8 @@ import { table } from '../format';
 
 export const catalogCommand = defineCommand({
   name: 'catalog',
-  summary: 'Print the APS catalog: methods, scenarios, screenshot slots, checkpoints, sign-off email',
+  summary:
+    'Print the APS catalog: methods, scenarios, screenshot slots, checkpoints, sign-off email (--json: also the request parameter tables)',
   usage: 'catalog [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, ctx) {
@@ -17,6 +18,8 @@ export const catalogCommand = defineCommand({
       testCards: catalog.TEST_CARDS,
       localTestValues: catalog.LOCAL_TEST_VALUES,
       signoffEmail: catalog.SIGNOFF_EMAIL,
+      requests: catalog.describeRequests(),
+      paramFamilies: Object.values(catalog.PARAM_FAMILIES),
     };
     if (args.values.json) {
       ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);

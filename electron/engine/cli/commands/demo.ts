@@ -21,7 +21,7 @@ import { parseConcurrency } from './run';
 export interface DemoState {
   dir: string;
   ctx: CliContext;
-  options: { concurrency?: number; browserPath?: string; faults?: string[]; only?: string[] };
+  options: { concurrency?: number; browserPath?: string; faults?: string[]; only?: string[]; https?: boolean };
   sandbox?: SandboxHandle;
   secrets?: MerchantSecrets;
   summary?: RunSummary;
@@ -45,7 +45,7 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     name: 'sandbox',
     async run(state) {
-      state.sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+      state.sandbox = await startSandbox({ port: 0, host: '127.0.0.1', https: state.options.https });
       const m = state.sandbox.merchant;
       // The sandbox's own published test credentials, used only to sign CHECK_STATUS against the simulator.
       state.secrets = {
@@ -55,6 +55,8 @@ export const DEMO_STEPS: DemoStep[] = [
         shaType: parseShaType(String(m.sha_type)) ?? 'sha256',
       };
       state.ctx.stderr.write(`demo store ${state.sandbox.store}\nsimulator  ${state.sandbox.simulatorOrigin}\n`);
+      const cert = state.sandbox.certificate;
+      if (cert) state.ctx.stderr.write(`https      ${cert.certPath} (SHA-256 ${cert.sha256})\n`);
     },
   },
   {
@@ -73,6 +75,8 @@ export const DEMO_STEPS: DemoStep[] = [
         browserPath: state.options.browserPath,
         only: state.options.only,
         secrets: state.secrets,
+        // The browser accepts the https sandbox's own certificate, by its public key; nothing else changes.
+        trust: state.sandbox?.certificate ? [state.sandbox.certificate] : undefined,
         checkStatus: true,
         signal: state.ctx.signal,
         onEvent: progressPrinter(state.ctx.stderr, state.ctx.isTTY),
@@ -91,8 +95,9 @@ export const DEMO_STEPS: DemoStep[] = [
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
-  usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS]',
+  usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
   options: {
+    https: { type: 'boolean' },
     concurrency: { type: 'string' },
     browser: { type: 'string' },
     faults: { type: 'string' },
@@ -117,6 +122,7 @@ export const demoCommand = defineCommand({
         browserPath: stringOpt(args, 'browser'),
         faults: listOpt(args, 'faults'),
         only: listOpt(args, 'only'),
+        https: !!args.values.https,
       },
     };
     try {

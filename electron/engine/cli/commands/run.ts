@@ -3,6 +3,7 @@ import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
+import { loadTrustedCertificate } from '../../tls-trust';
 import { secretsFromEnv } from '../../workspace/secrets';
 import { defineCommand, listOpt, stringOpt } from '../command';
 import { table } from '../format';
@@ -21,8 +22,10 @@ export function parseConcurrency(value: string | undefined): number | undefined 
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
-  usage: 'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json]',
+  usage:
+    'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json] [--trust-cert FILE]',
   options: {
+    'trust-cert': { type: 'string' },
     only: { type: 'string' },
     concurrency: { type: 'string' },
     browser: { type: 'string' },
@@ -39,8 +42,10 @@ export const runCommand = defineCommand({
     const print = args.values.json
       ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`)
       : progressPrinter(ctx.stderr, ctx.isTTY);
+    const certFile = stringOpt(args, 'trust-cert');
     const summary = await runWorkspace({
       workspaceDir: path.resolve(ctx.cwd, dir),
+      trust: certFile ? [await loadTrustedCertificate(path.resolve(ctx.cwd, certFile))] : undefined,
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
       browserPath: stringOpt(args, 'browser'),

@@ -34,12 +34,14 @@ async function readConfig(file: string, cwd: string): Promise<Partial<SimulatorC
 export const sandboxCommand = defineCommand({
   name: 'sandbox',
   summary: 'Run the APS sandbox simulator and the demo merchant store on loopback',
-  usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE]',
+  usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE] [--https [--tls-dir DIR]]',
   options: {
     port: { type: 'string' },
     config: { type: 'string' },
     faults: { type: 'string' },
     persist: { type: 'string' },
+    https: { type: 'boolean' },
+    'tls-dir': { type: 'string' },
   },
   async run(args, ctx) {
     const portText = stringOpt(args, 'port');
@@ -51,16 +53,35 @@ export const sandboxCommand = defineCommand({
     const config = configFile ? await readConfig(configFile, ctx.cwd) : undefined;
     const storeFaults = parseFaults(stringOpt(args, 'faults'), '--faults');
     const persist = stringOpt(args, 'persist');
+    const tlsDir = stringOpt(args, 'tls-dir');
+    if (tlsDir && !args.values.https)
+      throw new CertkitError('--tls-dir is for --https', { hint: 'add --https, or leave out --tls-dir' });
     const sb = await startSandbox({
       port,
       config,
       storeFaults,
       persistFile: persist ? path.resolve(ctx.cwd, persist) : undefined,
+      https: !!args.values.https,
+      tlsDir: tlsDir ? path.resolve(ctx.cwd, tlsDir) : undefined,
     });
+    const cert = sb.certificate;
     // Exactly one JSON line first: scripts read it to find the servers and the sandbox's own test credentials.
     ctx.stdout.write(
-      `${JSON.stringify({ paymentPage: sb.paymentPage, paymentApi: sb.paymentApi, store: sb.store, merchant: sb.merchant })}\n`,
+      `${JSON.stringify({
+        paymentPage: sb.paymentPage,
+        paymentApi: sb.paymentApi,
+        store: sb.store,
+        merchant: sb.merchant,
+        applePay: sb.applePay,
+        ...(cert ? { certificate: { path: cert.certPath, sha256: cert.sha256, spki: cert.spki } } : {}),
+      })}\n`,
     );
+    if (cert) {
+      ctx.stderr.write(
+        `https: self-signed certificate ${cert.certPath}\n  SHA-256 ${cert.sha256}\n` +
+          `  trust it for this sandbox only, e.g. curl --cacert ${cert.certPath}, or certkit run --trust-cert ${cert.certPath}\n`,
+      );
+    }
     if (!ctx.signal.aborted)
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
     await sb.close();

@@ -1,8 +1,12 @@
+import path from 'node:path';
 import { checkpoint as catalogCheckpoint } from '../../../../shared/aps/checkpoints';
 import type { CheckResult } from '../../../../shared/schema/verify';
 import { CertkitError } from '../../errors';
 import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../../verify';
+import { workspaceOrigins } from '../../run/index';
+import { loadTrustedCertificate, trustOrigins } from '../../tls-trust';
 import { secretsFromEnv } from '../../workspace/secrets';
+import { loadWorkspace } from '../../workspace/workspace';
 import { defineCommand, stringOpt } from '../command';
 import { table } from '../format';
 import type { DemoStep } from './demo';
@@ -49,8 +53,10 @@ export function formatReport(report: VerifyReport): string {
 export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
-  usage: 'verify <workspace> [--json] [--probe-response] [--confirm ID --note TEXT] [--unconfirm ID]',
+  usage:
+    'verify <workspace> [--json] [--probe-response [--trust-cert FILE]] [--confirm ID --note TEXT] [--unconfirm ID]',
   options: {
+    'trust-cert': { type: 'string' },
     json: { type: 'boolean' },
     'probe-response': { type: 'boolean' },
     confirm: { type: 'string' },
@@ -77,11 +83,24 @@ export const verifyCommand = defineCommand({
       CERTKIT_SHA_RESPONSE_PHRASE: e.CERTKIT_APPLE_SHA_RESPONSE_PHRASE,
       CERTKIT_SHA_TYPE: e.CERTKIT_APPLE_SHA_TYPE ?? e.CERTKIT_SHA_TYPE,
     });
-    const report = await verifyWorkspace(dir, {
-      secrets: secretsFromEnv(e),
-      appleSecrets,
-      probeResponseSignature: !!args.values['probe-response'],
-    });
+    // The probes post to the store; an https sandbox's store needs its certificate trusted, for its origins only.
+    const certFile = stringOpt(args, 'trust-cert');
+    const release = certFile
+      ? trustOrigins(
+          await loadTrustedCertificate(path.resolve(ctx.cwd, certFile)),
+          workspaceOrigins(await loadWorkspace(dir)),
+        )
+      : () => {};
+    let report: VerifyReport;
+    try {
+      report = await verifyWorkspace(dir, {
+        secrets: secretsFromEnv(e),
+        appleSecrets,
+        probeResponseSignature: !!args.values['probe-response'],
+      });
+    } finally {
+      release();
+    }
     ctx.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.counts.fail > 0 ? 1 : 0;
   },

@@ -1,19 +1,31 @@
 import type http from 'node:http';
 import { randomBytes, randomInt } from 'node:crypto';
-import {
-  MESSAGE_TEXT,
-  PAYMENT_API_PARAMS,
-  PAYMENT_API_PATH,
-  PAYMENT_API_REQUIRED,
-} from '../../../../shared/aps/catalog';
+import { MESSAGE_TEXT, PAYMENT_API_PATH, requestIdOf, testCardByNumber } from '../../../../shared/aps/catalog';
 import type { ApsParams } from '../../aps/signature';
 import { clientAddress, readBody, sendJson } from '../http';
 import { localizedMessage, type Lang } from './i18n';
+import { installmentDetail, issuerByCode, planProblem } from './installments';
+import { orderStatus, recordOperation, recordPayment } from './orders';
 import type { Session, Simulator } from './server';
-import type { Transaction } from './state';
-import { checkCitRules, checkPayment, checkRequest, refusal, type ApsRefusal } from './validate';
+import { luhnValid } from '../../../../shared/card';
+import type { SavedToken } from './state';
+import {
+  cardBrand,
+  checkCitRules,
+  checkPayment,
+  checkRequest,
+  checkVisaAmount,
+  expiryProblem,
+  refusal,
+  type ApsRefusal,
+} from './validate';
 
 type Answer = ApsParams;
+type Finish = (r: ApsParams, signed?: boolean) => Answer;
+type Refuse = (r: ApsRefusal) => Answer;
+
+/** Operations on an existing order, which a merchant may sign with its Apple Pay access code and phrase. */
+const ORDER_OPERATIONS = ['CAPTURE', 'REFUND', 'VOID_AUTHORIZATION', 'CHECK_STATUS'];
 
 function isApple(fields: ApsParams): boolean {
   return fields.digital_wallet === 'APPLE_PAY' || Object.keys(fields).some((k) => k.startsWith('apple_'));
@@ -67,35 +79,31 @@ export async function handleApi(sim: Simulator, req: http.IncomingMessage, res: 
 }
 
 function answerRequest(sim: Simulator, fields: ApsParams): Answer {
-  const apple = isApple(fields);
   const lang: Lang = fields.language === 'ar' ? 'ar' : 'en';
   const op = String(fields.command ?? fields.service_command ?? fields.query_command ?? '');
-  const finish = (result: ApsParams, signed = true): Answer => {
+  // Apple Pay has its own access code and phrases. Payments say so with their apple_* fields; captures, refunds,
+  // voids and status checks of an Apple Pay order carry only the Apple Pay access code (the WooCommerce plugin picks
+  // the Apple Pay phrases the same way).
+  const apple =
+    isApple(fields) || (ORDER_OPERATIONS.includes(op) && fields.access_code === sim.config.apple_access_code);
+  const finish: Finish = (result, signed = true) => {
     const out = { ...sim.echo(fields), ...result };
     return signed ? sim.signResponse(out, apple) : out;
   };
-  const refuse = (r: ApsRefusal) => finish(fail(r), r.status !== '00' || sim.config.signInvalidRequests);
+  const refuse: Refuse = (r) => finish(fail(r), r.status !== '00' || sim.config.signInvalidRequests);
   if (!op) return refuse(refusal('001', 'command, service_command or query_command'));
-  const allowed = PAYMENT_API_PARAMS[op];
-  if (!allowed) return refuse(refusal('004', op));
-  const required = [...PAYMENT_API_REQUIRED[op]];
-  if (op === 'PURCHASE' || op === 'AUTHORIZATION') {
-    if (fields.digital_wallet === 'APPLE_PAY')
-      required.push('apple_data', 'apple_signature', 'apple_header', 'apple_paymentMethod', 'customer_ip');
-    else if (fields.digital_wallet === 'STCPAY') required.push('phone_number');
-    else if (fields.eci === 'RECURRING') required.push('token_name', 'agreement_id');
-    else required.push('token_name', 'customer_ip');
-  }
-  const base = checkRequest(fields, { allowed, required }, sim.credentials(apple));
+  const request = requestIdOf(fields, 'paymentApi');
+  if (!request) return refuse(refusal('004', op));
+  const base = checkRequest(fields, request, sim.credentials(apple));
   if (base) return refuse(base);
-  switch (op) {
+  switch (request) {
     case 'PURCHASE':
     case 'AUTHORIZATION':
       return finishPayment(sim, fields, lang, apple, finish, refuse);
     case 'CAPTURE':
     case 'REFUND':
     case 'VOID_AUTHORIZATION':
-      return maintenance(sim, op, fields, lang, finish, refuse);
+      return maintenance(sim, request, fields, lang, apple, finish, refuse);
     case 'CHECK_STATUS':
       return checkStatus(sim, fields, lang, finish);
     case 'SDK_TOKEN':
@@ -103,11 +111,31 @@ function answerRequest(sim: Simulator, fields: ApsParams): Answer {
     case 'UPDATE_TOKEN':
       return updateToken(sim, fields, lang, finish);
     case 'GET_INSTALLMENTS_PLANS':
-      return finish({ ...ok('62', lang), installment_detail: installmentPlans(fields) });
+      return installmentPlans(sim, fields, lang, finish);
     case 'GENERATE_OTP':
       return generateOtp(sim, fields, lang, finish, refuse);
   }
   return refuse(refusal('004', op));
+}
+
+/**
+ * Trusted channel (PCI merchants): the card itself arrives server to server. APS checks it as its own card form
+ * would, keeps it as a token (the API reference's trusted-channel answer carries token_name) and pays with it.
+ */
+function trustedCard(sim: Simulator, fields: ApsParams, failStatus: string): SavedToken | ApsRefusal {
+  const number = String(fields.card_number).replace(/\s/g, '');
+  if (!luhnValid(number)) return refusal('016', undefined, failStatus);
+  const expiry = String(fields.expiry_date);
+  const exp = expiryProblem(expiry);
+  if (exp) return refusal(exp, undefined, failStatus);
+  const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
+  const cvv = typeof fields.card_security_code === 'string' ? fields.card_security_code : undefined;
+  if (cvv && cvv.length !== (brand === 'AMEX' ? 4 : 3))
+    return refusal('002', 'card_security_code (3 digits, 4 for American Express)', failStatus);
+  const holder = typeof fields.card_holder_name === 'string' ? fields.card_holder_name : undefined;
+  const requested = typeof fields.token_name === 'string' ? fields.token_name : undefined;
+  const info = sim.saveCard(number, expiry, holder, requested, cvv);
+  return sim.state.tokens.get(info.token_name)!;
 }
 
 function finishPayment(
@@ -115,8 +143,8 @@ function finishPayment(
   fields: ApsParams,
   lang: Lang,
   apple: boolean,
-  finish: (r: ApsParams, signed?: boolean) => Answer,
-  refuse: (r: ApsRefusal) => Answer,
+  finish: Finish,
+  refuse: Refuse,
 ): Answer {
   const payment = checkPayment(fields);
   if (payment) return refuse(payment);
@@ -131,33 +159,6 @@ function finishPayment(
   ) {
     return refuse(refusal('066'));
   }
-  const record = (result: ApsParams, extra: Partial<Transaction> = {}) => {
-    const now = new Date().toISOString();
-    const status = String(result.status);
-    sim.state.references.add(ref);
-    sim.state.transactions.set(ref, {
-      fort_id: String(result.fort_id),
-      merchant_reference: ref,
-      command,
-      amount: Number(fields.amount),
-      currency: String(fields.currency),
-      status,
-      response_code: String(result.response_code),
-      response_message: String(result.response_message),
-      method: String(result.payment_option ?? fields.digital_wallet ?? ''),
-      token_name: result.token_name as string | undefined,
-      agreement_id: result.agreement_id as string | undefined,
-      eci: String(fields.eci ?? 'ECOMMERCE'),
-      authorization_code: result.authorization_code as string | undefined,
-      captured_amount: status === '14' ? Number(fields.amount) : 0,
-      refunded_amount: 0,
-      voided: false,
-      created_at: now,
-      updated_at: now,
-      ...extra,
-    });
-    void sim.state.save();
-  };
   const final = (approved: boolean, message3: string, extra: ApsParams): Answer => {
     const status = approved ? okStatus : failStatus;
     const result: ApsParams = {
@@ -169,7 +170,8 @@ function finishPayment(
       status,
     };
     if (approved) result.authorization_code = sixDigits();
-    record(result);
+    else delete result.number_of_installments;
+    recordPayment(sim.state, fields, result);
     const answer = finish(result);
     sim.feedback.send('direct', sim.feedbackTarget('direct', apple), answer);
     return answer;
@@ -193,6 +195,8 @@ function finishPayment(
   if (fields.digital_wallet === 'APPLE_PAY') {
     const method = fields.apple_paymentMethod as Record<string, unknown>;
     const network = String(method?.apple_network ?? '').toUpperCase();
+    const visa = checkVisaAmount(network, fields);
+    if (visa) return refuse(visa);
     const approved = fields.apple_data !== 'DECLINE';
     return final(approved, approved ? '000' : '666', {
       payment_option: network === 'MASTERCARD' ? 'MASTERCARD' : network || 'VISA',
@@ -200,8 +204,17 @@ function finishPayment(
     });
   }
 
-  const token = sim.state.tokens.get(String(fields.token_name));
+  let token: SavedToken | undefined;
+  if (fields.card_number) {
+    const card = trustedCard(sim, fields, failStatus);
+    if ('response_code' in card) return refuse(card);
+    token = card;
+  } else {
+    token = sim.state.tokens.get(String(fields.token_name));
+  }
   if (!token || token.status !== 'ACTIVE') return refuse(refusal('044', undefined, failStatus));
+  const visa = checkVisaAmount(token.brand, fields);
+  if (visa) return refuse(visa);
   const cardFields: ApsParams = {
     token_name: token.token_name,
     card_number: token.card_number,
@@ -209,6 +222,19 @@ function finishPayment(
     card_bin: token.card_bin,
     payment_option: fields.payment_option ?? token.brand,
   };
+  if (token.card_holder_name) cardFields.card_holder_name = token.card_holder_name;
+  let months: number | undefined;
+  if (fields.installments === 'YES' || fields.installments === 'HOSTED') {
+    const { plan, problem } = planProblem(
+      String(fields.issuer_code),
+      String(fields.plan_code),
+      Number(fields.amount),
+      token.card_bin,
+    );
+    if (problem) return refuse(refusal('033', problem));
+    months = plan!.months;
+    cardFields.number_of_installments = String(months);
+  }
 
   if (fields.eci === 'RECURRING') {
     if (command !== 'PURCHASE') return refuse(refusal('049', 'recurring payments are PURCHASE only'));
@@ -226,25 +252,37 @@ function finishPayment(
   const cit = checkCitRules(fields, (id) => sim.agreementIdTaken(id));
   if (cit) return refuse(cit);
   if (
+    !fields.card_number &&
     fields.card_security_code &&
     sim.state.tokenCvv.has(token.token_name) &&
     sim.state.tokenCvv.get(token.token_name) !== fields.card_security_code
   ) {
     return final(false, '666', cardFields);
   }
-  const skip3ds = fields.check_3ds === 'NO' && token.brand !== 'MADA';
+  // 3-D Secure needs the cardholder; a mail or telephone order (MOTO) has none, and mada never skips it.
+  const skip3ds = (fields.check_3ds === 'NO' && token.brand !== 'MADA') || fields.eci === 'MOTO';
   if (token.threeDs && !skip3ds) {
-    if (!fields.return_url) return refuse(refusal('037', 'a 3-D Secure card needs return_url'));
+    // Where the customer goes after 3-D Secure when the purchase names no return_url: the return_url of the
+    // TOKENIZATION that made the token. The API reference lists return_url as optional in the server-to-server
+    // purchase (merchant page 2.0 operations, trusted channel), and the official PHP SDK's standard and custom
+    // checkouts send their purchase without one (ResponseAdapter::handleAuthorization) while their return handler
+    // receives the 3-D Secure result at the tokenization's return_url (its ?discriminator= marks the flow). With
+    // neither (a trusted-channel card), there is nowhere to send the result: 037 "Missing return URL".
+    const returnUrl =
+      typeof fields.return_url === 'string' ? fields.return_url : sim.tokenReturnUrls.get(token.token_name);
+    if (!returnUrl)
+      return refuse(refusal('037', 'a 3-D Secure card needs return_url (or a tokenization that gave one)'));
     const session: Session = {
       sid: randomBytes(12).toString('hex'),
       kind: 'api3ds',
       request: fields,
       lang,
-      returnUrl: String(fields.return_url),
+      returnUrl,
       fortId: sim.state.newFortId(),
       lpmStep: 0,
       lpmInputs: {},
       finished: false,
+      plan: months,
       card: {
         masked: token.card_number,
         bin: token.card_bin,
@@ -266,7 +304,8 @@ function finishPayment(
       response_message: localizedMessage('064', MESSAGE_TEXT['064'], lang),
       status: '20',
     };
-    record(result);
+    delete result.number_of_installments;
+    recordPayment(sim.state, fields, result);
     return finish(result);
   }
   const extra: ApsParams = { ...cardFields };
@@ -281,17 +320,22 @@ function maintenance(
   op: 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION',
   fields: ApsParams,
   lang: Lang,
-  finish: (r: ApsParams, signed?: boolean) => Answer,
-  refuse: (r: ApsRefusal) => Answer,
+  apple: boolean,
+  finish: Finish,
+  refuse: Refuse,
 ): Answer {
   const statuses = { CAPTURE: ['04', '05'], REFUND: ['06', '07'], VOID_AUTHORIZATION: ['08', '09'] }[op];
   const txn =
     sim.state.transactions.get(String(fields.merchant_reference)) ??
     (fields.fort_id ? sim.state.findByFortId(String(fields.fort_id)) : undefined);
-  const no = (message3: string, detail?: string) => finish(fail(refusal(message3, detail, statuses[1])));
-  if (!txn) return no('036');
+  if (!txn) return finish(fail(refusal('036', undefined, statuses[1])));
   if (fields.fort_id && txn.fort_id !== fields.fort_id)
     return refuse(refusal('033', 'fort_id does not belong to merchant_reference'));
+  const no = (message3: string, detail?: string) => {
+    const answer = finish(fail(refusal(message3, detail, statuses[1])));
+    recordOperation(sim.state, txn, answer);
+    return answer;
+  };
   const amount = Number(fields.amount ?? 0);
   if (op !== 'VOID_AUTHORIZATION' && fields.currency !== txn.currency) return no('013');
   if (op === 'CAPTURE') {
@@ -307,33 +351,23 @@ function maintenance(
       return no('047');
     txn.voided = true;
   }
-  txn.updated_at = new Date().toISOString();
-  void sim.state.save();
   const answer = finish({ ...ok(statuses[0], lang), fort_id: txn.fort_id });
-  sim.feedback.send('notification', sim.feedbackTarget('notification', txn.method === 'APPLE_PAY'), answer);
+  recordOperation(sim.state, txn, answer);
+  // The notification repeats the answer, so it is signed like the answer: with the Apple Pay phrase when the Apple Pay
+  // access code asked (the WooCommerce plugin verifies it that way: Apple Pay phrases for the Apple Pay access code).
+  sim.feedback.send('notification', sim.feedbackTarget('notification', apple), answer);
   return answer;
 }
 
-function checkStatus(sim: Simulator, fields: ApsParams, lang: Lang, finish: (r: ApsParams) => Answer): Answer {
+function checkStatus(sim: Simulator, fields: ApsParams, lang: Lang, finish: Finish): Answer {
   const txn =
     (fields.merchant_reference ? sim.state.transactions.get(String(fields.merchant_reference)) : undefined) ??
     (fields.fort_id ? sim.state.findByFortId(String(fields.fort_id)) : undefined);
   if (!txn) return finish(fail(refusal('036', undefined, '12')));
-  return finish({
-    ...ok('12', lang),
-    fort_id: txn.fort_id,
-    transaction_status: txn.voided ? '08' : txn.status,
-    transaction_code: txn.response_code,
-    transaction_message: txn.response_message,
-    authorized_amount: String(txn.amount),
-    captured_amount: String(txn.captured_amount),
-    refunded_amount: String(txn.refunded_amount),
-    authorization_code: txn.authorization_code,
-    agreement_id: txn.agreement_id,
-  });
+  return finish({ ...ok('12', lang), ...orderStatus(txn, fields.return_third_party_response_codes === 'YES') });
 }
 
-function updateToken(sim: Simulator, fields: ApsParams, lang: Lang, finish: (r: ApsParams) => Answer): Answer {
+function updateToken(sim: Simulator, fields: ApsParams, lang: Lang, finish: Finish): Answer {
   const token = sim.state.tokens.get(String(fields.token_name));
   if (!token) return finish(fail(refusal('044', undefined, '59')));
   if (fields.token_status === 'INACTIVE' || fields.token_status === 'ACTIVE') token.status = fields.token_status;
@@ -358,13 +392,7 @@ function updateToken(sim: Simulator, fields: ApsParams, lang: Lang, finish: (r: 
   });
 }
 
-function generateOtp(
-  sim: Simulator,
-  fields: ApsParams,
-  lang: Lang,
-  finish: (r: ApsParams) => Answer,
-  refuse: (r: ApsRefusal) => Answer,
-): Answer {
+function generateOtp(sim: Simulator, fields: ApsParams, lang: Lang, finish: Finish, refuse: Refuse): Answer {
   if (fields.digital_wallet !== 'STCPAY') return refuse(refusal('033', 'GENERATE_OTP is for digital_wallet STCPAY'));
   if (fields.currency !== 'SAR') return refuse(refusal('013', 'STC Pay takes SAR only'));
   const ref = String(fields.merchant_reference);
@@ -378,34 +406,17 @@ function generateOtp(
   return finish({ ...ok('88', lang) });
 }
 
-function installmentPlans(fields: ApsParams) {
-  const currency = String(fields.currency ?? 'SAR');
-  const plans = [3, 6, 12].map((n) => ({
-    plan_code: `CKPLAN${String(n).padStart(2, '0')}`,
-    number_of_installment: n,
-    fees_type: 'Percentage',
-    fees_amount: 0,
-    processing_fees_type: 'Fixed',
-    processing_fees_amount: 0,
-    rate_type: 'Flat',
-    plan_merchant_type: 'Non Partner',
-    fee_display_value: 0,
-    currency_code: currency,
-    minimum_amount: 10000,
-    maximum_amount: 10000000,
-  }));
-  return {
-    issuer_detail: [
-      {
-        issuer_code: 'CKBANK01',
-        issuer_name_en: 'Certkit Test Bank',
-        issuer_name_ar: 'بنك اختبار Certkit',
-        plan_details: plans,
-        bins: [
-          { bin: '400555', card_brand_code: 'VISA' },
-          { bin: '512345', card_brand_code: 'MASTERCARD' },
-        ],
-      },
-    ],
-  };
+function installmentPlans(sim: Simulator, fields: ApsParams, lang: Lang, finish: Finish): Answer {
+  const issuerCode = typeof fields.issuer_code === 'string' ? fields.issuer_code : undefined;
+  if (issuerCode && !issuerByCode(issuerCode))
+    return finish(fail(refusal('033', `issuer_code ${issuerCode} is not an installment issuer`, '63')));
+  return finish({
+    ...ok('62', lang),
+    installment_detail: installmentDetail({
+      origin: sim.origin,
+      amount: fields.amount === undefined ? undefined : Number(fields.amount),
+      currency: typeof fields.currency === 'string' ? fields.currency : 'SAR',
+      issuerCode,
+    }),
+  });
 }

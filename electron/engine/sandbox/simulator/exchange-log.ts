@@ -1,46 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { maskPan } from '../../../../shared/aps/card-mask';
 import type { Exchange } from '../../../../shared/schema/evidence';
+import { createRedactor } from '../../redact/index';
 
 export type SimExchange = Exchange & { seq: number };
 
-/** Fields whose value is a credential: the key stays (its presence matters to checks), the value goes. */
-const SECRET_FIELDS = new Set(['access_code', 'sha_request_phrase', 'sha_response_phrase', 'apple_access_code']);
-/** Fields never kept at all: card verification data and one-time codes typed by the customer. */
-const DROPPED_FIELDS = new Set(['card_security_code', 'cvv', 'pin', 'otp', 'password', '3ds_password']);
-const CARD_FIELDS = new Set(['card_number', 'card']);
-
-export function maskCardNumber(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  if (digits.length < 11) return '*'.repeat(digits.length);
-  return maskPan(digits);
-}
-
-/** Copies fields for the log: credentials blanked, card numbers masked, CVV/PIN/OTP removed; nested objects kept. */
-export function scrubFields(fields: Record<string, unknown>, secrets: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (DROPPED_FIELDS.has(k)) continue;
-    if (SECRET_FIELDS.has(k)) {
-      out[k] = '[removed]';
-    } else if (
-      CARD_FIELDS.has(k) &&
-      typeof v === 'string' &&
-      /^\d[\d *]*$/.test(v) &&
-      v.replace(/\D/g, '').length >= 8
-    ) {
-      out[k] = v.includes('*') ? v : maskCardNumber(v);
-    } else if (typeof v === 'string') {
-      out[k] = secrets.includes(v) ? '[removed]' : v;
-    } else if (v && typeof v === 'object' && !Array.isArray(v)) {
-      out[k] = scrubFields(v as Record<string, unknown>, secrets);
-    } else {
-      out[k] = v;
-    }
-  }
-  return out;
-}
-
+/**
+ * What the simulator saw, served at GET /__certkit/exchanges. Entries are redacted on the way in, with the engine's
+ * one redactor and the simulator's own credentials, so no reader of the log ever gets a secret or a full card number.
+ */
 export class ExchangeLog extends EventEmitter {
   private readonly entries: SimExchange[] = [];
   private seq = 0;
@@ -50,7 +17,7 @@ export class ExchangeLog extends EventEmitter {
   }
 
   add(entry: Omit<Exchange, 'id' | 'step' | 'frame' | 'popup' | 'observedBy'>): SimExchange {
-    const secrets = this.secrets().filter(Boolean);
+    const redact = createRedactor(this.secrets().filter(Boolean));
     const seq = ++this.seq;
     const full: SimExchange = {
       ...entry,
@@ -60,10 +27,11 @@ export class ExchangeLog extends EventEmitter {
       frame: 'top',
       popup: false,
       observedBy: 'simulator',
-      requestFields: scrubFields(entry.requestFields ?? {}, secrets),
-      responseFields: entry.responseFields ? scrubFields(entry.responseFields, secrets) : undefined,
+      url: redact.url(entry.url),
+      requestFields: redact.fields(entry.requestFields ?? {}),
+      responseFields: entry.responseFields ? redact.fields(entry.responseFields) : undefined,
+      ...(entry.redirectedTo ? { redirectedTo: redact.url(entry.redirectedTo) } : {}),
     };
-    if (full.url) full.url = redactUrl(full.url, secrets);
     this.entries.push(full);
     this.emit('exchange', full);
     return full;
@@ -72,10 +40,4 @@ export class ExchangeLog extends EventEmitter {
   since(seq = 0): SimExchange[] {
     return this.entries.filter((e) => e.seq > seq);
   }
-}
-
-function redactUrl(url: string, secrets: string[]): string {
-  let out = url;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[removed]');
-  return out;
 }

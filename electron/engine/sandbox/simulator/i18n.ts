@@ -42,6 +42,12 @@ const EN = {
   madaOnly: 'This payment needs a mada card.',
   paymentId: 'Payment ID',
   refNumber: 'Reference number',
+  saveCard: 'Save this card for next time',
+  savedCard: 'Saved card',
+  payInFull: 'Pay in full',
+  planOption: (issuer: string, months: number, perMonth: string, fee: number) =>
+    `${issuer}: ${months} months, ${perMonth} a month${fee ? ` (${fee}% fee)` : ''}`,
+  planNotForCard: 'This card is not issued by the bank of the chosen plan. Choose another plan or pay in full.',
 };
 
 const AR: typeof EN = {
@@ -86,6 +92,12 @@ const AR: typeof EN = {
   madaOnly: 'تتطلب هذه العملية بطاقة مدى.',
   paymentId: 'رقم الدفع',
   refNumber: 'الرقم المرجعي',
+  saveCard: 'احفظ هذه البطاقة للمرة القادمة',
+  savedCard: 'البطاقة المحفوظة',
+  payInFull: 'الدفع كاملاً',
+  planOption: (issuer: string, months: number, perMonth: string, fee: number) =>
+    `${issuer}: ${months} أشهر، ${perMonth} شهرياً${fee ? ` (رسوم ${fee}٪)` : ''}`,
+  planNotForCard: 'هذه البطاقة ليست صادرة من بنك الخطة المختارة. اختر خطة أخرى أو ادفع كاملاً.',
 };
 
 export function t(lang: Lang) {

@@ -34,6 +34,9 @@ button.secondary{background:#e4e7eb;color:#323f4b}
 .badges{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:16px}
 .outcome{font-size:20px;font-weight:700;padding:14px;border-radius:8px;margin-bottom:18px}
 .outcome.ok{background:#e3f9e5;color:#05400a}.outcome.bad{background:#fde8e8;color:#9b1c1c}
+.embedded{margin:0;box-shadow:none;border-radius:0;max-width:none;padding:16px}
+body:has(main.embedded){background:#fff}
+label.check{display:flex;gap:8px;align-items:center}label.check input{width:auto}
 .knet header,.naps header,.benefit header,.omannet header,.stcpay header{background:var(--brand)}
 `;
 
@@ -69,12 +72,21 @@ function summaryBlock(lang: Lang, sm: Summary): string {
   return `<dl class="summary">
 <dt>${esc(s.merchant)}</dt><dd dir="ltr">${esc(sm.merchant)}</dd>
 <dt>${esc(s.reference)}</dt><dd data-testid="sim-merchant-reference" dir="ltr">${esc(sm.reference)}</dd>
-<dt>${esc(s.amount)}</dt><dd data-testid="sim-amount" dir="ltr">${esc(formatMinorUnits(sm.amount, sm.currency))} ${esc(sm.currency)}</dd>
+${sm.currency ? `<dt>${esc(s.amount)}</dt><dd data-testid="sim-amount" dir="ltr">${esc(formatMinorUnits(sm.amount, sm.currency))} ${esc(sm.currency)}</dd>` : ''}
 </dl>`;
 }
 
 function input(testid: string, name: string, label: string, attrs = ''): string {
   return `<label for="${esc(testid)}">${esc(label)}</label><input id="${esc(testid)}" name="${esc(name)}" data-testid="${esc(testid)}" ${attrs}>`;
+}
+
+/** An installment plan the standard checkout's card form offers (value: its plan_code). */
+export interface PlanChoice {
+  value: string;
+  issuer: string;
+  months: number;
+  perMonth: string;
+  feePercent: number;
 }
 
 export function cardPage(o: {
@@ -83,6 +95,13 @@ export function cardPage(o: {
   summary: Summary;
   method?: MethodId;
   installments: boolean;
+  /** The standard checkout's form, shown inside the merchant's iframe: no page header, a compact layout. */
+  embedded?: boolean;
+  /** A saved card (token_name in the request): its masked number and expiry are shown, only the CVV is asked. */
+  saved?: { masked: string; expiry: string };
+  /** Issuer plans (standard checkout with installments STANDALONE). */
+  plans?: PlanChoice[];
+  rememberMe?: boolean;
   error?: string;
   values?: Record<string, string>;
 }): string {
@@ -92,23 +111,44 @@ export function cardPage(o: {
   const plans = o.installments
     ? `<label for="installments-plan">${esc(s.installments)}</label><select id="installments-plan" name="plan" data-testid="installments-plan">
 ${[3, 6, 12, 1].map((n, i) => `<option value="${n}"${i === 0 ? ' selected' : ''}>${esc(s.plan(n))}</option>`).join('')}</select>`
+    : o.plans?.length
+      ? `<label for="installments-plan">${esc(s.installments)}</label><select id="installments-plan" name="plan" data-testid="installments-plan">
+<option value="">${esc(s.payInFull)}</option>
+${o.plans.map((p) => `<option value="${esc(p.value)}"${v.plan === p.value ? ' selected' : ''}>${esc(s.planOption(p.issuer, p.months, p.perMonth, p.feePercent))}</option>`).join('\n')}</select>`
+      : '';
+  const card = o.saved
+    ? `<p data-testid="saved-card"><strong>${esc(s.savedCard)}:</strong> <span dir="ltr">${esc(o.saved.masked)}</span> (<span dir="ltr">${esc(o.saved.expiry.slice(2))}/${esc(o.saved.expiry.slice(0, 2))}</span>)</p>
+${input('card-cvv', 'cvv', s.cvv, 'inputmode="numeric" type="password"')}`
+    : `${input('card-number', 'card_number', s.cardNumber, `inputmode="numeric" value="${esc(v.card_number ?? '')}"`)}
+<div class="row"><div>${input('card-expiry', 'expiry', s.expiry, `placeholder="MM/YY" value="${esc(v.expiry ?? '')}"`)}</div>
+<div>${input('card-cvv', 'cvv', s.cvv, 'inputmode="numeric" type="password"')}</div></div>
+${input('card-holder', 'card_holder_name', s.holder, `value="${esc(v.card_holder_name ?? '')}"`)}`;
+  const remember = o.rememberMe
+    ? `<label class="check"><input type="checkbox" name="remember_me" value="YES" data-testid="remember-me"> ${esc(s.saveCard)}</label>`
     : '';
+  const form = `${badges(shown)}
+${o.error ? `<div class="error" data-testid="form-error">${esc(o.error)}</div>` : ''}
+<form method="post" action="${esc(o.action)}" autocomplete="off">
+${card}
+${plans}
+${remember}
+<div class="actions"><button type="submit" class="primary" name="action" value="pay" data-testid="pay-button">${esc(s.pay)}</button>
+<button type="submit" class="secondary" name="action" value="cancel" data-testid="cancel-button" formnovalidate>${esc(s.cancel)}</button></div>
+</form>`;
+  if (o.embedded) {
+    return page({
+      title: s.brand,
+      lang: o.lang,
+      css: CSS,
+      body: `<main class="embedded" data-testid="standard-checkout">${summaryBlock(o.lang, o.summary)}${form}</main>`,
+    });
+  }
   return shell(
     o.lang,
     s.brand,
     `<h1>${esc(s.pay)}</h1>
 ${summaryBlock(o.lang, o.summary)}
-${badges(shown)}
-${o.error ? `<div class="error" data-testid="form-error">${esc(o.error)}</div>` : ''}
-<form method="post" action="${esc(o.action)}" autocomplete="off">
-${input('card-number', 'card_number', s.cardNumber, `inputmode="numeric" value="${esc(v.card_number ?? '')}"`)}
-<div class="row"><div>${input('card-expiry', 'expiry', s.expiry, `placeholder="MM/YY" value="${esc(v.expiry ?? '')}"`)}</div>
-<div>${input('card-cvv', 'cvv', s.cvv, 'inputmode="numeric" type="password"')}</div></div>
-${input('card-holder', 'card_holder_name', s.holder, `value="${esc(v.card_holder_name ?? '')}"`)}
-${plans}
-<div class="actions"><button type="submit" class="primary" name="action" value="pay" data-testid="pay-button">${esc(s.pay)}</button>
-<button type="submit" class="secondary" name="action" value="cancel" data-testid="cancel-button" formnovalidate>${esc(s.cancel)}</button></div>
-</form>`,
+${form}`,
   );
 }
 

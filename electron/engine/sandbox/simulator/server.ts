@@ -1,17 +1,19 @@
 import http from 'node:http';
+import https from 'node:https';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
-  HOSTED_PAGE_PARAMS,
   MESSAGE_TEXT,
   PAYMENT_API_PATH,
   PAYMENT_PAGE_PATH,
   PAYMENT_METHODS,
   SIMULATOR_3DS_PASSWORD,
-  TOKENIZATION_PARAMS,
   methodFromRequest,
+  requestIdOf,
   testCardByNumber,
 } from '../../../../shared/aps/catalog';
+import { isPan, maskPan } from '../../../../shared/card';
+import { isLoopbackHost } from '../../../../shared/loopback';
 import type { ApsParams } from '../../aps/signature';
 import { responseSignature } from '../sign';
 import { autoPostPage } from '../html';
@@ -19,7 +21,6 @@ import {
   clientAddress,
   closeServer,
   guard,
-  isLoopbackHost,
   listen,
   parseForm,
   readBody,
@@ -31,19 +32,22 @@ import {
 } from '../http';
 import { handleApi } from './api';
 import { resolveSimulatorConfig, type LocalMethodId, type SimulatorConfig } from './config';
-import { ExchangeLog, maskCardNumber, type SimExchange } from './exchange-log';
+import { ExchangeLog, type SimExchange } from './exchange-log';
 import { FeedbackSender } from './feedback';
 import { localizedMessage, t, type Lang } from './i18n';
 import { LPM_STEPS, lpmApproved } from './lpm';
+import { issuerLogoSvg, issuerTermsHtml } from './installments';
+import { recordPayment } from './orders';
 import { cardPage, lpmConfirmPage, lpmStepPage, refusedPage, threeDsPage, type Summary } from './pages';
-import { SimulatorState, type Transaction } from './state';
+import { standardStep, standardTokenization } from './standard-checkout';
+import { SimulatorState } from './state';
 import {
   cardBrand,
   checkCitRules,
   checkPayment,
   checkRequest,
+  checkVisaAmount,
   expiryProblem,
-  luhnOk,
   mmyyToYymm,
   refusal,
   type ApsRefusal,
@@ -56,6 +60,8 @@ export interface SimulatorOptions {
   config?: Partial<SimulatorConfig>;
   persistFile?: string;
   feedbackRetry?: { tries: number; intervalMs: number };
+  /** Serve https with this key and certificate (PEM); without it the simulator speaks plain http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface CardInfo {
@@ -69,10 +75,13 @@ export interface CardInfo {
   token_name: string;
 }
 
-/** A customer's visit to the simulator's pages: hosted checkout, or the 3DS step of an API purchase. */
+/**
+ * A customer's visit to the simulator's pages: hosted checkout, the standard checkout's card form (in the merchant's
+ * iframe), or the 3DS step of an API purchase.
+ */
 export interface Session {
   sid: string;
-  kind: 'hosted' | 'api3ds';
+  kind: 'hosted' | 'standard' | 'api3ds';
   request: ApsParams;
   lang: Lang;
   returnUrl: string;
@@ -86,25 +95,6 @@ export interface Session {
   finished: boolean;
 }
 
-const HOSTED_REQUIRED = [
-  'command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'amount',
-  'currency',
-  'language',
-  'customer_email',
-  'signature',
-];
-const TOKENIZATION_REQUIRED = [
-  'service_command',
-  'access_code',
-  'merchant_identifier',
-  'merchant_reference',
-  'language',
-  'signature',
-];
 const LOCAL_METHODS: LocalMethodId[] = ['KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY'];
 
 function digits(n: number): string {
@@ -121,11 +111,15 @@ export class Simulator {
   readonly sessions = new Map<string, Session>();
   /** GENERATE_OTP requests by merchant_reference, for the STC Pay purchase that follows. */
   readonly otpRequests = new Map<string, { phone: string; amount: string; currency: string }>();
+  /** return_url of the TOKENIZATION that made each token: where a later 3-D Secure purchase sends the customer. */
+  readonly tokenReturnUrls = new Map<string, string>();
   config: SimulatorConfig;
   origin = '';
   private server?: http.Server;
+  private readonly tls?: { key: string; cert: string };
 
   constructor(options: SimulatorOptions = {}) {
+    this.tls = options.tls;
     this.config = resolveSimulatorConfig(options.config);
     this.state = new SimulatorState(options.persistFile);
     this.log = new ExchangeLog(() => this.secrets());
@@ -147,9 +141,10 @@ export class Simulator {
   }
 
   async start(host: string, port: number): Promise<void> {
-    this.server = http.createServer(guard((req, res) => this.route(req, res)));
+    const handler = guard((req, res) => this.route(req, res));
+    this.server = this.tls ? https.createServer({ ...this.tls }, handler) : http.createServer(handler);
     const bound = await listen(this.server, host, port);
-    this.origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    this.origin = `${this.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   }
 
   async close(): Promise<void> {
@@ -189,7 +184,7 @@ export class Simulator {
     const out: ApsParams = {};
     for (const [k, v] of Object.entries(request)) {
       if (k === 'signature' || k === 'card_security_code' || v === undefined || v === null || v === '') continue;
-      out[k] = k === 'card_number' && typeof v === 'string' ? maskCardNumber(v) : v;
+      out[k] = k === 'card_number' && typeof v === 'string' ? maskPan(v) : v;
     }
     return out;
   }
@@ -214,27 +209,47 @@ export class Simulator {
       return sendJson(res, 200, { exchanges: this.log.since(Number.isFinite(since) ? since : 0) });
     }
     if (url.pathname === '/__certkit/health') return sendJson(res, 200, { ok: true });
+    if (parts[0] === '__certkit' && parts[1] === 'issuers' && parts.length === 4)
+      return this.issuerFile(res, parts[2], parts[3], url);
     if (parts[0] === 'FortAPI' && parts.length >= 3) {
       const session = this.sessions.get(parts[2]);
       if (!session) return sendText(res, 404, 'This payment session does not exist or has expired.');
       if (session.finished) return sendText(res, 410, 'This payment session is already complete.');
       if (parts[1] === 'pay') return this.cardStep(req, res, session);
+      if (parts[1] === 'merchantPage' && session.kind === 'standard') return standardStep(this, req, res, session);
       if (parts[1] === '3ds') return this.threeDsStep(req, res, session);
       if (parts[1] === 'lpm' && parts[3]) return this.lpmStep(req, res, session, parts[3]);
     }
     sendText(res, 404, `No route ${req.method} ${url.pathname} on the APS sandbox simulator.`);
   }
 
-  /** Where the browser is sent with the result; https on loopback is delivered over http (no TLS in the sandbox). */
+  /** The logo and terms page that installment_detail links to. */
+  private issuerFile(res: http.ServerResponse, code: string, file: string, url: URL): void {
+    if (file === 'logo.svg') {
+      const svg = issuerLogoSvg(code);
+      if (svg) return sendText(res, 200, svg, { 'content-type': 'image/svg+xml' });
+    } else if (file === 'terms') {
+      const html = issuerTermsHtml(code, url.searchParams.get('lang') === 'ar' ? 'ar' : 'en');
+      if (html) return sendHtml(res, 200, html);
+    }
+    sendText(res, 404, `No issuer file ${code}/${file}.`);
+  }
+
+  /**
+   * Where the browser is sent with the result. A plain-http simulator delivers an https return_url on loopback over
+   * http (its merchants have no TLS either); with --https it is delivered as given.
+   */
   deliveryUrl(returnUrl: string): string | null {
     let u: URL;
     try {
       u = new URL(returnUrl);
-    } catch {
-      return null;
+    } catch (err) {
+      // Not a URL: the caller answers that nothing can be delivered there.
+      if (err instanceof TypeError) return null;
+      throw err;
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    if (u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
+    if (!this.tls && u.protocol === 'https:' && isLoopbackHost(u.hostname)) u.protocol = 'http:';
     return u.toString();
   }
 
@@ -293,6 +308,11 @@ export class Simulator {
         remoteAddress: clientAddress(req),
       });
     if (fields.service_command === 'TOKENIZATION') {
+      if (requestIdOf(fields, 'paymentPage') === 'standard_tokenization') {
+        const next = standardTokenization(this, res, fields, lang);
+        record(next ? 303 : 200, next && this.origin + next);
+        return;
+      }
       record(200);
       return this.tokenization(res, fields, lang);
     }
@@ -324,11 +344,7 @@ export class Simulator {
 
   private checkHosted(fields: Fields): ApsRefusal | null {
     if (!fields.command) return refusal('001', 'command');
-    const base = checkRequest(
-      fields,
-      { allowed: HOSTED_PAGE_PARAMS, required: HOSTED_REQUIRED },
-      this.credentials(false),
-    );
+    const base = checkRequest(fields, 'hosted', this.credentials(false));
     if (base) return base;
     const payment = checkPayment(fields);
     if (payment) return payment;
@@ -346,11 +362,7 @@ export class Simulator {
   }
 
   private tokenization(res: http.ServerResponse, fields: Fields, lang: Lang): void {
-    const base = checkRequest(
-      fields,
-      { allowed: TOKENIZATION_PARAMS, required: TOKENIZATION_REQUIRED },
-      this.credentials(false),
-    );
+    const base = checkRequest(fields, 'tokenization', this.credentials(false));
     if (base) return this.refuse(res, fields, base, lang);
     if (!fields.return_url || !this.deliveryUrl(fields.return_url))
       return this.refuse(res, fields, refusal('037'), lang);
@@ -379,7 +391,7 @@ export class Simulator {
       const missing = ['card_number', 'expiry_date', 'card_security_code'].filter((k) => !fields[k]);
       if (missing.length) return this.refuse(res, fields, refusal('001', missing.join(', ')), lang);
       const number = fields.card_number.replace(/\s/g, '');
-      if (!luhnOk(number)) return this.refuse(res, fields, refusal('016', undefined, '17'), lang);
+      if (!isPan(number)) return this.refuse(res, fields, refusal('016', undefined, '17'), lang);
       const exp = expiryProblem(fields.expiry_date);
       if (exp) return this.refuse(res, fields, refusal(exp, undefined, '17'), lang);
       const known = testCardByNumber(number);
@@ -395,18 +407,25 @@ export class Simulator {
         fields.card_security_code,
       );
     }
+    this.deliverToken(res, fields, card, lang, {});
+  }
+
+  /** The 18000 answer of a tokenization (custom form or standard checkout), delivered to its return_url. */
+  deliverToken(res: http.ServerResponse, request: Fields, card: CardInfo, lang: Lang, extra: ApsParams): void {
     const out: ApsParams = {
-      ...this.echo(fields),
+      ...this.echo(request),
       token_name: card.token_name,
       card_number: card.masked,
       expiry_date: card.expiry,
       card_bin: card.bin,
-      card_holder_name: card.holder,
+      ...(card.holder ? { card_holder_name: card.holder } : {}),
+      ...extra,
       response_code: '18000',
       response_message: localizedMessage('000', MESSAGE_TEXT['000'], lang),
       status: '18',
     };
-    this.deliver(res, fields.return_url, this.signResponse(out), lang);
+    this.tokenReturnUrls.set(card.token_name, request.return_url);
+    this.deliver(res, request.return_url, this.signResponse(out), lang);
   }
 
   /** Stores a card as a token (masked); the CVV stays in memory for saved-card checks only. */
@@ -422,11 +441,11 @@ export class Simulator {
     const token_name =
       tokenName && !this.state.tokens.has(tokenName)
         ? tokenName
-        : tokenName && this.state.tokens.get(tokenName)?.card_number === maskCardNumber(number)
+        : tokenName && this.state.tokens.get(tokenName)?.card_number === maskPan(number)
           ? tokenName
           : this.state.newTokenName();
     const info: CardInfo = {
-      masked: maskCardNumber(number),
+      masked: maskPan(number),
       bin: number.slice(0, 6),
       brand,
       expiry,
@@ -461,7 +480,7 @@ export class Simulator {
     };
   }
 
-  private async formOf(req: http.IncomingMessage): Promise<Fields> {
+  async formOf(req: http.IncomingMessage): Promise<Fields> {
     const started = new Date();
     const fields = parseForm(await readBody(req));
     this.log.add({
@@ -504,12 +523,18 @@ export class Simulator {
       expiry: form.expiry ?? '',
       card_holder_name: form.card_holder_name ?? '',
     };
-    if (!luhnOk(number)) return render(s.invalidCard, keep);
+    if (!isPan(number)) return render(s.invalidCard, keep);
     if (expiryProblem(expiry)) return render(s.invalidExpiry, keep);
     const brand = testCardByNumber(number)?.brand ?? cardBrand(number);
     if (!/^\d+$/.test(form.cvv ?? '') || form.cvv.length !== (brand === 'AMEX' ? 4 : 3))
       return render(s.invalidCvv, keep);
     if (method === 'MADA' && brand !== 'MADA') return render(s.madaOnly, keep);
+    const visa = checkVisaAmount(brand, session.request);
+    if (visa) {
+      // The merchant's amount, not the customer's card, is wrong: the order goes back refused.
+      session.finished = true;
+      return this.refuse(res, session.request, visa, session.lang);
+    }
     const requested = typeof session.request.token_name === 'string' ? session.request.token_name : undefined;
     session.card = this.saveCard(number, expiry, form.card_holder_name, requested, form.cvv);
     if (session.request.installments === 'STANDALONE') session.plan = Number(form.plan) || 1;
@@ -651,30 +676,7 @@ export class Simulator {
     out.response_code = status + message3;
     out.response_message = localizedMessage(message3, MESSAGE_TEXT[message3], session.lang);
     out.status = status;
-    const now = new Date().toISOString();
-    const prior = this.state.transactions.get(String(req.merchant_reference));
-    const txn: Transaction = {
-      fort_id: session.fortId,
-      merchant_reference: String(req.merchant_reference),
-      command,
-      amount: Number(req.amount),
-      currency: String(req.currency),
-      status,
-      response_code: String(out.response_code),
-      response_message: String(out.response_message),
-      method: String(out.payment_option ?? out.digital_wallet ?? ''),
-      token_name: out.token_name as string | undefined,
-      agreement_id: out.agreement_id as string | undefined,
-      eci: String(out.eci),
-      authorization_code: out.authorization_code as string | undefined,
-      captured_amount: ok && command === 'PURCHASE' ? Number(req.amount) : 0,
-      refunded_amount: 0,
-      voided: false,
-      created_at: prior?.created_at ?? now,
-      updated_at: now,
-    };
-    this.state.transactions.set(txn.merchant_reference, txn);
-    void this.state.save();
+    recordPayment(this.state, req, out);
     const signed = this.signResponse(out);
     this.feedback.send('direct', this.feedbackTarget('direct'), signed);
     return signed;

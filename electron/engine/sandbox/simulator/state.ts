@@ -18,9 +18,16 @@ export interface Transaction {
   agreement_id?: string;
   eci?: string;
   authorization_code?: string;
+  /** What the issuer approved: the amount for an approved payment, 0 for a declined, cancelled or pending one. */
+  authorized_amount?: number;
   captured_amount: number;
   refunded_amount: number;
   voided: boolean;
+  /** The latest operation on the order (payment, capture, refund, void): CHECK_STATUS reports it. */
+  last_operation?: { status: string; response_code: string; response_message: string };
+  /** The acquirer's and processor's own codes, for orders that reached the acquirer. */
+  third_party?: { processor_response_code: string; acquirer_response_code: string };
+  number_of_installments?: number;
   created_at: string;
   updated_at: string;
 }

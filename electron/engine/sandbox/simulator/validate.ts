@@ -1,9 +1,11 @@
 import {
   CIT_AGREEMENT_ID_MAX,
   MESSAGE_TEXT,
-  PARAM_SPECS,
+  checkParams,
   methodFromRequest,
   methodRuleViolation,
+  visaAmountProblem,
+  type RequestId,
   type ShaType,
 } from '../../../../shared/aps/catalog';
 import { verifySignature, type ApsParams } from '../../aps/signature';
@@ -27,39 +29,28 @@ export interface Credentials {
   sha_type: ShaType;
 }
 
-export interface RequestRules {
-  allowed: readonly string[];
-  required: readonly string[];
-}
-
 function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
-/** Shape, format, credentials and signature: the checks every request goes through, in APS's order of concern. */
-export function checkRequest(fields: ApsParams, rules: RequestRules, creds: Credentials): ApsRefusal | null {
-  const allowed = new Set(rules.allowed);
-  const extra = Object.keys(fields).filter((k) => !allowed.has(k));
-  if (extra.length) return refusal('027', extra.join(', '));
-  const missing = rules.required.filter((k) => isEmpty(fields[k]));
-  if (missing.length) return refusal('001', missing.join(', '));
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value !== 'string') {
-      if (value && typeof value === 'object' && name.startsWith('apple_')) continue;
-      if (typeof value === 'number' && /^\d+$/.test(String(value))) continue;
-      return refusal('002', name);
-    }
-    const spec = PARAM_SPECS[name];
-    if (!spec || value === '') continue;
-    if (value.length > spec.maxLength) return refusal('032', name);
-    if (spec.values && !spec.values.includes(value)) return refusal('033', name);
-    if (spec.chars && !new RegExp(`^[${spec.chars}]*$`).test(value)) return refusal('002', name);
-  }
+/**
+ * The request's parameter table (extra, missing, formats), then credentials and signature: the checks every request
+ * goes through, in APS's order of concern.
+ */
+export function checkRequest(fields: ApsParams, request: RequestId, creds: Credentials): ApsRefusal | null {
+  const problem = checkParams(request, fields);
+  if (problem) return refusal(problem.message, problem.detail);
   if (fields.merchant_identifier !== creds.merchant_identifier) return refusal('009');
   if (fields.access_code !== creds.access_code) return refusal('010');
   const sig = verifySignature(fields, creds.phrase, creds.sha_type);
   if (!sig.ok) return refusal('008');
   return null;
+}
+
+/** The Visa rule for 3-decimal currencies, once the card's brand is known. */
+export function checkVisaAmount(brand: string | undefined, fields: ApsParams): ApsRefusal | null {
+  const why = visaAmountProblem(brand, String(fields.currency ?? ''), String(fields.amount ?? ''));
+  return why ? refusal('005', why) : null;
 }
 
 /** Amount, currency and the method's command/currency rules. */
@@ -75,7 +66,9 @@ export function checkPayment(fields: ApsParams): ApsRefusal | null {
     if (why) return refusal(why.includes(' only, not ' + currency) ? '013' : '049', why);
     if (method === 'MADA' && fields.check_3ds === 'NO') return refusal('033', 'check_3ds=NO is not allowed for mada');
   }
-  if (fields.installments && fields.command !== 'PURCHASE') return refusal('049', 'installments need command PURCHASE');
+  if (fields.installments && fields.installments !== 'NO' && fields.command !== 'PURCHASE')
+    return refusal('049', 'installments need command PURCHASE');
+  if (fields.payment_option === 'VISA') return checkVisaAmount('VISA', fields);
   if (fields.eci === 'RECURRING' && fields.command !== 'PURCHASE')
     return refusal('049', 'recurring payments are PURCHASE only');
   return null;
@@ -102,21 +95,6 @@ export function checkCitRules(fields: ApsParams, agreementInUse: (id: string) =>
     return refusal('032', `agreement_id is ${id.length} characters, at most ${CIT_AGREEMENT_ID_MAX}`);
   if (agreementInUse(id)) return refusal('033', 'agreement_id is already used by another agreement');
   return null;
-}
-
-/** Luhn check: APS refuses card numbers that fail it before any issuer sees them. */
-export function luhnOk(number: string): boolean {
-  if (!/^\d{12,19}$/.test(number)) return false;
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let d = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** YYMM in the future (the month itself counts). */

@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { PAYMENT_METHODS, classifyResponse } from '../../../../shared/aps/catalog';
+import { callPaymentApi, checkAnswer, type AnswerCheck, type ApsKeys } from '../../aps/client';
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
-import { responseSignatureOk } from '../sign';
-import { describeError } from '../../errors';
-import { autoPostPage } from '../html';
+import { CertkitError, describeError } from '../../errors';
+import { autoPostPage, readHiddenInputs } from '../html';
+import { findRoute, route as makeRoute, type Route, type RouteMethod } from '../router';
 import {
   clientAddress,
   closeServer,
@@ -72,6 +73,22 @@ function langOf(value: string | null | undefined): Lang {
   return value === 'ar' ? 'ar' : 'en';
 }
 
+interface RouteContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** The path's `:name` parts. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Faults the query names, on top of the store's own. */
+  faults: StoreFault[];
+  view: View;
+}
+
+/** A store route: the handler gets the whole context, captures included. */
+function route(method: RouteMethod, path: string, handle: (c: RouteContext) => Promise<void> | void) {
+  return makeRoute<RouteContext>(method, path, handle);
+}
+
 /**
  * The demo merchant: a correct APS integration (hosted checkout, custom integration with 3DS, saved cards,
  * installments, recurring, Apple Pay, STC Pay, the local methods) whose fault switches reproduce the integrators'
@@ -128,7 +145,7 @@ export class DemoStore {
     return `${origin}${order.faults.includes('return-get-only') ? '/return-get' : '/return'}`;
   }
 
-  private sign(fields: Fields | ApsParams, order: Order, apple = false): string {
+  private sign(fields: ApsParams, order: Order, apple = false): string {
     const m = this.options.merchant;
     const phrase = apple ? m.apple_sha_request_phrase : m.sha_request_phrase;
     const type = apple ? m.apple_sha_type : m.sha_type;
@@ -147,36 +164,39 @@ export class DemoStore {
       const body = names.map((k) => `${k}=${String((fields as Record<string, unknown>)[k] ?? '')}`).join('');
       return hashSignatureString(phrase + body + phrase, phrase, type);
     }
-    return computeSignature(fields as ApsParams, phrase, type);
+    return computeSignature(fields, phrase, type);
   }
 
   /** Fields every request of this order carries, with the faults that add to them. */
-  private withFaultFields(fields: Fields, order: Order, form: boolean): Fields {
-    const out = { ...fields };
+  private withFaultFields<T extends ApsParams>(fields: T, order: Order, form: boolean): T {
+    const out: ApsParams = { ...fields };
     if (order.faults.includes('sign-empty-params')) out.customer_name = '';
     if (form && order.faults.includes('extra-param'))
       out.integration_type = order.flow === 'custom' ? 'custom' : 'hosted';
-    return out;
+    return out as T;
   }
 
-  private verify(fields: ApsParams, order: Order, apple = false): { ok: boolean; why?: string } {
-    if (order.faults.includes('no-response-signature-check')) return { ok: true };
+  private keys(apple: boolean): ApsKeys {
     const m = this.options.merchant;
-    if (typeof fields.signature !== 'string') {
-      return {
-        ok: false,
-        why:
-          fields.status === '00'
-            ? `APS refused the request: ${fields.response_code} ${fields.response_message ?? ''}`
-            : 'the response carries no signature',
-      };
-    }
-    const ok = responseSignatureOk(
-      fields,
-      apple ? m.apple_sha_response_phrase : m.sha_response_phrase,
-      apple ? m.apple_sha_type : m.sha_type,
-    );
-    return ok ? { ok: true } : { ok: false, why: 'the response signature does not match' };
+    return apple
+      ? {
+          requestPhrase: m.apple_sha_request_phrase,
+          responsePhrase: m.apple_sha_response_phrase,
+          shaType: m.apple_sha_type,
+        }
+      : { requestPhrase: m.sha_request_phrase, responsePhrase: m.sha_response_phrase, shaType: m.sha_type };
+  }
+
+  /** An APS answer's signature, checked unless the order's fault skips the check. */
+  private verify(fields: ApsParams, order: Order, apple = false): AnswerCheck {
+    if (order.faults.includes('no-response-signature-check')) return { ok: true };
+    return checkAnswer(fields, this.keys(apple));
+  }
+
+  /** Why a payment answer cannot be trusted (signature, then amount), or undefined when it can. */
+  private untrusted(check: AnswerCheck, answer: ApsParams, order: Order): string | undefined {
+    if (!check.ok) return check.why;
+    return this.amountOk(answer, order) ? undefined : 'amount mismatch';
   }
 
   private amountOk(fields: ApsParams, order: Order): boolean {
@@ -200,14 +220,21 @@ export class DemoStore {
     return faults.includes('static-ip') ? STATIC_IP : clientAddress(req);
   }
 
-  private async callApi(fields: Fields | ApsParams): Promise<ApsParams> {
-    const res = await fetch(this.options.paymentApi, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fields),
-      signal: AbortSignal.timeout(15_000),
+  /**
+   * One server-to-server call for an order: the order's fault fields added, signed (the wrong way under
+   * sign-empty-params), posted to paymentApi, and the answer's signature checked (unless a fault skips that).
+   */
+  private async callAps(
+    order: Order,
+    fields: ApsParams,
+    apple = false,
+  ): Promise<{ answer: ApsParams; check: AnswerCheck }> {
+    const result = await callPaymentApi(this.withFaultFields(fields, order, false), {
+      paymentApi: this.options.paymentApi,
+      keys: this.keys(apple),
+      sign: (f) => this.sign(f, order, apple),
     });
-    return (await res.json()) as ApsParams;
+    return { answer: result.fields, check: this.verify(result.fields, order, apple) };
   }
 
   private baseFields(order: Order, apple = false): Fields {
@@ -220,104 +247,110 @@ export class DemoStore {
     };
   }
 
+  /**
+   * Every page and endpoint of the store, matched in order: method ('*' lets the handler answer other methods) and a
+   * path whose `:name` parts are captured. Routes naming `:ref` answer 404 for an order the store does not know.
+   */
+  private readonly routes: Route<RouteContext>[] = [
+    route('GET', '/', (c) => {
+      const method = c.query.get('method') ?? '';
+      sendHtml(c.res, 200, productPage(c.view, isStoreMethod(method) ? method : undefined));
+    }),
+    route('GET', '/checkout', (c) => {
+      const method = c.query.get('method') ?? 'card';
+      sendHtml(
+        c.res,
+        200,
+        checkoutPage(c.view, {
+          method: isStoreMethod(method) ? method : 'card',
+          email: c.query.get('email') ?? '',
+          faults: c.faults.join(','),
+        }),
+      );
+    }),
+    route('POST', '/order', (c) => this.placeOrder(c.req, c.res)),
+    route('GET', '/pay/:ref', (c) => this.withOrder(c, (o) => this.customCard(c.res, o))),
+    route('POST', '/pay/:ref/saved', (c) => this.withOrder(c, (o) => this.paySaved(c.req, c.res, o))),
+    route('POST', '/pay/:ref/card', (c) => this.withOrder(c, (o) => this.serverTokenization(c.req, c.res, o))),
+    route('*', '/return', async (c) => {
+      if (c.req.method !== 'POST')
+        return sendText(c.res, 405, 'APS returns results as a POST form.', { allow: 'POST' });
+      return this.handleReturn(c.res, parseForm(await readBody(c.req)));
+    }),
+    route('*', '/return-get', (c) => {
+      // The fault: a handler written for GET only, as some frameworks route by default.
+      if (c.req.method !== 'GET') return sendText(c.res, 405, 'Method Not Allowed', { allow: 'GET' });
+      return this.handleReturn(c.res, Object.fromEntries(c.query));
+    }),
+    route('GET', '/receipt/:ref', (c) => this.withOrder(c, (o) => this.receipt(c.res, o))),
+    route('GET', '/3ds/:ref', (c) =>
+      this.withOrder(c, (o) => {
+        const url = o.result?.['3ds_url'];
+        if (!url) return this.notFound(c.res, c.view);
+        const mode = c.query.get('mode') === 'popup' ? 'popup' : 'iframe';
+        sendHtml(c.res, 200, threeDsFramePage(this.view(o.lang, o.faults), { url, mode }));
+      }),
+    ),
+    route('*', '/stcpay/:ref', (c) => this.withOrder(c, (o) => this.stcPay(c.req, c.res, o, undefined))),
+    route('*', '/stcpay/:ref/:step', (c) => this.withOrder(c, (o) => this.stcPay(c.req, c.res, o, c.params.step))),
+    route('GET', '/subscribe', (c) => sendHtml(c.res, 200, this.subscribeView(c.view, c.faults))),
+    route('POST', '/subscribe', (c) => this.subscribe(c.req, c.res)),
+    route('POST', '/subscription/:id/charge', (c) =>
+      this.withSubscription(c, (sub) => this.chargeNext(c.req, c.res, sub)),
+    ),
+    route('POST', '/subscription/:id/cancel', (c) =>
+      this.withSubscription(c, (sub) => this.cancelSubscription(c.res, sub)),
+    ),
+    route('GET', '/account', (c) => {
+      const email = c.query.get('email') ?? '';
+      sendHtml(c.res, 200, accountPage(c.view, { email, cards: this.savedCards.get(email.toLowerCase()) ?? [] }));
+    }),
+    route('POST', '/account/cards/delete', (c) => this.deleteCard(c.req, c.res)),
+    route('POST', '/applepay/validate', (c) => this.applePayValidate(c.req, c.res)),
+    route('POST', '/applepay/pay', (c) => this.applePayPay(c.req, c.res)),
+    route('POST', '/feedback/direct', (c) => this.feedback(c.req, c.res, 'direct')),
+    route('POST', '/feedback/notification', (c) => this.feedback(c.req, c.res, 'notification')),
+    route('GET', '/__store/orders/:ref', (c) => {
+      const order = this.orders.get(c.params.ref);
+      sendJson(c.res, order ? 200 : 404, order ?? { error: `no order ${c.params.ref}` });
+    }),
+  ];
+
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://store');
-    const p = url.pathname;
-    const parts = p.split('/').filter(Boolean);
-    const q = url.searchParams;
-    const lang = langOf(q.get('lang'));
     let faults: StoreFault[];
     try {
-      faults = this.faultsOf(q.get('fault'));
+      faults = this.faultsOf(url.searchParams.get('fault'));
     } catch (err) {
+      if (!(err instanceof CertkitError)) throw err;
       return sendText(res, 400, describeError(err));
     }
-    const v = this.view(lang, faults);
-    const get = req.method === 'GET';
-    const post = req.method === 'POST';
+    const view = this.view(langOf(url.searchParams.get('lang')), faults);
+    const found = findRoute(this.routes, req.method, url.pathname);
+    if (found) return found.route.handle({ req, res, params: found.params, query: url.searchParams, faults, view });
+    return this.notFound(res, view);
+  }
 
-    if (get && p === '/') {
-      const method = q.get('method') ?? '';
-      return sendHtml(res, 200, productPage(v, isStoreMethod(method) ? method : undefined));
-    }
-    if (get && p === '/checkout') {
-      const method = q.get('method') ?? 'card';
-      return sendHtml(
-        res,
-        200,
-        checkoutPage(v, {
-          method: isStoreMethod(method) ? method : 'card',
-          email: q.get('email') ?? '',
-          faults: faults.join(','),
-        }),
-      );
-    }
-    if (post && p === '/order') return this.placeOrder(req, res);
-    if (parts[0] === 'pay' && parts[1]) {
-      const order = this.orders.get(parts[1]);
-      if (!order) return this.notFound(res, v);
-      if (get && parts.length === 2) return this.customCard(res, order);
-      if (post && parts[2] === 'saved') return this.paySaved(req, res, order);
-      if (post && parts[2] === 'card') return this.serverTokenization(req, res, order);
-    }
-    if (p === '/return') {
-      if (!post) return sendText(res, 405, 'APS returns results as a POST form.', { allow: 'POST' });
-      return this.handleReturn(res, parseForm(await readBody(req)));
-    }
-    if (p === '/return-get') {
-      // The fault: a handler written for GET only, as some frameworks route by default.
-      if (!get) return sendText(res, 405, 'Method Not Allowed', { allow: 'GET' });
-      return this.handleReturn(res, Object.fromEntries(q));
-    }
-    if (get && parts[0] === 'receipt' && parts[1]) {
-      const order = this.orders.get(parts[1]);
-      if (!order) return this.notFound(res, v);
-      return this.receipt(res, order);
-    }
-    if (get && parts[0] === '3ds' && parts[1]) {
-      const order = this.orders.get(parts[1]);
-      const url3ds = order?.result?.['3ds_url'];
-      if (!order || !url3ds) return this.notFound(res, v);
-      return sendHtml(
-        res,
-        200,
-        threeDsFramePage(this.view(order.lang, order.faults), {
-          url: url3ds,
-          mode: q.get('mode') === 'popup' ? 'popup' : 'iframe',
-        }),
-      );
-    }
-    if (parts[0] === 'stcpay' && parts[1]) {
-      const order = this.orders.get(parts[1]);
-      if (!order) return this.notFound(res, v);
-      return this.stcPay(req, res, order, parts[2]);
-    }
-    if (p === '/subscribe') {
-      if (get) return sendHtml(res, 200, this.subscribeView(v, faults));
-      if (post) return this.subscribe(req, res);
-    }
-    if (post && parts[0] === 'subscription' && parts[1] && (parts[2] === 'charge' || parts[2] === 'cancel')) {
-      const sub = this.subscriptions.get(parts[1]);
-      if (!sub) return this.notFound(res, v);
-      return parts[2] === 'charge' ? this.chargeNext(req, res, sub) : this.cancelSubscription(res, sub);
-    }
-    if (get && p === '/account') {
-      const email = q.get('email') ?? '';
-      return sendHtml(res, 200, accountPage(v, { email, cards: this.savedCards.get(email.toLowerCase()) ?? [] }));
-    }
-    if (post && p === '/account/cards/delete') return this.deleteCard(req, res);
-    if (post && p === '/applepay/validate') return this.applePayValidate(req, res);
-    if (post && p === '/applepay/pay') return this.applePayPay(req, res);
-    if (post && (p === '/feedback/direct' || p === '/feedback/notification')) return this.feedback(req, res, parts[1]);
-    if (get && parts[0] === '__store' && parts[1] === 'orders' && parts[2]) {
-      const order = this.orders.get(parts[2]);
-      return order ? sendJson(res, 200, order) : sendJson(res, 404, { error: `no order ${parts[2]}` });
-    }
-    return this.notFound(res, v);
+  /** For a route with `:ref`: the order, or the not-found page when the store has none by that name. */
+  private withOrder(c: RouteContext, handle: (order: Order) => Promise<void> | void): Promise<void> | void {
+    const order = this.orders.get(c.params.ref);
+    return order ? handle(order) : this.notFound(c.res, c.view);
+  }
+
+  /** For a route with `:id`: the subscription, or the not-found page. */
+  private withSubscription(c: RouteContext, handle: (sub: Subscription) => Promise<void>): Promise<void> | void {
+    const sub = this.subscriptions.get(c.params.id);
+    return sub ? handle(sub) : this.notFound(c.res, c.view);
   }
 
   private notFound(res: http.ServerResponse, v: View): void {
     const e = errorPage(v, 'Page or order not found.', 404);
+    sendHtml(res, e.status, e.html);
+  }
+
+  /** The page a shop shows when APS's answer fails its checks: nothing in it is trusted. */
+  private notVerified(res: http.ServerResponse, order: Order, why: string): void {
+    const e = errorPage(this.view(order.lang, order.faults), `${st(order.lang).notVerified} (${why})`);
     sendHtml(res, e.status, e.html);
   }
 
@@ -383,7 +416,7 @@ export class DemoStore {
   }
 
   private customCard(res: http.ServerResponse, order: Order): void {
-    const hidden = this.withFaultFields(
+    const hidden = this.withFaultFields<Fields>(
       {
         service_command: 'TOKENIZATION',
         ...this.baseFields(order),
@@ -416,18 +449,13 @@ export class DemoStore {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
     });
-    const html = await r.text();
-    const fields: Fields = {};
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
-      fields[unescapeHtml(m[1])] = unescapeHtml(m[2]);
-    return this.handleReturn(res, fields);
+    return this.handleReturn(res, readHiddenInputs(await r.text()));
   }
 
   /** return_url: verify, check the amount, then act on what came back. */
   private async handleReturn(res: http.ServerResponse, fields: Fields): Promise<void> {
     const order = this.orders.get(fields.merchant_reference ?? '');
     if (!order) return this.notFound(res, this.view('en', []));
-    const v = this.view(order.lang, order.faults);
     const check = this.verify(fields, order, fields.digital_wallet === 'APPLE_PAY');
     if (!check.ok) {
       if (fields.status === '00' && fields.signature === undefined) {
@@ -442,13 +470,11 @@ export class DemoStore {
         return seeOther(res, `/receipt/${order.ref}`);
       }
       order.note = check.why;
-      const e = errorPage(v, `${st(order.lang).notVerified} (${check.why})`);
-      return sendHtml(res, e.status, e.html);
+      return this.notVerified(res, order, check.why);
     }
     if (!this.amountOk(fields, order)) {
       order.note = `amount ${fields.amount} ${fields.currency ?? ''} differs from the order's ${order.amount} ${order.currency}`;
-      const e = errorPage(v, `${st(order.lang).notVerified} (${order.note})`);
-      return sendHtml(res, e.status, e.html);
+      return this.notVerified(res, order, order.note);
     }
     if (fields.service_command === 'TOKENIZATION') {
       if (fields.response_code !== '18000' || !fields.token_name) return this.settle(res, order, fields);
@@ -465,30 +491,24 @@ export class DemoStore {
     tokenName: string,
     cvv: string | undefined,
   ): Promise<void> {
-    const fields: Fields = this.withFaultFields(
-      {
-        command: 'PURCHASE',
-        ...this.baseFields(order),
-        amount: String(order.amount),
-        currency: order.currency,
-        customer_email: order.email,
-        customer_ip: order.ip,
-        token_name: tokenName,
-        eci: 'ECOMMERCE',
-        return_url: this.returnUrl(order),
-      },
-      order,
-      false,
-    );
+    const fields: Fields = {
+      command: 'PURCHASE',
+      ...this.baseFields(order),
+      amount: String(order.amount),
+      currency: order.currency,
+      customer_email: order.email,
+      customer_ip: order.ip,
+      token_name: tokenName,
+      eci: 'ECOMMERCE',
+      return_url: this.returnUrl(order),
+    };
     if (cvv) fields.card_security_code = cvv;
     if (order.saveCard) fields.remember_me = 'YES';
-    fields.signature = this.sign(fields, order);
-    const answer = await this.callApi(fields);
-    const check = this.verify(answer, order);
-    if (!check.ok || !this.amountOk(answer, order)) {
-      order.note = check.why ?? 'amount mismatch';
-      const e = errorPage(this.view(order.lang, order.faults), `${st(order.lang).notVerified} (${order.note})`);
-      return sendHtml(res, e.status, e.html);
+    const { answer, check } = await this.callAps(order, fields);
+    const problem = this.untrusted(check, answer, order);
+    if (problem) {
+      order.note = problem;
+      return this.notVerified(res, order, problem);
     }
     const url3ds = answer['3ds_url'];
     if (answer.response_code === '20064' && typeof url3ds === 'string' && url3ds) {
@@ -645,48 +665,32 @@ export class DemoStore {
           stcPayPage(v, { order, step: 'phone', action: `/stcpay/${order.ref}/otp`, error: st(order.lang).phone }),
         );
       order.stcPhone = phone;
-      const fields: Fields = this.withFaultFields(
-        {
-          service_command: 'GENERATE_OTP',
-          ...this.baseFields(order),
-          amount: String(order.amount),
-          currency: order.currency,
-          digital_wallet: 'STCPAY',
-          phone_number: phone,
-        },
-        order,
-        false,
-      );
-      fields.signature = this.sign(fields, order);
-      const answer = await this.callApi(fields);
-      const check = this.verify(answer, order);
+      const { answer, check } = await this.callAps(order, {
+        service_command: 'GENERATE_OTP',
+        ...this.baseFields(order),
+        amount: String(order.amount),
+        currency: order.currency,
+        digital_wallet: 'STCPAY',
+        phone_number: phone,
+      });
       if (!check.ok || answer.response_code !== '88000') return this.settle(res, order, stringify(answer));
       return seeOther(res, `/stcpay/${order.ref}/otp`);
     }
     if (step === 'pay') {
       const otp = order.faults.includes('static-stcpay') ? STATIC_STC_OTP : (form.otp ?? '').trim();
-      const fields: Fields = this.withFaultFields(
-        {
-          command: 'PURCHASE',
-          ...this.baseFields(order),
-          amount: String(order.amount),
-          currency: order.currency,
-          customer_email: order.email,
-          customer_ip: order.ip,
-          digital_wallet: 'STCPAY',
-          phone_number: order.stcPhone ?? '',
-          otp,
-        },
-        order,
-        false,
-      );
-      fields.signature = this.sign(fields, order);
-      const answer = await this.callApi(fields);
-      const check = this.verify(answer, order);
-      if (!check.ok || !this.amountOk(answer, order)) {
-        const e = errorPage(v, `${st(order.lang).notVerified} (${check.why ?? 'amount mismatch'})`);
-        return sendHtml(res, e.status, e.html);
-      }
+      const { answer, check } = await this.callAps(order, {
+        command: 'PURCHASE',
+        ...this.baseFields(order),
+        amount: String(order.amount),
+        currency: order.currency,
+        customer_email: order.email,
+        customer_ip: order.ip,
+        digital_wallet: 'STCPAY',
+        phone_number: order.stcPhone ?? '',
+        otp,
+      });
+      const problem = this.untrusted(check, answer, order);
+      if (problem) return this.notVerified(res, order, problem);
       return this.settle(res, order, stringify(answer));
     }
     return this.notFound(res, v);
@@ -766,28 +770,22 @@ export class DemoStore {
       ip: sub.ip,
       subscriptionId: sub.id,
     });
-    const fields: Fields = this.withFaultFields(
-      {
-        command: 'PURCHASE',
-        ...this.baseFields(order),
-        amount: String(order.amount),
-        currency: order.currency,
-        customer_email: sub.email,
-        customer_ip: sub.ip,
-        eci: 'RECURRING',
-        token_name: sub.token_name,
-        agreement_id: sub.agreement_id,
-        order_description: 'Monthly coffee club',
-      },
-      order,
-      false,
-    );
-    fields.signature = this.sign(fields, order);
-    const answer = stringify(await this.callApi(fields));
-    if (!this.verify(answer, order).ok)
+    const { answer, check } = await this.callAps(order, {
+      command: 'PURCHASE',
+      ...this.baseFields(order),
+      amount: String(order.amount),
+      currency: order.currency,
+      customer_email: sub.email,
+      customer_ip: sub.ip,
+      eci: 'RECURRING',
+      token_name: sub.token_name,
+      agreement_id: sub.agreement_id,
+      order_description: 'Monthly coffee club',
+    });
+    if (!check.ok)
       return this.settle(res, order, { response_code: '', response_message: 'response signature invalid' });
     sub.charges.push(order.ref);
-    return this.settle(res, order, answer);
+    return this.settle(res, order, stringify(answer));
   }
 
   private async cancelSubscription(res: http.ServerResponse, sub: Subscription): Promise<void> {
@@ -810,21 +808,13 @@ export class DemoStore {
   }
 
   private async updateToken(order: Order, tokenName: string): Promise<Fields> {
-    const fields: Fields = this.withFaultFields(
-      {
-        service_command: 'UPDATE_TOKEN',
-        ...this.baseFields(order),
-        token_name: tokenName,
-        token_status: 'INACTIVE',
-      },
-      order,
-      false,
-    );
-    fields.signature = this.sign(fields, order);
-    const answer = await this.callApi(fields);
-    const check = this.verify(answer, order);
-    if (!check.ok)
-      return { response_code: '', response_message: check.why ?? 'response not verified', token_name: tokenName };
+    const { answer, check } = await this.callAps(order, {
+      service_command: 'UPDATE_TOKEN',
+      ...this.baseFields(order),
+      token_name: tokenName,
+      token_status: 'INACTIVE',
+    });
+    if (!check.ok) return { response_code: '', response_message: check.why, token_name: tokenName };
     return stringify(answer);
   }
 
@@ -857,15 +847,17 @@ export class DemoStore {
     let body: { validationURL?: unknown };
     try {
       body = JSON.parse(await readBody(req)) as { validationURL?: unknown };
-    } catch {
-      return sendJson(res, 400, { error: 'body must be JSON' });
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return sendJson(res, 400, { error: `body must be JSON: ${err.message}` });
     }
-    let host: string;
+    let host = '';
     try {
       const u = new URL(String(body.validationURL));
-      host = u.protocol === 'https:' ? u.hostname : '';
-    } catch {
-      host = '';
+      if (u.protocol === 'https:') host = u.hostname;
+    } catch (err) {
+      // Not a URL at all: refused below like any URL that is not Apple's.
+      if (!(err instanceof TypeError)) throw err;
     }
     // Only Apple's own hosts: the merchant's server must never be steered to another URL (SSRF).
     if (!host || !(host === 'apple.com' || host.endsWith('.apple.com')))
@@ -894,14 +886,16 @@ export class DemoStore {
     };
     try {
       body = JSON.parse(await readBody(req));
-    } catch {
-      return sendJson(res, 400, { ok: false, error: 'body must be JSON' });
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return sendJson(res, 400, { ok: false, error: `body must be JSON: ${err.message}` });
     }
     let faults: StoreFault[];
     try {
       faults = this.faultsOf(body.fault);
     } catch (err) {
-      return sendJson(res, 400, { ok: false, error: (err as Error).message });
+      if (!(err instanceof CertkitError)) throw err;
+      return sendJson(res, 400, { ok: false, error: err.message });
     }
     const lang = langOf(body.lang);
     const email = (body.email ?? '').trim();
@@ -937,12 +931,10 @@ export class DemoStore {
       apple_header: header,
       apple_paymentMethod: method,
     };
-    if (faults.includes('sign-empty-params')) fields.customer_name = '';
-    fields.signature = this.sign(fields as Fields, order, true);
-    const answer = await this.callApi(fields);
-    const check = this.verify(answer, order, true);
-    if (!check.ok || !this.amountOk(answer, order)) {
-      order.note = check.why ?? 'amount mismatch';
+    const { answer, check } = await this.callAps(order, fields, true);
+    const problem = this.untrusted(check, answer, order);
+    if (problem) {
+      order.note = problem;
       order.state = 'refused';
       return sendJson(res, 200, { ok: false, redirect: `/receipt/${order.ref}` });
     }
@@ -958,8 +950,9 @@ export class DemoStore {
       fields = String(req.headers['content-type'] ?? '').includes('json')
         ? (JSON.parse(raw) as ApsParams)
         : parseForm(raw);
-    } catch {
-      return sendText(res, 400, 'feedback body is not JSON');
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return sendText(res, 400, `feedback body is not JSON: ${err.message}`);
     }
     const order = this.orders.get(String(fields.merchant_reference ?? ''));
     if (!order) return sendText(res, 200, 'unknown order, ignored');
@@ -984,15 +977,6 @@ function stringify(fields: ApsParams): Fields {
   for (const [k, v] of Object.entries(fields))
     if (v !== undefined && v !== null) out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return out;
-}
-
-function unescapeHtml(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }
 
 export async function startStore(options: StoreOptions): Promise<DemoStore> {
