@@ -1,7 +1,8 @@
 import { CHECKPOINTS, type Checkpoint } from './aps/checkpoints';
 import { CARD_METHODS, type MethodId } from './aps/methods';
 import { SCENARIOS, type Scenario, type Feature } from './aps/scenarios';
-import { screenshotSlot, type ScreenshotSlot } from './aps/slots';
+import type { ScreenshotSlot } from './aps/slots';
+import { CATALOG } from './aps/catalog-index';
 import type { Workspace } from './schema/workspace';
 
 export type PlanInput = Pick<Workspace, 'methods' | 'integrationTypes' | 'features'>;
@@ -59,7 +60,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   return {
     scenarios,
-    slots: [...bySlot.entries()].map(([id, ids]) => ({ slot: screenshotSlot(id), scenarios: ids })),
+    slots: [...bySlot.entries()].map(([id, ids]) => ({ slot: CATALOG.slots.get(id), scenarios: ids })),
     checkpoints: CHECKPOINTS.filter((c) => checkpointApplies(c, input)),
   };
 }

@@ -12,3 +12,4 @@ export * from './codes';
 export * from './params';
 export * from './apple-pay';
 export * from './card-mask';
+export * from './catalog-index';

@@ -1,6 +1,8 @@
 // Formats of request parameters, from APS's parameter tables. Shared by the simulator (which refuses bad
 // requests as APS does) and the verifier (which names what APS would refuse).
 
+import { LANGUAGES } from './methods';
+
 export interface ParamSpec {
   name: string;
   maxLength: number;
@@ -31,7 +33,7 @@ export const PARAM_SPECS: Record<string, ParamSpec> = Object.fromEntries(
     spec('merchant_reference', 40, `${ALNUM}\\-_.`),
     spec('amount', 10, '0-9'),
     spec('currency', 3, 'A-Z'),
-    spec('language', 2, undefined, ['en', 'ar']),
+    spec('language', 2, undefined, [...LANGUAGES]),
     spec('customer_email', 254, `${ALNUM}_\\-.@+`),
     spec('customer_ip', 45, 'A-Fa-f0-9.:'),
     spec('customer_name', 40, `${ALNUM}_\\\\/\\-.' \\u0600-\\u06FF`),

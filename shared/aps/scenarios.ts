@@ -245,9 +245,3 @@ export const SCENARIOS: Scenario[] = [
   ...localPair('OMANNET'),
   ...localPair('STCPAY'),
 ];
-
-export function scenario(id: string): Scenario {
-  const found = SCENARIOS.find((s) => s.id === id);
-  if (!found) throw new Error(`No scenario "${id}" in the catalog`);
-  return found;
-}

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
-import { SCENARIOS } from '../../shared/aps/scenarios';
+import { CATALOG } from '../../shared/aps/catalog-index';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import type { WorkspaceInput } from '../../shared/schema/workspace';
 import { slotsForScenario } from '../../shared/plan';
@@ -138,7 +138,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
   const metaCache = new Map<Buffer, Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>>();
   let count = 0;
   for (const [si, id] of opts.scenarios.entries()) {
-    const sc = SCENARIOS.find((s) => s.id === id)!;
+    const sc = CATALOG.scenarios.get(id);
     const slots = slotsForScenario(sc, {
       methods: opts.methods,
       integrationTypes: ['hosted'],

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { ApiTable, PlanView } from '../../../shared/api/contract';
-import { screenshotSlot } from '../../../shared/aps/slots';
 import { buildPlan } from '../../../shared/plan';
 import { parseShaType } from '../../../shared/aps/sha';
 import { CertkitError } from '../errors';
@@ -104,8 +103,4 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
       return secretsStatus();
     },
   };
-}
-
-export function slotKind(id: string): 'page' | 'snippet' {
-  return screenshotSlot(id).kind;
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRunner, PuppeteerRunnerExtension, type Step, type UserFlow } from '@puppeteer/replay';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
 import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
@@ -51,7 +52,7 @@ async function plainReplay(
 ): Promise<number> {
   const ws = await loadWorkspace(dir);
   const refs = new Map<string, string>();
-  const root = (s: Scenario): Scenario => (s.dependsOn ? root(SCENARIOS.find((c) => c.id === s.dependsOn)!) : s);
+  const root = (s: Scenario): Scenario => (s.dependsOn ? root(CATALOG.scenarios.get(s.dependsOn)) : s);
   let failed = 0;
   const start = performance.now();
   for (const s of SCENARIOS) {

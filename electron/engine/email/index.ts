@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHECKPOINTS, INTEGRATION_TYPE_INFO } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import { INTEGRATION_TYPE_INFO } from '../../../shared/aps/checkpoints';
 import { LOCAL_METHODS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SIGNOFF_EMAIL, signoffSubject } from '../../../shared/aps/signoff-email';
 import { slotsOfTable } from '../../../shared/aps/slots';
@@ -89,7 +90,7 @@ function bodyText(
         : `We confirm every checkpoint of the verification checklist for ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].checklistTable).join('; ')}.`,
     );
     for (const c of checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       out.push(`- ${title}: ${STATUS_WORD[c.status]}${c.note ? ` (${c.note})` : ''}`);
     }
   }
@@ -126,10 +127,10 @@ function bodyText(
     );
     if (method.branding) out.push(`    follows: ${method.branding}`);
     const related = (checks ?? []).filter((c) =>
-      CHECKPOINTS.find((k) => k.id === c.checkpointId)?.methods?.includes(m),
+      CATALOG.checkpoints.find(c.checkpointId)?.methods?.includes(m),
     );
     for (const c of related)
-      out.push(`    ${CHECKPOINTS.find((k) => k.id === c.checkpointId)!.title}: ${STATUS_WORD[c.status]}`);
+      out.push(`    ${CATALOG.checkpoints.get(c.checkpointId).title}: ${STATUS_WORD[c.status]}`);
   }
   out.push('');
 

@@ -1,4 +1,4 @@
-import { CHECKPOINTS } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { PAYMENT_METHODS } from '../../../shared/aps/methods';
 import type { PDFFont } from 'pdf-lib';
 import type { ManifestContext, PartInfo, PackedImage } from './manifest';
@@ -89,7 +89,7 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     line('Checklist not verified: this package was built without verification results.', 10);
   } else {
     for (const c of ctx.checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       for (const [i, l] of wrapText(
         `${c.status.toUpperCase()}  ${title}: ${c.summary}`,
         9,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PAYMENT_METHODS, METHOD_IDS, type Language, type MethodId } from '../../../shared/aps/methods';
 import type { Outcome, Scenario } from '../../../shared/aps/scenarios';
-import { SCREENSHOT_SLOTS, screenshotSlot } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
 import type { ScenarioEvidence, Snippet } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -166,7 +166,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const index = (scenarioIndex.get(f.group) ?? 0) + 1;
     scenarioIndex.set(f.group, index);
     const folder = `${pad(index)}_${s.id}`;
-    const wanted = slotsForScenario(s, workspace).filter((id) => screenshotSlot(id).kind === 'page');
+    const wanted = slotsForScenario(s, workspace).filter((id) => CATALOG.slots.get(id).kind === 'page');
     const shots = (ev?.screenshots ?? [])
       .filter((sh) => !sh.failure && sh.slot && wanted.includes(sh.slot))
       .sort((a, b) => a.step - b.step || wanted.indexOf(a.slot!) - wanted.indexOf(b.slot!));
@@ -174,7 +174,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const methodWord = s.method.toLowerCase();
     const lang = PAYMENT_METHODS[s.method].languages.length > 1 ? `_${s.language}` : '';
     shots.forEach((sh, i) => {
-      const slotInfo = screenshotSlot(sh.slot!);
+      const slotInfo = CATALOG.slots.get(sh.slot!);
       const slotWord = slug(slotInfo.id.split('.')[1].replace(/_/g, '-'));
       f.entries.push({
         kind: 'page',
@@ -201,13 +201,13 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     if (shots.length) row.url = shots[shots.length - 1].url;
     for (const id of wanted) {
       if (!shots.some((sh) => sh.slot === id)) {
-        f.missing.push(`${s.title}: ${screenshotSlot(id).checklistName}${ev ? '' : ' (scenario not run)'}`);
+        f.missing.push(`${s.title}: ${CATALOG.slots.get(id).checklistName}${ev ? '' : ' (scenario not run)'}`);
       }
     }
   }
   // Code evidence is not tied to one run: it goes with the general package, after the scenarios.
   const snippetSlots = plan.slots.filter((p) => p.slot.kind === 'snippet').map((p) => p.slot);
-  snippetSlots.sort((a, b) => SCREENSHOT_SLOTS.indexOf(a) - SCREENSHOT_SLOTS.indexOf(b));
+  snippetSlots.sort((a, b) => CATALOG.slots.order(a.id) - CATALOG.slots.order(b.id));
   snippetSlots.forEach((slotInfo, i) => {
     const f = fileFor(undefined);
     const sn = extras.snippets?.find((x) => x.slot === slotInfo.id);

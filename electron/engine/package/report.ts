@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CHECKPOINTS } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
@@ -97,7 +97,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   else {
     out.push('<table><tr><th>Checkpoint</th><th>Result</th><th>Summary</th><th>Fix</th></tr>');
     for (const c of input.checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       out.push(
         `<tr><td>${h(title)}</td><td class="st ${h(c.status)}">${h(c.status)}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`,
       );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
-import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import {
   EVIDENCE_VERSION,
@@ -75,7 +76,7 @@ function apsHostsOf(ws: Workspace): string[] {
 function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   const planned = buildPlan(ws).scenarios;
   if (!only?.length) return planned;
-  const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
+  const unknown = only.filter((id) => !CATALOG.scenarios.has(id));
   if (unknown.length) {
     throw new CertkitError(`--only names unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
       hint: `scenario ids of this workspace: ${planned.map((s) => s.id).join(', ')}`,
@@ -180,7 +181,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
   // Start the browser while the flows load; the first scenario would wait for it anyway.
   if (scenarios.length) void host.get().catch(() => undefined);
-  const catalogIndex = (s: Scenario) => SCENARIOS.findIndex((c) => c.id === s.id);
+  const catalogIndex = (s: Scenario) => CATALOG.scenarios.order(s.id);
 
   const finish = async (s: Scenario, ev: ScenarioEvidence) => {
     const status: 'passed' | 'failed' | 'skipped' =
@@ -214,7 +215,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   }
   const customerOf = (s: Scenario) => {
     let root = s;
-    while (root.dependsOn) root = SCENARIOS.find((c) => c.id === root.dependsOn) ?? root;
+    while (root.dependsOn) root = CATALOG.scenarios.find(root.dependsOn) ?? root;
     return customerFor(ws, catalogIndex(root));
   };
   const dependencyVars = (s: Scenario): Record<string, string> => {
@@ -332,7 +333,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   index.finishedAt = new Date().toISOString();
   await saveIndex();
   const ordered = [...results.values()].sort(
-    (a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId),
+    (a, b) => CATALOG.scenarios.order(a.scenarioId) - CATALOG.scenarios.order(b.scenarioId),
   );
   const count = (st: string) => ordered.filter((r) => r.status === st).length;
   emit({ type: 'run-finished', runId, passed: count('passed'), failed: count('failed'), skipped: count('skipped') });

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
 import { CertkitError } from '../errors';
@@ -100,7 +101,7 @@ export async function addSnippet(
   await writeFileAtomic(path.join(workspaceDir, file), code);
   const chromium = new LazyChromium();
   try {
-    const slotName = SCREENSHOT_SLOTS.find((s) => s.id === slot)!.checklistName;
+    const slotName = CATALOG.slots.get(slot).checklistName;
     await writeFileAtomic(
       path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`),
       await renderSnippetImage(code, lang, slotName, chromium),

@@ -1,4 +1,5 @@
-import { checkpoint, type Checkpoint } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -78,7 +79,7 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
  * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
  */
 export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter(
-  (id) => checkpoint(id).proof === 'evidence',
+  (id) => CATALOG.checkpoints.get(id).proof === 'evidence',
 );
 
 async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint: Checkpoint): Promise<CheckOutcome> {

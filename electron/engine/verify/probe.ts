@@ -1,9 +1,10 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { classifyResponse } from '../../../shared/aps/codes';
 import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import { computeSignature, type ApsParams } from '../aps/signature';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { looksMasked } from './request-signature';
-import { catalogEntry, hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
+import { hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
 
 // The probes send a modified APS result to the merchant's return_url, the way an attacker would: a changed
 // field with the old signature (the merchant must check the signature) and a changed amount signed correctly
@@ -125,7 +126,7 @@ function pick(
         fields.access_code = ctx.secrets.accessCode;
       if (!fields || !code || !fields.signature || !fields.amount) continue;
       const cls = classifyResponse(code);
-      if (wanted === 'success' && cls === 'success' && catalogEntry(ev.scenarioId)?.outcome !== 'declined')
+      if (wanted === 'success' && cls === 'success' && CATALOG.scenarios.find(ev.scenarioId)?.outcome !== 'declined')
         return { ev, x, fields };
       if (wanted === 'declined' && cls === 'declined') return { ev, x, fields };
     }

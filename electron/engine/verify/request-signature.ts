@@ -1,3 +1,4 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { MESSAGE_TEXT } from '../../../shared/aps/codes';
 import { HOSTED_PAGE_PARAMS, TOKENIZATION_PARAMS, paramFormatError } from '../../../shared/aps/params';
 import { SHA_TYPES, SHA_TYPE_LABELS, TOKENIZATION_UNSIGNED_FIELDS, type ShaType } from '../../../shared/aps/sha';
@@ -16,7 +17,6 @@ import type { MerchantSecrets } from '../workspace/secrets';
 import {
   anyPayment,
   apsRequests,
-  catalogEntry,
   exchangeRef,
   noEvidence,
   returnPosts,
@@ -194,7 +194,7 @@ function apsAnswerCode(ev: ScenarioEvidence, x: Exchange): string | undefined {
  */
 function droppedCandidates(ev: ScenarioEvidence, fields: ApsParams): Record<string, string>[] {
   const out: Record<string, string>[] = [];
-  const sc = catalogEntry(ev.scenarioId);
+  const sc = CATALOG.scenarios.find(ev.scenarioId);
   if (fields.otp === undefined && fields.digital_wallet === 'STCPAY' && str(fields.command)) {
     for (const v of Object.values(LOCAL_TEST_VALUES.STCPAY))
       if (typeof v === 'object' && v.otp) out.push({ otp: v.otp });

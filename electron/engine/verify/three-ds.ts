@@ -1,9 +1,9 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
 import { testCard } from '../../../shared/aps/test-cards';
 import {
   apsResponses,
-  catalogEntry,
   exchangeRef,
   noEvidence,
   screenshotRef,
@@ -50,7 +50,7 @@ function onAps(hosts: Set<string>, url: string): boolean {
 }
 
 function needsThreeDs(ev: ScenarioEvidence): boolean {
-  const card = catalogEntry(ev.scenarioId)?.card;
+  const card = CATALOG.scenarios.find(ev.scenarioId)?.card;
   if (card && testCard(card).threeDs) return true;
   return apsResponses(ev).some((r) => str(r.fields.response_code) === '20064' || !!str(r.fields['3ds_url']));
 }

@@ -1,3 +1,4 @@
+import type { Language } from '../../../shared/aps/methods';
 // Every word the wizard shows, in English and Arabic. Keys are shared so a missing translation is a type error.
 const en = {
   appName: 'Certkit',
@@ -167,7 +168,6 @@ const en = {
 } as const;
 
 export type StringKey = keyof typeof en;
-export type Lang = 'en' | 'ar';
 
 const ar: Record<StringKey, string> = {
   appName: 'Certkit',
@@ -334,8 +334,8 @@ const ar: Record<StringKey, string> = {
   'error.title': 'أمر يحتاج إلى انتباهك',
 };
 
-export const STRINGS: Record<Lang, Record<StringKey, string>> = { en, ar };
+export const STRINGS: Record<Language, Record<StringKey, string>> = { en, ar };
 
-export function translate(lang: Lang, key: StringKey): string {
+export function translate(lang: Language, key: StringKey): string {
   return STRINGS[lang][key] ?? STRINGS.en[key];
 }

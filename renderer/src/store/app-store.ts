@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/api/contract';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { WorkspaceInput } from '../../../shared/schema/workspace';
-import type { Lang } from '../i18n/strings';
+import type { Language } from '../../../shared/aps/methods';
 
 export const STEPS = ['project', 'flows', 'run', 'evidence', 'checklist', 'package', 'email'] as const;
 export type StepId = (typeof STEPS)[number];
@@ -26,7 +26,7 @@ export interface UiError {
 }
 
 export interface AppState {
-  lang: Lang;
+  lang: Language;
   step: StepId;
   info?: CallOutput<'app.info'>;
   ws?: WorkspaceState;
@@ -51,7 +51,7 @@ export interface AppState {
   booted: boolean;
 
   start(): Promise<void>;
-  setLang(lang: Lang): void;
+  setLang(lang: Language): void;
   goTo(step: StepId): void;
   dismissError(): void;
   openWorkspace(dir: string): Promise<void>;
@@ -102,7 +102,7 @@ export function splitError(err: unknown): { message: string; hint?: string } {
   return cut < 0 ? { message } : { message: message.slice(0, cut), hint: message.slice(cut + 8) };
 }
 
-export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDelayMs?: number } = {}): AppStore {
+export function createAppStore(api: CertkitApi, options: { lang?: Language; saveDelayMs?: number } = {}): AppStore {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let pending: WorkspaceInput | undefined;
   let saving: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SCENARIOS } from '../../../../shared/aps/scenarios';
+import { CATALOG } from '../../../../shared/aps/catalog-index';
 import { LEDGER_FIELDS } from '../../../../shared/schema/evidence';
 import { editLedgerValue } from '../../capture/ledger-edit';
 import { requireCatalogScenario } from '../../catalog-scenario';
@@ -56,7 +56,7 @@ export const ledgerCommand = defineCommand({
     const evidence = [...byScenario.values()]
       .filter((ev) => !scenarioId || ev.scenarioId === scenarioId)
       .sort(
-        (a, b) => SCENARIOS.findIndex((s) => s.id === a.scenarioId) - SCENARIOS.findIndex((s) => s.id === b.scenarioId),
+        (a, b) => CATALOG.scenarios.order(a.scenarioId) - CATALOG.scenarios.order(b.scenarioId),
       );
     if (args.values.json) {
       ctx.stdout.write(

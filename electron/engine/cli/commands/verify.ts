@@ -1,4 +1,4 @@
-import { checkpoint as catalogCheckpoint } from '../../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../../shared/aps/catalog-index';
 import type { CheckResult } from '../../../../shared/schema/verify';
 import { CertkitError } from '../../errors';
 import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../../verify';
@@ -31,7 +31,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 export function formatReport(report: VerifyReport): string {
-  const rows = report.results.map((r) => [LABEL[r.status], r.checkpointId, catalogCheckpoint(r.checkpointId).title]);
+  const rows = report.results.map((r) => [LABEL[r.status], r.checkpointId, CATALOG.checkpoints.get(r.checkpointId).title]);
   let out = `Verification for ${report.account}\n\n${table(['RESULT', 'CHECKPOINT', 'WHAT'], rows)}\n`;
   for (const r of report.results) {
     if (r.status === 'pass') continue;
