@@ -210,7 +210,7 @@ describe('the wizard in the browser host', () => {
       expect(confirmations[id]).toMatchObject({ confirmed: true, note: `Checked by hand for ${id}` });
     const open = await page.$$eval('[data-testid=checks] li', (els) =>
       els
-        .filter((e) => ['fail', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
+        .filter((e) => ['failed', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
         .map((e) => e.getAttribute('data-testid')),
     );
     expect(open).toEqual([]);

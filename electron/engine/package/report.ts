@@ -33,7 +33,7 @@ const css = `body{font:14px/1.45 'Noto Sans','DejaVu Sans',system-ui,sans-serif;
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}code{font:12px 'DejaVu Sans Mono',monospace;word-break:break-all}td.id code{white-space:nowrap;word-break:normal}.muted{color:#57606a}
-.st{font-weight:600}.pass,.confirmed,.passed{color:#1a7f37}.fail,.failed{color:#cf222e}.warn,.needs-confirmation{color:#9a6700}
+.st{font-weight:600}.confirmed,.passed{color:#1a7f37}.failed{color:#cf222e}.warn,.needs-confirmation{color:#9a6700}
 .no-evidence,.not-run,.pending,.skipped{color:#57606a}
 .shots{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 14px}.shot{width:${THUMB_W}px;font-size:12px;overflow-wrap:anywhere}
 .shot img{width:${THUMB_W}px;height:${THUMB_H}px;object-fit:cover;object-position:top;border:1px solid #d0d7de;display:block;background:#f6f8fa}

@@ -1,7 +1,7 @@
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
-import type { CheckResult } from '../../../shared/schema/verify';
+import { CHECK_STATUSES, type CheckResult, type CheckStatus } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { collectEvidence, type CollectedEvidence } from '../evidence/store';
 import { loadWorkspace } from '../workspace/workspace';
@@ -36,18 +36,8 @@ export interface VerifyOptions {
 export interface VerifyReport {
   account: string;
   results: CheckResult[];
-  counts: Record<CheckResult['status'], number>;
+  counts: Record<CheckStatus, number>;
 }
-
-const STATUSES: CheckResult['status'][] = [
-  'pass',
-  'fail',
-  'warn',
-  'needs-confirmation',
-  'confirmed',
-  'no-evidence',
-  'not-applicable',
-];
 
 function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Check> {
   return {
@@ -122,7 +112,7 @@ export async function verifyEvidence(
     results.push({ checkpointId: checkpoint.id, ...outcome, evidence: outcome.evidence ?? [] });
   }
   const counts = Object.fromEntries(
-    STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),
+    CHECK_STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),
   ) as VerifyReport['counts'];
   return { account: workspace.account.name, results, counts };
 }

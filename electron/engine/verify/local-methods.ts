@@ -71,7 +71,7 @@ export const checkKnetReceipt: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Print knet_ref_number and third_party_transaction_number from APS's answer on the KNET receipt page, with the amount and the transaction date.",
       evidence,
@@ -80,7 +80,7 @@ export const checkKnetReceipt: Check = (ctx) => {
   if (!checked)
     return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`,
     evidence,
   };
@@ -125,7 +125,7 @@ export const checkNapsLanguages: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Send language=ar or language=en (two letters) from the customer's chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.",
       evidence,
@@ -143,7 +143,7 @@ export const checkNapsLanguages: Check = (ctx) => {
       evidence,
     };
   }
-  return { status: 'pass', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
+  return { status: 'passed', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
 };
 
 const digits = (s: string) => s.replace(/\D/g, '');
@@ -205,7 +205,7 @@ export const checkStcPayDynamic: Check = (ctx) => {
     failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Take phone_number and otp from the customer's input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.",
       evidence,
@@ -218,7 +218,7 @@ export const checkStcPayDynamic: Check = (ctx) => {
       'no STC Pay request with a phone number was recorded',
     );
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`,
     evidence,
   };
@@ -268,7 +268,12 @@ export const checkTokenizationClientSide: Check = (ctx) => {
       const browserTokenized = ev.exchanges.some(
         (r) => r.kind === 'return' && str(r.requestFields.service_command) === 'TOKENIZATION',
       );
-      if (charge && !browserTokenized && !posts.length && CATALOG.scenarios.find(ev.scenarioId)?.dependsOn === undefined) {
+      if (
+        charge &&
+        !browserTokenized &&
+        !posts.length &&
+        CATALOG.scenarios.find(ev.scenarioId)?.dependsOn === undefined
+      ) {
         evidence.push(
           exchangeRef(
             ev,
@@ -290,7 +295,7 @@ export const checkTokenizationClientSide: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Post the TOKENIZATION form (card fields, signed parameters) from the customer's browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.",
       evidence,
@@ -298,7 +303,7 @@ export const checkTokenizationClientSide: Check = (ctx) => {
   }
   if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), 'no TOKENIZATION request was recorded');
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`,
     evidence,
   };

@@ -281,7 +281,7 @@ export const checkRequestSignature: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join(' | '),
       fix: "Build the signature on your server from exactly the parameters you post: drop parameters without a value before signing, sort by name, join as name=value with no separator, put the SHA request phrase before and after, hash with the account's SHA type; post only parameters APS documents for this request.",
       evidence,
@@ -301,7 +301,7 @@ export const checkRequestSignature: Check = (ctx) => {
     };
   }
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`,
     evidence,
   };

@@ -19,13 +19,13 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
   switch (p.verdict) {
     case 'rejected':
       return {
-        status: 'pass',
+        status: 'passed',
         summary: `A result with ${p.change} was sent to return_url and the merchant refused it (${what})`,
         evidence,
       };
     case 'accepted':
       return {
-        status: 'fail',
+        status: 'failed',
         summary: `A result with ${p.change} was sent to return_url and the merchant showed success: ${what} is not enforced`,
         fix,
         evidence,

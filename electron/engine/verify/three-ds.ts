@@ -122,7 +122,7 @@ export const checkThreeDs: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: 'Open the 3DS challenge in the main window: for hosted checkout post the payment form with target _top (no iframe, no popup); for custom integration, when the purchase answer has 3ds_url (20064) set window.top.location to it, and when it has none show the final result from the JSON answer.',
       evidence,
@@ -138,7 +138,7 @@ export const checkThreeDs: Check = (ctx) => {
   }
   const custom = finalShown ? `; ${finalShown} custom payment(s) without 3ds_url showed the final result` : '';
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `The 3DS challenge opened in the top window in ${shownTop} scenario(s)${custom}`,
     evidence,
   };
