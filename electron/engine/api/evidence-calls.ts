@@ -7,7 +7,7 @@ import { collectEvidence, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
 import { CertkitError } from '../errors';
 import type { ApiSession } from './context';
-import { refreshWorkspace, requireWorkspace } from './session';
+import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
 type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger'>;
 
@@ -41,8 +41,11 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       });
       const filledSlots = new Set<string>();
       for (const s of scenarios) for (const sh of s.screenshots) if (sh.slot && !sh.failure) filledSlots.add(sh.slot);
-      const snippetsDir = path.join(dir, 'snippets');
-      const snippetFiles = await fs.readdir(snippetsDir).catch(() => [] as string[]);
+      const snippetFiles = await fs.readdir(path.join(dir, 'snippets')).catch((err: NodeJS.ErrnoException) => {
+        // No snippets/ folder yet: no code evidence added.
+        if (err.code === 'ENOENT') return [] as string[];
+        throw err;
+      });
       return {
         scenarios,
         slots: plan.slots.map(({ slot, scenarios: ids }) => ({
@@ -79,7 +82,9 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     },
     'evidence.setLedger': async ({ scenarioId, field, value }) => {
       const { dir } = await refreshWorkspace(session);
-      return editLedgerValue(dir, scenarioId, field, value);
+      const ledger = await editLedgerValue(dir, scenarioId, field, value);
+      forgetChecks(session);
+      return ledger;
     },
   };
 }

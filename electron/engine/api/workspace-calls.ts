@@ -75,7 +75,7 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
     },
     'workspace.save': async ({ workspace }) => {
       const { dir } = requireWorkspace(session);
-      session.workspace = await saveWorkspace(dir, workspace as never);
+      session.workspace = await saveWorkspace(dir, workspace);
       return { dir, workspace: session.workspace };
     },
     'workspace.recent': async () => ({ dirs: await host.recent.list() }),

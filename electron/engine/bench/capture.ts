@@ -8,7 +8,7 @@ import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
-import { createDemoWorkspace } from '../run/demo';
+import { createDemoWorkspace } from '../demo/workspace';
 import { runWorkspace } from '../run/index';
 import { customerFor, flowVariables } from '../run/variables';
 import { loadWorkspace } from '../workspace/workspace';

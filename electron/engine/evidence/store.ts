@@ -39,6 +39,11 @@ export function outputDir(workspaceDir: string): string {
   return path.join(workspaceDir, OUTPUT_DIR);
 }
 
+/** Where the package is built by default (replaced as a whole on each build). */
+export function packageDir(workspaceDir: string): string {
+  return path.join(outputDir(workspaceDir), 'package');
+}
+
 /** Sortable by time, unique across processes. */
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;

@@ -1,12 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../../../shared/schema/verify';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
-import { collectEvidence, outputDir, type CollectedEvidence } from '../evidence/store';
+import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
-import { secretsFromEnv, secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { writeReport } from './report';
 import { AS_CAPTURED, chooseLevel, encodeAt, imageSize, mapLimit, FLOOR } from './budget';
 import { LazyChromium } from '../browser/lazy-browser';
@@ -29,9 +30,11 @@ export interface PackageOptions {
   outDir?: string;
   maxMb?: number;
   format?: PackageFormat;
-  /** Secret values to scrub from every output; defaults to the CERTKIT_* environment variables. */
+  /** Secret values to scrub from every output (the CLI reads them from CERTKIT_*, the app from its store). */
   secrets?: MerchantSecrets;
   checks?: CheckResult[];
+  /** Where to look for the browser that renders Arabic captions and code snippets (the caller's environment). */
+  browserEnv?: Env;
   onProgress?: (msg: string) => void;
 }
 
@@ -61,14 +64,6 @@ interface SourceImage {
 }
 
 const MB = 1024 * 1024;
-
-function envSecrets(): Partial<MerchantSecrets> {
-  try {
-    return secretsFromEnv();
-  } catch {
-    return {};
-  }
-}
 
 function ledgerIds(evidence: CollectedEvidence): string[] {
   const ids: string[] = [];
@@ -252,15 +247,15 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   }
   const formats: ('zip' | 'pdf')[] = format === 'both' ? ['zip', 'pdf'] : [format];
   const limit = Math.floor(maxMb * MB);
-  const outDir = path.resolve(options.outDir ?? path.join(outputDir(workspaceDir), 'package'));
+  const outDir = path.resolve(options.outDir ?? packageDir(workspaceDir));
   await recoverPackageDir(outDir);
   await assertReplaceable(outDir);
 
   const evidence = await collectEvidence(workspaceDir);
   const snippets = await listSnippets(workspaceDir);
   const plan: PackagePlan = planPackage(ws, evidence, { snippets });
-  const redact = createRedactor(secretValues(options.secrets ?? envSecrets()), ledgerIds(evidence));
-  const chromium = new LazyChromium(ws.browser.path);
+  const redact = createRedactor(secretValues(options.secrets ?? {}), ledgerIds(evidence));
+  const chromium = new LazyChromium({ path: ws.browser.path, env: options.browserEnv });
   const warnings: string[] = [];
   const staging = await createStaging(outDir);
   const ctx: BuildCtx = {
@@ -280,6 +275,7 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
         (formats.includes('pdf') && (e.language === 'ar' || needsChromium(`${e.url}${e.pageTitle}${e.scenarioTitle}`))),
     ),
   );
+  // Only a head start: a launch failure reaches the first image that asks for the browser, and is reported there.
   if (needsBrowser) chromium.get().catch(() => undefined);
   const files: PackageFile[] = [];
   try {

@@ -15,6 +15,7 @@ import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { runScenario, type EvidenceIO, type ScenarioJob } from '../capture/scenario';
 import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import {
   collectEvidence,
@@ -33,6 +34,8 @@ export interface RunOptions {
   only?: string[];
   concurrency?: number;
   browserPath?: string;
+  /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the CLI's or the app's environment. */
+  browserEnv?: Env;
   headful?: boolean;
   resume?: boolean;
   secrets?: MerchantSecrets;
@@ -100,11 +103,18 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
  */
 export function chooseBrowser(
   setting: Workspace['browser'],
-  options: Pick<RunOptions, 'browserPath' | 'headful'>,
+  options: Pick<RunOptions, 'browserPath' | 'browserEnv' | 'headful'>,
   resolve: (o: ResolveBrowserOptions) => string = resolveBrowser,
 ): { headful: boolean; executablePath: string } {
   const headful = options.headful ?? !setting.headless;
-  return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
+  return {
+    headful,
+    executablePath: resolve({
+      explicit: options.browserPath ?? setting.path,
+      env: options.browserEnv,
+      headless: !headful,
+    }),
+  };
 }
 
 /** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */

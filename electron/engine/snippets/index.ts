@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import { escapeHtml } from '../../../shared/html';
 import { LazyChromium } from '../browser/lazy-browser';
@@ -81,6 +82,8 @@ export async function addSnippet(
   slot: string,
   code: string,
   language = 'javascript',
+  /** Where to look for the browser that renders the preview (the caller's environment). */
+  browserEnv?: Env,
 ): Promise<Snippet> {
   const slots = snippetSlots();
   if (!slots.includes(slot)) {
@@ -99,7 +102,7 @@ export async function addSnippet(
   const lang = language.toLowerCase();
   const file = path.posix.join(SNIPPETS_DIR, `${slot}.${EXT[lang] ?? 'txt'}`);
   await writeFileAtomic(path.join(workspaceDir, file), code);
-  const chromium = new LazyChromium();
+  const chromium = new LazyChromium({ env: browserEnv });
   try {
     const slotName = CATALOG.slots.get(slot).checklistName;
     await writeFileAtomic(

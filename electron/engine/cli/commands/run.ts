@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { CertkitError } from '../../errors';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
-import { secretsFromEnv } from '../../workspace/secrets';
-import { defineCommand, listOpt, stringOpt } from '../command';
+import { defineCommand, listOpt, stringOpt, workspaceArg } from '../command';
+import { secretsFromEnv } from '../env';
 import { table } from '../format';
 
 export function parseConcurrency(value: string | undefined): number | undefined {
@@ -16,10 +15,12 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   return n;
 }
 
+const USAGE = 'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json]';
+
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
-  usage: 'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json]',
+  usage: USAGE,
   options: {
     only: { type: 'string' },
     concurrency: { type: 'string' },
@@ -29,19 +30,16 @@ export const runCommand = defineCommand({
     json: { type: 'boolean' },
   },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir)
-      throw new CertkitError('no workspace folder given', {
-        hint: 'certkit run <workspace>, e.g. certkit run ./my-shop',
-      });
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
     const print = args.values.json
       ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`)
       : progressPrinter(ctx.stderr, ctx.isTTY);
     const summary = await runWorkspace({
-      workspaceDir: path.resolve(ctx.cwd, dir),
+      workspaceDir,
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
       browserPath: stringOpt(args, 'browser'),
+      browserEnv: ctx.env,
       headful: args.values.headful ? true : undefined,
       resume: !!args.values.resume,
       secrets: secretsFromEnv(ctx.env),
