@@ -90,7 +90,7 @@ describe('package plan and zips', () => {
       expect(manifest.screenshots.map((s: { name: string }) => s.name)).toEqual(f.entries.map((e) => e.name));
       expect(manifest.checklist).toBe('not verified');
       for (const s of f.scenarios)
-        expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.merchantReference!);
+        expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.ledger.merchant_reference!);
       // Images arrive byte for byte as captured when the file is within the limit.
       const first = f.entries.find((e) => e.kind === 'page')!;
       expect(entries.get(first.name)!.equals(await fs.readFile(path.join(ws, first.source)))).toBe(true);

@@ -5,6 +5,7 @@ import { INTEGRATION_TYPE_INFO } from '../../../shared/aps/checkpoints';
 import { LOCAL_METHODS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SIGNOFF_EMAIL, signoffSubject } from '../../../shared/aps/signoff-email';
 import { slotsOfTable } from '../../../shared/aps/slots';
+import { scenarioStateText } from '../../../shared/schema/evidence';
 import type { CheckResult, CheckStatus } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
@@ -65,12 +66,14 @@ function bodyText(
   out.push(sectionTitle('test-results'));
   for (const f of plan.files) {
     for (const s of f.scenarios) {
-      const ids = [`merchant reference ${s.merchantReference ?? '(not captured)'}`];
-      if (s.fortId) ids.push(`fort_id ${s.fortId}`);
-      if (s.agreementId) ids.push(`agreement id ${s.agreementId}`);
-      if (s.knetRefNumber) ids.push(`knet_ref_number ${s.knetRefNumber}`);
-      if (s.thirdPartyTransactionNumber) ids.push(`third_party_transaction_number ${s.thirdPartyTransactionNumber}`);
-      out.push(`- ${s.title}: ${ids.join(', ')}${s.status === 'passed' ? '' : ` [${s.status}]`}`);
+      const v = s.ledger;
+      const ids = [`merchant reference ${v.merchant_reference ?? '(not captured)'}`];
+      if (v.fort_id) ids.push(`fort_id ${v.fort_id}`);
+      if (v.agreement_id) ids.push(`agreement id ${v.agreement_id}`);
+      if (v.knet_ref_number) ids.push(`knet_ref_number ${v.knet_ref_number}`);
+      if (v.third_party_transaction_number)
+        ids.push(`third_party_transaction_number ${v.third_party_transaction_number}`);
+      out.push(`- ${s.title}: ${ids.join(', ')}${s.status === 'passed' ? '' : ` [${scenarioStateText(s.status)}]`}`);
     }
   }
   out.push('');
@@ -107,7 +110,7 @@ function bodyText(
       .flatMap((f) =>
         f.scenarios.map(
           (s) =>
-            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.merchantReference ?? '(not captured)'}`,
+            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.ledger.merchant_reference ?? '(not captured)'}`,
         ),
       );
     out.push(`- ${method.label} (${method.defaultCurrency}): ${refs.join('; ')}`);

@@ -3,7 +3,7 @@ import { PAYMENT_METHODS, METHOD_IDS, type Language, type MethodId } from '../..
 import type { Outcome, Scenario } from '../../../shared/aps/scenarios';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
-import type { ScenarioEvidence, Snippet } from '../../../shared/schema/evidence';
+import type { LedgerValues, ScenarioEvidence, ScenarioState, Snippet } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 
@@ -26,9 +26,8 @@ export interface PlannedEntry {
   pageTitle: string;
   capturedAt: string;
   timeZone?: string;
-  merchantReference?: string;
-  fortId?: string;
-  agreementId?: string;
+  /** The scenario's ledger (merchant_reference, fort_id, agreement_id, ...), by its own field names. */
+  ledger?: LedgerValues;
   width?: number;
   height?: number;
 }
@@ -40,14 +39,10 @@ export interface PlannedScenario {
   method: MethodId;
   outcome: Outcome;
   language: Language;
-  status: ScenarioEvidence['status'] | 'not run';
+  status: ScenarioState;
   runId?: string;
-  merchantReference?: string;
-  fortId?: string;
-  agreementId?: string;
-  tokenName?: string;
-  knetRefNumber?: string;
-  thirdPartyTransactionNumber?: string;
+  /** The identifiers APS asks for, by the ledger's own field names; empty before the scenario ran. */
+  ledger: LedgerValues;
   finishedAt?: string;
   /** The URL of the scenario's last packed screenshot (the result page). */
   url?: string;
@@ -107,21 +102,15 @@ function groupTitle(group: string, method?: MethodId, outcome?: Outcome | 'both'
 }
 
 function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined): PlannedScenario {
-  const v = ev?.ledger.values ?? {};
   return {
     id: s.id,
     title: s.title,
     method: s.method,
     outcome: s.outcome,
     language: s.language,
-    status: ev?.status ?? 'not run',
+    status: ev?.status ?? 'not-run',
     runId: ev?.runId,
-    merchantReference: v.merchant_reference,
-    fortId: v.fort_id,
-    agreementId: v.agreement_id,
-    tokenName: v.token_name,
-    knetRefNumber: v.knet_ref_number,
-    thirdPartyTransactionNumber: v.third_party_transaction_number,
+    ledger: ev?.ledger.values ?? {},
     finishedAt: ev?.finishedAt,
   };
 }
@@ -170,7 +159,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const shots = (ev?.screenshots ?? [])
       .filter((sh) => !sh.failure && sh.slot && wanted.includes(sh.slot))
       .sort((a, b) => a.step - b.step || wanted.indexOf(a.slot!) - wanted.indexOf(b.slot!));
-    const ref = slug(row.merchantReference ?? '', 40) || 'no-ref';
+    const ref = slug(row.ledger.merchant_reference ?? '', 40) || 'no-ref';
     const methodWord = s.method.toLowerCase();
     const lang = PAYMENT_METHODS[s.method].languages.length > 1 ? `_${s.language}` : '';
     shots.forEach((sh, i) => {
@@ -191,9 +180,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
         pageTitle: sh.title,
         capturedAt: sh.capturedAt,
         timeZone: sh.timeZone,
-        merchantReference: row.merchantReference,
-        fortId: row.fortId,
-        agreementId: row.agreementId,
+        ledger: row.ledger,
         width: sh.width,
         height: sh.height,
       });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CATALOG } from '../../../shared/aps/catalog-index';
+import { scenarioStateText } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
@@ -77,15 +78,16 @@ export async function writeReport(input: ReportInput): Promise<string> {
   );
   for (const f of plan.files) {
     for (const s of f.scenarios) {
+      const v = s.ledger;
       const other = [
-        s.tokenName && `token_name ${s.tokenName}`,
-        s.knetRefNumber && `knet_ref_number ${s.knetRefNumber}`,
-        s.thirdPartyTransactionNumber && `third_party_transaction_number ${s.thirdPartyTransactionNumber}`,
+        v.token_name && `token_name ${v.token_name}`,
+        v.knet_ref_number && `knet_ref_number ${v.knet_ref_number}`,
+        v.third_party_transaction_number && `third_party_transaction_number ${v.third_party_transaction_number}`,
       ]
         .filter(Boolean)
         .join('<br>');
       out.push(
-        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status.replace(' ', '-'))}">${h(s.status)}</td><td class="id"><code>${h(redact.text(s.merchantReference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.fortId ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.agreementId ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
+        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status)}">${h(scenarioStateText(s.status))}</td><td class="id"><code>${h(redact.text(v.merchant_reference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.fort_id ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.agreement_id ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
       );
     }
   }
@@ -112,7 +114,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   for (const f of plan.files) {
     for (const s of f.scenarios) {
       const ev = input.evidence.byScenario.get(s.id);
-      out.push(`<h3 id="${h(s.id)}">${h(s.title)} <span class="muted">(${h(s.status)})</span></h3>`);
+      out.push(`<h3 id="${h(s.id)}">${h(s.title)} <span class="muted">(${h(scenarioStateText(s.status))})</span></h3>`);
       const shots = f.entries.filter((e) => e.scenarioId === s.id);
       if (shots.length) {
         out.push('<div class="shots">');
