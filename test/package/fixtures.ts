@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { CATALOG } from '../../shared/aps/catalog-index';
@@ -19,19 +18,6 @@ export const PLANTED = {
   card: '4557012345678902',
   cardSpaced: '5297 4125 4200 5689',
 };
-
-const made: string[] = [];
-
-export async function tempDir(prefix = 'certkit-pkg-'): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-/** Removes every folder tempDir made in this test file (the 300-screenshot one holds several hundred MB). */
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(made.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
-}
 
 export async function makeWorkspace(dir: string, overrides: Partial<WorkspaceInput> = {}): Promise<void> {
   await saveWorkspace(dir, {

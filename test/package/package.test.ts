@@ -12,7 +12,8 @@ import { buildPackage, planPackage, readPackageIndex, type PackageResult } from 
 import { recoverPackageDir } from '../../electron/engine/package/swap';
 import { addSnippet } from '../../electron/engine/snippets/index';
 import { loadWorkspace } from '../../electron/engine/workspace/workspace';
-import { makeWorkspace, PLANTED, removeTempDirs, tempDir, writeEvidence } from './fixtures';
+import { makeWorkspace, PLANTED, writeEvidence } from './fixtures';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 import { readZip } from './zip-read';
 
 afterAll(removeTempDirs);
@@ -29,7 +30,7 @@ let ws: string;
 let pkg: PackageResult;
 
 beforeAll(async () => {
-  ws = await tempDir();
+  ws = tempDir('certkit-pkg-').dir;
   await makeWorkspace(ws, { methods: [...METHODS], integrationTypes: ['hosted', 'apple_pay_web'] });
   const scenarios = buildPlan({
     methods: [...METHODS],
@@ -267,7 +268,7 @@ describe('interrupted export', () => {
   });
 
   it('refuses to replace a folder that is not a package', async () => {
-    const other = await tempDir('certkit-notpkg-');
+    const other = tempDir('certkit-notpkg-').dir;
     await fs.writeFile(path.join(other, 'thesis.docx'), 'mine');
     await expect(buildPackage(ws, { outDir: other })).rejects.toThrow(/not a Certkit package/);
     expect(await fs.readFile(path.join(other, 'thesis.docx'), 'utf8')).toBe('mine');

@@ -5,7 +5,7 @@ import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
 import { collectEvidence, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 import type { ApiSession } from './context';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
@@ -68,7 +68,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           hint: 'pick an image from the evidence list',
         });
       const input = await fs.readFile(abs).catch((err) => {
-        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${(err as Error).message}`, {
+        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${errorMessage(err)}`, {
           hint: 'run the scenario again to recapture it',
           cause: err,
         });

@@ -10,6 +10,7 @@ import { confirmCheckpoint, verifyWorkspace } from '../verify/index';
 import type { ApiHost, ApiSession } from './context';
 import { secretsFor } from './secrets-of';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
+import { errnoCode } from '../errors';
 
 type OutputCalls = Pick<
   ApiTable,
@@ -30,7 +31,7 @@ async function fileSize(file: string): Promise<number> {
   try {
     return (await fs.stat(file)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (errnoCode(err) === 'ENOENT') return 0;
     throw err;
   }
 }

@@ -17,6 +17,7 @@ import { drawHeader } from '../capture/header';
 import { capturePage } from '../capture/page-image';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { writeFileAtomic } from '../util/atomic-write';
+import { errorMessage } from '../errors';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,7 +34,7 @@ class RetryingReplayExtension extends PuppeteerRunnerExtension {
       try {
         return await super.runStep(step, flow);
       } catch (err) {
-        if (i >= 3 || !/Execution context was destroyed/i.test((err as Error).message)) throw err;
+        if (i >= 3 || !/Execution context was destroyed/i.test(errorMessage(err))) throw err;
       }
     }
   }
@@ -73,7 +74,7 @@ async function plainReplay(
       if (ref) refs.set(s.id, ref);
     } catch (err) {
       failed++;
-      log(`plain replay of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
+      log(`plain replay of ${s.id} failed: ${errorMessage(err).split('\n')[0]}`);
     } finally {
       await browser.close();
     }

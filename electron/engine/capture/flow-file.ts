@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -32,14 +32,14 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
       try {
         parseRecording({ title: 'step check', steps: [step] });
       } catch (err) {
-        refuse(file, `step ${i + 1} is invalid: ${(err as Error).message.replace(/^Step \d+ /, 'it ')}`);
+        refuse(file, `step ${i + 1} is invalid: ${errorMessage(err).replace(/^Step \d+ /, 'it ')}`);
       }
     }
   }
   try {
     parseRecording(raw);
   } catch (err) {
-    refuse(file, `is not a valid Recorder flow: ${(err as Error).message}`);
+    refuse(file, `is not a valid Recorder flow: ${errorMessage(err)}`);
   }
   const tags = (steps ?? []).map((step, i) => {
     const tag = (step as Record<string, unknown>).certkit;
@@ -68,7 +68,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new CertkitError(`Cannot read flow ${file}: ${(err as Error).message}`, {
+    throw new CertkitError(`Cannot read flow ${file}: ${errorMessage(err)}`, {
       hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace',
       cause: err,
     });
@@ -79,7 +79,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   } catch (err) {
     refuse(
       file,
-      `is not valid JSON: ${(err as Error).message}`,
+      `is not valid JSON: ${errorMessage(err)}`,
       'export the recording again from Chrome DevTools > Recorder > Export > JSON',
     );
   }

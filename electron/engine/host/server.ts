@@ -12,7 +12,7 @@ import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
 import { rendererFile } from './static-files';
 
@@ -123,7 +123,7 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CertkitError(`request body is not JSON: ${(err as Error).message}`, {
+    throw new CertkitError(`request body is not JSON: ${errorMessage(err)}`, {
       hint: 'POST a JSON object as the call input',
     });
   }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Env } from '../env';
-import { CertkitError } from '../errors';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
@@ -101,7 +101,7 @@ async function loadImages(
         data = await fs.readFile(abs);
       }
     } catch (err) {
-      warnings.push(`${entry.name}: cannot read ${entry.source} (${(err as Error).message}); left out`);
+      warnings.push(`${entry.name}: cannot read ${entry.source} (${errorMessage(err)}); left out`);
       return undefined;
     }
     try {
@@ -360,19 +360,31 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
 
 /** The package currently on disk (after repairing an interrupted swap), or undefined when none was built. */
 export async function readPackageIndex(
-  packageDir: string,
+  dir: string,
 ): Promise<
   { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
 > {
-  await recoverPackageDir(packageDir);
-  const raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8').catch(() => undefined);
-  if (!raw) return undefined;
+  await recoverPackageDir(dir);
+  const file = path.join(dir, PACKAGE_INDEX);
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
   let idx;
   try {
     idx = JSON.parse(raw);
-  } catch {
-    return undefined;
+  } catch (err) {
+    idx = undefined;
+    if (!(err instanceof SyntaxError)) throw err;
   }
-  if (!Array.isArray(idx?.files)) return undefined;
-  return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(packageDir, f.path) })) };
+  // Written atomically with the package, so a damaged index means the folder was changed by hand.
+  if (!Array.isArray(idx?.files))
+    throw new CertkitError(`${file} is damaged, so the package in ${dir} cannot be trusted`, {
+      hint: 'build the package again',
+      exitCode: 1,
+    });
+  return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(dir, f.path) })) };
 }

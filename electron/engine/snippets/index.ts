@@ -4,7 +4,7 @@ import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
 import type { Env } from '../env';
-import { CertkitError } from '../errors';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { escapeHtml } from '../../../shared/html';
 import { LazyChromium } from '../browser/lazy-browser';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
@@ -31,19 +31,32 @@ export function snippetSlots(): string[] {
 }
 
 export async function listSnippets(workspaceDir: string): Promise<Snippet[]> {
-  const raw = await fs.readFile(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), 'utf8').catch(() => undefined);
-  if (!raw) return [];
+  const file = path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE);
+  let raw: string;
   try {
-    const list = JSON.parse(raw);
-    return Array.isArray(list)
-      ? list.flatMap((x) => {
-          const p = snippetSchema.safeParse(x);
-          return p.success ? [p.data] : [];
-        })
-      : [];
-  } catch {
-    return [];
+    raw = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
   }
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch (err) {
+    throw new CertkitError(`${file} is damaged: ${errorMessage(err)}`, {
+      hint: 'add the snippets again with `certkit snippet` (or in the Evidence step)',
+      exitCode: 1,
+    });
+  }
+  if (!Array.isArray(list))
+    throw new CertkitError(`${file} is damaged: it holds no list of snippets`, {
+      hint: 'add the snippets again with `certkit snippet` (or in the Evidence step)',
+      exitCode: 1,
+    });
+  return list.flatMap((x) => {
+    const p = snippetSchema.safeParse(x);
+    return p.success ? [p.data] : [];
+  });
 }
 
 /** The image as a JPEG, rendered by Chromium from highlighted HTML. */
@@ -69,6 +82,7 @@ pre{margin:0;padding:14px 16px;font:14px/1.5 'DejaVu Sans Mono','Noto Sans Mono'
     const shot = await el!.screenshot({ type: 'jpeg', quality: 90 });
     return Buffer.from(shot);
   } finally {
+    // The image is taken or its error is on its way; a page that will not close goes with the browser.
     await page.close().catch(() => undefined);
   }
 }

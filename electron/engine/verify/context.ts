@@ -133,6 +133,7 @@ export function hostOf(url: string | undefined): string | undefined {
   try {
     return new URL(url).hostname;
   } catch {
+    // Not a URL (a relative path, a typo in certkit.json): it names no host.
     return undefined;
   }
 }

@@ -20,6 +20,7 @@ import { checkRequestSignature } from './request-signature';
 import { responseSignatureResult } from './response-signature';
 import { checkReturnUrl } from './return-url';
 import { checkThreeDs } from './three-ds';
+import { errorMessage } from '../errors';
 
 export { confirmCheckpoint } from './confirm';
 export type { ProbeResults } from './probe';
@@ -80,7 +81,7 @@ async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint
     // A bug in one check must not hide the others, nor pass: it asks for a look instead.
     return {
       status: 'warn',
-      summary: `The check stopped with an error: ${(err as Error).message}`,
+      summary: `The check stopped with an error: ${errorMessage(err)}`,
       fix: 'Report this to the Certkit maintainers; check this point by hand meanwhile.',
     };
   }

@@ -20,6 +20,7 @@ function samePath(a: string, b: string): boolean {
     const y = new URL(b);
     return x.host === y.host && x.pathname === y.pathname;
   } catch {
+    // Not both URLs: they cannot be the same address.
     return false;
   }
 }

@@ -21,6 +21,7 @@ function samePage(a: string, b: string): boolean {
     const y = new URL(b);
     return x.origin === y.origin && x.pathname === y.pathname;
   } catch {
+    // Not both URLs: the same page only if the text is the same.
     return a === b;
   }
 }
@@ -45,6 +46,7 @@ function onAps(hosts: Set<string>, url: string): boolean {
     const u = new URL(url);
     return hosts.has(u.host) || (u.port === '' && hosts.has(u.hostname));
   } catch {
+    // Not a URL (about:blank, a data: frame): not on APS.
     return false;
   }
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CertkitError } from '../../errors';
+import { CertkitError, errorMessage } from '../../errors';
 import { addSnippet, snippetSlots } from '../../snippets/index';
 import { defineCommand, readAll, requiredOpt, stringOpt, workspaceArg } from '../command';
 
@@ -22,7 +22,7 @@ export const snippetCommand = defineCommand({
     const file = stringOpt(args, 'file');
     const code = file
       ? await fs.readFile(path.resolve(ctx.cwd, file), 'utf8').catch((err) => {
-          throw new CertkitError(`cannot read ${file}: ${(err as Error).message}`, {
+          throw new CertkitError(`cannot read ${file}: ${errorMessage(err)}`, {
             hint: 'check the path, or pipe the code on stdin',
           });
         })
