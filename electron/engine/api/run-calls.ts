@@ -61,7 +61,12 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
         secrets,
         browserEnv: host.browserEnv,
         signal,
-        onEvent: (e) => tracker.handle(e),
+        onEvent: (e) => {
+          // New evidence: checks verified before it no longer hold. Dropped before the window hears run.finished,
+          // so a package or email it asks for right away verifies again.
+          if (e.type === 'run-finished') forgetChecks(session);
+          tracker.handle(e);
+        },
       })
         .then((summary) => {
           forgetChecks(session);
