@@ -7,6 +7,7 @@ import {
   EVIDENCE_VERSION,
   type RunIndex,
   type ScenarioEvidence,
+  type ScenarioOutcome,
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -60,7 +61,7 @@ export interface RunSummary {
   runId: string;
   results: {
     scenarioId: string;
-    status: 'passed' | 'failed' | 'skipped';
+    status: ScenarioOutcome;
     merchantReference?: string;
     screenshots: number;
     error?: string;
@@ -194,8 +195,7 @@ export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
   const catalogIndex = (s: Scenario) => CATALOG.scenarios.order(s.id);
 
   const finish = async (s: Scenario, ev: ScenarioEvidence) => {
-    const status: 'passed' | 'failed' | 'skipped' =
-      ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
+    const status: ScenarioOutcome = ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
     const error = ev.error ? `${ev.error.message}${ev.error.hint ? ` (fix: ${ev.error.hint})` : ''}` : undefined;
     results.set(s.id, {
       scenarioId: s.id,
