@@ -28,36 +28,10 @@ export const workspaceStateSchema = z.object({
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
+/** What the wizard shows of the plan: the scenarios to run and the checkpoints to meet, in catalog order. */
 export const planViewSchema = z.object({
-  scenarios: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      group: z.string(),
-      method: z.string(),
-      outcome: z.string(),
-      language: z.string(),
-      requirement: z.enum(['required', 'conditional']),
-      slots: z.array(z.string()),
-    }),
-  ),
-  slots: z.array(
-    z.object({
-      id: z.string(),
-      checklistName: z.string(),
-      table: z.string(),
-      kind: z.enum(['page', 'snippet']),
-      scenarios: z.array(z.string()),
-    }),
-  ),
-  checkpoints: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      proof: z.enum(['evidence', 'confirm']),
-      guide: z.string().optional(),
-    }),
-  ),
+  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(['success', 'declined']) })),
+  checkpoints: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
@@ -137,7 +111,6 @@ export const evidenceListSchema = z.object({
       checklistName: z.string(),
       kind: z.enum(['page', 'snippet']),
       filled: z.boolean(),
-      scenarios: z.array(z.string()),
     }),
   ),
 });

@@ -64,4 +64,3 @@ export const runEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;
-export type RunEventType = RunEvent['type'];

@@ -77,8 +77,8 @@ describe('wizard components', () => {
       'evidence.list': () => ({
         scenarios: [],
         slots: [
-          { id: 'general.checkout', checklistName: 'Checkout page', kind: 'page', filled: true, scenarios: [] },
-          { id: 'general.three_ds', checklistName: '3D Secure page', kind: 'page', filled: false, scenarios: [] },
+          { id: 'general.checkout', checklistName: 'Checkout page', kind: 'page', filled: true },
+          { id: 'general.three_ds', checklistName: '3D Secure page', kind: 'page', filled: false },
         ],
       }),
     });

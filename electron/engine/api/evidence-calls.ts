@@ -48,14 +48,13 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       });
       return {
         scenarios,
-        slots: plan.slots.map(({ slot, scenarios: ids }) => ({
+        slots: plan.slots.map(({ slot }) => ({
           id: slot.id,
           checklistName: slot.checklistName,
           kind: slot.kind,
           filled:
             filledSlots.has(slot.id) ||
             (slot.kind === 'snippet' && snippetFiles.some((f) => f.startsWith(`${slot.id}.`))),
-          scenarios: ids,
         })),
       };
     },

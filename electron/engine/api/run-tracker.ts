@@ -1,4 +1,4 @@
-import type { RunStatus, ScenarioRun } from '../../../shared/api/contract';
+import type { LogEntry, RunStatus, ScenarioRun } from '../../../shared/api/contract';
 import { assertNever } from '../../../shared/assert-never';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { Emit } from './context';
@@ -20,7 +20,7 @@ export class RunTracker {
   runId?: string;
   stopped = false;
   readonly scenarios = new Map<string, ScenarioRun>();
-  readonly log: RunStatus['log'] = [];
+  readonly log: LogEntry[] = [];
 
   constructor(private readonly emit: Emit) {}
 

@@ -22,24 +22,8 @@ type WorkspaceCalls = Pick<
 export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
   const plan = buildPlan(workspace);
   return {
-    scenarios: plan.scenarios.map((s) => ({
-      id: s.id,
-      title: s.title,
-      group: s.group,
-      method: s.method,
-      outcome: s.outcome,
-      language: s.language,
-      requirement: s.requirement,
-      slots: s.slots,
-    })),
-    slots: plan.slots.map(({ slot, scenarios }) => ({
-      id: slot.id,
-      checklistName: slot.checklistName,
-      table: slot.table,
-      kind: slot.kind,
-      scenarios,
-    })),
-    checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title, proof: c.proof, guide: c.guide })),
+    scenarios: plan.scenarios.map((s) => ({ id: s.id, title: s.title, outcome: s.outcome })),
+    checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title })),
   };
 }
 
