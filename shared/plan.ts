@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never';
 import { CHECKPOINTS, type Checkpoint } from './aps/checkpoints';
 import { CARD_METHODS, type MethodId } from './aps/methods';
 import { SCENARIOS, type Scenario, type Feature } from './aps/scenarios';
@@ -35,6 +36,8 @@ export function scenarioApplies(s: Scenario, input: PlanInput): boolean {
       return usesFeature(input, s.condition.feature) && input.methods.some((m) => CARD_METHODS.includes(m));
     case 'method':
       return offers(input, s.condition.method);
+    default:
+      return assertNever(s.condition, 'scenario condition');
   }
 }
 
