@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LANGUAGES, METHOD_IDS } from '../aps/methods';
+import { OUTCOMES } from '../aps/scenarios';
 import { checkResultSchema } from '../schema/verify';
 import { capturedEventSchema, runFinishedEventSchema } from '../schema/events';
 import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStateSchema, scenarioStatusSchema } from '../schema/evidence';
@@ -30,7 +32,7 @@ export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
 /** What the wizard shows of the plan: the scenarios to run and the checkpoints to meet, in catalog order. */
 export const planViewSchema = z.object({
-  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(['success', 'declined']) })),
+  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(OUTCOMES) })),
   checkpoints: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
@@ -93,9 +95,9 @@ export const shotSchema = z.object({
 export const evidenceScenarioSchema = z.object({
   id: z.string(),
   title: z.string(),
-  method: z.string(),
-  outcome: z.string(),
-  language: z.string(),
+  method: z.enum(METHOD_IDS),
+  outcome: z.enum(OUTCOMES),
+  language: z.enum(LANGUAGES),
   status: scenarioStateSchema,
   runId: z.string().optional(),
   error: z.string().optional(),

@@ -2,7 +2,8 @@ import type { Language, MethodId } from './methods';
 import { slotsOfTable } from './slots';
 
 export type ScenarioGroup = 'basic' | 'enhanced' | 'recurring' | 'apple_pay' | 'local';
-export type Outcome = 'success' | 'declined';
+export const OUTCOMES = ['success', 'declined'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 export type Feature = 'installments' | 'saved_cards' | 'recurring';
 /** Identifiers APS's reviewers ask for, read from traffic (or the page) into the ledger. */
 export type RecordedId =
