@@ -161,8 +161,8 @@ export const captureBench: BenchSection = {
   async run(log) {
     // The plain side gets the browser a user has (a full Chrome or Chromium); Certkit picks its own for a
     // headless run (the headless shell when installed), which is part of what is measured.
-    const plainExe = resolveBrowser();
-    const certkitExe = resolveBrowser({ headless: true });
+    const plainExe = resolveBrowser({ env: process.env });
+    const certkitExe = resolveBrowser({ env: process.env, headless: true });
     log(`plain browser ${plainExe}, Certkit's ${certkitExe}`);
     const sandbox = await startSandbox({ feedbackRetry: { tries: 1, intervalMs: 10 } });
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-'));
