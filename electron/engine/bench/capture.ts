@@ -2,12 +2,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRunner, PuppeteerRunnerExtension, type Step, type UserFlow } from '@puppeteer/replay';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
 import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
-import { createDemoWorkspace } from '../run/demo';
+import { createDemoWorkspace } from '../demo/workspace';
 import { runWorkspace } from '../run/index';
 import { customerFor, flowVariables } from '../run/variables';
 import { loadWorkspace } from '../workspace/workspace';
@@ -16,6 +17,7 @@ import { drawHeader } from '../capture/header';
 import { capturePage } from '../capture/page-image';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { writeFileAtomic } from '../util/atomic-write';
+import { errorMessage } from '../errors';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,7 +34,7 @@ class RetryingReplayExtension extends PuppeteerRunnerExtension {
       try {
         return await super.runStep(step, flow);
       } catch (err) {
-        if (i >= 3 || !/Execution context was destroyed/i.test((err as Error).message)) throw err;
+        if (i >= 3 || !/Execution context was destroyed/i.test(errorMessage(err))) throw err;
       }
     }
   }
@@ -51,7 +53,7 @@ async function plainReplay(
 ): Promise<number> {
   const ws = await loadWorkspace(dir);
   const refs = new Map<string, string>();
-  const root = (s: Scenario): Scenario => (s.dependsOn ? root(SCENARIOS.find((c) => c.id === s.dependsOn)!) : s);
+  const root = (s: Scenario): Scenario => (s.dependsOn ? root(CATALOG.scenarios.get(s.dependsOn)) : s);
   let failed = 0;
   const start = performance.now();
   for (const s of SCENARIOS) {
@@ -72,7 +74,7 @@ async function plainReplay(
       if (ref) refs.set(s.id, ref);
     } catch (err) {
       failed++;
-      log(`plain replay of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
+      log(`plain replay of ${s.id} failed: ${errorMessage(err).split('\n')[0]}`);
     } finally {
       await browser.close();
     }
@@ -159,8 +161,8 @@ export const captureBench: BenchSection = {
   async run(log) {
     // The plain side gets the browser a user has (a full Chrome or Chromium); Certkit picks its own for a
     // headless run (the headless shell when installed), which is part of what is measured.
-    const plainExe = resolveBrowser();
-    const certkitExe = resolveBrowser({ headless: true });
+    const plainExe = resolveBrowser({ env: process.env });
+    const certkitExe = resolveBrowser({ env: process.env, headless: true });
     log(`plain browser ${plainExe}, Certkit's ${certkitExe}`);
     const sandbox = await startSandbox({ feedbackRetry: { tries: 1, intervalMs: 10 } });
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-'));

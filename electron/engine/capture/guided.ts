@@ -5,6 +5,7 @@ import { slotsForScenario } from '../../../shared/plan';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { requireCatalogScenario } from '../catalog-scenario';
+import type { Env } from '../env';
 import { newRunId, writeRunIndex } from '../evidence/store';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
@@ -18,6 +19,8 @@ export interface GuidedCaptureOptions {
   /** Resolves when the user says they are done (Enter in the terminal); closing the window also ends it. */
   until: Promise<unknown>;
   browserPath?: string;
+  /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the caller's environment. */
+  browserEnv?: Env;
   /** Visible window by default; tests run it headless and drive the page themselves. */
   headful?: boolean;
   startUrl?: string;
@@ -35,6 +38,7 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
   const browser = await launchBrowser({
     executablePath: resolveBrowser({
       explicit: options.browserPath ?? ws.browser.path,
+      env: options.browserEnv,
       headless: options.headful === false,
     }),
     headful: options.headful ?? true,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Step, UserFlow } from '@puppeteer/replay';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import type { Scenario } from '../../../shared/aps/scenarios';
-import { screenshotSlot } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { RunEvent } from '../../../shared/schema/events';
 import {
   applePayProbeSchema,
@@ -89,7 +89,7 @@ class Chain {
 
 const PAGE_SLOT = (id: string) => {
   try {
-    return screenshotSlot(id).kind === 'page';
+    return CATALOG.slots.get(id).kind === 'page';
   } catch {
     return false;
   }

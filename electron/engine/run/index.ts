@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
-import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import {
   EVIDENCE_VERSION,
   type RunIndex,
   type ScenarioEvidence,
+  type ScenarioOutcome,
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -14,6 +16,7 @@ import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { runScenario, type EvidenceIO, type ScenarioJob } from '../capture/scenario';
 import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import {
   collectEvidence,
@@ -33,6 +36,8 @@ export interface RunOptions {
   only?: string[];
   concurrency?: number;
   browserPath?: string;
+  /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the CLI's or the app's environment. */
+  browserEnv?: Env;
   headful?: boolean;
   resume?: boolean;
   secrets?: MerchantSecrets;
@@ -62,7 +67,7 @@ export interface RunSummary {
   runId: string;
   results: {
     scenarioId: string;
-    status: 'passed' | 'failed' | 'skipped';
+    status: ScenarioOutcome;
     merchantReference?: string;
     screenshots: number;
     error?: string;
@@ -81,7 +86,7 @@ function apsHostsOf(ws: Workspace): string[] {
 function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   const planned = buildPlan(ws).scenarios;
   if (!only?.length) return planned;
-  const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
+  const unknown = only.filter((id) => !CATALOG.scenarios.has(id));
   if (unknown.length) {
     throw new CertkitError(`--only names unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
       hint: `scenario ids of this workspace: ${planned.map((s) => s.id).join(', ')}`,
@@ -105,11 +110,18 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
  */
 export function chooseBrowser(
   setting: Workspace['browser'],
-  options: Pick<RunOptions, 'browserPath' | 'headful'>,
+  options: Pick<RunOptions, 'browserPath' | 'browserEnv' | 'headful'>,
   resolve: (o: ResolveBrowserOptions) => string = resolveBrowser,
 ): { headful: boolean; executablePath: string } {
   const headful = options.headful ?? !setting.headless;
-  return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
+  return {
+    headful,
+    executablePath: resolve({
+      explicit: options.browserPath ?? setting.path,
+      env: options.browserEnv,
+      headless: !headful,
+    }),
+  };
 }
 
 /** The https origins a workspace talks to: APS (or the simulator) and the merchant's store. */
@@ -212,11 +224,10 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   const host = new BrowserHost({ executablePath, headful, args: options.browserArgs, onLaunch: options.onBrowser });
   // Start the browser while the flows load; the first scenario would wait for it anyway.
   if (scenarios.length) void host.get().catch(() => undefined);
-  const catalogIndex = (s: Scenario) => SCENARIOS.findIndex((c) => c.id === s.id);
+  const catalogIndex = (s: Scenario) => CATALOG.scenarios.order(s.id);
 
   const finish = async (s: Scenario, ev: ScenarioEvidence) => {
-    const status: 'passed' | 'failed' | 'skipped' =
-      ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
+    const status: ScenarioOutcome = ev.status === 'passed' ? 'passed' : ev.status === 'skipped' ? 'skipped' : 'failed';
     const error = ev.error ? `${ev.error.message}${ev.error.hint ? ` (fix: ${ev.error.hint})` : ''}` : undefined;
     results.set(s.id, {
       scenarioId: s.id,
@@ -246,7 +257,7 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   }
   const customerOf = (s: Scenario) => {
     let root = s;
-    while (root.dependsOn) root = SCENARIOS.find((c) => c.id === root.dependsOn) ?? root;
+    while (root.dependsOn) root = CATALOG.scenarios.find(root.dependsOn) ?? root;
     return customerFor(ws, catalogIndex(root));
   };
   const dependencyVars = (s: Scenario): Record<string, string> => {
@@ -364,7 +375,7 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   index.finishedAt = new Date().toISOString();
   await saveIndex();
   const ordered = [...results.values()].sort(
-    (a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId),
+    (a, b) => CATALOG.scenarios.order(a.scenarioId) - CATALOG.scenarios.order(b.scenarioId),
   );
   const count = (st: string) => ordered.filter((r) => r.status === st).length;
   emit({ type: 'run-finished', runId, passed: count('passed'), failed: count('failed'), skipped: count('skipped') });

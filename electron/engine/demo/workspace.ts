@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { METHOD_IDS } from '../../../shared/aps/methods';
 import { SCENARIOS } from '../../../shared/aps/scenarios';
 import type { Workspace, WorkspaceInput } from '../../../shared/schema/workspace';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { saveWorkspace } from '../workspace/workspace';
 
@@ -59,9 +59,10 @@ export async function createDemoWorkspace(
   const flows: WorkspaceInput['flows'] = {};
   for (const s of SCENARIOS) {
     const source = path.join(flowsDir, `${s.id}.json`);
-    const text = await fs.readFile(source, 'utf8').catch(() => {
-      throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, {
+    const text = await fs.readFile(source, 'utf8').catch((err: unknown) => {
+      throw new CertkitError(`the demo flow for ${s.id} cannot be read (${source}: ${errorMessage(err)})`, {
         hint: 'reinstall Certkit; assets/demo-flows ships one flow per catalog scenario',
+        cause: err,
       });
     });
     const file = `flows/${s.id}.json`;
