@@ -1,36 +1,32 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ApiTable } from '../shared/api/contract';
 import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type EventName } from '../shared/api/names';
-import { dispatch, toApiError } from './engine/api/dispatch';
-
-/** What crosses IPC: Electron drops custom error fields, so failures travel as data and the preload rethrows. */
-export type IpcEnvelope =
-  { ok: true; value: unknown } | { ok: false; error: { message: string; hint?: string; code?: string } };
+import type { CallReply } from '../shared/api/reply';
+import { callReply } from './engine/api/dispatch';
 
 export interface IpcBinding {
   /** True only for frames that show our own renderer; anything else (an injected frame, a navigated page) is refused. */
   isTrustedSender(event: IpcMainInvokeEvent): boolean;
 }
 
-/** The one IPC binder: every contract call becomes one ipcMain.handle, with the sender checked and the input parsed. */
+/**
+ * The one IPC binder: every contract call becomes one ipcMain.handle, with the sender checked and the input parsed.
+ * Each answers the reply envelope (shared/api/reply.ts), the same one the browser host sends over HTTP.
+ */
 export function bindIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   table: ApiTable,
   binding: IpcBinding,
 ): () => void {
   for (const name of CALL_NAMES) {
-    ipcMain.handle(`${IPC_PREFIX}${name}`, async (event, raw: unknown): Promise<IpcEnvelope> => {
+    ipcMain.handle(`${IPC_PREFIX}${name}`, async (event, raw: unknown): Promise<CallReply> => {
       if (!binding.isTrustedSender(event)) {
         return {
           ok: false,
           error: { message: `${name} refused: the request did not come from Certkit's own window`, code: 'sender' },
         };
       }
-      try {
-        return { ok: true, value: await dispatch(table, name, raw) };
-      } catch (err) {
-        return { ok: false, error: toApiError(err) };
-      }
+      return callReply(table, name, raw);
     });
   }
   return () => CALL_NAMES.forEach((name) => ipcMain.removeHandler(`${IPC_PREFIX}${name}`));

@@ -15,6 +15,7 @@ import {
 import type { ApiTable } from '../shared/api/contract';
 import { disposeSession, type ApiHost, type ApiSession } from './engine/api/context';
 import { FileRecentStore } from './engine/api/recent-store';
+import { errorMessage } from './engine/errors';
 import { createApiTable } from './engine/api/table';
 import { bindIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu-main';
@@ -110,10 +111,15 @@ void app.whenReady().then(async () => {
     },
     openPath: async (p) => (await shell.openPath(p)) === '',
     demoDir: path.join(app.getPath('documents'), 'Certkit Demo'),
+    // The app's own environment: CERTKIT_BROWSER and PATH decide which browser runs and packages use.
+    browserEnv: process.env,
   };
   const apiSession: ApiSession = {};
   table = createApiTable(host, apiSession);
-  app.on('before-quit', () => void disposeSession(apiSession));
+  app.on('before-quit', () => {
+    // Quitting goes on either way; what could not be stopped is said where a developer will see it.
+    disposeSession(apiSession).catch((err: unknown) => console.error(`certkit: ${errorMessage(err)}`));
+  });
   bindIpc(ipcMain, table, { isTrustedSender });
   await refreshMenu();
   await createWindow();

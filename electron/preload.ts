@@ -1,19 +1,16 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { groupedApi } from '../shared/api/client';
+import type { CertkitBridge } from '../shared/api/client';
 import { IPC_EVENT_CHANNEL, IPC_PREFIX, type EventName } from '../shared/api/names';
-import type { IpcEnvelope } from './ipc';
+import type { CallReply } from '../shared/api/reply';
 
-// Sandboxed preload: it may only reach 'electron' and what the bundler inlines (shared/api/names + client, no zod).
-// The page gets window.certkit: one function per contract call, grouped by domain, and on(event, cb) -> unsubscribe.
+// Sandboxed preload: it may only reach 'electron' and what the bundler inlines (shared/api/names, no zod).
+// The page gets window.certkit: invoke(name, input) -> the reply envelope, and on(event, cb) -> unsubscribe.
+// Replies stay data across the bridge (it would keep only an Error's message); the renderer turns a failed one
+// into the same ApiCallError the browser host's client throws (shared/api/client.ts bridgeApi).
 
-const api = groupedApi(
-  async (name, input) => {
-    const reply = (await ipcRenderer.invoke(`${IPC_PREFIX}${name}`, input)) as IpcEnvelope;
-    if (reply.ok) return reply.value;
-    // contextBridge copies only an Error's message, so the fix rides in it in the CLI's own "fix:" form.
-    throw new Error(reply.error.hint ? `${reply.error.message}\n  fix: ${reply.error.hint}` : reply.error.message);
-  },
-  (event: EventName, cb) => {
+const bridge: CertkitBridge = {
+  invoke: async (name, input) => (await ipcRenderer.invoke(`${IPC_PREFIX}${name}`, input ?? {})) as CallReply,
+  on: (event: EventName, cb) => {
     const listener = (_e: IpcRendererEvent, name: string, payload: unknown) => {
       if (name === event) cb(payload);
     };
@@ -22,6 +19,6 @@ const api = groupedApi(
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, listener);
     };
   },
-);
+};
 
-contextBridge.exposeInMainWorld('certkit', api);
+contextBridge.exposeInMainWorld('certkit', bridge);

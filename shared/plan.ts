@@ -1,7 +1,9 @@
+import { assertNever } from './assert-never';
 import { CHECKPOINTS, type Checkpoint } from './aps/checkpoints';
 import { CARD_METHODS, type MethodId } from './aps/methods';
 import { SCENARIOS, type Scenario, type Feature } from './aps/scenarios';
-import { screenshotSlot, type ScreenshotSlot } from './aps/slots';
+import type { ScreenshotSlot } from './aps/slots';
+import { CATALOG } from './aps/catalog-index';
 import type { Workspace } from './schema/workspace';
 
 export type PlanInput = Pick<Workspace, 'methods' | 'integrationTypes' | 'features'>;
@@ -34,6 +36,8 @@ export function scenarioApplies(s: Scenario, input: PlanInput): boolean {
       return usesFeature(input, s.condition.feature) && input.methods.some((m) => CARD_METHODS.includes(m));
     case 'method':
       return offers(input, s.condition.method);
+    default:
+      return assertNever(s.condition, 'scenario condition');
   }
 }
 
@@ -59,7 +63,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   return {
     scenarios,
-    slots: [...bySlot.entries()].map(([id, ids]) => ({ slot: screenshotSlot(id), scenarios: ids })),
+    slots: [...bySlot.entries()].map(([id, ids]) => ({ slot: CATALOG.slots.get(id), scenarios: ids })),
     checkpoints: CHECKPOINTS.filter((c) => checkpointApplies(c, input)),
   };
 }

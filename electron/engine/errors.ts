@@ -19,3 +19,20 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** The message of anything thrown, for a line in a log, a warning or a wrapping error. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The fix a CertkitError carries; other errors have none. */
+export function errorHint(err: unknown): string | undefined {
+  return err instanceof CertkitError ? err.hint : undefined;
+}
+
+/** The errno code of a failed file-system call (ENOENT, EACCES, ...), or undefined for anything else. */
+export function errnoCode(err: unknown): string | undefined {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string'
+    ? (err as NodeJS.ErrnoException).code
+    : undefined;
+}

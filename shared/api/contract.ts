@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { LANGUAGES, METHOD_IDS } from '../aps/methods';
+import { LIMITS } from '../limits';
+import { OUTCOMES } from '../aps/scenarios';
 import { checkResultSchema } from '../schema/verify';
-import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStatusSchema } from '../schema/evidence';
+import { capturedEventSchema, runFinishedEventSchema } from '../schema/events';
+import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStateSchema, scenarioStatusSchema } from '../schema/evidence';
 import { workspaceSchema } from '../schema/workspace';
 import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
@@ -27,36 +31,10 @@ export const workspaceStateSchema = z.object({
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
+/** What the wizard shows of the plan: the scenarios to run and the checkpoints to meet, in catalog order. */
 export const planViewSchema = z.object({
-  scenarios: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      group: z.string(),
-      method: z.string(),
-      outcome: z.string(),
-      language: z.string(),
-      requirement: z.enum(['required', 'conditional']),
-      slots: z.array(z.string()),
-    }),
-  ),
-  slots: z.array(
-    z.object({
-      id: z.string(),
-      checklistName: z.string(),
-      table: z.string(),
-      kind: z.enum(['page', 'snippet']),
-      scenarios: z.array(z.string()),
-    }),
-  ),
-  checkpoints: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      proof: z.enum(['evidence', 'confirm']),
-      guide: z.string().optional(),
-    }),
-  ),
+  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(OUTCOMES) })),
+  checkpoints: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
@@ -96,11 +74,14 @@ export const scenarioRunSchema = z.object({
 });
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 
+export const logEntrySchema = z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() });
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
 export const runStatusSchema = z.object({
   running: z.boolean(),
   runId: z.string().optional(),
   scenarios: z.array(scenarioRunSchema),
-  log: z.array(z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() })),
+  log: z.array(logEntrySchema),
 });
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -115,10 +96,10 @@ export const shotSchema = z.object({
 export const evidenceScenarioSchema = z.object({
   id: z.string(),
   title: z.string(),
-  method: z.string(),
-  outcome: z.string(),
-  language: z.string(),
-  status: scenarioStatusSchema.or(z.literal('not-run')),
+  method: z.enum(METHOD_IDS),
+  outcome: z.enum(OUTCOMES),
+  language: z.enum(LANGUAGES),
+  status: scenarioStateSchema,
   runId: z.string().optional(),
   error: z.string().optional(),
   screenshots: z.array(shotSchema),
@@ -133,7 +114,6 @@ export const evidenceListSchema = z.object({
       checklistName: z.string(),
       kind: z.enum(['page', 'snippet']),
       filled: z.boolean(),
-      scenarios: z.array(z.string()),
     }),
   ),
 });
@@ -182,7 +162,6 @@ export const CONTRACT = {
       version: z.string(),
       transport: z.enum(['electron', 'browser']),
       secretsStore: z.enum(['keychain', 'memory']),
-      missing: z.array(z.string()),
     }),
   ),
   'workspace.current': call(none, workspaceStateSchema.nullable()),
@@ -192,7 +171,7 @@ export const CONTRACT = {
     workspaceStateSchema,
   ),
   'workspace.demo': call(z.strictObject({ dir: absPath.optional() }), workspaceStateSchema),
-  'workspace.save': call(z.strictObject({ workspace: z.unknown() }), workspaceStateSchema),
+  'workspace.save': call(z.strictObject({ workspace: workspaceSchema }), workspaceStateSchema),
   'workspace.recent': call(none, z.object({ dirs: z.array(z.string()) })),
   'workspace.plan': call(none, planViewSchema),
   'secrets.status': call(none, secretsStatusSchema),
@@ -226,7 +205,7 @@ export const CONTRACT = {
   ),
   'run.start': call(
     z.strictObject({
-      concurrency: z.number().int().min(1).max(8).optional(),
+      concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).optional(),
       resume: z.boolean().optional(),
       only: z.array(scenarioId).optional(),
     }),
@@ -267,8 +246,10 @@ export const CONTRACT = {
     ok,
   ),
   'package.plan': call(none, packageViewSchema),
-  'package.build': call(z.strictObject({ pdf: z.boolean().optional() }), packageViewSchema),
+  // Builds what the checklist asks for: the zips and the PDF of the same screenshots (as `certkit package` does).
+  'package.build': call(none, packageViewSchema),
   'package.openFolder': call(none, z.object({ path: z.string(), opened: z.boolean() })),
+  // draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto files.
   'email.draft': call(none, emailDraftSchema),
   'email.saveEml': call(none, z.object({ path: z.string(), bytes: z.number().int() })),
 } satisfies Record<CallName, CallSpec>;
@@ -278,22 +259,13 @@ export type CallInput<N extends CallName> = z.input<Contract[N]['input']>;
 export type CallParsedInput<N extends CallName> = z.output<Contract[N]['input']>;
 export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
 
+// The app's events. run.captured and run.finished carry the engine's own run events (shared/schema/events.ts)
+// without their type tag; run.progress is the tracker's per-scenario view; run.log its log lines.
 export const EVENTS = {
   'run.progress': scenarioRunSchema.extend({ runId: z.string() }),
-  'run.captured': z.object({
-    runId: z.string(),
-    scenarioId: z.string(),
-    file: z.string(),
-    slot: z.string().optional(),
-    url: z.string(),
-  }),
-  'run.log': z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() }),
-  'run.finished': z.object({
-    runId: z.string(),
-    passed: z.number().int(),
-    failed: z.number().int(),
-    stopped: z.boolean(),
-  }),
+  'run.captured': capturedEventSchema.omit({ type: true }),
+  'run.log': logEntrySchema,
+  'run.finished': runFinishedEventSchema.omit({ type: true }).extend({ stopped: z.boolean() }),
   'workspace.changed': z.object({ dir: z.string() }),
 } satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
@@ -309,12 +281,6 @@ export type CertkitApi = {
 } & {
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
 };
-
-/** Errors cross both transports as this shape, so the renderer shows the same message and fix either way. */
-export const apiErrorSchema = z.object({
-  error: z.object({ message: z.string(), hint: z.string().optional(), code: z.string().optional() }),
-});
-export type ApiError = z.infer<typeof apiErrorSchema>['error'];
 
 export function isCallName(name: string): name is CallName {
   return (CALL_NAMES as readonly string[]).includes(name);

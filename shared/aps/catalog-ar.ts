@@ -1,6 +1,6 @@
-import { CHECKPOINTS } from './checkpoints';
-import { SCENARIOS, type Scenario } from './scenarios';
-import { SCREENSHOT_SLOTS } from './slots';
+import { CATALOG } from './catalog-index';
+import type { Language } from './methods';
+import type { Scenario } from './scenarios';
 
 /**
  * Arabic names of the catalog's scenarios, screenshot slots and checkpoints, for the app's Arabic view.
@@ -98,20 +98,20 @@ export type CatalogKind = 'scenario' | 'slot' | 'checkpoint';
 export function catalogNameAr(kind: CatalogKind, id: string): string | undefined {
   if (kind === 'checkpoint') return CHECKPOINT_TITLES[id];
   if (kind === 'slot') return SLOT_NAMES[id] ?? SHARED_SLOT_NAMES[id.slice(id.indexOf('.') + 1)];
-  const s = SCENARIOS.find((x) => x.id === id);
+  const s = CATALOG.scenarios.find(id);
   return s && scenarioTitleAr(s);
 }
 
 /** The name to show: Arabic where the catalog has one, else the English name the caller already holds. */
-export function catalogName(kind: CatalogKind, id: string, english: string, lang: 'en' | 'ar'): string {
+export function catalogName(kind: CatalogKind, id: string, english: string, lang: Language): string {
   return (lang === 'ar' && catalogNameAr(kind, id)) || english;
 }
 
 /** Every catalog id, for the completeness test: a new scenario, slot or checkpoint must get its Arabic name. */
 export function catalogIds(): { kind: CatalogKind; id: string }[] {
   return [
-    ...SCENARIOS.map((s) => ({ kind: 'scenario' as const, id: s.id })),
-    ...SCREENSHOT_SLOTS.map((s) => ({ kind: 'slot' as const, id: s.id })),
-    ...CHECKPOINTS.map((c) => ({ kind: 'checkpoint' as const, id: c.id })),
+    ...CATALOG.scenarios.ids().map((id) => ({ kind: 'scenario' as const, id })),
+    ...CATALOG.slots.ids().map((id) => ({ kind: 'slot' as const, id })),
+    ...CATALOG.checkpoints.ids().map((id) => ({ kind: 'checkpoint' as const, id })),
   ];
 }

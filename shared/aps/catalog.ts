@@ -14,3 +14,4 @@ export * from './apple-pay';
 export * from './param-families';
 export * from './request-params';
 export * from './amount-rules';
+export * from './catalog-index';

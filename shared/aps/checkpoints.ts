@@ -335,9 +335,3 @@ export const CHECKPOINTS: Checkpoint[] = [
     guide: 'Run the main flows on Safari, Firefox and Edge, and on a phone.',
   },
 ];
-
-export function checkpoint(id: string): Checkpoint {
-  const found = CHECKPOINTS.find((c) => c.id === id);
-  if (!found) throw new Error(`No checkpoint "${id}" in the catalog`);
-  return found;
-}

@@ -13,7 +13,9 @@ export const METHOD_IDS = [
 export type MethodId = (typeof METHOD_IDS)[number];
 
 export type Command = 'PURCHASE' | 'AUTHORIZATION';
-export type Language = 'en' | 'ar';
+/** The languages APS pages and Certkit's interface come in. */
+export const LANGUAGES = ['en', 'ar'] as const;
+export type Language = (typeof LANGUAGES)[number];
 /** How the customer reaches the method: APS's hosted page, the merchant's own form (custom), or a wallet. */
 export type Channel = 'hosted' | 'custom' | 'wallet';
 /** How the method's screenshots are packed: with the general package, one zip per outcome, or one zip for both. */

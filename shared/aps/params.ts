@@ -3,6 +3,8 @@
 // is in request-params.ts.
 import { FAMILY_SPECS } from './param-families';
 
+import { LANGUAGES } from './methods';
+
 export interface ParamSpec {
   name: string;
   maxLength: number;
@@ -33,7 +35,7 @@ export const PARAM_SPECS: Record<string, ParamSpec> = Object.fromEntries(
     spec('merchant_reference', 40, `${ALNUM}\\-_.`),
     spec('amount', 10, '0-9'),
     spec('currency', 3, 'A-Z'),
-    spec('language', 2, undefined, ['en', 'ar']),
+    spec('language', 2, undefined, [...LANGUAGES]),
     spec('customer_email', 254, `${ALNUM}_\\-.@+`),
     spec('customer_ip', 45, 'A-Fa-f0-9.:'),
     spec('customer_name', 40, `${ALNUM}_\\\\/\\-.' \\u0600-\\u06FF`),

@@ -2,7 +2,8 @@ import type { Language, MethodId } from './methods';
 import { slotsOfTable } from './slots';
 
 export type ScenarioGroup = 'basic' | 'enhanced' | 'recurring' | 'apple_pay' | 'local';
-export type Outcome = 'success' | 'declined';
+export const OUTCOMES = ['success', 'declined'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 export type Feature = 'installments' | 'saved_cards' | 'recurring';
 /** Identifiers APS's reviewers ask for, read from traffic (or the page) into the ledger. */
 export type RecordedId =
@@ -245,9 +246,3 @@ export const SCENARIOS: Scenario[] = [
   ...localPair('OMANNET'),
   ...localPair('STCPAY'),
 ];
-
-export function scenario(id: string): Scenario {
-  const found = SCENARIOS.find((s) => s.id === id);
-  if (!found) throw new Error(`No scenario "${id}" in the catalog`);
-  return found;
-}

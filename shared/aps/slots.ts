@@ -93,12 +93,6 @@ export const SCREENSHOT_SLOTS: ScreenshotSlot[] = [
   slot('STCPAY', 'return', 40, 'Post-checkout return', 'Transaction completion page'),
 ];
 
-export function screenshotSlot(id: string): ScreenshotSlot {
-  const found = SCREENSHOT_SLOTS.find((s) => s.id === id);
-  if (!found) throw new Error(`No screenshot slot "${id}" in the catalog`);
-  return found;
-}
-
 export function slotsOfTable(table: SlotTable | MethodId): ScreenshotSlot[] {
   return SCREENSHOT_SLOTS.filter((s) => s.table === table).sort((a, b) => a.order - b.order);
 }

@@ -87,6 +87,7 @@ export const ledgerEntrySchema = z.object({
     .optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+export type LedgerValues = LedgerEntry['values'];
 
 export const applePayProbeSchema = z.object({
   version: z.number().int(),
@@ -102,8 +103,23 @@ export const applePayProbeSchema = z.object({
 });
 export type ApplePayProbe = z.infer<typeof applePayProbeSchema>;
 
-export const scenarioStatusSchema = z.enum(['pending', 'running', 'passed', 'failed', 'skipped']);
+/** A scenario's status in a run: the one set of words the runner, the evidence, the app and the package use. */
+export const SCENARIO_STATUSES = ['pending', 'running', 'passed', 'failed', 'skipped'] as const;
+export const scenarioStatusSchema = z.enum(SCENARIO_STATUSES);
 export type ScenarioStatus = z.infer<typeof scenarioStatusSchema>;
+
+/** How a scenario ended. */
+export const scenarioOutcomeSchema = scenarioStatusSchema.extract(['passed', 'failed', 'skipped']);
+export type ScenarioOutcome = z.infer<typeof scenarioOutcomeSchema>;
+
+/** A planned scenario as readers show it: the status of its newest evidence, or 'not-run' when it has none. */
+export const scenarioStateSchema = z.enum([...SCENARIO_STATUSES, 'not-run']);
+export type ScenarioState = z.infer<typeof scenarioStateSchema>;
+
+/** A state as it reads in text for people (package report, PDF cover, email). */
+export function scenarioStateText(state: ScenarioState): string {
+  return state === 'not-run' ? 'not run' : state;
+}
 
 export const scenarioEvidenceSchema = z.object({
   version: z.literal(EVIDENCE_VERSION),

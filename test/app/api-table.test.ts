@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTable } from '../../shared/api/contract';
+import type { ApiSession } from '../../electron/engine/api/context';
 import { dispatch } from '../../electron/engine/api/dispatch';
 import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
@@ -185,5 +186,48 @@ describe('API table (plain Node, both transports bind it)', () => {
     const status = await api['run.status']({});
     expect(status.running).toBe(false);
     expect(await api['run.stop']({})).toEqual({ stopped: false });
+  });
+
+  it('drafts the email without writing anything; saving it writes the .eml', async () => {
+    const out = path.join(ws, 'output');
+    const draft = await api['email.draft']({});
+    expect(draft.subject).toBe('Integration Sign-off - Api Store');
+    expect(draft.body).toContain('merchant reference CK-1');
+    await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
+    const saved = await api['email.saveEml']({});
+    expect(saved.path).toBe(path.join(out, 'signoff-email.eml'));
+    expect((await fs.stat(saved.path)).size).toBe(saved.bytes);
+    expect((await fs.readdir(out)).sort()).toEqual([
+      'signoff-email.eml',
+      'signoff-email.mailto.txt',
+      'signoff-email.txt',
+    ]);
+  });
+
+  it('forgets the checks it verified when a run finishes or evidence is edited', async () => {
+    const session: ApiSession = {};
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const own = createApiTable(
+      {
+        transport: 'browser',
+        secrets: new MemorySecretStore(),
+        recent: new MemoryRecentStore(),
+        emit: (e) => e === 'run.finished' && finished(),
+        openPath: async () => false,
+      },
+      session,
+    );
+    await own['workspace.open']({ dir: ws });
+    await own['checks.verify']({});
+    expect(session.checks?.dir).toBe(ws);
+    await own['evidence.setLedger']({ scenarioId: 'card-declined', field: 'fort_id', value: '1700' });
+    expect(session.checks).toBeUndefined();
+    await own['checks.verify']({});
+    expect(session.checks).toBeDefined();
+    // A scenario without a recorded flow fails at once, and the run ends.
+    await own['run.start']({ only: ['card-non3ds-success'] });
+    await done;
+    expect(session.checks).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { StoreContext } from '../../renderer/src/store/use-app';
+import { CertkitError } from '../../electron/engine/errors';
 import { fakeApi } from './fake-api';
 
 afterEach(cleanup);
@@ -76,8 +77,8 @@ describe('wizard components', () => {
       'evidence.list': () => ({
         scenarios: [],
         slots: [
-          { id: 'general.checkout', checklistName: 'Checkout page', kind: 'page', filled: true, scenarios: [] },
-          { id: 'general.three_ds', checklistName: '3D Secure page', kind: 'page', filled: false, scenarios: [] },
+          { id: 'general.checkout', checklistName: 'Checkout page', kind: 'page', filled: true },
+          { id: 'general.three_ds', checklistName: '3D Secure page', kind: 'page', filled: false },
         ],
       }),
     });
@@ -102,7 +103,7 @@ describe('wizard components', () => {
       { checkpointId: 'inbound-ip', status: 'needs-confirmation', summary: 'Only you can tell', evidence: [] },
       {
         checkpointId: 'customer-email',
-        status: 'fail',
+        status: 'failed',
         summary: 'Static email',
         fix: 'Send the customer’s own email',
         evidence: [{ scenarioId: 'card-declined', kind: 'field', ref: 'x1.customer_email' }],
@@ -151,7 +152,7 @@ describe('wizard components', () => {
   it('shows an engine error with its fix in the banner', async () => {
     const fake = fakeApi({
       'package.plan': () => {
-        throw Object.assign(new Error('no evidence yet'), { hint: 'run the scenarios first' });
+        throw new CertkitError('no evidence yet', { hint: 'run the scenarios first' });
       },
     });
     const { store } = await mount(fake);

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { bridgeApi, type CertkitBridge } from '../../shared/api/client';
 import { CALL_NAMES, IPC_PREFIX } from '../../shared/api/names';
+import { ApiCallError } from '../../shared/api/reply';
 
 // Electron's binary is not available here, so 'electron' is replaced by recording fakes; the shell's real
 // code runs against them (window options, navigation guards, permission handlers, the IPC binder).
@@ -239,18 +241,19 @@ describe('keychain secrets', () => {
 });
 
 describe('preload', () => {
-  it('exposes one function per call grouped by domain, and on() returning an unsubscribe', async () => {
+  it('carries replies as data, so the renderer gets the engine error with its fix, and on() unsubscribes', async () => {
     const exposed: Record<string, any> = {};
     const invoked: [string, unknown][] = [];
     const listeners = new Set<(...a: unknown[]) => void>();
+    const appFrame = { url: pathToFileURL(fake.state.windows[0].loaded!).href };
+    const trusted = { senderFrame: appFrame, sender: { mainFrame: appFrame } };
     vi.doMock('electron', () => ({
       contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
       ipcRenderer: {
+        // Straight into the handlers main.ts bound; both ways copied, as IPC and the context bridge copy.
         invoke: async (channel: string, input: unknown) => {
           invoked.push([channel, input]);
-          return channel.endsWith('run.stop')
-            ? { ok: false, error: { message: 'no run', hint: 'start one' } }
-            : { ok: true, value: { echoed: input } };
+          return structuredClone(await fake.state.handlers.get(channel)!(trusted, structuredClone(input)));
         },
         on: (_c: string, fn: (...a: unknown[]) => void) => listeners.add(fn),
         removeListener: (_c: string, fn: (...a: unknown[]) => void) => listeners.delete(fn),
@@ -258,14 +261,19 @@ describe('preload', () => {
     }));
     vi.resetModules();
     await import('../../electron/preload');
-    const api = exposed.certkit;
-    for (const name of CALL_NAMES) {
-      const [domain, method] = name.split('.');
-      expect(typeof api[domain][method]).toBe('function');
-    }
-    await expect(api.workspace.open({ dir: '/w' })).resolves.toEqual({ echoed: { dir: '/w' } });
-    expect(invoked[0]).toEqual(['certkit:workspace.open', { dir: '/w' }]);
-    await expect(api.run.stop({})).rejects.toThrow('no run\n  fix: start one');
+    const bridge = exposed.certkit as CertkitBridge;
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    await expect(bridge.invoke('app.info', {})).resolves.toMatchObject({ ok: true, value: { transport: 'electron' } });
+    expect(invoked[0]).toEqual(['certkit:app.info', {}]);
+
+    // The renderer's side (renderer/src/api/get-api.ts): the same ApiCallError the HTTP client throws.
+    const api = bridgeApi(bridge);
+    const missing = path.join(fake.state.userData, 'nope');
+    const err = await api.workspace.open({ dir: missing }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiCallError);
+    expect(err).toMatchObject({ call: 'workspace.open', code: 'input', message: expect.stringMatching(/missing/) });
+    expect((err as ApiCallError).hint).toMatch(/certkit init/);
+
     const seen: unknown[] = [];
     const off = api.on('run.log', (p: unknown) => seen.push(p));
     for (const l of listeners) l({}, 'run.log', { line: 'a' });

@@ -80,7 +80,10 @@ describe('browser host', () => {
   it('answers a call with the token', async () => {
     const res = await request('POST', '/api/app.info', { token: host.token, body: {} });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ transport: 'browser', secretsStore: 'memory' });
+    expect(JSON.parse(res.body)).toEqual({
+      ok: true,
+      value: { version: expect.any(String), transport: 'browser', secretsStore: 'memory' },
+    });
   });
 
   it('validates input against the contract and names the field', async () => {
@@ -102,9 +105,22 @@ describe('browser host', () => {
       body: { dir: path.join(tmp, 'missing') },
     });
     expect(res.status).toBe(400);
-    const { error } = JSON.parse(res.body);
-    expect(error.message).toMatch(/certkit\.json is missing/);
-    expect(error.hint).toMatch(/certkit init/);
+    const reply = JSON.parse(res.body);
+    expect(reply.ok).toBe(false);
+    expect(reply.error.message).toMatch(/certkit\.json is missing/);
+    expect(reply.error.hint).toMatch(/certkit init/);
+    expect(reply.error.code).toBe('input');
+    // The state the call acts on, not its input: 409 and the same envelope.
+    const running = await request('POST', '/api/run.start', { token: host.token, body: {} });
+    expect(running.status).toBe(409);
+    expect(JSON.parse(running.body)).toEqual({
+      ok: false,
+      error: {
+        message: 'no workspace is open',
+        hint: 'open a workspace folder, create one, or start the demo workspace first',
+        code: 'state',
+      },
+    });
   });
 
   it('refuses other Host names (DNS rebinding) and cross-origin calls', async () => {
@@ -168,7 +184,7 @@ describe('browser host', () => {
       body: { requestPhrase: 'TopSecretPhrase123', shaType: 'SHA-512' },
     });
     expect(set.status).toBe(200);
-    expect(JSON.parse(set.body)).toMatchObject({
+    expect(JSON.parse(set.body).value).toMatchObject({
       store: 'memory',
       requestPhrase: true,
       accessCode: false,

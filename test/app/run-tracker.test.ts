@@ -24,6 +24,13 @@ describe('run tracker', () => {
       merchantReference: 'REF-9',
     });
     tracker.handle({
+      type: 'warning',
+      runId: 'r',
+      scenarioId: 'b',
+      message: "reading the simulator's exchange log: fetch failed",
+    });
+    tracker.handle({ type: 'warning', runId: 'r', message: 'writing run.json: EACCES' });
+    tracker.handle({
       type: 'scenario-finished',
       runId: 'r',
       scenarioId: 'b',
@@ -44,12 +51,14 @@ describe('run tracker', () => {
       { runId: 'r', scenarioId: 'a', file: '03.jpg', slot: 'general.checkout', url: 'https://shop/checkout' },
     ]);
     expect(sent.filter(([e]) => e === 'run.finished').map(([, p]) => p)).toEqual([
-      { runId: 'r', passed: 1, failed: 1, stopped: false },
+      { runId: 'r', passed: 1, failed: 1, skipped: 0, stopped: false },
     ]);
     expect(status.log.map((l) => [l.level, l.line])).toEqual([
       ['info', 'run r: 2 scenarios'],
       ['info', 'a: started'],
       ['info', 'a: passed ref REF-9'],
+      ['warn', "b: reading the simulator's exchange log: fetch failed"],
+      ['warn', 'writing run.json: EACCES'],
       ['error', 'b: failed (selector #pay never appeared)'],
       ['info', 'run r finished: 1 passed, 1 failed'],
     ]);
@@ -60,10 +69,11 @@ describe('run tracker', () => {
     const tracker = new RunTracker((e, p) => sent.push([e, p]));
     tracker.begin('r', []);
     tracker.stopped = true;
-    tracker.finish('r', 0, 0);
-    tracker.finish('r', 0, 0);
+    tracker.finish('r', { passed: 0, failed: 0, skipped: 2 });
+    tracker.finish('r', { passed: 0, failed: 0, skipped: 0 });
     expect(sent.filter(([e]) => e === 'run.finished')).toEqual([
-      ['run.finished', { runId: 'r', passed: 0, failed: 0, stopped: true }],
+      ['run.finished', { runId: 'r', passed: 0, failed: 0, skipped: 2, stopped: true }],
     ]);
+    expect(tracker.status().log.at(-1)?.line).toBe('run r finished: 0 passed, 0 failed, 2 skipped (stopped)');
   });
 });

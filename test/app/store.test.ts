@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { ApiCallError } from '../../shared/api/client';
-import { createAppStore, splitError } from '../../renderer/src/store/app-store';
+import { bridgeApi, type CertkitBridge } from '../../shared/api/client';
+import { ApiCallError, type CallReply } from '../../shared/api/reply';
+import { httpApi } from '../../renderer/src/api/http-client';
+import { createAppStore, uiError } from '../../renderer/src/store/app-store';
+import { CertkitError } from '../../electron/engine/errors';
 import { fakeApi } from './fake-api';
 
 describe('app store', () => {
@@ -108,11 +111,7 @@ describe('app store', () => {
   it('shows a refused save as an error with its fix, and keeps the edit on screen', async () => {
     const fake = fakeApi({
       'workspace.save': () => {
-        throw new ApiCallError(
-          'workspace.save',
-          'account.name: the APS account name is needed',
-          'fill in the account name',
-        );
+        throw new CertkitError('account.name: the APS account name is needed', { hint: 'fill in the account name' });
       },
     });
     const store = createAppStore(fake.api, { saveDelayMs: 0 });
@@ -159,10 +158,62 @@ describe('app store', () => {
     await vi.waitFor(() => expect(fake.calls.some((c) => c.name === 'evidence.list')).toBe(true));
   });
 
-  it('splits the fix out of an Electron bridge error message', () => {
-    expect(splitError(new Error('no run\n  fix: start one'))).toEqual({ message: 'no run', hint: 'start one' });
-    expect(splitError(new Error('plain'))).toEqual({ message: 'plain' });
-    expect(splitError(new ApiCallError('x', 'm', 'h'))).toEqual({ message: 'm', hint: 'h' });
+  it('gets the same ApiCallError, message and fix, from the Electron bridge and from the HTTP host', async () => {
+    const refused: CallReply = {
+      ok: false,
+      error: {
+        message: 'a run is already in progress',
+        hint: 'wait for it to finish, or stop it first',
+        code: 'state',
+      },
+    };
+    const bridge: CertkitBridge = { invoke: async () => refused, on: () => () => undefined };
+    const fetchStub = vi.fn(async () => new Response(JSON.stringify(refused), { status: 409 }));
+    vi.stubGlobal('fetch', fetchStub);
+    try {
+      const errors: unknown[] = [];
+      for (const api of [bridgeApi(bridge), httpApi('token')]) await api.run.start({}).catch((e) => errors.push(e));
+      expect(fetchStub).toHaveBeenCalledTimes(1);
+      expect(errors).toHaveLength(2);
+      for (const err of errors) {
+        expect(err).toBeInstanceOf(ApiCallError);
+        expect(err).toMatchObject({ call: 'run.start', message: refused.error.message, code: 'state' });
+        expect(uiError('run.start', err)).toEqual({
+          call: 'run.start',
+          message: refused.error.message,
+          hint: refused.error.hint,
+        });
+      }
+      // Both paths end in the same banner.
+      for (const api of [bridgeApi(bridge), httpApi('token')]) {
+        const store = createAppStore(api);
+        await store.getState().startRun({});
+        expect(store.getState().error).toEqual({
+          call: 'run.start',
+          message: 'a run is already in progress',
+          hint: 'wait for it to finish, or stop it first',
+        });
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('names the call and the HTTP status when the host answers without a reply envelope', async () => {
+    vi.stubGlobal('fetch', async () => new Response('<h1>Bad gateway</h1>', { status: 502 }));
+    try {
+      const err = await httpApi('token')
+        .workspace.plan({})
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiCallError);
+      expect(err).toMatchObject({
+        code: 'transport',
+        message: 'workspace.plan failed: HTTP 502 without a Certkit reply',
+      });
+      expect(uiError('workspace.plan', new TypeError('boom'))).toEqual({ call: 'workspace.plan', message: 'boom' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('updates one ledger entry in place after a hand edit', async () => {

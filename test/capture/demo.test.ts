@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
 import { guidedCapture } from '../../electron/engine/run/guided';
 import { readScenarioEvidence } from '../../electron/engine/evidence/store';
-import { createDemoWorkspace } from '../../electron/engine/run/demo';
+import { createDemoWorkspace } from '../../electron/engine/demo/workspace';
 import { runWorkspace, type RunSummary } from '../../electron/engine/run/index';
 import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox/index';
 

@@ -1,18 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
+import { launchBrowser } from '../../electron/engine/browser/launch';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { startHost, type RunningHost } from '../../electron/engine/host/server';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 
 // Drives the whole wizard in Chromium over the browser host, on the demo workspace (simulator + demo store),
 // and keeps a screenshot of each step in test-artifacts/wizard/ for a person to look at.
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'wizard');
-const CHROMIUM = process.env.CERTKIT_BROWSER ?? '/usr/bin/chromium';
 
 let host: RunningHost;
 let browser: Browser;
@@ -49,23 +50,17 @@ beforeAll(async () => {
     { cwd: ROOT, stdio: 'pipe' },
   );
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  demoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-e2e-'));
+  demoDir = tempDir('certkit-e2e-').dir;
   host = await startHost({
+    // The host finds the browser for its runs the way `certkit app` does, from the environment it is given.
+    env: process.env,
     demoDir: path.join(demoDir, 'ws'),
     recent: new MemoryRecentStore(),
     openPath: async (p) => (opened.push(p), false),
   });
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-gpu',
-    ],
-  });
+  // A full browser found the way Certkit finds one (CERTKIT_BROWSER, then the usual places), launched headless with
+  // the launcher's switches. Not the headless shell: the flow upload below does not reach the page there.
+  browser = await launchBrowser({ executablePath: resolveBrowser({ env: process.env }) });
   page = await browser.newPage();
   await page.setViewport({ width: 1360, height: 900 });
 });
@@ -73,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
-  if (demoDir) await fs.rm(demoDir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe('the wizard in the browser host', () => {
@@ -84,6 +79,19 @@ describe('the wizard in the browser host', () => {
     // The token left the address bar once read.
     expect(page.url()).not.toContain('token=');
     await shot('0-welcome');
+
+    // An engine error crosses the HTTP host as the reply envelope and shows with its fix.
+    await page.type('[data-testid=welcome-dir]', path.join(demoDir, 'no-such-shop'));
+    await page.click('[data-testid=welcome-open]');
+    const banner = await page.waitForSelector('[data-testid=error-banner]');
+    expect(await banner!.evaluate((el) => el.querySelector('p')?.textContent)).toMatch(/certkit\.json is missing/);
+    expect(await banner!.evaluate((el) => el.querySelector('.banner-hint')?.textContent)).toMatch(
+      /Fix: create one with `certkit init .*no-such-shop`/,
+    );
+    await shot('0b-welcome-error');
+    await page.click('[data-testid=error-banner] button');
+    await page.waitForSelector('[data-testid=error-banner]', { hidden: true });
+
     await page.click('[data-testid=welcome-demo]');
     await page.waitForSelector('[data-testid=step-project]', { timeout: 60_000 });
 
@@ -211,7 +219,7 @@ describe('the wizard in the browser host', () => {
       expect(confirmations[id]).toMatchObject({ confirmed: true, note: `Checked by hand for ${id}` });
     const open = await page.$$eval('[data-testid=checks] li', (els) =>
       els
-        .filter((e) => ['fail', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
+        .filter((e) => ['failed', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
         .map((e) => e.getAttribute('data-testid')),
     );
     expect(open).toEqual([]);

@@ -3,9 +3,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/engine/cli/main';
-import type { CliContext } from '../../electron/engine/cli/command';
+import { cliContext } from '../helpers/cli';
 import { readPackageIndex } from '../../electron/engine/package/index';
-import { makeWorkspace, removeTempDirs, tempDir, writeEvidence } from './fixtures';
+import { makeWorkspace, writeEvidence } from './fixtures';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 import { readZip } from './zip-read';
 
 afterAll(removeTempDirs);
@@ -23,23 +24,13 @@ const SCENARIOS = [
 ];
 
 function ctx(cwd: string) {
-  let out = '';
-  let err = '';
-  const c: CliContext = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    stdin: process.stdin,
-    env: { ...process.env },
-    cwd,
-    isTTY: false,
-    signal: new AbortController().signal,
-  };
-  return { c, out: () => out, err: () => err };
+  const cli = cliContext({ cwd });
+  return { c: cli.ctx, out: cli.stdout, err: cli.stderr };
 }
 
 describe('certkit package / email', () => {
   it('builds the package and the email from the command line', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...METHODS] });
     await writeEvidence(ws, { scenarios: SCENARIOS, methods: [...METHODS] });
     const p = ctx(ws);
@@ -61,7 +52,7 @@ describe('certkit package / email', () => {
   }, 120_000);
 
   it('answers bad input with exit code 2 and the fix', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...METHODS] });
     const bad = ctx(ws);
     expect(await main(['package', '.', '--format', 'docx'], bad.c)).toBe(2);
@@ -75,7 +66,7 @@ describe('certkit package / email', () => {
   });
 
   it('a process killed in the middle of an export leaves the previous package or the new one, whole', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...METHODS] });
     await writeEvidence(ws, { scenarios: SCENARIOS, methods: [...METHODS] });
     expect(await main(['package', '.', '--format', 'both'], ctx(ws).c)).toBe(0);

@@ -4,13 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeSignoffEmail } from '../../electron/engine/email/index';
 import { buildEml } from '../../electron/engine/email/mime';
 import { createRedactor, SECRET_MARKER } from '../../electron/engine/redact/index';
-import { makeWorkspace, removeTempDirs, tempDir, writeEvidence } from './fixtures';
+import { makeWorkspace, writeEvidence } from './fixtures';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 
 afterAll(removeTempDirs);
 
 describe('sign-off email without a package', () => {
   it('encodes an Arabic account name in the subject and says what is missing', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, {
       account: { name: 'متجر وردة الصحراء', environment: 'sandbox' },
       methods: ['VISA', 'KNET'],

@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
-import { SCENARIOS } from '../../shared/aps/scenarios';
 import { escapeHtml } from '../../shared/html';
 import { PLANTED } from '../helpers/planted';
+import { CATALOG } from '../../shared/aps/catalog-index';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import type { WorkspaceInput } from '../../shared/schema/workspace';
 import { slotsForScenario } from '../../shared/plan';
@@ -17,19 +16,6 @@ import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../../electro
 // keeps them out.
 
 export { PLANTED } from '../helpers/planted';
-
-const made: string[] = [];
-
-export async function tempDir(prefix = 'certkit-pkg-'): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-/** Removes every folder tempDir made in this test file (the 300-screenshot one holds several hundred MB). */
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(made.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
-}
 
 export async function makeWorkspace(dir: string, overrides: Partial<WorkspaceInput> = {}): Promise<void> {
   await saveWorkspace(dir, {
@@ -134,7 +120,7 @@ export async function writeEvidence(wsDir: string, opts: EvidenceOptions): Promi
   const metaCache = new Map<Buffer, Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>>();
   let count = 0;
   for (const [si, id] of opts.scenarios.entries()) {
-    const sc = SCENARIOS.find((s) => s.id === id)!;
+    const sc = CATALOG.scenarios.get(id);
     const slots = slotsForScenario(sc, {
       methods: opts.methods,
       integrationTypes: ['hosted'],

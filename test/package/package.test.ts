@@ -13,7 +13,8 @@ import { recoverPackageDir } from '../../electron/engine/package/swap';
 import { addSnippet } from '../../electron/engine/snippets/index';
 import { loadWorkspace } from '../../electron/engine/workspace/workspace';
 import { leaks } from '../helpers/planted';
-import { makeWorkspace, PLANTED, removeTempDirs, tempDir, writeEvidence } from './fixtures';
+import { makeWorkspace, PLANTED, writeEvidence } from './fixtures';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 import { readZip } from './zip-read';
 
 afterAll(removeTempDirs);
@@ -30,7 +31,7 @@ let ws: string;
 let pkg: PackageResult;
 
 beforeAll(async () => {
-  ws = await tempDir();
+  ws = tempDir('certkit-pkg-').dir;
   await makeWorkspace(ws, { methods: [...METHODS], integrationTypes: ['hosted', 'apple_pay_web'] });
   const scenarios = buildPlan({
     methods: [...METHODS],
@@ -91,7 +92,7 @@ describe('package plan and zips', () => {
       expect(manifest.screenshots.map((s: { name: string }) => s.name)).toEqual(f.entries.map((e) => e.name));
       expect(manifest.checklist).toBe('not verified');
       for (const s of f.scenarios)
-        expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.merchantReference!);
+        expect(entries.get('manifest.txt')!.toString('utf8')).toContain(s.ledger.merchant_reference!);
       // Images arrive byte for byte as captured when the file is within the limit.
       const first = f.entries.find((e) => e.kind === 'page')!;
       expect(entries.get(first.name)!.equals(await fs.readFile(path.join(ws, first.source)))).toBe(true);
@@ -267,7 +268,7 @@ describe('interrupted export', () => {
   });
 
   it('refuses to replace a folder that is not a package', async () => {
-    const other = await tempDir('certkit-notpkg-');
+    const other = tempDir('certkit-notpkg-').dir;
     await fs.writeFile(path.join(other, 'thesis.docx'), 'mine');
     await expect(buildPackage(ws, { outDir: other })).rejects.toThrow(/not a Certkit package/);
     expect(await fs.readFile(path.join(other, 'thesis.docx'), 'utf8')).toBe('mine');

@@ -4,7 +4,8 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPackage, FLOOR } from '../../electron/engine/package/index';
-import { makeWorkspace, removeTempDirs, tempDir, writeEvidence } from './fixtures';
+import { makeWorkspace, writeEvidence } from './fixtures';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 import { readZip } from './zip-read';
 
 afterAll(removeTempDirs);
@@ -14,7 +15,7 @@ const GENERAL = ['card-non3ds-success', 'card-3ds-success', 'card-declined'];
 
 describe('size budget', () => {
   it('keeps every file within the limit with 300 large screenshots, splitting into numbered parts', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...CARD_ONLY] });
     // 7 slots x 43 = 301 noisy captures of about 0.6 MB each (some 180 MB in all, nine files' worth).
     const { shots } = await writeEvidence(ws, {
@@ -56,7 +57,7 @@ describe('size budget', () => {
   }, 300_000);
 
   it('lowers JPEG quality (not below the floor) when that is enough to fit one file', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...CARD_ONLY] });
     await writeEvidence(ws, {
       scenarios: GENERAL,
@@ -77,7 +78,7 @@ describe('size budget', () => {
   }, 120_000);
 
   it('rejects a limit it cannot honour with a message naming the option', async () => {
-    const ws = await tempDir();
+    const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...CARD_ONLY] });
     await expect(buildPackage(ws, { maxMb: 0.01 })).rejects.toThrow(/size limit 0.01 MB is out of range/);
   });

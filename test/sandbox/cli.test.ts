@@ -1,46 +1,24 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../electron/engine/cli/command';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sandboxCommand } from '../../electron/engine/cli/commands/sandbox';
 import { CertkitError } from '../../electron/engine/errors';
+import { cliContext } from '../helpers/cli';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
 
-function context(cwd: string) {
-  const out: string[] = [];
-  const controller = new AbortController();
-  let firstLine: (line: string) => void = () => {};
-  const printed = new Promise<string>((resolve) => (firstLine = resolve));
-  const ctx: CliContext = {
-    stdout: {
-      write: (t: string) => {
-        out.push(t);
-        if (out.join('').includes('\n')) firstLine(out.join('').split('\n')[0]);
-        return true;
-      },
-    },
-    stderr: { write: () => true },
-    stdin: new PassThrough(),
-    env: {},
-    cwd,
-    isTTY: false,
-    signal: controller.signal,
-  };
-  return { ctx, out, printed, stop: () => controller.abort() };
-}
+afterAll(removeTempDirs);
 
 describe('certkit sandbox', () => {
   it('prints exactly one JSON line with the servers and the configured credentials, serves, and stops on abort', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
+    const { dir } = tempDir('ck-cli-');
     writeFileSync(
       path.join(dir, 'sim.json'),
       JSON.stringify({ merchant_identifier: 'ShopCli01', sha_type: 'SHA-512' }),
     );
-    const { ctx, out, printed, stop } = context(dir);
+    const { ctx, stdout, firstLine, stop } = cliContext({ cwd: dir });
     const running = sandboxCommand.run({ values: { config: 'sim.json' }, positionals: [] }, ctx);
-    const line = JSON.parse(await printed) as Record<string, any>;
+    const line = JSON.parse(await firstLine) as Record<string, any>;
     expect(Object.keys(line)).toEqual(['paymentPage', 'paymentApi', 'store', 'merchant', 'applePay']);
     expect(line.applePay).toEqual({
       access_code: 'CkApplePayAccess0123',
@@ -60,15 +38,15 @@ describe('certkit sandbox', () => {
     expect(line.paymentPage).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/FortAPI\/paymentPage$/);
     stop();
     expect(await running).toBe(0);
-    expect(out.join('').trim().split('\n')).toHaveLength(1);
+    expect(stdout().trim().split('\n')).toHaveLength(1);
     await expect(fetch(line.store)).rejects.toThrow();
   });
 
   it('with --https prints https URLs and the certificate, which this process trusts for the sandbox only', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
-    const { ctx, printed, stop } = context(dir);
+    const { dir } = tempDir('ck-cli-');
+    const { ctx, firstLine, stop } = cliContext({ cwd: dir });
     const running = sandboxCommand.run({ values: { https: true, 'tls-dir': 'tls' }, positionals: [] }, ctx);
-    const line = JSON.parse(await printed) as Record<string, any>;
+    const line = JSON.parse(await firstLine) as Record<string, any>;
     expect(line.paymentApi).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/FortAPI\/paymentApi$/);
     expect(line.store).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
     expect(line.certificate.path).toBe(path.join(dir, 'tls', 'certkit-sandbox.pem'));
@@ -86,9 +64,9 @@ describe('certkit sandbox', () => {
   });
 
   it('names a bad config setting and the fix', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ck-cli-'));
+    const { dir } = tempDir('ck-cli-');
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ sha_type: 'md5' }));
-    const { ctx } = context(dir);
+    const { ctx } = cliContext({ cwd: dir });
     const err = await sandboxCommand
       .run({ values: { config: 'bad.json' }, positionals: [] }, ctx)
       .catch((e: unknown) => e);

@@ -133,6 +133,31 @@ describe('certkit init, plan and catalog', () => {
     expect(out.signoffEmail.to).toBe('integration-ps@amazon.com');
   });
 
+  it('every workspace command takes its folder relative to where it is run, and names its usage when it is missing', async () => {
+    await runCli(['init', path.join(tmp.dir, 'rel'), '--methods', 'visa']);
+    const cwd = tmp.dir;
+    for (const argv of [
+      ['plan', 'rel'],
+      ['verify', 'rel', '--confirm', 'inbound-ip', '--note', 'egress 203.0.113.7'],
+    ]) {
+      const r = await runCli(argv, { cwd });
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({
+        argv,
+        code: 0,
+        stderr: '',
+      });
+    }
+    const saved = JSON.parse(readFileSync(path.join(tmp.dir, 'rel', 'certkit.json'), 'utf8'));
+    expect(saved.confirmations['inbound-ip'].note).toBe('egress 203.0.113.7');
+    for (const name of ['plan', 'run', 'verify', 'package', 'email', 'ledger', 'snippet', 'capture', 'import']) {
+      const r = await runCli([name], { cwd });
+      expect({ name, code: r.code }).toEqual({ name, code: 2 });
+      expect(r.stderr).toMatch(new RegExp(`no workspace folder given\\n  fix: certkit ${name} <workspace>`));
+    }
+    const noScenario = await runCli(['capture', 'rel'], { cwd });
+    expect(noScenario.stderr).toMatch(/--scenario is needed\n {2}fix: certkit capture <workspace> --scenario ID/);
+  });
+
   it('unknown commands and options exit 2', async () => {
     expect((await runCli(['frobnicate'])).code).toBe(2);
     const r = await runCli(['plan', '--nope']);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../shared/aps/scenarios';
 import { extractRulesFor, SAMPLE_CUSTOMERS } from '../../shared/schema/workspace';
-import { createDemoWorkspace, DEMO_EXTRACT_RULES, DEMO_FLOWS_DIR } from '../../electron/engine/run/demo';
+import { createDemoWorkspace, DEMO_EXTRACT_RULES, DEMO_FLOWS_DIR } from '../../electron/engine/demo/workspace';
 import { tempDir } from '../helpers/tmp';
 
 const tmp = tempDir('certkit-demo-ws-');

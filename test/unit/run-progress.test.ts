@@ -21,6 +21,7 @@ const RUN: RunEvent[] = [
   },
   { type: 'scenario-finished', runId: 'r1', scenarioId: 'knet-success', status: 'passed', merchantReference: 'CK-1' },
   { type: 'scenario-started', runId: 'r1', scenarioId: 'card-declined' },
+  { type: 'warning', runId: 'r1', scenarioId: 'card-declined', message: 'capturing the popup window: Target closed' },
   {
     type: 'scenario-finished',
     runId: 'r1',
@@ -46,6 +47,7 @@ describe('run progress', () => {
       'knet-success: captured 01-knet-checkout.jpg (knet.checkout)',
       'knet-success: passed CK-1',
       'card-declined: started',
+      'warning: card-declined: capturing the popup window: Target closed',
       'card-declined: failed — the element #pay did not appear within 30 s',
       '',
     ]);
@@ -57,6 +59,8 @@ describe('run progress', () => {
     expect(out).toContain('[........................] 0/2 knet-success: 2/6 Click #pay');
     expect(out).toContain('[############............] 1/2');
     expect(out).toContain('\r\x1b[2Kknet-success: passed CK-1\n');
+    // A warning is a line of its own above the bar, not mixed into it.
+    expect(out).toContain('\r\x1b[2Kwarning: card-declined: capturing the popup window: Target closed\n');
     // The last thing written clears the bar, so the summary table starts on a clean line.
     expect(out.endsWith('\r\x1b[2K')).toBe(true);
     const finished = out

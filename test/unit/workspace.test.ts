@@ -8,7 +8,7 @@ import { extractRulesFor, SAMPLE_CUSTOMERS, WORKSPACE_VERSION } from '../../shar
 import { parseConcurrency } from '../../electron/engine/cli/commands/run';
 import { CertkitError } from '../../electron/engine/errors';
 import { initWorkspace, loadWorkspace, parseWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
-import { secretsFromEnv } from '../../electron/engine/workspace/secrets';
+import { secretsFromEnv } from '../../electron/engine/cli/env';
 import { tempDir } from '../helpers/tmp';
 
 const tmp = tempDir();
@@ -182,6 +182,23 @@ describe('secrets from the environment', () => {
   });
   it('refuses an unknown SHA type naming the variable', () => {
     expect(() => secretsFromEnv({ CERTKIT_SHA_TYPE: 'SHA-128' })).toThrow(/CERTKIT_SHA_TYPE="SHA-128"/);
+    expect(() => secretsFromEnv({ CERTKIT_APPLE_SHA_TYPE: 'SHA-1' }, 'CERTKIT_APPLE_')).toThrow(
+      /CERTKIT_APPLE_SHA_TYPE="SHA-1"/,
+    );
+  });
+  it("reads Apple Pay's own set by prefix, falling back to the main SHA type", () => {
+    const env = {
+      CERTKIT_ACCESS_CODE: 'main',
+      CERTKIT_SHA_TYPE: 'SHA-512',
+      CERTKIT_APPLE_ACCESS_CODE: 'apple-ac',
+      CERTKIT_APPLE_SHA_REQUEST_PHRASE: 'apple-rq',
+    };
+    expect(secretsFromEnv(env, 'CERTKIT_APPLE_')).toEqual({
+      accessCode: 'apple-ac',
+      requestPhrase: 'apple-rq',
+      responsePhrase: undefined,
+      shaType: 'sha512',
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 // Builds evidence the way a correct merchant produces it, so each test can break exactly one thing.
-import { scenario as catalogScenario } from '../../shared/aps/scenarios';
+import { CATALOG } from '../../shared/aps/catalog-index';
 import { buildPlan } from '../../shared/plan';
 import { EVIDENCE_VERSION, type Exchange, type ScenarioEvidence, type Screenshot } from '../../shared/schema/evidence';
 import {
@@ -134,7 +134,7 @@ export interface PaymentOptions {
 
 /** Evidence of one correct payment scenario. */
 export function payment(opts: PaymentOptions): ScenarioEvidence {
-  const sc = catalogScenario(opts.scenarioId);
+  const sc = CATALOG.scenarios.get(opts.scenarioId);
   const ws = workspace();
   const customer = ws.customers[(opts.customerIndex ?? seq) % ws.customers.length];
   const currency = opts.currency ?? (sc.method === 'KNET' ? 'KWD' : sc.method === 'NAPS' ? 'QAR' : 'SAR');

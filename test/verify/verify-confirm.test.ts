@@ -59,7 +59,7 @@ describe('confirmations', () => {
     for (const ev of list) await writeScenarioEvidence(dir, ev);
     const report = await verifyWorkspace(dir, { secrets: SECRETS });
     expect(report.results.find((r) => r.checkpointId === 'three-ds-top-window')!.status).toBe('confirmed');
-    expect(report.results.find((r) => r.checkpointId === 'customer-email')!.status).toBe('fail');
+    expect(report.results.find((r) => r.checkpointId === 'customer-email')!.status).toBe('failed');
   });
 });
 
@@ -81,10 +81,10 @@ describe('certkit verify', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.results.find((x: { checkpointId: string }) => x.checkpointId === 'customer-email').status).toBe(
-      'fail',
+      'failed',
     );
     expect(report.results.find((x: { checkpointId: string }) => x.checkpointId === 'request-signature').status).toBe(
-      'pass',
+      'passed',
     );
     for (const secret of [SECRETS.accessCode!, SECRETS.requestPhrase!, SECRETS.responsePhrase!])
       expect(r.stdout).not.toContain(secret);

@@ -1,7 +1,7 @@
 // End to end: the demo store driven in Chromium, then verified. The correct store must pass every automatic
 // check it has evidence for; each fault switch must fail exactly its own checkpoint, with a fix.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoWorkspace } from '../../electron/engine/run/demo';
+import { createDemoWorkspace } from '../../electron/engine/demo/workspace';
 import { runWorkspace, type RunSummary } from '../../electron/engine/run';
 import { startSandbox, type SandboxHandle, type StoreFault } from '../../electron/engine/sandbox';
 import { AUTOMATIC_CHECKPOINTS, verifyWorkspace, type VerifyReport } from '../../electron/engine/verify';
@@ -65,7 +65,7 @@ describe('verify against the demo store', () => {
     const automatic = report.results.filter((r) => AUTOMATIC_CHECKPOINTS.includes(r.checkpointId));
     expect(automatic.length).toBeGreaterThan(10);
     expect(automatic.map((r) => r.status).filter((s) => s !== 'no-evidence' && s !== 'needs-confirmation')).toEqual([]);
-    expect(report.counts.pass).toBe(0);
+    expect(report.counts.passed).toBe(0);
   });
 
   it('the correct store passes every automatic check it has evidence for', async () => {
@@ -88,14 +88,14 @@ describe('verify against the demo store', () => {
     const failedRuns = run.results.filter((r) => r.status === 'failed').map((r) => r.scenarioId);
     const automatic = report.results.filter((r) => AUTOMATIC_CHECKPOINTS.includes(r.checkpointId));
     expect(
-      automatic.filter((r) => ['fail', 'warn'].includes(r.status)).map((r) => `${r.checkpointId}: ${r.summary}`),
+      automatic.filter((r) => ['failed', 'warn'].includes(r.status)).map((r) => `${r.checkpointId}: ${r.summary}`),
     ).toEqual([]);
     // A scenario the browser could not finish leaves its checkpoints without evidence; everything else must pass.
     const mayLack = new Set<string>();
     if (failedRuns.some((id) => id.startsWith('recurring-')))
       ['recurring-mode', 'recurring-agreement', 'recurring-token'].forEach((id) => mayLack.add(id));
     const notPassing = automatic.filter(
-      (r) => r.status !== 'pass' && !(mayLack.has(r.checkpointId) && r.status === 'no-evidence'),
+      (r) => r.status !== 'passed' && !(mayLack.has(r.checkpointId) && r.status === 'no-evidence'),
     );
     expect(notPassing.map((r) => `${r.checkpointId}: ${r.status} ${r.summary}`)).toEqual([]);
     expect(failedRuns.filter((id) => !id.startsWith('recurring-'))).toEqual([]);
@@ -200,13 +200,13 @@ describe('verify against the demo store', () => {
   for (const c of CASES) {
     it(`fault ${c.faults.join('+')} fails ${c.checkpoint} and nothing else`, async () => {
       const { report } = await runCase(c);
-      const failed = report.results.filter((r) => r.status === 'fail');
+      const failed = report.results.filter((r) => r.status === 'failed');
       expect(failed.map((r) => `${r.checkpointId}: ${r.summary}`)).toEqual([
         expect.stringMatching(new RegExp(`^${c.checkpoint}: `)),
       ]);
       expect(failed[0].summary).toMatch(c.summary);
       expect(failed[0].fix).toBeTruthy();
-      expect(statusOf(report, c.checkpoint)).toBe('fail');
+      expect(statusOf(report, c.checkpoint)).toBe('failed');
     }, 240_000);
   }
 });

@@ -24,7 +24,7 @@ async function verify(ws: Workspace, list: ScenarioEvidence[]): Promise<VerifyRe
 
 /** The named checkpoint fails with a fix, and nothing else fails. */
 function expectOnly(report: VerifyReport, id: string, summary: RegExp): void {
-  const failed = report.results.filter((r) => r.status === 'fail');
+  const failed = report.results.filter((r) => r.status === 'failed');
   expect(failed.map((r) => r.checkpointId)).toEqual([id]);
   expect(failed[0].summary).toMatch(summary);
   expect(failed[0].fix ?? '').not.toBe('');
@@ -226,7 +226,7 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     expect(receipt.text).toContain('10.500 KWD');
     receipt.text = receipt.text!.replace('10.500', '105.00');
     const report = await verify(hosted, list);
-    expect(report.results.find((r) => r.checkpointId === 'knet-receipt')!.status).toBe('fail');
+    expect(report.results.find((r) => r.checkpointId === 'knet-receipt')!.status).toBe('failed');
     expect(report.results.find((r) => r.checkpointId === 'amount-validation')!.summary).toMatch(
       /does not show 10\.500 KWD/,
     );
@@ -261,7 +261,7 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
       ...recurring({ returnedAgreementId: 'APS99RETURNED', mitAgreementId: 'AGR7731X', mitToken: 'TKNOTHER' }),
     ];
     const report = await verify(recurringWs, list);
-    const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.checkpointId);
+    const failed = report.results.filter((r) => r.status === 'failed').map((r) => r.checkpointId);
     expect(failed.sort()).toEqual(['recurring-agreement', 'recurring-token']);
     expect(report.results.find((r) => r.checkpointId === 'recurring-agreement')!.summary).toMatch(
       /APS returned APS99RETURNED/,
@@ -289,7 +289,7 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
     };
     const report = await verify(applePay, list);
     const failed = report.results
-      .filter((r) => r.status === 'fail')
+      .filter((r) => r.status === 'failed')
       .map((r) => r.checkpointId)
       .sort();
     expect(failed).toEqual(['applepay-capability-web', 'applepay-country', 'applepay-networks']);
@@ -303,8 +303,8 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
 describe('what the verifier will not claim', () => {
   it('a workspace with no runs gives no-evidence rows, never passes', async () => {
     const report = await verify(hosted, []);
-    expect(report.counts.pass).toBe(0);
-    expect(report.counts.fail).toBe(0);
+    expect(report.counts.passed).toBe(0);
+    expect(report.counts.failed).toBe(0);
     const rows = report.results.filter((r) => r.status === 'no-evidence');
     expect(rows.length).toBeGreaterThan(5);
     for (const r of rows) expect(r.fix).toMatch(/Run scenario [a-z0-9-]+.*certkit run <workspace> --only/);

@@ -90,8 +90,8 @@ async function probe(check: typeof behaviour) {
 describe('opt-in response probes', () => {
   it('a merchant that checks signature and amount passes both, and each modified POST is sent once', async () => {
     const r = await probe({ checkSignature: true, checkAmount: true });
-    expect(r.signature.status).toBe('pass');
-    expect(r.amount.status).toBe('pass');
+    expect(r.signature.status).toBe('passed');
+    expect(r.amount.status).toBe('passed');
     expect(received).toHaveLength(2);
     // The replay restores the access code the recorder dropped, and changes one thing only.
     expect(received[0]).toMatchObject({ status: '14', response_code: '14000', access_code: SECRETS.accessCode });
@@ -100,16 +100,16 @@ describe('opt-in response probes', () => {
 
   it('a merchant that skips the signature check is caught showing success for a tampered result', async () => {
     const r = await probe({ checkSignature: false, checkAmount: true });
-    expect(r.signature.status).toBe('fail');
+    expect(r.signature.status).toBe('failed');
     expect(r.signature.summary).toMatch(/changed to 14000 Success.*showed success/);
     expect(r.signature.fix).toMatch(/response phrase/);
-    expect(r.amount.status).toBe('pass');
+    expect(r.amount.status).toBe('passed');
   });
 
   it('a merchant that skips the amount check is caught by a correctly signed, changed amount', async () => {
     const r = await probe({ checkSignature: true, checkAmount: false });
-    expect(r.signature.status).toBe('pass');
-    expect(r.amount.status).toBe('fail');
+    expect(r.signature.status).toBe('passed');
+    expect(r.amount.status).toBe('failed');
     expect(r.amount.summary).toMatch(/amount 15000 -> 15100, correctly signed/);
   });
 
@@ -174,14 +174,14 @@ describe('opt-in feedback probe', () => {
   it('fails an endpoint that refuses the repeat APS sends when it did not get 2xx in time', async () => {
     feedback.mode = 'once';
     const r = await feedbackCheck(withFeedback({ direct: `${origin}/feedback/direct` }));
-    expect(r.status).toBe('fail');
+    expect(r.status).toBe('failed');
     expect(r.summary).toMatch(/direct feedback URL answered 200, then 500/);
     expect(r.fix).toMatch(/accept the same result again/);
   });
 
   it('fails a placeholder URL without posting anything, and says what is missing otherwise', async () => {
     const placeholder = await feedbackCheck(withFeedback({ direct: 'https://www.example.com/feedback' }));
-    expect(placeholder.status).toBe('fail');
+    expect(placeholder.status).toBe('failed');
     expect(placeholder.summary).toMatch(/placeholder/);
     expect(feedback.posts).toHaveLength(0);
     expect((await feedbackCheck(ws)).summary).toMatch(/names no feedback URLs/);

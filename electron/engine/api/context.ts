@@ -1,6 +1,8 @@
 import type { EventName } from '../../../shared/api/names';
 import type { EventPayload } from '../../../shared/api/contract';
+import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
+import type { Env } from '../env';
 import type { MerchantSecrets } from '../workspace/secrets';
 
 /** Where the merchant's secrets are kept between calls. Never the workspace folder. */
@@ -27,18 +29,32 @@ export interface ApiHost {
   openPath(path: string): Promise<boolean>;
   /** Where `workspace.demo` creates its workspace when no folder is given. */
   demoDir?: string;
+  /** Where runs, packages and snippet previews look for a browser (CERTKIT_BROWSER, PATH, ...). */
+  browserEnv?: Env;
 }
 
 /** Per-window (or per-host) state: the open workspace and the run in progress. */
 export interface ApiSession {
   dir?: string;
   workspace?: Workspace;
+  /**
+   * The checklist as last verified for `dir`, reused by package.build and the email. Dropped whenever the evidence
+   * behind it changes (a run finishes, a ledger value or snippet is edited, a checkpoint is confirmed).
+   */
+  checks?: { dir: string; results: CheckResult[] };
   /** Things to stop when the window or host goes away (the demo sandbox's servers). */
   disposers?: (() => Promise<void>)[];
 }
 
+/** Stops everything the session started; all are tried, and any that failed are reported together. */
 export async function disposeSession(session: ApiSession): Promise<void> {
   const list = session.disposers ?? [];
   session.disposers = [];
-  await Promise.allSettled(list.map((d) => d()));
+  const failed = (await Promise.allSettled(list.map((d) => d()))).filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    throw new AggregateError(
+      failed.map((r) => r.reason),
+      `could not stop ${failed.length} thing(s) the session started: ${failed.map((r) => String(r.reason)).join('; ')}`,
+    );
+  }
 }

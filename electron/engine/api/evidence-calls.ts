@@ -5,9 +5,9 @@ import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
 import { collectEvidence, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 import type { ApiSession } from './context';
-import { refreshWorkspace, requireWorkspace } from './session';
+import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
 type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger'>;
 
@@ -41,18 +41,20 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       });
       const filledSlots = new Set<string>();
       for (const s of scenarios) for (const sh of s.screenshots) if (sh.slot && !sh.failure) filledSlots.add(sh.slot);
-      const snippetsDir = path.join(dir, 'snippets');
-      const snippetFiles = await fs.readdir(snippetsDir).catch(() => [] as string[]);
+      const snippetFiles = await fs.readdir(path.join(dir, 'snippets')).catch((err: NodeJS.ErrnoException) => {
+        // No snippets/ folder yet: no code evidence added.
+        if (err.code === 'ENOENT') return [] as string[];
+        throw err;
+      });
       return {
         scenarios,
-        slots: plan.slots.map(({ slot, scenarios: ids }) => ({
+        slots: plan.slots.map(({ slot }) => ({
           id: slot.id,
           checklistName: slot.checklistName,
           kind: slot.kind,
           filled:
             filledSlots.has(slot.id) ||
             (slot.kind === 'snippet' && snippetFiles.some((f) => f.startsWith(`${slot.id}.`))),
-          scenarios: ids,
         })),
       };
     },
@@ -65,7 +67,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           hint: 'pick an image from the evidence list',
         });
       const input = await fs.readFile(abs).catch((err) => {
-        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${(err as Error).message}`, {
+        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${errorMessage(err)}`, {
           hint: 'run the scenario again to recapture it',
           cause: err,
         });
@@ -79,7 +81,9 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     },
     'evidence.setLedger': async ({ scenarioId, field, value }) => {
       const { dir } = await refreshWorkspace(session);
-      return editLedgerValue(dir, scenarioId, field, value);
+      const ledger = await editLedgerValue(dir, scenarioId, field, value);
+      forgetChecks(session);
+      return ledger;
     },
   };
 }

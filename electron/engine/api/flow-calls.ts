@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
-import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
@@ -71,7 +71,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
       const { dir, workspace } = await refreshWorkspace(session);
       const ref = workspace.flows[name];
       if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: 'import it first' });
-      if (slot && !SCREENSHOT_SLOTS.some((x) => x.id === slot)) {
+      if (slot && !CATALOG.slots.has(slot)) {
         throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, {
           hint: 'pick a slot from the list (e.g. general.checkout)',
         });

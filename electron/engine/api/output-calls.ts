@@ -1,16 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PackageView } from '../../../shared/api/contract';
-import { SIGNOFF_EMAIL } from '../../../shared/aps/signoff-email';
 import type { CheckResult } from '../../../shared/schema/verify';
-import { writeSignoffEmail } from '../email/index';
-import { collectEvidence, outputDir } from '../evidence/store';
+import { draftSignoffEmail, writeSignoffEmail } from '../email/index';
+import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { buildPackage, planPackage, readPackageIndex, type PackagePlan } from '../package/index';
 import { addSnippet, listSnippets } from '../snippets/index';
 import { confirmCheckpoint, verifyWorkspace } from '../verify/index';
 import type { ApiHost, ApiSession } from './context';
 import { secretsFor } from './secrets-of';
-import { refreshWorkspace, requireWorkspace } from './session';
+import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
+import { errnoCode } from '../errors';
 
 type OutputCalls = Pick<
   ApiTable,
@@ -26,11 +26,14 @@ type OutputCalls = Pick<
 
 const MB = 1024 * 1024;
 
+/** Size of a file the plan would pack; a source that is gone counts 0 (the plan lists it as missing anyway). */
 async function fileSize(file: string): Promise<number> {
-  return fs.stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
+  try {
+    return (await fs.stat(file)).size;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return 0;
+    throw err;
+  }
 }
 
 /** A built file as the wizard lists it; its image count comes from the plan group it was packed from. */
@@ -50,40 +53,35 @@ function builtFile(
 }
 
 export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
-  let lastChecks: { dir: string; results: CheckResult[] } | undefined;
-
   const verify = async (probeResponseSignature = false): Promise<CheckResult[]> => {
     const { dir } = requireWorkspace(session);
     const report = await verifyWorkspace(dir, { secrets: await secretsFor(host, dir), probeResponseSignature });
-    lastChecks = { dir, results: report.results };
+    session.checks = { dir, results: report.results };
     return report.results;
   };
-  const checksFor = async (dir: string) => (lastChecks?.dir === dir ? lastChecks.results : verify());
+  const checksFor = async (dir: string) => (session.checks?.dir === dir ? session.checks.results : verify());
 
-  const email = async () => {
-    const { dir } = requireWorkspace(session);
-    // The app's own secrets (keychain or host memory), so the email scrubs them too, not only CERTKIT_* ones.
-    const result = await writeSignoffEmail(dir, { checks: await checksFor(dir), secrets: await secretsFor(host, dir) });
-    const body = decodeURIComponent(new URL(result.mailto).searchParams.get('body') ?? '');
-    return { result, body };
-  };
+  // The app's own secrets (keychain or host memory), so the email scrubs them too.
+  const emailOptions = async (dir: string) => ({ checks: await checksFor(dir), secrets: await secretsFor(host, dir) });
 
   return {
     'checks.verify': async ({ probeResponse }) => ({ results: await verify(!!probeResponse) }),
     'checks.confirm': async ({ checkpointId, confirmed, note }) => {
       const { dir } = requireWorkspace(session);
       session.workspace = await confirmCheckpoint(dir, checkpointId, confirmed, note);
+      forgetChecks(session);
       return { results: await verify() };
     },
     'snippets.add': async ({ slot, language, code }) => {
       const { dir } = requireWorkspace(session);
-      await addSnippet(dir, slot, code, language);
+      await addSnippet(dir, slot, code, language, host.browserEnv);
+      forgetChecks(session);
       return { ok: true as const };
     },
     'package.plan': async () => {
       const { dir, workspace } = await refreshWorkspace(session);
       const maxBytes = Math.floor(workspace.package.maxMb * MB);
-      const pkgDir = path.join(outputDir(dir), 'package');
+      const pkgDir = packageDir(dir);
       const built = await readPackageIndex(pkgDir);
       const plan = planPackage(workspace, await collectEvidence(dir), { snippets: await listSnippets(dir) });
       if (built?.files.length) {
@@ -113,6 +111,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         secrets: await secretsFor(host, dir),
         checks: await checksFor(dir),
         format: 'both',
+        browserEnv: host.browserEnv,
       });
       const plan = planPackage(workspace, await collectEvidence(dir), { snippets: await listSnippets(dir) });
       return {
@@ -129,15 +128,20 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       return { path: out, opened: await host.openPath(out) };
     },
     'email.draft': async () => {
-      const { result, body } = await email();
-      const attachments = await Promise.all(
-        result.attachments.map(async (p) => ({ name: path.basename(p), bytes: await fileSize(p) })),
-      );
-      return { to: result.to ?? SIGNOFF_EMAIL.to, subject: result.subject, body, attachments, mailto: result.mailto };
+      const { dir } = requireWorkspace(session);
+      const draft = await draftSignoffEmail(dir, await emailOptions(dir));
+      return {
+        to: draft.to,
+        subject: draft.subject,
+        body: draft.text,
+        attachments: draft.attachments.map((a) => ({ name: a.name, bytes: a.bytes })),
+        mailto: draft.mailto,
+      };
     },
     'email.saveEml': async () => {
-      const { result } = await email();
-      return { path: result.emlPath, bytes: await fileSize(result.emlPath) };
+      const { dir } = requireWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir));
+      return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
     },
   };
 }

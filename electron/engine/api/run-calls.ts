@@ -1,56 +1,50 @@
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiTable } from '../../../shared/api/contract';
-import { parseShaType } from '../../../shared/aps/sha';
-import { WORKSPACE_FILE } from '../../../shared/schema/workspace';
-import { createDemoWorkspace } from '../run/demo';
-import { startSandbox, type SandboxHandle } from '../sandbox/index';
-import { openWorkspace } from './workspace-calls';
+import { prepareDemoWorkspace, startDemoSandbox, type DemoSandbox } from '../demo/pipeline';
 import { describeError, CertkitError } from '../errors';
 import { newRunId } from '../evidence/store';
-import { runWorkspace } from '../run/index';
+import { runWorkspace, type RunSummary } from '../run/index';
 import type { ApiHost, ApiSession } from './context';
-import type { RunTracker } from './run-tracker';
+import type { RunCounts, RunTracker } from './run-tracker';
 import { secretsFor } from './secrets-of';
-import { requireWorkspace } from './session';
+import { forgetChecks, requireWorkspace } from './session';
+import { openWorkspace } from './workspace-calls';
 
 type RunCalls = Pick<ApiTable, 'run.start' | 'run.stop' | 'run.status' | 'workspace.demo'>;
 
+function counts(summary: RunSummary): RunCounts {
+  const n = (status: string) => summary.results.filter((r) => r.status === status).length;
+  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
+}
+
 export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker): RunCalls {
   let abort: AbortController | undefined;
-  let sandbox: SandboxHandle | undefined;
+  let demo: DemoSandbox | undefined;
   return {
     'workspace.demo': async ({ dir: given }) => {
       const dir = path.resolve(given ?? host.demoDir ?? path.join(os.tmpdir(), 'certkit-demo'));
-      const existing = await fs.readdir(dir).catch(() => [] as string[]);
-      if (existing.includes(WORKSPACE_FILE) && !existing.includes('flows')) {
-        throw new CertkitError(`${dir} already holds a workspace that is not a demo`, {
-          hint: 'pick an empty or new folder for the demo',
+      // One simulator + demo store per app session (the same pipeline `certkit demo` runs); the demo workspace
+      // points at their per-launch ports.
+      if (!demo) {
+        const started = await startDemoSandbox();
+        demo = started;
+        (session.disposers ??= []).push(async () => {
+          if (demo === started) demo = undefined;
+          await started.sandbox.close();
         });
       }
-      // One simulator + demo store per app session; the demo workspace points at their (per-launch) ports.
-      sandbox ??= await startSandbox({ port: 0, host: '127.0.0.1' });
-      const started = sandbox;
-      (session.disposers ??= []).push(async () => {
-        await started.close();
-        if (sandbox === started) sandbox = undefined;
-      });
-      await createDemoWorkspace(dir, started);
-      const m = started.merchant;
-      // The simulator's own published test credentials, so signatures and CHECK_STATUS work in the demo.
-      await host.secrets.write(dir, {
-        accessCode: m.access_code,
-        requestPhrase: m.sha_request_phrase,
-        responsePhrase: m.sha_response_phrase,
-        shaType: parseShaType(String(m.sha_type)) ?? 'sha256',
-      });
+      await prepareDemoWorkspace(dir, demo);
+      await host.secrets.write(dir, demo.secrets);
       return openWorkspace(host, session, dir);
     },
     'run.start': async ({ concurrency, resume, only }) => {
       const { dir } = requireWorkspace(session);
       if (tracker.running)
-        throw new CertkitError('a run is already in progress', { hint: 'wait for it to finish, or stop it first' });
+        throw new CertkitError('a run is already in progress', {
+          hint: 'wait for it to finish, or stop it first',
+          exitCode: 1,
+        });
       const runId = newRunId();
       abort = new AbortController();
       const signal = abort.signal;
@@ -65,17 +59,24 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
         resume,
         only,
         secrets,
+        browserEnv: host.browserEnv,
         signal,
-        onEvent: (e) => tracker.handle(e),
+        onEvent: (e) => {
+          // New evidence: checks verified before it no longer hold. Dropped before the window hears run.finished,
+          // so a package or email it asks for right away verifies again.
+          if (e.type === 'run-finished') forgetChecks(session);
+          tracker.handle(e);
+        },
       })
         .then((summary) => {
-          const passed = summary.results.filter((r) => r.status === 'passed').length;
-          const failed = summary.results.filter((r) => r.status === 'failed').length;
-          tracker.finish(summary.runId, passed, failed);
+          forgetChecks(session);
+          tracker.finish(summary.runId, counts(summary));
         })
         .catch((err) => {
+          // Evidence written before the failure is on disk, so the checks must be computed again either way.
+          forgetChecks(session);
           tracker.note('error', describeError(err));
-          tracker.finish(runId, 0, 0);
+          tracker.finish(runId, { passed: 0, failed: 0, skipped: 0 });
         });
       return { runId };
     },

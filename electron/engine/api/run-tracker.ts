@@ -1,6 +1,13 @@
-import type { RunStatus, ScenarioRun } from '../../../shared/api/contract';
+import type { LogEntry, RunStatus, ScenarioRun } from '../../../shared/api/contract';
+import { assertNever } from '../../../shared/assert-never';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { Emit } from './context';
+
+export interface RunCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 const MAX_LOG = 400;
 
@@ -13,7 +20,7 @@ export class RunTracker {
   runId?: string;
   stopped = false;
   readonly scenarios = new Map<string, ScenarioRun>();
-  readonly log: RunStatus['log'] = [];
+  readonly log: LogEntry[] = [];
 
   constructor(private readonly emit: Emit) {}
 
@@ -82,17 +89,27 @@ export class RunTracker {
         );
         break;
       }
-      case 'run-finished':
-        this.finish(event.runId, event.passed, event.failed);
+      case 'warning':
+        this.note('warn', `${event.scenarioId ? `${event.scenarioId}: ` : ''}${event.message}`);
         break;
+      case 'run-finished':
+        this.finish(event.runId, event);
+        break;
+      default:
+        assertNever(event, 'run event');
     }
   }
 
-  finish(runId: string, passed: number, failed: number): void {
+  /** Ends the run once (the engine's run-finished, or the run's promise settling, whichever comes first). */
+  finish(runId: string, counts: RunCounts): void {
     if (!this.running) return;
     this.running = false;
-    this.note('info', `run ${runId} finished: ${passed} passed, ${failed} failed${this.stopped ? ' (stopped)' : ''}`);
-    this.emit('run.finished', { runId, passed, failed, stopped: this.stopped });
+    const { passed, failed, skipped } = counts;
+    this.note(
+      'info',
+      `run ${runId} finished: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${this.stopped ? ' (stopped)' : ''}`,
+    );
+    this.emit('run.finished', { runId, passed, failed, skipped, stopped: this.stopped });
   }
 
   status(): RunStatus {

@@ -7,6 +7,7 @@ export function requireWorkspace(session: ApiSession): { dir: string; workspace:
   if (!session.dir || !session.workspace) {
     throw new CertkitError('no workspace is open', {
       hint: 'open a workspace folder, create one, or start the demo workspace first',
+      exitCode: 1,
     });
   }
   return { dir: session.dir, workspace: session.workspace };
@@ -19,10 +20,7 @@ export async function refreshWorkspace(session: ApiSession): Promise<{ dir: stri
   return { dir, workspace: session.workspace };
 }
 
-/** A call whose engine module has not landed yet fails with this, naming what is missing. */
-export function missingEngine(what: string): never {
-  throw new CertkitError(`this step is not available in this build: ${what} is missing`, {
-    hint: 'update Certkit to a build that includes it; the rest of the wizard works without it',
-    exitCode: 1,
-  });
+/** The verified checklist no longer matches the evidence: the next package, email or check verifies again. */
+export function forgetChecks(session: ApiSession): void {
+  session.checks = undefined;
 }

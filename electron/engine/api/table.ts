@@ -9,9 +9,6 @@ import { workspaceCalls } from './workspace-calls';
 
 export const APP_VERSION = '0.1.0';
 
-/** Engine modules this build lacks; app.info lists them so the wizard can say which steps cannot work. */
-export const MISSING_ENGINES: string[] = [];
-
 /**
  * The one implementation of the contract, in plain Node. Electron's IPC binder and the browser host bind this
  * same table; a session is one open workspace (one window, or one host process).
@@ -23,7 +20,6 @@ export function createApiTable(host: ApiHost, session: ApiSession = {}): ApiTabl
       version: APP_VERSION,
       transport: host.transport,
       secretsStore: host.secrets.kind,
-      missing: MISSING_ENGINES,
     }),
     ...workspaceCalls(host, session),
     ...flowCalls(session),

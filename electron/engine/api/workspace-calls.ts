@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { ApiTable, PlanView } from '../../../shared/api/contract';
-import { screenshotSlot } from '../../../shared/aps/slots';
 import { buildPlan } from '../../../shared/plan';
 import { parseShaType } from '../../../shared/aps/sha';
 import { CertkitError } from '../errors';
@@ -23,24 +22,8 @@ type WorkspaceCalls = Pick<
 export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
   const plan = buildPlan(workspace);
   return {
-    scenarios: plan.scenarios.map((s) => ({
-      id: s.id,
-      title: s.title,
-      group: s.group,
-      method: s.method,
-      outcome: s.outcome,
-      language: s.language,
-      requirement: s.requirement,
-      slots: s.slots,
-    })),
-    slots: plan.slots.map(({ slot, scenarios }) => ({
-      id: slot.id,
-      checklistName: slot.checklistName,
-      table: slot.table,
-      kind: slot.kind,
-      scenarios,
-    })),
-    checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title, proof: c.proof, guide: c.guide })),
+    scenarios: plan.scenarios.map((s) => ({ id: s.id, title: s.title, outcome: s.outcome })),
+    checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title })),
   };
 }
 
@@ -76,7 +59,7 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
     },
     'workspace.save': async ({ workspace }) => {
       const { dir } = requireWorkspace(session);
-      session.workspace = await saveWorkspace(dir, workspace as never);
+      session.workspace = await saveWorkspace(dir, workspace);
       return { dir, workspace: session.workspace };
     },
     'workspace.recent': async () => ({ dirs: await host.recent.list() }),
@@ -104,8 +87,4 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
       return secretsStatus();
     },
   };
-}
-
-export function slotKind(id: string): 'page' | 'snippet' {
-  return screenshotSlot(id).kind;
 }

@@ -7,7 +7,7 @@ import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
-import { createDemoWorkspace } from '../run/demo';
+import { createDemoWorkspace } from '../demo/workspace';
 import { runWorkspace } from '../run/index';
 import { customerOf } from '../run/job';
 import { flowVariables } from '../run/variables';
@@ -17,6 +17,7 @@ import { drawHeader } from '../capture/header';
 import { capturePage } from '../capture/page-image';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import { writeFileAtomic } from '../util/atomic-write';
+import { errorMessage } from '../errors';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,7 +34,7 @@ class RetryingReplayExtension extends PuppeteerRunnerExtension {
       try {
         return await super.runStep(step, flow);
       } catch (err) {
-        if (i >= 3 || !/Execution context was destroyed/i.test((err as Error).message)) throw err;
+        if (i >= 3 || !/Execution context was destroyed/i.test(errorMessage(err))) throw err;
       }
     }
   }
@@ -72,7 +73,7 @@ async function plainReplay(
       if (ref) refs.set(s.id, ref);
     } catch (err) {
       failed++;
-      log(`plain replay of ${s.id} failed: ${(err as Error).message.split('\n')[0]}`);
+      log(`plain replay of ${s.id} failed: ${errorMessage(err).split('\n')[0]}`);
     } finally {
       await browser.close();
     }
@@ -159,8 +160,8 @@ export const captureBench: BenchSection = {
   async run(log) {
     // The plain side gets the browser a user has (a full Chrome or Chromium); Certkit picks its own for a
     // headless run (the headless shell when installed), which is part of what is measured.
-    const plainExe = resolveBrowser();
-    const certkitExe = resolveBrowser({ headless: true });
+    const plainExe = resolveBrowser({ env: process.env });
+    const certkitExe = resolveBrowser({ env: process.env, headless: true });
     log(`plain browser ${plainExe}, Certkit's ${certkitExe}`);
     const sandbox = await startSandbox({ feedbackRetry: { tries: 1, intervalMs: 10 } });
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-'));

@@ -111,6 +111,7 @@ export const packageBench: BenchSection = {
       const result = await buildPackage(dir, {
         format: 'both',
         secrets: { shaType: 'sha256' },
+        browserEnv: process.env,
         onProgress: (m) => log(`${((performance.now() - t0) / 1000).toFixed(2)}s ${m}`),
       });
       const seconds = (performance.now() - t0) / 1000;

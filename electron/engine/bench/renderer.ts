@@ -56,7 +56,7 @@ export const rendererBench: BenchSection = {
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-ui-'));
     const host = await startHost({ recent: new MemoryRecentStore(), openPath: async () => false });
     const browser = await puppeteer.launch({
-      executablePath: resolveBrowser({}),
+      executablePath: resolveBrowser({ env: process.env }),
       args: [
         '--no-sandbox',
         '--disable-background-networking',

@@ -1,5 +1,6 @@
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { REQUIRED_ARGS, headlessMode } from './launch';
+import type { Env } from '../env';
 import { resolveBrowser } from './resolve';
 
 /**
@@ -8,12 +9,12 @@ import { resolveBrowser } from './resolve';
  */
 export class LazyChromium {
   private browser?: Promise<Browser>;
-  constructor(private readonly executablePath?: string) {}
+  constructor(private readonly where: { path?: string; env?: Env } = {}) {}
 
   get(): Promise<Browser> {
     this.browser ??= Promise.resolve().then(() => {
       // Resolved on first use, so a package that needs no rendering works on a machine without a browser.
-      const executablePath = resolveBrowser({ explicit: this.executablePath, headless: true });
+      const executablePath = resolveBrowser({ explicit: this.where.path, env: this.where.env, headless: true });
       return puppeteer.launch({
         executablePath,
         headless: headlessMode(executablePath),
@@ -30,6 +31,10 @@ export class LazyChromium {
   async close(): Promise<void> {
     const b = this.browser;
     this.browser = undefined;
-    if (b) await (await b).close().catch(() => undefined);
+    if (!b) return;
+    // A launch that failed was already reported to whoever asked for the browser, and a browser that has exited
+    // (crashed, killed) has nothing left to close: neither may replace the result of the build that used it.
+    const browser = await b.catch(() => undefined);
+    await browser?.close().catch(() => undefined);
   }
 }

@@ -1,11 +1,16 @@
 import { accessSync, closeSync, constants, openSync, readSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
 
 export interface ResolveBrowserOptions {
   /** An explicit path (CLI --browser or the workspace's browser.path); checked before anything else. */
   explicit?: string;
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Where to look: CERTKIT_BROWSER, PATH, HOME (and the Windows folders), PUPPETEER_CACHE_DIR. The CLI and the app
+   * pass their environment; without one, only the standard PATH and the fixed install places are searched.
+   */
+  env?: Env;
   platform?: NodeJS.Platform;
   /**
    * The run will not show a window. Then a headless shell (chrome-headless-shell, chromium-headless-shell) is
@@ -28,6 +33,7 @@ function listDir(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
+    // A puppeteer cache that does not exist (the usual case) or cannot be read holds no browser to offer.
     return [];
   }
 }
@@ -48,6 +54,7 @@ export function unwrapLauncher(file: string, exists: (f: string) => boolean = is
       closeSync(fd);
     }
   } catch {
+    // Unreadable: use it as given, and the launch names the file if it cannot start it.
     return file;
   }
   if (!head.startsWith('#!') || head.length >= 1024) return file;
@@ -65,12 +72,13 @@ function isExecutable(file: string): boolean {
     accessSync(file, process.platform === 'win32' ? constants.F_OK : constants.X_OK);
     return true;
   } catch {
+    // Missing or not executable: not a browser we can start, so the search moves on to the next place.
     return false;
   }
 }
 
 /** Where Chrome, Edge and Chromium install themselves, per platform, most common first. */
-export function browserCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+export function browserCandidates(platform: NodeJS.Platform, env: Env): string[] {
   if (platform === 'darwin') {
     const apps = [
       'Google Chrome.app/Contents/MacOS/Google Chrome',
@@ -116,7 +124,7 @@ export function browserCandidates(platform: NodeJS.Platform, env: NodeJS.Process
  */
 export function headlessShellCandidates(
   platform: NodeJS.Platform,
-  env: NodeJS.ProcessEnv,
+  env: Env,
   list: (dir: string) => string[] = listDir,
 ): string[] {
   const join = platform === 'win32' ? path.win32.join : path.posix.join;
@@ -163,7 +171,7 @@ function compareVersions(a: number[], b: number[]): number {
  * A wrong explicit path is an error rather than a silent fallback, so the user learns their setting is broken.
  */
 export function resolveBrowser(options: ResolveBrowserOptions = {}): string {
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const platform = options.platform ?? process.platform;
   const exists = options.exists ?? isExecutable;
   for (const [value, source] of [

@@ -1,9 +1,6 @@
-import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { ApplePayProbe, Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import { applyPageValues, ledgerFromExchanges } from './ledger';
-
-/** Slots filled by a page screenshot (the others are code snippets or the user's own files). */
-const PAGE_SLOTS = new Set(SCREENSHOT_SLOTS.filter((s) => s.kind === 'page').map((s) => s.id));
 
 /** What a finished scenario left behind, besides its evidence so far. */
 export interface ScenarioOutcome {
@@ -12,7 +9,7 @@ export interface ScenarioOutcome {
   /** Server-to-server exchanges from the simulator's log that belong to this scenario. */
   simulatorExchanges: Exchange[];
   applePay?: ApplePayProbe;
-  /** Page slots this scenario must fill. */
+  /** Slots this scenario must fill; only page slots are checked here (snippets are supplied apart). */
   requiredSlots: string[];
   /** The scenario's catalog entry says it records a merchant_reference. */
   needsMerchantReference: boolean;
@@ -72,7 +69,9 @@ export function finaliseEvidence(evidence: ScenarioEvidence, outcome: ScenarioOu
   }
 
   const filled = new Set(next.screenshots.map((s) => s.slot).filter(Boolean));
-  const missing = outcome.guided ? [] : outcome.requiredSlots.filter((s) => PAGE_SLOTS.has(s) && !filled.has(s));
+  const missing = outcome.guided
+    ? []
+    : outcome.requiredSlots.filter((s) => CATALOG.slots.find(s)?.kind === 'page' && !filled.has(s));
   const writeError = outcome.fileError ?? outcome.saveError;
   const problems: string[] = [];
   if (writeError) problems.push(writeProblem(writeError));

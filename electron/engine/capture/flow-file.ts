@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
-import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { looksLikeCardNumber } from '../../../shared/card';
-import { CertkitError, describeError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -33,14 +33,14 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
       try {
         parseRecording({ title: 'step check', steps: [step] });
       } catch (err) {
-        refuse(file, `step ${i + 1} is invalid: ${describeError(err).replace(/^Step \d+ /, 'it ')}`);
+        refuse(file, `step ${i + 1} is invalid: ${errorMessage(err).replace(/^Step \d+ /, 'it ')}`);
       }
     }
   }
   try {
     parseRecording(raw);
   } catch (err) {
-    refuse(file, `is not a valid Recorder flow: ${describeError(err)}`);
+    refuse(file, `is not a valid Recorder flow: ${errorMessage(err)}`);
   }
   const tags = (steps ?? []).map((step, i) => {
     const tag = (step as Record<string, unknown>).certkit;
@@ -52,13 +52,12 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
         `step ${i + 1} has an invalid "certkit" tag: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
         'a tag looks like {"slot": "general.checkout"}',
       );
-    if (parsed.data.slot) {
-      if (!SCREENSHOT_SLOTS.some((slot) => slot.id === parsed.data.slot))
-        refuse(
-          file,
-          `step ${i + 1} names screenshot slot "${parsed.data.slot}", which is not in the catalog`,
-          'use a slot id from `certkit catalog` (e.g. general.checkout, knet.receipt)',
-        );
+    if (parsed.data.slot && !CATALOG.slots.has(parsed.data.slot)) {
+      refuse(
+        file,
+        `step ${i + 1} names screenshot slot "${parsed.data.slot}", which is not in the catalog`,
+        'use a slot id from `certkit catalog` (e.g. general.checkout, knet.receipt)',
+      );
     }
     return parsed.data;
   });
@@ -70,7 +69,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new CertkitError(`Cannot read flow ${file}: ${describeError(err)}`, {
+    throw new CertkitError(`Cannot read flow ${file}: ${errorMessage(err)}`, {
       hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace',
       cause: err,
     });
@@ -81,7 +80,7 @@ export async function loadFlowFile(file: string): Promise<LoadedFlow> {
   } catch (err) {
     refuse(
       file,
-      `is not valid JSON: ${describeError(err)}`,
+      `is not valid JSON: ${errorMessage(err)}`,
       'export the recording again from Chrome DevTools > Recorder > Export > JSON',
     );
   }

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import type { Env } from '../env';
+import { CertkitError } from '../errors';
 
 export interface Output {
   write(text: string): unknown;
@@ -8,7 +11,7 @@ export interface CliContext {
   stdout: Output;
   stderr: Output;
   stdin: NodeJS.ReadableStream;
-  env: NodeJS.ProcessEnv;
+  env: Env;
   cwd: string;
   /** True when stdout is a terminal: progress bars instead of plain lines. */
   isTTY: boolean;
@@ -56,4 +59,21 @@ export function listOpt(args: ParsedArgs, name: string): string[] | undefined {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+}
+
+/**
+ * The workspace folder a command names as its first argument, resolved against the working directory. `usage` is
+ * the command's usage line, shown as the fix when the folder is missing.
+ */
+export function workspaceArg(args: ParsedArgs, ctx: Pick<CliContext, 'cwd'>, usage: string): string {
+  const dir = args.positionals[0];
+  if (!dir) throw new CertkitError('no workspace folder given', { hint: `certkit ${usage}` });
+  return path.resolve(ctx.cwd, dir);
+}
+
+/** An option the command cannot do without; `usage` is shown as the fix. */
+export function requiredOpt(args: ParsedArgs, name: string, usage: string): string {
+  const value = stringOpt(args, name);
+  if (value === undefined) throw new CertkitError(`--${name} is needed`, { hint: `certkit ${usage}` });
+  return value;
 }

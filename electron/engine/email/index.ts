@@ -1,20 +1,22 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHECKPOINTS, INTEGRATION_TYPE_INFO } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import { INTEGRATION_TYPE_INFO } from '../../../shared/aps/checkpoints';
 import { LOCAL_METHODS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SIGNOFF_EMAIL, signoffSubject } from '../../../shared/aps/signoff-email';
 import { slotsOfTable } from '../../../shared/aps/slots';
-import type { CheckResult } from '../../../shared/schema/verify';
+import { scenarioStateText } from '../../../shared/schema/evidence';
+import type { CheckResult, CheckStatus } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
-import { collectEvidence, outputDir } from '../evidence/store';
+import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { readPackageIndex, type PackageResult } from '../package/index';
 import { planPackage, type PackagePlan } from '../package/plan';
 import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
-import { envSecretValues, secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { buildEml, encodedSize } from './mime';
 
 export interface EmailResult {
@@ -30,10 +32,10 @@ export interface EmailResult {
 export const EMAIL_FILES = { eml: 'signoff-email.eml', text: 'signoff-email.txt', mailto: 'signoff-email.mailto.txt' };
 
 const MB = 1024 * 1024;
-const STATUS_WORD: Record<CheckResult['status'], string> = {
-  pass: 'verified',
+const STATUS_WORD: Record<CheckStatus, string> = {
+  passed: 'verified',
   confirmed: 'confirmed by the engineer',
-  fail: 'NOT MET',
+  failed: 'NOT MET',
   warn: 'verified with a warning',
   'needs-confirmation': 'awaiting confirmation',
   'no-evidence': 'no evidence yet',
@@ -64,12 +66,14 @@ function bodyText(
   out.push(sectionTitle('test-results'));
   for (const f of plan.files) {
     for (const s of f.scenarios) {
-      const ids = [`merchant reference ${s.merchantReference ?? '(not captured)'}`];
-      if (s.fortId) ids.push(`fort_id ${s.fortId}`);
-      if (s.agreementId) ids.push(`agreement id ${s.agreementId}`);
-      if (s.knetRefNumber) ids.push(`knet_ref_number ${s.knetRefNumber}`);
-      if (s.thirdPartyTransactionNumber) ids.push(`third_party_transaction_number ${s.thirdPartyTransactionNumber}`);
-      out.push(`- ${s.title}: ${ids.join(', ')}${s.status === 'passed' ? '' : ` [${s.status}]`}`);
+      const v = s.ledger;
+      const ids = [`merchant reference ${v.merchant_reference ?? '(not captured)'}`];
+      if (v.fort_id) ids.push(`fort_id ${v.fort_id}`);
+      if (v.agreement_id) ids.push(`agreement id ${v.agreement_id}`);
+      if (v.knet_ref_number) ids.push(`knet_ref_number ${v.knet_ref_number}`);
+      if (v.third_party_transaction_number)
+        ids.push(`third_party_transaction_number ${v.third_party_transaction_number}`);
+      out.push(`- ${s.title}: ${ids.join(', ')}${s.status === 'passed' ? '' : ` [${scenarioStateText(s.status)}]`}`);
     }
   }
   out.push('');
@@ -81,7 +85,7 @@ function bodyText(
     );
   } else {
     const open = checks.filter(
-      (c) => c.status === 'fail' || c.status === 'no-evidence' || c.status === 'needs-confirmation',
+      (c) => c.status === 'failed' || c.status === 'no-evidence' || c.status === 'needs-confirmation',
     );
     out.push(
       open.length
@@ -89,7 +93,7 @@ function bodyText(
         : `We confirm every checkpoint of the verification checklist for ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].checklistTable).join('; ')}.`,
     );
     for (const c of checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       out.push(`- ${title}: ${STATUS_WORD[c.status]}${c.note ? ` (${c.note})` : ''}`);
     }
   }
@@ -106,7 +110,7 @@ function bodyText(
       .flatMap((f) =>
         f.scenarios.map(
           (s) =>
-            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.merchantReference ?? '(not captured)'}`,
+            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.ledger.merchant_reference ?? '(not captured)'}`,
         ),
       );
     out.push(`- ${method.label} (${method.defaultCurrency}): ${refs.join('; ')}`);
@@ -125,11 +129,8 @@ function bodyText(
         .join('; ')}`,
     );
     if (method.branding) out.push(`    follows: ${method.branding}`);
-    const related = (checks ?? []).filter((c) =>
-      CHECKPOINTS.find((k) => k.id === c.checkpointId)?.methods?.includes(m),
-    );
-    for (const c of related)
-      out.push(`    ${CHECKPOINTS.find((k) => k.id === c.checkpointId)!.title}: ${STATUS_WORD[c.status]}`);
+    const related = (checks ?? []).filter((c) => CATALOG.checkpoints.find(c.checkpointId)?.methods?.includes(m));
+    for (const c of related) out.push(`    ${CATALOG.checkpoints.get(c.checkpointId).title}: ${STATUS_WORD[c.status]}`);
   }
   out.push('');
 
@@ -153,10 +154,28 @@ function bodyText(
   return out.join('\n');
 }
 
-export async function writeSignoffEmail(
-  workspaceDir: string,
-  options: { pkg?: PackageResult; checks?: CheckResult[]; mailLimitMb?: number; secrets?: MerchantSecrets } = {},
-): Promise<EmailResult> {
+export interface EmailOptions {
+  /** The package just built; without it, the package on disk (output/package) is attached. */
+  pkg?: PackageResult;
+  checks?: CheckResult[];
+  mailLimitMb?: number;
+  /** Secret values scrubbed from the text (the CLI reads them from CERTKIT_*, the app from its store). */
+  secrets?: MerchantSecrets;
+}
+
+/** The sign-off email as it would be sent, computed without writing anything. */
+export interface SignoffDraft {
+  to: string;
+  subject: string;
+  text: string;
+  mailto: string;
+  /** True when the package fits in the mail limit and goes inside the .eml. */
+  attachmentsInline: boolean;
+  attachments: { path: string; name: string; bytes: number; format: string }[];
+}
+
+/** Reads the workspace, its evidence and the built package, and composes the email. Writes nothing. */
+export async function draftSignoffEmail(workspaceDir: string, options: EmailOptions = {}): Promise<SignoffDraft> {
   const ws = await loadWorkspace(workspaceDir);
   const mailLimitMb = options.mailLimitMb ?? ws.package.mailLimitMb;
   if (!Number.isFinite(mailLimitMb) || mailLimitMb <= 0) {
@@ -166,24 +185,29 @@ export async function writeSignoffEmail(
   }
   const evidence = await collectEvidence(workspaceDir);
   const plan = planPackage(ws, evidence, { snippets: await listSnippets(workspaceDir) });
-  let files: { path: string; bytes: number; format: string }[] = options.pkg?.files ?? [];
-  if (!options.pkg) files = (await readPackageIndex(path.join(outputDir(workspaceDir), 'package')))?.files ?? [];
+  const files = options.pkg?.files ?? (await readPackageIndex(packageDir(workspaceDir)))?.files ?? [];
   // APS takes .zip or .pdf; when both were built, the zips go (the method sections ask for zips) and not the same
   // screenshots twice.
   const chosen = files.some((f) => f.format === 'zip') ? files.filter((f) => f.format === 'zip') : files;
-  const named = chosen.map((f) => ({ ...f, name: path.basename(f.path) }));
+  const named = chosen.map((f) => ({ path: f.path, name: path.basename(f.path), bytes: f.bytes, format: f.format }));
   const total = named.reduce((n, f) => n + encodedSize(f.bytes), 0);
   const inline = named.length > 0 && total + 64 * 1024 <= mailLimitMb * MB;
-  const secrets = options.secrets ? secretValues(options.secrets) : envSecretValues();
   const keep = [...evidence.byScenario.values()].flatMap((e) =>
     Object.values(e.ledger.values).filter((v): v is string => !!v),
   );
-  const redact = createRedactor(secrets, keep);
+  const redact = createRedactor(secretValues(options.secrets ?? {}), keep);
   const subject = signoffSubject(ws.account.name);
   const text = redact.text(bodyText(ws, plan, named, options.checks, inline));
-  const attachments = inline
+  const mailto = `mailto:${SIGNOFF_EMAIL.to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
+  return { to: SIGNOFF_EMAIL.to, subject, text, mailto, attachmentsInline: inline, attachments: named };
+}
+
+/** Writes the drafted email as output/signoff-email.eml (attachments inside when they fit), .txt and .mailto.txt. */
+export async function writeSignoffEmail(workspaceDir: string, options: EmailOptions = {}): Promise<EmailResult> {
+  const draft = await draftSignoffEmail(workspaceDir, options);
+  const attachments = draft.attachmentsInline
     ? await Promise.all(
-        named.map(async (f) => ({
+        draft.attachments.map(async (f) => ({
           filename: f.name,
           contentType: f.format === 'pdf' ? 'application/pdf' : 'application/zip',
           data: await fs.readFile(f.path),
@@ -193,17 +217,16 @@ export async function writeSignoffEmail(
   const out = outputDir(workspaceDir);
   const emlPath = path.join(out, EMAIL_FILES.eml);
   const textPath = path.join(out, EMAIL_FILES.text);
-  await writeFileAtomic(emlPath, buildEml({ to: SIGNOFF_EMAIL.to, subject, text, attachments }));
-  await writeFileAtomic(textPath, `To: ${SIGNOFF_EMAIL.to}\nSubject: ${subject}\n\n${text}`);
-  const mailto = `mailto:${SIGNOFF_EMAIL.to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
-  await writeFileAtomic(path.join(out, EMAIL_FILES.mailto), `${mailto}\n`);
+  await writeFileAtomic(emlPath, buildEml({ to: draft.to, subject: draft.subject, text: draft.text, attachments }));
+  await writeFileAtomic(textPath, `To: ${draft.to}\nSubject: ${draft.subject}\n\n${draft.text}`);
+  await writeFileAtomic(path.join(out, EMAIL_FILES.mailto), `${draft.mailto}\n`);
   return {
     emlPath,
     textPath,
-    mailto,
-    subject,
-    to: SIGNOFF_EMAIL.to,
-    attachmentsInline: inline,
-    attachments: named.map((f) => f.path),
+    mailto: draft.mailto,
+    subject: draft.subject,
+    to: draft.to,
+    attachmentsInline: draft.attachmentsInline,
+    attachments: draft.attachments.map((f) => f.path),
   };
 }

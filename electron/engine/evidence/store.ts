@@ -9,7 +9,7 @@ import {
   type ScenarioEvidence,
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
-import { CertkitError } from '../errors';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 
 // Layout inside a workspace:
@@ -39,13 +39,44 @@ export function outputDir(workspaceDir: string): string {
   return path.join(workspaceDir, OUTPUT_DIR);
 }
 
+/** Where the package is built by default (replaced as a whole on each build). */
+export function packageDir(workspaceDir: string): string {
+  return path.join(outputDir(workspaceDir), 'package');
+}
+
 /** Sortable by time, unique across processes. */
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  return JSON.parse(await fs.readFile(file, 'utf8'));
+/** A JSON file's value, or undefined when the file does not exist; a file that cannot be read or parsed throws. */
+async function readJsonIfPresent(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // Every write is atomic, so a file that does not parse was changed outside Certkit.
+    throw new CertkitError(`${file} is damaged: ${errorMessage(err)}`, {
+      hint: 'restore it from version control, or move its run folder aside and run the scenario again',
+      exitCode: 1,
+    });
+  }
+}
+
+/** The entries of a folder, or none when it does not exist yet. */
+async function readDirIfPresent(dir: string) {
+  try {
+    return await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
 }
 
 export async function writeRunIndex(workspaceDir: string, index: RunIndex): Promise<void> {
@@ -54,7 +85,7 @@ export async function writeRunIndex(workspaceDir: string, index: RunIndex): Prom
 
 export async function readRunIndex(workspaceDir: string, runId: string): Promise<RunIndex> {
   const file = path.join(runDir(workspaceDir, runId), RUN_FILE);
-  const parsed = runIndexSchema.safeParse(await readJson(file).catch(() => undefined));
+  const parsed = runIndexSchema.safeParse(await readJsonIfPresent(file));
   if (!parsed.success)
     throw new CertkitError(`${file} is missing or damaged`, {
       hint: 'run the scenarios again; other runs are untouched',
@@ -75,15 +106,26 @@ export async function readScenarioEvidence(
   scenarioId: string,
 ): Promise<ScenarioEvidence | undefined> {
   const file = path.join(scenarioDir(workspaceDir, runId, scenarioId), SCENARIO_FILE);
-  const raw = await readJson(file).catch(() => undefined);
+  const raw = await readJsonIfPresent(file);
+  // A scenario folder without its file yet: the run was stopped before its first write.
   if (raw === undefined) return undefined;
   const parsed = scenarioEvidenceSchema.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CertkitError(
+      `${file} is not scenario evidence: ${issue?.path.join('.') || '(top level)'} ${issue?.message}`,
+      {
+        hint: 'restore it from version control, or move its run folder aside and run the scenario again',
+        exitCode: 1,
+      },
+    );
+  }
+  return parsed.data;
 }
 
 /** Run ids, oldest first. */
 export async function listRuns(workspaceDir: string): Promise<string[]> {
-  const entries = await fs.readdir(runsDir(workspaceDir), { withFileTypes: true }).catch(() => []);
+  const entries = await readDirIfPresent(runsDir(workspaceDir));
   return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -104,7 +146,7 @@ export async function collectEvidence(workspaceDir: string): Promise<CollectedEv
   const runIds = await listRuns(workspaceDir);
   const byScenario = new Map<string, ScenarioEvidence>();
   for (const runId of runIds) {
-    const entries = await fs.readdir(runDir(workspaceDir, runId), { withFileTypes: true }).catch(() => []);
+    const entries = await readDirIfPresent(runDir(workspaceDir, runId));
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const ev = await readScenarioEvidence(workspaceDir, runId, entry.name);

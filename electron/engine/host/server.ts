@@ -5,12 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiTable } from '../../../shared/api/contract';
 import type { EventName } from '../../../shared/api/names';
+import type { ApiError, ApiErrorCode, CallReply } from '../../../shared/api/reply';
 import { createApiTable } from '../api/table';
 import { disposeSession, type ApiHost, type ApiSession, type Emit, type RecentStore } from '../api/context';
-import { dispatch, toApiError } from '../api/dispatch';
+import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
 import { FileRecentStore } from '../api/recent-store';
-import { CertkitError } from '../errors';
+import type { Env } from '../env';
+import { CertkitError, errorMessage } from '../errors';
 import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
 import { rendererFile } from './static-files';
 
@@ -21,6 +23,11 @@ export const DEFAULT_RENDERER_DIR = path.resolve(
 const MAX_BODY = 6 * 1024 * 1024;
 
 export interface HostOptions {
+  /**
+   * The environment of whoever starts the host (the `certkit app` command): whether there is a display to open
+   * folders on, and where to look for a browser for runs and packages. Without it: no display, the standard PATH.
+   */
+  env?: Env;
   port?: number;
   rendererDir?: string;
   /** Token to require; a fresh random one per launch when absent. */
@@ -44,14 +51,14 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (process.platform === 'darwin' || process.platform === 'win32') return true;
+export function hasDisplay(env: Env, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform === 'darwin' || platform === 'win32') return true;
   return !!(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
 /** Hands a path or URL to the desktop's opener; false when there is no display or no opener. */
-export function desktopOpen(target: string): Promise<boolean> {
-  if (!hasDisplay()) return Promise.resolve(false);
+export function desktopOpen(target: string, env: Env): Promise<boolean> {
+  if (!hasDisplay(env)) return Promise.resolve(false);
   const [cmd, args] =
     process.platform === 'darwin'
       ? ['open', [target]]
@@ -66,6 +73,28 @@ export function desktopOpen(target: string): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/** The HTTP status of each error code; the body is the same reply envelope IPC carries. */
+const HTTP_STATUS: Record<ApiErrorCode, number> = {
+  input: 400,
+  state: 409,
+  internal: 500,
+  sender: 403,
+  auth: 401,
+  host: 421,
+  origin: 403,
+  method: 405,
+  renderer: 503,
+  transport: 502,
+};
+
+function sendReply(res: http.ServerResponse, reply: CallReply): void {
+  send(res, reply.ok ? 200 : HTTP_STATUS[reply.error.code ?? 'internal'], reply);
+}
+
+function refuse(res: http.ServerResponse, error: ApiError): void {
+  sendReply(res, { ok: false, error });
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -94,7 +123,7 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CertkitError(`request body is not JSON: ${(err as Error).message}`, {
+    throw new CertkitError(`request body is not JSON: ${errorMessage(err)}`, {
       hint: 'POST a JSON object as the call input',
     });
   }
@@ -113,32 +142,32 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     const frame = `id: ${++eventId}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const res of streams) res.write(frame);
   };
+  const env = options.env ?? {};
   const apiHost: ApiHost = {
     transport: 'browser',
     secrets: new MemorySecretStore(),
     recent: options.recent ?? new FileRecentStore(path.join(os.homedir(), '.config', 'certkit', 'recent.json')),
     emit,
-    openPath: options.openPath ?? desktopOpen,
+    openPath: options.openPath ?? ((p) => desktopOpen(p, env)),
+    browserEnv: env,
     demoDir: options.demoDir ?? path.join(os.homedir(), 'certkit-demo'),
   };
   const session: ApiSession = {};
   const api = options.table ? options.table(apiHost, session) : createApiTable(apiHost, session);
   let port = 0;
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     if (!hostAllowed(req.headers.host, port))
-      return send(res, 421, { error: { message: 'this host only answers on loopback names', code: 'host' } });
+      return refuse(res, { message: 'this host only answers on loopback names', code: 'host' });
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
       if (!tokenMatches(token, bearer(req.headers.authorization))) {
-        return send(res, 401, {
-          error: {
-            message: 'missing or wrong token',
-            hint: 'open the address `certkit app` printed (it carries the token)',
-            code: 'auth',
-          },
+        return refuse(res, {
+          message: 'missing or wrong token',
+          hint: 'open the address `certkit app` printed (it carries the token)',
+          code: 'auth',
         });
       }
       if (url === '/api/events' && req.method === 'GET') {
@@ -156,29 +185,26 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         });
         return;
       }
-      if (req.method !== 'POST') return send(res, 405, { error: { message: 'API calls are POST', code: 'method' } });
+      if (req.method !== 'POST') return refuse(res, { message: 'API calls are POST', code: 'method' });
       const origin = req.headers.origin;
       if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port))
-        return send(res, 403, { error: { message: 'cross-origin call refused', code: 'origin' } });
+        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
+      let input: unknown;
       try {
-        const input = await readBody(req);
-        const output = await dispatch(api, url.slice('/api/'.length).split('?')[0], input);
-        return send(res, 200, output ?? null);
+        input = await readBody(req);
       } catch (err) {
-        const status = err instanceof CertkitError ? (err.exitCode === 2 ? 400 : 409) : 500;
-        return send(res, status, { error: toApiError(err) });
+        return refuse(res, toApiError(err));
       }
+      return sendReply(res, await callReply(api, url.slice('/api/'.length).split('?')[0], input));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return send(res, 405, { error: { message: 'only GET for files', code: 'method' } });
+      return refuse(res, { message: 'only GET for files', code: 'method' });
     const file = await rendererFile(rendererDir, url);
     if (!file) {
-      return send(res, 503, {
-        error: {
-          message: `the renderer is not built (${rendererDir} is empty)`,
-          hint: 'run `npm run build:renderer` first',
-          code: 'renderer',
-        },
+      return refuse(res, {
+        message: `the renderer is not built (${rendererDir} is empty)`,
+        hint: 'run `npm run build:renderer` first',
+        code: 'renderer',
       });
     }
     res.writeHead(200, {
@@ -188,6 +214,13 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request).
+      if (!res.headersSent) refuse(res, toApiError(err));
+      else res.destroy(err instanceof Error ? err : new Error(String(err)));
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,12 +2,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LIMITS, MB } from '../../../shared/limits';
 import type { CheckResult } from '../../../shared/schema/verify';
-import { CertkitError, describeError } from '../errors';
-import { collectEvidence, outputDir, type CollectedEvidence } from '../evidence/store';
+import type { Env } from '../env';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
+import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
-import { envSecretValues, secretValues, type MerchantSecrets } from '../workspace/secrets';
+import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { writeReport } from './report';
 import { AS_CAPTURED, chooseLevel, encodeAt, imageSize, mapLimit, FLOOR } from './budget';
 import { LazyChromium } from '../browser/lazy-browser';
@@ -30,9 +31,11 @@ export interface PackageOptions {
   outDir?: string;
   maxMb?: number;
   format?: PackageFormat;
-  /** Secret values to scrub from every output; defaults to the CERTKIT_* environment variables. */
+  /** Secret values to scrub from every output (the CLI reads them from CERTKIT_*, the app from its store). */
   secrets?: MerchantSecrets;
   checks?: CheckResult[];
+  /** Where to look for the browser that renders Arabic captions and code snippets (the caller's environment). */
+  browserEnv?: Env;
   onProgress?: (msg: string) => void;
 }
 
@@ -97,13 +100,13 @@ async function loadImages(
         data = await fs.readFile(abs);
       }
     } catch (err) {
-      warnings.push(`${entry.name}: cannot read ${entry.source} (${describeError(err)}); left out`);
+      warnings.push(`${entry.name}: cannot read ${entry.source} (${errorMessage(err)}); left out`);
       return undefined;
     }
     try {
       return { entry, data, ...(await imageSize(data)) };
     } catch (err) {
-      warnings.push(`${entry.name}: ${entry.source} is not a readable image (${describeError(err)}); left out`);
+      warnings.push(`${entry.name}: ${entry.source} is not a readable image (${errorMessage(err)}); left out`);
       return undefined;
     }
   });
@@ -244,16 +247,15 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   }
   const formats: ('zip' | 'pdf')[] = format === 'both' ? ['zip', 'pdf'] : [format];
   const limit = Math.floor(maxMb * MB);
-  const outDir = path.resolve(options.outDir ?? path.join(outputDir(workspaceDir), 'package'));
+  const outDir = path.resolve(options.outDir ?? packageDir(workspaceDir));
   await recoverPackageDir(outDir);
   await assertReplaceable(outDir);
 
   const evidence = await collectEvidence(workspaceDir);
   const snippets = await listSnippets(workspaceDir);
   const plan: PackagePlan = planPackage(ws, evidence, { snippets });
-  const secrets = options.secrets ? secretValues(options.secrets) : envSecretValues();
-  const redact = createRedactor(secrets, ledgerIds(evidence));
-  const chromium = new LazyChromium(ws.browser.path);
+  const redact = createRedactor(secretValues(options.secrets ?? {}), ledgerIds(evidence));
+  const chromium = new LazyChromium({ path: ws.browser.path, env: options.browserEnv });
   const warnings: string[] = [];
   const staging = await createStaging(outDir);
   const ctx: BuildCtx = {
@@ -358,26 +360,31 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
 
 /** The package currently on disk (after repairing an interrupted swap), or undefined when none was built. */
 export async function readPackageIndex(
-  packageDir: string,
+  dir: string,
 ): Promise<
   { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
 > {
-  await recoverPackageDir(packageDir);
+  await recoverPackageDir(dir);
+  const file = path.join(dir, PACKAGE_INDEX);
   let raw: string;
   try {
-    raw = await fs.readFile(path.join(packageDir, PACKAGE_INDEX), 'utf8');
+    raw = await fs.readFile(file, 'utf8');
   } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   }
   let idx;
   try {
     idx = JSON.parse(raw);
   } catch (err) {
-    // A damaged index reads as no package: the next build writes a whole new one.
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
+    idx = undefined;
+    if (!(err instanceof SyntaxError)) throw err;
   }
-  if (!Array.isArray(idx?.files)) return undefined;
-  return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(packageDir, f.path) })) };
+  // Written atomically with the package, so a damaged index means the folder was changed by hand.
+  if (!Array.isArray(idx?.files))
+    throw new CertkitError(`${file} is damaged, so the package in ${dir} cannot be trusted`, {
+      hint: 'build the package again',
+      exitCode: 1,
+    });
+  return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(dir, f.path) })) };
 }

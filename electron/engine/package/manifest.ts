@@ -1,3 +1,4 @@
+import { scenarioStateText } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { PlannedEntry, PlannedFile, PlannedScenario } from './plan';
@@ -38,12 +39,12 @@ function scenarioJson(s: PlannedScenario) {
     outcome: s.outcome,
     language: s.language,
     status: s.status,
-    merchant_reference: s.merchantReference ?? null,
-    fort_id: s.fortId ?? null,
-    agreement_id: s.agreementId ?? null,
-    token_name: s.tokenName ?? null,
-    knet_ref_number: s.knetRefNumber ?? null,
-    third_party_transaction_number: s.thirdPartyTransactionNumber ?? null,
+    merchant_reference: s.ledger.merchant_reference ?? null,
+    fort_id: s.ledger.fort_id ?? null,
+    agreement_id: s.ledger.agreement_id ?? null,
+    token_name: s.ledger.token_name ?? null,
+    knet_ref_number: s.ledger.knet_ref_number ?? null,
+    third_party_transaction_number: s.ledger.third_party_transaction_number ?? null,
     finished_at: s.finishedAt ?? null,
     url: s.url ?? null,
   };
@@ -74,9 +75,9 @@ export function manifestJson(part: PartInfo, ctx: ManifestContext): string {
       slot_name: i.entry.slotName,
       url: i.entry.url || null,
       page_title: i.entry.pageTitle || null,
-      merchant_reference: i.entry.merchantReference ?? null,
-      fort_id: i.entry.fortId ?? null,
-      agreement_id: i.entry.agreementId ?? null,
+      merchant_reference: i.entry.ledger?.merchant_reference ?? null,
+      fort_id: i.entry.ledger?.fort_id ?? null,
+      agreement_id: i.entry.ledger?.agreement_id ?? null,
       captured_at: i.entry.capturedAt,
       time_zone: i.entry.timeZone ?? null,
       width: i.width,
@@ -104,13 +105,14 @@ export function manifestText(part: PartInfo, ctx: ManifestContext): string {
   lines.push('');
   lines.push('Scenarios');
   for (const s of part.file.scenarios) {
-    lines.push(`- ${s.title} [${s.id}] (${s.status})`);
+    const v = s.ledger;
+    lines.push(`- ${s.title} [${s.id}] (${scenarioStateText(s.status)})`);
     lines.push(
-      `    merchant reference: ${s.merchantReference ?? '-'}   fort_id: ${s.fortId ?? '-'}${s.agreementId ? `   agreement id: ${s.agreementId}` : ''}`,
+      `    merchant reference: ${v.merchant_reference ?? '-'}   fort_id: ${v.fort_id ?? '-'}${v.agreement_id ? `   agreement id: ${v.agreement_id}` : ''}`,
     );
-    if (s.knetRefNumber || s.thirdPartyTransactionNumber) {
+    if (v.knet_ref_number || v.third_party_transaction_number) {
       lines.push(
-        `    knet_ref_number: ${s.knetRefNumber ?? '-'}   third_party_transaction_number: ${s.thirdPartyTransactionNumber ?? '-'}`,
+        `    knet_ref_number: ${v.knet_ref_number ?? '-'}   third_party_transaction_number: ${v.third_party_transaction_number ?? '-'}`,
       );
     }
     lines.push(`    time: ${s.finishedAt ?? '-'}`);

@@ -1,4 +1,5 @@
-import { CHECKPOINTS } from '../../../shared/aps/checkpoints';
+import { scenarioStateText } from '../../../shared/schema/evidence';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { PAYMENT_METHODS } from '../../../shared/aps/methods';
 import type { PDFFont } from 'pdf-lib';
 import type { ManifestContext, PartInfo, PackedImage } from './manifest';
@@ -72,12 +73,13 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   );
   for (const s of part.file.scenarios) {
     const label = PAYMENT_METHODS[s.method].languages.length > 1 ? `${s.title}` : s.title;
-    row([label, s.status, s.merchantReference ?? '-', s.fortId ?? '-', s.agreementId ?? '-']);
-    if (s.knetRefNumber || s.thirdPartyTransactionNumber) {
+    const v = s.ledger;
+    row([label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-']);
+    if (v.knet_ref_number || v.third_party_transaction_number) {
       row([
-        `   knet_ref_number ${s.knetRefNumber ?? '-'}`,
+        `   knet_ref_number ${v.knet_ref_number ?? '-'}`,
         '',
-        `third_party_txn ${s.thirdPartyTransactionNumber ?? '-'}`,
+        `third_party_txn ${v.third_party_transaction_number ?? '-'}`,
         '',
         '',
       ]);
@@ -89,7 +91,7 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     line('Checklist not verified: this package was built without verification results.', 10);
   } else {
     for (const c of ctx.checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       for (const [i, l] of wrapText(
         `${c.status.toUpperCase()}  ${title}: ${c.summary}`,
         9,
@@ -125,7 +127,7 @@ export function captionLines(img: PackedImage): { text: string; size: number; bo
   if (e.url) lines.push({ text: `URL: ${e.url}`, size: 9 });
   if (e.kind === 'page') {
     lines.push({
-      text: `Merchant reference: ${e.merchantReference ?? '-'}   fort_id: ${e.fortId ?? '-'}${e.agreementId ? `   Agreement id: ${e.agreementId}` : ''}`,
+      text: `Merchant reference: ${e.ledger?.merchant_reference ?? '-'}   fort_id: ${e.ledger?.fort_id ?? '-'}${e.ledger?.agreement_id ? `   Agreement id: ${e.ledger.agreement_id}` : ''}`,
       size: 9,
     });
     lines.push({ text: `Captured: ${fmtTime(e.capturedAt, e.timeZone)}`, size: 9, grey: true });

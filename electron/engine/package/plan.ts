@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { PAYMENT_METHODS, METHOD_IDS, type Language, type MethodId } from '../../../shared/aps/methods';
 import type { Outcome, Scenario } from '../../../shared/aps/scenarios';
-import { SCREENSHOT_SLOTS, screenshotSlot } from '../../../shared/aps/slots';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
-import type { ScenarioEvidence, Snippet } from '../../../shared/schema/evidence';
+import type { LedgerValues, ScenarioEvidence, ScenarioState, Snippet } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 
@@ -26,9 +26,8 @@ export interface PlannedEntry {
   pageTitle: string;
   capturedAt: string;
   timeZone?: string;
-  merchantReference?: string;
-  fortId?: string;
-  agreementId?: string;
+  /** The scenario's ledger (merchant_reference, fort_id, agreement_id, ...), by its own field names. */
+  ledger?: LedgerValues;
   width?: number;
   height?: number;
 }
@@ -40,14 +39,10 @@ export interface PlannedScenario {
   method: MethodId;
   outcome: Outcome;
   language: Language;
-  status: ScenarioEvidence['status'] | 'not run';
+  status: ScenarioState;
   runId?: string;
-  merchantReference?: string;
-  fortId?: string;
-  agreementId?: string;
-  tokenName?: string;
-  knetRefNumber?: string;
-  thirdPartyTransactionNumber?: string;
+  /** The identifiers APS asks for, by the ledger's own field names; empty before the scenario ran. */
+  ledger: LedgerValues;
   finishedAt?: string;
   /** The URL of the scenario's last packed screenshot (the result page). */
   url?: string;
@@ -107,21 +102,15 @@ function groupTitle(group: string, method?: MethodId, outcome?: Outcome | 'both'
 }
 
 function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined): PlannedScenario {
-  const v = ev?.ledger.values ?? {};
   return {
     id: s.id,
     title: s.title,
     method: s.method,
     outcome: s.outcome,
     language: s.language,
-    status: ev?.status ?? 'not run',
+    status: ev?.status ?? 'not-run',
     runId: ev?.runId,
-    merchantReference: v.merchant_reference,
-    fortId: v.fort_id,
-    agreementId: v.agreement_id,
-    tokenName: v.token_name,
-    knetRefNumber: v.knet_ref_number,
-    thirdPartyTransactionNumber: v.third_party_transaction_number,
+    ledger: ev?.ledger.values ?? {},
     finishedAt: ev?.finishedAt,
   };
 }
@@ -166,15 +155,15 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const index = (scenarioIndex.get(f.group) ?? 0) + 1;
     scenarioIndex.set(f.group, index);
     const folder = `${pad(index)}_${s.id}`;
-    const wanted = slotsForScenario(s, workspace).filter((id) => screenshotSlot(id).kind === 'page');
+    const wanted = slotsForScenario(s, workspace).filter((id) => CATALOG.slots.get(id).kind === 'page');
     const shots = (ev?.screenshots ?? [])
       .filter((sh) => !sh.failure && sh.slot && wanted.includes(sh.slot))
       .sort((a, b) => a.step - b.step || wanted.indexOf(a.slot!) - wanted.indexOf(b.slot!));
-    const ref = slug(row.merchantReference ?? '', 40) || 'no-ref';
+    const ref = slug(row.ledger.merchant_reference ?? '', 40) || 'no-ref';
     const methodWord = s.method.toLowerCase();
     const lang = PAYMENT_METHODS[s.method].languages.length > 1 ? `_${s.language}` : '';
     shots.forEach((sh, i) => {
-      const slotInfo = screenshotSlot(sh.slot!);
+      const slotInfo = CATALOG.slots.get(sh.slot!);
       const slotWord = slug(slotInfo.id.split('.')[1].replace(/_/g, '-'));
       f.entries.push({
         kind: 'page',
@@ -191,9 +180,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
         pageTitle: sh.title,
         capturedAt: sh.capturedAt,
         timeZone: sh.timeZone,
-        merchantReference: row.merchantReference,
-        fortId: row.fortId,
-        agreementId: row.agreementId,
+        ledger: row.ledger,
         width: sh.width,
         height: sh.height,
       });
@@ -201,13 +188,13 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     if (shots.length) row.url = shots[shots.length - 1].url;
     for (const id of wanted) {
       if (!shots.some((sh) => sh.slot === id)) {
-        f.missing.push(`${s.title}: ${screenshotSlot(id).checklistName}${ev ? '' : ' (scenario not run)'}`);
+        f.missing.push(`${s.title}: ${CATALOG.slots.get(id).checklistName}${ev ? '' : ' (scenario not run)'}`);
       }
     }
   }
   // Code evidence is not tied to one run: it goes with the general package, after the scenarios.
   const snippetSlots = plan.slots.filter((p) => p.slot.kind === 'snippet').map((p) => p.slot);
-  snippetSlots.sort((a, b) => SCREENSHOT_SLOTS.indexOf(a) - SCREENSHOT_SLOTS.indexOf(b));
+  snippetSlots.sort((a, b) => CATALOG.slots.order(a.id) - CATALOG.slots.order(b.id));
   snippetSlots.forEach((slotInfo, i) => {
     const f = fileFor(undefined);
     const sn = extras.snippets?.find((x) => x.slot === slotInfo.id);

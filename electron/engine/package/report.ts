@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { CHECKPOINTS } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import { scenarioStateText } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
@@ -33,7 +34,7 @@ const css = `body{font:14px/1.45 'Noto Sans','DejaVu Sans',system-ui,sans-serif;
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}code{font:12px 'DejaVu Sans Mono',monospace;word-break:break-all}td.id code{white-space:nowrap;word-break:normal}.muted{color:#57606a}
-.st{font-weight:600}.pass,.confirmed,.passed{color:#1a7f37}.fail,.failed{color:#cf222e}.warn,.needs-confirmation{color:#9a6700}
+.st{font-weight:600}.confirmed,.passed{color:#1a7f37}.failed{color:#cf222e}.warn,.needs-confirmation{color:#9a6700}
 .no-evidence,.not-run,.pending,.skipped{color:#57606a}
 .shots{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 14px}.shot{width:${THUMB_W}px;font-size:12px;overflow-wrap:anywhere}
 .shot img{width:${THUMB_W}px;height:${THUMB_H}px;object-fit:cover;object-position:top;border:1px solid #d0d7de;display:block;background:#f6f8fa}
@@ -77,15 +78,16 @@ export async function writeReport(input: ReportInput): Promise<string> {
   );
   for (const f of plan.files) {
     for (const s of f.scenarios) {
+      const v = s.ledger;
       const other = [
-        s.tokenName && `token_name ${s.tokenName}`,
-        s.knetRefNumber && `knet_ref_number ${s.knetRefNumber}`,
-        s.thirdPartyTransactionNumber && `third_party_transaction_number ${s.thirdPartyTransactionNumber}`,
+        v.token_name && `token_name ${v.token_name}`,
+        v.knet_ref_number && `knet_ref_number ${v.knet_ref_number}`,
+        v.third_party_transaction_number && `third_party_transaction_number ${v.third_party_transaction_number}`,
       ]
         .filter(Boolean)
         .join('<br>');
       out.push(
-        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status.replace(' ', '-'))}">${h(s.status)}</td><td class="id"><code>${h(redact.text(s.merchantReference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.fortId ?? '-'))}</code></td><td class="id"><code>${h(redact.text(s.agreementId ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
+        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status)}">${h(scenarioStateText(s.status))}</td><td class="id"><code>${h(redact.text(v.merchant_reference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.fort_id ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.agreement_id ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
       );
     }
   }
@@ -97,7 +99,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   else {
     out.push('<table><tr><th>Checkpoint</th><th>Result</th><th>Summary</th><th>Fix</th></tr>');
     for (const c of input.checks) {
-      const title = CHECKPOINTS.find((k) => k.id === c.checkpointId)?.title ?? c.checkpointId;
+      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       out.push(
         `<tr><td>${h(title)}</td><td class="st ${h(c.status)}">${h(c.status)}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`,
       );
@@ -112,7 +114,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   for (const f of plan.files) {
     for (const s of f.scenarios) {
       const ev = input.evidence.byScenario.get(s.id);
-      out.push(`<h3 id="${h(s.id)}">${h(s.title)} <span class="muted">(${h(s.status)})</span></h3>`);
+      out.push(`<h3 id="${h(s.id)}">${h(s.title)} <span class="muted">(${h(scenarioStateText(s.status))})</span></h3>`);
       const shots = f.entries.filter((e) => e.scenarioId === s.id);
       if (shots.length) {
         out.push('<div class="shots">');

@@ -4,6 +4,7 @@ import { EVIDENCE_VERSION, type ScenarioEvidence } from '../../../shared/schema/
 import { launchBrowser } from '../browser/launch';
 import { resolveBrowser } from '../browser/resolve';
 import { requireCatalogScenario } from '../catalog-scenario';
+import type { Env } from '../env';
 import { runScenario } from '../capture/scenario';
 import { newRunId, writeRunIndex } from '../evidence/store';
 import { bestEffort } from '../util/best-effort';
@@ -17,6 +18,8 @@ export interface GuidedCaptureOptions {
   /** Resolves when the user says they are done (Enter in the terminal); closing the window also ends it. */
   until: Promise<unknown>;
   browserPath?: string;
+  /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the caller's environment. */
+  browserEnv?: Env;
   /** Visible window by default; tests run it headless and drive the page themselves. */
   headful?: boolean;
   startUrl?: string;
@@ -44,6 +47,7 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
   const browser = await launchBrowser({
     executablePath: resolveBrowser({
       explicit: options.browserPath ?? ws.browser.path,
+      env: options.browserEnv,
       headless: options.headful === false,
     }),
     headful: options.headful ?? true,

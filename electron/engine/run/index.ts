@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Scenario } from '../../../shared/aps/scenarios';
 import { clampConcurrency } from '../../../shared/limits';
 import type { RunEvent } from '../../../shared/schema/events';
 import {
   EVIDENCE_VERSION,
   type RunIndex,
   type ScenarioEvidence,
+  type ScenarioOutcome,
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -13,6 +15,7 @@ import { buildPlan } from '../../../shared/plan';
 import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { runScenario, type EvidenceIO } from '../capture/scenario';
 import type { ExchangeLog } from '../capture/simulator-log';
+import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import { collectEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
 import { chromiumTrustArgs, trustOrigins, type TrustedCertificate } from '../tls-trust';
@@ -28,6 +31,8 @@ export interface RunOptions {
   only?: string[];
   concurrency?: number;
   browserPath?: string;
+  /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the CLI's or the app's environment. */
+  browserEnv?: Env;
   headful?: boolean;
   resume?: boolean;
   secrets?: MerchantSecrets;
@@ -57,7 +62,7 @@ export interface RunSummary {
   runId: string;
   results: {
     scenarioId: string;
-    status: 'passed' | 'failed' | 'skipped';
+    status: ScenarioOutcome;
     merchantReference?: string;
     screenshots: number;
     error?: string;
@@ -67,7 +72,7 @@ export interface RunSummary {
 function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   const planned = buildPlan(ws).scenarios;
   if (!only?.length) return planned;
-  const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
+  const unknown = only.filter((id) => !CATALOG.scenarios.has(id));
   if (unknown.length) {
     throw new CertkitError(`--only names unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
       hint: `scenario ids of this workspace: ${planned.map((s) => s.id).join(', ')}`,
@@ -91,11 +96,18 @@ function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
  */
 export function chooseBrowser(
   setting: Workspace['browser'],
-  options: Pick<RunOptions, 'browserPath' | 'headful'>,
+  options: Pick<RunOptions, 'browserPath' | 'browserEnv' | 'headful'>,
   resolve: (o: ResolveBrowserOptions) => string = resolveBrowser,
 ): { headful: boolean; executablePath: string } {
   const headful = options.headful ?? !setting.headless;
-  return { headful, executablePath: resolve({ explicit: options.browserPath ?? setting.path, headless: !headful }) };
+  return {
+    headful,
+    executablePath: resolve({
+      explicit: options.browserPath ?? setting.path,
+      env: options.browserEnv,
+      headless: !headful,
+    }),
+  };
 }
 
 /** run.json of a run, rewritten after each scenario; writes are serialised so the last state wins. */
@@ -275,7 +287,7 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   runIndex.index.finishedAt = new Date().toISOString();
   await runIndex.save();
   const ordered = [...results.values()].sort(
-    (a, b) => SCENARIOS.findIndex((c) => c.id === a.scenarioId) - SCENARIOS.findIndex((c) => c.id === b.scenarioId),
+    (a, b) => CATALOG.scenarios.order(a.scenarioId) - CATALOG.scenarios.order(b.scenarioId),
   );
   const count = (st: string) => ordered.filter((r) => r.status === st).length;
   emit({ type: 'run-finished', runId, passed: count('passed'), failed: count('failed'), skipped: count('skipped') });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
-import { SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { ScenarioEvidence, ScenarioStatus } from '../../../shared/schema/evidence';
 import { extractRulesFor, type Customer, type Workspace } from '../../../shared/schema/workspace';
@@ -98,7 +99,7 @@ export async function runContext(ws: Workspace, workspaceDir: string, o: RunCont
 
 /** Catalog position; the order scenarios are listed and siblings run in. */
 export function catalogIndex(s: Scenario): number {
-  return SCENARIOS.findIndex((c) => c.id === s.id);
+  return CATALOG.scenarios.order(s.id);
 }
 
 /**
@@ -107,7 +108,7 @@ export function catalogIndex(s: Scenario): number {
  */
 export function customerOf(ws: Workspace, s: Scenario): Customer {
   let root = s;
-  while (root.dependsOn) root = SCENARIOS.find((c) => c.id === root.dependsOn) ?? root;
+  while (root.dependsOn) root = CATALOG.scenarios.find(root.dependsOn) ?? root;
   return customerFor(ws, catalogIndex(root));
 }
 

@@ -1,3 +1,4 @@
+import { assertNever } from '../../../shared/assert-never';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { RunSummary } from './index';
 
@@ -48,6 +49,8 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
       case 'run-finished':
         if (isTTY) out.write(`\r\x1b[2K`);
         return;
+      default:
+        assertNever(e, 'run event');
     }
     if (isTTY && e.type !== 'run-started') bar();
   };

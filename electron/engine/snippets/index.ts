@@ -1,8 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
-import { CertkitError } from '../errors';
+import type { Env } from '../env';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { escapeHtml } from '../../../shared/html';
 import { LazyChromium } from '../browser/lazy-browser';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
@@ -29,19 +31,32 @@ export function snippetSlots(): string[] {
 }
 
 export async function listSnippets(workspaceDir: string): Promise<Snippet[]> {
-  const raw = await fs.readFile(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), 'utf8').catch(() => undefined);
-  if (!raw) return [];
+  const file = path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE);
+  let raw: string;
   try {
-    const list = JSON.parse(raw);
-    return Array.isArray(list)
-      ? list.flatMap((x) => {
-          const p = snippetSchema.safeParse(x);
-          return p.success ? [p.data] : [];
-        })
-      : [];
-  } catch {
-    return [];
+    raw = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
   }
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch (err) {
+    throw new CertkitError(`${file} is damaged: ${errorMessage(err)}`, {
+      hint: 'add the snippets again with `certkit snippet` (or in the Evidence step)',
+      exitCode: 1,
+    });
+  }
+  if (!Array.isArray(list))
+    throw new CertkitError(`${file} is damaged: it holds no list of snippets`, {
+      hint: 'add the snippets again with `certkit snippet` (or in the Evidence step)',
+      exitCode: 1,
+    });
+  return list.flatMap((x) => {
+    const p = snippetSchema.safeParse(x);
+    return p.success ? [p.data] : [];
+  });
 }
 
 /** The image as a JPEG, rendered by Chromium from highlighted HTML. */
@@ -67,6 +82,7 @@ pre{margin:0;padding:14px 16px;font:14px/1.5 'DejaVu Sans Mono','Noto Sans Mono'
     const shot = await el!.screenshot({ type: 'jpeg', quality: 90 });
     return Buffer.from(shot);
   } finally {
+    // The image is taken or its error is on its way; a page that will not close goes with the browser.
     await page.close().catch(() => undefined);
   }
 }
@@ -80,6 +96,8 @@ export async function addSnippet(
   slot: string,
   code: string,
   language = 'javascript',
+  /** Where to look for the browser that renders the preview (the caller's environment). */
+  browserEnv?: Env,
 ): Promise<Snippet> {
   const slots = snippetSlots();
   if (!slots.includes(slot)) {
@@ -98,9 +116,9 @@ export async function addSnippet(
   const lang = language.toLowerCase();
   const file = path.posix.join(SNIPPETS_DIR, `${slot}.${EXT[lang] ?? 'txt'}`);
   await writeFileAtomic(path.join(workspaceDir, file), code);
-  const chromium = new LazyChromium();
+  const chromium = new LazyChromium({ env: browserEnv });
   try {
-    const slotName = SCREENSHOT_SLOTS.find((s) => s.id === slot)!.checklistName;
+    const slotName = CATALOG.slots.get(slot).checklistName;
     await writeFileAtomic(
       path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`),
       await renderSnippetImage(code, lang, slotName, chromium),

@@ -117,15 +117,15 @@ export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOut
     if (!textShowsAmount(receipt.text, reqAmount, reqCurrency))
       warnings.push(`${ev.scenarioId}: the receipt does not show ${shown} ${reqCurrency}`);
   }
-  if (failures.length) return { status: 'fail', summary: failures.join('; '), fix: AMOUNT_FIX, evidence };
+  if (failures.length) return { status: 'failed', summary: failures.join('; '), fix: AMOUNT_FIX, evidence };
   if (probes.amount) {
     const probe = probeOutcome(probes.amount, 'the amount check against the order', AMOUNT_FIX);
-    if (probe.status !== 'pass') return { ...probe, evidence: [...(probe.evidence ?? []), ...evidence] };
+    if (probe.status !== 'passed') return { ...probe, evidence: [...(probe.evidence ?? []), ...evidence] };
   }
   if (warnings.length) return { status: 'warn', summary: warnings.join('; '), fix: AMOUNT_FIX, evidence };
   const probed = probes.amount ? '; a correctly signed result with a changed amount was refused' : '';
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `Amount and currency matched APS's answer and the receipt in ${found.length} payment(s)${probed}`,
     evidence,
   };

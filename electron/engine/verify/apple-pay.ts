@@ -27,8 +27,8 @@ function withProbe(
   if (!found) return noEvidence(ctx, ['applepay-success'], 'the Apple Pay payment request was not recorded');
   const { problems, ok, fix, detail } = judge(found.p);
   const evidence = [ref(found.ev, found.p, detail)];
-  if (problems.length) return { status: 'fail', summary: problems.join('; '), fix, evidence };
-  return { status: 'pass', summary: ok, evidence };
+  if (problems.length) return { status: 'failed', summary: problems.join('; '), fix, evidence };
+  return { status: 'passed', summary: ok, evidence };
 }
 
 export const checkApplePayNetworks: Check = (ctx) =>

@@ -37,11 +37,11 @@ export const checkCommand: Check = (ctx) => {
   if (!seen) return noEvidence(ctx, anyPayment(ctx), 'no PURCHASE or AUTHORIZATION request was recorded');
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: 'Send command=PURCHASE for mada, KNET, NAPS, BENEFIT, OmanNet and STC Pay (they accept nothing else, APS answers 00049), and PURCHASE or AUTHORIZATION for Visa, Mastercard, Amex and Apple Pay, in a currency the method accepts.',
       evidence,
     };
   }
-  return { status: 'pass', summary: `${seen} payment request(s) used a command the method allows`, evidence };
+  return { status: 'passed', summary: `${seen} payment request(s) used a command the method allows`, evidence };
 };

@@ -1,4 +1,5 @@
-import { CHECKPOINTS, type Checkpoint } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
@@ -13,7 +14,7 @@ export async function confirmCheckpoint(
   note: string,
 ): Promise<Workspace> {
   const workspace = await loadWorkspace(workspaceDir);
-  const checkpoint = CHECKPOINTS.find((c) => c.id === id);
+  const checkpoint = CATALOG.checkpoints.find(id);
   if (!checkpoint) {
     throw new CertkitError(`No checkpoint "${id}"`, {
       hint: `use one of: ${buildPlan(workspace)

@@ -1,6 +1,6 @@
 import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { methodFromRequest, type MethodId } from '../../../shared/aps/methods';
-import { scenario as catalogScenario, SCENARIOS, type Scenario } from '../../../shared/aps/scenarios';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { isLoopbackHost } from '../../../shared/loopback';
 import type { Plan } from '../../../shared/plan';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
@@ -34,10 +34,6 @@ export function str(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
-}
-
-export function catalogEntry(scenarioId: string): Scenario | undefined {
-  return SCENARIOS.some((s) => s.id === scenarioId) ? catalogScenario(scenarioId) : undefined;
 }
 
 /** Requests the merchant (browser or server) sent to APS. */
@@ -77,7 +73,7 @@ export function scenarioMethod(ev: ScenarioEvidence, request?: Exchange): Method
     const m = methodFromRequest(request.requestFields);
     if (m) return m;
   }
-  return catalogEntry(ev.scenarioId)?.method;
+  return CATALOG.scenarios.find(ev.scenarioId)?.method;
 }
 
 export function exchangeRef(ev: ScenarioEvidence, x: Exchange, detail?: string): EvidenceRef {

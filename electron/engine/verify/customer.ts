@@ -65,14 +65,14 @@ export const checkCustomerEmail: Check = (ctx) => {
   }
   if (problems.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: problems.join('; '),
       fix: 'Send the email the customer entered at checkout (or the one on their account) as customer_email, never a fixed or placeholder address: APS fraud screening blocks repeated static emails in production.',
       evidence,
     };
   }
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `customer_email matched the customer's own email in ${requests.length} scenario(s)${typed.size > 1 ? `, ${typed.size} different customers` : ''}`,
     evidence,
   };
@@ -130,7 +130,7 @@ export const checkCustomerIp: Check = (ctx) => {
   }
   if (problems.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: problems.join('; '),
       fix: "Send the address the customer's browser connected from as customer_ip (behind a proxy or load balancer: the first X-Forwarded-For hop added by your own trusted proxy), never the server's address or a fixed value.",
       evidence,
@@ -145,7 +145,7 @@ export const checkCustomerIp: Check = (ctx) => {
     };
   }
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `customer_ip equalled the browser's address in ${requests.length} scenario(s)`,
     evidence,
   };

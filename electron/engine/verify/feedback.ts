@@ -37,7 +37,7 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   const placeholders = targets.filter((t) => isPlaceholderUrl(t.url));
   if (placeholders.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: sentence(
         placeholders.map((t) => `the ${t.kind} feedback URL ${t.url} is a placeholder, not the merchant's endpoint`),
       ),
@@ -55,7 +55,7 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   const refused = probes.feedback.filter((p) => !p.error && !p.statuses.every(delivered));
   if (refused.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: sentence(
         refused.map(
           (p) =>

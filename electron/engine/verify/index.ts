@@ -1,6 +1,7 @@
-import { checkpoint, type Checkpoint } from '../../../shared/aps/checkpoints';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
-import type { CheckResult } from '../../../shared/schema/verify';
+import { CHECK_STATUSES, type CheckResult, type CheckStatus } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { collectEvidence, type CollectedEvidence } from '../evidence/store';
 import { loadWorkspace } from '../workspace/workspace';
@@ -19,6 +20,7 @@ import { checkRequestSignature } from './request-signature';
 import { responseSignatureResult } from './response-signature';
 import { checkReturnUrl } from './return-url';
 import { checkThreeDs } from './three-ds';
+import { errorMessage } from '../errors';
 
 export { confirmCheckpoint } from './confirm';
 export type { ProbeResults } from './probe';
@@ -35,18 +37,8 @@ export interface VerifyOptions {
 export interface VerifyReport {
   account: string;
   results: CheckResult[];
-  counts: Record<CheckResult['status'], number>;
+  counts: Record<CheckStatus, number>;
 }
-
-const STATUSES: CheckResult['status'][] = [
-  'pass',
-  'fail',
-  'warn',
-  'needs-confirmation',
-  'confirmed',
-  'no-evidence',
-  'not-applicable',
-];
 
 function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Check> {
   return {
@@ -78,7 +70,7 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
  * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
  */
 export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter(
-  (id) => checkpoint(id).proof === 'evidence',
+  (id) => CATALOG.checkpoints.get(id).proof === 'evidence',
 );
 
 async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint: Checkpoint): Promise<CheckOutcome> {
@@ -89,7 +81,7 @@ async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint
     // A bug in one check must not hide the others, nor pass: it asks for a look instead.
     return {
       status: 'warn',
-      summary: `The check stopped with an error: ${(err as Error).message}`,
+      summary: `The check stopped with an error: ${errorMessage(err)}`,
       fix: 'Report this to the Certkit maintainers; check this point by hand meanwhile.',
     };
   }
@@ -121,7 +113,7 @@ export async function verifyEvidence(
     results.push({ checkpointId: checkpoint.id, ...outcome, evidence: outcome.evidence ?? [] });
   }
   const counts = Object.fromEntries(
-    STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),
+    CHECK_STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),
   ) as VerifyReport['counts'];
   return { account: workspace.account.name, results, counts };
 }

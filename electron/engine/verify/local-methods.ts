@@ -1,5 +1,7 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { classifyResponse } from '../../../shared/aps/codes';
 import { LOCAL_TEST_VALUES } from '../../../shared/aps/test-cards';
+import type { Language } from '../../../shared/aps/methods';
 import type { ScenarioEvidence } from '../../../shared/schema/evidence';
 import { receiptScreenshot, textShowsAmount } from './amount';
 import {
@@ -7,7 +9,6 @@ import {
   anyPayment,
   apsRequests,
   apsResponses,
-  catalogEntry,
   exchangeRef,
   fieldRef,
   noEvidence,
@@ -31,7 +32,7 @@ export const checkKnetReceipt: Check = (ctx) => {
   const failures: string[] = [];
   const evidence: EvidenceRef[] = [];
   let checked = 0;
-  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'KNET')) {
+  for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'KNET')) {
     const answer = apsResponses(ev).find(
       (r) => str(r.fields.knet_ref_number) || str(r.fields.third_party_transaction_number),
     );
@@ -70,7 +71,7 @@ export const checkKnetReceipt: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Print knet_ref_number and third_party_transaction_number from APS's answer on the KNET receipt page, with the amount and the transaction date.",
       evidence,
@@ -79,7 +80,7 @@ export const checkKnetReceipt: Check = (ctx) => {
   if (!checked)
     return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`,
     evidence,
   };
@@ -89,7 +90,7 @@ function pageLanguage(
   text: string | undefined,
   lang: string | undefined,
   dir: string | undefined,
-): 'ar' | 'en' | undefined {
+): Language | undefined {
   if (lang) return lang.toLowerCase().startsWith('ar') ? 'ar' : 'en';
   if (dir) return dir === 'rtl' ? 'ar' : 'en';
   if (text) return /[\u0600-\u06FF]/.test(text) ? 'ar' : 'en';
@@ -100,8 +101,8 @@ export const checkNapsLanguages: Check = (ctx) => {
   const failures: string[] = [];
   const evidence: EvidenceRef[] = [];
   const covered = new Set<string>();
-  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'NAPS')) {
-    const want = catalogEntry(ev.scenarioId)!.language;
+  for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'NAPS')) {
+    const want = CATALOG.scenarios.find(ev.scenarioId)!.language;
     const request = apsRequests(ev).find((x) => str(x.requestFields.command));
     if (request) {
       evidence.push(fieldRef(ev, request, 'language', request.requestFields.language));
@@ -124,7 +125,7 @@ export const checkNapsLanguages: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Send language=ar or language=en (two letters) from the customer's chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.",
       evidence,
@@ -142,7 +143,7 @@ export const checkNapsLanguages: Check = (ctx) => {
       evidence,
     };
   }
-  return { status: 'pass', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
+  return { status: 'passed', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
 };
 
 const digits = (s: string) => s.replace(/\D/g, '');
@@ -158,8 +159,8 @@ export const checkStcPayDynamic: Check = (ctx) => {
   const evidence: EvidenceRef[] = [];
   const otps = new Map<string, string>();
   let checked = 0;
-  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'STCPAY')) {
-    const outcome = catalogEntry(ev.scenarioId)!.outcome;
+  for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'STCPAY')) {
+    const outcome = CATALOG.scenarios.find(ev.scenarioId)!.outcome;
     const typed = LOCAL_TEST_VALUES.STCPAY[outcome];
     const phones = [ev.customer.phone, typed.phone].filter((p): p is string => !!p);
     const requests = apsRequests(ev).filter((x) => str(x.requestFields.digital_wallet) === 'STCPAY');
@@ -183,8 +184,8 @@ export const checkStcPayDynamic: Check = (ctx) => {
     }
   }
   // The recorder drops the otp value, so a fixed one shows as an outcome that does not follow the code typed.
-  for (const ev of ctx.scenarios.filter((e) => catalogEntry(e.scenarioId)?.method === 'STCPAY')) {
-    const outcome = catalogEntry(ev.scenarioId)!.outcome;
+  for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'STCPAY')) {
+    const outcome = CATALOG.scenarios.find(ev.scenarioId)!.outcome;
     const final = apsResponses(ev).find(
       (r) => str(r.fields.digital_wallet) === 'STCPAY' && str(r.fields.command) && str(r.fields.response_code),
     );
@@ -204,7 +205,7 @@ export const checkStcPayDynamic: Check = (ctx) => {
     failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Take phone_number and otp from the customer's input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.",
       evidence,
@@ -217,7 +218,7 @@ export const checkStcPayDynamic: Check = (ctx) => {
       'no STC Pay request with a phone number was recorded',
     );
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`,
     evidence,
   };
@@ -267,7 +268,12 @@ export const checkTokenizationClientSide: Check = (ctx) => {
       const browserTokenized = ev.exchanges.some(
         (r) => r.kind === 'return' && str(r.requestFields.service_command) === 'TOKENIZATION',
       );
-      if (charge && !browserTokenized && !posts.length && catalogEntry(ev.scenarioId)?.dependsOn === undefined) {
+      if (
+        charge &&
+        !browserTokenized &&
+        !posts.length &&
+        CATALOG.scenarios.find(ev.scenarioId)?.dependsOn === undefined
+      ) {
         evidence.push(
           exchangeRef(
             ev,
@@ -289,7 +295,7 @@ export const checkTokenizationClientSide: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: "Post the TOKENIZATION form (card fields, signed parameters) from the customer's browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.",
       evidence,
@@ -297,7 +303,7 @@ export const checkTokenizationClientSide: Check = (ctx) => {
   }
   if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), 'no TOKENIZATION request was recorded');
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`,
     evidence,
   };

@@ -1,9 +1,11 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { classifyResponse } from '../../../shared/aps/codes';
 import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import { computeSignature, type ApsParams } from '../aps/signature';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { looksMasked } from './request-signature';
-import { catalogEntry, hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
+import { hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
+import { errorMessage } from '../errors';
 
 // The probes send a modified APS result to the merchant's return_url, the way an attacker would: a changed
 // field with the old signature (the merchant must check the signature) and a changed amount signed correctly
@@ -125,7 +127,7 @@ function pick(
         fields.access_code = ctx.secrets.accessCode;
       if (!fields || !code || !fields.signature || !fields.amount) continue;
       const cls = classifyResponse(code);
-      if (wanted === 'success' && cls === 'success' && catalogEntry(ev.scenarioId)?.outcome !== 'declined')
+      if (wanted === 'success' && cls === 'success' && CATALOG.scenarios.find(ev.scenarioId)?.outcome !== 'declined')
         return { ev, x, fields };
       if (wanted === 'declined' && cls === 'declined') return { ev, x, fields };
     }
@@ -144,7 +146,7 @@ async function send(
     const { status, text } = await postForm(x.url, fields);
     return { ...base, verdict: pageVerdict(status, text), httpStatus: status, pageText: text };
   } catch (err) {
-    return { ...base, verdict: 'error', error: (err as Error).message };
+    return { ...base, verdict: 'error', error: errorMessage(err) };
   }
 }
 
@@ -254,7 +256,7 @@ async function sendFeedback(
       probe.answer = visibleText(await res.text()).slice(0, 200);
     }
   } catch (err) {
-    probe.error = (err as Error).message;
+    probe.error = errorMessage(err);
   }
   return probe;
 }

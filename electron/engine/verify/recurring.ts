@@ -72,9 +72,9 @@ export const checkRecurringMode: Check = (ctx) => {
       }
     }
   }
-  if (problems.length) return { status: 'fail', summary: problems.join('; '), fix: RECURRING_FIX_MODE, evidence };
+  if (problems.length) return { status: 'failed', summary: problems.join('; '), fix: RECURRING_FIX_MODE, evidence };
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `The initial request carries recurring_mode=${mode}${mode === 'UNSCHEDULED' ? '' : ' with count, expiry and interval'}`,
     evidence,
   };
@@ -111,7 +111,7 @@ export const checkRecurringAgreement: Check = (ctx) => {
       );
   }
   const fix = `Generate a new agreement_id per agreement (letters and digits, at most ${CIT_AGREEMENT_ID_MAX}), store the agreement_id APS returns in the initial answer, and send that one in every later (MIT) request.`;
-  if (problems.length) return { status: 'fail', summary: problems.join('; '), fix, evidence };
+  if (problems.length) return { status: 'failed', summary: problems.join('; '), fix, evidence };
   if (!later.length)
     return {
       ...noEvidence(
@@ -122,7 +122,7 @@ export const checkRecurringAgreement: Check = (ctx) => {
       evidence,
     };
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `agreement_id ${sent} is well formed and later payments used the one APS returned (${returned ?? sent})`,
     evidence,
   };
@@ -146,11 +146,11 @@ export const checkRecurringToken: Check = (ctx) => {
   }
   if (problems.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: problems.join('; '),
       fix: 'Store the token_name of the initial payment with the agreement and charge that token in every later payment.',
       evidence,
     };
   }
-  return { status: 'pass', summary: `Later payments charged token_name ${token} from the initial payment`, evidence };
+  return { status: 'passed', summary: `Later payments charged token_name ${token} from the initial payment`, evidence };
 };

@@ -1,3 +1,4 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { MESSAGE_TEXT } from '../../../shared/aps/codes';
 import { paramFormatError } from '../../../shared/aps/params';
 import { requestIdOf, unknownParams } from '../../../shared/aps/request-params';
@@ -18,7 +19,6 @@ import { SECRET_MARKER } from '../redact/index';
 import {
   anyPayment,
   apsRequests,
-  catalogEntry,
   exchangeRef,
   noEvidence,
   returnPosts,
@@ -201,7 +201,7 @@ function apsAnswerCode(ev: ScenarioEvidence, x: Exchange): string | undefined {
  */
 function droppedCandidates(ev: ScenarioEvidence, fields: ApsParams): Record<string, string>[] {
   const out: Record<string, string>[] = [];
-  const sc = catalogEntry(ev.scenarioId);
+  const sc = CATALOG.scenarios.find(ev.scenarioId);
   if (fields.otp === undefined && fields.digital_wallet === 'STCPAY' && str(fields.command)) {
     for (const v of Object.values(LOCAL_TEST_VALUES.STCPAY))
       if (typeof v === 'object' && v.otp) out.push({ otp: v.otp });
@@ -288,7 +288,7 @@ export const checkRequestSignature: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join(' | '),
       fix: "Build the signature on your server from exactly the parameters you post: drop parameters without a value before signing, sort by name, join as name=value with no separator, put the SHA request phrase before and after, hash with the account's SHA type; post only parameters APS documents for this request.",
       evidence,
@@ -308,7 +308,7 @@ export const checkRequestSignature: Check = (ctx) => {
     };
   }
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`,
     evidence,
   };

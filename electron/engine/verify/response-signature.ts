@@ -1,3 +1,4 @@
+import { assertNever } from '../../../shared/assert-never';
 import type { ProbeResult, ProbeResults } from './probe';
 import {
   anyPayment,
@@ -19,13 +20,13 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
   switch (p.verdict) {
     case 'rejected':
       return {
-        status: 'pass',
+        status: 'passed',
         summary: `A result with ${p.change} was sent to return_url and the merchant refused it (${what})`,
         evidence,
       };
     case 'accepted':
       return {
-        status: 'fail',
+        status: 'failed',
         summary: `A result with ${p.change} was sent to return_url and the merchant showed success: ${what} is not enforced`,
         fix,
         evidence,
@@ -37,13 +38,15 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
         fix: 'Start the store and verify again with --probe-response, or confirm with a note.',
         evidence,
       };
-    default:
+    case 'unclear':
       return {
         status: 'needs-confirmation',
         summary: `A result with ${p.change} was sent to return_url; the answer neither showed success nor a refusal clearly`,
         fix: `Look at the probe's answer and confirm with a note that ${what} is enforced.`,
         evidence,
       };
+    default:
+      return assertNever(p.verdict, 'probe verdict');
   }
 }
 

@@ -20,6 +20,7 @@ function samePath(a: string, b: string): boolean {
     const y = new URL(b);
     return x.host === y.host && x.pathname === y.pathname;
   } catch {
+    // Not both URLs: they cannot be the same address.
     return false;
   }
 }
@@ -89,7 +90,7 @@ export const checkReturnUrl: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: 'Serve return_url over https and let it accept a cross-site form POST (no CSRF token, no session needed), answer it with a page or a 303 redirect to the result page; production only returns results by POST.',
       evidence,
@@ -111,7 +112,7 @@ export const checkReturnUrl: Check = (ctx) => {
     ? `; note: ${withQuery} has a query string, keep its parameters out of the response signature`
     : '';
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `return_url is https and answered APS's POST form in ${answered} scenario(s)${queryNote}`,
     evidence,
   };

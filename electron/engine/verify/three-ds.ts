@@ -1,9 +1,9 @@
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { DEFAULT_APS_HOSTS } from '../../../shared/aps/endpoints';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
 import { testCard } from '../../../shared/aps/test-cards';
 import {
   apsResponses,
-  catalogEntry,
   exchangeRef,
   noEvidence,
   screenshotRef,
@@ -21,6 +21,7 @@ function samePage(a: string, b: string): boolean {
     const y = new URL(b);
     return x.origin === y.origin && x.pathname === y.pathname;
   } catch {
+    // Not both URLs: the same page only if the text is the same.
     return a === b;
   }
 }
@@ -45,12 +46,13 @@ function onAps(hosts: Set<string>, url: string): boolean {
     const u = new URL(url);
     return hosts.has(u.host) || (u.port === '' && hosts.has(u.hostname));
   } catch {
+    // Not a URL (about:blank, a data: frame): not on APS.
     return false;
   }
 }
 
 function needsThreeDs(ev: ScenarioEvidence): boolean {
-  const card = catalogEntry(ev.scenarioId)?.card;
+  const card = CATALOG.scenarios.find(ev.scenarioId)?.card;
   if (card && testCard(card).threeDs) return true;
   return apsResponses(ev).some((r) => str(r.fields.response_code) === '20064' || !!str(r.fields['3ds_url']));
 }
@@ -122,7 +124,7 @@ export const checkThreeDs: Check = (ctx) => {
   }
   if (failures.length) {
     return {
-      status: 'fail',
+      status: 'failed',
       summary: failures.join('; '),
       fix: 'Open the 3DS challenge in the main window: for hosted checkout post the payment form with target _top (no iframe, no popup); for custom integration, when the purchase answer has 3ds_url (20064) set window.top.location to it, and when it has none show the final result from the JSON answer.',
       evidence,
@@ -138,7 +140,7 @@ export const checkThreeDs: Check = (ctx) => {
   }
   const custom = finalShown ? `; ${finalShown} custom payment(s) without 3ds_url showed the final result` : '';
   return {
-    status: 'pass',
+    status: 'passed',
     summary: `The 3DS challenge opened in the top window in ${shownTop} scenario(s)${custom}`,
     evidence,
   };

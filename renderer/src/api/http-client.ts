@@ -1,6 +1,7 @@
 import type { CertkitApi } from '../../../shared/api/contract';
-import { ApiCallError, groupedApi } from '../../../shared/api/client';
+import { groupedApi } from '../../../shared/api/client';
 import type { EventName } from '../../../shared/api/names';
+import { ApiCallError, unwrapReply } from '../../../shared/api/reply';
 
 /** Reads the per-launch token from the address fragment once, then drops it from the address bar. */
 export function takeToken(loc: Location = window.location, store: Storage = window.sessionStorage): string | undefined {
@@ -68,17 +69,28 @@ export function httpApi(token: string, base = ''): CertkitApi {
 
   return groupedApi(
     async (name, input) => {
-      const res = await fetch(`${base}/api/${name}`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      const body = await res.json().catch(() => null);
-      if (!res.ok) {
-        const err = (body as { error?: { message?: string; hint?: string } } | null)?.error;
-        throw new ApiCallError(name, err?.message ?? `${name} failed (HTTP ${res.status})`, err?.hint);
+      let res: Response;
+      try {
+        res = await fetch(`${base}/api/${name}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+      } catch (err) {
+        throw new ApiCallError(name, {
+          message: `${name} failed: the Certkit host did not answer (${err instanceof Error ? err.message : String(err)})`,
+          hint: 'check that `certkit app` is still running, then reload this page',
+          code: 'transport',
+        });
       }
-      return body;
+      const text = await res.text();
+      let reply: unknown;
+      try {
+        reply = JSON.parse(text);
+      } catch {
+        // Not JSON: no envelope to read; unwrapReply names the HTTP status instead.
+      }
+      return unwrapReply(name, reply, `HTTP ${res.status} without a Certkit reply`);
     },
     (event: EventName, cb) => {
       const set = listeners.get(event) ?? new Set();

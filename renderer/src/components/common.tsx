@@ -18,8 +18,8 @@ export function Badge({ tone, children, testId }: { tone: Tone; children: ReactN
 }
 
 export function statusTone(status: string): Tone {
-  if (status === 'passed' || status === 'pass' || status === 'confirmed') return 'ok';
-  if (status === 'failed' || status === 'fail' || status === 'no-evidence') return 'bad';
+  if (status === 'passed' || status === 'confirmed') return 'ok';
+  if (status === 'failed' || status === 'no-evidence') return 'bad';
   if (status === 'warn' || status === 'needs-confirmation') return 'warn';
   if (status === 'running') return 'info';
   return 'muted';

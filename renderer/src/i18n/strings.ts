@@ -1,3 +1,4 @@
+import type { Language } from '../../../shared/aps/methods';
 // Every word the wizard shows, in English and Arabic. Keys are shared so a missing translation is a type error.
 const en = {
   appName: 'Certkit',
@@ -135,8 +136,8 @@ const en = {
   'checks.met': 'met',
   'checks.toConfirm': 'to look at',
   'checks.open': 'not met',
-  'check.pass': 'Pass',
-  'check.fail': 'Fail',
+  'check.passed': 'Passed',
+  'check.failed': 'Failed',
   'check.warn': 'Warning',
   'check.needs-confirmation': 'Needs confirmation',
   'check.confirmed': 'Confirmed',
@@ -167,7 +168,6 @@ const en = {
 } as const;
 
 export type StringKey = keyof typeof en;
-export type Lang = 'en' | 'ar';
 
 const ar: Record<StringKey, string> = {
   appName: 'Certkit',
@@ -304,8 +304,8 @@ const ar: Record<StringKey, string> = {
   'checks.met': 'مستوفاة',
   'checks.toConfirm': 'للمراجعة',
   'checks.open': 'غير مستوفاة',
-  'check.pass': 'ناجح',
-  'check.fail': 'فاشل',
+  'check.passed': 'ناجح',
+  'check.failed': 'فاشل',
   'check.warn': 'تحذير',
   'check.needs-confirmation': 'يحتاج تأكيداً',
   'check.confirmed': 'مؤكَّد',
@@ -334,8 +334,8 @@ const ar: Record<StringKey, string> = {
   'error.title': 'أمر يحتاج إلى انتباهك',
 };
 
-export const STRINGS: Record<Lang, Record<StringKey, string>> = { en, ar };
+export const STRINGS: Record<Language, Record<StringKey, string>> = { en, ar };
 
-export function translate(lang: Lang, key: StringKey): string {
+export function translate(lang: Language, key: StringKey): string {
   return STRINGS[lang][key] ?? STRINGS.en[key];
 }

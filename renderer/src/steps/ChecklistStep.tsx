@@ -99,13 +99,13 @@ export function ChecklistStep() {
           {checks && (
             <span className="row gap-s" data-testid="checks-summary">
               <Badge tone="ok">
-                {count(['pass', 'confirmed'])} {t('checks.met')}
+                {count(['passed', 'confirmed'])} {t('checks.met')}
               </Badge>
               <Badge tone="warn">
                 {count(['needs-confirmation', 'warn'])} {t('checks.toConfirm')}
               </Badge>
               <Badge tone="bad">
-                {count(['fail', 'no-evidence'])} {t('checks.open')}
+                {count(['failed', 'no-evidence'])} {t('checks.open')}
               </Badge>
             </span>
           )}

@@ -12,9 +12,11 @@ import type {
   SecretsStatus,
   WorkspaceState,
 } from '../../../shared/api/contract';
+import { ApiCallError } from '../../../shared/api/reply';
+import type { LedgerField } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { WorkspaceInput } from '../../../shared/schema/workspace';
-import type { Lang } from '../i18n/strings';
+import type { Language } from '../../../shared/aps/methods';
 
 export const STEPS = ['project', 'flows', 'run', 'evidence', 'checklist', 'package', 'email'] as const;
 export type StepId = (typeof STEPS)[number];
@@ -26,7 +28,7 @@ export interface UiError {
 }
 
 export interface AppState {
-  lang: Lang;
+  lang: Language;
   step: StepId;
   info?: CallOutput<'app.info'>;
   ws?: WorkspaceState;
@@ -51,7 +53,7 @@ export interface AppState {
   booted: boolean;
 
   start(): Promise<void>;
-  setLang(lang: Lang): void;
+  setLang(lang: Language): void;
   goTo(step: StepId): void;
   dismissError(): void;
   openWorkspace(dir: string): Promise<void>;
@@ -73,7 +75,7 @@ export interface AppState {
   stopRun(): Promise<void>;
   loadEvidence(): Promise<void>;
   loadImage(runId: string, scenarioId: string, file: string, width: number): Promise<void>;
-  setLedger(scenarioId: string, field: string, value: string): Promise<void>;
+  setLedger(scenarioId: string, field: LedgerField, value: string): Promise<void>;
   addSnippet(slot: string, code: string): Promise<boolean>;
   /** probeResponse sends a tampered copy of a captured answer to the return URL and a signed one to the feedback URLs (staging or simulator only). */
   verify(probeResponse?: boolean): Promise<void>;
@@ -93,16 +95,16 @@ export function imageKey(runId: string, scenarioId: string, file: string, width:
 
 const SAVE_DELAY_MS = 400;
 
-/** Message and fix of a failed call. Electron's bridge only carries an Error's message, so the fix may ride in it. */
-export function splitError(err: unknown): { message: string; hint?: string } {
-  const e = err as { message?: string; hint?: string };
-  const message = e?.message ?? String(err);
-  if (e?.hint) return { message, hint: e.hint };
-  const cut = message.indexOf('\n  fix: ');
-  return cut < 0 ? { message } : { message: message.slice(0, cut), hint: message.slice(cut + 8) };
+/**
+ * The banner for a failed call. Both transports fail with an ApiCallError carrying message and fix; anything else
+ * is a bug in the renderer itself and shows its message.
+ */
+export function uiError(call: string, err: unknown): UiError {
+  if (err instanceof ApiCallError) return { call, message: err.message, hint: err.hint };
+  return { call, message: err instanceof Error ? err.message : String(err) };
 }
 
-export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDelayMs?: number } = {}): AppStore {
+export function createAppStore(api: CertkitApi, options: { lang?: Language; saveDelayMs?: number } = {}): AppStore {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let pending: WorkspaceInput | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -118,7 +120,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
       try {
         return await fn();
       } catch (err) {
-        set({ error: { call: key, ...splitError(err) } });
+        set({ error: uiError(key, err) });
         return undefined;
       } finally {
         set((s) => ({ busy: { ...s.busy, [key]: false } }));
@@ -170,6 +172,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
             .then((img) =>
               set((s) => ({ thumbs: { ...s.thumbs, [c.scenarioId]: { url: c.url, dataUrl: img.dataUrl } } })),
             )
+            // A thumbnail is a preview only: without it the row shows the URL, and the evidence step the full image.
             .catch(() => undefined);
         }),
         api.on('workspace.changed', ({ dir }) => {
@@ -251,7 +254,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
             const plan = await api.workspace.plan({});
             set({ plan });
           } catch (err) {
-            set({ save: 'error', error: { call: 'workspace.save', ...splitError(err) } });
+            set({ save: 'error', error: uiError('workspace.save', err) });
           }
         });
         saving = run;
@@ -312,9 +315,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Lang; saveDela
         }
       },
       async setLedger(scenarioId, field, value) {
-        const ledger = await guarded('evidence.setLedger', () =>
-          api.evidence.setLedger({ scenarioId, field: field as never, value }),
-        );
+        const ledger = await guarded('evidence.setLedger', () => api.evidence.setLedger({ scenarioId, field, value }));
         const evidence = get().evidence;
         if (ledger && evidence)
           set({

@@ -34,7 +34,12 @@ export const appCommand = defineCommand({
       });
 
     const demoDir = stringOpt(args, 'demo-dir');
-    const host = await startHost({ port, rendererDir, demoDir: demoDir ? path.resolve(ctx.cwd, demoDir) : undefined });
+    const host = await startHost({
+      env: ctx.env,
+      port,
+      rendererDir,
+      demoDir: demoDir ? path.resolve(ctx.cwd, demoDir) : undefined,
+    });
     const dir = args.positionals[0];
     if (args.values.demo) {
       const demo = await host.api['workspace.demo']({});
@@ -45,7 +50,7 @@ export const appCommand = defineCommand({
     ctx.stdout.write(`Certkit is running at ${host.url}\n`);
     ctx.stdout.write("Secrets typed in the wizard stay in this process's memory and are forgotten when it stops.\n");
     const open = !args.values['no-open'] && hasDisplay(ctx.env);
-    if (open && !(await desktopOpen(host.url)))
+    if (open && !(await desktopOpen(host.url, ctx.env)))
       ctx.stdout.write('Could not open a browser; open the address above yourself.\n');
     if (!open) ctx.stdout.write('Open the address above in a browser on this machine. Press Ctrl-C to stop.\n');
     await new Promise<void>((resolve) => {

@@ -1,22 +1,19 @@
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { guidedCapture } from '../../run/guided';
-import { CertkitError } from '../../errors';
-import { secretsFromEnv } from '../../workspace/secrets';
-import { defineCommand, stringOpt } from '../command';
+import { defineCommand, requiredOpt, stringOpt, workspaceArg } from '../command';
+import { secretsFromEnv } from '../env';
+
+const USAGE = 'capture <workspace> --scenario ID [--url URL] [--browser PATH]';
 
 export const captureCommand = defineCommand({
   name: 'capture',
   summary: 'Guided capture: open a browser, you click through a scenario, every page and APS exchange is recorded',
-  usage: 'capture <workspace> --scenario ID [--url URL] [--browser PATH]',
+  usage: USAGE,
   options: { scenario: { type: 'string' }, url: { type: 'string' }, browser: { type: 'string' } },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    const scenarioId = stringOpt(args, 'scenario');
-    if (!dir || !scenarioId)
-      throw new CertkitError('capture needs a workspace and --scenario', {
-        hint: 'certkit capture ./my-shop --scenario applepay-success',
-      });
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
+    const scenarioId = requiredOpt(args, 'scenario', USAGE);
+    const secrets = secretsFromEnv(ctx.env);
     const rl = createInterface({ input: ctx.stdin as NodeJS.ReadableStream });
     const enter = new Promise<void>((resolve) => {
       rl.once('line', () => resolve());
@@ -28,12 +25,13 @@ export const captureCommand = defineCommand({
     );
     try {
       const ev = await guidedCapture({
-        workspaceDir: path.resolve(ctx.cwd, dir),
+        workspaceDir,
         scenarioId,
         until: enter,
         startUrl: stringOpt(args, 'url'),
         browserPath: stringOpt(args, 'browser'),
-        secrets: secretsFromEnv(ctx.env),
+        browserEnv: ctx.env,
+        secrets,
         onEvent: (e) => {
           if (e.type === 'captured') ctx.stderr.write(`captured ${e.file}  ${e.url}\n`);
         },

@@ -2,21 +2,20 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CertkitError } from '../../errors';
 import { importFlow } from '../../capture/flow-import';
-import { defineCommand, stringOpt } from '../command';
+import { defineCommand, requiredOpt, workspaceArg } from '../command';
+
+const USAGE = 'import <workspace> <recording.json> --scenario ID';
 
 export const importCommand = defineCommand({
   name: 'import',
   summary: 'Import a Chrome DevTools Recorder JSON as the flow of one scenario',
-  usage: 'import <workspace> <recording.json> --scenario ID',
+  usage: USAGE,
   options: { scenario: { type: 'string' } },
   async run(args, ctx) {
-    const [dirArg, fileArg] = args.positionals;
-    const scenarioId = stringOpt(args, 'scenario');
-    if (!dirArg || !fileArg || !scenarioId) {
-      throw new CertkitError('import needs a workspace, a recording and --scenario', {
-        hint: 'certkit import <workspace> <recording.json> --scenario card-3ds-success',
-      });
-    }
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
+    const fileArg = args.positionals[1];
+    if (!fileArg) throw new CertkitError('no recording file given', { hint: `certkit ${USAGE}` });
+    const scenarioId = requiredOpt(args, 'scenario', USAGE);
     const source = path.resolve(ctx.cwd, fileArg);
     const text = await fs.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new CertkitError(
@@ -26,11 +25,11 @@ export const importCommand = defineCommand({
         },
       );
     });
-    const result = await importFlow(path.resolve(ctx.cwd, dirArg), scenarioId, text, fileArg);
+    const result = await importFlow(workspaceDir, scenarioId, text, fileArg);
     ctx.stdout.write(`${scenarioId}: flow stored as ${result.file}\n`);
     for (const r of result.replaced) ctx.stdout.write(`  step ${r.step}: typed value replaced by ${r.placeholder}\n`);
     ctx.stdout.write(
-      `Tag the steps that show each required page with {"certkit": {"slot": "..."}}; \`certkit plan ${dirArg}\` lists the slots.\n`,
+      `Tag the steps that show each required page with {"certkit": {"slot": "..."}}; \`certkit plan ${args.positionals[0]}\` lists the slots.\n`,
     );
     return 0;
   },

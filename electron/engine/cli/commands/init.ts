@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { INTEGRATION_TYPES, type IntegrationType } from '../../../../shared/aps/checkpoints';
 import { METHOD_IDS, type MethodId } from '../../../../shared/aps/methods';
 import { CertkitError } from '../../errors';
 import { initWorkspace, workspaceFile } from '../../workspace/workspace';
-import { defineCommand, listOpt, stringOpt } from '../command';
+import { defineCommand, listOpt, stringOpt, workspaceArg } from '../command';
 
 function pick<T extends string>(values: string[] | undefined, allowed: readonly T[], flag: string): T[] | undefined {
   if (!values) return undefined;
@@ -17,11 +16,13 @@ function pick<T extends string>(values: string[] | undefined, allowed: readonly 
   return out as T[];
 }
 
+const USAGE =
+  'init <dir> [--account NAME] [--methods VISA,MADA,...] [--integration hosted,custom_non_pci,...] [--features installments,saved_cards,recurring]';
+
 export const initCommand = defineCommand({
   name: 'init',
   summary: 'Create a workspace folder with a certkit.json',
-  usage:
-    'init <dir> [--account NAME] [--methods VISA,MADA,...] [--integration hosted,custom_non_pci,...] [--features installments,saved_cards,recurring]',
+  usage: USAGE,
   options: {
     account: { type: 'string' },
     methods: { type: 'string' },
@@ -30,11 +31,9 @@ export const initCommand = defineCommand({
     force: { type: 'boolean' },
   },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir) throw new CertkitError('init needs a folder', { hint: 'certkit init <dir> [--account NAME]' });
+    const target = workspaceArg(args, ctx, USAGE);
     const features =
       pick(listOpt(args, 'features'), ['installments', 'saved_cards', 'recurring'] as const, '--features') ?? [];
-    const target = path.resolve(ctx.cwd, dir);
     const ws = await initWorkspace(target, {
       account: stringOpt(args, 'account'),
       methods: pick<MethodId>(listOpt(args, 'methods'), METHOD_IDS, '--methods'),
@@ -46,7 +45,9 @@ export const initCommand = defineCommand({
       },
       overwrite: !!args.values.force,
     });
-    ctx.stdout.write(`Created ${workspaceFile(target)} for "${ws.account.name}"\nNext: certkit plan ${dir}\n`);
+    ctx.stdout.write(
+      `Created ${workspaceFile(target)} for "${ws.account.name}"\nNext: certkit plan ${args.positionals[0]}\n`,
+    );
     return 0;
   },
 });

@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { SCENARIOS } from '../../../../shared/aps/scenarios';
+import { CATALOG } from '../../../../shared/aps/catalog-index';
 import { LEDGER_FIELDS } from '../../../../shared/schema/evidence';
 import { editLedgerValue } from '../../capture/ledger-edit';
 import { requireCatalogScenario } from '../../catalog-scenario';
 import { CertkitError } from '../../errors';
 import { collectEvidence } from '../../evidence/store';
-import { defineCommand, stringOpt } from '../command';
+import { defineCommand, stringOpt, workspaceArg } from '../command';
 import { table } from '../format';
 
 const SHOWN = ['merchant_reference', 'fort_id', 'response_code', 'status', 'amount', 'currency'] as const;
@@ -23,11 +22,13 @@ function assignments(raw: unknown): { field: string; value: string }[] {
   });
 }
 
+const USAGE =
+  'ledger <workspace> [--json]\n  ledger <workspace> --scenario ID [--set FIELD=VALUE]... [--clear FIELD]... [--run RUN_ID]';
+
 export const ledgerCommand = defineCommand({
   name: 'ledger',
   summary: 'Show the merchant references and other ledger values per scenario, or enter one by hand',
-  usage:
-    'ledger <workspace> [--json]\n  ledger <workspace> --scenario ID [--set FIELD=VALUE]... [--clear FIELD]... [--run RUN_ID]',
+  usage: USAGE,
   options: {
     json: { type: 'boolean' },
     scenario: { type: 'string' },
@@ -36,9 +37,7 @@ export const ledgerCommand = defineCommand({
     run: { type: 'string' },
   },
   async run(args, ctx) {
-    const dirArg = args.positionals[0];
-    if (!dirArg) throw new CertkitError('ledger needs a workspace folder', { hint: 'certkit ledger <workspace>' });
-    const dir = path.resolve(ctx.cwd, dirArg);
+    const dir = workspaceArg(args, ctx, USAGE);
     const scenarioId = stringOpt(args, 'scenario');
     const sets = assignments(args.values.set);
     const clears = ((args.values.clear as string[] | undefined) ?? []).map((field) => ({ field, value: '' }));
@@ -55,9 +54,7 @@ export const ledgerCommand = defineCommand({
     const { byScenario } = await collectEvidence(dir);
     const evidence = [...byScenario.values()]
       .filter((ev) => !scenarioId || ev.scenarioId === scenarioId)
-      .sort(
-        (a, b) => SCENARIOS.findIndex((s) => s.id === a.scenarioId) - SCENARIOS.findIndex((s) => s.id === b.scenarioId),
-      );
+      .sort((a, b) => CATALOG.scenarios.order(a.scenarioId) - CATALOG.scenarios.order(b.scenarioId));
     if (args.values.json) {
       ctx.stdout.write(
         `${JSON.stringify(
@@ -70,7 +67,7 @@ export const ledgerCommand = defineCommand({
     }
     if (!evidence.length) {
       ctx.stdout.write(
-        `no evidence yet${scenarioId ? ` for ${scenarioId}` : ''}; run the scenarios first (certkit run ${dirArg})\n`,
+        `no evidence yet${scenarioId ? ` for ${scenarioId}` : ''}; run the scenarios first (certkit run ${args.positionals[0]})\n`,
       );
       return 0;
     }

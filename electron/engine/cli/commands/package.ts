@@ -2,19 +2,19 @@ import path from 'node:path';
 import { CertkitError } from '../../errors';
 import { buildPackage, type PackageFormat } from '../../package/index';
 import { verifyIfAvailable } from '../../package/verify-link';
-import { secretsFromEnv } from '../../workspace/secrets';
-import { defineCommand, stringOpt } from '../command';
+import { defineCommand, stringOpt, workspaceArg } from '../command';
+import { secretsFromEnv } from '../env';
 import { formatBytes, table } from '../format';
-import type { DemoStep } from './demo';
+
+const USAGE = 'package <workspace> [--out DIR] [--max-mb 20] [--format zip|pdf|both]';
 
 export const packageCommand = defineCommand({
   name: 'package',
   summary: 'Build the certification package (.zip/.pdf, each within the size limit) and the offline report',
-  usage: 'package <workspace> [--out DIR] [--max-mb 20] [--format zip|pdf|both]',
+  usage: USAGE,
   options: { out: { type: 'string' }, 'max-mb': { type: 'string' }, format: { type: 'string' } },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir) throw new CertkitError('no workspace folder given', { hint: 'run `certkit package <workspace>`' });
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
     const maxText = stringOpt(args, 'max-mb');
     const maxMb = maxText === undefined ? undefined : Number(maxText);
     if (maxText !== undefined && !(Number(maxText) > 0))
@@ -22,7 +22,6 @@ export const packageCommand = defineCommand({
     const format = stringOpt(args, 'format') as PackageFormat | undefined;
     if (format && !['zip', 'pdf', 'both'].includes(format))
       throw new CertkitError(`--format ${format} is not known`, { hint: 'use zip, pdf or both' });
-    const workspaceDir = path.resolve(ctx.cwd, dir);
     const secrets = secretsFromEnv(ctx.env);
     const checks = await verifyIfAvailable(workspaceDir, secrets, (m) => ctx.stderr.write(`warning: ${m}\n`));
     const out = stringOpt(args, 'out');
@@ -32,6 +31,7 @@ export const packageCommand = defineCommand({
       format,
       checks,
       secrets,
+      browserEnv: ctx.env,
       onProgress: (m) => ctx.stderr.write(`${m}\n`),
     });
     ctx.stdout.write(
@@ -46,21 +46,3 @@ export const packageCommand = defineCommand({
     return 0;
   },
 });
-
-/** The demo's packaging step: builds the package with the checklist results the verify step left in the state. */
-export const packageDemoStep: DemoStep = {
-  name: 'package',
-  async run(state) {
-    const result = await buildPackage(state.dir, { secrets: state.secrets, checks: state.checks, format: 'both' });
-    state.pkg = result;
-    state.ctx.stdout.write(`package ${result.outDir}\n`);
-    state.ctx.stdout.write(
-      table(
-        ['file', 'size', 'parts'],
-        result.files.map((f) => [f.path, formatBytes(f.bytes), String(f.parts)]),
-      ),
-    );
-    state.ctx.stdout.write(`report ${result.reportPath}\n`);
-    for (const w of result.warnings) state.ctx.stderr.write(`warning: ${w}\n`);
-  },
-};

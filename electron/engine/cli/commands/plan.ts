@@ -1,19 +1,17 @@
-import path from 'node:path';
 import { buildPlan } from '../../../../shared/plan';
-import { CertkitError } from '../../errors';
 import { loadWorkspace } from '../../workspace/workspace';
-import { defineCommand } from '../command';
+import { defineCommand, workspaceArg } from '../command';
 import { table } from '../format';
+
+const USAGE = 'plan <workspace> [--json]';
 
 export const planCommand = defineCommand({
   name: 'plan',
   summary: 'Print the scenario matrix, screenshot slots and checkpoints a workspace needs',
-  usage: 'plan <workspace> [--json]',
+  usage: USAGE,
   options: { json: { type: 'boolean' } },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir) throw new CertkitError('plan needs a workspace folder', { hint: 'certkit plan <workspace>' });
-    const ws = await loadWorkspace(path.resolve(ctx.cwd, dir));
+    const ws = await loadWorkspace(workspaceArg(args, ctx, USAGE));
     const plan = buildPlan(ws);
     if (args.values.json) {
       ctx.stdout.write(

@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
+import { defineCommand, listOpt, stringOpt, workspaceArg } from '../command';
+import { secretsFromEnv } from '../env';
 import { loadTrustedCertificate } from '../../tls-trust';
-import { secretsFromEnv } from '../../workspace/secrets';
-import { defineCommand, listOpt, stringOpt } from '../command';
+import path from 'node:path';
 import { table } from '../format';
 
 export function parseConcurrency(value: string | undefined): number | undefined {
@@ -19,11 +19,13 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   return n;
 }
 
+const USAGE =
+  'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json] [--trust-cert FILE]';
+
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
-  usage:
-    'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json] [--trust-cert FILE]',
+  usage: USAGE,
   options: {
     'trust-cert': { type: 'string' },
     only: { type: 'string' },
@@ -34,21 +36,18 @@ export const runCommand = defineCommand({
     json: { type: 'boolean' },
   },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir)
-      throw new CertkitError('no workspace folder given', {
-        hint: 'certkit run <workspace>, e.g. certkit run ./my-shop',
-      });
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
     const print = args.values.json
       ? (e: unknown) => ctx.stdout.write(`${JSON.stringify(e)}\n`)
       : progressPrinter(ctx.stderr, ctx.isTTY);
     const certFile = stringOpt(args, 'trust-cert');
     const summary = await runWorkspace({
-      workspaceDir: path.resolve(ctx.cwd, dir),
       trust: certFile ? [await loadTrustedCertificate(path.resolve(ctx.cwd, certFile))] : undefined,
+      workspaceDir,
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
       browserPath: stringOpt(args, 'browser'),
+      browserEnv: ctx.env,
       headful: args.values.headful ? true : undefined,
       resume: !!args.values.resume,
       secrets: secretsFromEnv(ctx.env),

@@ -1,21 +1,19 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CertkitError } from '../../errors';
+import { CertkitError, errorMessage } from '../../errors';
 import { addSnippet, snippetSlots } from '../../snippets/index';
-import { defineCommand, readAll, stringOpt } from '../command';
+import { defineCommand, readAll, requiredOpt, stringOpt, workspaceArg } from '../command';
+
+const USAGE = `snippet <workspace> --slot ${snippetSlots().join('|')} [--file CODE_FILE] [--language javascript]`;
 
 export const snippetCommand = defineCommand({
   name: 'snippet',
   summary: 'Add code evidence (Apple Pay networks/capabilities, tokenization code) from a file or stdin',
-  usage: `snippet <workspace> --slot ${snippetSlots().join('|')} [--file CODE_FILE] [--language javascript]`,
+  usage: USAGE,
   options: { slot: { type: 'string' }, file: { type: 'string' }, language: { type: 'string' } },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    const slot = stringOpt(args, 'slot');
-    if (!dir || !slot)
-      throw new CertkitError('workspace and --slot are needed', {
-        hint: `certkit snippet <workspace> --slot ${snippetSlots()[0]} --file code.js`,
-      });
+    const workspaceDir = workspaceArg(args, ctx, USAGE);
+    const slot = requiredOpt(args, 'slot', USAGE);
     // Checked before reading stdin, so a wrong slot fails at once instead of waiting for input.
     if (!snippetSlots().includes(slot))
       throw new CertkitError(`"${slot}" is not a code-snippet slot`, {
@@ -24,7 +22,7 @@ export const snippetCommand = defineCommand({
     const file = stringOpt(args, 'file');
     const code = file
       ? await fs.readFile(path.resolve(ctx.cwd, file), 'utf8').catch((err) => {
-          throw new CertkitError(`cannot read ${file}: ${(err as Error).message}`, {
+          throw new CertkitError(`cannot read ${file}: ${errorMessage(err)}`, {
             hint: 'check the path, or pipe the code on stdin',
           });
         })
@@ -36,7 +34,7 @@ export const snippetCommand = defineCommand({
             path.extname(file)
           ]
         : undefined);
-    const s = await addSnippet(path.resolve(ctx.cwd, dir), slot, code, language);
+    const s = await addSnippet(workspaceDir, slot, code, language, ctx.env);
     ctx.stdout.write(`stored ${s.file} (${s.language}); it goes into the general package as an image\n`);
     return 0;
   },

@@ -1,19 +1,21 @@
-import path from 'node:path';
-import { checkpoint as catalogCheckpoint } from '../../../../shared/aps/checkpoints';
-import type { CheckResult } from '../../../../shared/schema/verify';
+import { CATALOG } from '../../../../shared/aps/catalog-index';
+import type { CheckStatus } from '../../../../shared/schema/verify';
 import { CertkitError } from '../../errors';
 import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../../verify';
+import { defineCommand, stringOpt, workspaceArg } from '../command';
+import { secretsFromEnv } from '../env';
+import path from 'node:path';
 import { workspaceOrigins } from '../../run/index';
 import { loadTrustedCertificate, trustOrigins } from '../../tls-trust';
-import { secretsFromEnv } from '../../workspace/secrets';
 import { loadWorkspace } from '../../workspace/workspace';
-import { defineCommand, stringOpt } from '../command';
 import { table } from '../format';
-import type { DemoStep } from './demo';
 
-const LABEL: Record<CheckResult['status'], string> = {
-  pass: 'PASS',
-  fail: 'FAIL',
+const USAGE =
+  'verify <workspace> [--json] [--probe-response [--trust-cert FILE]] [--confirm ID --note TEXT] [--unconfirm ID]';
+
+const LABEL: Record<CheckStatus, string> = {
+  passed: 'PASS',
+  failed: 'FAIL',
   warn: 'WARN',
   'needs-confirmation': 'CONFIRM?',
   confirmed: 'CONFIRMED',
@@ -35,10 +37,14 @@ function wrap(text: string, width: number): string[] {
 }
 
 export function formatReport(report: VerifyReport): string {
-  const rows = report.results.map((r) => [LABEL[r.status], r.checkpointId, catalogCheckpoint(r.checkpointId).title]);
+  const rows = report.results.map((r) => [
+    LABEL[r.status],
+    r.checkpointId,
+    CATALOG.checkpoints.get(r.checkpointId).title,
+  ]);
   let out = `Verification for ${report.account}\n\n${table(['RESULT', 'CHECKPOINT', 'WHAT'], rows)}\n`;
   for (const r of report.results) {
-    if (r.status === 'pass') continue;
+    if (r.status === 'passed') continue;
     out += `${LABEL[r.status]} ${r.checkpointId}\n`;
     for (const l of wrap(r.summary, 100)) out += `  ${l}\n`;
     if (r.fix) for (const [i, l] of wrap(`fix: ${r.fix}`, 100).entries()) out += `  ${i ? '     ' : ''}${l}\n`;
@@ -46,15 +52,14 @@ export function formatReport(report: VerifyReport): string {
     out += '\n';
   }
   const c = report.counts;
-  out += `${c.pass} pass, ${c.fail} fail, ${c.warn} warn, ${c['needs-confirmation']} to confirm, ${c.confirmed} confirmed, ${c['no-evidence']} without evidence\n`;
+  out += `${c.passed} passed, ${c.failed} failed, ${c.warn} warn, ${c['needs-confirmation']} to confirm, ${c.confirmed} confirmed, ${c['no-evidence']} without evidence\n`;
   return out;
 }
 
 export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
-  usage:
-    'verify <workspace> [--json] [--probe-response [--trust-cert FILE]] [--confirm ID --note TEXT] [--unconfirm ID]',
+  usage: USAGE,
   options: {
     'trust-cert': { type: 'string' },
     json: { type: 'boolean' },
@@ -64,8 +69,7 @@ export const verifyCommand = defineCommand({
     note: { type: 'string' },
   },
   async run(args, ctx) {
-    const dir = args.positionals[0];
-    if (!dir) throw new CertkitError('no workspace folder given', { hint: 'certkit verify <workspace> [--json]' });
+    const dir = workspaceArg(args, ctx, USAGE);
     const confirm = stringOpt(args, 'confirm');
     const unconfirm = stringOpt(args, 'unconfirm');
     if (stringOpt(args, 'note') !== undefined && !confirm && !unconfirm) {
@@ -76,13 +80,6 @@ export const verifyCommand = defineCommand({
     if (confirm) await confirmCheckpoint(dir, confirm, true, stringOpt(args, 'note') ?? '');
     if (unconfirm) await confirmCheckpoint(dir, unconfirm, false, stringOpt(args, 'note') ?? '');
     // Phrases stay in the environment (or the app's keychain); the report never prints them.
-    const e = ctx.env;
-    const appleSecrets = secretsFromEnv({
-      CERTKIT_ACCESS_CODE: e.CERTKIT_APPLE_ACCESS_CODE,
-      CERTKIT_SHA_REQUEST_PHRASE: e.CERTKIT_APPLE_SHA_REQUEST_PHRASE,
-      CERTKIT_SHA_RESPONSE_PHRASE: e.CERTKIT_APPLE_SHA_RESPONSE_PHRASE,
-      CERTKIT_SHA_TYPE: e.CERTKIT_APPLE_SHA_TYPE ?? e.CERTKIT_SHA_TYPE,
-    });
     // The probes post to the store; an https sandbox's store needs its certificate trusted, for its origins only.
     const certFile = stringOpt(args, 'trust-cert');
     const release = certFile
@@ -94,26 +91,14 @@ export const verifyCommand = defineCommand({
     let report: VerifyReport;
     try {
       report = await verifyWorkspace(dir, {
-        secrets: secretsFromEnv(e),
-        appleSecrets,
+        secrets: secretsFromEnv(ctx.env),
+        appleSecrets: secretsFromEnv(ctx.env, 'CERTKIT_APPLE_'),
         probeResponseSignature: !!args.values['probe-response'],
       });
     } finally {
       release();
     }
     ctx.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    return report.counts.fail > 0 ? 1 : 0;
+    return report.counts.failed > 0 ? 1 : 0;
   },
 });
-
-/** The demo's verification step: checks once, prints the table, and hands the results to package and email. */
-export const verifyDemoStep: DemoStep = {
-  name: 'verify',
-  async run(state) {
-    // The demo store is our own loopback shop, so the opt-in tamper probe is safe to send there.
-    const report = await verifyWorkspace(state.dir, { secrets: state.secrets, probeResponseSignature: true });
-    state.checks = report.results;
-    state.ctx.stdout.write(`\n${formatReport(report)}\n`);
-    if (report.counts.fail > 0) state.exitCode = 1;
-  },
-};

@@ -9,7 +9,7 @@ import {
   type Workspace,
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
-import { CertkitError } from '../errors';
+import { CertkitError, errorMessage } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { saveWorkspace } from '../workspace/workspace';
 
@@ -40,7 +40,7 @@ async function demoFlowIndex(flowsDir: string): Promise<Record<string, string>> 
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
   } catch (err) {
-    throw new CertkitError(`the demo flow index ${file} cannot be read: ${(err as Error).message}`, {
+    throw new CertkitError(`the demo flow index ${file} cannot be read: ${errorMessage(err)}`, {
       hint: 'reinstall Certkit; assets/demo-flows ships it beside the flows',
       cause: err,
     });
@@ -79,7 +79,7 @@ export async function createDemoWorkspace(
     if (!copied.has(file)) {
       const source = path.join(flowsDir, name);
       const text = await fs.readFile(source, 'utf8').catch((err: unknown) => {
-        throw new CertkitError(`the demo flow for ${s.id} is missing (${source})`, {
+        throw new CertkitError(`the demo flow for ${s.id} cannot be read (${source}: ${errorMessage(err)})`, {
           hint: 'reinstall Certkit; assets/demo-flows ships a flow for every catalog scenario',
           cause: err,
         });
