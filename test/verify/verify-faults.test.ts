@@ -175,7 +175,7 @@ describe('each integrator mistake is caught by its own checkpoint', () => {
       hosted,
       correctEvidence(hosted, () => ({ extraFields: families })),
     );
-    expect(fine.results.find((r) => r.checkpointId === 'request-signature')!.status).toBe('pass');
+    expect(fine.results.find((r) => r.checkpointId === 'request-signature')!.status).toBe('passed');
     const tooLong = correctEvidence(hosted, () => ({ extraFields: { customer_first_name: 'N'.repeat(31) } }));
     expectOnly(await verify(hosted, tooLong), 'request-signature', /customer_first_name is 31 characters, at most 30/);
   });
