@@ -1,9 +1,11 @@
 import { scenarioStateText } from '../../../shared/schema/evidence';
-import { CATALOG } from '../../../shared/aps/catalog-index';
 import { PAYMENT_METHODS } from '../../../shared/aps/methods';
 import type { PDFFont } from 'pdf-lib';
 import type { ManifestContext, PartInfo, PackedImage } from './manifest';
 import { wrapText, type PageSpec, type TextRun } from './pdf-writer';
+import { runLine } from './manifest';
+import { checklistHeading, checkpointTitle, draftHeading } from './statements';
+import { checkStatusText } from '../../../shared/schema/verify';
 
 // A4 width; pages grow downwards to fit a full-page screenshot at readable width rather than shrinking it to A4.
 export const PAGE_W = 595;
@@ -37,7 +39,16 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     page.runs.push({ text: redact.text(text), x: MARGIN, y, size, maxWidth: CONTENT_W, ...opts });
     y -= size * 1.55;
   };
+  const wrapped = (text: string, size: number, opts: Partial<TextRun> = {}, indent = '    ') => {
+    for (const [i, l] of wrapText(text, size, CONTENT_W, font, 4).entries()) line(i ? `${indent}${l}` : l, size, opts);
+  };
   newPage();
+  if (ctx.draft) {
+    line(draftHeading(ctx.blockers), 14, { bold: true });
+    for (const b of ctx.blockers.slice(0, 12)) wrapped(`- ${b.message}`, 9);
+    if (ctx.blockers.length > 12) line(`... and ${ctx.blockers.length - 12} more (see the report)`, 9);
+    y -= 6;
+  }
   line('Amazon Payment Services: go-live certification evidence', 16, { bold: true });
   line(part.file.title + (part.parts > 1 ? ` (part ${part.part} of ${part.parts})` : ''), 12, { bold: true });
   y -= 4;
@@ -75,6 +86,7 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     const label = PAYMENT_METHODS[s.method].languages.length > 1 ? `${s.title}` : s.title;
     const v = s.ledger;
     row([label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-']);
+    if (s.runId) line(`   evidence: ${runLine(s)}`, 7.5, { grey: true });
     if (v.knet_ref_number || v.third_party_transaction_number) {
       row([
         `   knet_ref_number ${v.knet_ref_number ?? '-'}`,
@@ -87,21 +99,9 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   }
   y -= 8;
   line('Verification checklist', 12, { bold: true });
-  if (!ctx.checks) {
-    line('Checklist not verified: this package was built without verification results.', 10);
-  } else {
-    for (const c of ctx.checks) {
-      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
-      for (const [i, l] of wrapText(
-        `${c.status.toUpperCase()}  ${title}: ${c.summary}`,
-        9,
-        CONTENT_W,
-        font,
-        3,
-      ).entries()) {
-        line(i ? `    ${l}` : l, 9);
-      }
-    }
+  wrapped(checklistHeading(ctx.checks, ctx.verification), 9.5, { bold: true });
+  for (const c of ctx.checks ?? []) {
+    wrapped(`${checkStatusText(c.status).toUpperCase()}  ${checkpointTitle(c.checkpointId)}: ${c.summary}`, 9);
   }
   if (part.part === 1 && part.file.missing.length) {
     y -= 8;

@@ -20,7 +20,10 @@ export interface VerifyContext {
   /** Apple Pay has its own access code and phrases. */
   appleSecrets?: MerchantSecrets;
   probeResponseSignature: boolean;
-  /** Evidence of the scenarios in the plan, in plan order. */
+  /**
+   * Evidence of the scenarios in the plan, in plan order: the passed ones when a check decides whether the
+   * checkpoint passes, every one when it looks for failures (a fault seen in a failed attempt is still a fault).
+   */
   scenarios: ScenarioEvidence[];
 }
 
@@ -105,6 +108,7 @@ export function noEvidence(ctx: VerifyContext, candidates: string[], what: strin
   return {
     status: 'no-evidence',
     summary: `No evidence yet: ${what}`,
+    rerun: run,
     fix: run.length
       ? `Run scenario ${run.join(', ')} (certkit run <workspace> --only ${run.join(',')}), then verify again.`
       : 'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',
