@@ -28,6 +28,7 @@ export const ENGINE_LAYERS = {
   package: 7,
   email: 8,
   relay: 8,
+  signoff: 8,
   demo: 9,
   api: 10,
   host: 11,

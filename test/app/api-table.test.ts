@@ -190,11 +190,11 @@ describe('API table (plain Node, both transports bind it)', () => {
 
   it('drafts the email without writing anything; saving it writes the .eml', async () => {
     const out = path.join(ws, 'output');
-    const draft = await api['email.draft']({});
+    const draft = await api['email.draft']({ draft: true });
     expect(draft.subject).toBe('Integration Sign-off - Api Store');
     expect(draft.body).toContain('merchant reference CK-1');
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
-    const saved = await api['email.saveEml']({});
+    const saved = await api['email.saveEml']({ draft: true });
     expect(saved.path).toBe(path.join(out, 'signoff-email.eml'));
     expect((await fs.stat(saved.path)).size).toBe(saved.bytes);
     expect((await fs.readdir(out)).sort()).toEqual([

@@ -19,7 +19,26 @@ export interface CliContext {
   signal: AbortSignal;
 }
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** One option of a command. The description is required: `certkit <command> --help` shows it. */
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** One line saying what the option does (and its values or default when it takes one). */
+  description: string;
+}
+
+export type OptionSpec = Record<string, OptionDef>;
+
+/** The options as node:util parseArgs takes them. */
+export function parseArgsOptions(spec: OptionSpec): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(spec).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
+  );
+}
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CertkitError, describeError } from '../errors';
-import type { CliCommand, CliContext } from './command';
+import { parseArgsOptions, type CliCommand, type CliContext } from './command';
 import { COMMANDS } from './commands/index';
 
 function helpText(): string {
@@ -19,11 +19,13 @@ function helpText(): string {
   ].join('\n');
 }
 
-function commandHelp(cmd: CliCommand): string {
-  const opts = Object.entries(cmd.options).map(([name, o]) => {
-    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
-    return `  ${o.short ? `-${o.short}, ` : ''}${flag}`;
-  });
+export function commandHelp(cmd: CliCommand): string {
+  const flags = Object.entries(cmd.options).map(([name, o]) => ({
+    flag: `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' <value>' : ''}${o.multiple ? ' ...' : ''}`,
+    description: o.description,
+  }));
+  const width = Math.max(0, ...flags.map((f) => f.flag.length));
+  const opts = flags.map((f) => `  ${f.flag.padEnd(width)}  ${f.description}`);
   return [`Usage: certkit ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), ''].join(
     '\n',
   );
@@ -65,7 +67,7 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: parseArgsOptions(cmd.options), allowPositionals: true, strict: true });
   } catch (err) {
     ctx.stderr.write(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`);
     return 2;

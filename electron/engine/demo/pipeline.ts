@@ -11,6 +11,8 @@ import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbo
 import { verifyWorkspace, type VerifyReport } from '../verify/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { createDemoWorkspace } from './workspace';
+import { packageGate, signoffStatus } from '../signoff/index';
+import type { SignoffState } from '../../../shared/schema/signoff';
 
 // The demo, once, for both its users: `certkit demo` runs every step; the app's "Try the demo" (workspace.demo)
 // runs the first two and leaves the rest to the wizard's own steps.
@@ -85,7 +87,7 @@ export interface DemoReporter {
   ran?(summary: RunSummary): void;
   verified?(report: VerifyReport): void;
   packaged?(result: PackageResult): void;
-  emailed?(email: EmailResult): void | Promise<void>;
+  emailed?(email: EmailResult, signoff: SignoffState): void | Promise<void>;
 }
 
 /** What the steps share; later steps (verify, package, email) read what earlier ones left. */
@@ -97,6 +99,8 @@ export interface DemoState {
   /** Checklist results, computed once by the verify step and read by package and email. */
   checks?: CheckResult[];
   verify?: VerifyReport;
+  /** What blocks sign-off after the package (the demo leaves the engineer's confirmations open, so its outputs are drafts). */
+  signoff?: SignoffState;
   pkg?: PackageResult;
   email?: EmailResult;
 }
@@ -164,11 +168,18 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    // Final only when nothing blocks sign-off; otherwise a draft that says so, as `certkit package --draft` builds.
     name: 'package',
     async run(state) {
+      const verify = state.verify!;
+      const { state: before } = await signoffStatus(state.options.dir, { report: verify });
+      const blockers = packageGate(before);
       state.pkg = await buildPackage(state.options.dir, {
         secrets: started(state).secrets,
-        checks: state.checks,
+        checks: verify.results,
+        verification: { verifiedAt: verify.verifiedAt, probedAt: verify.probes?.at },
+        draft: blockers.length > 0,
+        blockers,
         format: 'both',
         browserEnv: state.options.browserEnv,
       });
@@ -178,12 +189,17 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     name: 'email',
     async run(state) {
+      const verify = state.verify!;
+      state.signoff = (await signoffStatus(state.options.dir, { report: verify })).state;
       state.email = await writeSignoffEmail(state.options.dir, {
-        checks: state.checks,
+        checks: verify.results,
+        verification: { verifiedAt: verify.verifiedAt, probedAt: verify.probes?.at },
+        draft: !state.signoff.ready,
+        blockers: state.signoff.blockers,
         pkg: state.pkg,
         secrets: started(state).secrets,
       });
-      await state.report.emailed?.(state.email);
+      await state.report.emailed?.(state.email, state.signoff);
     },
   },
 ];

@@ -171,6 +171,19 @@ export async function readPins(workspaceDir: string): Promise<Pins> {
   return parsed.success ? parsed.data : {};
 }
 
+/** Every run holding evidence of one scenario, oldest first, with its status and time. */
+export async function scenarioRuns(
+  workspaceDir: string,
+  scenarioId: string,
+): Promise<{ runId: string; status: ScenarioStatus; at: string }[]> {
+  const out: { runId: string; status: ScenarioStatus; at: string }[] = [];
+  for (const runId of await listRuns(workspaceDir)) {
+    const ev = await readScenarioEvidence(workspaceDir, runId, scenarioId);
+    if (ev) out.push({ runId, status: ev.status, at: ev.finishedAt ?? ev.startedAt });
+  }
+  return out;
+}
+
 /** A skipped scenario was never attempted (no flow, or the run stopped first): it does not replace an attempt. */
 const attempted = (ev: ScenarioEvidence) => ev.status !== 'skipped';
 

@@ -10,7 +10,7 @@ export const importCommand = defineCommand({
   name: 'import',
   summary: 'Import a Chrome DevTools Recorder JSON as the flow of one scenario',
   usage: USAGE,
-  options: { scenario: { type: 'string' } },
+  options: { scenario: { type: 'string', description: 'the scenario id the flow is for (see certkit plan)' } },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
     const fileArg = args.positionals[1];

@@ -15,16 +15,22 @@ import { captureCommand } from './capture';
 import { demoCommand } from './demo';
 import { importCommand } from './import';
 import { ledgerCommand } from './ledger';
+import { configCommand } from './config';
+import { pinCommand } from './pin';
+import { signoffCommand } from './signoff';
 
 // Each command lives in its own file; this list is the only place that names them all.
 export const COMMANDS: CliCommand[] = [
   initCommand,
+  configCommand,
   planCommand,
   catalogCommand,
   signCommand,
   benchCommand,
   appCommand,
   verifyCommand,
+  signoffCommand,
+  pinCommand,
   packageCommand,
   emailCommand,
   snippetCommand,

@@ -32,10 +32,10 @@ export const signCommand = defineCommand({
   summary: 'Compute (or --verify) an APS signature over JSON parameters read from stdin',
   usage: 'sign --phrase P [--algo sha256|sha512|hmac256|hmac512] [--verify]',
   options: {
-    phrase: { type: 'string' },
-    algo: { type: 'string' },
-    verify: { type: 'boolean' },
-    response: { type: 'boolean' },
+    phrase: { type: 'string', description: 'the SHA phrase (default: CERTKIT_SHA_REQUEST_PHRASE)' },
+    algo: { type: 'string', description: 'sha256, sha512, hmac256 or hmac512 (default sha256)' },
+    verify: { type: 'boolean', description: 'check the signature field of the JSON instead of computing one' },
+    response: { type: 'boolean', description: 'sign or verify as an APS response (the response phrase)' },
   },
   async run(args, ctx) {
     const phrase = stringOpt(args, 'phrase') ?? ctx.env.CERTKIT_SHA_REQUEST_PHRASE;

@@ -10,7 +10,11 @@ export const snippetCommand = defineCommand({
   name: 'snippet',
   summary: 'Add code evidence (Apple Pay networks/capabilities, tokenization code) from a file or stdin',
   usage: USAGE,
-  options: { slot: { type: 'string' }, file: { type: 'string' }, language: { type: 'string' } },
+  options: {
+    slot: { type: 'string', description: 'the code-snippet slot the code is for' },
+    file: { type: 'string', description: 'file holding the code (default: read stdin)' },
+    language: { type: 'string', description: 'language for highlighting (default: from the file name, else javascript)' },
+  },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
     const slot = requiredOpt(args, 'slot', USAGE);

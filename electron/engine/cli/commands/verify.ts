@@ -85,12 +85,12 @@ export const verifyCommand = defineCommand({
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
   usage: USAGE,
   options: {
-    'trust-cert': { type: 'string' },
-    json: { type: 'boolean' },
-    'probe-response': { type: 'boolean' },
-    confirm: { type: 'string' },
-    unconfirm: { type: 'string' },
-    note: { type: 'string' },
+    'trust-cert': { type: 'string', description: "with --probe-response: certificate of an https sandbox to accept for the workspace's own origins" },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+    'probe-response': { type: 'boolean', description: 'send the response probes to return_url and the feedback URLs (simulator or staging only); results are kept' },
+    confirm: { type: 'string', description: 'checkpoint id to confirm by hand (with --note)' },
+    unconfirm: { type: 'string', description: 'checkpoint id to withdraw a confirmation from' },
+    note: { type: 'string', description: 'what you checked, recorded with --confirm' },
   },
   async run(args, ctx) {
     const dir = workspaceArg(args, ctx, USAGE);
