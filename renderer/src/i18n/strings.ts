@@ -154,7 +154,8 @@ const en = {
   'package.built': 'built',
   'package.folderAt': 'Output folder',
   'package.buildDraft': 'Build draft package',
-  'package.blocked': 'Sign-off is not ready: items still block it. The package is built as a DRAFT (file names start with DRAFT_).',
+  'package.blocked':
+    'Sign-off is not ready: items still block it. The package is built as a DRAFT (file names start with DRAFT_).',
   'package.draftBuilt': 'The package on disk is a DRAFT.',
   'email.title': 'Sign-off email',
   'email.to': 'To',
@@ -167,7 +168,7 @@ const en = {
   'email.savedAt': 'Saved to',
   'email.blocked': 'Sign-off is not ready: this email is a DRAFT and lists what still blocks it. Do not send it.',
   'email.draftNote':
-    'The draft is regenerated from the current evidence, checklist and package each time this step opens.',
+    'The email is written afresh from the current evidence, checklist and package each time this step opens.',
   'error.title': 'Something needs attention',
 } as const;
 
@@ -326,7 +327,8 @@ const ar: Record<StringKey, string> = {
   'package.built': 'مبني',
   'package.folderAt': 'مجلد الإخراج',
   'package.buildDraft': 'بناء مسودة الحزمة',
-  'package.blocked': 'الاعتماد غير جاهز بعد: ما زالت هناك بنود تمنعه. تُبنى الحزمة كمسودة (تبدأ أسماء ملفاتها بـ DRAFT_).',
+  'package.blocked':
+    'الاعتماد غير جاهز بعد: ما زالت هناك بنود تمنعه. تُبنى الحزمة كمسودة (تبدأ أسماء ملفاتها بـ DRAFT_).',
   'package.draftBuilt': 'الحزمة الموجودة مسودة.',
   'email.title': 'بريد الاعتماد',
   'email.to': 'إلى',
@@ -338,7 +340,7 @@ const ar: Record<StringKey, string> = {
   'email.mailto': 'فتح في تطبيق البريد',
   'email.savedAt': 'حُفظ في',
   'email.blocked': 'الاعتماد غير جاهز بعد: هذا البريد مسودة ويذكر ما يمنع الاعتماد. لا ترسله.',
-  'email.draftNote': 'تُعاد كتابة المسودة من الأدلة وقائمة التحقق والحزمة الحالية في كل مرة تُفتح فيها هذه الخطوة.',
+  'email.draftNote': 'يُكتب البريد من جديد من الأدلة وقائمة التحقق والحزمة الحالية في كل مرة تُفتح فيها هذه الخطوة.',
   'error.title': 'أمر يحتاج إلى انتباهك',
 };
 
