@@ -185,7 +185,9 @@ describe('from runs to sign-off, on the simulator', () => {
     const pkg = await cli('package', '.', '--format', 'zip');
     expect(pkg.code).toBe(1);
     expect(pkg.stderr).toMatch(
-      new RegExp(`Declined transaction \\(card-declined\\) failed in run ${down.runId}[^\\n]*\\n {4}fix: run it again`),
+      new RegExp(
+        `Declined transaction \\(card-declined\\) failed in run ${down.runId}[^\\n]*\\n {4}fix: run card-declined: certkit run <workspace> --only card-declined`,
+      ),
     );
     const ledger = await cli('ledger', '.', '--json');
     expect(JSON.parse(ledger.stdout).find((e: { scenarioId: string }) => e.scenarioId === 'card-declined').runId).toBe(

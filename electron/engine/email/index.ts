@@ -12,7 +12,7 @@ import { checklistHeading, draftHeading, type Verification } from '../package/st
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
-import { readPackageIndex, type PackageResult } from '../package/index';
+import { DRAFT_PREFIX, readPackageIndex, type PackageResult } from '../package/index';
 import { planPackage, type PackagePlan } from '../package/plan';
 import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
@@ -119,7 +119,9 @@ function bodyText({ ws, plan, files, checks, verification, inline, draft, blocke
   if (!locals.length) out.push('No local payment methods in this integration.');
   for (const m of locals) {
     const method = PAYMENT_METHODS[m];
-    const mFiles = plan.files.filter((f) => f.method === m).map((f) => f.baseName);
+    // Named as built: a draft package's files start with DRAFT_.
+    const prefix = files.some((f) => f.name.startsWith(DRAFT_PREFIX)) ? DRAFT_PREFIX : '';
+    const mFiles = plan.files.filter((f) => f.method === m).map((f) => `${prefix}${f.baseName}`);
     const refs = plan.files
       .filter((f) => f.method === m)
       .flatMap((f) =>

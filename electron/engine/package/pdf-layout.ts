@@ -68,13 +68,19 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     { title: 'fort_id', w: 100 },
     { title: 'Agreement id', w: CONTENT_W - 422 },
   ];
-  const row = (cells: string[], bold = false, size = 8.5) => {
-    ensure(size * 1.7);
+  /** One table row; `sub` is a small grey line under its cells, above the row's rule. */
+  const row = (cells: string[], bold = false, size = 8.5, sub?: string) => {
+    const subSize = 7;
+    ensure(size * 1.7 + (sub ? subSize * 1.5 : 0));
     let x = MARGIN;
     cells.forEach((c, i) => {
       page.runs.push({ text: redact.text(c), x, y, size, bold, maxWidth: cols[i].w - 4 });
       x += cols[i].w;
     });
+    if (sub) {
+      y -= subSize * 1.45;
+      page.runs.push({ text: redact.text(sub), x: MARGIN + 8, y, size: subSize, grey: true, maxWidth: CONTENT_W - 8 });
+    }
     page.rules!.push({ x1: MARGIN, y1: y - size * 0.55, x2: PAGE_W - MARGIN, y2: y - size * 0.55 });
     y -= size * 1.75;
   };
@@ -85,8 +91,12 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   for (const s of part.file.scenarios) {
     const label = PAYMENT_METHODS[s.method].languages.length > 1 ? `${s.title}` : s.title;
     const v = s.ledger;
-    row([label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-']);
-    if (s.runId) line(`   evidence: ${runLine(s)}`, 7.5, { grey: true });
+    row(
+      [label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-'],
+      false,
+      8.5,
+      s.runId ? `evidence: ${runLine(s)}` : undefined,
+    );
     if (v.knet_ref_number || v.third_party_transaction_number) {
       row([
         `   knet_ref_number ${v.knet_ref_number ?? '-'}`,
@@ -99,7 +109,8 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   }
   y -= 8;
   line('Verification checklist', 12, { bold: true });
-  wrapped(checklistHeading(ctx.checks, ctx.verification), 9.5, { bold: true });
+  // Measured in the regular face, so drawn in it: a bold line would overrun the width it was wrapped to.
+  wrapped(checklistHeading(ctx.checks, ctx.verification), 9.5);
   for (const c of ctx.checks ?? []) {
     wrapped(`${checkStatusText(c.status).toUpperCase()}  ${checkpointTitle(c.checkpointId)}: ${c.summary}`, 9);
   }

@@ -1,10 +1,5 @@
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import {
-  PACKAGE_BLOCKERS,
-  type Blocker,
-  type SignoffAction,
-  type SignoffState,
-} from '../../../shared/schema/signoff';
+import { PACKAGE_BLOCKERS, type Blocker, type SignoffAction, type SignoffState } from '../../../shared/schema/signoff';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Snippet } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
@@ -155,16 +150,14 @@ function checkpointBlockers({ workspace, report }: SignoffInput): Blocker[] {
         alternatives: probeable ? [confirm(r.checkpointId)] : [],
       });
     } else if (r.status === 'no-evidence') {
-      const [first, ...rest] = r.rerun ?? [];
+      // The scenarios it needs are listed as not run (or failed) on their own; this names the first of them.
+      const first = r.rerun?.[0];
       out.push({
         ...base,
         kind: 'checkpoint-no-evidence',
-        message: `${name}: no evidence yet. ${r.summary}`,
+        message: `${name}: ${r.summary}`,
         fix: first ? { action: 'rerun', scenario: first } : confirm(r.checkpointId),
-        alternatives: [
-          ...rest.map((scenario): SignoffAction => ({ action: 'rerun', scenario })),
-          ...(first ? [confirm(r.checkpointId)] : []),
-        ],
+        alternatives: first ? [confirm(r.checkpointId)] : [],
       });
     }
   }
@@ -261,7 +254,7 @@ export function packageGate(state: SignoffState): Blocker[] {
 export function describeAction(a: SignoffAction): string {
   switch (a.action) {
     case 'rerun':
-      return `run it again: certkit run <workspace> --only ${a.scenario}`;
+      return `run ${a.scenario}: certkit run <workspace> --only ${a.scenario}`;
     case 'add-flow':
       return `record or import its flow: certkit import <workspace> <recording.json> --scenario ${a.scenario}`;
     case 'tag-step':
@@ -297,15 +290,22 @@ export function blockerLines(blockers: Blocker[]): string[] {
  * Refuses to make a non-draft output while something blocks it. The error lists the blockers, with the commands
  * that fix them for the CLI; the app shows its own buttons for those.
  */
-export function refuseWhileBlocked(blockers: Blocker[], what: 'package' | 'email', audience: 'cli' | 'app' = 'cli'): void {
+export function refuseWhileBlocked(
+  blockers: Blocker[],
+  what: 'package' | 'email',
+  audience: 'cli' | 'app' = 'cli',
+): void {
   if (!blockers.length) return;
   const lines = audience === 'cli' ? blockerLines(blockers) : blockers.map((b) => `- ${b.message}`);
   const thing = what === 'package' ? 'package' : 'sign-off email';
-  throw new CertkitError(`the ${thing} cannot be final: ${blockers.length} item(s) block sign-off\n${lines.join('\n')}`, {
-    hint:
-      audience === 'cli'
-        ? `fix the items above, or make a draft (certkit ${what} <workspace> --draft); a draft says DRAFT in its file names and text`
-        : `fix the items above, or make a draft; a draft says DRAFT in its file names and text`,
-    exitCode: 1,
-  });
+  throw new CertkitError(
+    `the ${thing} cannot be final: ${blockers.length} item(s) block sign-off\n${lines.join('\n')}`,
+    {
+      hint:
+        audience === 'cli'
+          ? `fix the items above, or make a draft (certkit ${what} <workspace> --draft); a draft says DRAFT in its file names and text`
+          : `fix the items above, or make a draft; a draft says DRAFT in its file names and text`,
+      exitCode: 1,
+    },
+  );
 }

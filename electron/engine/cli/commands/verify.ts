@@ -1,5 +1,6 @@
 import { CATALOG } from '../../../../shared/aps/catalog-index';
 import type { CheckStatus } from '../../../../shared/schema/verify';
+import { scenarioStateText } from '../../../../shared/schema/evidence';
 import { CertkitError } from '../../errors';
 import { confirmCheckpoint, unpassedScenarios, verifyWorkspace, type VerifyReport } from '../../verify';
 import type { ScenarioSource } from '../../../../shared/schema/signoff';
@@ -40,7 +41,7 @@ function wrap(text: string, width: number): string[] {
 /** Each scenario with the run its evidence came from; the ones that did not pass first catch the eye. */
 export function formatScenarios(scenarios: ScenarioSource[]): string {
   const rows = scenarios.map((s) => [
-    s.state === 'passed' ? 'passed' : s.state.toUpperCase(),
+    s.state === 'passed' ? 'passed' : scenarioStateText(s.state).toUpperCase(),
     s.id,
     s.runId ? `${s.runId}${s.pinned ? ' (pinned)' : ''}` : '-',
     s.newest ? `newer run ${s.newest.runId} ${s.newest.status}` : '',
@@ -85,9 +86,16 @@ export const verifyCommand = defineCommand({
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
   usage: USAGE,
   options: {
-    'trust-cert': { type: 'string', description: "with --probe-response: certificate of an https sandbox to accept for the workspace's own origins" },
+    'trust-cert': {
+      type: 'string',
+      description: "with --probe-response: certificate of an https sandbox to accept for the workspace's own origins",
+    },
     json: { type: 'boolean', description: 'print the report as JSON' },
-    'probe-response': { type: 'boolean', description: 'send the response probes to return_url and the feedback URLs (simulator or staging only); results are kept' },
+    'probe-response': {
+      type: 'boolean',
+      description:
+        'send the response probes to return_url and the feedback URLs (simulator or staging only); results are kept',
+    },
     confirm: { type: 'string', description: 'checkpoint id to confirm by hand (with --note)' },
     unconfirm: { type: 'string', description: 'checkpoint id to withdraw a confirmation from' },
     note: { type: 'string', description: 'what you checked, recorded with --confirm' },
