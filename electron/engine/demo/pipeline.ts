@@ -7,7 +7,7 @@ import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import { buildPackage, type PackageResult } from '../package/index';
 import { runWorkspace, type RunSummary } from '../run/index';
-import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
+import { parseFaults, startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
 import { verifyWorkspace, type VerifyReport } from '../verify/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { createDemoWorkspace } from './workspace';
@@ -114,9 +114,12 @@ function started(state: DemoState): DemoSandbox {
 /** The demo as a list, so a new stage joins by adding a step. */
 export const DEMO_STEPS: DemoStep[] = [
   {
-    // Before any server starts, so a wrong folder costs nothing.
+    // Before any server starts, so a wrong folder or fault name costs nothing.
     name: 'folder',
-    run: (state) => assertDemoFolder(state.options.dir),
+    run: async (state) => {
+      parseFaults((state.options.faults ?? []).join(','), '--faults');
+      await assertDemoFolder(state.options.dir);
+    },
   },
   {
     name: 'sandbox',
