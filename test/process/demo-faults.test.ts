@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STORE_FAULTS } from '../../electron/engine/sandbox';
@@ -19,5 +19,14 @@ describe('certkit demo --faults', () => {
     expect(cli.stdout()).not.toContain('demo store');
     expect(cli.stderr()).not.toContain('demo store');
     expect(existsSync(demoDir)).toBe(false);
+  });
+
+  it("docs/demo-store.md lists exactly the store's fault switches", () => {
+    const doc = readFileSync(path.resolve(__dirname, '../../docs/demo-store.md'), 'utf8');
+    const table = doc.split('## Fault switches')[1].split('\n## ')[0];
+    const listed = [...table.matchAll(/^\| `([a-z0-9-]+)`(?: \/ `([a-z0-9-]+)`)? \|/gm)].flatMap((m) =>
+      m.slice(1).filter(Boolean),
+    );
+    expect([...listed].sort()).toEqual([...STORE_FAULTS].sort());
   });
 });
