@@ -28,7 +28,9 @@ import {
   sendHtml,
   sendJson,
   sendText,
+  serverOptions,
   type Fields,
+  type ServerTimeouts,
 } from '../http';
 import { handleApi } from './api';
 import { resolveSimulatorConfig, type LocalMethodId, type SimulatorConfig } from './config';
@@ -62,6 +64,8 @@ export interface SimulatorOptions {
   feedbackRetry?: { tries: number; intervalMs: number };
   /** Serve https with this key and certificate (PEM); without it the simulator speaks plain http. */
   tls?: { key: string; cert: string };
+  /** How long a client may take to send its headers and its whole request (defaults: SERVER_LIMITS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface CardInfo {
@@ -117,9 +121,11 @@ export class Simulator {
   origin = '';
   private server?: http.Server;
   private readonly tls?: { key: string; cert: string };
+  private readonly timeouts?: Partial<ServerTimeouts>;
 
   constructor(options: SimulatorOptions = {}) {
     this.tls = options.tls;
+    this.timeouts = options.timeouts;
     this.config = resolveSimulatorConfig(options.config);
     this.state = new SimulatorState(options.persistFile);
     this.log = new ExchangeLog(() => this.secrets());
@@ -142,7 +148,10 @@ export class Simulator {
 
   async start(host: string, port: number): Promise<void> {
     const handler = guard((req, res) => this.route(req, res));
-    this.server = this.tls ? https.createServer({ ...this.tls }, handler) : http.createServer(handler);
+    const limits = serverOptions(this.timeouts);
+    this.server = this.tls
+      ? https.createServer({ ...this.tls, ...limits }, handler)
+      : http.createServer(limits, handler);
     const bound = await listen(this.server, host, port);
     this.origin = `${this.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   }

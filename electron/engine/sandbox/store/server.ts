@@ -12,12 +12,15 @@ import {
   guard,
   listen,
   parseForm,
+  parseJsonBody,
   readBody,
   seeOther,
   sendHtml,
   sendJson,
   sendText,
+  serverOptions,
   type Fields,
+  type ServerTimeouts,
 } from '../http';
 import { TOKENIZATION_UNSIGNED_FIELDS } from '../../../../shared/aps/sha';
 import type { SimulatorConfig } from '../simulator/config';
@@ -69,6 +72,8 @@ export interface StoreOptions {
   merchant: MerchantCredentials;
   /** Faults on for every order, on top of the ones an order's `fault` query names. */
   faults?: StoreFault[];
+  /** How long a client may take to send its headers and its whole request (defaults: SERVER_LIMITS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 const STATIC_EMAIL = 'customer@example.com';
@@ -117,7 +122,10 @@ export class DemoStore {
 
   async start(): Promise<void> {
     const host = this.options.host ?? '127.0.0.1';
-    this.server = http.createServer(guard((req, res) => this.route(req, res)));
+    this.server = http.createServer(
+      serverOptions(this.options.timeouts),
+      guard((req, res) => this.route(req, res)),
+    );
     const port = await listen(this.server, host, this.options.port ?? 0);
     this.origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
@@ -864,7 +872,7 @@ export class DemoStore {
   private async applePayValidate(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body: { validationURL?: unknown };
     try {
-      body = JSON.parse(await readBody(req)) as { validationURL?: unknown };
+      body = parseJsonBody(await readBody(req)) as { validationURL?: unknown };
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       return sendJson(res, 400, { error: `body must be JSON: ${err.message}` });
@@ -903,7 +911,7 @@ export class DemoStore {
       token?: { paymentData?: Record<string, unknown>; paymentMethod?: Record<string, unknown> };
     };
     try {
-      body = JSON.parse(await readBody(req));
+      body = parseJsonBody(await readBody(req)) as typeof body;
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       return sendJson(res, 400, { ok: false, error: `body must be JSON: ${err.message}` });
@@ -966,7 +974,7 @@ export class DemoStore {
     let fields: ApsParams;
     try {
       fields = String(req.headers['content-type'] ?? '').includes('json')
-        ? (JSON.parse(raw) as ApsParams)
+        ? (parseJsonBody(raw) as ApsParams)
         : parseForm(raw);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
