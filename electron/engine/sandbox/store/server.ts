@@ -4,6 +4,7 @@ import { PAYMENT_METHODS, classifyResponse } from '../../../../shared/aps/catalo
 import { callPaymentApi, checkAnswer, type AnswerCheck, type ApsKeys } from '../../aps/client';
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
 import { CertkitError, describeError } from '../../errors';
+import { BoundedMap } from '../bounded';
 import { autoPostPage, readHiddenInputs } from '../html';
 import { findRoute, route as makeRoute, type Route, type RouteMethod } from '../router';
 import {
@@ -81,6 +82,8 @@ const STATIC_IP = '10.10.10.10';
 const STATIC_STC_PHONE = '0500000000';
 const STATIC_STC_OTP = '123456';
 const SUBSCRIPTION = { amount: 5000, currency: 'SAR', count: 12, days: 30 };
+/** Orders (and customers' saved cards, subscriptions) the store keeps: hundreds of demo runs' worth. */
+const STORE_KEPT = { count: 10_000 };
 /** Ignored answers kept per order: enough to see an attack, too few to grow the order without bound. */
 const IGNORED_KEPT = 20;
 const EMAIL_RE = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -111,9 +114,10 @@ function route(method: RouteMethod, path: string, handle: (c: RouteContext) => P
  * mistakes one at a time.
  */
 export class DemoStore {
-  readonly orders = new Map<string, Order>();
-  readonly savedCards = new Map<string, SavedCard[]>();
-  readonly subscriptions = new Map<string, Subscription>();
+  // A store left running keeps its newest orders, customers and subscriptions only (memory stays bounded).
+  readonly orders = new BoundedMap<string, Order>(() => STORE_KEPT);
+  readonly savedCards = new BoundedMap<string, SavedCard[]>(() => STORE_KEPT);
+  readonly subscriptions = new BoundedMap<string, Subscription>(() => STORE_KEPT);
   origin = '';
   private server?: http.Server;
   private seq = 0;
