@@ -99,6 +99,8 @@ export interface DemoState {
   verify?: VerifyReport;
   pkg?: PackageResult;
   email?: EmailResult;
+  /** Every step ran: the demo was not stopped part way. */
+  completed?: boolean;
 }
 
 export interface DemoStep {
@@ -191,10 +193,10 @@ export const DEMO_STEPS: DemoStep[] = [
   },
 ];
 
-/** Whether what the demo checked is fine: every scenario it ran passed and no checkpoint failed. */
+/** Whether the demo is a success: every step ran, every scenario it ran passed and no checkpoint failed. */
 export function demoSucceeded(state: DemoState): boolean {
   const failedScenario = state.summary?.results.some((r) => r.status === 'failed') ?? false;
-  return !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
+  return !!state.completed && !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
 }
 
 /** Runs every step (stopping early when the signal aborts) and always closes the sandbox. */
@@ -205,6 +207,8 @@ export async function runDemo(options: DemoOptions, report: DemoReporter = {}): 
       if (options.signal?.aborted) break;
       await step.run(state);
     }
+    // A run stopped part way returns normally; the steps after it then have nothing whole to work on.
+    state.completed = !options.signal?.aborted && !state.summary?.stopped;
   } finally {
     await state.demo?.sandbox.close();
   }

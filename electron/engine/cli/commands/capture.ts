@@ -9,6 +9,7 @@ export const captureCommand = defineCommand({
   name: 'capture',
   summary: 'Guided capture: open a browser, you click through a scenario, every page and APS exchange is recorded',
   usage: USAGE,
+  windsDown: true,
   options: { scenario: { type: 'string' }, url: { type: 'string' }, browser: { type: 'string' } },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);

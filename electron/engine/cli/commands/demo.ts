@@ -14,6 +14,7 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
+  windsDown: true,
   options: {
     https: { type: 'boolean' },
     concurrency: { type: 'string' },

@@ -35,6 +35,7 @@ export const sandboxCommand = defineCommand({
   name: 'sandbox',
   summary: 'Run the APS sandbox simulator and the demo merchant store on loopback',
   usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE] [--https [--tls-dir DIR]]',
+  windsDown: true,
   options: {
     port: { type: 'string' },
     config: { type: 'string' },
