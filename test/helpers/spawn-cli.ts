@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,4 +82,36 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess
     exited,
     age: () => Date.now() - started,
   };
+}
+
+/** Polls `check` every 50 ms until it holds (resolves) or `timeoutMs` passes (rejects naming `what`). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Whether a process has installed Certkit's signal handlers: SIGHUP (bit 0 of SigCgt in /proc/PID/status) is caught
+ * only once cli/interrupt.ts has run, so a signal sent after this reaches Certkit's own handler.
+ */
+export function handlesSignals(pid: number): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return !!mask && (BigInt(`0x${mask}`) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of processes whose command line contains `text` (pgrep -f), this test's own pid excluded. */
+export function processesMatching(text: string): number[] {
+  const r = spawnSync('pgrep', ['-f', '--', text], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => p !== process.pid);
 }

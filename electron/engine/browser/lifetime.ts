@@ -70,34 +70,63 @@ function removeOpenProfilesOnExit(): void {
   });
 }
 
-const WATCHDOG = [
-  // Blocks until Certkit writes a line or its end of the pipe closes (Certkit has exited, however).
-  'read line',
-  '[ "$line" = done ] && exit 0',
-  // The browser leads its own process group (puppeteer starts it detached): the group is the whole browser.
-  'kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null',
-  // A process killed in the middle of writing a file still finishes that write: the folder goes once all are gone.
-  'n=0; while kill -0 -"$1" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done',
-  'rm -rf -- "$2"',
-].join('\n');
+// Started before the browser, so Certkit dying during the launch is covered too. It reads lines from Certkit:
+// "pid N" once the browser runs, "done" when Certkit has closed it. End of input means Certkit is gone: the browser's
+// process group is killed, and once nothing runs with the profile the folder is removed (a process killed in the
+// middle of writing a file still finishes that write). The profile comes in the environment, not the command line,
+// so looking for processes that name it never finds the watchdog itself.
+const WATCHDOG = `
+pid=
+while read -r line; do
+  case "$line" in
+    done) exit 0 ;;
+    pid\\ *) pid=\${line#pid } ;;
+  esac
+done
+if [ -n "$pid" ]; then kill -KILL -"$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null; fi
+n=0
+while [ $n -lt 50 ]; do
+  if [ -n "$pid" ] && kill -0 -"$pid" 2>/dev/null; then :
+  elif pgrep -f -- "$CERTKIT_PROFILE" >/dev/null 2>&1; then :
+  else break; fi
+  sleep 0.1; n=$((n + 1))
+done
+rm -rf -- "$CERTKIT_PROFILE"
+`;
+
+interface Watchdog {
+  /** Tells it the browser's pid (the leader of the browser's process group). */
+  watch(pid: number): void;
+  /** Certkit has closed the browser itself: the watchdog ends without doing anything. */
+  stop(): void;
+}
 
 /** A detached shell that outlives Certkit just long enough to kill the browser and remove its profile. */
-function startWatchdog(browserPid: number, profile: string): ChildProcess | undefined {
+function startWatchdog(profile: string): Watchdog | undefined {
   if (process.platform === 'win32') return undefined;
+  let dog: ChildProcess;
   try {
-    const dog = spawn('/bin/sh', ['-c', WATCHDOG, 'certkit-browser-watchdog', String(browserPid), profile], {
+    dog = spawn('/bin/sh', ['-c', WATCHDOG, 'certkit-browser-watchdog'], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CERTKIT_PROFILE: profile },
     });
-    dog.on('error', () => undefined);
-    dog.stdin?.on('error', () => undefined);
-    dog.unref();
-    (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    return dog;
   } catch {
     // No shell: the pipe alone still ends the browser with Certkit; only the folder waits for the next start.
     return undefined;
   }
+  dog.on('error', () => undefined);
+  dog.stdin?.on('error', () => undefined);
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    watch: (pid) => void dog.stdin?.write(`pid ${pid}\n`),
+    stop: () => {
+      if (dog.exitCode !== null || dog.signalCode !== null) return;
+      dog.stdin?.end('done\n');
+      dog.kill('SIGKILL');
+    },
+  };
 }
 
 /**
@@ -112,24 +141,21 @@ export async function launchTiedBrowser(options: LaunchOptions & { executablePat
   removeOpenProfilesOnExit();
   const profile = mkdtempSync(path.join(os.tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   openProfiles.add(profile);
+  const dog = startWatchdog(profile);
+  const release = () => {
+    dog?.stop();
+    openProfiles.delete(profile);
+    rmSync(profile, { recursive: true, force: true });
+  };
   let browser: Browser;
   try {
     browser = await puppeteer.launch({ ...options, pipe: true, userDataDir: profile });
   } catch (err) {
-    openProfiles.delete(profile);
-    rmSync(profile, { recursive: true, force: true });
+    release();
     throw err;
   }
   const child = browser.process();
-  const dog = child?.pid ? startWatchdog(child.pid, profile) : undefined;
-  const release = () => {
-    if (dog && dog.exitCode === null) {
-      dog.stdin?.end('done\n');
-      dog.kill('SIGKILL');
-    }
-    openProfiles.delete(profile);
-    rmSync(profile, { recursive: true, force: true });
-  };
+  if (child?.pid) dog?.watch(child.pid);
   if (!child || child.exitCode !== null) release();
   else child.once('exit', release);
   return browser;
