@@ -1,8 +1,9 @@
 import { captureBench } from './capture';
 import { packageBench } from './package';
 import { rendererBench } from './renderer';
+import { soakBench } from './soak';
 import type { BenchSection } from './types';
 
-// Each area adds its section here (capture, package, renderer). Sections run one after another so their
+// Each area adds its section here (capture, package, renderer, soak). Sections run one after another so their
 // timings do not compete for the machine's two cores.
-export const BENCH_SECTIONS: BenchSection[] = [captureBench, packageBench, rendererBench];
+export const BENCH_SECTIONS: BenchSection[] = [captureBench, packageBench, rendererBench, soakBench];

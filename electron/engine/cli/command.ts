@@ -53,15 +53,39 @@ export interface CliCommand {
   options: OptionSpec;
   /** Returns the exit code: 0 done, 1 the thing checked is not fine, 2 bad input or usage. */
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+  /**
+   * The command listens to ctx.signal and ends by itself on Ctrl-C or SIGTERM (closing its browser or servers,
+   * keeping what it captured). Any other command is ended at once when a signal comes (cli/interrupt.ts).
+   */
+  windsDown?: boolean;
 }
 
 export function defineCommand(command: CliCommand): CliCommand {
   return command;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** Everything on `stream` (stdin), or a rejection as soon as `signal` fires: Ctrl-C never waits on input. */
+export async function readAll(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string> {
+  signal?.throwIfAborted();
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const read = (async () => {
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  })();
+  // Once the signal has won, a later error of the abandoned read has no one left to tell.
+  read.catch(() => undefined);
+  if (!signal) await read;
+  else {
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([read, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -7,7 +7,7 @@ import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import { buildPackage, type PackageResult } from '../package/index';
 import { runWorkspace, type RunSummary } from '../run/index';
-import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
+import { parseFaults, startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
 import { verifyWorkspace, type VerifyReport } from '../verify/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { createDemoWorkspace } from './workspace';
@@ -103,6 +103,8 @@ export interface DemoState {
   signoff?: SignoffState;
   pkg?: PackageResult;
   email?: EmailResult;
+  /** Every step ran: the demo was not stopped part way. */
+  completed?: boolean;
 }
 
 export interface DemoStep {
@@ -118,9 +120,12 @@ function started(state: DemoState): DemoSandbox {
 /** The demo as a list, so a new stage joins by adding a step. */
 export const DEMO_STEPS: DemoStep[] = [
   {
-    // Before any server starts, so a wrong folder costs nothing.
+    // Before any server starts, so a wrong folder or fault name costs nothing.
     name: 'folder',
-    run: (state) => assertDemoFolder(state.options.dir),
+    run: async (state) => {
+      parseFaults((state.options.faults ?? []).join(','), '--faults');
+      await assertDemoFolder(state.options.dir);
+    },
   },
   {
     name: 'sandbox',
@@ -204,10 +209,10 @@ export const DEMO_STEPS: DemoStep[] = [
   },
 ];
 
-/** Whether what the demo checked is fine: every scenario it ran passed and no checkpoint failed. */
+/** Whether the demo is a success: every step ran, every scenario it ran passed and no checkpoint failed. */
 export function demoSucceeded(state: DemoState): boolean {
   const failedScenario = state.summary?.results.some((r) => r.status === 'failed') ?? false;
-  return !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
+  return !!state.completed && !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
 }
 
 /** Runs every step (stopping early when the signal aborts) and always closes the sandbox. */
@@ -218,6 +223,8 @@ export async function runDemo(options: DemoOptions, report: DemoReporter = {}): 
       if (options.signal?.aborted) break;
       await step.run(state);
     }
+    // A run stopped part way returns normally; the steps after it then have nothing whole to work on.
+    state.completed = !options.signal?.aborted && !state.summary?.stopped;
   } finally {
     await state.demo?.sandbox.close();
   }

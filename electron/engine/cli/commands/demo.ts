@@ -15,6 +15,7 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
+  windsDown: true,
   options: {
     https: { type: 'boolean', description: 'serve the simulator and demo store over https (self-signed, trusted for this run only)' },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default 2)' },

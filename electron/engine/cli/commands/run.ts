@@ -26,6 +26,7 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
   usage: USAGE,
+  windsDown: true,
   options: {
     'trust-cert': { type: 'string', description: "certificate file of an https sandbox to accept, for the workspace's simulator and store only" },
     only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
@@ -57,6 +58,12 @@ export const runCommand = defineCommand({
     if (!args.values.json) {
       ctx.stdout.write(`run ${summary.runId}\n`);
       ctx.stdout.write(table(['scenario', 'outcome', 'merchant reference', 'screenshots'], summaryRows(summary)));
+    }
+    if (summary.stopped) {
+      ctx.stderr.write(
+        `run ${summary.runId} was stopped; what it captured is kept: certkit run ${args.positionals[0]} --resume runs the rest\n`,
+      );
+      return 1;
     }
     return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
   },

@@ -35,6 +35,7 @@ export const sandboxCommand = defineCommand({
   name: 'sandbox',
   summary: 'Run the APS sandbox simulator and the demo merchant store on loopback',
   usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE] [--https [--tls-dir DIR]]',
+  windsDown: true,
   options: {
     port: { type: 'string', description: 'port of the simulator (0 or none: a free one); the store gets its own' },
     config: { type: 'string', description: 'JSON file of simulator settings (docs/simulator.md)' },

@@ -47,7 +47,7 @@ export const signCommand = defineCommand({
       throw new CertkitError(`--algo ${algoText} is not a SHA type APS offers`, {
         hint: 'use sha256, sha512, hmac256 or hmac512',
       });
-    const params = parseParams(await readAll(ctx.stdin));
+    const params = parseParams(await readAll(ctx.stdin, ctx.signal));
     const options = { response: !!args.values.response };
     if (!args.values.verify) {
       ctx.stdout.write(`${computeSignature(params, phrase, algo, options)}\n`);

@@ -30,7 +30,7 @@ export const snippetCommand = defineCommand({
             hint: 'check the path, or pipe the code on stdin',
           });
         })
-      : await readAll(ctx.stdin);
+      : await readAll(ctx.stdin, ctx.signal);
     const language =
       stringOpt(args, 'language') ??
       (file
