@@ -15,6 +15,8 @@ import { captureCommand } from './capture';
 import { demoCommand } from './demo';
 import { importCommand } from './import';
 import { ledgerCommand } from './ledger';
+import { relayCommand } from './relay';
+import { trafficCommand } from './traffic';
 
 // Each command lives in its own file; this list is the only place that names them all.
 export const COMMANDS: CliCommand[] = [
@@ -32,6 +34,8 @@ export const COMMANDS: CliCommand[] = [
   captureCommand,
   importCommand,
   ledgerCommand,
+  relayCommand,
+  trafficCommand,
   demoCommand,
   sandboxCommand,
 ];

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { ShaType } from '../../../../shared/aps/catalog';
+import { FEEDBACK_DELIVERY, feedbackDelivered, type FeedbackKind, type ShaType } from '../../../../shared/aps/catalog';
 import { responseSignature } from '../sign';
 import type { ExchangeLog } from './exchange-log';
 
-export type FeedbackKind = 'direct' | 'notification';
+export type { FeedbackKind };
 
 export interface FeedbackEvent {
   kind: FeedbackKind;
@@ -70,7 +70,7 @@ export class FeedbackSender extends EventEmitter {
         headers: { 'content-type': contentType },
         body: payload,
         redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(FEEDBACK_DELIVERY.answerWithinMs),
       });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
@@ -78,7 +78,7 @@ export class FeedbackSender extends EventEmitter {
       status = 0;
     }
     if (this.closed) return;
-    const ok = (status >= 200 && status < 300) || status === 302;
+    const ok = feedbackDelivered(status);
     this.log.add({
       kind: 'feedback',
       method: 'POST',

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
+  FEEDBACK_DELIVERY,
   MESSAGE_TEXT,
   PAYMENT_API_PATH,
   PAYMENT_PAGE_PATH,
@@ -124,7 +125,7 @@ export class Simulator {
     this.state = new SimulatorState(options.persistFile);
     this.log = new ExchangeLog(() => this.secrets());
     this.log.on('exchange', (e: SimExchange) => this.events.emit('exchange', e));
-    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? { tries: 10, intervalMs: 10_000 });
+    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? FEEDBACK_DELIVERY);
     this.feedback.on('feedback', (e) => this.events.emit('feedback', e));
   }
 
