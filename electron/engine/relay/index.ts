@@ -9,7 +9,7 @@ export {
   type Relay,
   type RelayOptions,
 } from './server';
-export { describeRecord } from './describe';
+export { describeRecord, operationOf } from './describe';
 export { TrafficLogWriter, parseTrafficLog, readTrafficLog, type TrafficFile } from './log';
 export { linkTraffic, recordExchange, withRelayExchanges, type TrafficLinks } from './link';
 export {

@@ -13,14 +13,19 @@ import { applyConfirmation, confirmOnly } from './confirm';
 import type { Check, CheckOutcome, VerifyContext } from './context';
 import { checkCustomerEmail, checkCustomerIp } from './customer';
 import { feedbackResult } from './feedback';
+import { checkInboundIp } from './inbound-ip';
 import { checkKnetReceipt, checkNapsLanguages, checkStcPayDynamic, checkTokenizationClientSide } from './local-methods';
 import { runProbes, type ProbeResults } from './probe';
 import { checkRecurringAgreement, checkRecurringMode, checkRecurringToken } from './recurring';
+import { withRelayEvidence } from './relay-evidence';
 import { checkRequestSignature } from './request-signature';
 import { responseSignatureResult } from './response-signature';
 import { checkReturnUrl } from './return-url';
+import { checkSdkTokenServer } from './sdk-token';
 import { checkThreeDs } from './three-ds';
 import { errorMessage } from '../errors';
+import { readWorkspaceTraffic } from '../relay/index';
+import type { TrafficRecord } from '../../../shared/schema/traffic';
 
 export { confirmCheckpoint } from './confirm';
 export type { ProbeResults } from './probe';
@@ -32,6 +37,8 @@ export interface VerifyOptions {
   evidence?: CollectedEvidence;
   /** Opt-in: replays the captured return POST with one field changed, and posts a signed result to the feedback URLs twice (loopback/staging only). */
   probeResponseSignature?: boolean;
+  /** What the recording relay saw; read from the workspace's traffic/ folder when not given. */
+  traffic?: TrafficRecord[];
 }
 
 export interface VerifyReport {
@@ -47,8 +54,11 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
     'return-url-post': checkReturnUrl,
     'request-signature': checkRequestSignature,
     'response-signature': async (ctx) => responseSignatureResult(ctx, await probes()),
-    // A 'confirm' checkpoint with a check: the probe can fail it or back the engineer's confirmation, not pass it.
+    // 'relay' checkpoints: the relay's evidence decides; without it the probe can fail feedback-urls or back the
+    // engineer's confirmation, not pass it.
     'feedback-urls': async (ctx) => feedbackResult(ctx, await probes()),
+    'sdk-token-server': checkSdkTokenServer,
+    'inbound-ip': checkInboundIp,
     'amount-validation': async (ctx) => amountResult(ctx, await probes()),
     command: checkCommand,
     'tokenization-client-side': checkTokenizationClientSide,
@@ -66,8 +76,8 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
 }
 
 /**
- * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, some of them
- * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
+ * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, unless the recording
+ * relay's evidence decides them ('relay' proof: feedback-urls, sdk-token-server, inbound-ip).
  */
 export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter(
   (id) => CATALOG.checkpoints.get(id).proof === 'evidence',
@@ -94,6 +104,7 @@ export async function verifyEvidence(
   options: Omit<VerifyOptions, 'evidence'> = {},
 ): Promise<VerifyReport> {
   const plan = buildPlan(workspace);
+  const planned = plan.scenarios.map((s) => evidence.byScenario.get(s.id)).filter((e) => e !== undefined);
   const ctx: VerifyContext = {
     workspace,
     plan,
@@ -101,7 +112,7 @@ export async function verifyEvidence(
     secrets: options.secrets,
     appleSecrets: options.appleSecrets,
     probeResponseSignature: !!options.probeResponseSignature,
-    scenarios: plan.scenarios.map((s) => evidence.byScenario.get(s.id)).filter((e) => e !== undefined),
+    ...withRelayEvidence(planned, options.traffic ?? []),
   };
   // Both probe-based checks share one run of the probes, so the merchant gets each modified POST once.
   let probeRun: Promise<ProbeResults> | undefined;
@@ -121,5 +132,6 @@ export async function verifyEvidence(
 export async function verifyWorkspace(workspaceDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const workspace = await loadWorkspace(workspaceDir);
   const evidence = options.evidence ?? (await collectEvidence(workspaceDir));
-  return verifyEvidence(workspace, evidence, options);
+  const traffic = options.traffic ?? (await readWorkspaceTraffic(workspaceDir)).records;
+  return verifyEvidence(workspace, evidence, { ...options, traffic });
 }
