@@ -265,13 +265,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         });
       });
       upstreamReq.on('response', (answer) => {
-        if (res) res.writeHead(answer.statusCode ?? 502, answerHeaders(answer.headers));
-        answer.on('data', (chunk: Buffer) => {
-          resCapture.add(chunk);
-          res?.write(chunk);
-        });
+        answer.on('data', (chunk: Buffer) => resCapture.add(chunk));
+        if (res) {
+          res.writeHead(answer.statusCode ?? 502, answerHeaders(answer.headers));
+          // pipe() keeps the pace of the slower side, so a large answer is never held in memory.
+          answer.pipe(res);
+        }
         answer.on('end', () => {
-          res?.end();
           finish({
             responseStatus: answer.statusCode,
             responseContentType: answer.headers['content-type'],
