@@ -23,11 +23,12 @@ export const ENGINE_LAYERS = {
   sandbox: 2,
   snippets: 3,
   capture: 3,
+  // Below verify, which reads the relay's evidence (the traffic logs and their links to scenarios).
+  relay: 3,
   verify: 4,
   run: 5,
   package: 7,
   email: 8,
-  relay: 8,
   signoff: 8,
   demo: 9,
   api: 10,

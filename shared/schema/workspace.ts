@@ -103,6 +103,13 @@ export const workspaceSchema = z.strictObject({
       paymentApi: httpUrl.optional(),
       /** Hosts whose traffic is recorded as APS traffic. */
       hosts: z.array(z.string().min(1)).default([]),
+      /**
+       * The addresses production API requests will leave from, as the merchant declares them; the verifier shows them
+       * beside the sandbox source addresses the relay saw (they must differ). Left out of the file when unset.
+       */
+      productionInboundIps: z
+        .array(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }))
+        .optional(),
     })
     .default({ hosts: [] }),
   customers: z.array(customerSchema).min(1).default(SAMPLE_CUSTOMERS.slice(0, 2)),

@@ -7,6 +7,8 @@ import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/sch
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
+import type { TrafficRecord } from '../../../shared/schema/traffic';
+import type { TrafficLinks } from '../relay/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 
 export type EvidenceRef = CheckResult['evidence'][number];
@@ -21,10 +23,18 @@ export interface VerifyContext {
   appleSecrets?: MerchantSecrets;
   probeResponseSignature: boolean;
   /**
-   * Evidence of the scenarios in the plan, in plan order: the passed ones when a check decides whether the
-   * checkpoint passes, every one when it looks for failures (a fault seen in a failed attempt is still a fault).
+   * Evidence of the scenarios in the plan, in plan order, with the relay's exchanges of each added: the passed ones
+   * when a check decides whether the checkpoint passes, every one when it looks for failures (a fault seen in a
+   * failed attempt is still a fault).
    */
   scenarios: ScenarioEvidence[];
+  /** What the recording relay saw (`certkit relay`), and which scenario each exchange belongs to. */
+  traffic: RelayEvidence;
+}
+
+export interface RelayEvidence {
+  records: TrafficRecord[];
+  links: TrafficLinks;
 }
 
 /** A check returns everything but the checkpoint id, which the runner fills in. */

@@ -13,12 +13,15 @@ import { applyConfirmation, confirmOnly } from './confirm';
 import type { Check, CheckOutcome, VerifyContext } from './context';
 import { checkCustomerEmail, checkCustomerIp } from './customer';
 import { feedbackResult } from './feedback';
+import { checkInboundIp } from './inbound-ip';
 import { checkKnetReceipt, checkNapsLanguages, checkStcPayDynamic, checkTokenizationClientSide } from './local-methods';
 import { runProbes, type ProbeResults } from './probe';
 import { checkRecurringAgreement, checkRecurringMode, checkRecurringToken } from './recurring';
+import { withRelayEvidence } from './relay-evidence';
 import { checkRequestSignature } from './request-signature';
 import { responseSignatureResult } from './response-signature';
 import { checkReturnUrl } from './return-url';
+import { checkSdkTokenServer } from './sdk-token';
 import { checkThreeDs } from './three-ds';
 import { errorMessage } from '../errors';
 import { scenarioSources } from '../evidence/sources';
@@ -26,6 +29,8 @@ import type { ScenarioSource } from '../../../shared/schema/signoff';
 import { createRedactor } from '../redact/index';
 import { secretValues } from '../workspace/secrets';
 import { loadProbeRecord, probeRecord, saveProbeRecord, staleReason, type ProbeRecord } from './probe-store';
+import { readWorkspaceTraffic } from '../relay/index';
+import type { TrafficRecord } from '../../../shared/schema/traffic';
 
 export { confirmCheckpoint } from './confirm';
 export type { ProbeResults } from './probe';
@@ -40,6 +45,8 @@ export interface VerifyOptions {
   probeResponseSignature?: boolean;
   /** What earlier probes found; used while the evidence they replayed is still the evidence used. */
   storedProbes?: ProbeRecord;
+  /** What the recording relay saw; read from the workspace's traffic/ folder when not given. */
+  traffic?: TrafficRecord[];
 }
 
 export interface VerifyReport {
@@ -60,8 +67,11 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
     'return-url-post': checkReturnUrl,
     'request-signature': checkRequestSignature,
     'response-signature': async (ctx) => responseSignatureResult(ctx, await probes()),
-    // A 'confirm' checkpoint with a check: the probe can fail it or back the engineer's confirmation, not pass it.
+    // 'relay' checkpoints: the relay's evidence decides; without it the probe can fail feedback-urls or back the
+    // engineer's confirmation, not pass it.
     'feedback-urls': async (ctx) => feedbackResult(ctx, await probes()),
+    'sdk-token-server': checkSdkTokenServer,
+    'inbound-ip': checkInboundIp,
     'amount-validation': async (ctx) => amountResult(ctx, await probes()),
     command: checkCommand,
     'tokenization-client-side': checkTokenizationClientSide,
@@ -79,8 +89,8 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
 }
 
 /**
- * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, some of them
- * (feedback-urls) with a check that can fail them or back the confirmation with evidence.
+ * Ids of the checkpoints Certkit decides from evidence. The rest are confirmed by the engineer, unless the recording
+ * relay's evidence decides them ('relay' proof: feedback-urls, sdk-token-server, inbound-ip).
  */
 export const AUTOMATIC_CHECKPOINTS = Object.keys(automaticChecks(async () => ({}))).filter(
   (id) => CATALOG.checkpoints.get(id).proof === 'evidence',
@@ -152,6 +162,7 @@ export async function verifyEvidence(
 ): Promise<VerifyReport> {
   const plan = buildPlan(workspace);
   const selected = plan.scenarios.map((s) => evidence.byScenario.get(s.id)).filter((e) => e !== undefined);
+  const relay = withRelayEvidence(selected, options.traffic ?? []);
   const base = {
     workspace,
     plan,
@@ -159,9 +170,10 @@ export async function verifyEvidence(
     secrets: options.secrets,
     appleSecrets: options.appleSecrets,
     probeResponseSignature: !!options.probeResponseSignature,
+    traffic: relay.traffic,
   };
-  const passed: VerifyContext = { ...base, scenarios: selected.filter((ev) => ev.status === 'passed') };
-  const all: VerifyContext = { ...base, scenarios: selected };
+  const passed: VerifyContext = { ...base, scenarios: relay.scenarios.filter((ev) => ev.status === 'passed') };
+  const all: VerifyContext = { ...base, scenarios: relay.scenarios };
   const notPassed = new Set(selected.filter((ev) => ev.status !== 'passed').map((ev) => ev.scenarioId));
   // Both probe-based checks share one run of the probes, so the merchant gets each modified POST once; they replay
   // captures of passed scenarios only.
@@ -194,8 +206,9 @@ export async function verifyEvidence(
 export async function verifyWorkspace(workspaceDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const workspace = await loadWorkspace(workspaceDir);
   const evidence = options.evidence ?? (await collectEvidence(workspaceDir, { pins: workspace.pins ?? {} }));
+  const traffic = options.traffic ?? (await readWorkspaceTraffic(workspaceDir)).records;
   const storedProbes = options.storedProbes ?? (await loadProbeRecord(workspaceDir));
-  const report = await verifyEvidence(workspace, evidence, { ...options, storedProbes });
+  const report = await verifyEvidence(workspace, evidence, { ...options, storedProbes, traffic });
   if (report.probes?.fresh) {
     const { fresh: _fresh, ...record } = report.probes;
     void _fresh;

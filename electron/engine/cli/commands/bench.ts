@@ -11,7 +11,7 @@ function verdict(row: BenchRow): string {
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure the performance goals (capture, packaging, renderer) and print the figures',
+  summary: 'Measure the performance goals (capture, packaging, renderer, relay) and print the figures',
   usage: 'bench [--only SECTIONS] [--json]',
   options: {
     only: { type: 'string', description: 'comma-separated bench sections to run (default: all)' },

@@ -18,6 +18,8 @@ import { ledgerCommand } from './ledger';
 import { configCommand } from './config';
 import { pinCommand } from './pin';
 import { signoffCommand } from './signoff';
+import { relayCommand } from './relay';
+import { trafficCommand } from './traffic';
 
 // Each command lives in its own file; this list is the only place that names them all.
 export const COMMANDS: CliCommand[] = [
@@ -38,6 +40,8 @@ export const COMMANDS: CliCommand[] = [
   captureCommand,
   importCommand,
   ledgerCommand,
+  relayCommand,
+  trafficCommand,
   demoCommand,
   sandboxCommand,
 ];

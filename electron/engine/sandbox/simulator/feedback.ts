@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { ShaType } from '../../../../shared/aps/catalog';
+import { FEEDBACK_DELIVERY, feedbackDelivered, type FeedbackKind, type ShaType } from '../../../../shared/aps/catalog';
 import { responseSignature } from '../sign';
 import type { ExchangeLog } from './exchange-log';
 
-export type FeedbackKind = 'direct' | 'notification';
+export type { FeedbackKind };
 
 export interface FeedbackEvent {
   kind: FeedbackKind;
@@ -163,7 +163,7 @@ export class FeedbackSender extends EventEmitter {
       else this.counts.unreachable++;
     }
     if (this.closed) return;
-    const ok = (status >= 200 && status < 300) || status === 302;
+    const ok = feedbackDelivered(status);
     if (ok) this.counts.delivered++;
     else if (status) this.counts.refused++;
     this.log.add({

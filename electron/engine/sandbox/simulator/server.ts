@@ -3,6 +3,7 @@ import https from 'node:https';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
+  FEEDBACK_DELIVERY,
   MESSAGE_TEXT,
   PAYMENT_API_PATH,
   PAYMENT_PAGE_PATH,
@@ -137,7 +138,7 @@ export class Simulator {
       () => ({ count: this.config.retention.exchanges, ageMs: this.config.retention.minutes * 60_000 }),
     );
     this.log.on('exchange', (e: SimExchange) => this.events.emit('exchange', e));
-    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? { tries: 10, intervalMs: 10_000 });
+    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? FEEDBACK_DELIVERY);
     this.feedback.on('feedback', (e) => this.events.emit('feedback', e));
   }
 
