@@ -249,7 +249,13 @@ export const CONTRACT = {
   'signoff.status': call(none, signoffStateSchema),
   // Pins a scenario's evidence to one run (null: back to its newest run); kept in certkit.json.
   'evidence.pin': call(
-    z.strictObject({ scenarioId, runId: z.string().regex(/^[\w.-]+$/).nullable() }),
+    z.strictObject({
+      scenarioId,
+      runId: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .nullable(),
+    }),
     z.object({ ok: z.literal(true) }),
   ),
   'snippets.add': call(

@@ -407,9 +407,7 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
 }
 
 /** The package currently on disk (after repairing an interrupted swap), or undefined when none was built. */
-export async function readPackageIndex(
-  dir: string,
-): Promise<
+export async function readPackageIndex(dir: string): Promise<
   | {
       files: (Omit<PackageFile, 'path'> & { path: string })[];
       warnings: string[];

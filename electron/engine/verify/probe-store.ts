@@ -43,7 +43,11 @@ export function probeRecord(
   workspace: Workspace,
   at = new Date(),
 ): ProbeRecord {
-  const used = [results.signature?.scenarioId, results.amount?.scenarioId, ...(results.feedback ?? []).map((f) => f.scenarioId)];
+  const used = [
+    results.signature?.scenarioId,
+    results.amount?.scenarioId,
+    ...(results.feedback ?? []).map((f) => f.scenarioId),
+  ];
   const basis: Record<string, string> = {};
   for (const id of used) {
     const runId = id ? evidence.byScenario.get(id)?.runId : undefined;
@@ -59,7 +63,11 @@ export function probeRecord(
 }
 
 /** Why a stored record no longer speaks for the current evidence, or undefined when it still does. */
-export function staleReason(record: ProbeRecord, evidence: CollectedEvidence, workspace: Workspace): string | undefined {
+export function staleReason(
+  record: ProbeRecord,
+  evidence: CollectedEvidence,
+  workspace: Workspace,
+): string | undefined {
   for (const [scenarioId, runId] of Object.entries(record.basis)) {
     const ev = evidence.byScenario.get(scenarioId);
     if (ev?.runId !== runId || ev.status !== 'passed')

@@ -46,7 +46,8 @@ function leafKind(inner: AnySchema): { kind: Kind; options?: string[] } | undefi
   if (t === 'string') return { kind: inner.def.format === 'url' ? 'url' : 'text' };
   if (t === 'array') {
     const item = peel(inner.def.element!).inner;
-    if (item.def.type === 'enum') return { kind: 'choices', options: (item as unknown as z.ZodEnum).options as string[] };
+    if (item.def.type === 'enum')
+      return { kind: 'choices', options: (item as unknown as z.ZodEnum).options as string[] };
     if (item.def.type === 'string') return { kind: 'list' };
   }
   return undefined;

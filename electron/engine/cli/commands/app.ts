@@ -12,7 +12,10 @@ export const appCommand = defineCommand({
   options: {
     port: { type: 'string', description: 'loopback port to serve on (default: a free one)' },
     'no-open': { type: 'boolean', description: 'do not open a browser; print the address only' },
-    renderer: { type: 'string', description: 'folder of the built wizard (default: the one `npm run build:renderer` makes)' },
+    renderer: {
+      type: 'string',
+      description: 'folder of the built wizard (default: the one `npm run build:renderer` makes)',
+    },
     demo: { type: 'boolean', description: 'start the APS simulator and demo store and open a demo workspace' },
     'demo-dir': { type: 'string', description: 'where --demo creates its workspace (default: a new temporary folder)' },
   },

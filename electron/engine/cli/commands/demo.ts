@@ -17,7 +17,10 @@ export const demoCommand = defineCommand({
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
   windsDown: true,
   options: {
-    https: { type: 'boolean', description: 'serve the simulator and demo store over https (self-signed, trusted for this run only)' },
+    https: {
+      type: 'boolean',
+      description: 'serve the simulator and demo store over https (self-signed, trusted for this run only)',
+    },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default 2)' },
     browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
     faults: { type: 'string', description: 'comma-separated demo-store mistakes to switch on (docs/demo-store.md)' },

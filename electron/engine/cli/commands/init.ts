@@ -19,7 +19,10 @@ function pick<T extends string>(values: string[] | undefined, allowed: readonly 
 
 /** Options that set one value of certkit.json each, checked as `certkit config` checks them. */
 const SETTING_FLAGS: Record<string, { key: string; description: string }> = {
-  'store-url': { key: 'store.baseUrl', description: 'where the shop starts (store.baseUrl); flows use it as {{baseUrl}}' },
+  'store-url': {
+    key: 'store.baseUrl',
+    description: 'where the shop starts (store.baseUrl); flows use it as {{baseUrl}}',
+  },
   'return-url': { key: 'store.returnUrl', description: 'the return_url the shop sends to APS (store.returnUrl)' },
   environment: {
     key: 'account.environment',
@@ -27,7 +30,8 @@ const SETTING_FLAGS: Record<string, { key: string; description: string }> = {
   },
   'payment-page-url': {
     key: 'aps.paymentPage',
-    description: "APS's paymentPage endpoint (aps.paymentPage); needed for simulator, from `certkit sandbox`'s JSON line",
+    description:
+      "APS's paymentPage endpoint (aps.paymentPage); needed for simulator, from `certkit sandbox`'s JSON line",
   },
   'payment-api-url': {
     key: 'aps.paymentApi',
@@ -54,7 +58,10 @@ export const initCommand = defineCommand({
     account: { type: 'string', description: 'the APS account name; it goes into the sign-off email subject' },
     methods: { type: 'string', description: `comma-separated payment methods: ${METHOD_IDS.join(', ')}` },
     integration: { type: 'string', description: `comma-separated integration types: ${INTEGRATION_TYPES.join(', ')}` },
-    features: { type: 'string', description: 'comma-separated optional features: installments, saved_cards, recurring' },
+    features: {
+      type: 'string',
+      description: 'comma-separated optional features: installments, saved_cards, recurring',
+    },
     ...Object.fromEntries(
       Object.entries(SETTING_FLAGS).map(([flag, f]) => [flag, { type: 'string' as const, description: f.description }]),
     ),
@@ -67,7 +74,7 @@ export const initCommand = defineCommand({
     const changes = settingChanges(args);
     const environment = stringOpt(args, 'environment');
     if (environment === 'simulator' && (!stringOpt(args, 'payment-page-url') || !stringOpt(args, 'payment-api-url')))
-      throw new CertkitError('--environment simulator needs the simulator\'s endpoints', {
+      throw new CertkitError("--environment simulator needs the simulator's endpoints", {
         hint: 'add --payment-page-url and --payment-api-url with the paymentPage and paymentApi URLs `certkit sandbox` prints',
       });
     const base = {

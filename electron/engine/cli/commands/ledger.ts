@@ -32,7 +32,11 @@ export const ledgerCommand = defineCommand({
   options: {
     json: { type: 'boolean', description: 'print the ledger as JSON' },
     scenario: { type: 'string', description: 'the scenario to show or edit' },
-    set: { type: 'string', multiple: true, description: 'FIELD=VALUE to enter by hand (marked as entered by hand); repeatable' },
+    set: {
+      type: 'string',
+      multiple: true,
+      description: 'FIELD=VALUE to enter by hand (marked as entered by hand); repeatable',
+    },
     clear: { type: 'string', multiple: true, description: 'FIELD to remove; repeatable' },
     run: { type: 'string', description: 'edit this run of the scenario (default: the run its evidence comes from)' },
   },

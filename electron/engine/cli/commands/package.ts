@@ -17,7 +17,8 @@ export const packageCommand = defineCommand({
   options: {
     draft: {
       type: 'boolean',
-      description: 'build even though something blocks sign-off; file names start with DRAFT_ and the cover lists what blocks it',
+      description:
+        'build even though something blocks sign-off; file names start with DRAFT_ and the cover lists what blocks it',
     },
     out: { type: 'string', description: 'folder to build into (default: <workspace>/output/package, replaced whole)' },
     'max-mb': { type: 'string', description: 'largest size of one file in MB (default: package.maxMb, 20)' },

@@ -26,7 +26,9 @@ export const pinCommand = defineCommand({
     const scenarioId = stringOpt(args, 'scenario');
     const runId = stringOpt(args, 'run');
     if ((runId || args.values.latest) && !scenarioId)
-      throw new CertkitError('--run and --latest need --scenario ID', { hint: `certkit ${USAGE.split('\n')[1].trim()}` });
+      throw new CertkitError('--run and --latest need --scenario ID', {
+        hint: `certkit ${USAGE.split('\n')[1].trim()}`,
+      });
     if (runId && args.values.latest)
       throw new CertkitError('--run and --latest contradict each other', {
         hint: 'give --run RUN_ID to pin, or --latest to unpin',
@@ -71,7 +73,9 @@ export const pinCommand = defineCommand({
         s.id,
         broken ? `${broken.runId} (pinned, holds no evidence of it)` : (choice?.runId ?? '-'),
         ev?.status ?? 'not run',
-        choice?.pinned ? `pinned${choice.newest ? `; newer run ${choice.newest.runId} ${choice.newest.status}` : ''}` : '',
+        choice?.pinned
+          ? `pinned${choice.newest ? `; newer run ${choice.newest.runId} ${choice.newest.status}` : ''}`
+          : '',
       ];
     });
     rows.sort((a, b) => CATALOG.scenarios.order(a[0]) - CATALOG.scenarios.order(b[0]));

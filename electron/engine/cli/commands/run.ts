@@ -28,12 +28,18 @@ export const runCommand = defineCommand({
   usage: USAGE,
   windsDown: true,
   options: {
-    'trust-cert': { type: 'string', description: "certificate file of an https sandbox to accept, for the workspace's simulator and store only" },
+    'trust-cert': {
+      type: 'string',
+      description: "certificate file of an https sandbox to accept, for the workspace's simulator and store only",
+    },
     only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default: browser.concurrency, 2)' },
     browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
     headful: { type: 'boolean', description: 'show the browser window (needs a full browser)' },
-    resume: { type: 'boolean', description: 'run only the scenarios whose evidence (newest run, or pinned) has not passed' },
+    resume: {
+      type: 'boolean',
+      description: 'run only the scenarios whose evidence (newest run, or pinned) has not passed',
+    },
     json: { type: 'boolean', description: 'print the run events as JSON lines' },
   },
   async run(args, ctx) {

@@ -13,7 +13,10 @@ export const snippetCommand = defineCommand({
   options: {
     slot: { type: 'string', description: 'the code-snippet slot the code is for' },
     file: { type: 'string', description: 'file holding the code (default: read stdin)' },
-    language: { type: 'string', description: 'language for highlighting (default: from the file name, else javascript)' },
+    language: {
+      type: 'string',
+      description: 'language for highlighting (default: from the file name, else javascript)',
+    },
   },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);

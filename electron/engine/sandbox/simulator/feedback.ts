@@ -30,9 +30,8 @@ export interface FeedbackTarget {
 const CONCURRENCY = 8;
 /** Notifications waiting (queued or between tries) before new ones are dropped and counted. */
 const MAX_PENDING = 10_000;
-/** Each try's own time limit, from when it is sent (time in the queue does not count). */
-const TRY_TIMEOUT_MS = 10_000;
 
+// Each try's own time limit (APS's answer window) runs from when it is sent: time in the queue does not count.
 interface Notification {
   kind: FeedbackKind;
   target: FeedbackTarget;
@@ -83,7 +82,12 @@ export class FeedbackSender extends EventEmitter {
     limits: Partial<FeedbackSender['limits']> = {},
   ) {
     super();
-    this.limits = { concurrency: CONCURRENCY, maxPending: MAX_PENDING, tryTimeoutMs: TRY_TIMEOUT_MS, ...limits };
+    this.limits = {
+      concurrency: CONCURRENCY,
+      maxPending: MAX_PENDING,
+      tryTimeoutMs: FEEDBACK_DELIVERY.answerWithinMs,
+      ...limits,
+    };
   }
 
   send(kind: FeedbackKind, target: FeedbackTarget, fields: Record<string, unknown>): void {
