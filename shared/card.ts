@@ -69,3 +69,14 @@ export function maskCardNumbersIn(text: string, keep: ReadonlySet<string> = new 
     return maskPan(run);
   });
 }
+
+/** Replaces every card number in free text (by the same rule) with `replacement`; returns the text and how many. */
+export function replaceCardNumbersIn(text: string, replacement: string): { text: string; count: number } {
+  let count = 0;
+  const out = text.replace(CARD_RUN, (run) => {
+    if (!looksLikeCardNumber(run)) return run;
+    count++;
+    return replacement;
+  });
+  return { text: out, count };
+}
