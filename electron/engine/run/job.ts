@@ -62,6 +62,12 @@ export function apsHostsOf(ws: Workspace): string[] {
   return [...hosts];
 }
 
+/** host:port of the store's URLs in the workspace: where APS's posts and feedback for this merchant go. */
+export function storeHostsOf(ws: Workspace): string[] {
+  const urls = [ws.store.baseUrl, ws.store.returnUrl, ws.store.directFeedbackUrl, ws.store.notificationFeedbackUrl];
+  return [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).host))];
+}
+
 /** A run's warnings, not tied to one scenario. */
 export function runWarnings(emit: (event: RunEvent) => void, runId: string): Report {
   return (what, err) => emit({ type: 'warning', runId, message: `${what}: ${reasonOf(err)}` });
@@ -143,6 +149,7 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     stepTimeoutMs: ws.capture.stepTimeoutMs,
     apsHosts: ctx.apsHosts,
     returnUrl: ws.store.returnUrl,
+    storeHosts: storeHostsOf(ws),
     secrets: ctx.secrets,
     exchangeLog: ctx.exchangeLog,
     exchangeLogSince: ctx.exchangeLogSince,

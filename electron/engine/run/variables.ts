@@ -16,7 +16,10 @@ export function customerFor(workspace: Workspace, scenarioIndex: number): Custom
 /** The customer's full name; a customer without one gets a name made from their email, never another customer's. */
 export function customerName(customer: Customer): string {
   if (customer.name) return customer.name;
-  const local = customer.email.split('@')[0].replace(/[^A-Za-z]+/g, ' ').trim();
+  const local = customer.email
+    .split('@')[0]
+    .replace(/[^A-Za-z]+/g, ' ')
+    .trim();
   const name = local
     .split(' ')
     .filter(Boolean)
