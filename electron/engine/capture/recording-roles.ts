@@ -73,7 +73,9 @@ function roleByShape(value: string, zone: Zone): Role | undefined {
   if (isPan(panDigits(v))) return 'card';
   if (EMAIL.test(v)) return 'email';
   if (EXPIRY.test(v)) return 'expiry';
-  if (zone === 'store' && PHONE.test(v) && v.replace(/\D/g, '').length >= 8) return 'phone';
+  // E.164 numbers have at most 15 digits; a longer run is a mistyped card number, not a phone.
+  const digits = v.replace(/\D/g, '').length;
+  if (zone === 'store' && PHONE.test(v) && digits >= 8 && digits <= 15) return 'phone';
   return undefined;
 }
 

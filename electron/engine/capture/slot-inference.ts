@@ -58,8 +58,11 @@ export function inferSlots(
   const back = leave < 0 ? -1 : pages.findIndex((p, i) => i > leave && p.zone === 'store');
   const before = pages.slice(0, leave < 0 ? pages.length : leave).filter((p) => p.zone === 'store');
   const away = leave < 0 ? [] : pages.slice(leave, back < 0 ? pages.length : back);
-  const put = (slot: string, step: number, page: RecordedPage, why: string) =>
-    tags.push({ step, slot, url: page.url, why });
+  // One slot per step: a second slot for the same step is left for the person to place.
+  const put = (slot: string, step: number, page: RecordedPage, why: string) => {
+    if (tags.some((t) => t.step === step)) missing.push(slot);
+    else tags.push({ step, slot, url: page.url, why });
+  };
 
   // Checkout: the last store page before APS where the shopper typed or picked something, shot filled in.
   const checkoutIndex = before.findLastIndex((p) => p.input);
@@ -69,7 +72,9 @@ export function inferSlots(
     const kind = suffix(slot);
     const phase = PHASE[kind];
     if (phase === 'before' && kind === 'checkout' && checkout) {
-      put(slot, checkout.last, checkout, 'the last store page before APS, with the form filled in');
+      // A recording that never saw the page change after checkout ends with its pay click: shoot before that click.
+      const step = checkout === pages.at(-1) && checkout.last > checkout.arrival ? checkout.last - 1 : checkout.last;
+      put(slot, step, checkout, 'the last store page before APS, with the form filled in');
     } else if (phase === 'before' && kind === 'pre_checkout' && checkout) {
       const upTo = before.indexOf(checkout);
       const candidates = before.slice(0, upTo);

@@ -52,12 +52,7 @@ export function printImport(out: Output, r: ImportedFlow, preview: PlaceholderPr
     rep.slots.length
       ? table(
           ['step', 'slot', 'page', 'why'],
-          rep.slots.map((s) => [
-            String(s.step),
-            s.slot,
-            s.url,
-            s.source === 'inferred' ? s.why : `${s.why} (${s.source})`,
-          ]),
+          rep.slots.map((s) => [String(s.step), s.slot, s.url, s.why]),
         )
       : '  none\n',
   );
