@@ -135,7 +135,7 @@ export const MESSAGE_ADVICE: Record<string, string> = {
   '037': 'the request has no return_url',
   '066': 'this merchant_reference was used before; each trip to APS needs a new one',
   '072': 'the customer cancelled on APS’s page',
-  '666': 'the payment was declined: for a success scenario, the flow typed a declining test card or wrong test values',
+  '666': 'the payment was declined; on the sandbox, the test card or test values typed are ones that decline',
   '778': 'the customer took too long on APS’s page',
 };
 

@@ -92,9 +92,10 @@ export function decidingAnswer(
   return undefined;
 }
 
-/** "APS answered 13666 Purchase failure: Transaction declined (usually: ...)" */
-export function answeredText(answer: AnswerSeen): string {
-  return `APS answered ${explainResponse(answer.responseCode, answer.message)}`;
+/** "APS answered 13666 Purchase failure: Transaction declined (usually: ...)"; `advice` adds what it usually means. */
+export function answeredText(answer: AnswerSeen, advice = true): string {
+  const text = explainResponse(answer.responseCode, answer.message);
+  return `APS answered ${advice ? text : text.replace(/ \(usually: .*\)$/, '')}`;
 }
 
 /** Why APS's answer does not say the scenario happened, with the fix; undefined when it does. */

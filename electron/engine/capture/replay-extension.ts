@@ -45,7 +45,8 @@ const ELEMENTS_MATCH = `(selectors, count, operator, expected, attributes, prope
 }`;
 
 /** The page replaced its document while a step was looking at it (an auto-submitted form, a redirect). */
-export const CONTEXT_REPLACED = /Execution context was destroyed|Cannot find context with specified id/i;
+export const CONTEXT_REPLACED =
+  /Execution context was destroyed|Cannot find context with specified id|does not belong to the document|No node with given id/i;
 
 export function isContextReplaced(err: unknown): boolean {
   return err instanceof Error && CONTEXT_REPLACED.test(err.message);
@@ -85,8 +86,9 @@ async function waitForMatchingElements(frame: Frame, step: WaitStep, timeout: nu
   const { count = 1, operator = '>=', visible = true } = step;
   const deadline = Date.now() + timeout;
   for (;;) {
-    const elements = await queryFirst(frame, step.selectors);
+    let elements: ElementHandle[] = [];
     try {
+      elements = await queryFirst(frame, step.selectors);
       const n = elements.length;
       let ok = operator === '==' ? n === count : operator === '>=' ? n >= count : n <= count;
       if (ok && (step.attributes || step.properties)) {
@@ -110,6 +112,9 @@ async function waitForMatchingElements(frame: Frame, step: WaitStep, timeout: nu
         }
       }
       if (ok === visible) return;
+    } catch (err) {
+      // The page replaced its document mid-query (a redirect, an auto-submitted form): look again in the new one.
+      if (!isContextReplaced(err)) throw err;
     } finally {
       await Promise.all(elements.map((e) => e.dispose().catch(() => undefined)));
     }

@@ -27,8 +27,8 @@ export function contradiction(answer: AnswerSeen, pageText: string, url: string)
   const kind = classifyResponse(answer.responseCode);
   const line = (pageText.split('\n').find((l) => l.includes(claim.phrase)) ?? claim.phrase).trim().slice(0, 120);
   if (claim.claim === 'success' && (kind === 'declined' || kind === 'invalid-request' || kind === 'error'))
-    return `${answeredText(answer)}, but the store's page ${url} tells the customer it succeeded ("${line}")`;
+    return `${answeredText(answer, false)}, but the store's page ${url} tells the customer it succeeded ("${line}")`;
   if (claim.claim === 'failure' && kind === 'success')
-    return `${answeredText(answer)}, but the store's page ${url} tells the customer it failed ("${line}")`;
+    return `${answeredText(answer, false)}, but the store's page ${url} tells the customer it failed ("${line}")`;
   return undefined;
 }

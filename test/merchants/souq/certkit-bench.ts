@@ -50,7 +50,16 @@ export async function startSouqBench(faults: SouqFault[] = [], dir?: string): Pr
     PATH: process.env.PATH,
   };
   const cli = (argv: string[]) => runCli(argv, { env });
-  const init = await cli(['init', ws, '--account', 'Souq Al Oud', '--methods', SOUQ_METHODS, '--integration', 'hosted']);
+  const init = await cli([
+    'init',
+    ws,
+    '--account',
+    'Souq Al Oud',
+    '--methods',
+    SOUQ_METHODS,
+    '--integration',
+    'hosted',
+  ]);
   if (init.code !== 0) throw new Error(`certkit init failed: ${init.stderr}`);
   const w = await loadWorkspace(ws);
   await saveWorkspace(ws, {
