@@ -71,3 +71,18 @@ export function buildPlan(input: PlanInput): Plan {
 export function slotsForScenario(s: Scenario, input: PlanInput): string[] {
   return s.slots.filter((id) => !(id === 'general.pre_checkout' && !input.methods.includes('MADA')));
 }
+
+/**
+ * The flow a scenario replays, and whose entry it is: its own, else the one of the scenario it borrows from (another
+ * card brand replays the same recording with its own test card). Undefined when neither has one.
+ */
+export function flowOf(
+  s: Pick<Scenario, 'id' | 'flowFrom'>,
+  workspace: Pick<Workspace, 'flows'>,
+): { owner: string; file: string } | undefined {
+  for (const owner of [s.id, s.flowFrom]) {
+    const ref = owner ? workspace.flows[owner] : undefined;
+    if (owner && ref) return { owner, file: ref.file };
+  }
+  return undefined;
+}

@@ -66,6 +66,39 @@ export type FlowSummary = z.infer<typeof flowSummarySchema>;
 export const flowDetailSchema = flowSummarySchema.extend({ steps: z.array(flowStepSchema) });
 export type FlowDetail = z.infer<typeof flowDetailSchema>;
 
+/** What an import did to a raw recording, for the person to review (steps are 1-based, as people count). */
+export const importReportSchema = z.object({
+  scenarios: z.array(z.string()),
+  substitutions: z.array(
+    z.object({
+      step: z.number().int(),
+      field: z.string(),
+      page: z.string(),
+      placeholder: z.string(),
+      recorded: z.string(),
+      by: z.enum(['name', 'shape', 'position']),
+    }),
+  ),
+  kept: z.array(
+    z.object({ step: z.number().int(), field: z.string(), page: z.string(), recorded: z.string(), why: z.string() }),
+  ),
+  /** Slots put on steps: inferred from where each page is, already in the recording, or set by the person. */
+  slots: z.array(
+    z.object({
+      step: z.number().int(),
+      slot: z.string(),
+      url: z.string(),
+      why: z.string(),
+      source: z.enum(['inferred', 'recording', 'set']),
+    }),
+  ),
+  missingSlots: z.array(z.string()),
+  /** Placeholder -> scenario -> value the run fills in. */
+  values: z.array(z.object({ placeholder: z.string(), byScenario: z.record(z.string(), z.string().optional()) })),
+  baseUrlSet: z.string().optional(),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
 export const scenarioRunSchema = z.object({
   id: z.string(),
   status: scenarioStatusSchema,
@@ -199,8 +232,10 @@ export const CONTRACT = {
         .string()
         .regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'letters, digits, dot, dash or underscore (it names the flow file)'),
       json: z.string().min(2).max(5_000_000),
+      /** More scenarios the same recording serves (e.g. the declined twin); `name` is always one of them. */
+      scenarios: z.array(scenarioId).optional(),
     }),
-    flowDetailSchema,
+    flowDetailSchema.extend({ imported: importReportSchema }),
   ),
   'flows.tag': call(
     z.strictObject({

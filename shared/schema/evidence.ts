@@ -56,6 +56,8 @@ export const screenshotSchema = z.object({
   text: z.string().optional(),
   /** Captured because a step failed. */
   failure: z.boolean().default(false),
+  /** The HTTP status the page's document was served with, when the browser saw it (a 405 result page is no result). */
+  httpStatus: z.number().int().optional(),
 });
 export type Screenshot = z.infer<typeof screenshotSchema>;
 

@@ -63,16 +63,30 @@ describe('API table (plain Node, both transports bind it)', () => {
   it('imports a Recorder flow for a scenario with typed personal data turned into placeholders', async () => {
     const flow = await api['flows.import']({ name: 'card-declined', json: JSON.stringify(RECORDING) });
     expect(flow.stepCount).toBe(6);
-    expect(flow.placeholders).toEqual(['card.cvv', 'card.number', 'customer.email']);
+    expect(flow.placeholders).toEqual(['baseUrl', 'card.cvv', 'card.number', 'customer.email']);
     // The same words the run's progress and the evidence use for a step, with placeholders instead of values.
     expect(flow.steps.map((s) => s.label)).toEqual([
       'Set the window size',
-      'Open https://shop.example/checkout',
+      'Open {{baseUrl}}/checkout',
       'Type {{customer.email}} into #email',
       'Type {{card.number}} into #card',
       'Type {{card.cvv}} into #cvv',
       'Click #pay',
     ]);
+    // What the import did, for the app to show: the substitutions, the values per scenario, the slots it inferred.
+    expect(flow.imported.substitutions.map((x) => [x.step, x.placeholder])).toEqual([
+      [3, 'customer.email'],
+      [4, 'card.number'],
+      [5, 'card.cvv'],
+    ]);
+    expect(flow.imported.slots.map((x) => [x.step, x.slot, x.source])).toEqual([
+      [5, 'general.checkout', 'inferred'],
+      [6, 'general.result', 'inferred'],
+    ]);
+    expect(flow.imported.values.find((v) => v.placeholder === 'card.number')?.byScenario).toEqual({
+      'card-declined': '4111111111111111',
+    });
+    expect(flow.imported.baseUrlSet).toBe('https://shop.example/');
     const onDisk = await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8');
     expect(onDisk).not.toMatch(/4005550000000001|real\.person/);
     const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));

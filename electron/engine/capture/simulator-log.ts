@@ -73,6 +73,15 @@ export function httpExchangeLog(simulatorOrigin: string): ExchangeLog {
   };
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch (err) {
+    if (err instanceof TypeError) return url;
+    throw err;
+  }
+}
+
 const LINK_FIELDS = ['merchant_reference', 'fort_id', 'agreement_id', 'token_name'] as const;
 
 function linkValues(ex: Exchange): string[] {
@@ -88,19 +97,25 @@ function linkValues(ex: Exchange): string[] {
 
 /**
  * The simulator entries that belong to this scenario: server-to-server calls (API, feedback) that share a
- * merchant_reference or fort_id with what the scenario saw. Browser posts are already in the browser's own
+ * merchant_reference or fort_id with what the scenario saw, feedback only when it went to the store's own hosts
+ * (`storeHosts`, host:port; empty: any). Browser posts are already in the browser's own
  * record, so they are not doubled. References are followed transitively (a fort_id found via the reference).
  */
 export function linkSimulatorExchanges(
   simulator: SimExchange[],
   known: { merchant_reference?: string[]; fort_id?: string[] },
   secrets: string[],
+  storeHosts: string[] = [],
 ): Exchange[] {
   const keys = new Set<string>([
     ...(known.merchant_reference ?? []).map((v) => `merchant_reference=${v}`),
     ...(known.fort_id ?? []).map((v) => `fort_id=${v}`),
   ]);
-  const candidates = simulator.filter((x) => x.kind === 'paymentApi' || x.kind === 'feedback');
+  // Feedback the simulator sent to another server (the demo store beside it, another shop on the same sandbox) is
+  // not this merchant's, whatever reference it carries.
+  const forThisStore = (x: SimExchange) =>
+    x.kind !== 'feedback' || !storeHosts.length || storeHosts.includes(hostOf(x.url));
+  const candidates = simulator.filter((x) => (x.kind === 'paymentApi' || x.kind === 'feedback') && forThisStore(x));
   const picked = new Set<SimExchange>();
   let grew = true;
   while (grew) {

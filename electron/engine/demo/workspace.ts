@@ -66,6 +66,8 @@ export async function createDemoWorkspace(
   const copied = new Set<string>();
   for (const s of SCENARIOS) {
     const name = index[s.id];
+    // Another brand's card scenario replays the card flow it borrows, with its own test card.
+    if (!name && s.flowFrom) continue;
     if (!name) {
       throw new CertkitError(`the demo flow index names no flow for ${s.id}`, {
         hint: 'reinstall Certkit; assets/demo-flows/scenarios.json lists a flow for every catalog scenario',

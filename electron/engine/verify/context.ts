@@ -10,6 +10,7 @@ import type { CollectedEvidence } from '../evidence/store';
 import type { TrafficRecord } from '../../../shared/schema/traffic';
 import type { TrafficLinks } from '../relay/index';
 import type { MerchantSecrets } from '../workspace/secrets';
+import { responsesIn, type ApsResponse } from '../aps/answers';
 
 export type EvidenceRef = CheckResult['evidence'][number];
 export type Fields = Record<string, unknown>;
@@ -67,13 +68,8 @@ export function returnPosts(ev: ScenarioEvidence): Exchange[] {
  * APS's answers for a scenario: the fields posted back to return_url, and the JSON bodies of paymentApi calls.
  * Each comes with the exchange it was read from.
  */
-export function apsResponses(ev: ScenarioEvidence): { exchange: Exchange; fields: Fields }[] {
-  const out: { exchange: Exchange; fields: Fields }[] = [];
-  for (const x of ev.exchanges) {
-    if (x.kind === 'return') out.push({ exchange: x, fields: x.requestFields });
-    else if (x.kind === 'paymentApi' && x.responseFields) out.push({ exchange: x, fields: x.responseFields });
-  }
-  return out;
+export function apsResponses(ev: ScenarioEvidence): ApsResponse[] {
+  return responsesIn(ev.exchanges);
 }
 
 /** The method a scenario paid with: what APS reported, then what the request selected, then the catalog. */

@@ -46,7 +46,7 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
     case 'unclear':
       return {
         status: 'needs-confirmation',
-        summary: `A result with ${p.change} was sent to return_url; the answer neither showed success nor a refusal clearly`,
+        summary: `A result with ${p.change} was sent to return_url; ${p.note ?? 'the answer neither showed success nor a refusal clearly'}`,
         fix: `Look at the probe's answer and confirm with a note that ${what} is enforced.`,
         evidence,
       };
