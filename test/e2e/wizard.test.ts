@@ -227,7 +227,8 @@ describe('the wizard in the browser host', () => {
     const open = await page.$$eval('[data-testid=checks] li', (els) =>
       els
         .filter((e) => ['failed', 'no-evidence', 'needs-confirmation'].includes(e.getAttribute('data-status')!))
-        .map((e) => e.getAttribute('data-testid')),
+        // Status and text too, so a failure on CI says why the checkpoint stayed open.
+        .map((e) => `${e.getAttribute('data-testid')} ${e.getAttribute('data-status')}: ${e.textContent}`),
     );
     expect(open).toEqual([]);
     await noError();
