@@ -67,9 +67,12 @@ describe('certkit relay: bad input', () => {
     ],
     [['--upstream', 'https://sbpaymentservices.payfort.com', '--workspace', '/nonexistent/ws'], /certkit\.json/],
   ])('relay %j exits 2', async (args, message) => {
-    const out = await runCli(['relay', ...args]);
+    const cwd = await fs.mkdtemp(path.join(tmp.dir, 'bad-'));
+    const out = await runCli(['relay', ...args], { cwd });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
+    // Refused before it started: no empty log left behind.
+    expect(await fs.readdir(cwd)).toEqual([]);
   });
 });
 
