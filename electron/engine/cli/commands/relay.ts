@@ -53,6 +53,8 @@ export const relayCommand = defineCommand({
   summary:
     "Record the merchant server's calls to APS and APS's feedback to the merchant (a logging reverse proxy, headless)",
   usage: USAGE,
+  // Calls in flight are answered and logged, and the log closed, before the process ends.
+  windsDown: true,
   options: {
     listen: {
       type: 'string',
