@@ -216,7 +216,7 @@ export const CONTRACT = {
   'evidence.list': call(none, evidenceListSchema),
   'evidence.image': call(
     z.strictObject({
-      runId: z.string().regex(/^[\w.-]+$/),
+      runId: z.string().regex(/^(?!\.+$)[\w.-]+$/, 'must be a run id from the evidence list'),
       scenarioId,
       file: relFile,
       width: z.number().int().min(64).max(2400).optional(),

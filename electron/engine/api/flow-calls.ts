@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Workspace } from '../../../shared/schema/workspace';
 import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
@@ -31,6 +32,16 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
   };
 }
 
+/** The workspace's flow of that name; an own entry only, so "constructor" or "__proto__" name no flow. */
+function flowRef(workspace: Workspace, name: string): Workspace['flows'][string] {
+  const ref = Object.hasOwn(workspace.flows, name) ? workspace.flows[name] : undefined;
+  if (!ref)
+    throw new CertkitError(`no flow named "${name}" in this workspace`, {
+      hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
+    });
+  return ref;
+}
+
 function flowPath(dir: string, file: string): string {
   const abs = path.resolve(dir, file);
   if (!abs.startsWith(path.resolve(dir) + path.sep)) {
@@ -44,11 +55,7 @@ function flowPath(dir: string, file: string): string {
 export function flowCalls(session: ApiSession): FlowCalls {
   const get = async (name: string) => {
     const { dir, workspace } = await refreshWorkspace(session);
-    const ref = workspace.flows[name];
-    if (!ref)
-      throw new CertkitError(`no flow named "${name}" in this workspace`, {
-        hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
-      });
+    const ref = flowRef(workspace, name);
     return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
   };
   return {
@@ -69,8 +76,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
     },
     'flows.tag': async ({ name, step, slot }) => {
       const { dir, workspace } = await refreshWorkspace(session);
-      const ref = workspace.flows[name];
-      if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: 'import it first' });
+      const ref = flowRef(workspace, name);
       if (slot && !CATALOG.slots.has(slot)) {
         throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, {
           hint: 'pick a slot from the list (e.g. general.checkout)',

@@ -13,8 +13,8 @@ import { MemorySecretStore } from '../api/memory-secrets';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
 import { CertkitError, errorMessage } from '../errors';
-import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
-import { rendererFile } from './static-files';
+import { bearer, hostAllowed, newToken, originAllowed, RENDERER_CSP, tokenMatches } from './security';
+import { RendererFiles } from './static-files';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -135,7 +135,7 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
  */
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const token = options.token ?? newToken();
-  const rendererDir = path.resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const files = new RendererFiles(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   const streams = new Set<http.ServerResponse>();
   let eventId = 0;
   const emit: Emit = (event: EventName, payload) => {
@@ -170,6 +170,9 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
           code: 'auth',
         });
       }
+      // Checked for the event stream too: a page elsewhere must not read the run's log even with a leaked token.
+      if (!originAllowed(req.headers.origin, port))
+        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
       if (url === '/api/events' && req.method === 'GET') {
         res.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -186,9 +189,6 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         return;
       }
       if (req.method !== 'POST') return refuse(res, { message: 'API calls are POST', code: 'method' });
-      const origin = req.headers.origin;
-      if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port))
-        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
       let input: unknown;
       try {
         input = await readBody(req);
@@ -199,26 +199,36 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, { message: 'only GET for files', code: 'method' });
-    const file = await rendererFile(rendererDir, url);
-    if (!file) {
+    const file = await files.get(url, req.headers['accept-encoding']);
+    if (file === 'not-built') {
+      // No folder names here: the page is the only reader and has no use for this machine's layout.
       return refuse(res, {
-        message: `the renderer is not built (${rendererDir} is empty)`,
-        hint: 'run `npm run build:renderer` first',
+        message: 'the wizard is not built',
+        hint: 'run `npm run build:renderer` first, then reload',
         code: 'renderer',
       });
+    }
+    if (file === 'not-found') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : 'not found');
+      return;
     }
     res.writeHead(200, {
       'content-type': file.type,
       'content-security-policy': RENDERER_CSP,
       'x-frame-options': 'DENY',
       'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'content-length': file.body.length,
+      vary: 'accept-encoding',
+      ...(file.encoding ? { 'content-encoding': file.encoding } : {}),
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request).
-      if (!res.headersSent) refuse(res, toApiError(err));
+      // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request). Its
+      // message may hold this machine's paths, so the page gets a plain one.
+      if (!res.headersSent) refuse(res, { message: 'the host could not answer this request', code: 'internal' });
       else res.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });
