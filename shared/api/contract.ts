@@ -23,7 +23,16 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Ca
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
-const absPath = z.string().min(1, 'a folder path is needed').max(4096);
+/** A folder path from the root: `/...`, a drive (`C:\\...`) or a share (`\\\\server\\...`). A relative one would land
+ *  wherever the app happens to run from. */
+export function isAbsolutePath(p: string): boolean {
+  return /^(\/|[a-z]:[\\/]|\\\\[^\\])/i.test(p);
+}
+const absPath = z
+  .string()
+  .min(1, 'a folder path is needed')
+  .max(4096)
+  .refine(isAbsolutePath, 'must be an absolute folder path (from / or a drive letter such as C:\\)');
 
 export const workspaceStateSchema = z.object({
   dir: z.string(),
@@ -164,7 +173,27 @@ export const CONTRACT = {
       secretsStore: z.enum(['keychain', 'memory']),
     }),
   ),
+  'app.pickFolder': call(
+    z.strictObject({ title: z.string().max(200).optional() }),
+    // supported: false where there is no OS picker (the browser host): the page asks for a typed path instead.
+    z.object({ supported: z.boolean(), dir: z.string().optional() }),
+  ),
+  // copied: false where the page writes the clipboard itself (the browser host).
+  'app.copyText': call(z.strictObject({ text: z.string().max(2_000_000) }), z.object({ copied: z.boolean() })),
   'workspace.current': call(none, workspaceStateSchema.nullable()),
+  // What a typed folder path is, for the welcome page to say before anything is created or opened.
+  'workspace.inspect': call(
+    z.strictObject({ dir: z.string().max(4096) }),
+    z.object({
+      absolute: z.boolean(),
+      exists: z.boolean(),
+      folder: z.boolean(),
+      workspace: z.boolean(),
+      /** Nothing in the folder yet (a new workspace goes there without mixing into other files). */
+      empty: z.boolean(),
+      account: z.string().optional(),
+    }),
+  ),
   'workspace.open': call(z.strictObject({ dir: absPath }), workspaceStateSchema),
   'workspace.init': call(
     z.strictObject({ dir: absPath, account: z.string().trim().min(1).max(120).optional() }),
@@ -251,7 +280,15 @@ export const CONTRACT = {
   'package.openFolder': call(none, z.object({ path: z.string(), opened: z.boolean() })),
   // draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto files.
   'email.draft': call(none, emailDraftSchema),
-  'email.saveEml': call(none, z.object({ path: z.string(), bytes: z.number().int() })),
+  'email.saveEml': call(
+    z.strictObject({ draft: z.boolean().optional() }),
+    z.object({ path: z.string(), bytes: z.number().int() }),
+  ),
+  // Saves the .eml as saveEml does, then hands it to the mail app; a short mailto: link where no app takes the file.
+  'email.open': call(
+    z.strictObject({ draft: z.boolean().optional() }),
+    z.object({ path: z.string(), opened: z.enum(['file', 'mailto', 'none']), mailto: z.string() }),
+  ),
 } satisfies Record<CallName, CallSpec>;
 
 export type Contract = typeof CONTRACT;

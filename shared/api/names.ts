@@ -2,7 +2,10 @@
 // in a sandboxed renderer) and the renderer's clients can enumerate them. contract.ts checks it covers them all.
 export const CALL_NAMES = [
   'app.info',
+  'app.pickFolder',
+  'app.copyText',
   'workspace.current',
+  'workspace.inspect',
   'workspace.open',
   'workspace.init',
   'workspace.demo',
@@ -29,6 +32,7 @@ export const CALL_NAMES = [
   'package.openFolder',
   'email.draft',
   'email.saveEml',
+  'email.open',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

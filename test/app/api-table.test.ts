@@ -204,6 +204,62 @@ describe('API table (plain Node, both transports bind it)', () => {
     ]);
   });
 
+  it('opens the saved .eml in the mail app, else a short mailto: link, else says neither worked', async () => {
+    const tried: string[] = [];
+    const host = (openPath: boolean, openExternal: boolean) =>
+      createApiTable({
+        transport: 'electron',
+        secrets: new MemorySecretStore(),
+        recent: new MemoryRecentStore(),
+        emit: () => undefined,
+        openPath: async (p) => (tried.push(p), openPath),
+        openExternal: async (u) => (tried.push(u), openExternal),
+      });
+    const eml = path.join(ws, 'output', 'signoff-email.eml');
+    const viaFile = host(true, true);
+    await viaFile['workspace.open']({ dir: ws });
+    expect(await viaFile['email.open']({})).toMatchObject({ path: eml, opened: 'file' });
+    expect(tried).toEqual([eml]);
+    const viaLink = host(false, true);
+    await viaLink['workspace.open']({ dir: ws });
+    const linked = await viaLink['email.open']({});
+    expect(linked.opened).toBe('mailto');
+    expect(tried.at(-1)).toBe(linked.mailto);
+    // The link names the file instead of carrying the whole body.
+    expect(linked.mailto.length).toBeLessThan(1000);
+    expect(decodeURIComponent(linked.mailto)).toContain(eml);
+    expect(linked.mailto).toMatch(
+      /^mailto:integration-ps@amazon\.com\?subject=Integration%20Sign-off%20-%20Api%20Store&body=/,
+    );
+    const none = host(false, false);
+    await none['workspace.open']({ dir: ws });
+    expect((await none['email.open']({})).opened).toBe('none');
+  });
+
+  it('says what a typed folder is, and opens or creates only absolute ones', async () => {
+    expect(await api['workspace.inspect']({ dir: ws })).toMatchObject({
+      absolute: true,
+      exists: true,
+      folder: true,
+      workspace: true,
+      account: 'Api Store',
+    });
+    expect(await api['workspace.inspect']({ dir: path.join(tmp, 'new-shop') })).toMatchObject({
+      absolute: true,
+      exists: false,
+      workspace: false,
+    });
+    expect(await api['workspace.inspect']({ dir: 'my-shop' })).toMatchObject({ absolute: false });
+    await fs.mkdir(path.join(tmp, 'empty'));
+    expect(await api['workspace.inspect']({ dir: path.join(tmp, 'empty') })).toMatchObject({
+      folder: true,
+      empty: true,
+      workspace: false,
+    });
+    for (const call of ['workspace.open', 'workspace.init'] as const)
+      await expect(dispatch(api, call, { dir: 'my-shop' })).rejects.toThrow(/dir must be an absolute folder path/);
+  });
+
   it('forgets the checks it verified when a run finishes or evidence is edited', async () => {
     const session: ApiSession = {};
     let finished!: () => void;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ApiTable, PackageView } from '../../../shared/api/contract';
 import type { CheckResult } from '../../../shared/schema/verify';
 import { draftSignoffEmail, writeSignoffEmail } from '../email/index';
+import { isMailtoLink, shortMailto } from '../email/mailto';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { buildPackage, planPackage, readPackageIndex, type PackagePlan } from '../package/index';
 import { addSnippet, listSnippets } from '../snippets/index';
@@ -22,6 +23,7 @@ type OutputCalls = Pick<
   | 'package.openFolder'
   | 'email.draft'
   | 'email.saveEml'
+  | 'email.open'
 >;
 
 const MB = 1024 * 1024;
@@ -142,6 +144,16 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       const { dir } = requireWorkspace(session);
       const result = await writeSignoffEmail(dir, await emailOptions(dir));
       return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
+    },
+    'email.open': async () => {
+      const { dir } = requireWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir));
+      const mailto = shortMailto(result.to, result.subject, result.emlPath, packageDir(dir));
+      // The .eml holds the whole text and the attachments; the mail apps that open it show it as a draft to send.
+      if (await host.openPath(result.emlPath)) return { path: result.emlPath, opened: 'file' as const, mailto };
+      if (host.openExternal && isMailtoLink(mailto) && (await host.openExternal(mailto)))
+        return { path: result.emlPath, opened: 'mailto' as const, mailto };
+      return { path: result.emlPath, opened: 'none' as const, mailto };
     },
   };
 }

@@ -1,15 +1,18 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PlanView } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
 import { parseShaType } from '../../../shared/aps/sha';
 import { CertkitError } from '../errors';
-import { initWorkspace, loadWorkspace, saveWorkspace } from '../workspace/workspace';
+import { initWorkspace, loadWorkspace, saveWorkspace, workspaceFile } from '../workspace/workspace';
+import { isAbsolutePath } from '../../../shared/api/contract';
 import type { ApiHost, ApiSession } from './context';
 import { refreshWorkspace, requireWorkspace } from './session';
 
 type WorkspaceCalls = Pick<
   ApiTable,
   | 'workspace.current'
+  | 'workspace.inspect'
   | 'workspace.open'
   | 'workspace.init'
   | 'workspace.save'
@@ -37,6 +40,29 @@ export async function openWorkspace(host: ApiHost, session: ApiSession, dir: str
   return { dir: abs, workspace };
 }
 
+/** What is at a typed path: nothing, a folder, a workspace (and whose). Reads only; never creates anything. */
+async function inspectFolder(dir: string) {
+  const none = { absolute: false, exists: false, folder: false, workspace: false, empty: false };
+  if (!isAbsolutePath(dir)) return none;
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat) return { ...none, absolute: true };
+  if (!stat.isDirectory()) return { ...none, absolute: true, exists: true };
+  const entries = await fs.readdir(dir).catch(() => ['?']);
+  const found = await loadWorkspace(dir).catch(() => undefined);
+  const hasFile = await fs.stat(workspaceFile(dir)).then(
+    () => true,
+    () => false,
+  );
+  return {
+    absolute: true,
+    exists: true,
+    folder: true,
+    workspace: hasFile,
+    empty: entries.length === 0,
+    account: found?.account.name,
+  };
+}
+
 export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCalls {
   const secretsStatus = async () => {
     const { dir } = requireWorkspace(session);
@@ -52,6 +78,7 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
   return {
     'workspace.current': async () =>
       session.dir && session.workspace ? { dir: session.dir, workspace: session.workspace } : null,
+    'workspace.inspect': async ({ dir }) => inspectFolder(dir.trim()),
     'workspace.open': async ({ dir }) => openWorkspace(host, session, dir),
     'workspace.init': async ({ dir, account }) => {
       await initWorkspace(path.resolve(dir), { account });

@@ -10,6 +10,7 @@ import { createApiTable } from '../api/table';
 import { disposeSession, type ApiHost, type ApiSession, type Emit, type RecentStore } from '../api/context';
 import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
+import { isMailtoLink } from '../email/mailto';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
 import { CertkitError, errorMessage } from '../errors';
@@ -33,8 +34,10 @@ export interface HostOptions {
   /** Token to require; a fresh random one per launch when absent. */
   token?: string;
   recent?: RecentStore;
-  /** Opens a folder for the user; defaults to the desktop's opener when a display is present. */
+  /** Opens a folder or file for the user; defaults to the desktop's opener when a display is present. */
   openPath?: (p: string) => Promise<boolean>;
+  /** Opens a mailto: link in the mail app; defaults to the desktop's opener, for mailto: links only. */
+  openExternal?: (url: string) => Promise<boolean>;
   /** Where workspace.demo creates its workspace when the call names no folder. */
   demoDir?: string;
   /** Builds the table (tests pass their own host pieces through this). */
@@ -149,6 +152,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     recent: options.recent ?? new FileRecentStore(path.join(os.homedir(), '.config', 'certkit', 'recent.json')),
     emit,
     openPath: options.openPath ?? ((p) => desktopOpen(p, env)),
+    openExternal:
+      options.openExternal ?? ((url) => (isMailtoLink(url) ? desktopOpen(url, env) : Promise.resolve(false))),
     browserEnv: env,
     demoDir: options.demoDir ?? path.join(os.homedir(), 'certkit-demo'),
   };
