@@ -3,11 +3,13 @@ import { LANGUAGES, METHOD_IDS } from '../aps/methods';
 import { LIMITS } from '../limits';
 import { OUTCOMES } from '../aps/scenarios';
 import { checkResultSchema } from '../schema/verify';
+import { signoffStateSchema } from '../schema/signoff';
 import { capturedEventSchema, runFinishedEventSchema } from '../schema/events';
 import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStateSchema, scenarioStatusSchema } from '../schema/evidence';
 import { workspaceSchema } from '../schema/workspace';
 import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
+import { isAbsolutePath } from '../paths';
 
 // The one contract between the renderer and the engine. Both transports (Electron IPC and the loopback HTTP host)
 // bind this table with one generic binder each; the renderer only ever sees the typed client derived from it.
@@ -23,11 +25,6 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Ca
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
-/** A folder path from the root: `/...`, a drive (`C:\\...`) or a share (`\\\\server\\...`). A relative one would land
- *  wherever the app happens to run from. */
-export function isAbsolutePath(p: string): boolean {
-  return /^(\/|[a-z]:[\\/]|\\\\[^\\])/i.test(p);
-}
 const absPath = z
   .string()
   .min(1, 'a folder path is needed')
@@ -42,7 +39,15 @@ export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
 /** What the wizard shows of the plan: the scenarios to run and the checkpoints to meet, in catalog order. */
 export const planViewSchema = z.object({
-  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(OUTCOMES) })),
+  scenarios: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      outcome: z.enum(OUTCOMES),
+      /** The page slots this scenario's flow must tag a step for, in this workspace. */
+      slots: z.array(z.string()).default([]),
+    }),
+  ),
   checkpoints: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
@@ -69,14 +74,21 @@ export const flowSummarySchema = z.object({
   title: z.string(),
   stepCount: z.number().int(),
   placeholders: z.array(z.string()),
+  /** The slots its steps are tagged with, in step order. */
+  slots: z.array(z.string()).default([]),
 });
 export type FlowSummary = z.infer<typeof flowSummarySchema>;
 export const flowDetailSchema = flowSummarySchema.extend({ steps: z.array(flowStepSchema) });
 export type FlowDetail = z.infer<typeof flowDetailSchema>;
 
+/**
+ * A scenario's state in the app's view of a run: the engine's statuses, plus 'stopped' for one the user's Stop
+ * ended or kept from starting, so a stopped run is never counted as failures or as skipped (already complete).
+ */
+export const RUN_VIEW_STATUSES = [...scenarioStatusSchema.options, 'stopped'] as const;
 export const scenarioRunSchema = z.object({
   id: z.string(),
-  status: scenarioStatusSchema,
+  status: z.enum(RUN_VIEW_STATUSES),
   step: z.number().int().default(0),
   steps: z.number().int().default(0),
   message: z.string().optional(),
@@ -266,6 +278,8 @@ export const CONTRACT = {
     z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),
     z.object({ results: z.array(checkResultSchema) }),
   ),
+  // What still stands between the workspace and its sign-off, each item with the action that fixes it.
+  'signoff.status': call(none, signoffStateSchema),
   'snippets.add': call(
     z.strictObject({
       slot: z.string().min(1).max(80),
@@ -299,10 +313,14 @@ export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
 // The app's events. run.captured and run.finished carry the engine's own run events (shared/schema/events.ts)
 // without their type tag; run.progress is the tracker's per-scenario view; run.log its log lines.
 export const EVENTS = {
+  /** The scenarios of the run, all pending, before any of them starts: the whole of what the run will do. */
+  'run.started': z.object({ runId: z.string(), scenarios: z.array(z.string()) }),
   'run.progress': scenarioRunSchema.extend({ runId: z.string() }),
   'run.captured': capturedEventSchema.omit({ type: true }),
   'run.log': logEntrySchema,
-  'run.finished': runFinishedEventSchema.omit({ type: true }).extend({ stopped: z.boolean() }),
+  'run.finished': runFinishedEventSchema
+    .omit({ type: true })
+    .extend({ stopped: z.boolean(), stoppedScenarios: z.number().int().default(0) }),
   'workspace.changed': z.object({ dir: z.string() }),
 } satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;

@@ -188,20 +188,48 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(await api['run.stop']({})).toEqual({ stopped: false });
   });
 
-  it('drafts the email without writing anything; saving it writes the .eml', async () => {
+  it('drafts the email without writing anything; saves it only as a marked draft while sign-off is blocked', async () => {
     const out = path.join(ws, 'output');
     const draft = await api['email.draft']({});
     expect(draft.subject).toBe('Integration Sign-off - Api Store');
     expect(draft.body).toContain('merchant reference CK-1');
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
-    const saved = await api['email.saveEml']({});
-    expect(saved.path).toBe(path.join(out, 'signoff-email.eml'));
+    // Scenarios not run, checkpoints open, no package: not a sendable email, and nothing is written.
+    await expect(api['email.saveEml']({})).rejects.toThrow(/items still block sign-off: .*has no recorded flow/);
+    await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
+    const saved = await api['email.saveEml']({ draft: true });
+    expect(saved.path).toBe(path.join(out, 'signoff-email-DRAFT.eml'));
     expect((await fs.stat(saved.path)).size).toBe(saved.bytes);
     expect((await fs.readdir(out)).sort()).toEqual([
-      'signoff-email.eml',
-      'signoff-email.mailto.txt',
-      'signoff-email.txt',
+      'signoff-email-DRAFT.eml',
+      'signoff-email-DRAFT.mailto.txt',
+      'signoff-email-DRAFT.txt',
     ]);
+    const eml = await fs.readFile(saved.path, 'utf8');
+    expect(eml).toMatch(/^Subject: DRAFT - Integration Sign-off - Api Store/m);
+    const text = await fs.readFile(path.join(out, 'signoff-email-DRAFT.txt'), 'utf8');
+    expect(text).toMatch(/\n\nDRAFT - not ready for sign-off: \d+ item\(s\) still block it:\n  - .*has no recorded flow/);
+  });
+
+  it('lists what blocks sign-off, each with the action that fixes it', async () => {
+    const state = await api['signoff.status']({});
+    expect(state.ready).toBe(false);
+    const byKind = (kind: string) => state.blockers.filter((b) => b.kind === kind);
+    // card-declined has a flow and a run: its untagged slots are named, with the step to tag.
+    expect(byKind('slot-missing').map((b) => b.fix)).toContainEqual({
+      action: 'tag-step',
+      scenario: 'card-declined',
+      slot: 'general.checkout',
+    });
+    expect(byKind('scenario-not-run').map((b) => b.fix)).toContainEqual({
+      action: 'add-flow',
+      scenario: 'card-non3ds-success',
+    });
+    expect(byKind('checkpoint-needs-confirmation').map((b) => b.fix)).toContainEqual({
+      action: 'confirm',
+      checkpoint: 'inbound-ip',
+    });
+    expect(byKind('package-missing').map((b) => b.fix)).toEqual([{ action: 'build-package' }]);
   });
 
   it('opens the saved .eml in the mail app, else a short mailto: link, else says neither worked', async () => {
@@ -215,25 +243,26 @@ describe('API table (plain Node, both transports bind it)', () => {
         openPath: async (p) => (tried.push(p), openPath),
         openExternal: async (u) => (tried.push(u), openExternal),
       });
-    const eml = path.join(ws, 'output', 'signoff-email.eml');
+    const eml = path.join(ws, 'output', 'signoff-email-DRAFT.eml');
+    await expect(host(true, true)['email.open']({})).rejects.toThrow(/no workspace is open/);
     const viaFile = host(true, true);
     await viaFile['workspace.open']({ dir: ws });
-    expect(await viaFile['email.open']({})).toMatchObject({ path: eml, opened: 'file' });
+    expect(await viaFile['email.open']({ draft: true })).toMatchObject({ path: eml, opened: 'file' });
     expect(tried).toEqual([eml]);
     const viaLink = host(false, true);
     await viaLink['workspace.open']({ dir: ws });
-    const linked = await viaLink['email.open']({});
+    const linked = await viaLink['email.open']({ draft: true });
     expect(linked.opened).toBe('mailto');
     expect(tried.at(-1)).toBe(linked.mailto);
     // The link names the file instead of carrying the whole body.
     expect(linked.mailto.length).toBeLessThan(1000);
     expect(decodeURIComponent(linked.mailto)).toContain(eml);
     expect(linked.mailto).toMatch(
-      /^mailto:integration-ps@amazon\.com\?subject=Integration%20Sign-off%20-%20Api%20Store&body=/,
+      /^mailto:integration-ps@amazon\.com\?subject=DRAFT%20-%20Integration%20Sign-off%20-%20Api%20Store&body=/,
     );
     const none = host(false, false);
     await none['workspace.open']({ dir: ws });
-    expect((await none['email.open']({})).opened).toBe('none');
+    expect((await none['email.open']({ draft: true })).opened).toBe('none');
   });
 
   it('says what a typed folder is, and opens or creates only absolute ones', async () => {

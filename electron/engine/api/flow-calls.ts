@@ -23,6 +23,7 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
     title: flow.title,
     stepCount: steps.length,
     placeholders: [...placeholders].sort(),
+    slots: steps.flatMap((_, index) => flow.tags[index]?.slot ?? []),
     steps: steps.map((step, index) => ({
       index,
       type: String(step.type ?? ''),

@@ -10,11 +10,13 @@ import { addSnippet, listSnippets } from '../snippets/index';
 import { confirmCheckpoint, verifyWorkspace } from '../verify/index';
 import type { ApiHost, ApiSession } from './context';
 import { secretsFor } from './secrets-of';
+import { signoffCalls, signoffState } from './signoff-calls';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
-import { errnoCode } from '../errors';
+import { CertkitError, errnoCode } from '../errors';
 
 type OutputCalls = Pick<
   ApiTable,
+  | 'signoff.status'
   | 'checks.verify'
   | 'checks.confirm'
   | 'snippets.add'
@@ -66,7 +68,32 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
   // The app's own secrets (keychain or host memory), so the email scrubs them too.
   const emailOptions = async (dir: string) => ({ checks: await checksFor(dir), secrets: await secretsFor(host, dir) });
 
+  /**
+   * Writes the email only as it may be sent: with nothing blocking sign-off, or as a draft that says so in its
+   * subject, first line and file names. A request without `draft` while items remain is refused, listing them.
+   */
+  const writeEmail = async (draft: boolean | undefined) => {
+    const { dir, workspace } = await refreshWorkspace(session);
+    const options = await emailOptions(dir);
+    const state = await signoffState(dir, workspace, options.checks);
+    if (!state.ready && !draft) {
+      const n = state.blockers.length;
+      throw new CertkitError(
+        `${n} item${n === 1 ? '' : 's'} still block${n === 1 ? 's' : ''} sign-off: ${state.blockers
+          .slice(0, 3)
+          .map((b) => b.message)
+          .join('; ')}${n > 3 ? '; ...' : ''}`,
+        { hint: 'fix them first (each has its action in the app), or save the email as a draft', exitCode: 1 },
+      );
+    }
+    return writeSignoffEmail(dir, {
+      ...options,
+      draft: state.ready ? undefined : { blockers: state.blockers.map((b) => b.message) },
+    });
+  };
+
   return {
+    ...signoffCalls(session, checksFor),
     'checks.verify': async ({ probeResponse }) => ({ results: await verify(!!probeResponse) }),
     'checks.confirm': async ({ checkpointId, confirmed, note }) => {
       const { dir } = requireWorkspace(session);
@@ -140,14 +167,13 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         mailto: draft.mailto,
       };
     },
-    'email.saveEml': async () => {
-      const { dir } = requireWorkspace(session);
-      const result = await writeSignoffEmail(dir, await emailOptions(dir));
+    'email.saveEml': async ({ draft }) => {
+      const result = await writeEmail(draft);
       return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
     },
-    'email.open': async () => {
+    'email.open': async ({ draft }) => {
       const { dir } = requireWorkspace(session);
-      const result = await writeSignoffEmail(dir, await emailOptions(dir));
+      const result = await writeEmail(draft);
       const mailto = shortMailto(result.to, result.subject, result.emlPath, packageDir(dir));
       // The .eml holds the whole text and the attachments; the mail apps that open it show it as a draft to send.
       if (await host.openPath(result.emlPath)) return { path: result.emlPath, opened: 'file' as const, mailto };

@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PlanView } from '../../../shared/api/contract';
-import { buildPlan } from '../../../shared/plan';
+import { buildPlan, slotsForScenario } from '../../../shared/plan';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { parseShaType } from '../../../shared/aps/sha';
 import { CertkitError } from '../errors';
 import { initWorkspace, loadWorkspace, saveWorkspace, workspaceFile } from '../workspace/workspace';
-import { isAbsolutePath } from '../../../shared/api/contract';
+import { isAbsolutePath } from '../../../shared/paths';
 import type { ApiHost, ApiSession } from './context';
 import { refreshWorkspace, requireWorkspace } from './session';
 
@@ -25,7 +26,12 @@ type WorkspaceCalls = Pick<
 export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
   const plan = buildPlan(workspace);
   return {
-    scenarios: plan.scenarios.map((s) => ({ id: s.id, title: s.title, outcome: s.outcome })),
+    scenarios: plan.scenarios.map((s) => ({
+      id: s.id,
+      title: s.title,
+      outcome: s.outcome,
+      slots: slotsForScenario(s, workspace).filter((id) => CATALOG.slots.get(id).kind === 'page'),
+    })),
     checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title })),
   };
 }

@@ -30,6 +30,12 @@ export interface EmailResult {
 }
 
 export const EMAIL_FILES = { eml: 'signoff-email.eml', text: 'signoff-email.txt', mailto: 'signoff-email.mailto.txt' };
+/** A draft's files, beside the real ones and never mistaken for them. */
+export const DRAFT_EMAIL_FILES = {
+  eml: 'signoff-email-DRAFT.eml',
+  text: 'signoff-email-DRAFT.txt',
+  mailto: 'signoff-email-DRAFT.mailto.txt',
+};
 
 const MB = 1024 * 1024;
 const STATUS_WORD: Record<CheckStatus, string> = {
@@ -161,6 +167,8 @@ export interface EmailOptions {
   mailLimitMb?: number;
   /** Secret values scrubbed from the text (the CLI reads them from CERTKIT_*, the app from its store). */
   secrets?: MerchantSecrets;
+  /** Written while things still block sign-off: the subject, the first line and the file names say DRAFT. */
+  draft?: { blockers: string[] };
 }
 
 /** The sign-off email as it would be sent, computed without writing anything. */
@@ -196,8 +204,16 @@ export async function draftSignoffEmail(workspaceDir: string, options: EmailOpti
     Object.values(e.ledger.values).filter((v): v is string => !!v),
   );
   const redact = createRedactor(secretValues(options.secrets ?? {}), keep);
-  const subject = signoffSubject(ws.account.name);
-  const text = redact.text(bodyText(ws, plan, named, options.checks, inline));
+  const subject = `${options.draft ? 'DRAFT - ' : ''}${signoffSubject(ws.account.name)}`;
+  const draftNote = options.draft
+    ? [
+        `DRAFT - not ready for sign-off: ${options.draft.blockers.length} item(s) still block it:`,
+        ...options.draft.blockers.map((b) => `  - ${b}`),
+        '',
+        '',
+      ].join('\n')
+    : '';
+  const text = redact.text(draftNote + bodyText(ws, plan, named, options.checks, inline));
   const mailto = `mailto:${SIGNOFF_EMAIL.to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
   return { to: SIGNOFF_EMAIL.to, subject, text, mailto, attachmentsInline: inline, attachments: named };
 }
@@ -215,11 +231,12 @@ export async function writeSignoffEmail(workspaceDir: string, options: EmailOpti
       )
     : [];
   const out = outputDir(workspaceDir);
-  const emlPath = path.join(out, EMAIL_FILES.eml);
-  const textPath = path.join(out, EMAIL_FILES.text);
+  const names = options.draft ? DRAFT_EMAIL_FILES : EMAIL_FILES;
+  const emlPath = path.join(out, names.eml);
+  const textPath = path.join(out, names.text);
   await writeFileAtomic(emlPath, buildEml({ to: draft.to, subject: draft.subject, text: draft.text, attachments }));
   await writeFileAtomic(textPath, `To: ${draft.to}\nSubject: ${draft.subject}\n\n${draft.text}`);
-  await writeFileAtomic(path.join(out, EMAIL_FILES.mailto), `${draft.mailto}\n`);
+  await writeFileAtomic(path.join(out, names.mailto), `${draft.mailto}\n`);
   return {
     emlPath,
     textPath,
