@@ -1,10 +1,12 @@
 import { useEffect } from 'react';
-import { Badge, Card, formatBytes } from '../components/common';
+import { Badge, Card, formatBytes, Spinner } from '../components/common';
+import { SignoffPanel } from '../components/SignoffPanel';
 import { useApp, useT } from '../store/use-app';
 
 export function PackageStep() {
   const t = useT();
   const pkg = useApp((s) => s.pkg);
+  const folder = useApp((s) => s.folder);
   const load = useApp((s) => s.loadPackagePlan);
   const build = useApp((s) => s.buildPackage);
   const open = useApp((s) => s.openOutputFolder);
@@ -13,78 +15,101 @@ export function PackageStep() {
     void load();
   }, [load]);
   return (
-    <Card
-      title={t('package.title')}
-      actions={
-        <div className="row gap">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={build}
-            disabled={building}
-            data-testid="package-build"
+    <div className="stack">
+      <SignoffPanel />
+      <Card
+        title={t('package.title')}
+        actions={
+          <div className="row gap-s wrap">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={build}
+              disabled={building}
+              data-testid="package-build"
+            >
+              {building && <Spinner />}
+              {t('package.build')}
+            </button>
+            <button type="button" className="btn" onClick={open} data-testid="package-open">
+              {t('package.openFolder')}
+            </button>
+          </div>
+        }
+      >
+        {folder && (
+          <p
+            className={`notice small ${folder.opened ? '' : 'notice-warn'}`}
+            role="status"
+            data-testid="package-folder"
+            data-opened={folder.opened}
           >
-            {t('package.build')}
-          </button>
-          <button type="button" className="btn" onClick={open} data-testid="package-open">
-            {t('package.openFolder')}
-          </button>
-        </div>
-      }
-    >
-      {pkg && (
-        <>
-          <p className="muted small">
-            {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
+            {folder.opened ? t('package.folderOpened') : t('package.folderNotOpened')}{' '}
             <span className="mono" dir="ltr">
-              {pkg.outputDir}
+              {folder.path}
             </span>
           </p>
-          {pkg.warnings.map((w, i) => (
-            <p key={i} className="notice notice-warn small">
-              {w}
+        )}
+        {pkg && (
+          <>
+            <p className="muted small">
+              {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
+              <span className="mono" dir="ltr">
+                {pkg.outputDir}
+              </span>
             </p>
-          ))}
-          <table className="table" data-testid="package-files">
-            <thead>
-              <tr>
-                <th>{t('package.file')}</th>
-                <th className="num-head">{t('package.items')}</th>
-                <th>{t('package.size')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pkg.files.map((f) => {
-                const ratio = f.bytes / pkg.maxBytes;
-                return (
-                  <tr key={f.name} data-testid={`package-${f.name}`}>
-                    <td>
-                      <span className="mono">{f.name}</span>{' '}
-                      <Badge tone={f.estimated ? 'muted' : 'ok'}>
-                        {f.estimated ? t('package.estimated') : t('package.built')}
-                      </Badge>
-                    </td>
-                    <td className="num">{f.items}</td>
-                    <td>
-                      <div className="size-cell">
-                        <div className="bar thin">
-                          <div
-                            className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`}
-                            style={{ width: `${Math.min(100, ratio * 100)}%` }}
-                          />
-                        </div>
-                        <span className="small">
-                          {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
-                        </span>
-                      </div>
-                    </td>
+            {pkg.warnings.map((w, i) => (
+              <p key={i} className="notice notice-warn small" dir="ltr">
+                {w}
+              </p>
+            ))}
+            <div className="table-wrap">
+              <table className="table" data-testid="package-files">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('package.file')}</th>
+                    <th scope="col" className="num-head">
+                      {t('package.items')}
+                    </th>
+                    <th scope="col">{t('package.size')}</th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </>
-      )}
-    </Card>
+                </thead>
+                <tbody>
+                  {pkg.files.map((f) => {
+                    const ratio = f.bytes / pkg.maxBytes;
+                    return (
+                      <tr key={f.name} data-testid={`package-${f.name}`} data-built={!f.estimated}>
+                        <td>
+                          <span className="mono" dir="ltr">
+                            {f.name}
+                          </span>{' '}
+                          <Badge tone={f.estimated ? 'muted' : 'ok'}>
+                            {f.estimated ? t('package.estimated') : t('package.built')}
+                          </Badge>
+                        </td>
+                        <td className="num">{f.items}</td>
+                        <td>
+                          <div className="size-cell">
+                            <div className="bar thin" aria-hidden="true">
+                              <div
+                                className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`}
+                                style={{ width: `${Math.min(100, ratio * 100)}%` }}
+                              />
+                            </div>
+                            <span className="small" dir="ltr">
+                              {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
+                            </span>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Card>
+    </div>
   );
 }
