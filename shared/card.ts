@@ -53,8 +53,10 @@ export function isMaskedPan(value: string): boolean {
 // In free text (page text, URLs, notes) a card number is a run of 13 to 19 digits, grouped by single spaces or dashes
 // as forms print them, that starts like a card network's range (2-6: Mastercard, Amex/JCB/Diners, Visa and mada,
 // Discover/UnionPay) and passes Luhn. Twelve-digit runs and other leading digits are left alone: KNET reference
-// numbers, fort_ids (they start with 1) and phone numbers are that shape and the reviewer needs them.
-const CARD_RUN = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+// numbers, fort_ids (they start with 1) and phone numbers are that shape and the reviewer needs them. A run glued to
+// letters is part of a word, not a number: hex signatures and hashes hold long digit runs that pass Luhn by chance
+// (about one SHA-256 signature in 300), and masking one would make a correct signature look wrong.
+const CARD_RUN = /(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z])/g;
 
 /** Whether a digit run (as found in text) reads as a card number by the free-text rule above. */
 export function looksLikeCardNumber(run: string): boolean {
@@ -68,4 +70,15 @@ export function maskCardNumbersIn(text: string, keep: ReadonlySet<string> = new 
     if (keep.has(run) || keep.has(panDigits(run)) || !looksLikeCardNumber(run)) return run;
     return maskPan(run);
   });
+}
+
+/** Replaces every card number in free text (by the same rule) with `replacement`; returns the text and how many. */
+export function replaceCardNumbersIn(text: string, replacement: string): { text: string; count: number } {
+  let count = 0;
+  const out = text.replace(CARD_RUN, (run) => {
+    if (!looksLikeCardNumber(run)) return run;
+    count++;
+    return replacement;
+  });
+  return { text: out, count };
 }

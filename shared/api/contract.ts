@@ -86,6 +86,40 @@ export type FlowDetail = z.infer<typeof flowDetailSchema>;
  * ended or kept from starting, so a stopped run is never counted as failures or as skipped (already complete).
  */
 export const RUN_VIEW_STATUSES = [...scenarioStatusSchema.options, 'stopped'] as const;
+
+/** What an import did to a raw recording, for the person to review (steps are 1-based, as people count). */
+export const importReportSchema = z.object({
+  scenarios: z.array(z.string()),
+  substitutions: z.array(
+    z.object({
+      step: z.number().int(),
+      field: z.string(),
+      page: z.string(),
+      placeholder: z.string(),
+      recorded: z.string(),
+      by: z.enum(['name', 'shape', 'position']),
+    }),
+  ),
+  kept: z.array(
+    z.object({ step: z.number().int(), field: z.string(), page: z.string(), recorded: z.string(), why: z.string() }),
+  ),
+  /** Slots put on steps: inferred from where each page is, already in the recording, or set by the person. */
+  slots: z.array(
+    z.object({
+      step: z.number().int(),
+      slot: z.string(),
+      url: z.string(),
+      why: z.string(),
+      source: z.enum(['inferred', 'recording', 'set']),
+    }),
+  ),
+  missingSlots: z.array(z.string()),
+  /** Placeholder -> scenario -> value the run fills in. */
+  values: z.array(z.object({ placeholder: z.string(), byScenario: z.record(z.string(), z.string().optional()) })),
+  baseUrlSet: z.string().optional(),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
 export const scenarioRunSchema = z.object({
   id: z.string(),
   status: z.enum(RUN_VIEW_STATUSES),
@@ -121,7 +155,9 @@ export const evidenceScenarioSchema = z.object({
   outcome: z.enum(OUTCOMES),
   language: z.enum(LANGUAGES),
   status: scenarioStateSchema,
+  /** The run the evidence comes from: the scenario's newest, or the one pinned. */
   runId: z.string().optional(),
+  pinned: z.boolean().default(false),
   error: z.string().optional(),
   screenshots: z.array(shotSchema),
   ledger: ledgerEntrySchema,
@@ -154,6 +190,8 @@ export const packageViewSchema = z.object({
   outputDir: z.string(),
   files: z.array(packageFileSchema),
   warnings: z.array(z.string()).default([]),
+  /** The package on disk is a draft (its file names start with DRAFT_). */
+  draft: z.boolean().default(false),
 });
 export type PackageView = z.infer<typeof packageViewSchema>;
 
@@ -163,6 +201,8 @@ export const emailDraftSchema = z.object({
   body: z.string(),
   attachments: z.array(z.object({ name: z.string(), bytes: z.number().int() })),
   mailto: z.string(),
+  /** A draft says DRAFT in its subject, text and file names. */
+  draft: z.boolean().default(false),
 });
 export type EmailDraft = z.infer<typeof emailDraftSchema>;
 
@@ -233,8 +273,10 @@ export const CONTRACT = {
         .string()
         .regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'letters, digits, dot, dash or underscore (it names the flow file)'),
       json: z.string().min(2).max(5_000_000),
+      /** More scenarios the same recording serves (e.g. the declined twin); `name` is always one of them. */
+      scenarios: z.array(scenarioId).optional(),
     }),
-    flowDetailSchema,
+    flowDetailSchema.extend({ imported: importReportSchema }),
   ),
   'flows.tag': call(
     z.strictObject({
@@ -278,8 +320,20 @@ export const CONTRACT = {
     z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),
     z.object({ results: z.array(checkResultSchema) }),
   ),
-  // What still stands between the workspace and its sign-off, each item with the action that fixes it.
+  // Whether the workspace may be signed off, and each thing that blocks it with the action that fixes it. Uses the
+  // checklist last verified (with the response probes kept from before), like the package and the email.
   'signoff.status': call(none, signoffStateSchema),
+  // Pins a scenario's evidence to one run (null: back to its newest run); kept in certkit.json.
+  'evidence.pin': call(
+    z.strictObject({
+      scenarioId,
+      runId: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .nullable(),
+    }),
+    z.object({ ok: z.literal(true) }),
+  ),
   'snippets.add': call(
     z.strictObject({
       slot: z.string().min(1).max(80),
@@ -290,17 +344,19 @@ export const CONTRACT = {
   ),
   'package.plan': call(none, packageViewSchema),
   // Builds what the checklist asks for: the zips and the PDF of the same screenshots (as `certkit package` does).
-  'package.build': call(none, packageViewSchema),
+  // Refused while anything blocks sign-off unless draft is true; a draft's files are named DRAFT_...
+  'package.build': call(z.strictObject({ draft: z.boolean().default(false) }), packageViewSchema),
   'package.openFolder': call(none, z.object({ path: z.string(), opened: z.boolean() })),
-  // draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto files.
-  'email.draft': call(none, emailDraftSchema),
+  // email.draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto
+  // files. Both are refused while anything blocks sign-off unless draft is true (the email then says DRAFT).
+  'email.draft': call(z.strictObject({ draft: z.boolean().default(false) }), emailDraftSchema),
   'email.saveEml': call(
-    z.strictObject({ draft: z.boolean().optional() }),
+    z.strictObject({ draft: z.boolean().default(false) }),
     z.object({ path: z.string(), bytes: z.number().int() }),
   ),
   // Saves the .eml as saveEml does, then hands it to the mail app; a short mailto: link where no app takes the file.
   'email.open': call(
-    z.strictObject({ draft: z.boolean().optional() }),
+    z.strictObject({ draft: z.boolean().default(false) }),
     z.object({ path: z.string(), opened: z.enum(['file', 'mailto', 'none']), mailto: z.string() }),
   ),
 } satisfies Record<CallName, CallSpec>;

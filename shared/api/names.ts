@@ -24,6 +24,7 @@ export const CALL_NAMES = [
   'evidence.list',
   'evidence.image',
   'evidence.setLedger',
+  'evidence.pin',
   'checks.verify',
   'checks.confirm',
   'signoff.status',
@@ -37,7 +38,14 @@ export const CALL_NAMES = [
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['run.started', 'run.progress', 'run.captured', 'run.log', 'run.finished', 'workspace.changed'] as const;
+export const EVENT_NAMES = [
+  'run.started',
+  'run.progress',
+  'run.captured',
+  'run.log',
+  'run.finished',
+  'workspace.changed',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** IPC channel of one call; events travel on one channel each with the same prefix. */

@@ -13,6 +13,8 @@ const CARD_SCENARIOS: Record<string, string> = {
   'card-non3ds-success': 'معاملة ناجحة ببطاقة بدون 3DS',
   'card-3ds-success': 'معاملة ناجحة ببطاقة مع 3DS',
   'card-declined': 'معاملة مرفوضة',
+  'card-mastercard-success': 'معاملة ناجحة ببطاقة ماستركارد التجريبية',
+  'card-amex-success': 'معاملة ناجحة ببطاقة أمريكان إكسبريس التجريبية',
   'installments-success': 'دفع بالتقسيط، ناجح',
   'mada-success': 'بطاقة مدى بالريال السعودي، ناجحة',
   'card-save': 'حفظ البطاقة مع CVV واسم الرمز',

@@ -108,3 +108,43 @@ export function responseCode(status: string, message: string): string {
 export function describeResponse(code: string): string {
   return `${STATUS_TEXT[code.slice(0, 2)] ?? 'Unknown status'}: ${MESSAGE_TEXT[code.slice(2)] ?? 'unknown message'}`;
 }
+
+/**
+ * What an answer usually means for the integration, by its three-digit message: the first thing to look at. Messages
+ * not listed have no advice beyond their text.
+ */
+export const MESSAGE_ADVICE: Record<string, string> = {
+  '001': 'a required parameter was not sent; the answer names it',
+  '002':
+    'a parameter has characters or a format APS does not take (names, phone numbers and descriptions are frequent)',
+  '003': 'the payment option is not enabled on this merchant account',
+  '005': 'the amount is not a whole number in minor units, or does not fit the currency',
+  '008':
+    'the request signature does not match: wrong SHA request phrase or type, the phrase not at both ends, or parameters signed that were not posted (empty values signed)',
+  '009': 'the merchant identifier is not the account’s',
+  '010': 'the access code is not the account’s (or belongs to another integration, such as Apple Pay)',
+  '012': 'the test card’s expiry date is in the past',
+  '016': 'the card number typed is not a valid card number: the flow typed something other than a test card',
+  '020': 'the issuer declined the card',
+  '027': 'a parameter APS does not know was sent (often one of the merchant’s own fields)',
+  '029': 'the test card has insufficient funds',
+  '030': '3-D Secure authentication failed (the password typed on the 3DS page was wrong)',
+  '032': 'a parameter is longer or shorter than APS allows',
+  '033': 'a parameter has a value APS does not allow here',
+  '036': 'APS has no order with this merchant_reference',
+  '037': 'the request has no return_url',
+  '066': 'this merchant_reference was used before; each trip to APS needs a new one',
+  '072': 'the customer cancelled on APS’s page',
+  '666': 'the payment was declined; on the sandbox, the test card or test values typed are ones that decline',
+  '778': 'the customer took too long on APS’s page',
+};
+
+/** "00008 Invalid request: Signature mismatch (usually: ...)": a code as a person reads it. */
+export function explainResponse(code: string, message?: string): string {
+  const text =
+    message && message.trim()
+      ? `${STATUS_TEXT[code.slice(0, 2)] ?? 'Unknown status'}: ${message.trim()}`
+      : describeResponse(code);
+  const advice = MESSAGE_ADVICE[code.slice(2)];
+  return `${code} ${text}${advice ? ` (usually: ${advice})` : ''}`;
+}

@@ -1,5 +1,12 @@
-import type { Language, MethodId } from './methods';
+import { PAYMENT_METHODS, type Language, type MethodId } from './methods';
 import { slotsOfTable } from './slots';
+import {
+  AGREEMENT_CANCELLED,
+  APPROVED_PAYMENT,
+  DECLINED_PAYMENT,
+  TOKEN_UPDATED,
+  type ExpectedAnswer,
+} from './outcomes';
 
 export type ScenarioGroup = 'basic' | 'enhanced' | 'recurring' | 'apple_pay' | 'local';
 export const OUTCOMES = ['success', 'declined'] as const;
@@ -42,10 +49,41 @@ export interface Scenario {
   slots: string[];
   /** Another scenario whose state this one builds on (e.g. a saved card, an agreement). */
   dependsOn?: string;
+  /** What APS must answer for the scenario to have happened; the run judges it from APS's own answer. */
+  expects: ExpectedAnswer;
+  /**
+   * A scenario that differs from another only in its test card (another brand) replays that one's flow when the
+   * workspace gives it none of its own: one recording covers every configured brand.
+   */
+  flowFrom?: string;
 }
 
 const BASE_IDS: RecordedId[] = ['merchant_reference', 'fort_id'];
 const ids = (table: Parameters<typeof slotsOfTable>[0]) => slotsOfTable(table).map((s) => s.id);
+
+/**
+ * The successful non-3DS payment again with another brand's APS test card, for a workspace that takes that brand:
+ * the checklist asks for its scenarios with APS's test cards. It replays the same flow; only the card differs.
+ */
+function brandScenario(method: 'MASTERCARD' | 'AMEX', card: string): Scenario {
+  const label = PAYMENT_METHODS[method].label;
+  return {
+    id: `card-${method.toLowerCase()}-success`,
+    group: 'basic',
+    title: `Successful transaction, ${label} test card`,
+    checklistLine: `Successful transaction (Non-3DS card), ${label} test card`,
+    requirement: 'conditional',
+    condition: { kind: 'method', method },
+    method,
+    outcome: 'success',
+    language: 'en',
+    card,
+    records: BASE_IDS,
+    slots: ['general.checkout', 'general.result'],
+    expects: APPROVED_PAYMENT,
+    flowFrom: 'card-non3ds-success',
+  };
+}
 
 const cardScenarios: Scenario[] = [
   {
@@ -61,6 +99,7 @@ const cardScenarios: Scenario[] = [
     card: 'visa-frictionless',
     records: BASE_IDS,
     slots: ['general.pre_checkout', 'general.checkout', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'card-3ds-success',
@@ -75,6 +114,7 @@ const cardScenarios: Scenario[] = [
     card: 'visa-3ds',
     records: BASE_IDS,
     slots: ['general.checkout', 'general.three_ds', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'card-declined',
@@ -89,7 +129,10 @@ const cardScenarios: Scenario[] = [
     card: 'visa-declined',
     records: BASE_IDS,
     slots: ['general.checkout', 'general.result'],
+    expects: DECLINED_PAYMENT,
   },
+  brandScenario('MASTERCARD', 'mastercard-frictionless'),
+  brandScenario('AMEX', 'amex-frictionless'),
   {
     id: 'installments-success',
     group: 'enhanced',
@@ -103,6 +146,7 @@ const cardScenarios: Scenario[] = [
     card: 'visa-frictionless',
     records: BASE_IDS,
     slots: ['general.checkout', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'mada-success',
@@ -117,6 +161,7 @@ const cardScenarios: Scenario[] = [
     card: 'mada-3ds',
     records: BASE_IDS,
     slots: ['general.pre_checkout', 'general.checkout', 'general.three_ds', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'card-save',
@@ -131,6 +176,7 @@ const cardScenarios: Scenario[] = [
     card: 'visa-frictionless',
     records: [...BASE_IDS, 'token_name'],
     slots: ['general.save_card', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'card-delete',
@@ -146,6 +192,7 @@ const cardScenarios: Scenario[] = [
     records: ['merchant_reference', 'token_name'],
     slots: ['general.delete_card'],
     dependsOn: 'card-save',
+    expects: TOKEN_UPDATED,
   },
   {
     id: 'recurring-initial',
@@ -160,6 +207,7 @@ const cardScenarios: Scenario[] = [
     card: 'visa-frictionless',
     records: [...BASE_IDS, 'agreement_id', 'token_name'],
     slots: ['general.recurring_consent', 'general.checkout', 'general.result'],
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'recurring-subsequent',
@@ -175,6 +223,7 @@ const cardScenarios: Scenario[] = [
     records: [...BASE_IDS, 'agreement_id', 'token_name'],
     slots: ['general.result'],
     dependsOn: 'recurring-initial',
+    expects: APPROVED_PAYMENT,
   },
   {
     id: 'recurring-cancel',
@@ -190,6 +239,7 @@ const cardScenarios: Scenario[] = [
     records: ['merchant_reference', 'agreement_id', 'token_name'],
     slots: ['general.result'],
     dependsOn: 'recurring-initial',
+    expects: AGREEMENT_CANCELLED,
   },
   {
     id: 'applepay-success',
@@ -203,6 +253,7 @@ const cardScenarios: Scenario[] = [
     language: 'en',
     records: BASE_IDS,
     slots: ['general.checkout', 'general.result', 'apple_pay.networks_code', 'apple_pay.capabilities_code'],
+    expects: APPROVED_PAYMENT,
   },
 ];
 
@@ -219,6 +270,7 @@ function localPair(method: 'KNET' | 'BENEFIT' | 'OMANNET' | 'STCPAY', extra: Rec
     language: 'en' as const,
     records: [...BASE_IDS, ...extra],
     slots: ids(method),
+    expects: outcome === 'success' ? APPROVED_PAYMENT : DECLINED_PAYMENT,
   }));
 }
 
@@ -235,6 +287,7 @@ const napsScenarios: Scenario[] = (['success', 'declined'] as const).flatMap((ou
     language,
     records: BASE_IDS,
     slots: ids('NAPS'),
+    expects: outcome === 'success' ? APPROVED_PAYMENT : DECLINED_PAYMENT,
   })),
 );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_TEST_VALUES } from '../aps/test-cards';
 
 /**
  * Certkit's additions to a Chrome DevTools Recorder step. The Recorder keeps unknown fields, so a flow stays
@@ -12,8 +13,16 @@ export const certkitStepSchema = z.strictObject({
 });
 export type CertkitStep = z.infer<typeof certkitStepSchema>;
 
-/** The placeholders a flow may use; each is replaced per scenario before the replay. */
-export const FLOW_PLACEHOLDERS = [
+/**
+ * A local method's own test values, one placeholder each: `knet.card`, `knet.expiry`, `knet.pin`, `stcpay.phone`,
+ * `stcpay.otp`, ... (the catalog's LOCAL_TEST_VALUES, success or declined by the scenario).
+ */
+export const LOCAL_METHOD_PLACEHOLDERS: string[] = Object.entries(LOCAL_TEST_VALUES).flatMap(([method, values]) =>
+  Object.keys(values.success).map((field) => `${method.toLowerCase()}.${field}`),
+);
+
+/** The placeholders every flow may use; each is replaced per scenario before the replay. */
+export const BASE_FLOW_PLACEHOLDERS = [
   'baseUrl',
   'lang',
   'faultParam',
@@ -38,6 +47,7 @@ export const FLOW_PLACEHOLDERS = [
   'dep.token_name',
   'dep.fort_id',
 ] as const;
-export type FlowPlaceholder = (typeof FLOW_PLACEHOLDERS)[number];
+
+export const FLOW_PLACEHOLDERS: string[] = [...BASE_FLOW_PLACEHOLDERS, ...LOCAL_METHOD_PLACEHOLDERS];
 
 export const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;

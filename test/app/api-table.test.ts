@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTable } from '../../shared/api/contract';
 import type { ApiSession } from '../../electron/engine/api/context';
-import { dispatch } from '../../electron/engine/api/dispatch';
+import { callReply, dispatch } from '../../electron/engine/api/dispatch';
 import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
 import { createApiTable } from '../../electron/engine/api/table';
@@ -63,16 +63,30 @@ describe('API table (plain Node, both transports bind it)', () => {
   it('imports a Recorder flow for a scenario with typed personal data turned into placeholders', async () => {
     const flow = await api['flows.import']({ name: 'card-declined', json: JSON.stringify(RECORDING) });
     expect(flow.stepCount).toBe(6);
-    expect(flow.placeholders).toEqual(['card.cvv', 'card.number', 'customer.email']);
+    expect(flow.placeholders).toEqual(['baseUrl', 'card.cvv', 'card.number', 'customer.email']);
     // The same words the run's progress and the evidence use for a step, with placeholders instead of values.
     expect(flow.steps.map((s) => s.label)).toEqual([
       'Set the window size',
-      'Open https://shop.example/checkout',
+      'Open {{baseUrl}}/checkout',
       'Type {{customer.email}} into #email',
       'Type {{card.number}} into #card',
       'Type {{card.cvv}} into #cvv',
       'Click #pay',
     ]);
+    // What the import did, for the app to show: the substitutions, the values per scenario, the slots it inferred.
+    expect(flow.imported.substitutions.map((x) => [x.step, x.placeholder])).toEqual([
+      [3, 'customer.email'],
+      [4, 'card.number'],
+      [5, 'card.cvv'],
+    ]);
+    expect(flow.imported.slots.map((x) => [x.step, x.slot, x.source])).toEqual([
+      [5, 'general.checkout', 'inferred'],
+      [6, 'general.result', 'inferred'],
+    ]);
+    expect(flow.imported.values.find((v) => v.placeholder === 'card.number')?.byScenario).toEqual({
+      'card-declined': '4111111111111111',
+    });
+    expect(flow.imported.baseUrlSet).toBe('https://shop.example/');
     const onDisk = await fs.readFile(path.join(ws, 'flows', 'card-declined.json'), 'utf8');
     expect(onDisk).not.toMatch(/4005550000000001|real\.person/);
     const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));
@@ -188,14 +202,35 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(await api['run.stop']({})).toEqual({ stopped: false });
   });
 
-  it('drafts the email without writing anything; saves it only as a marked draft while sign-off is blocked', async () => {
+  it('refuses a final email while sign-off is blocked, and drafts one that says DRAFT without writing anything', async () => {
     const out = path.join(ws, 'output');
-    const draft = await api['email.draft']({});
-    expect(draft.subject).toBe('Integration Sign-off - Api Store');
+    const blocked = await callReply(api, 'email.draft', {});
+    expect(blocked.ok).toBe(false);
+    if (blocked.ok) return;
+    expect(blocked.error.code).toBe('state');
+    expect(blocked.error.message).toMatch(/cannot be final: \d+ item\(s\) block sign-off/);
+    // The workspace's other scenarios never ran, and no package exists: both are named.
+    expect(blocked.error.message).toMatch(
+      /Successful transaction, 3DS card \(card-3ds-success\) has not run: it has no flow yet/,
+    );
+    expect(blocked.error.message).toMatch(/No package has been built/);
+    expect(blocked.error.hint).toMatch(/make a draft/);
+    const status = await api['signoff.status']({});
+    expect(status.ready).toBe(false);
+    expect(
+      status.blockers.find((b) => b.kind === 'scenario-not-run' && b.scenario === 'card-3ds-success')?.fix,
+    ).toEqual({ action: 'add-flow', scenario: 'card-3ds-success' });
+    expect(status.blockers.at(-1)).toMatchObject({ kind: 'package-missing', fix: { action: 'build-package' } });
+    expect(status.scenarios.find((s) => s.id === 'card-declined')).toMatchObject({ runId: 'run-1', pinned: false });
+
+    const draft = await api['email.draft']({ draft: true });
+    expect(draft.subject).toBe('DRAFT - Integration Sign-off - Api Store');
+    expect(draft.draft).toBe(true);
+    expect(draft.body).toMatch(/^DRAFT, not for sign-off: \d+ item\(s\) still block it/);
     expect(draft.body).toContain('merchant reference CK-1');
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
     // Scenarios not run, checkpoints open, no package: not a sendable email, and nothing is written.
-    await expect(api['email.saveEml']({})).rejects.toThrow(/items still block sign-off: .*has no recorded flow/);
+    await expect(api['email.saveEml']({ draft: false })).rejects.toThrow(/cannot be final/);
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
     const saved = await api['email.saveEml']({ draft: true });
     expect(saved.path).toBe(path.join(out, 'signoff-email-DRAFT.eml'));
@@ -208,18 +243,18 @@ describe('API table (plain Node, both transports bind it)', () => {
     const eml = await fs.readFile(saved.path, 'utf8');
     expect(eml).toMatch(/^Subject: DRAFT - Integration Sign-off - Api Store/m);
     const text = await fs.readFile(path.join(out, 'signoff-email-DRAFT.txt'), 'utf8');
-    expect(text).toMatch(/\n\nDRAFT - not ready for sign-off: \d+ item\(s\) still block it:\n  - .*has no recorded flow/);
+    expect(text).toMatch(/\n\nDRAFT, not for sign-off: \d+ item\(s\) still block it/);
   });
 
   it('lists what blocks sign-off, each with the action that fixes it', async () => {
     const state = await api['signoff.status']({});
     expect(state.ready).toBe(false);
     const byKind = (kind: string) => state.blockers.filter((b) => b.kind === kind);
-    // card-declined has a flow and a run: its untagged slots are named, with the step to tag.
+    // card-declined has a flow and a run, but no screenshot of its result page: the step to tag is named.
     expect(byKind('slot-missing').map((b) => b.fix)).toContainEqual({
       action: 'tag-step',
       scenario: 'card-declined',
-      slot: 'general.checkout',
+      slot: 'general.result',
     });
     expect(byKind('scenario-not-run').map((b) => b.fix)).toContainEqual({
       action: 'add-flow',
@@ -244,7 +279,7 @@ describe('API table (plain Node, both transports bind it)', () => {
         openExternal: async (u) => (tried.push(u), openExternal),
       });
     const eml = path.join(ws, 'output', 'signoff-email-DRAFT.eml');
-    await expect(host(true, true)['email.open']({})).rejects.toThrow(/no workspace is open/);
+    await expect(host(true, true)['email.open']({ draft: true })).rejects.toThrow(/no workspace is open/);
     const viaFile = host(true, true);
     await viaFile['workspace.open']({ dir: ws });
     expect(await viaFile['email.open']({ draft: true })).toMatchObject({ path: eml, opened: 'file' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeholderFor, scrubRecording, substituteFlow, validateFlow } from '../../electron/engine/capture/flow-file';
+import { substituteFlow, validateFlow } from '../../electron/engine/capture/flow-file';
 import { CertkitError } from '../../electron/engine/errors';
 
 const flow = (steps: unknown[]) => ({ title: 't', steps });
@@ -62,35 +62,5 @@ describe('placeholders', () => {
     expect(() => substituteFlow(loaded, { otp: '1' }, 'f.json')).toThrowError(
       /no value for placeholder \{\{card\.pin\}\}/,
     );
-  });
-});
-
-describe('import scrubbing', () => {
-  it('turns typed card numbers, CVV, emails and phones into placeholders', () => {
-    const recorded = flow([
-      { type: 'change', selectors: [['#email']], value: 'real.person@corp.example' },
-      { type: 'change', selectors: [['#card']], value: '4557 0123 4567 8902' },
-      { type: 'change', selectors: [['#cvv']], value: '123' },
-      { type: 'change', selectors: [['#phone']], value: '+966 50 123 4567' },
-      { type: 'change', selectors: [['#qty']], value: '2' },
-      { type: 'change', selectors: [['#exp']], value: '05/30' },
-    ]);
-    const { flow: out, replaced } = scrubRecording(recorded, 'r.json');
-    const values = (out.steps as { value: string }[]).map((s) => s.value);
-    expect(values).toEqual([
-      '{{customer.email}}',
-      '{{card.number}}',
-      '{{card.cvv}}',
-      '{{customer.phone}}',
-      '2',
-      '{{card.expiry}}',
-    ]);
-    expect(replaced.map((r) => r.step)).toEqual([1, 2, 4, 6, 3]);
-    expect(JSON.stringify(out)).not.toMatch(/4557|real\.person/);
-  });
-
-  it('leaves digit strings that fail the Luhn check alone', () => {
-    expect(placeholderFor('4557012345678903')).not.toBe('{{card.number}}');
-    expect(placeholderFor('4557012345678902')).toBe('{{card.number}}');
   });
 });

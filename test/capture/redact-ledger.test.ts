@@ -129,4 +129,21 @@ describe('simulator log linking', () => {
     expect(JSON.stringify(linked)).not.toContain('SECRETCODE1');
     expect(linked.every((x) => x.observedBy === 'simulator')).toBe(true);
   });
+
+  it("files feedback sent to the store's own hosts only, not the posts a shared simulator sent to another store", () => {
+    const to = (seq: number, url: string) => ({ ...sim(seq, 'feedback', { merchant_reference: 'R1' }), url });
+    const log = [
+      to(1, 'http://127.0.0.1:4100/payments/aps/notify'),
+      to(2, 'http://127.0.0.1:40929/feedback/direct'),
+      sim(3, 'paymentApi', { merchant_reference: 'R1' }),
+    ];
+    const linked = linkSimulatorExchanges(log, { merchant_reference: ['R1'] }, [], ['127.0.0.1:4100']);
+    expect(linked.map((x) => x.id)).toEqual(['s1', 's3']);
+    // A workspace that names none of its URLs keeps every post carrying its references.
+    expect(linkSimulatorExchanges(log, { merchant_reference: ['R1'] }, []).map((x) => x.id)).toEqual([
+      's1',
+      's2',
+      's3',
+    ]);
+  });
 });

@@ -37,13 +37,48 @@ describe('certkit import', () => {
     const r = await runCli(['import', dir, file, '--scenario', 'knet-success']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/flows\/knet-success\.json/);
-    expect(r.stdout).toMatch(/step 2: typed value replaced by \{\{customer\.email\}\}/);
-    expect(r.stdout).toMatch(/step 3: typed value replaced by \{\{customer\.phone\}\}/);
+    expect(r.stdout).toMatch(/^2 +email +store page +sara\.ali@example\.com +\{\{customer\.email\}\}$/m);
+    expect(r.stdout).toMatch(/^3 +phone +store page +\+965 5123 4567 +\{\{customer\.phone\}\}$/m);
+    // What each placeholder will be, per scenario, and the store the recording was made on.
+    expect(r.stdout).toMatch(/^\{\{customer\.email\}\} +\S+@example\.\w+$/m);
+    expect(r.stdout).toMatch(/store\.baseUrl was not set; set to https:\/\/shop\.example\//);
     const stored = await fs.readFile(path.join(dir, 'flows', 'knet-success.json'), 'utf8');
     expect(stored).not.toMatch(/sara\.ali|5123/);
     expect(JSON.parse(stored).steps[3].certkit).toEqual({ slot: 'knet.checkout' });
     const ws = JSON.parse(await fs.readFile(path.join(dir, 'certkit.json'), 'utf8'));
     expect(ws.flows['knet-success'].file).toBe('flows/knet-success.json');
+    expect(ws.store.baseUrl).toBe('https://shop.example/');
+    expect(JSON.parse(stored).steps[0].url).toBe('{{baseUrl}}/checkout');
+  });
+
+  it('stores one recording for a method’s success and declined scenarios, slots changed with --slot', async () => {
+    const dir = await newWorkspace();
+    const file = path.join(tmp.dir, 'knet-both.json');
+    await fs.writeFile(file, JSON.stringify(RECORDING));
+    const r = await runCli([
+      'import',
+      dir,
+      file,
+      '--scenario',
+      'knet-success,knet-declined',
+      '--slot',
+      '2=knet.pre_checkout',
+      '--slot',
+      '4=none',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^knet-success, knet-declined: flow stored as flows\/knet\.json$/m);
+    expect(r.stdout).toMatch(/^2 +knet\.pre_checkout +https:\/\/shop\.example\/checkout +set with --slot$/m);
+    expect(r.stdout).toMatch(/Not placed: .*knet\.checkout/);
+    const ws = JSON.parse(await fs.readFile(path.join(dir, 'certkit.json'), 'utf8'));
+    expect(ws.flows['knet-success'].file).toBe('flows/knet.json');
+    expect(ws.flows['knet-declined'].file).toBe('flows/knet.json');
+    const stored = JSON.parse(await fs.readFile(path.join(dir, 'flows', 'knet.json'), 'utf8'));
+    expect(stored.steps[1].certkit).toEqual({ slot: 'knet.pre_checkout' });
+    expect(stored.steps[3].certkit).toBeUndefined();
+    const bad = await runCli(['import', dir, file, '--scenario', 'knet-success,card-declined']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/different methods/);
   });
 
   it('refuses a malformed recording with the step number, an unknown scenario and a missing file', async () => {

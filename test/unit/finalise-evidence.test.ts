@@ -7,6 +7,7 @@ import {
   type ScenarioOutcome,
 } from '../../electron/engine/capture/finalise-evidence';
 import { emptyScenarioEvidence } from '../../electron/engine/evidence/store';
+import { CATALOG } from '../../shared/aps/catalog-index';
 
 const shot = (slot?: string): Screenshot => ({
   file: `01-${slot ?? 'page'}.jpg`,
@@ -73,7 +74,7 @@ describe('evidence finaliser (no browser)', () => {
     );
     expect(out.status).toBe('failed');
     expect(out.error?.message).toBe('no screenshot for slots knet.receipt, knet.payment_page');
-    expect(out.error?.hint).toMatch(/tag the step/);
+    expect(out.error?.hint).toMatch(/--slot STEP=SLOT/);
   });
 
   it('fills the ledger from page values only where traffic left it empty', () => {
@@ -166,5 +167,118 @@ describe('evidence finaliser (no browser)', () => {
       merchant_reference: ['REF-1', 'REF-PAGE'],
       fort_id: ['F-1'],
     });
+  });
+});
+
+describe("the outcome is APS's answer, not the store's word", () => {
+  const ret = (fields: Record<string, string>, over: Partial<Exchange> = {}) =>
+    exchange({
+      id: 'r1',
+      kind: 'return',
+      url: 'https://store/return',
+      requestFields: { command: 'PURCHASE', merchant_reference: 'REF-1', ...fields },
+      startedAt: '2026-01-01T10:00:05.000Z',
+      ...over,
+    });
+  const approved = { response_code: '14000', status: '14', response_message: 'Success' };
+  const declined = { response_code: '13666', status: '13', response_message: 'Transaction declined' };
+  const result = (text: string, over: Partial<Screenshot> = {}): Screenshot => ({
+    ...shot('knet.receipt'),
+    text,
+    ...over,
+  });
+  const judge = (scenario: string, ev: Partial<ScenarioEvidence>) =>
+    finaliseEvidence(
+      evidence({ scenarioId: scenario, ...ev }),
+      outcome({ expects: CATALOG.scenarios.get(scenario).expects }),
+    );
+
+  it('passes a success scenario on 14000 and a declined one on 13666', () => {
+    expect(judge('knet-success', { exchanges: [paid, ret(approved)] }).status).toBe('passed');
+    expect(judge('knet-declined', { exchanges: [paid, ret(declined)] }).status).toBe('passed');
+  });
+
+  it('fails a success scenario APS declined, naming expected and actual code and message', () => {
+    const out = judge('knet-success', { exchanges: [paid, ret(declined)] });
+    expect(out.status).toBe('failed');
+    expect(out.error?.message).toBe(
+      'expected an approved payment (14000 Purchase success: Success), but APS answered 13666 Purchase failure: Transaction declined (usually: the payment was declined; on the sandbox, the test card or test values typed are ones that decline)',
+    );
+  });
+
+  it('never counts a refused request as a decline, nor an answer of another operation as the payment', () => {
+    const refused = judge('card-declined', {
+      exchanges: [paid, ret({ response_code: '00008', status: '00', response_message: 'Signature mismatch' })],
+    });
+    expect(refused.error?.message).toMatch(
+      /expected a declined payment .*APS answered 00008 Invalid request: Signature mismatch/,
+    );
+    expect(refused.error?.hint).toMatch(/refused the request itself/);
+    // A saved card: the tokenization's 18000 comes first, the purchase's answer decides.
+    const save = judge('card-save', {
+      exchanges: [
+        paid,
+        ret({ service_command: 'TOKENIZATION', response_code: '18000', status: '18' }),
+        exchange({
+          id: 's1',
+          kind: 'paymentApi',
+          observedBy: 'simulator',
+          startedAt: '2026-01-01T10:00:09.000Z',
+          requestFields: { command: 'PURCHASE' },
+          responseFields: { command: 'PURCHASE', merchant_reference: 'REF-1', ...declined },
+        }),
+      ],
+    });
+    expect(save.error?.message).toMatch(/APS answered 13666/);
+    // CHECK_STATUS answers about a payment; it never is the payment's answer.
+    const queried = judge('knet-success', {
+      exchanges: [paid, ret(approved), ret({ query_command: 'CHECK_STATUS', response_code: '12000', status: '12' })],
+    });
+    expect(queried.status).toBe('passed');
+  });
+
+  it('without traffic, a response_code read from the result page stands in; with nothing at all it fails', () => {
+    const fromPage = finaliseEvidence(
+      evidence({ scenarioId: 'knet-success', exchanges: [paid] }),
+      outcome({ pageValues: { response_code: '14000' }, expects: CATALOG.scenarios.get('knet-success').expects }),
+    );
+    expect(fromPage.status).toBe('passed');
+    const none = judge('knet-success', { exchanges: [paid] });
+    expect(none.error?.message).toMatch(/^no answer from APS was seen; expected an approved payment/);
+    expect(none.error?.hint).toMatch(/store\.returnUrl/);
+  });
+
+  it('a result page that is an HTTP error, or a return_url that refused the POST, is never a pass', () => {
+    const refusedPost = judge('knet-declined', { exchanges: [paid, ret(declined, { responseStatus: 405 })] });
+    expect(refusedPost.error?.message).toMatch(/answered APS's post of the result to return_url .* with HTTP 405/);
+    const errorPage = judge('knet-declined', {
+      exchanges: [paid, ret(declined)],
+      screenshots: [result('Method Not Allowed', { httpStatus: 405 })],
+    });
+    expect(errorPage.error?.message).toMatch(/the result page http:\/\/store\/x is an HTTP 405 error page/);
+  });
+
+  it("fails when the store's result page tells the customer the opposite of APS's answer", () => {
+    const successOnDecline = judge('card-declined', {
+      exchanges: [paid, ret(declined)],
+      screenshots: [
+        result('Souq\nThank you, Noura. Your order is confirmed.\nPayment details', { slot: 'general.result' }),
+      ],
+    });
+    expect(successOnDecline.error?.message).toBe(
+      `APS answered 13666 Purchase failure: Transaction declined, but the store's page http://store/x tells the customer it succeeded ("Thank you, Noura. Your order is confirmed.")`,
+    );
+    const honest = judge('card-declined', {
+      exchanges: [paid, ret(declined)],
+      screenshots: [
+        result('Your payment did not go through\nThank you for shopping with us', { slot: 'general.result' }),
+      ],
+    });
+    expect(honest.status).toBe('passed');
+    const failedOnSuccess = judge('knet-success', {
+      exchanges: [paid, ret(approved)],
+      screenshots: [result('Payment failed. Please try again.')],
+    });
+    expect(failedOnSuccess.error?.message).toMatch(/APS answered 14000 .* tells the customer it failed/);
   });
 });

@@ -34,6 +34,10 @@ describe('card numbers', () => {
     expect(maskCardNumbersIn('knet 510000123456 fort 169996200000541234')).toBe(
       'knet 510000123456 fort 169996200000541234',
     );
+    // A hex signature with a Luhn-valid digit run inside stays whole (a real SHA-256 the redactor used to cut).
+    const signature = 'f0b538dc4109d7090e7b5a2823edd39b496fa4005550000000001b75a39f4567e078aa';
+    expect(maskCardNumbersIn(signature)).toBe(signature);
+    expect(maskCardNumbersIn('card=4005550000000001&x=1')).toBe('card=400555******0001&x=1');
   });
 });
 

@@ -8,6 +8,7 @@ import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { importFlow } from '../capture/flow-import';
+import { placeholderPreview, placeholdersIn } from '../run/flow-preview';
 import type { ApiSession } from './context';
 import { refreshWorkspace } from './session';
 
@@ -70,10 +71,29 @@ export function flowCalls(session: ApiSession): FlowCalls {
       return { flows };
     },
     'flows.get': async ({ name }) => get(name),
-    'flows.import': async ({ name, json }) => {
+    'flows.import': async ({ name, json, scenarios }) => {
       const { dir } = await refreshWorkspace(session);
-      session.workspace = (await importFlow(dir, name, json)).workspace;
-      return get(name);
+      const result = await importFlow(dir, json, { scenarios: [name, ...(scenarios ?? [])], source: `${name}.json` });
+      session.workspace = result.workspace;
+      const flow = await get(name);
+      const preview = placeholderPreview(
+        result.workspace,
+        result.file,
+        placeholdersIn(flow.placeholders.map((p) => `{{${p}}}`)),
+      );
+      const { report } = result;
+      return {
+        ...flow,
+        imported: {
+          scenarios: result.scenarios,
+          substitutions: report.substitutions,
+          kept: report.kept,
+          slots: report.slots,
+          missingSlots: report.missingSlots,
+          values: preview.values,
+          baseUrlSet: result.baseUrlSet,
+        },
+      };
     },
     'flows.tag': async ({ name, step, slot }) => {
       const { dir, workspace } = await refreshWorkspace(session);

@@ -1,24 +1,23 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PackageView } from '../../../shared/api/contract';
-import type { CheckResult } from '../../../shared/schema/verify';
-import { draftSignoffEmail, writeSignoffEmail } from '../email/index';
+import { draftSignoffEmail, writeSignoffEmail, type EmailOptions } from '../email/index';
 import { isMailtoLink, shortMailto } from '../email/mailto';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { buildPackage, planPackage, readPackageIndex, type PackagePlan } from '../package/index';
 import { addSnippet, listSnippets } from '../snippets/index';
-import { confirmCheckpoint, verifyWorkspace } from '../verify/index';
+import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../verify/index';
+import { packageGate, refuseWhileBlocked, signoffStatus } from '../signoff/index';
 import type { ApiHost, ApiSession } from './context';
 import { secretsFor } from './secrets-of';
-import { signoffCalls, signoffState } from './signoff-calls';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
-import { CertkitError, errnoCode } from '../errors';
+import { errnoCode } from '../errors';
 
 type OutputCalls = Pick<
   ApiTable,
-  | 'signoff.status'
   | 'checks.verify'
   | 'checks.confirm'
+  | 'signoff.status'
   | 'snippets.add'
   | 'package.plan'
   | 'package.build'
@@ -57,49 +56,40 @@ function builtFile(
 }
 
 export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
-  const verify = async (probeResponseSignature = false): Promise<CheckResult[]> => {
+  const verify = async (probeResponseSignature = false): Promise<VerifyReport> => {
     const { dir } = requireWorkspace(session);
     const report = await verifyWorkspace(dir, { secrets: await secretsFor(host, dir), probeResponseSignature });
-    session.checks = { dir, results: report.results };
-    return report.results;
+    session.checks = { dir, report };
+    return report;
   };
-  const checksFor = async (dir: string) => (session.checks?.dir === dir ? session.checks.results : verify());
+  const reportFor = async (dir: string) => (session.checks?.dir === dir ? session.checks.report : verify());
+  const signoff = async (dir: string) => signoffStatus(dir, { report: await reportFor(dir) });
 
-  // The app's own secrets (keychain or host memory), so the email scrubs them too.
-  const emailOptions = async (dir: string) => ({ checks: await checksFor(dir), secrets: await secretsFor(host, dir) });
-
-  /**
-   * Writes the email only as it may be sent: with nothing blocking sign-off, or as a draft that says so in its
-   * subject, first line and file names. A request without `draft` while items remain is refused, listing them.
-   */
-  const writeEmail = async (draft: boolean | undefined) => {
-    const { dir, workspace } = await refreshWorkspace(session);
-    const options = await emailOptions(dir);
-    const state = await signoffState(dir, workspace, options.checks);
-    if (!state.ready && !draft) {
-      const n = state.blockers.length;
-      throw new CertkitError(
-        `${n} item${n === 1 ? '' : 's'} still block${n === 1 ? 's' : ''} sign-off: ${state.blockers
-          .slice(0, 3)
-          .map((b) => b.message)
-          .join('; ')}${n > 3 ? '; ...' : ''}`,
-        { hint: 'fix them first (each has its action in the app), or save the email as a draft', exitCode: 1 },
-      );
-    }
-    return writeSignoffEmail(dir, {
-      ...options,
-      draft: state.ready ? undefined : { blockers: state.blockers.map((b) => b.message) },
-    });
+  // The app's own secrets (keychain or host memory), so the email scrubs them too. The email states the checklist
+  // as last verified; unless it is a draft, it is refused while anything blocks sign-off.
+  const emailOptions = async (dir: string, draft: boolean): Promise<EmailOptions> => {
+    const { state, report } = await signoff(dir);
+    if (!draft) refuseWhileBlocked(state.blockers, 'email', 'app');
+    return {
+      checks: report.results,
+      verification: { verifiedAt: report.verifiedAt, probedAt: report.probes?.at },
+      draft,
+      blockers: state.blockers,
+      secrets: await secretsFor(host, dir),
+    };
   };
 
   return {
-    ...signoffCalls(session, checksFor),
-    'checks.verify': async ({ probeResponse }) => ({ results: await verify(!!probeResponse) }),
+    'checks.verify': async ({ probeResponse }) => ({ results: (await verify(!!probeResponse)).results }),
     'checks.confirm': async ({ checkpointId, confirmed, note }) => {
       const { dir } = requireWorkspace(session);
       session.workspace = await confirmCheckpoint(dir, checkpointId, confirmed, note);
       forgetChecks(session);
-      return { results: await verify() };
+      return { results: (await verify()).results };
+    },
+    'signoff.status': async () => {
+      const { dir } = await refreshWorkspace(session);
+      return (await signoff(dir)).state;
     },
     'snippets.add': async ({ slot, language, code }) => {
       const { dir } = requireWorkspace(session);
@@ -119,6 +109,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
           outputDir: pkgDir,
           files: built.files.map((f) => builtFile(f, plan)),
           warnings: built.warnings,
+          draft: built.draft !== false,
         };
       }
       const files: PackageView['files'] = [];
@@ -132,13 +123,20 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         outputDir: pkgDir,
         files,
         warnings: plan.files.flatMap((f) => f.missing.map((m) => `${f.title}: ${m}`)),
+        draft: false,
       };
     },
-    'package.build': async () => {
+    'package.build': async ({ draft }) => {
       const { dir, workspace } = await refreshWorkspace(session);
+      const { state, report } = await signoff(dir);
+      const blockers = packageGate(state);
+      if (!draft) refuseWhileBlocked(blockers, 'package', 'app');
       const result = await buildPackage(dir, {
         secrets: await secretsFor(host, dir),
-        checks: await checksFor(dir),
+        checks: report.results,
+        verification: { verifiedAt: report.verifiedAt, probedAt: report.probes?.at },
+        draft,
+        blockers,
         format: 'both',
         browserEnv: host.browserEnv,
       });
@@ -148,6 +146,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         outputDir: result.outDir,
         files: result.files.map((f) => builtFile(f, plan)),
         warnings: result.warnings,
+        draft: result.draft,
       };
     },
     'package.openFolder': async () => {
@@ -156,24 +155,26 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       await fs.mkdir(out, { recursive: true });
       return { path: out, opened: await host.openPath(out) };
     },
-    'email.draft': async () => {
-      const { dir } = requireWorkspace(session);
-      const draft = await draftSignoffEmail(dir, await emailOptions(dir));
+    'email.draft': async (input) => {
+      const { dir } = await refreshWorkspace(session);
+      const draft = await draftSignoffEmail(dir, await emailOptions(dir, input.draft));
       return {
         to: draft.to,
         subject: draft.subject,
         body: draft.text,
         attachments: draft.attachments.map((a) => ({ name: a.name, bytes: a.bytes })),
         mailto: draft.mailto,
+        draft: draft.draft,
       };
     },
     'email.saveEml': async ({ draft }) => {
-      const result = await writeEmail(draft);
+      const { dir } = await refreshWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir, draft));
       return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
     },
     'email.open': async ({ draft }) => {
-      const { dir } = requireWorkspace(session);
-      const result = await writeEmail(draft);
+      const { dir } = await refreshWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir, draft));
       const mailto = shortMailto(result.to, result.subject, result.emlPath, packageDir(dir));
       // The .eml holds the whole text and the attachments; the mail apps that open it show it as a draft to send.
       if (await host.openPath(result.emlPath)) return { path: result.emlPath, opened: 'file' as const, mailto };

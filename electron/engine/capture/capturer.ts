@@ -20,6 +20,8 @@ export interface ShotInfo {
   label: string;
   failure?: boolean;
   popup?: boolean;
+  /** The HTTP status the page's document came with. */
+  httpStatus?: number;
 }
 
 /** Serialises background work (header drawing, file writes) so evidence order matches capture order. */
@@ -122,6 +124,7 @@ export class Capturer {
       dir: image.facts.dir,
       text: image.facts.text,
       failure: !!info.failure,
+      ...(info.httpStatus !== undefined ? { httpStatus: info.httpStatus } : {}),
     };
     evidence.screenshots.push(shot);
     await this.save();

@@ -1,6 +1,9 @@
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import type { ApplePayProbe, Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
+import type { ExpectedAnswer } from '../../../shared/aps/outcomes';
+import type { ApplePayProbe, Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
+import { decidingAnswer, outcomeProblem } from '../aps/answers';
 import { applyPageValues, ledgerFromExchanges } from './ledger';
+import { contradiction } from './result-claims';
 
 /** What a finished scenario left behind, besides its evidence so far. */
 export interface ScenarioOutcome {
@@ -13,6 +16,8 @@ export interface ScenarioOutcome {
   requiredSlots: string[];
   /** The scenario's catalog entry says it records a merchant_reference. */
   needsMerchantReference: boolean;
+  /** What APS must have answered (the catalog's expected outcome); unset, the answer is not judged. */
+  expects?: ExpectedAnswer;
   /** A guided capture: the user assigns pages to slots afterwards, but it must have captured a page. */
   guided: boolean;
   /** The first image or header that could not be written. */
@@ -37,6 +42,45 @@ export function linkKeys(
   if (pageValues.merchant_reference) refs.add(pageValues.merchant_reference);
   if (pageValues.fort_id) forts.add(pageValues.fort_id);
   return { merchant_reference: [...refs], fort_id: [...forts] };
+}
+
+/** The store's page that shows the outcome: the last one captured for a result, receipt or return slot. */
+export function resultShot(screenshots: Screenshot[]): Screenshot | undefined {
+  return [...screenshots].reverse().find((s) => !s.failure && !!s.slot && /\.(result|receipt|return)$/.test(s.slot));
+}
+
+interface Problem {
+  message: string;
+  hint: string;
+}
+
+/** Whether APS's answer says the scenario happened, and whether the store's result page agrees with it. */
+function outcomeProblems(evidence: ScenarioEvidence, expects: ExpectedAnswer): Problem[] {
+  const problems: Problem[] = [];
+  const found = decidingAnswer(evidence.exchanges, expects, evidence.ledger);
+  const answer = outcomeProblem(expects, found);
+  if (answer) problems.push(answer);
+  const refused = evidence.exchanges.find(
+    (x) => x.kind === 'return' && x.observedBy === 'browser' && (x.responseStatus ?? 0) >= 400,
+  );
+  if (refused)
+    problems.push({
+      message: `the store answered APS's post of the result to return_url (${refused.url}) with HTTP ${refused.responseStatus}`,
+      hint: 'APS sends the result to return_url as a POST form: the route must accept POST and show the result',
+    });
+  const result = resultShot(evidence.screenshots);
+  if (result && (result.httpStatus ?? 0) >= 400 && !refused)
+    problems.push({
+      message: `the result page ${result.url} is an HTTP ${result.httpStatus} error page`,
+      hint: 'the page after the payment must show the outcome; fix the store, then run again',
+    });
+  const wrong = found && result?.text ? contradiction(found.answer, result.text, result.url) : undefined;
+  if (wrong)
+    problems.push({
+      message: wrong,
+      hint: "the result page must follow APS's answer (status and response_code), never the other way round",
+    });
+  return problems;
 }
 
 function writeProblem(err: unknown): string {
@@ -73,26 +117,35 @@ export function finaliseEvidence(evidence: ScenarioEvidence, outcome: ScenarioOu
     ? []
     : outcome.requiredSlots.filter((s) => CATALOG.slots.find(s)?.kind === 'page' && !filled.has(s));
   const writeError = outcome.fileError ?? outcome.saveError;
-  const problems: string[] = [];
-  if (writeError) problems.push(writeProblem(writeError));
+  const problems: Problem[] = [];
+  if (writeError)
+    problems.push({
+      message: writeProblem(writeError),
+      hint: 'free disk space in the workspace folder, then run again with --resume',
+    });
+  // APS's answer first: a payment that did not happen is the problem, whatever else is missing.
+  if (outcome.expects) problems.push(...outcomeProblems(next, outcome.expects));
   if (outcome.guided && !next.screenshots.length)
-    problems.push('no page was captured (the window closed before any page loaded)');
-  if (missing.length) problems.push(`no screenshot for slot${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    problems.push({
+      message: 'no page was captured (the window closed before any page loaded)',
+      hint: 'capture again',
+    });
+  if (missing.length)
+    problems.push({
+      message: `no screenshot for slot${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      hint: 'import the recording again with --slot STEP=SLOT for the step that shows each page, or tag that step with {"certkit": {"slot": "..."}} in the flow file',
+    });
   if (outcome.needsMerchantReference && !next.ledger.values.merchant_reference)
-    problems.push('no merchant_reference in the traffic or on the page');
+    problems.push({
+      message: 'no merchant_reference in the traffic or on the page',
+      hint: 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
+    });
 
   if (!problems.length) return { ...next, status: 'passed' };
   return {
     ...next,
     status: 'failed',
-    error: {
-      message: problems.join('; '),
-      hint: writeError
-        ? 'free disk space in the workspace folder, then run again with --resume'
-        : missing.length
-          ? 'tag the step that shows each page with {"certkit": {"slot": "..."}} in the flow file'
-          : 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
-    },
+    error: { message: problems.map((p) => p.message).join('; '), hint: problems[0].hint },
   };
 }
 

@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import { looksLikeCardNumber } from '../../../shared/card';
 import { CertkitError, errorMessage } from '../errors';
 
 export interface LoadedFlow {
@@ -117,41 +116,4 @@ export function substituteFlow(flow: LoadedFlow, vars: FlowVariables, file = flo
     );
   }
   return parseRecording(replaced);
-}
-
-/** What a typed value looks like, so a recording never keeps real card numbers, emails or phone numbers. */
-export function placeholderFor(value: string): string | undefined {
-  const trimmed = value.trim();
-  const digits = trimmed.replace(/[\s-]/g, '');
-  if (looksLikeCardNumber(trimmed)) return '{{card.number}}';
-  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) return '{{customer.email}}';
-  if (/^\+?[\d\s()-]{8,18}$/.test(trimmed) && digits.replace(/\D/g, '').length >= 8) return '{{customer.phone}}';
-  if (/^(0[1-9]|1[0-2])\s*\/\s*\d{2}(\d{2})?$/.test(trimmed)) return '{{card.expiry}}';
-  return undefined;
-}
-
-/** Turns typed personal data in a fresh recording into placeholders; returns the flow and what was replaced. */
-export function scrubRecording(
-  value: unknown,
-  file: string,
-): { flow: Record<string, unknown>; replaced: { step: number; placeholder: string }[] } {
-  const loaded = validateFlow(value, file);
-  const replaced: { step: number; placeholder: string }[] = [];
-  const steps = (loaded.raw.steps as Record<string, unknown>[]).map((step, i) => {
-    if (typeof step.value !== 'string') return step;
-    const placeholder = placeholderFor(step.value);
-    if (!placeholder) return step;
-    replaced.push({ step: i + 1, placeholder });
-    return { ...step, value: placeholder };
-  });
-  // A CVV typed right after a card number is also personal; three or four digits alone are too common to guess otherwise.
-  for (let i = 1; i < steps.length; i++) {
-    const prev = replaced.find((r) => r.step === i && r.placeholder === '{{card.number}}');
-    const v = steps[i].value;
-    if (prev && typeof v === 'string' && /^\d{3,4}$/.test(v)) {
-      steps[i] = { ...steps[i], value: '{{card.cvv}}' };
-      replaced.push({ step: i + 1, placeholder: '{{card.cvv}}' });
-    }
-  }
-  return { flow: { ...loaded.raw, steps }, replaced };
 }

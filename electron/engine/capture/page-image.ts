@@ -36,9 +36,19 @@ export interface CaptureOptions {
 export const MAX_BAND_HEIGHT = 8192;
 const TEXT_LIMIT = 4000;
 
-/** One round trip: waits for fonts (Arabic shaping needs them), then reads size, language and visible text. */
+/**
+ * One round trip: closes a native dropdown or picker left open (the Recorder clicks a <select> before choosing; a full
+ * Chromium then draws its list over the page, which a person would not see once they chose), waits for fonts (Arabic
+ * shaping needs them), then reads size, language and visible text.
+ */
 async function readFacts(page: Page): Promise<PageFacts> {
   return page.evaluate(async (limit: number) => {
+    const active = document.activeElement;
+    const picker =
+      active instanceof HTMLSelectElement ||
+      (active instanceof HTMLInputElement &&
+        (/^(date|time|datetime-local|month|week|color)$/.test(active.type) || !!active.getAttribute('list')));
+    if (picker) (active as HTMLElement).blur();
     await document.fonts.ready;
     const root = document.documentElement;
     const body = document.body;

@@ -10,6 +10,8 @@ export type WatchedPage = Pick<Page, 'on' | 'mainFrame' | 'waitForFunction' | 'e
 export class PageWatcher {
   /** Main-frame documents shown so far; a capture remembers the number it saw. */
   documents = 0;
+  /** The HTTP status of the main frame's current document, when it came from the network. */
+  status?: number;
   private readonly navigations = new Set<HTTPRequest>();
   private listeners: (() => void)[] = [];
 
@@ -23,6 +25,11 @@ export class PageWatcher {
       if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
       this.navigations.add(request);
       this.notify();
+    });
+    page.on('response', (response) => {
+      const request = response.request();
+      // A redirect's own status is replaced by the status of the document it leads to.
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.status = response.status();
     });
     const done = (request: HTTPRequest) => {
       if (this.navigations.delete(request)) this.notify();

@@ -1,5 +1,5 @@
 import { PuppeteerRunnerExtension, selectorToPElementSelector, type Step, type UserFlow } from '@puppeteer/replay';
-import { Locator, type Browser, type Page } from 'puppeteer-core';
+import { Locator, type Browser, type ElementHandle, type Frame, type Page } from 'puppeteer-core';
 
 type Selector = string | string[];
 
@@ -44,13 +44,94 @@ const ELEMENTS_MATCH = `(selectors, count, operator, expected, attributes, prope
   return ok === expected;
 }`;
 
+/** The page replaced its document while a step was looking at it (an auto-submitted form, a redirect). */
+export const CONTEXT_REPLACED =
+  /Execution context was destroyed|Cannot find context with specified id|does not belong to the document|No node with given id/i;
+
+export function isContextReplaced(err: unknown): boolean {
+  return err instanceof Error && CONTEXT_REPLACED.test(err.message);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type WaitStep = Extract<Step, { type: 'waitForElement' }>;
+
+/** The elements of the first selector (a chain through shadow roots) that matches, as @puppeteer/replay finds them. */
+async function queryFirst(frame: Frame, selectors: WaitStep['selectors']): Promise<ElementHandle[]> {
+  for (const selector of selectors) {
+    const chain = Array.isArray(selector) ? selector : [selector];
+    let found: ElementHandle[] = await frame.$$(chain[0]);
+    for (const part of chain.slice(1)) {
+      const next: ElementHandle[] = [];
+      for (const handle of found) {
+        const root = (await handle.evaluateHandle((el) => (el as Element).shadowRoot ?? el)) as ElementHandle;
+        next.push(...(await root.$$(part)));
+        await root.dispose();
+        await handle.dispose();
+      }
+      found = next;
+      if (!found.length) break;
+    }
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/**
+ * A waitForElement step with Puppeteer's own selector kinds (aria/, xpath/, text/, pierce/): @puppeteer/replay's
+ * polling loop, with its deadline held here. The library arms a timer for the whole step timeout and leaves it armed
+ * when a query throws (the document was replaced mid-query), which kept the process alive for up to 30 s after a run.
+ */
+async function waitForMatchingElements(frame: Frame, step: WaitStep, timeout: number): Promise<void> {
+  const { count = 1, operator = '>=', visible = true } = step;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let elements: ElementHandle[] = [];
+    try {
+      elements = await queryFirst(frame, step.selectors);
+      const n = elements.length;
+      let ok = operator === '==' ? n === count : operator === '>=' ? n >= count : n <= count;
+      if (ok && (step.attributes || step.properties)) {
+        for (const el of elements) {
+          ok = await el.evaluate(
+            (node, attributes, properties) => {
+              const deepMatch = (want: unknown, have: unknown): boolean => {
+                if (want === have) return true;
+                if (!want || !have || typeof want !== 'object' || typeof have !== 'object') return false;
+                return Object.entries(want).every(([k, v]) => deepMatch(v, (have as Record<string, unknown>)[k]));
+              };
+              const attrsOk = Object.entries(attributes ?? {}).every(
+                ([k, v]) => (node as Element).getAttribute(k) === v,
+              );
+              return attrsOk && (!properties || deepMatch(properties, node));
+            },
+            step.attributes ?? null,
+            step.properties ?? null,
+          );
+          if (!ok) break;
+        }
+      }
+      if (ok === visible) return;
+    } catch (err) {
+      // The page replaced its document mid-query (a redirect, an auto-submitted form): look again in the new one.
+      if (!isContextReplaced(err)) throw err;
+    } finally {
+      await Promise.all(elements.map((e) => e.dispose().catch(() => undefined)));
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error('waitForElement timed out. The element(s) could not be found.');
+    await sleep(Math.min(100, left));
+  }
+}
+
 /**
  * @puppeteer/replay's runner with cheaper steps where the result is the same for the page:
  * - `waitForElement` waits in the page on DOM mutations (or each frame when it compares properties) instead
  *   of asking again every 100 ms over several protocol round trips;
  * - `change` sets the value and fires input/change once, instead of typing key by key (one protocol round trip
  *   per character); pages that format as you type still get their input event;
- * - `setViewport` to the size the page already has is skipped (it would re-layout the page for nothing).
+ * - `setViewport` to the size the page already has is skipped (it would re-layout the page for nothing);
+ * - `waitForElement` with Puppeteer's selector kinds polls without the library's stray 30 s timer.
  */
 export class CertkitReplayExtension extends PuppeteerRunnerExtension {
   constructor(
@@ -92,6 +173,10 @@ export class CertkitReplayExtension extends PuppeteerRunnerExtension {
         polling: step.properties ? 'raf' : 'mutation',
         timeout: step.timeout ?? flow?.timeout ?? this.stepTimeout,
       });
+      return;
+    }
+    if (step.type === 'waitForElement' && (!step.target || step.target === 'main') && !step.frame?.length) {
+      await waitForMatchingElements(this.page.mainFrame(), step, step.timeout ?? flow?.timeout ?? this.stepTimeout);
       return;
     }
     if (step.type === 'change' && (!step.target || step.target === 'main') && !step.frame?.length) {

@@ -5,6 +5,7 @@ import type { ApplePayProbe, Exchange, ScenarioEvidence } from '../../../shared/
 import type { ExtractRule } from '../../../shared/schema/workspace';
 import { emptyScenarioEvidence, writeScenarioEvidence } from '../evidence/store';
 import { bestEffort, reasonOf, type Report } from '../util/best-effort';
+import { AnswerWatch } from './answer-watch';
 import { watchApplePay } from './applepay-probe';
 import { Capturer, type EvidenceIO, type ShotInfo } from './capturer';
 import { confirmWithCheckStatus, type CheckStatusTarget } from './check-status';
@@ -37,6 +38,8 @@ export interface ScenarioJob extends ReplayPlan {
   scenarioTimeoutMs: number;
   apsHosts: string[];
   returnUrl?: string;
+  /** host:port of the store's own URLs (shop, return_url, feedback URLs): feedback sent elsewhere is not its. */
+  storeHosts?: string[];
   secrets: string[];
   exchangeLog?: ExchangeLog;
   /** Log entries up to this seq are older than the run; scenarios are then told apart by their references. */
@@ -126,13 +129,14 @@ async function simulatorExchanges(
   report: Report,
 ): Promise<Exchange[]> {
   if (!job.exchangeLog) return [];
+  const keys = linkKeys(evidence.exchanges, pageValues);
   const log = await bestEffort(
     "reading the simulator's exchange log",
-    job.exchangeLog.since(job.exchangeLogSince ?? 0),
+    job.exchangeLog.since(job.exchangeLogSince ?? 0, keys),
     report,
     [],
   );
-  return linkSimulatorExchanges(log, linkKeys(evidence.exchanges, pageValues), job.secrets);
+  return linkSimulatorExchanges(log, keys, job.secrets, job.storeHosts);
 }
 
 /** The last step of a passed scenario: ask APS (CHECK_STATUS) whether it agrees with the ledger. */
@@ -204,22 +208,37 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   await capturer.save();
   job.emit({ type: 'scenario-started', runId: job.runId, scenarioId: job.scenario.id });
 
-  const traffic = new TrafficRecorder({
+  const tripwire = new Tripwire();
+  // A replay stops as soon as APS's answer rules the scenario out; a person capturing by hand sees it themselves.
+  const watch = job.guided
+    ? undefined
+    : new AnswerWatch({
+        expected: job.scenario.expects,
+        tripwire,
+        step: () => currentStep,
+        isReturn: (url) => traffic.isReturn(url),
+        isApsUrl: (url) => traffic.isApsUrl(url),
+      });
+  const traffic: TrafficRecorder = new TrafficRecorder({
     apsHosts: job.apsHosts,
     returnUrl: job.returnUrl,
     secrets: job.secrets,
     currentStep: () => currentStep,
+    onUpdate: (x, phase) => watch?.onExchange(x, phase),
   });
   evidence.exchanges = traffic.exchanges;
   const values = new PageValues(job.extract, report);
   const names = stepNames(job);
-  const tripwire = new Tripwire();
   const during = () => (currentStep >= 0 ? names.text(currentStep) : 'start');
   let sp: ScenarioPage | undefined;
   let context: BrowserContext | undefined;
   const shoot = async (target: Page, session: CDPSession, info: ShotInfo) => {
     if (!info.popup) await sp!.watcher.settle(info.failure ? 3000 : job.stepTimeoutMs);
-    const image = await capturer.shoot(target, session, info);
+    const image = await capturer.shoot(
+      target,
+      session,
+      info.popup ? info : { ...info, httpStatus: sp!.watcher.status },
+    );
     await values.read(target, image.facts.text);
   };
   const onStep = (i: number) => {
@@ -239,7 +258,10 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     sp = await openScenarioPage(browser, job, traffic, (c) => (context = c));
     const at = { step: () => currentStep, text: () => names.text(Math.max(currentStep, 0)) };
     failOnPopups(sp, traffic, shoot, at, tripwire, report);
+    watch?.attach(sp.page);
     await drive(browser, job, sp, names, tripwire, { shoot, onStep }, report);
+    // An answer that arrived while the last page was being captured still counts.
+    tripwire.check();
   } catch (err) {
     const failure =
       err instanceof ScenarioFailure
@@ -266,6 +288,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     applePay: sp?.applePay(),
     requiredSlots: job.requiredSlots,
     needsMerchantReference: job.scenario.records.includes('merchant_reference'),
+    expects: job.scenario.expects,
     guided: !!job.guided,
     fileError: written.files,
     saveError: written.save,

@@ -7,6 +7,7 @@ import {
   stoppedFailure,
   type Tripwire,
 } from './scenario-failure';
+import { isContextReplaced } from './replay-extension';
 import { explainStepError, stepLabel } from './step-label';
 
 /** A flow ready to replay: steps with placeholders filled, the raw steps (for labels) and Certkit's tags. */
@@ -59,8 +60,6 @@ export function captureAfterStep(plan: ReplayPlan, i: number, navigated: boolean
   return !!tag.slot || (navigated && !laterStepCaptures(plan, i));
 }
 
-const CONTEXT_REPLACED = /Execution context was destroyed|Cannot find context with specified id/i;
-
 /**
  * A page that auto-submits a form (APS and merchants do this between pages) can replace the document while a
  * step is still looking for its element; looking again in the new document is what a person would do.
@@ -70,7 +69,7 @@ export async function retryingNavigation(run: () => Promise<void>, tries = 3): P
     try {
       return await run();
     } catch (err) {
-      if (i >= tries || !(err instanceof Error) || !CONTEXT_REPLACED.test(err.message)) throw err;
+      if (i >= tries || !isContextReplaced(err)) throw err;
     }
   }
 }

@@ -13,6 +13,8 @@ export interface TrafficOptions {
   secrets: string[];
   /** The flow step running now (-1 outside steps). */
   currentStep: () => number;
+  /** Told when an exchange's request fields, then its answer, are known (a run judges APS's answer at once). */
+  onUpdate?: (exchange: Exchange, phase: 'request' | 'response') => void;
 }
 
 /** host + path: a return_url configured as https may be delivered over http by a local TLS stand-in. */
@@ -60,9 +62,30 @@ export class TrafficRecorder {
     return this.hosts.has(url.host.toLowerCase()) || this.hosts.has(url.hostname.toLowerCase());
   }
 
-  private isReturn(url: string): boolean {
+  isReturn(url: string): boolean {
     const target = this.options.returnUrl;
     return !!target && endpointOf(url) === endpointOf(target);
+  }
+
+  isApsUrl(url: string): boolean {
+    try {
+      return this.isApsHost(new URL(url));
+    } catch (err) {
+      if (err instanceof TypeError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Without a return_url in the workspace, APS's answer is still recognised: a form posted by the browser to a page
+   * off APS's hosts that carries a response_code and a merchant_reference.
+   */
+  private looksLikeReturn(request: HTTPRequest, isApsHost: boolean): boolean {
+    if (this.options.returnUrl || isApsHost || request.method() !== 'POST' || !request.isNavigationRequest())
+      return false;
+    const headers = request.headers();
+    const fields = parseBody(request.postData(), headers['content-type']);
+    return typeof fields.response_code === 'string' && typeof fields.merchant_reference === 'string';
   }
 
   attach(page: Page, popup: boolean): void {
@@ -81,7 +104,10 @@ export class TrafficRecorder {
       throw err;
     }
     const method = request.method();
-    const kind = exchangeKind(url, method, this.isApsHost(url), this.isReturn(request.url()));
+    const aps = this.isApsHost(url);
+    const kind =
+      exchangeKind(url, method, aps, this.isReturn(request.url())) ??
+      (this.looksLikeReturn(request, aps) ? 'return' : undefined);
     if (!kind) return;
     const headers = request.headers();
     const contentType = headers['content-type'];
@@ -111,6 +137,7 @@ export class TrafficRecorder {
       }
     }
     exchange.requestFields = this.redact.fields(parseBody(body, contentType));
+    this.options.onUpdate?.(exchange, 'request');
   }
 
   private async onFinished(request: HTTPRequest): Promise<void> {
@@ -136,6 +163,7 @@ export class TrafficRecorder {
       }
       if (text) exchange.responseFields = this.redact.fields(parseBody(text, headers['content-type']));
     }
+    this.options.onUpdate?.(exchange, 'response');
   }
 
   private onFailed(request: HTTPRequest): void {

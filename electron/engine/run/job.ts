@@ -5,7 +5,7 @@ import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { ScenarioEvidence, ScenarioStatus } from '../../../shared/schema/evidence';
 import { extractRulesFor, type Customer, type Workspace } from '../../../shared/schema/workspace';
-import { slotsForScenario } from '../../../shared/plan';
+import { flowOf, slotsForScenario } from '../../../shared/plan';
 import { loadFlowFile, substituteFlow } from '../capture/flow-file';
 import type { GuidedSession } from '../capture/guided-pages';
 import type { EvidenceIO, ScenarioJob } from '../capture/scenario';
@@ -60,6 +60,12 @@ export function apsHostsOf(ws: Workspace): string[] {
   }
   if (!hosts.size) DEFAULT_APS_HOSTS.forEach((h) => hosts.add(h));
   return [...hosts];
+}
+
+/** host:port of the store's URLs in the workspace: where APS's posts and feedback for this merchant go. */
+export function storeHostsOf(ws: Workspace): string[] {
+  const urls = [ws.store.baseUrl, ws.store.returnUrl, ws.store.directFeedbackUrl, ws.store.notificationFeedbackUrl];
+  return [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).host))];
 }
 
 /** A run's warnings, not tied to one scenario. */
@@ -130,6 +136,7 @@ export interface JobExtras {
 export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtras = {}): Promise<ScenarioJob> {
   const { ws } = ctx;
   const customer = customerOf(ws, s);
+  const flow = flowOf(s, ws);
   const common = {
     runId: ctx.runId,
     workspaceDir: ctx.workspaceDir,
@@ -137,11 +144,12 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     customer,
     clientAddress: ctx.clientAddress,
     requiredSlots: slotsForScenario(s, ws),
-    extract: extractRulesFor(ws, s.id),
+    extract: extractRulesFor(ws, flow?.owner ?? s.id),
     capture: { format: ws.capture.format, quality: ws.capture.quality, maxHeight: ws.capture.maxHeight },
     stepTimeoutMs: ws.capture.stepTimeoutMs,
     apsHosts: ctx.apsHosts,
     returnUrl: ws.store.returnUrl,
+    storeHosts: storeHostsOf(ws),
     secrets: ctx.secrets,
     exchangeLog: ctx.exchangeLog,
     exchangeLogSince: ctx.exchangeLogSince,
@@ -154,13 +162,13 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     const flow = { title: `guided ${s.id}`, steps: [] };
     return { ...common, flow, rawSteps: [], tags: [], scenarioTimeoutMs: GUIDED_TIMEOUT_MS, guided: extras.guided };
   }
-  const ref = ws.flows[s.id];
-  if (!ref) {
-    throw new MissingFlowError(`no flow recorded for ${s.id}`, {
+  if (!flow) {
+    const borrowed = s.flowFrom ? ` (nor for ${s.flowFrom}, whose flow it replays with its own test card)` : '';
+    throw new MissingFlowError(`no flow recorded for ${s.id}${borrowed}`, {
       hint: `record it with the Chrome DevTools Recorder and add it under "flows" in certkit.json, or capture it by hand with \`certkit capture ${ctx.workspaceDir} --scenario ${s.id}\``,
     });
   }
-  const flowFile = path.resolve(ctx.workspaceDir, ref.file);
+  const flowFile = path.resolve(ctx.workspaceDir, flow.file);
   const loaded = await loadFlowFile(flowFile);
   const depValues = Object.entries(extras.dependency?.ledger.values ?? {}).map(([k, v]) => [`dep.${k}`, v as string]);
   const vars = flowVariables(s, ws, customer, { ...Object.fromEntries(depValues), ...ctx.variables });
@@ -169,7 +177,7 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     flow: substituteFlow(loaded, vars, flowFile),
     rawSteps: loaded.raw.steps as Record<string, unknown>[],
     tags: loaded.tags,
-    flowFile: ref.file,
+    flowFile: flow.file,
     scenarioTimeoutMs: ws.capture.scenarioTimeoutMs,
   };
 }

@@ -13,6 +13,21 @@ export function customerFor(workspace: Workspace, scenarioIndex: number): Custom
   return workspace.customers[scenarioIndex % workspace.customers.length];
 }
 
+/** The customer's full name; a customer without one gets a name made from their email, never another customer's. */
+export function customerName(customer: Customer): string {
+  if (customer.name) return customer.name;
+  const local = customer.email
+    .split('@')[0]
+    .replace(/[^A-Za-z]+/g, ' ')
+    .trim();
+  const name = local
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+    .join(' ');
+  return name.includes(' ') ? name : `${name || 'Test'} Customer`;
+}
+
 export function flowVariables(
   scenario: Scenario,
   workspace: Workspace,
@@ -23,7 +38,7 @@ export function flowVariables(
     baseUrl: (workspace.store.baseUrl ?? '').replace(/\/+$/, ''),
     'customer.email': customer.email,
     'customer.phone': customer.phone ?? '',
-    'customer.name': customer.name ?? '',
+    'customer.name': customerName(customer),
     lang: scenario.language,
     // Demo-store fault switches ride on the first URL as "&fault=a,b"; empty for a clean run.
     faultParam: '',
@@ -39,13 +54,15 @@ export function flowVariables(
       'card.expiryMonth': mm,
       'card.expiryYear': yy,
       'card.cvv': card.cvv,
-      'card.holder': customer.name ?? 'Test Customer',
+      'card.holder': customerName(customer),
     });
   }
   const local = (LOCAL_TEST_VALUES as Record<string, (typeof LOCAL_TEST_VALUES)['KNET'] | undefined>)[scenario.method];
   if (local) {
     const values = scenario.outcome === 'success' ? local.success : local.declined;
     for (const [k, v] of Object.entries(values)) {
+      // The method's own names ({{knet.pin}}), and the older shared ones ({{pin}}, {{local.card}}) flows still use.
+      vars[`${scenario.method.toLowerCase()}.${k}`] = v;
       if (k === 'otp' || k === 'pin') vars[k] = v;
       else vars[`local.${k}`] = v;
     }

@@ -7,7 +7,10 @@ import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/sch
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
+import type { TrafficRecord } from '../../../shared/schema/traffic';
+import type { TrafficLinks } from '../relay/index';
 import type { MerchantSecrets } from '../workspace/secrets';
+import { responsesIn, type ApsResponse } from '../aps/answers';
 
 export type EvidenceRef = CheckResult['evidence'][number];
 export type Fields = Record<string, unknown>;
@@ -20,8 +23,19 @@ export interface VerifyContext {
   /** Apple Pay has its own access code and phrases. */
   appleSecrets?: MerchantSecrets;
   probeResponseSignature: boolean;
-  /** Evidence of the scenarios in the plan, in plan order. */
+  /**
+   * Evidence of the scenarios in the plan, in plan order, with the relay's exchanges of each added: the passed ones
+   * when a check decides whether the checkpoint passes, every one when it looks for failures (a fault seen in a
+   * failed attempt is still a fault).
+   */
   scenarios: ScenarioEvidence[];
+  /** What the recording relay saw (`certkit relay`), and which scenario each exchange belongs to. */
+  traffic: RelayEvidence;
+}
+
+export interface RelayEvidence {
+  records: TrafficRecord[];
+  links: TrafficLinks;
 }
 
 /** A check returns everything but the checkpoint id, which the runner fills in. */
@@ -54,13 +68,8 @@ export function returnPosts(ev: ScenarioEvidence): Exchange[] {
  * APS's answers for a scenario: the fields posted back to return_url, and the JSON bodies of paymentApi calls.
  * Each comes with the exchange it was read from.
  */
-export function apsResponses(ev: ScenarioEvidence): { exchange: Exchange; fields: Fields }[] {
-  const out: { exchange: Exchange; fields: Fields }[] = [];
-  for (const x of ev.exchanges) {
-    if (x.kind === 'return') out.push({ exchange: x, fields: x.requestFields });
-    else if (x.kind === 'paymentApi' && x.responseFields) out.push({ exchange: x, fields: x.responseFields });
-  }
-  return out;
+export function apsResponses(ev: ScenarioEvidence): ApsResponse[] {
+  return responsesIn(ev.exchanges);
 }
 
 /** The method a scenario paid with: what APS reported, then what the request selected, then the catalog. */
@@ -105,6 +114,7 @@ export function noEvidence(ctx: VerifyContext, candidates: string[], what: strin
   return {
     status: 'no-evidence',
     summary: `No evidence yet: ${what}`,
+    rerun: run,
     fix: run.length
       ? `Run scenario ${run.join(', ')} (certkit run <workspace> --only ${run.join(',')}), then verify again.`
       : 'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',

@@ -4,6 +4,7 @@ import type { Exchange, ScenarioEvidence } from '../../../shared/schema/evidence
 import { computeSignature, type ApsParams } from '../aps/signature';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { looksMasked } from './request-signature';
+import { textShowsAmount } from './amount';
 import { hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
 import { errorMessage } from '../errors';
 
@@ -23,6 +24,8 @@ export interface ProbeResult {
   /** The start of the page the merchant answered with, tags removed. */
   pageText?: string;
   error?: string;
+  /** Why the verdict is what it is, when the page alone does not say (an order already paid showing itself again). */
+  note?: string;
 }
 
 /** One feedback URL, sent a correctly signed result twice, as APS does when it retries. */
@@ -61,7 +64,7 @@ export function feedbackTargets(workspace: VerifyContext['workspace']): { kind: 
 }
 
 const REJECTION =
-  /signature|tamper|invalid|mismatch|does not match|not accepted|reject|refus|not verified|could not be verified|unverified|forbidden|error|fail|declin|cancel|غير صالح|مرفوض|فشل|خطأ/i;
+  /signature|tamper|invalid|mismatch|does not match|not accepted|reject|refus|not verified|could not (be )?(verif|confirm)|unverified|forbidden|error|fail|declin|cancel|did not go through|غير صالح|مرفوض|فشل|خطأ/i;
 const SUCCESS = /success|thank you|thanks for|paid|approved|confirmed|complete|receipt|تم الدفع|شكرا|ناجح|نجاح/i;
 
 export function pageVerdict(httpStatus: number, text: string): ProbeVerdict {
@@ -79,6 +82,9 @@ function visibleText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** What of the merchant's answer page is kept with a probe: its start, where the outcome is told. */
+const PAGE_TEXT_KEPT = 400;
 
 /** POSTs the form like APS's auto-submitted page, then follows redirects with GET as a browser would. */
 export async function postForm(
@@ -101,7 +107,7 @@ export async function postForm(
     current = new URL(location, current).toString();
     res = await fetch(current, { redirect: 'manual', signal });
   }
-  return { status: res.status, text: visibleText(await res.text()).slice(0, 400) };
+  return { status: res.status, text: visibleText(await res.text()).slice(0, 4000) };
 }
 
 function asStrings(fields: Record<string, unknown>): Record<string, string> | undefined {
@@ -114,11 +120,24 @@ function asStrings(fields: Record<string, unknown>): Record<string, string> | un
   return out;
 }
 
-function pick(
-  ctx: VerifyContext,
-  wanted: 'success' | 'declined',
-): { ev: ScenarioEvidence; x: Exchange; fields: Record<string, string> } | undefined {
+interface Recorded {
+  ev: ScenarioEvidence;
+  x: Exchange;
+  fields: Record<string, string>;
+}
+
+/** Recorded results posted to return_url, one per scenario, of the wanted kind. */
+function pickAll(ctx: VerifyContext, wanted: 'success' | 'declined'): Recorded[] {
+  const out: Recorded[] = [];
   for (const ev of ctx.scenarios) {
+    const found = pickIn(ctx, ev, wanted);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+function pickIn(ctx: VerifyContext, ev: ScenarioEvidence, wanted: 'success' | 'declined'): Recorded | undefined {
+  {
     for (const x of returnPosts(ev)) {
       const fields = asStrings(x.requestFields);
       // APS echoes the access code, which the recorder drops; putting it back makes the replay differ in one field only.
@@ -135,18 +154,36 @@ function pick(
   return undefined;
 }
 
+const pick = (ctx: VerifyContext, wanted: 'success' | 'declined') => pickAll(ctx, wanted)[0];
+
 async function send(
   ev: ScenarioEvidence,
   x: Exchange,
   fields: Record<string, string>,
   change: string,
 ): Promise<ProbeResult> {
+  return (await sendReading(ev, x, fields, change)).result;
+}
+
+/** The probe, and the merchant's whole answer page (only its start is kept with the result). */
+async function sendReading(
+  ev: ScenarioEvidence,
+  x: Exchange,
+  fields: Record<string, string>,
+  change: string,
+): Promise<{ result: ProbeResult; text: string }> {
   const base = { scenarioId: ev.scenarioId, change, url: x.url };
   try {
     const { status, text } = await postForm(x.url, fields);
-    return { ...base, verdict: pageVerdict(status, text), httpStatus: status, pageText: text };
+    const result: ProbeResult = {
+      ...base,
+      verdict: pageVerdict(status, text),
+      httpStatus: status,
+      pageText: text.slice(0, PAGE_TEXT_KEPT),
+    };
+    return { result, text };
   } catch (err) {
-    return { ...base, verdict: 'error', error: errorMessage(err) };
+    return { result: { ...base, verdict: 'error', error: errorMessage(err) }, text: '' };
   }
 }
 
@@ -163,6 +200,52 @@ function signedAnswer(
 
 function bumpAmount(amount: string): string {
   return String(BigInt(amount) + 100n);
+}
+
+/**
+ * The amount probe on an order APS declined, so never paid: its answer turned into a success for another amount,
+ * signed correctly. Only the amount check can refuse it; a shop that shows success took an amount it never asked for.
+ */
+async function amountOnUnpaidOrder(d: Recorded, secrets: MerchantSecrets): Promise<ProbeResult> {
+  const amount = bumpAmount(d.fields.amount);
+  const changed = signedAnswer(
+    { ...d.fields, status: '14', response_code: '14000', response_message: 'Success', amount },
+    secrets.responsePhrase!,
+    secrets.shaType,
+  );
+  return send(
+    d.ev,
+    d.x,
+    changed,
+    `the declined result (${d.fields.response_code}) of an unpaid order made 14000 Success for amount ${d.fields.amount} -> ${amount}, correctly signed with the response phrase`,
+  );
+}
+
+/**
+ * Without a declined order, the paid one: a correct shop ignores a later answer for a settled order and shows its
+ * confirmation again, which looks like acceptance. So the unchanged answer goes first; when the changed one gets the
+ * same success and its page does not show the changed amount, the probe cannot tell, and says so.
+ */
+async function amountOnPaidOrder(s: Recorded, secrets: MerchantSecrets): Promise<ProbeResult> {
+  const phrase = secrets.responsePhrase!;
+  const amount = bumpAmount(s.fields.amount);
+  const baseline = await send(s.ev, s.x, signedAnswer(s.fields, phrase, secrets.shaType), 'unchanged');
+  const changed = signedAnswer({ ...s.fields, amount }, phrase, secrets.shaType);
+  const { result, text } = await sendReading(
+    s.ev,
+    s.x,
+    changed,
+    `amount ${s.fields.amount} -> ${amount}, correctly signed with the response phrase`,
+  );
+  const showsChanged = textShowsAmount(text, amount, s.fields.currency ?? '');
+  if (result.verdict === 'accepted' && baseline.verdict === 'accepted' && !showsChanged) {
+    return {
+      ...result,
+      verdict: 'unclear',
+      note: 'the order was already paid, and the shop showed the same confirmation for the unchanged answer as for the changed one (a settled order ignores later answers), so this cannot tell whether the amount is checked; a declined scenario in the run gives the probe an unpaid order',
+    };
+  }
+  return result;
 }
 
 export function probeRefusal(ctx: VerifyContext): string | undefined {
@@ -204,18 +287,12 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
       `amount ${success.fields.amount} -> ${f.amount}, original signature kept`,
     );
   }
-  if (success && ctx.secrets?.responsePhrase) {
-    const changed = signedAnswer(
-      { ...success.fields, amount: bumpAmount(success.fields.amount) },
-      ctx.secrets.responsePhrase,
-      ctx.secrets.shaType,
-    );
-    results.amount = await send(
-      success.ev,
-      success.x,
-      changed,
-      `amount ${success.fields.amount} -> ${changed.amount}, correctly signed with the response phrase`,
-    );
+  if (ctx.secrets?.responsePhrase) {
+    // The signature probe may have settled its order (a shop that skips the check marks it paid): use another one.
+    const used = declined ? declined.ev : success?.ev;
+    const fresh = pickAll(ctx, 'declined').find((d) => d.ev !== used);
+    if (fresh) results.amount = await amountOnUnpaidOrder(fresh, ctx.secrets);
+    else if (success) results.amount = await amountOnPaidOrder(success, ctx.secrets);
   }
   if (!results.signature && !results.amount)
     results.skipped = 'no result posted back to return_url was recorded to replay';

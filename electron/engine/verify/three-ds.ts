@@ -84,8 +84,11 @@ export const checkThreeDs: Check = (ctx) => {
       evidence.push({ scenarioId: ev.scenarioId, kind: 'field', ref: 'error', detail: popupError });
     }
     const inPopup = (url: string) => !!popupUrl && samePage(popupUrl, url);
+    // Named for what it is: a framed hosted payment page (cards, KNET, BENEFIT) is not a 3DS challenge.
+    const pageName = (x: Exchange) =>
+      threeDsUrls.some((u) => samePage(u, x.url)) || THREE_DS_URL.test(x.url) ? 'the 3DS page' : "APS's payment page";
     for (const x of outside) {
-      failures.push(`${ev.scenarioId}: the 3DS page ${x.url} opened in ${x.popup ? 'a popup window' : 'an iframe'}`);
+      failures.push(`${ev.scenarioId}: ${pageName(x)} ${x.url} opened in ${x.popup ? 'a popup window' : 'an iframe'}`);
       evidence.push(exchangeRef(ev, x, x.popup ? 'popup' : 'iframe'));
     }
     for (const s of ev.screenshots.filter(

@@ -248,12 +248,7 @@ function ActionButton({
             </button>
           )}
           {action.probe && (
-            <button
-              type="button"
-              className="btn small"
-              disabled={busy['checks.verify']}
-              onClick={() => verify(true)}
-            >
+            <button type="button" className="btn small" disabled={busy['checks.verify']} onClick={() => verify(true)}>
               {t('signoff.probe')}
             </button>
           )}

@@ -106,6 +106,11 @@ export function EmailStep() {
         {!email && <p className="muted">{t('common.loading')}</p>}
         {email && (
           <>
+            {email.draft && (
+              <p className="notice notice-warn small" data-testid="email-blocked">
+                {t('email.blocked')}
+              </p>
+            )}
             <p className="muted small">{t('email.draftNote')}</p>
             <div className="email" data-testid="email-preview">
               <dl>

@@ -179,8 +179,7 @@ function ScenarioList({ plan }: { plan: PlanView }) {
                       data-slot={slot}
                       data-tagged={tagged.has(slot)}
                     >
-                      <span aria-hidden="true">{tagged.has(slot) ? '✓' : '✗'}</span>{' '}
-                      {catalogName('slot', slot, slot)}
+                      <span aria-hidden="true">{tagged.has(slot) ? '✓' : '✗'}</span> {catalogName('slot', slot, slot)}
                       <span className="visually-hidden">
                         {' '}
                         {tagged.has(slot) ? t('flows.tagged') : t('flows.untagged')}

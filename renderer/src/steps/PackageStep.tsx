@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Badge, Card, formatBytes, Spinner } from '../components/common';
 import { SignoffPanel } from '../components/SignoffPanel';
 import { useApp, useT } from '../store/use-app';
+import { PACKAGE_BLOCKERS } from '../../../shared/schema/signoff';
 
 export function PackageStep() {
   const t = useT();
@@ -11,6 +12,9 @@ export function PackageStep() {
   const build = useApp((s) => s.buildPackage);
   const open = useApp((s) => s.openOutputFolder);
   const building = useApp((s) => s.busy['package.build']);
+  const signoff = useApp((s) => s.signoff);
+  // Blockers about the package itself do not stop it from being built; the others make it a draft.
+  const blocked = !!signoff?.blockers.some((b) => !PACKAGE_BLOCKERS.includes(b.kind));
   useEffect(() => {
     void load();
   }, [load]);
@@ -24,12 +28,13 @@ export function PackageStep() {
             <button
               type="button"
               className="btn btn-primary"
-              onClick={build}
+              onClick={() => void build(blocked)}
               disabled={building}
               data-testid="package-build"
+              data-draft={blocked}
             >
               {building && <Spinner />}
-              {t('package.build')}
+              {blocked ? t('package.buildDraft') : t('package.build')}
             </button>
             <button type="button" className="btn" onClick={open} data-testid="package-open">
               {t('package.openFolder')}
@@ -50,8 +55,18 @@ export function PackageStep() {
             </span>
           </p>
         )}
+        {blocked && (
+          <p className="notice notice-warn small" data-testid="package-blocked">
+            {t('package.blocked')}
+          </p>
+        )}
         {pkg && (
           <>
+            {pkg.draft && pkg.files.some((f) => !f.estimated) && (
+              <p className="notice small" data-testid="package-draft">
+                {t('package.draftBuilt')}
+              </p>
+            )}
             <p className="muted small">
               {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
               <span className="mono" dir="ltr">

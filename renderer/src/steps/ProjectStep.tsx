@@ -134,53 +134,55 @@ export function ProjectStep() {
         <Card title={t('project.customers')}>
           <p className="muted small">{t('project.customersHint')}</p>
           <div className="table-wrap">
-          <table className="table compact customers">
-            <thead>
-              <tr>
-                <th scope="col">{t('project.email')}</th>
-                <th scope="col">{t('project.phone')}</th>
-                <th scope="col">{t('project.name')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('project.remove')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {customers.map((c, i) => (
-                <tr key={i}>
-                  {(['email', 'phone', 'name'] as const).map((k) => (
-                    <td key={k}>
-                      <input
-                        dir="ltr"
-                        aria-label={`${t(`project.${k}`)} ${i + 1}`}
-                        data-testid={`customer-${i}-${k}`}
-                        value={c[k] ?? ''}
-                        onChange={(e) =>
-                          edit((w) => ({
-                            ...w,
-                            customers: (w.customers ?? []).map((x, j) =>
-                              j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x,
-                            ),
-                          }))
-                        }
-                      />
-                    </td>
-                  ))}
-                  <td>
-                    <button
-                      type="button"
-                      className="btn btn-ghost small"
-                      disabled={customers.length <= 1}
-                      onClick={() => edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))}
-                      aria-label={`${t('project.remove')} ${i + 1}`}
-                    >
-                      {t('project.remove')}
-                    </button>
-                  </td>
+            <table className="table compact customers">
+              <thead>
+                <tr>
+                  <th scope="col">{t('project.email')}</th>
+                  <th scope="col">{t('project.phone')}</th>
+                  <th scope="col">{t('project.name')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('project.remove')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {customers.map((c, i) => (
+                  <tr key={i}>
+                    {(['email', 'phone', 'name'] as const).map((k) => (
+                      <td key={k}>
+                        <input
+                          dir="ltr"
+                          aria-label={`${t(`project.${k}`)} ${i + 1}`}
+                          data-testid={`customer-${i}-${k}`}
+                          value={c[k] ?? ''}
+                          onChange={(e) =>
+                            edit((w) => ({
+                              ...w,
+                              customers: (w.customers ?? []).map((x, j) =>
+                                j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x,
+                              ),
+                            }))
+                          }
+                        />
+                      </td>
+                    ))}
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-ghost small"
+                        disabled={customers.length <= 1}
+                        onClick={() =>
+                          edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))
+                        }
+                        aria-label={`${t('project.remove')} ${i + 1}`}
+                      >
+                        {t('project.remove')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
           <button
             type="button"

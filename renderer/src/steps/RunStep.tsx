@@ -102,8 +102,7 @@ function RunSummary() {
   if (!last) return null;
   const failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
   const unfinished = rows.filter((r) => r.status === 'stopped' || r.status === 'pending').length;
-  const next =
-    failed.length > 0 ? t('run.nextFailed') : unfinished > 0 ? t('run.nextStopped') : t('run.nextEvidence');
+  const next = failed.length > 0 ? t('run.nextFailed') : unfinished > 0 ? t('run.nextStopped') : t('run.nextEvidence');
   return (
     <Card title={t(last.userStopped ? 'run.stoppedTitle' : 'run.finishedTitle')} testId="run-summary">
       <p>

@@ -68,6 +68,7 @@ export interface AppState {
   evidence?: EvidenceList;
   images: Record<string, string>;
   checks?: CheckResult[];
+  /** What still blocks sign-off; the package and email steps make drafts while anything does. */
   signoff?: SignoffState;
   pkg?: PackageView;
   folder?: CallOutput<'package.openFolder'>;
@@ -119,9 +120,10 @@ export interface AppState {
   /** probeResponse sends a tampered copy of a captured answer to the return URL and a signed one to the feedback URLs (staging or simulator only). */
   verify(probeResponse?: boolean): Promise<void>;
   confirm(checkpointId: string, confirmed: boolean, note: string): Promise<boolean>;
-  loadSignoff(): Promise<void>;
   loadPackagePlan(): Promise<void>;
-  buildPackage(): Promise<void>;
+  loadSignoff(): Promise<SignoffState | undefined>;
+  /** draft: build even though something blocks sign-off (the files say DRAFT). */
+  buildPackage(draft?: boolean): Promise<void>;
   openOutputFolder(): Promise<void>;
   loadEmail(): Promise<void>;
   saveEml(draft: boolean): Promise<void>;
@@ -224,7 +226,10 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       unsubscribe = [
         api.on('run.started', ({ runId, scenarios }) => {
           // The whole run from its start, every scenario pending: progress counts against all of it.
-          set((s) => ({ run: { ...s.run, running: true, runId, scenarios: pendingRows(scenarios) }, lastRun: undefined }));
+          set((s) => ({
+            run: { ...s.run, running: true, runId, scenarios: pendingRows(scenarios) },
+            lastRun: undefined,
+          }));
         }),
         api.on('run.progress', (p) => {
           const run = get().run;
@@ -408,7 +413,11 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       async startRun(opts) {
         // Progress counts against everything this run will do from the first moment, and starts from nothing.
         const ids = opts.only ?? get().plan?.scenarios.map((s) => s.id) ?? [];
-        set({ run: { running: false, runId: undefined, scenarios: pendingRows(ids), log: [] }, thumbs: {}, lastRun: undefined });
+        set({
+          run: { running: false, runId: undefined, scenarios: pendingRows(ids), log: [] },
+          thumbs: {},
+          lastRun: undefined,
+        });
         const res = await guarded('run.start', () => api.run.start(opts));
         if (res) set((s) => ({ run: { ...s.run, running: s.lastRun?.runId !== res.runId, runId: res.runId } }));
         else set({ run: IDLE_RUN });
@@ -461,16 +470,17 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         if (res && get().signoff) void get().loadSignoff();
         return !!res;
       },
-      async loadSignoff() {
-        const signoff = await guarded('signoff.status', () => api.signoff.status({}));
-        if (signoff) set({ signoff });
-      },
       async loadPackagePlan() {
         const pkg = await guarded('package.plan', () => api.package.plan({}));
         if (pkg) set({ pkg });
       },
-      async buildPackage() {
-        const pkg = await guarded('package.build', () => api.package.build({}));
+      async loadSignoff() {
+        const signoff = await guarded('signoff.status', () => api.signoff.status({}));
+        if (signoff) set({ signoff });
+        return signoff;
+      },
+      async buildPackage(draft = false) {
+        const pkg = await guarded('package.build', () => api.package.build({ draft }));
         if (pkg) set({ pkg });
         // A build changes what blocks sign-off only in what it says about the package; the rest stays listed.
         await get().loadSignoff();
@@ -480,7 +490,10 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         if (folder) set({ folder });
       },
       async loadEmail() {
-        const email = await guarded('email.draft', () => api.email.draft({}));
+        // While anything blocks sign-off the preview is a draft that lists it, never a final-looking email.
+        const signoff = await get().loadSignoff();
+        if (!signoff) return;
+        const email = await guarded('email.draft', () => api.email.draft({ draft: !signoff.ready }));
         if (email) set({ email });
       },
       async saveEml(draft) {

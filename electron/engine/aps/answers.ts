@@ -1,0 +1,122 @@
+import { explainResponse } from '../../../shared/aps/codes';
+import {
+  answerMatches,
+  expectedText,
+  isInterimAnswer,
+  type AnswerSeen,
+  type ExpectedAnswer,
+} from '../../../shared/aps/outcomes';
+import type { Exchange, LedgerEntry } from '../../../shared/schema/evidence';
+
+export type Fields = Record<string, unknown>;
+
+/** One answer APS gave in a scenario, with the exchange it was read from. */
+export interface ApsResponse {
+  exchange: Exchange;
+  fields: Fields;
+}
+
+const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+
+/**
+ * APS's answers as the merchant received them: the fields posted back to return_url, and the JSON bodies of
+ * paymentApi calls. Each comes with the exchange it was read from.
+ */
+export function responsesIn(exchanges: Exchange[]): ApsResponse[] {
+  const out: ApsResponse[] = [];
+  for (const x of exchanges) {
+    if (x.kind === 'return') out.push({ exchange: x, fields: x.requestFields });
+    else if (x.kind === 'paymentApi' && x.responseFields) out.push({ exchange: x, fields: x.responseFields });
+  }
+  return out;
+}
+
+/** The operation an answer is about: command, service_command or query_command. */
+export function answerCommand(fields: Fields): string | undefined {
+  return text(fields.command) ?? text(fields.service_command) ?? text(fields.query_command);
+}
+
+/** Queries answer about a payment (CHECK_STATUS, installment plans, an SDK token); they never settle one. */
+function isQuery(fields: Fields): boolean {
+  return (
+    typeof fields.query_command === 'string' ||
+    ['SDK_TOKEN', 'GET_INSTALLMENTS_PLANS'].includes(answerCommand(fields) ?? '')
+  );
+}
+
+export function answerOf(fields: Fields): AnswerSeen | undefined {
+  const code = text(fields.response_code);
+  if (!code || !/^\d{5}$/.test(code) || isQuery(fields)) return undefined;
+  return {
+    responseCode: code,
+    status: text(fields.status),
+    command: answerCommand(fields),
+    message: text(fields.response_message),
+  };
+}
+
+/** Every answer of the scenario in time order, feedback APS sent the merchant's server included. */
+function answersInOrder(exchanges: Exchange[]): { answer: AnswerSeen; exchange: Exchange }[] {
+  const out: { answer: AnswerSeen; exchange: Exchange }[] = [];
+  const sorted = [...exchanges].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  for (const x of sorted) {
+    const fields =
+      x.kind === 'paymentApi'
+        ? x.responseFields
+        : x.kind === 'return' || x.kind === 'feedback'
+          ? x.requestFields
+          : undefined;
+    const answer = fields && answerOf(fields);
+    if (answer) out.push({ answer, exchange: x });
+  }
+  return out;
+}
+
+/**
+ * The answer that decides the scenario: the last final one of the operation it expects (a saved card's purchase, not
+ * the tokenization before it), else the last final answer of any operation. Interim answers (3-D Secure asked for,
+ * pending) settle nothing. Without traffic, a response_code read from the page by an extract rule stands in.
+ */
+export function decidingAnswer(
+  exchanges: Exchange[],
+  expected: ExpectedAnswer,
+  ledger?: LedgerEntry,
+): { answer: AnswerSeen; exchange?: Exchange } | undefined {
+  const all = answersInOrder(exchanges).filter((a) => !isInterimAnswer(a.answer.responseCode));
+  const own = all.filter((a) => !a.answer.command || expected.commands.includes(a.answer.command));
+  const found = (own.length ? own : all).at(-1);
+  if (found) return found;
+  const code = ledger?.values.response_code;
+  if (code && ledger?.sources.response_code === 'page' && /^\d{5}$/.test(code) && !isInterimAnswer(code))
+    return { answer: { responseCode: code, message: ledger.values.response_message } };
+  return undefined;
+}
+
+/** "APS answered 13666 Purchase failure: Transaction declined (usually: ...)"; `advice` adds what it usually means. */
+export function answeredText(answer: AnswerSeen, advice = true): string {
+  const text = explainResponse(answer.responseCode, answer.message);
+  return `APS answered ${advice ? text : text.replace(/ \(usually: .*\)$/, '')}`;
+}
+
+/** Why APS's answer does not say the scenario happened, with the fix; undefined when it does. */
+export function outcomeProblem(
+  expected: ExpectedAnswer,
+  found: { answer: AnswerSeen } | undefined,
+): { message: string; hint: string } | undefined {
+  if (!found) {
+    return {
+      message: `no answer from APS was seen; expected ${expectedText(expected)}`,
+      hint: "Certkit reads APS's answer from its post to store.returnUrl (set it in certkit.json), from paymentApi answers, or from an extract rule for response_code on your result page",
+    };
+  }
+  if (answerMatches(expected, found.answer)) return undefined;
+  const invalid = found.answer.responseCode.startsWith('00');
+  return {
+    message: `expected ${expectedText(expected)}, but ${answeredText(found.answer)}`,
+    hint: invalid
+      ? 'APS refused the request itself: fix what the code names in the request your store sends'
+      : expected.kind === 'success'
+        ? 'check the test card and values the flow types (`certkit import` lists them per scenario) and what the store sends'
+        : 'a declined scenario must be paid with a declining test card or test values; check what the flow types',
+  };
+}
