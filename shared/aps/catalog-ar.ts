@@ -110,7 +110,8 @@ export type CatalogKind = 'scenario' | 'slot' | 'checkpoint' | 'integration';
 
 export function catalogNameAr(kind: CatalogKind, id: string): string | undefined {
   if (kind === 'checkpoint') return CHECKPOINT_TITLES[id];
-  if (kind === 'integration') return Object.hasOwn(INTEGRATION_NAMES, id) ? INTEGRATION_NAMES[id as IntegrationType] : undefined;
+  if (kind === 'integration')
+    return Object.hasOwn(INTEGRATION_NAMES, id) ? INTEGRATION_NAMES[id as IntegrationType] : undefined;
   if (kind === 'slot') return SLOT_NAMES[id] ?? SHARED_SLOT_NAMES[id.slice(id.indexOf('.') + 1)];
   const s = CATALOG.scenarios.find(id);
   return s && scenarioTitleAr(s);

@@ -97,7 +97,9 @@ describe('run tracker', () => {
     expect(sent.filter(([e]) => e === 'run.finished')).toEqual([
       ['run.finished', { runId: 'r', passed: 1, failed: 1, skipped: 1, stopped: true, stoppedScenarios: 2 }],
     ]);
-    expect(tracker.status().log.at(-1)?.line).toBe('run r finished: 1 passed, 1 failed, 1 skipped, 2 stopped (stopped)');
+    expect(tracker.status().log.at(-1)?.line).toBe(
+      'run r finished: 1 passed, 1 failed, 1 skipped, 2 stopped (stopped)',
+    );
     // The next run starts from nothing: a fresh list, not the last run's counts.
     tracker.begin('r2', ['a']);
     expect(tracker.stopped).toBe(false);

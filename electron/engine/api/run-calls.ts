@@ -8,7 +8,7 @@ import { pickScenarios, runWorkspace } from '../run/index';
 import type { ApiHost, ApiSession } from './context';
 import type { RunTracker } from './run-tracker';
 import { secretsFor } from './secrets-of';
-import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
+import { forgetChecks, refreshWorkspace } from './session';
 import { openWorkspace } from './workspace-calls';
 
 type RunCalls = Pick<ApiTable, 'run.start' | 'run.stop' | 'run.status' | 'workspace.demo'>;
