@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { FlowDetail } from '../../../shared/api/contract';
-import type { Blocker, SignoffAction } from '../../../shared/schema/signoff';
+import { PACKAGE_BLOCKERS, type Blocker, type SignoffAction } from '../../../shared/schema/signoff';
 import type { StringKey } from '../i18n/strings';
 import { useApp, useCatalogName, useCheckText, useT } from '../store/use-app';
 import { Badge, Card, Spinner } from './common';
@@ -165,6 +165,7 @@ function ActionButton({
   const verify = useApp((s) => s.verify);
   const buildPackage = useApp((s) => s.buildPackage);
   const busy = useApp((s) => s.busy);
+  const othersBlock = useApp((s) => !!s.signoff?.blockers.some((b) => !PACKAGE_BLOCKERS.includes(b.kind)));
   const cls = `btn small ${primary ? 'btn-primary' : ''}`;
   const rerun = (ids: string[]) => {
     void startRun({ only: ids });
@@ -274,11 +275,13 @@ function ActionButton({
         </button>
       );
     case 'build-package':
+      // The final package is refused while anything else blocks sign-off; the button waits for those.
       return (
         <button
           type="button"
           className={cls}
-          disabled={busy['package.build']}
+          disabled={busy['package.build'] || othersBlock}
+          title={othersBlock ? t('signoff.buildAfter') : undefined}
           onClick={() => void buildPackage()}
           data-testid="fix-build-package"
         >

@@ -30,12 +30,17 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
         </h3>
         <Badge tone={statusTone(result.status)}>{t(`check.${result.status}`)}</Badge>
       </div>
-      <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`}>
+      {/* The verifier writes its findings in English only so far; marked so, they read left to right and are
+          spoken as English inside the Arabic interface. */}
+      <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang="en" dir="auto">
         {text.summary}
       </p>
       {text.fix && (
         <p className="fix">
-          <span>{t('common.fix')}:</span> {text.fix}
+          <span>{t('common.fix')}:</span>{' '}
+          <span lang="en" dir="auto">
+            {text.fix}
+          </span>
         </p>
       )}
       {result.evidence.length > 0 && (

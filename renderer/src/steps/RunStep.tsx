@@ -18,7 +18,7 @@ function countRows(rows: ScenarioRun[]): Record<Counted, number> {
 function RunLog() {
   const t = useT();
   const log = useApp((s) => s.run.log);
-  const ref = useRef<HTMLOListElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   const atEnd = useRef(true);
   useLayoutEffect(() => {
     const el = ref.current;
@@ -27,7 +27,8 @@ function RunLog() {
   return (
     <Card title={t('run.log')}>
       {log.length === 0 && <p className="muted">{t('run.noLog')}</p>}
-      <ol
+      {/* The log role sits on the scrolling box; the list inside stays a list for screen readers. */}
+      <div
         className="log"
         ref={ref}
         data-testid="run-log"
@@ -40,12 +41,14 @@ function RunLog() {
           atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {log.map((l, i) => (
-          <li key={i} className={`log-${l.level}`}>
-            <time>{l.at.slice(11, 19)}</time> {l.line}
-          </li>
-        ))}
-      </ol>
+        <ol className="log-lines">
+          {log.map((l, i) => (
+            <li key={i} className={`log-${l.level}`}>
+              <time>{l.at.slice(11, 19)}</time> {l.line}
+            </li>
+          ))}
+        </ol>
+      </div>
     </Card>
   );
 }
@@ -54,7 +57,8 @@ function ProgressBar({ rows }: { rows: ScenarioRun[] }) {
   const t = useT();
   const n = countRows(rows);
   const total = rows.length;
-  const done = n.passed + n.failed + n.skipped + n.stopped;
+  // Stopped scenarios did not run to an end: they show in the bar, but are not counted as run.
+  const done = n.passed + n.failed + n.skipped;
   const pct = (k: Counted) => `${total ? (n[k] / total) * 100 : 0}%`;
   return (
     <div
@@ -72,7 +76,7 @@ function ProgressBar({ rows }: { rows: ScenarioRun[] }) {
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={total}
-        aria-valuenow={done}
+        aria-valuenow={done + n.stopped}
         aria-label={t('run.progress')}
       >
         {COUNTED.map((k) => (
