@@ -118,7 +118,7 @@ export function App() {
       return;
     }
     if (shownStep.current !== undefined && shownStep.current !== step) {
-      content.current?.scrollTo({ top: 0 });
+      if (content.current) content.current.scrollTop = 0;
       heading.current?.focus();
     }
     shownStep.current = step;
