@@ -456,6 +456,10 @@ describe('the wizard in the browser host', () => {
     await goTo('checklist');
     // The checklist's names come from the catalog, in Arabic too.
     expect(await text('[data-testid=step-checklist]')).toContain('بريد العميل الحقيقي');
+    // Each checkpoint says in Arabic what its status means, above the verifier's English detail.
+    const leads = await page.$$eval('[data-testid^=check-lead-]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(leads.length).toBe((await page.$$('[data-testid=checks] li')).length);
+    for (const lead of leads) expect(lead).toMatch(/[\u0600-\u06FF]{3}/);
     await sweep('ar', 1024);
     expect(violations).toEqual([]);
   }, 900_000);

@@ -6,6 +6,7 @@ import { useApp, useCatalogName, useCheckText, useT } from '../store/use-app';
 function CheckRow({ result, title }: { result: CheckResult; title: string }) {
   const t = useT();
   const text = useCheckText()(result);
+  const lang = useApp((s) => s.lang);
   const confirm = useApp((s) => s.confirm);
   const goToAndFocus = useApp((s) => s.goToAndFocus);
   const [note, setNote] = useState(result.note ?? '');
@@ -30,6 +31,11 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
         </h3>
         <Badge tone={statusTone(result.status)}>{t(`check.${result.status}`)}</Badge>
       </div>
+      {lang !== 'en' && (
+        <p className="check-lead" data-testid={`check-lead-${result.checkpointId}`}>
+          {t(`checkLead.${result.status}`)}
+        </p>
+      )}
       {/* The verifier writes its findings in English only so far; marked so, they read left to right and are
           spoken as English inside the Arabic interface. */}
       <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang="en" dir="auto">

@@ -270,8 +270,9 @@ export function RunStep() {
                     <div className="bar thin" aria-hidden="true">
                       <div className={`bar-fill tone-${statusTone(status)}`} style={{ width: `${pct}%` }} />
                     </div>
-                    <span className="small muted ellipsis" dir="ltr">
-                      {s?.message ?? thumb?.url ?? ''}
+                    <span className="small muted ellipsis" dir="auto">
+                      {/* The engine's own words for a stopped scenario name CLI options; the app has buttons. */}
+                      {status === 'stopped' ? t('run.stoppedRow') : (s?.message ?? thumb?.url ?? '')}
                     </span>
                   </div>
                 </li>
