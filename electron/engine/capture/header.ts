@@ -10,6 +10,8 @@ export interface HeaderInfo {
   stepLabel: string;
   slot?: string;
   truncated?: boolean;
+  /** A screen the engineer imported (`certkit attach`): the header says so in a band of its own, first. */
+  imported?: { note?: string };
 }
 
 const URL_FONT_PX = 16;
@@ -38,9 +40,22 @@ export function formatCaptureTime(at: Date, timeZone: string): { text: string; i
   return { text: `${local.replace('T', ' ')} UTC${offset} (${timeZone})`, iso: `${local}${offset}` };
 }
 
+const IMPORT_BAND = 30;
+
+/** The band on an imported screen: who put it there, and that Certkit did not capture it. */
+function importBand(info: HeaderInfo, width: number): string {
+  if (!info.imported) return '';
+  const perLine = Math.floor((width - 2 * PAD) / (META_FONT_PX * 0.55));
+  const text = `IMPORTED BY THE ENGINEER, not captured by Certkit${info.imported.note ? `: ${info.imported.note}` : ''}`;
+  const shown = text.length > perLine ? `${text.slice(0, perLine - 1)}…` : text;
+  return `<rect width="100%" height="${IMPORT_BAND}" fill="#b45309"/>
+<text x="${PAD}" y="${IMPORT_BAND - 10}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" font-weight="700" fill="#ffffff">${escapeHtml(shown)}</text>`;
+}
+
 export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; height: number } {
   const urlLines = wrapUrl(info.url, width);
-  const urlTop = PAD + URL_FONT_PX;
+  const band = info.imported ? IMPORT_BAND : 0;
+  const urlTop = band + PAD + URL_FONT_PX;
   const metaTop = urlTop + (urlLines.length - 1) * (URL_FONT_PX + LINE_GAP) + LINE_GAP + META_FONT_PX + 6;
   // Whole JPEG MCU rows, so the header can be spliced above the page's compressed data.
   const height = Math.ceil((metaTop + PAD) / SPLICE_ROW_MULTIPLE) * SPLICE_ROW_MULTIPLE;
@@ -57,9 +72,9 @@ export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; heigh
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <rect width="100%" height="100%" fill="${HEADER_BACKGROUND}"/>
-<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>
+<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>${importBand(info, width)}
 <g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="11" font-weight="700" fill="#ffffff">
-<rect x="${PAD}" y="${PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${PAD + 14}">URL</text></g>
+<rect x="${PAD}" y="${band + PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${band + PAD + 14}">URL</text></g>
 <g font-family="DejaVu Sans Mono, Noto Sans Mono, monospace" font-size="${URL_FONT_PX}" font-weight="700" fill="#111827">${urlText}</g>
 <text x="${PAD}" y="${metaTop}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" fill="#374151">${escapeHtml(meta)}</text>
 </svg>`;
