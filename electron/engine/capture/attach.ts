@@ -22,6 +22,8 @@ import { drawHeader, formatCaptureTime } from './header';
 
 /** The step label an imported screen carries, in the header and the app's gallery. */
 export const IMPORTED_STEP_LABEL = 'imported by the engineer';
+/** A phone screen is padded to this width, so the header's URL and time are readable above it. */
+const MIN_WIDTH = 720;
 /** Larger than any phone or desktop screenshot; a bigger file is not a screenshot. */
 const MAX_INPUT_BYTES = 30 * 1024 * 1024;
 
@@ -92,9 +94,14 @@ async function reencode(image: Buffer, sourceName: string, quality: number) {
       hint: 'save the screen as PNG or JPEG and attach that',
     });
   // sharp writes no metadata unless asked to; rotate() first bakes the EXIF orientation into the pixels.
-  return sharp(image)
+  const upright = await sharp(image)
     .rotate()
     .flatten({ background: '#ffffff' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const side = Math.max(0, MIN_WIDTH - upright.info.width);
+  return sharp(upright.data, { raw: upright.info })
+    .extend({ left: Math.floor(side / 2), right: Math.ceil(side / 2), background: '#ffffff' })
     .jpeg({ quality })
     .toBuffer({ resolveWithObject: true });
 }
@@ -167,7 +174,7 @@ export async function attachScreen(input: AttachInput): Promise<AttachResult> {
     rawFile: `raw/${name}`,
     slot: input.slot,
     url,
-    title: note ?? '',
+    title: '',
     capturedAt: formatCaptureTime(now, timeZone).iso,
     timeZone,
     step: -1,

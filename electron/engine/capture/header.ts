@@ -40,21 +40,33 @@ export function formatCaptureTime(at: Date, timeZone: string): { text: string; i
   return { text: `${local.replace('T', ' ')} UTC${offset} (${timeZone})`, iso: `${local}${offset}` };
 }
 
-const IMPORT_BAND = 30;
+const IMPORT_LINE = 22;
+// Bold Noto Sans runs wider than the mono URL font; 0.62 em per character keeps the band's text inside the image.
+const BAND_ADVANCE = 0.62;
 
-/** The band on an imported screen: who put it there, and that Certkit did not capture it. */
-function importBand(info: HeaderInfo, width: number): string {
-  if (!info.imported) return '';
-  const perLine = Math.floor((width - 2 * PAD) / (META_FONT_PX * 0.55));
-  const text = `IMPORTED BY THE ENGINEER, not captured by Certkit${info.imported.note ? `: ${info.imported.note}` : ''}`;
-  const shown = text.length > perLine ? `${text.slice(0, perLine - 1)}…` : text;
-  return `<rect width="100%" height="${IMPORT_BAND}" fill="#b45309"/>
-<text x="${PAD}" y="${IMPORT_BAND - 10}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" font-weight="700" fill="#ffffff">${escapeHtml(shown)}</text>`;
+/** The band's lines on an imported screen: who put it there, that Certkit did not capture it, and the note. */
+function importLines(info: HeaderInfo, width: number): string[] {
+  if (!info.imported) return [];
+  const perLine = Math.max(16, Math.floor((width - 2 * PAD) / (META_FONT_PX * BAND_ADVANCE)));
+  const fit = (t: string) => (t.length > perLine ? `${t.slice(0, perLine - 1)}…` : t);
+  const lines = ['IMPORTED BY THE ENGINEER', 'not captured by Certkit'];
+  if (info.imported.note) lines.push(info.imported.note);
+  return lines.map(fit);
+}
+
+function importBand(lines: string[]): string {
+  if (!lines.length) return '';
+  const text = lines
+    .map((l, i) => `<text x="${PAD}" y="${PAD / 2 + (i + 1) * IMPORT_LINE - 6}">${escapeHtml(l)}</text>`)
+    .join('');
+  return `<rect width="100%" height="${PAD + lines.length * IMPORT_LINE}" fill="#b45309"/>
+<g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" font-weight="700" fill="#ffffff">${text}</g>`;
 }
 
 export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; height: number } {
   const urlLines = wrapUrl(info.url, width);
-  const band = info.imported ? IMPORT_BAND : 0;
+  const bandLines = importLines(info, width);
+  const band = bandLines.length ? PAD + bandLines.length * IMPORT_LINE : 0;
   const urlTop = band + PAD + URL_FONT_PX;
   const metaTop = urlTop + (urlLines.length - 1) * (URL_FONT_PX + LINE_GAP) + LINE_GAP + META_FONT_PX + 6;
   // Whole JPEG MCU rows, so the header can be spliced above the page's compressed data.
@@ -72,7 +84,7 @@ export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; heigh
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <rect width="100%" height="100%" fill="${HEADER_BACKGROUND}"/>
-<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>${importBand(info, width)}
+<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>${importBand(bandLines)}
 <g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="11" font-weight="700" fill="#ffffff">
 <rect x="${PAD}" y="${band + PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${band + PAD + 14}">URL</text></g>
 <g font-family="DejaVu Sans Mono, Noto Sans Mono, monospace" font-size="${URL_FONT_PX}" font-weight="700" fill="#111827">${urlText}</g>
