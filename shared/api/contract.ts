@@ -334,6 +334,20 @@ export const CONTRACT = {
     }),
     z.object({ ok: z.literal(true) }),
   ),
+  // A screen Certkit cannot capture (a phone app, Safari's Apple Pay sheet), imported as evidence of a scenario's
+  // slot: re-encoded without its metadata and headed as imported by the engineer (`certkit attach`).
+  'evidence.attach': call(
+    z.strictObject({
+      scenarioId,
+      slot: z.string().min(1).max(80),
+      fileName: z.string().min(1).max(255),
+      /** The PNG or JPEG file, base64. */
+      data: z.string().min(1).max(42_000_000),
+      url: z.string().max(2000).optional(),
+      note: z.string().max(500).optional(),
+    }),
+    z.object({ runId: z.string(), file: z.string(), status: scenarioStatusSchema, missingSlots: z.array(z.string()) }),
+  ),
   'snippets.add': call(
     z.strictObject({
       slot: z.string().min(1).max(80),

@@ -25,6 +25,7 @@ export const CALL_NAMES = [
   'evidence.image',
   'evidence.setLedger',
   'evidence.pin',
+  'evidence.attach',
   'checks.verify',
   'checks.confirm',
   'signoff.status',

@@ -119,11 +119,12 @@ export const CHECKPOINTS: Checkpoint[] = [
   {
     id: 'signature-backend',
     title: 'Signatures computed on the back end only',
-    proof: 'confirm',
+    // Each run searches every script and page the browser loads for the phrases (capture/leak-scan.ts).
+    proof: 'evidence',
     appliesTo: SIGNING,
     checklistRows: [SIGNATURE_ROW],
-    definition: 'SHA phrases live on the server; no page, app bundle or log contains them.',
-    guide: 'Search your front-end bundle and mobile app for the SHA phrases and access code; they must not be there.',
+    definition: 'SHA phrases live on the server; no page, script, app bundle or log contains them.',
+    guide: 'Search your mobile app bundle for the SHA phrases and access code; they must not be there.',
   },
   {
     id: 'feedback-urls',

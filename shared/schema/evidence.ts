@@ -58,6 +58,11 @@ export const screenshotSchema = z.object({
   failure: z.boolean().default(false),
   /** The HTTP status the page's document was served with, when the browser saw it (a 405 result page is no result). */
   httpStatus: z.number().int().optional(),
+  /**
+   * Set on a screen the engineer imported (`certkit attach`: a phone app, Safari's Apple Pay sheet, a real OTP)
+   * rather than one Certkit captured; the package, report and email say so wherever the image appears.
+   */
+  imported: z.object({ note: z.string().optional(), sourceName: z.string() }).optional(),
 });
 export type Screenshot = z.infer<typeof screenshotSchema>;
 
@@ -108,6 +113,24 @@ export const applePayProbeSchema = z.object({
 });
 export type ApplePayProbe = z.infer<typeof applePayProbeSchema>;
 
+/**
+ * What the secret-leak scan saw: every script and page the browser loaded during the scenario was searched (in
+ * memory) for the workspace's SHA phrases and access code. A hit names the URL and which secret, never its value.
+ */
+export const LEAK_SECRETS = ['request phrase', 'response phrase', 'access code'] as const;
+export const leakScanSchema = z.object({
+  scripts: z.number().int(),
+  pages: z.number().int(),
+  /** Bodies the browser no longer had when asked (a page replaced before it could be read). */
+  unreadable: z.number().int().default(0),
+  /** Which secrets were searched for (a run without the phrases cannot look for them). */
+  searched: z.array(z.enum(LEAK_SECRETS)).default([]),
+  hits: z
+    .array(z.object({ url: z.string(), kind: z.enum(['script', 'page']), secret: z.enum(LEAK_SECRETS) }))
+    .default([]),
+});
+export type LeakScan = z.infer<typeof leakScanSchema>;
+
 /** A scenario's status in a run: the one set of words the runner, the evidence, the app and the package use. */
 export const SCENARIO_STATUSES = ['pending', 'running', 'passed', 'failed', 'skipped'] as const;
 export const scenarioStatusSchema = z.enum(SCENARIO_STATUSES);
@@ -143,6 +166,9 @@ export const scenarioEvidenceSchema = z.object({
   exchanges: z.array(exchangeSchema).default([]),
   ledger: ledgerEntrySchema.default({ values: {}, sources: {} }),
   applePay: applePayProbeSchema.optional(),
+  leakScan: leakScanSchema.optional(),
+  /** A record of screens the engineer imported (`certkit attach`), not a browser run. */
+  imported: z.boolean().optional(),
 });
 export type ScenarioEvidence = z.infer<typeof scenarioEvidenceSchema>;
 

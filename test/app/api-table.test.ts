@@ -178,6 +178,38 @@ describe('API table (plain Node, both transports bind it)', () => {
     ).rejects.toThrow(/no evidence yet/);
   });
 
+  it('imports a dropped screen as evidence (evidence.attach), lists it, and takes its merchant reference', async () => {
+    const png = await sharp({ create: { width: 400, height: 700, channels: 3, background: '#0a7' } })
+      .withExif({ IFD0: { Make: 'PhoneMaker' } })
+      .png()
+      .toBuffer();
+    const input = { scenarioId: 'card-non3ds-success', fileName: 'app.png', data: png.toString('base64') };
+    // Through dispatch, so the contract parses the input as either transport would.
+    const res = (await dispatch(api, 'evidence.attach', {
+      ...input,
+      slot: 'general.result',
+      url: 'Shop app > Paid',
+    })) as { runId: string };
+    expect(res).toMatchObject({ status: 'failed', missingSlots: ['general.checkout'] });
+    const list = await api['evidence.list']({});
+    const listed = list.scenarios.find((s) => s.id === 'card-non3ds-success')!;
+    expect(listed.runId).toBe(res.runId);
+    expect(listed.screenshots.map((s) => [s.slot, s.url, s.stepLabel])).toEqual([
+      ['general.result', 'Shop app > Paid', 'imported by the engineer'],
+    ]);
+    const ledger = await api['evidence.setLedger']({
+      scenarioId: 'card-non3ds-success',
+      field: 'merchant_reference',
+      value: 'APP-1',
+    });
+    expect(ledger.sources.merchant_reference).toBe('manual');
+    const bad = await callReply(api, 'evidence.attach', { ...input, slot: 'knet.receipt' });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'input', hint: expect.stringMatching(/general\.checkout/) },
+    });
+  });
+
   it('validates a workspace save and reports the field', async () => {
     await expect(
       dispatch(api, 'workspace.save', {

@@ -4,13 +4,17 @@ import sharp from 'sharp';
 import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
 import { collectEvidence, runsDir, scenarioDir } from '../evidence/store';
+import { attachScreen } from '../capture/attach';
 import { editLedgerValue } from '../capture/ledger-edit';
 import { CertkitError, errnoCode } from '../errors';
 import type { ApiSession } from './context';
 import { pinRun } from '../workspace/pins';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
-type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger' | 'evidence.pin'>;
+type EvidenceCalls = Pick<
+  ApiTable,
+  'evidence.list' | 'evidence.image' | 'evidence.setLedger' | 'evidence.pin' | 'evidence.attach'
+>;
 
 function inside(root: string, abs: string): boolean {
   return abs.startsWith(root + path.sep);
@@ -117,6 +121,20 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       session.workspace = await pinRun(dir, scenarioId, runId ?? undefined);
       forgetChecks(session);
       return { ok: true as const };
+    },
+    'evidence.attach': async ({ scenarioId, slot, fileName, data, url, note }) => {
+      const { dir } = await refreshWorkspace(session);
+      const { evidence, shot, missingSlots } = await attachScreen({
+        workspaceDir: dir,
+        scenarioId,
+        slot,
+        image: Buffer.from(data, 'base64'),
+        sourceName: fileName,
+        url,
+        note,
+      });
+      forgetChecks(session);
+      return { runId: evidence.runId, file: shot.file, status: evidence.status, missingSlots };
     },
     'evidence.setLedger': async ({ scenarioId, field, value }) => {
       const { dir } = await refreshWorkspace(session);

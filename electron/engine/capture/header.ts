@@ -10,6 +10,8 @@ export interface HeaderInfo {
   stepLabel: string;
   slot?: string;
   truncated?: boolean;
+  /** A screen the engineer imported (`certkit attach`): the header says so in a band of its own, first. */
+  imported?: { note?: string };
 }
 
 const URL_FONT_PX = 16;
@@ -38,9 +40,34 @@ export function formatCaptureTime(at: Date, timeZone: string): { text: string; i
   return { text: `${local.replace('T', ' ')} UTC${offset} (${timeZone})`, iso: `${local}${offset}` };
 }
 
+const IMPORT_LINE = 22;
+// Bold Noto Sans runs wider than the mono URL font; 0.62 em per character keeps the band's text inside the image.
+const BAND_ADVANCE = 0.62;
+
+/** The band's lines on an imported screen: who put it there, that Certkit did not capture it, and the note. */
+function importLines(info: HeaderInfo, width: number): string[] {
+  if (!info.imported) return [];
+  const perLine = Math.max(16, Math.floor((width - 2 * PAD) / (META_FONT_PX * BAND_ADVANCE)));
+  const fit = (t: string) => (t.length > perLine ? `${t.slice(0, perLine - 1)}…` : t);
+  const lines = ['IMPORTED BY THE ENGINEER', 'not captured by Certkit'];
+  if (info.imported.note) lines.push(info.imported.note);
+  return lines.map(fit);
+}
+
+function importBand(lines: string[]): string {
+  if (!lines.length) return '';
+  const text = lines
+    .map((l, i) => `<text x="${PAD}" y="${PAD / 2 + (i + 1) * IMPORT_LINE - 6}">${escapeHtml(l)}</text>`)
+    .join('');
+  return `<rect width="100%" height="${PAD + lines.length * IMPORT_LINE}" fill="#b45309"/>
+<g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" font-weight="700" fill="#ffffff">${text}</g>`;
+}
+
 export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; height: number } {
   const urlLines = wrapUrl(info.url, width);
-  const urlTop = PAD + URL_FONT_PX;
+  const bandLines = importLines(info, width);
+  const band = bandLines.length ? PAD + bandLines.length * IMPORT_LINE : 0;
+  const urlTop = band + PAD + URL_FONT_PX;
   const metaTop = urlTop + (urlLines.length - 1) * (URL_FONT_PX + LINE_GAP) + LINE_GAP + META_FONT_PX + 6;
   // Whole JPEG MCU rows, so the header can be spliced above the page's compressed data.
   const height = Math.ceil((metaTop + PAD) / SPLICE_ROW_MULTIPLE) * SPLICE_ROW_MULTIPLE;
@@ -57,9 +84,9 @@ export function headerSvg(info: HeaderInfo, width: number): { svg: Buffer; heigh
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <rect width="100%" height="100%" fill="${HEADER_BACKGROUND}"/>
-<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>
+<rect x="0" y="${height - 2}" width="100%" height="2" fill="#9aa4b2"/>${importBand(bandLines)}
 <g font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="11" font-weight="700" fill="#ffffff">
-<rect x="${PAD}" y="${PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${PAD + 14}">URL</text></g>
+<rect x="${PAD}" y="${band + PAD + 1}" width="28" height="18" rx="4" fill="#2f5d9e"/><text x="${PAD + 4}" y="${band + PAD + 14}">URL</text></g>
 <g font-family="DejaVu Sans Mono, Noto Sans Mono, monospace" font-size="${URL_FONT_PX}" font-weight="700" fill="#111827">${urlText}</g>
 <text x="${PAD}" y="${metaTop}" font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="${META_FONT_PX}" fill="#374151">${escapeHtml(meta)}</text>
 </svg>`;

@@ -12,6 +12,7 @@ import { confirmWithCheckStatus, type CheckStatusTarget } from './check-status';
 import { finaliseEvidence, linkKeys, unsavedEvidence } from './finalise-evidence';
 import { captureGuidedPages, type GuidedSession } from './guided-pages';
 import type { CaptureOptions } from './page-image';
+import { LeakScanner, type LeakNeedle } from './leak-scan';
 import { PageValues } from './page-values';
 import { PageWatcher, watchPopups } from './page-watcher';
 import { CertkitReplayExtension } from './replay-extension';
@@ -41,6 +42,8 @@ export interface ScenarioJob extends ReplayPlan {
   /** host:port of the store's own URLs (shop, return_url, feedback URLs): feedback sent elsewhere is not its. */
   storeHosts?: string[];
   secrets: string[];
+  /** What the secret-leak scan looks for in every script and page; none, no scan. */
+  leakNeedles?: LeakNeedle[];
   exchangeLog?: ExchangeLog;
   /** Log entries up to this seq are older than the run; scenarios are then told apart by their references. */
   exchangeLogSince?: number;
@@ -72,6 +75,7 @@ async function openScenarioPage(
   browser: Browser,
   job: ScenarioJob,
   traffic: TrafficRecorder,
+  leaks: LeakScanner,
   opened: (context: BrowserContext) => void,
 ): Promise<ScenarioPage> {
   const context = await browser.createBrowserContext();
@@ -81,6 +85,7 @@ async function openScenarioPage(
   page.setDefaultTimeout(job.stepTimeoutMs);
   page.setDefaultNavigationTimeout(job.stepTimeoutMs);
   traffic.attach(page, false);
+  await leaks.attach(page);
   const watcher = new PageWatcher(page);
   const applePay = await watchApplePay(page);
   return { context, page, session, watcher, applePay };
@@ -90,6 +95,7 @@ async function openScenarioPage(
 function failOnPopups(
   sp: ScenarioPage,
   traffic: TrafficRecorder,
+  leaks: LeakScanner,
   shoot: (target: Page, session: CDPSession, info: ShotInfo) => Promise<void>,
   at: { step: () => number; text: () => string },
   tripwire: Tripwire,
@@ -97,6 +103,7 @@ function failOnPopups(
 ): void {
   watchPopups(sp.context, sp.page, async (popup) => {
     traffic.attach(popup, true);
+    await bestEffort('scanning the popup for secrets', leaks.attach(popup), report);
     // A popup that never finishes loading is captured as it is.
     await popup
       .waitForFunction(() => document.readyState === 'complete', { timeout: 5000 })
@@ -227,6 +234,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     onUpdate: (x, phase) => watch?.onExchange(x, phase),
   });
   evidence.exchanges = traffic.exchanges;
+  const leaks = new LeakScanner(job.leakNeedles ?? [], report);
   const values = new PageValues(job.extract, report);
   const names = stepNames(job);
   const during = () => (currentStep >= 0 ? names.text(currentStep) : 'start');
@@ -255,9 +263,9 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   };
 
   try {
-    sp = await openScenarioPage(browser, job, traffic, (c) => (context = c));
+    sp = await openScenarioPage(browser, job, traffic, leaks, (c) => (context = c));
     const at = { step: () => currentStep, text: () => names.text(Math.max(currentStep, 0)) };
-    failOnPopups(sp, traffic, shoot, at, tripwire, report);
+    failOnPopups(sp, traffic, leaks, shoot, at, tripwire, report);
     watch?.attach(sp.page);
     await drive(browser, job, sp, names, tripwire, { shoot, onStep }, report);
     // An answer that arrived while the last page was being captured still counts.
@@ -279,6 +287,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
 
   const written = await capturer.drain();
   await traffic.settle();
+  evidence.leakScan = await leaks.finish();
   // A browser that is gone took its contexts with it.
   if (context && browser.connected) await bestEffort("closing the scenario's browser context", context.close(), report);
 

@@ -158,14 +158,25 @@ function bodyText({ ws, plan, files, checks, verification, inline, draft, blocke
   for (const x of snippetMissing) out.push(`- MISSING: ${x}`);
   out.push('');
 
+  // Screens the engineer imported are named as such, so APS never reads them as Certkit's own captures.
+  const imported = plan.files.flatMap((f) => f.entries.filter((e) => e.imported));
+  if (imported.length) {
+    out.push('Screens imported by the engineer (not captured in the browser by Certkit):');
+    for (const e of imported)
+      out.push(
+        `- ${e.scenarioTitle} [${e.scenarioId}], ${e.slotName}: ${e.name}${e.imported?.note ? ` (${e.imported.note})` : ''}`,
+      );
+    out.push('');
+  }
+
   out.push(sectionTitle('attachments'));
   if (!files.length) out.push('No package built yet: run `certkit package` first.');
   for (const f of files) out.push(`- ${f.name} (${(f.bytes / MB).toFixed(2)} MB)`);
   if (files.length)
     out.push(
       inline
-        ? 'URLs are visible in every screenshot.'
-        : 'URLs are visible in every screenshot. The files together exceed the mail size limit, so they are not inside this email: attach them from the package folder (or send them over several emails).',
+        ? `URLs are visible in every screenshot${imported.length ? ' Certkit captured' : ''}.`
+        : `URLs are visible in every screenshot${imported.length ? ' Certkit captured' : ''}. The files together exceed the mail size limit, so they are not inside this email: attach them from the package folder (or send them over several emails).`,
     );
   out.push('', 'Kind regards,', acct.name, '');
   return out.join('\n');

@@ -11,6 +11,7 @@ import {
 } from './statements';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { PlannedEntry, PlannedFile, PlannedScenario } from './plan';
+import { importedLine } from './statements';
 import type { Redactor } from '../redact/index';
 
 export interface PackedImage {
@@ -69,6 +70,7 @@ function scenarioJson(s: PlannedScenario) {
     run_pinned: s.pinned,
     finished_at: s.finishedAt ?? null,
     url: s.url ?? null,
+    provenance: s.imported ? 'imported by the engineer' : 'captured by Certkit',
   };
 }
 
@@ -108,6 +110,10 @@ export function manifestJson(part: PartInfo, ctx: ManifestContext): string {
       height: i.height,
       jpeg_quality: i.quality ?? 'as captured',
       downscaled: i.scaled,
+      provenance: i.entry.imported ? 'imported by the engineer' : 'captured by Certkit',
+      ...(i.entry.imported
+        ? { imported_from: i.entry.imported.sourceName, import_note: i.entry.imported.note ?? null }
+        : {}),
     })),
     missing: part.part === 1 ? part.file.missing : [],
   };
@@ -135,7 +141,9 @@ export function manifestText(part: PartInfo, ctx: ManifestContext): string {
   lines.push('Scenarios');
   for (const s of part.file.scenarios) {
     const v = s.ledger;
-    lines.push(`- ${s.title} [${s.id}] (${scenarioStateText(s.status)})`);
+    lines.push(
+      `- ${s.title} [${s.id}] (${scenarioStateText(s.status)}${s.imported ? ', screens imported by the engineer' : ''})`,
+    );
     lines.push(
       `    merchant reference: ${v.merchant_reference ?? '-'}   fort_id: ${v.fort_id ?? '-'}${v.agreement_id ? `   agreement id: ${v.agreement_id}` : ''}`,
     );
@@ -152,6 +160,7 @@ export function manifestText(part: PartInfo, ctx: ManifestContext): string {
   for (const i of part.images) {
     lines.push(`- ${i.entry.name}`);
     lines.push(`    ${i.entry.slotName}; ${i.entry.capturedAt}${i.entry.url ? `; ${i.entry.url}` : ''}`);
+    if (i.entry.imported) lines.push(`    ${importedLine(i.entry.imported, i.entry.capturedAt)}`);
   }
   if (part.part === 1 && part.file.missing.length) {
     lines.push('');

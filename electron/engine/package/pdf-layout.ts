@@ -4,6 +4,7 @@ import type { PDFFont } from 'pdf-lib';
 import type { ManifestContext, PartInfo, PackedImage } from './manifest';
 import { wrapText, type PageSpec, type TextRun } from './pdf-writer';
 import { runLine } from './manifest';
+import { importedLine } from './statements';
 import { checklistHeading, checkpointTitle, draftHeading } from './statements';
 import { checkStatusText } from '../../../shared/schema/verify';
 
@@ -141,7 +142,9 @@ export function captionLines(img: PackedImage): { text: string; size: number; bo
       text: `Merchant reference: ${e.ledger?.merchant_reference ?? '-'}   fort_id: ${e.ledger?.fort_id ?? '-'}${e.ledger?.agreement_id ? `   Agreement id: ${e.ledger.agreement_id}` : ''}`,
       size: 9,
     });
-    lines.push({ text: `Captured: ${fmtTime(e.capturedAt, e.timeZone)}`, size: 9, grey: true });
+    if (e.imported)
+      lines.push({ text: importedLine(e.imported, fmtTime(e.capturedAt, e.timeZone)), size: 9, bold: true });
+    else lines.push({ text: `Captured: ${fmtTime(e.capturedAt, e.timeZone)}`, size: 9, grey: true });
     if (e.pageTitle) lines.push({ text: `Page title: ${e.pageTitle}`, size: 9, grey: true });
   } else {
     lines.push({ text: `Code supplied ${e.capturedAt}`, size: 9, grey: true });

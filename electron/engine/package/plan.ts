@@ -30,6 +30,8 @@ export interface PlannedEntry {
   ledger?: LedgerValues;
   width?: number;
   height?: number;
+  /** A screen the engineer imported (`certkit attach`), not one Certkit captured. */
+  imported?: { note?: string; sourceName: string };
 }
 
 /** One scenario as the manifest, cover page and email list it. */
@@ -48,6 +50,8 @@ export interface PlannedScenario {
   finishedAt?: string;
   /** The URL of the scenario's last packed screenshot (the result page). */
   url?: string;
+  /** Its evidence is screens the engineer imported (`certkit attach`), not a browser run. */
+  imported?: boolean;
 }
 
 export interface PlannedFile {
@@ -124,6 +128,7 @@ function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined, pinned: bool
     runId: ev?.runId,
     ledger: ev?.ledger.values ?? {},
     finishedAt: ev?.finishedAt,
+    ...(ev?.imported ? { imported: true } : {}),
   };
 }
 
@@ -196,6 +201,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
         ledger: row.ledger,
         width: sh.width,
         height: sh.height,
+        ...(sh.imported ? { imported: sh.imported } : {}),
       });
     });
     if (shots.length) row.url = shots[shots.length - 1].url;

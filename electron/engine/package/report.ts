@@ -2,7 +2,7 @@ import path from 'node:path';
 import { scenarioStateText } from '../../../shared/schema/evidence';
 import { checkStatusText, type CheckResult } from '../../../shared/schema/verify';
 import type { Blocker } from '../../../shared/schema/signoff';
-import { checklistHeading, checkpointTitle, draftHeading, type Verification } from './statements';
+import { checklistHeading, checkpointTitle, draftHeading, importedLine, type Verification } from './statements';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 import { escapeHtml as h } from '../../../shared/html';
@@ -142,7 +142,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
         for (const e of shots) {
           const full = rel(input.finalDir, path.join(input.workspaceDir, e.source));
           out.push(
-            `<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.url(e.url))}</div><div class="muted">${h(e.capturedAt)}</div></div>`,
+            `<div class="shot"><a href="${full}" target="_blank"><img src="${full}" alt="${h(e.slotName)}" loading="lazy" decoding="async"></a><div><b>${h(e.slotName)}</b></div><div class="muted">${h(redact.url(e.url))}</div><div class="muted">${h(e.capturedAt)}</div>${e.imported ? `<div><b>${h(importedLine(e.imported, e.capturedAt))}</b></div>` : ''}</div>`,
           );
         }
         out.push('</div>');

@@ -51,3 +51,8 @@ export function checklistJson(checks: CheckResult[] | undefined, verification: V
     checkpoints: checks.map((c) => ({ id: c.checkpointId, title: checkpointTitle(c.checkpointId), status: c.status })),
   };
 }
+
+/** How an imported screen is described wherever it is listed: by whom, when, from which file, and the note. */
+export function importedLine(imported: { note?: string; sourceName: string }, at: string): string {
+  return `Imported by the engineer (not captured by Certkit) ${at} from ${imported.sourceName}${imported.note ? `: ${imported.note}` : ''}`;
+}

@@ -14,6 +14,7 @@ import { httpExchangeLog, type ExchangeLog } from '../capture/simulator-log';
 import { CertkitError } from '../errors';
 import { emptyScenarioEvidence } from '../evidence/store';
 import { bestEffort, reasonOf, type Report } from '../util/best-effort';
+import { leakNeedles, type LeakNeedle } from '../capture/leak-scan';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { browserClientAddress, customerFor, flowVariables } from './variables';
 
@@ -27,6 +28,8 @@ export interface RunContext {
   ws: Workspace;
   /** Secret values to strip from anything recorded. */
   secrets: string[];
+  /** The secrets the leak scan looks for in what the browser loads. */
+  leakNeedles: LeakNeedle[];
   apsHosts: string[];
   clientAddress?: string;
   exchangeLog?: ExchangeLog;
@@ -91,6 +94,7 @@ export async function runContext(ws: Workspace, workspaceDir: string, o: RunCont
     workspaceDir,
     ws,
     secrets: o.secrets ? secretValues(o.secrets) : [],
+    leakNeedles: leakNeedles(o.secrets),
     apsHosts: apsHostsOf(ws),
     clientAddress: browserClientAddress(ws.store.baseUrl),
     exchangeLog,
@@ -151,6 +155,7 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     returnUrl: ws.store.returnUrl,
     storeHosts: storeHostsOf(ws),
     secrets: ctx.secrets,
+    leakNeedles: ctx.leakNeedles,
     exchangeLog: ctx.exchangeLog,
     exchangeLogSince: ctx.exchangeLogSince,
     checkStatus: ctx.checkStatus,

@@ -53,7 +53,15 @@ ${o.body}
 export function autoPostPage(
   action: string,
   fields: Fields,
-  opts: { lang: Language; title: string; note: string; testid: string; target?: string },
+  opts: {
+    lang: Language;
+    title: string;
+    note: string;
+    testid: string;
+    target?: string;
+    /** Posts the form instead of the plain submit (the store's browser-signing fault). */
+    submitScript?: string;
+  },
 ): string {
   return page({
     title: opts.title,
@@ -64,6 +72,6 @@ export function autoPostPage(
 ${hiddenInputs(fields)}
 <noscript><button type="submit" data-testid="${esc(opts.testid)}-submit">Continue</button></noscript>
 </form>
-<script>document.getElementById('autopost').submit();</script>`,
+${opts.submitScript ?? "<script>document.getElementById('autopost').submit();</script>"}`,
   });
 }

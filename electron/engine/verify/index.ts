@@ -21,6 +21,7 @@ import { withRelayEvidence } from './relay-evidence';
 import { checkRequestSignature } from './request-signature';
 import { responseSignatureResult } from './response-signature';
 import { checkReturnUrl } from './return-url';
+import { checkSignatureBackend } from './secret-leak';
 import { checkSdkTokenServer } from './sdk-token';
 import { checkThreeDs } from './three-ds';
 import { errorMessage } from '../errors';
@@ -67,6 +68,7 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
     'return-url-post': checkReturnUrl,
     'request-signature': checkRequestSignature,
     'response-signature': async (ctx) => responseSignatureResult(ctx, await probes()),
+    'signature-backend': checkSignatureBackend,
     // 'relay' checkpoints: the relay's evidence decides; without it the probe can fail feedback-urls or back the
     // engineer's confirmation, not pass it.
     'feedback-urls': async (ctx) => feedbackResult(ctx, await probes()),

@@ -124,6 +124,12 @@ const en = {
   'evidence.snippetsHint':
     'Paste the code APS asks to see (Apple Pay networks and capabilities, mobile tokenization code). It is rendered as an image into the package.',
   'evidence.addSnippet': 'Add snippet',
+  'evidence.attach': 'Imported screens',
+  'evidence.attachHint':
+    "A screen Certkit cannot capture (a phone app, Safari's Apple Pay sheet): drop a PNG or JPEG here. Its metadata is dropped and its header says you imported it.",
+  'evidence.attachDrop': 'Drop a PNG or JPEG, or choose a file',
+  'evidence.attachUrl': 'URL or app screen',
+  'evidence.attachNote': 'Note (device, app)',
   'checks.title': 'Go-live checklist',
   'checks.verify': 'Verify again',
   'checks.probe': 'Verify and probe the response handling',
@@ -437,6 +443,12 @@ const ar: Record<StringKey, string> = {
   'evidence.snippetsHint':
     'الصق الشيفرة التي تطلب APS رؤيتها (شبكات Apple Pay وقدراتها، شيفرة الترميز في تطبيق الجوال). تُحوَّل إلى صورة داخل الحزمة.',
   'evidence.addSnippet': 'إضافة المقتطف',
+  'evidence.attach': 'شاشات مستوردة',
+  'evidence.attachHint':
+    'شاشة لا يستطيع Certkit التقاطها (تطبيق جوال، نافذة Apple Pay في Safari): أفلت صورة PNG أو JPEG هنا. تُحذف بياناتها الوصفية ويذكر رأسها أنك استوردتها.',
+  'evidence.attachDrop': 'أفلت صورة PNG أو JPEG، أو اختر ملفًا',
+  'evidence.attachUrl': 'الرابط أو شاشة التطبيق',
+  'evidence.attachNote': 'ملاحظة (الجهاز، التطبيق)',
   'checks.title': 'قائمة التحقق قبل الإطلاق',
   'checks.verify': 'تحقق مجدداً',
   'checks.probe': 'تحقق مع اختبار معالجة الرد',

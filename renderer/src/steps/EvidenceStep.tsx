@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { EvidenceScenario } from '../../../shared/api/contract';
 import { Badge, Card, Dialog, statusTone, useFocusRequest } from '../components/common';
 import { imageKey } from '../store/app-store';
+import { AttachScreenCard } from './AttachScreenCard';
 import { useApp, useCatalogName, useT } from '../store/use-app';
 
 const LEDGER_COLUMNS = ['merchant_reference', 'fort_id', 'response_code', 'status', 'agreement_id'] as const;
@@ -189,6 +190,7 @@ export function EvidenceStep() {
             ),
         )}
       </Card>
+      <AttachScreenCard evidence={evidence} />
       {snippetSlots.length > 0 && <SnippetsCard slots={snippetSlots} />}
       <Card title={t('evidence.ledger')} testId="ledger">
         <p className="muted small">{t('evidence.ledgerHint')}</p>

@@ -117,6 +117,8 @@ export interface AppState {
   loadImage(runId: string, scenarioId: string, file: string, width: number): Promise<void>;
   setLedger(scenarioId: string, field: LedgerField, value: string): Promise<void>;
   addSnippet(slot: string, code: string): Promise<boolean>;
+  /** Imports a screen from outside the browser (`evidence.attach`); true when it was stored. */
+  attachScreen(input: { scenarioId: string; slot: string; file: File; url?: string; note?: string }): Promise<boolean>;
   /** probeResponse sends a tampered copy of a captured answer to the return URL and a signed one to the feedback URLs (staging or simulator only). */
   verify(probeResponse?: boolean): Promise<void>;
   confirm(checkpointId: string, confirmed: boolean, note: string): Promise<boolean>;
@@ -455,6 +457,16 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const language = /^\s*[<{[]/.test(code) ? 'json' : 'javascript';
         const ok = await guarded('snippets.add', () => api.snippets.add({ slot, code, language }));
         if (ok) evidenceChanged();
+        return !!ok;
+      },
+      async attachScreen({ scenarioId, slot, file, url, note }) {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        const ok = await guarded('evidence.attach', () =>
+          api.evidence.attach({ scenarioId, slot, fileName: file.name, data: btoa(binary), url, note }),
+        );
+        if (ok) await get().loadEvidence();
         return !!ok;
       },
       async verify(probeResponse) {

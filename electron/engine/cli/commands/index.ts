@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { appCommand } from './app';
+import { attachCommand } from './attach';
 import { benchCommand } from './bench';
 import { catalogCommand } from './catalog';
 import { initCommand } from './init';
@@ -36,6 +37,7 @@ export const COMMANDS: CliCommand[] = [
   packageCommand,
   emailCommand,
   snippetCommand,
+  attachCommand,
   runCommand,
   captureCommand,
   importCommand,

@@ -16,6 +16,7 @@ export const STORE_FAULTS = [
   'extra-param',
   'server-tokenization',
   'feedback-not-idempotent',
+  'phrase-in-page',
 ] as const;
 export type StoreFault = (typeof STORE_FAULTS)[number];
 

@@ -25,6 +25,7 @@ import {
 } from '../http';
 import { TOKENIZATION_UNSIGNED_FIELDS } from '../../../../shared/aps/sha';
 import type { SimulatorConfig } from '../simulator/config';
+import { browserSignedPostPage, browserSigningScript, SIGNING_SCRIPT_PATH } from './browser-signing';
 import { parseFaults, type StoreFault } from './faults';
 import { st, type Lang } from './i18n';
 import {
@@ -293,6 +294,11 @@ export class DemoStore {
       );
     }),
     route('POST', '/order', (c) => this.placeOrder(c.req, c.res)),
+    route('GET', SIGNING_SCRIPT_PATH, (c) => {
+      const m = this.options.merchant;
+      c.res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      c.res.end(browserSigningScript(m.sha_request_phrase, m.sha_type));
+    }),
     route('GET', '/pay/:ref', (c) => this.withOrder(c, (o) => this.customCard(c.res, o))),
     route('GET', '/standard/:ref', (c) => this.withOrder(c, (o) => this.standardCheckout(c.res, o))),
     route('POST', '/pay/:ref/saved', (c) => this.withOrder(c, (o) => this.paySaved(c.req, c.res, o))),
@@ -456,17 +462,11 @@ export class DemoStore {
 
   private postToPaymentPage(res: http.ServerResponse, order: Order, base: Fields): void {
     const fields = this.withFaultFields(base, order, true);
+    const opts = { lang: order.lang, title: st(order.lang).checkout, note: '…', testid: 'payment-form' };
+    if (order.faults.includes('phrase-in-page'))
+      return sendHtml(res, 200, browserSignedPostPage(this.options.paymentPage, fields, opts));
     fields.signature = this.sign(fields, order);
-    sendHtml(
-      res,
-      200,
-      autoPostPage(this.options.paymentPage, fields, {
-        lang: order.lang,
-        title: st(order.lang).checkout,
-        note: '…',
-        testid: 'payment-form',
-      }),
-    );
+    sendHtml(res, 200, autoPostPage(this.options.paymentPage, fields, opts));
   }
 
   private customCard(res: http.ServerResponse, order: Order): void {
