@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CertkitError, diskWriteError } from '../errors';
+import { ensureDir } from '../util/atomic-write';
 import { processAlive } from '../util/process-alive';
 
 // A package is a folder of files that belong together. It is built in a staging folder next to the target and
@@ -53,7 +54,7 @@ export async function createStaging(target: string): Promise<string> {
     `${stagingPrefix(target)}${process.pid}-${randomBytes(4).toString('hex')}`,
   );
   try {
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await ensureDir(path.dirname(target));
     await fs.mkdir(dir);
   } catch (err) {
     throw diskWriteError(err, dir);

@@ -24,6 +24,29 @@ process.on('exit', () => {
   for (const temp of inFlight) rmSync(temp, { force: true });
 });
 
+/**
+ * mkdir -p that reports why it failed. A recursive mkdir answers ENOENT when the disk is read-only or refuses for
+ * another reason; the first folder that cannot be made is tried on its own to get the real answer (EROFS, EACCES).
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let missing = path.resolve(dir);
+    while (path.dirname(missing) !== missing && !(await exists(path.dirname(missing)))) missing = path.dirname(missing);
+    await fs.mkdir(missing);
+    throw err;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Folders this process has already swept: one look per folder, on its first write there. */
 const swept = new Set<string>();
 
@@ -61,7 +84,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   const temp = tempPathFor(target);
   inFlight.add(temp);
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     if (!swept.has(dir)) {
       swept.add(dir);
       await removeStaleTemps(dir);

@@ -10,7 +10,7 @@ import {
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
 import { CertkitError, diskWriteError } from '../errors';
-import { writeJsonAtomic } from '../util/atomic-write';
+import { ensureDir, writeJsonAtomic } from '../util/atomic-write';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { applySettings, type SettingChange } from './settings';
 
@@ -136,7 +136,7 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
     ...options.extra,
   };
   const workspace = applySettings(parseWorkspace(input, file), options.settings ?? []);
-  await fs.mkdir(dir, { recursive: true }).catch((err: unknown) => {
+  await ensureDir(dir).catch((err: unknown) => {
     throw diskWriteError(err, dir);
   });
   return saveWorkspace(dir, workspace);
