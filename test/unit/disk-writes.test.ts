@@ -11,6 +11,10 @@ import {
   readLockHolder,
   withWorkspaceLock,
 } from '../../electron/engine/util/workspace-lock';
+import { callReply } from '../../electron/engine/api/dispatch';
+import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
+import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
+import { createApiTable } from '../../electron/engine/api/table';
 import { DRAFT_EMAIL_FILES } from '../../electron/engine/email/index';
 import { initWorkspace, loadWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { makeWorkspace, writeEvidence } from '../package/fixtures';
@@ -216,5 +220,42 @@ describe('the workspace lock', () => {
     expect(r.stderr).toContain(`is busy: certkit run (pid ${holder.pid} on ${os.hostname()}, since now)`);
     expect(r.stderr).toContain('fix: wait for it to finish (or stop it) and run the command again');
     expect(readFileSync(path.join(ws, 'certkit.json'), 'utf8')).toBe(before);
+  });
+
+  it('the app: run.start and workspace.save on a workspace another process holds answer with the holder and the fix', async () => {
+    const ws = tempDir().dir;
+    await initWorkspace(ws, { account: 'App Store', methods: ['VISA'] });
+    const api = createApiTable({
+      transport: 'browser',
+      secrets: new MemorySecretStore(),
+      recent: new MemoryRecentStore(),
+      emit: () => undefined,
+      openPath: async () => false,
+    });
+    const opened = await callReply(api, 'workspace.open', { dir: ws });
+    expect(opened.ok).toBe(true);
+    const host = os.hostname();
+    writeFileSync(
+      path.join(ws, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host, command: 'package', since: 'now', token: 'p' }),
+    );
+    const started = await callReply(api, 'run.start', {});
+    expect(started).toEqual({
+      ok: false,
+      error: {
+        message: `the workspace ${ws} is busy: certkit package (pid ${process.ppid} on ${host}, since now) is writing to it`,
+        hint: 'wait for it to finish (or stop it) and run the command again',
+        code: 'input',
+      },
+    });
+    // Nothing started: no run folder, and the tracker is free for the next try.
+    expect(existsSync(path.join(ws, 'runs'))).toBe(false);
+    expect(((await callReply(api, 'run.status', {})) as { value: { running: boolean } }).value.running).toBe(false);
+    const workspace = await loadWorkspace(ws);
+    const saved = await callReply(api, 'workspace.save', {
+      workspace: { ...workspace, account: { ...workspace.account, name: 'Changed' } },
+    });
+    expect(saved.ok).toBe(false);
+    expect((await loadWorkspace(ws)).account.name).toBe('App Store');
   });
 });
