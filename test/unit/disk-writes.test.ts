@@ -15,6 +15,7 @@ import { callReply } from '../../electron/engine/api/dispatch';
 import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
 import { createApiTable } from '../../electron/engine/api/table';
+import { recoverPackageDir } from '../../electron/engine/package/swap';
 import { DRAFT_EMAIL_FILES } from '../../electron/engine/email/index';
 import { initWorkspace, loadWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { makeWorkspace, writeEvidence } from '../package/fixtures';
@@ -132,6 +133,25 @@ describe('temp files of writers that died', () => {
 
     await writeFileAtomic(path.join(dir, 'signoff-email.txt'), 'text');
     expect(tempsIn(dir)).toEqual([live]);
+  });
+});
+
+describe('package staging folders', () => {
+  it("belong to their process: a live build's staging (and its half-done swap) is left alone, a dead one's removed", async () => {
+    const parent = tempDir().dir;
+    const target = path.join(parent, 'package');
+    const live = path.join(parent, `.package.staging-${process.ppid}-aaaa1111`);
+    const dead = path.join(parent, `.package.staging-${deadPid()}-bbbb2222`);
+    const previous = path.join(parent, '.package.previous');
+    for (const d of [live, dead, previous]) await fs.mkdir(d);
+    writeFileSync(path.join(live, 'general.zip'), 'being written');
+    // The live build is between its two renames: the target is gone, the previous package is set aside.
+    await recoverPackageDir(target);
+    expect(readdirSync(parent).sort()).toEqual([path.basename(previous), path.basename(live)].sort());
+    // Once no build runs, the half-done swap is undone.
+    await fs.rm(live, { recursive: true });
+    await recoverPackageDir(target);
+    expect(readdirSync(parent)).toEqual(['package']);
   });
 });
 
