@@ -14,7 +14,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 /** Rank of each engine folder; '' is electron/engine itself (errors.ts and the like). */
 export const ENGINE_LAYERS = {
   '': 0,
-  util: 0,
+  // Above the engine's own files: atomic writes and the workspace lock raise errors.ts's CertkitError.
+  util: 0.5,
   redact: 1,
   aps: 1,
   browser: 1,

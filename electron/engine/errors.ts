@@ -36,3 +36,44 @@ export function errnoCode(err: unknown): string | undefined {
     ? (err as NodeJS.ErrnoException).code
     : undefined;
 }
+
+/** What a person can do about each file-system refusal that is about the disk or the folder, not about Certkit. */
+const DISK_REFUSALS: Record<string, { why: string; fix: string }> = {
+  ENOSPC: {
+    why: 'the disk is full',
+    fix: 'free space on that disk (or write to another one), then run the command again',
+  },
+  EDQUOT: {
+    why: 'your disk quota is used up',
+    fix: 'remove files you no longer need (or write to another disk), then run the command again',
+  },
+  EACCES: {
+    why: 'permission denied',
+    fix: 'give your user permission to read and write there, or choose a folder you own',
+  },
+  EPERM: {
+    why: 'the operation is not permitted',
+    fix: 'give your user permission to read and write there, or choose a folder you own',
+  },
+  EROFS: {
+    why: 'the file system is read-only',
+    fix: 'copy the workspace to a writable disk (or remount this one read-write) and run the command there',
+  },
+};
+
+/**
+ * A write refused by the disk (full, over quota, no permission, read-only) as a CertkitError naming the path and
+ * the fix (exit code 2: the environment must change before the command can succeed). Anything else comes back as
+ * it was. Every place that writes files passes its failures through here with the file it was writing; the CLI and
+ * the app pass whatever else reaches them, named by the path the system call reported.
+ */
+export function diskWriteError(err: unknown, target?: string): unknown {
+  if (err instanceof CertkitError) return err;
+  const code = errnoCode(err);
+  const refusal = code ? DISK_REFUSALS[code] : undefined;
+  if (!refusal) return err;
+  const reported = (err as NodeJS.ErrnoException).path;
+  if (!target && !reported) return err;
+  const what = target ? `cannot write ${target}` : `${(err as NodeJS.ErrnoException).syscall ?? 'access'} ${reported}`;
+  return new CertkitError(`${what}: ${refusal.why} (${code})`, { hint: refusal.fix, cause: err });
+}

@@ -3,7 +3,7 @@ import { CONTRACT, isCallName, type ApiTable } from '../../../shared/api/contrac
 import type { CallName } from '../../../shared/api/names';
 import type { ApiError, CallReply } from '../../../shared/api/reply';
 import { SECRET_FIELD_NAMES } from '../../../shared/schema/workspace';
-import { CertkitError } from '../errors';
+import { CertkitError, diskWriteError } from '../errors';
 
 function issuePath(p: readonly PropertyKey[]): string {
   return p.length ? p.map(String).join('.') : 'input';
@@ -38,7 +38,8 @@ export async function dispatch(table: ApiTable, name: string, raw: unknown): Pro
 }
 
 /** What crosses the transport when a call fails: message and fix, never a stack trace. */
-export function toApiError(err: unknown): ApiError {
+export function toApiError(thrown: unknown): ApiError {
+  const err = diskWriteError(thrown);
   if (err instanceof CertkitError)
     return { message: err.message, hint: err.hint, code: err.exitCode === 2 ? 'input' : 'state' };
   if (err instanceof z.ZodError)

@@ -5,6 +5,7 @@ import { prepareDemoWorkspace, startDemoSandbox, type DemoSandbox } from '../dem
 import { describeError, CertkitError } from '../errors';
 import { newRunId } from '../evidence/store';
 import { pickScenarios, runWorkspace } from '../run/index';
+import { acquireWorkspaceLock } from '../util/workspace-lock';
 import type { ApiHost, ApiSession } from './context';
 import type { RunTracker } from './run-tracker';
 import { secretsFor } from './secrets-of';
@@ -42,29 +43,34 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
         });
       // Checked before anything starts, so a scenario outside the plan is this call's error, not a failed run.
       const planned = pickScenarios(workspace, only).map((s) => s.id);
+      const secrets = await secretsFor(host, dir);
+      // Taken before the run is started, so a workspace busy with another writer is the answer to this call.
+      const lock = await acquireWorkspaceLock(dir, 'run');
       const runId = newRunId();
       abort = new AbortController();
       const signal = abort.signal;
       tracker.begin(runId, planned);
       tracker.note('info', `starting run ${runId}${resume ? ' (resume: complete scenarios are skipped)' : ''}`);
-      const secrets = await secretsFor(host, dir);
       // The run goes on in the background; progress reaches the window as run.* events, and run.status answers late joiners.
-      void runWorkspace({
-        workspaceDir: dir,
-        runId,
-        concurrency,
-        resume,
-        only,
-        secrets,
-        browserEnv: host.browserEnv,
-        signal,
-        onEvent: (e) => {
-          // New evidence: checks verified before it no longer hold. Dropped before the window hears run.finished,
-          // so a package or email it asks for right away verifies again.
-          if (e.type === 'run-finished') forgetChecks(session);
-          tracker.handle(e);
-        },
-      })
+      void lock
+        .run(() =>
+          runWorkspace({
+            workspaceDir: dir,
+            runId,
+            concurrency,
+            resume,
+            only,
+            secrets,
+            browserEnv: host.browserEnv,
+            signal,
+            onEvent: (e) => {
+              // New evidence: checks verified before it no longer hold. Dropped before the window hears run.finished,
+              // so a package or email it asks for right away verifies again.
+              if (e.type === 'run-finished') forgetChecks(session);
+              tracker.handle(e);
+            },
+          }),
+        )
         .then((summary) => {
           forgetChecks(session);
           tracker.finish(summary.runId);

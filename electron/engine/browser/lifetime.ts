@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer-core';
+import { processAlive } from '../util/process-alive';
 
 // A browser Certkit starts lives no longer than the Certkit process that started it, however that process ends.
 //
@@ -17,16 +18,6 @@ import puppeteer, { type Browser, type LaunchOptions } from 'puppeteer-core';
 //   the next launch removes those whose owner is gone, should a watchdog not have run (a reboot, a killed session).
 
 export const PROFILE_PREFIX = 'certkit-browser-';
-
-/** Whether a process with this pid exists (a pid we may not signal still exists). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the profile folders in `dir` whose owning process is gone; folders of live processes stay, whoever owns

@@ -7,6 +7,7 @@ import type { Workspace } from '../../../shared/schema/workspace';
 import { requireCatalogScenario } from '../catalog-scenario';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import { prepareRecording, type RecordingReport } from './recording-import';
 
@@ -75,6 +76,18 @@ export async function importFlow(
   const scenarios = ids.map((id) => requireCatalogScenario(id));
   const source = options.source ?? `${ids[0]}.json`;
   const dir = path.resolve(workspaceDir);
+  // Read and write certkit.json under one lock, so a change made meanwhile by another command is not written over.
+  return withWorkspaceLock(dir, 'import', () => importLocked(dir, recordingText, options, ids, scenarios, source));
+}
+
+async function importLocked(
+  dir: string,
+  recordingText: string,
+  options: ImportOptions,
+  ids: string[],
+  scenarios: Scenario[],
+  source: string,
+): Promise<ImportedFlow> {
   const workspace = await loadWorkspace(dir);
   let value: unknown;
   try {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CertkitError, describeError } from '../errors';
+import { CertkitError, describeError, diskWriteError } from '../errors';
 import { parseArgsOptions, type CliCommand, type CliContext } from './command';
 import { COMMANDS } from './commands/index';
 import { handleInterrupts, interruptedExitCode } from './interrupt';
@@ -84,7 +84,9 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   let code: number;
   try {
     code = await cmd.run(parsed as never, ctx);
-  } catch (err) {
+  } catch (thrown) {
+    // A disk that refused a write the command did not name itself still gets its path and fix.
+    const err = diskWriteError(thrown);
     ctx.stderr.write(`certkit ${name}: ${describeError(err)}\n`);
     if (ctx.env.CERTKIT_DEBUG && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
     code = err instanceof CertkitError ? err.exitCode : 1;

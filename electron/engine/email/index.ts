@@ -17,6 +17,7 @@ import { planPackage, type PackagePlan } from '../package/plan';
 import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
 import { writeFileAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { buildEml, encodedSize } from './mime';
@@ -251,6 +252,10 @@ export async function draftSignoffEmail(workspaceDir: string, options: EmailOpti
 
 /** Writes the drafted email as output/signoff-email.eml (attachments inside when they fit), .txt and .mailto.txt. */
 export async function writeSignoffEmail(workspaceDir: string, options: EmailOptions = {}): Promise<EmailResult> {
+  return withWorkspaceLock(workspaceDir, 'email', () => writeLocked(workspaceDir, options));
+}
+
+async function writeLocked(workspaceDir: string, options: EmailOptions): Promise<EmailResult> {
   const draft = await draftSignoffEmail(workspaceDir, options);
   const attachments = draft.attachmentsInline
     ? await Promise.all(

@@ -8,6 +8,7 @@ import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { writeReport } from './report';
@@ -257,6 +258,10 @@ async function writeParts(
 }
 
 export async function buildPackage(workspaceDir: string, options: PackageOptions = {}): Promise<PackageResult> {
+  return withWorkspaceLock(workspaceDir, 'package', () => buildLocked(workspaceDir, options));
+}
+
+async function buildLocked(workspaceDir: string, options: PackageOptions): Promise<PackageResult> {
   const log = options.onProgress ?? (() => undefined);
   const ws = await loadWorkspace(workspaceDir);
   const maxMb = options.maxMb ?? ws.package.maxMb;

@@ -17,6 +17,7 @@ import { runScenario, type EvidenceIO } from '../capture/scenario';
 import type { ExchangeLog } from '../capture/simulator-log';
 import type { Env } from '../env';
 import { CertkitError } from '../errors';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { collectEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
 import { chromiumTrustArgs, trustOrigins, type TrustedCertificate } from '../tls-trust';
 import { bestEffort, type Report } from '../util/best-effort';
@@ -173,6 +174,10 @@ export function workspaceOrigins(ws: Workspace): string[] {
 
 /** Runs the workspace's scenarios, each in its own browser context, and writes the evidence as it goes. */
 export async function runWorkspace(options: RunOptions): Promise<RunSummary> {
+  return withWorkspaceLock(options.workspaceDir, 'run', () => runTrusting(options));
+}
+
+async function runTrusting(options: RunOptions): Promise<RunSummary> {
   if (!options.trust?.length) return runScenarios(options);
   const ws = await loadWorkspace(path.resolve(options.workspaceDir));
   const releases = options.trust.map((c) => trustOrigins(c, workspaceOrigins(ws)));

@@ -3,6 +3,7 @@ import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import type { CheckOutcome } from './context';
 
@@ -13,6 +14,11 @@ export async function confirmCheckpoint(
   confirmed: boolean,
   note: string,
 ): Promise<Workspace> {
+  // Read and write under one lock: two confirmations at once must both land.
+  return withWorkspaceLock(workspaceDir, 'verify --confirm', () => confirmLocked(workspaceDir, id, confirmed, note));
+}
+
+async function confirmLocked(workspaceDir: string, id: string, confirmed: boolean, note: string): Promise<Workspace> {
   const workspace = await loadWorkspace(workspaceDir);
   const checkpoint = CATALOG.checkpoints.find(id);
   if (!checkpoint) {

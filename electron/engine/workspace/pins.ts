@@ -2,6 +2,7 @@ import { requireCatalogScenario } from '../catalog-scenario';
 import { CertkitError } from '../errors';
 import { readScenarioEvidence, scenarioRuns } from '../evidence/store';
 import type { Workspace } from '../../../shared/schema/workspace';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from './workspace';
 
 /**
@@ -10,6 +11,10 @@ import { loadWorkspace, saveWorkspace } from './workspace';
  */
 export async function pinRun(workspaceDir: string, scenarioId: string, runId: string | undefined): Promise<Workspace> {
   requireCatalogScenario(scenarioId);
+  return withWorkspaceLock(workspaceDir, 'pin', () => pinLocked(workspaceDir, scenarioId, runId));
+}
+
+async function pinLocked(workspaceDir: string, scenarioId: string, runId: string | undefined): Promise<Workspace> {
   const workspace = await loadWorkspace(workspaceDir);
   const pins = { ...(workspace.pins ?? {}) };
   if (runId === undefined) {

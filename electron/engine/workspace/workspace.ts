@@ -9,8 +9,9 @@ import {
   type Workspace,
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
-import { CertkitError } from '../errors';
-import { writeJsonAtomic } from '../util/atomic-write';
+import { CertkitError, diskWriteError } from '../errors';
+import { ensureDir, writeJsonAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { applySettings, type SettingChange } from './settings';
 
 export function workspaceFile(dir: string): string {
@@ -98,7 +99,7 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
 export async function saveWorkspace(dir: string, workspace: WorkspaceInput): Promise<Workspace> {
   const file = workspaceFile(dir);
   const valid = parseWorkspace(workspace, file);
-  await writeJsonAtomic(file, valid);
+  await withWorkspaceLock(dir, 'workspace save', () => writeJsonAtomic(file, valid));
   return valid;
 }
 
@@ -135,6 +136,8 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
     ...options.extra,
   };
   const workspace = applySettings(parseWorkspace(input, file), options.settings ?? []);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDir(dir).catch((err: unknown) => {
+    throw diskWriteError(err, dir);
+  });
   return saveWorkspace(dir, workspace);
 }

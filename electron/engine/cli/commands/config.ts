@@ -1,5 +1,6 @@
 import { CertkitError } from '../../errors';
 import { applySettings, settableKeys, settingText } from '../../workspace/settings';
+import { withWorkspaceLock } from '../../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../../workspace/workspace';
 import { defineCommand, workspaceArg } from '../command';
 
@@ -14,24 +15,28 @@ export const configCommand = defineCommand({
   async run(args, ctx) {
     const dir = workspaceArg(args, ctx, USAGE);
     const pairs = args.positionals.slice(1);
-    const workspace = await loadWorkspace(dir);
     if (!pairs.length) {
+      const workspace = await loadWorkspace(dir);
       for (const key of settableKeys()) ctx.stdout.write(`${key}=${settingText(workspace, key)}\n`);
       return 0;
     }
-    const changes = pairs.map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq <= 0)
-        throw new CertkitError(`"${pair}" is not key=value`, {
-          hint: 'e.g. certkit config <workspace> store.baseUrl=https://shop.example/ account.environment=sandbox',
-        });
-      return { key: pair.slice(0, eq).trim(), value: pair.slice(eq + 1) };
+    // Read and write under one lock, so a change made meanwhile by another command is not written over.
+    return withWorkspaceLock(dir, 'config', async () => {
+      const workspace = await loadWorkspace(dir);
+      const changes = pairs.map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0)
+          throw new CertkitError(`"${pair}" is not key=value`, {
+            hint: 'e.g. certkit config <workspace> store.baseUrl=https://shop.example/ account.environment=sandbox',
+          });
+        return { key: pair.slice(0, eq).trim(), value: pair.slice(eq + 1) };
+      });
+      // Every pair is checked before anything is written: one bad value leaves the file as it was.
+      const next = applySettings(workspace, changes);
+      const saved = await saveWorkspace(dir, next);
+      for (const c of changes)
+        ctx.stdout.write(`${c.key}: ${settingText(workspace, c.key)} -> ${settingText(saved, c.key)}\n`);
+      return 0;
     });
-    // Every pair is checked before anything is written: one bad value leaves the file as it was.
-    const next = applySettings(workspace, changes);
-    const saved = await saveWorkspace(dir, next);
-    for (const c of changes)
-      ctx.stdout.write(`${c.key}: ${settingText(workspace, c.key)} -> ${settingText(saved, c.key)}\n`);
-    return 0;
   },
 });

@@ -1,0 +1,130 @@
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlan } from '../../shared/plan';
+import { createDemoWorkspace } from '../../electron/engine/demo/workspace';
+import { readPackageIndex } from '../../electron/engine/package/index';
+import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox';
+import { LOCK_FILE } from '../../electron/engine/util/workspace-lock';
+import { initWorkspace, loadWorkspace } from '../../electron/engine/workspace/workspace';
+import { makeWorkspace, writeEvidence } from '../package/fixtures';
+import { spawnCli } from '../helpers/spawn-cli';
+import { removeTempDirs, tempDir } from '../helpers/tmp';
+
+// Real `certkit` processes writing to one workspace at the same time: one writer at a time, nothing lost, and the one
+// that cannot get in says who holds the workspace and exits 2.
+
+const METHODS = ['VISA', 'KNET', 'BENEFIT'] as const;
+const SCENARIOS = ['card-non3ds-success', 'card-declined', 'knet-success', 'knet-declined', 'benefit-success'];
+
+let tmp: string;
+beforeAll(() => {
+  tmp = tempDir('ck-lock-').dir;
+});
+afterAll(removeTempDirs);
+
+async function evidenceWorkspace(name: string): Promise<string> {
+  const ws = path.join(tmp, name);
+  await makeWorkspace(ws, { methods: [...METHODS] });
+  await writeEvidence(ws, { scenarios: SCENARIOS, methods: [...METHODS], distinctImages: 3, repeat: 3 });
+  return ws;
+}
+
+/** Every file the package index lists is on disk with the size it lists; the folder holds nothing half-built. */
+async function expectWholePackage(ws: string): Promise<void> {
+  const out = path.join(ws, 'output', 'package');
+  const idx = await readPackageIndex(out);
+  expect(idx?.files.length).toBeGreaterThan(0);
+  for (const f of idx!.files) expect((await fs.stat(f.path)).size, f.path).toBe(f.bytes);
+  const beside = readdirSync(path.dirname(out));
+  expect(beside.filter((n) => n.includes('.staging-') || n.endsWith('.previous'))).toEqual([]);
+  expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
+}
+
+function tempFilesUnder(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.tmp'));
+}
+
+describe('two writers at once', () => {
+  it('two `certkit package` at once: the second waits or exits 2 naming the first; the package is whole', async () => {
+    const ws = await evidenceWorkspace('two-packages');
+    const first = spawnCli(['package', ws, '--draft']);
+    // The first is building (it prints its progress while it holds the workspace) when the second starts.
+    await first.line(/^packing /);
+    const second = spawnCli(['package', ws, '--draft']);
+    const [a, b] = await Promise.all([first.exited, second.exited]);
+    expect(a.code, first.stderr()).toBe(0);
+    if (b.code === 2) {
+      expect(second.stderr()).toContain(`is busy: certkit package (pid ${first.pid} on `);
+      expect(second.stderr()).toMatch(/fix: wait for it to finish/);
+    } else expect(b.code, second.stderr()).toBe(0);
+    await expectWholePackage(ws);
+  });
+
+  it('three `verify --confirm` at once each keep their confirmation', async () => {
+    const ws = path.join(tmp, 'three-confirms');
+    const workspace = await initWorkspace(ws);
+    const ids = buildPlan(workspace)
+      .checkpoints.map((c) => c.id)
+      .slice(0, 3);
+    expect(ids).toHaveLength(3);
+    const clis = ids.map((id) => spawnCli(['verify', ws, '--confirm', id, '--note', `checked ${id} by hand`]));
+    const exits = await Promise.all(clis.map((c) => c.exited));
+    // 1: checkpoints without evidence remain; never 2 (no one was turned away) and never a crash.
+    for (const [i, e] of exits.entries()) expect(e.code, clis[i].stderr()).not.toBe(2);
+    const saved = await loadWorkspace(ws);
+    for (const id of ids) expect(saved.confirmations[id]?.note).toBe(`checked ${id} by hand`);
+    expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
+  });
+
+  it('a package SIGKILLed mid-build leaves a stale lock the next package takes over, and nothing of its own', async () => {
+    const ws = await evidenceWorkspace('killed-package');
+    const killed = spawnCli(['package', ws, '--draft']);
+    await killed.line(/^packing /);
+    // Taken while it still holds the workspace: the lock names it.
+    const holder = JSON.parse(readFileSync(path.join(ws, LOCK_FILE), 'utf8'));
+    expect(holder).toMatchObject({ pid: killed.pid, command: 'package' });
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // A temp file as a write cut short by the kill leaves it, in an evidence folder nothing writes to again.
+    const scenario = path.join(ws, 'runs', readdirSync(path.join(ws, 'runs'))[0], 'knet-success');
+    const cut = path.join(scenario, `.scenario.json.${killed.pid}.0123456789ab.tmp`);
+    await fs.writeFile(cut, '{"half":');
+
+    const next = spawnCli(['package', ws, '--draft']);
+    expect((await next.exited).code, next.stderr()).toBe(0);
+    await expectWholePackage(ws);
+    expect(tempFilesUnder(ws)).toEqual([]);
+  });
+});
+
+describe('two runs at once', () => {
+  let sb: SandboxHandle;
+  beforeAll(async () => {
+    sb = await startSandbox({ feedbackRetry: { tries: 1, intervalMs: 10 } });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  it('the second `certkit run` exits 2 naming the first, which goes on; no run folder of the second', async () => {
+    const ws = path.join(tmp, 'two-runs');
+    await createDemoWorkspace(ws, sb);
+    // The whole demo plan, one at a time: far longer than a second writer waits.
+    const first = spawnCli(['run', ws, '--concurrency', '1']);
+    await first.line(/^run \S+: \d+ scenario/);
+    const second = spawnCli(['run', ws, '--only', 'card-declined']);
+    const b = await second.exited;
+    expect(b.code, second.stderr()).toBe(2);
+    expect(second.stderr()).toContain(`is busy: certkit run (pid ${first.pid} on `);
+    expect(second.stderr()).toContain('fix: wait for it to finish (or stop it)');
+    // The first was not disturbed: it is still running, and stops as a stopped run does, keeping its evidence.
+    expect(first.child.exitCode).toBeNull();
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code, first.stderr()).toBe(143);
+    const runs = readdirSync(path.join(ws, 'runs'));
+    expect(runs).toHaveLength(1);
+    expect(existsSync(path.join(ws, 'runs', runs[0], 'run.json'))).toBe(true);
+    expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
+  });
+});
