@@ -6,6 +6,7 @@ import { buildPlan } from '../../../shared/plan';
 import { collectEvidence, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
 import { CertkitError, errorMessage } from '../errors';
+import { resolveInside } from '../confine-path';
 import type { ApiSession } from './context';
 import { pinRun } from '../workspace/pins';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
@@ -63,11 +64,10 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     'evidence.image': async ({ runId, scenarioId, file, width }) => {
       const { dir } = requireWorkspace(session);
       const base = scenarioDir(dir, runId, scenarioId);
-      const abs = path.resolve(base, file);
-      if (!abs.startsWith(base + path.sep))
-        throw new CertkitError(`image ${file} is outside its scenario folder`, {
-          hint: 'pick an image from the evidence list',
-        });
+      const abs = await resolveInside(base, file, {
+        what: `image of ${scenarioId}`,
+        hint: 'pick an image from the evidence list',
+      });
       const input = await fs.readFile(abs).catch((err) => {
         throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${errorMessage(err)}`, {
           hint: 'run the scenario again to recapture it',

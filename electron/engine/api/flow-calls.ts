@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { flowFileRule, loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { resolveInside } from '../confine-path';
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
@@ -32,14 +32,8 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
   };
 }
 
-function flowPath(dir: string, file: string): string {
-  const abs = path.resolve(dir, file);
-  if (!abs.startsWith(path.resolve(dir) + path.sep)) {
-    throw new CertkitError(`flow file ${file} is outside the workspace`, {
-      hint: 'keep flow files inside the workspace folder (flows/)',
-    });
-  }
-  return abs;
+function flowPath(dir: string, name: string, file: string): Promise<string> {
+  return resolveInside(dir, file, flowFileRule(name));
 }
 
 export function flowCalls(session: ApiSession): FlowCalls {
@@ -50,7 +44,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
       throw new CertkitError(`no flow named "${name}" in this workspace`, {
         hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
       });
-    return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
+    return detail(name, ref.file, await loadFlowFile(await flowPath(dir, name, ref.file)));
   };
   return {
     'flows.list': async () => {
@@ -96,7 +90,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
           hint: 'pick a slot from the list (e.g. general.checkout)',
         });
       }
-      const file = flowPath(dir, ref.file);
+      const file = await flowPath(dir, name, ref.file);
       const loaded = await loadFlowFile(file);
       const steps = [...(loaded.raw.steps as Record<string, unknown>[])];
       if (step >= steps.length)

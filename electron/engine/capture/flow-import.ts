@@ -9,6 +9,9 @@ import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import { prepareRecording, type RecordingReport } from './recording-import';
+import { recordingSource } from './flow-file';
+import { MB } from '../../../shared/limits';
+import { parseJsonText } from '../read-input';
 
 export const FLOWS_DIR = 'flows';
 
@@ -76,14 +79,13 @@ export async function importFlow(
   const source = options.source ?? `${ids[0]}.json`;
   const dir = path.resolve(workspaceDir);
   const workspace = await loadWorkspace(dir);
-  let value: unknown;
-  try {
-    value = JSON.parse(recordingText);
-  } catch (err) {
-    throw new CertkitError(`${source} is not valid JSON: ${(err as Error).message}`, {
-      hint: 'export the recording again from Chrome DevTools > Recorder > Export > JSON',
+  const input = recordingSource(source);
+  const bytes = Buffer.byteLength(recordingText);
+  if (bytes > input.maxBytes)
+    throw new CertkitError(`${source} is ${(bytes / MB).toFixed(1)} MB; the limit is ${input.maxBytes / MB} MB`, {
+      hint: input.hint,
     });
-  }
+  const value = parseJsonText(recordingText, input);
   const { flow, report, storeOrigin } = prepareRecording(value, {
     scenarios,
     slots: slotsOf(scenarios, workspace),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { printable } from '../../../shared/printable';
 import { CertkitError, describeError } from '../errors';
 import { parseArgsOptions, type CliCommand, type CliContext } from './command';
 import { COMMANDS } from './commands/index';
@@ -67,7 +68,9 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    ctx.stderr.write(`certkit: unknown command "${name}"\n  fix: run \`certkit --help\` for the list of commands\n`);
+    ctx.stderr.write(
+      `certkit: unknown command "${printable(name)}"\n  fix: run \`certkit --help\` for the list of commands\n`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -78,14 +81,25 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   try {
     parsed = parseArgs({ args: rest, options: parseArgsOptions(cmd.options), allowPositionals: true, strict: true });
   } catch (err) {
-    ctx.stderr.write(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`);
+    ctx.stderr.write(printable(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`));
+    return 2;
+  }
+  const extra = cmd.positionals === undefined ? [] : parsed.positionals.slice(cmd.positionals);
+  if (extra.length) {
+    ctx.stderr.write(
+      printable(
+        `certkit ${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((a) => `"${a}"`).join(' ')} (it takes ${cmd.positionals === 0 ? 'none' : `at most ${cmd.positionals}`})\n` +
+          `  fix: give a list as one comma-separated value (--only a,b), quote a value with spaces\n  usage: certkit ${cmd.usage}\n`,
+      ),
+    );
     return 2;
   }
   let code: number;
   try {
     code = await cmd.run(parsed as never, ctx);
   } catch (err) {
-    ctx.stderr.write(`certkit ${name}: ${describeError(err)}\n`);
+    // Messages may carry text from the input (a field name, a file name): never a raw control character.
+    ctx.stderr.write(printable(`certkit ${name}: ${describeError(err)}\n`));
     if (ctx.env.CERTKIT_DEBUG && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
     code = err instanceof CertkitError ? err.exitCode : 1;
   }

@@ -52,6 +52,7 @@ export const relayCommand = defineCommand({
   summary:
     "Record the merchant server's calls to APS and APS's feedback to the merchant (a logging reverse proxy, headless)",
   usage: USAGE,
+  positionals: 0,
   options: {
     listen: {
       type: 'string',
