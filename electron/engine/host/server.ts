@@ -12,7 +12,7 @@ import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
-import { CertkitError, errorMessage } from '../errors';
+import { CertkitError, errorMessage, listenError } from '../errors';
 import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
 import { rendererFile } from './static-files';
 
@@ -224,15 +224,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new CertkitError(`port ${options.port} is already in use`, {
-              hint: 'pick another with --port N, or leave it out for a free one',
-            })
-          : err,
-      ),
-    );
+    server.once('error', (err) => reject(listenError(err, `port ${options.port}`, '--port')));
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;
