@@ -12,9 +12,10 @@ import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
-import { CertkitError, errorMessage, listenError } from '../errors';
+import { CertkitError, listenError } from '../errors';
 import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
 import { rendererFile } from './static-files';
+import { decodeUtf8, parseJsonText } from '../read-input';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -118,15 +119,9 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
       });
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new CertkitError(`request body is not JSON: ${errorMessage(err)}`, {
-      hint: 'POST a JSON object as the call input',
-    });
-  }
+  if (!size) return {};
+  const source = { what: 'the request body', hint: 'POST a UTF-8 JSON object as the call input' };
+  return parseJsonText(decodeUtf8(Buffer.concat(chunks), source), source);
 }
 
 /**
