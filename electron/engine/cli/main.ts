@@ -37,7 +37,9 @@ export function commandHelp(cmd: CliCommand): string {
 /** The process's own streams, environment and folder; `signal` fires on Ctrl-C, SIGTERM or SIGHUP. */
 export function defaultContext(signal: AbortSignal = handleInterrupts(undefined, process.stderr).signal): CliContext {
   return {
-    stdout: process.stdout,
+    // A terminal acts on control characters; text from the workspace (an account name, a note) is shown without
+    // them. Piped output (JSON for scripts) is left exactly as it is.
+    stdout: process.stdout.isTTY ? { write: (text: string) => process.stdout.write(printable(text)) } : process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
