@@ -346,7 +346,9 @@ describe('a port in use', () => {
   });
 
   it('certkit relay --listen exits 2 naming the address and the fix', async () => {
-    const relay = await runCli(['relay', '--listen', `127.0.0.1:${port}`, '--upstream', 'http://127.0.0.1:9']);
+    const relay = await runCli(['relay', '--listen', `127.0.0.1:${port}`, '--upstream', 'http://127.0.0.1:9'], {
+      cwd: tmp.dir,
+    });
     expect(relay.code).toBe(2);
     expect(relay.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
     expect(relay.stderr).toMatch(/--listen/);
