@@ -142,8 +142,14 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
   type Want = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'colon' | 'commaOrClose' | 'end';
   let want: Want = 'value';
   const afterValue = (): Want => (stack.length ? 'commaOrClose' : 'end');
+  // Runs of ordinary characters are skipped in one step; the loop looks only at quotes, escapes and controls.
+  const plain = /[^"\\\u0000-\u001f]*/y;
   const string = (): JsonFault | undefined => {
     for (i++; i < n; i++) {
+      plain.lastIndex = i;
+      plain.test(text);
+      i = plain.lastIndex;
+      if (i >= n) break;
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         i++;
