@@ -116,10 +116,18 @@ export function decodeUtf8(bytes: Uint8Array, source: Omit<InputSource, 'maxByte
         hi = mid - 1;
       }
     }
+    // The prefix may end inside a character that only the next byte proved bad: point at that character's start.
+    let at = lo;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, lo));
+    } catch {
+      while (at > 0 && (bytes[at - 1] & 0xc0) === 0x80) at--;
+      at = Math.max(0, at - 1);
+    }
     const where =
       lo === bytes.length
         ? 'it ends in the middle of a character'
-        : `byte ${lo} (line ${lineAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), lo)}) is not valid UTF-8`;
+        : `byte ${at} (line ${lineAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), at)}) is not valid UTF-8`;
     throw new CertkitError(`${source.what} is not UTF-8 text: ${where}`, {
       hint: source.hint ?? 'save it as UTF-8 (in most editors: Save with encoding > UTF-8) and try again',
     });

@@ -210,7 +210,7 @@ describe('certkit sign reads stdin strictly', () => {
       stdin: Buffer.from('{"customer_name":"Jos\xe9"}', 'latin1'),
     });
     expect(latin1.code).toBe(2);
-    expect(latin1.stderr).toMatch(/stdin is not UTF-8 text: byte 22 \(line 1\)/);
+    expect(latin1.stderr).toMatch(/stdin is not UTF-8 text: byte 21 \(line 1\)/);
     expect(latin1.stdout).toBe('');
 
     // 2 GB offered; the command stops at the limit and the pipe closes on the writer.
