@@ -352,5 +352,7 @@ describe('a port in use', () => {
     expect(relay.code).toBe(2);
     expect(relay.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
     expect(relay.stderr).toMatch(/--listen/);
+    // The log it would have written is not left behind, empty.
+    expect((await fs.readdir(tmp.dir)).filter((f) => f.startsWith('certkit-relay-'))).toEqual([]);
   });
 });

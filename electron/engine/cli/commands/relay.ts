@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { splitHostPort } from '../../../../shared/loopback';
 import type { TrafficRecord } from '../../../../shared/schema/traffic';
@@ -107,6 +108,15 @@ export const relayCommand = defineCommand({
 
     const secrets = [secretsFromEnv(ctx.env), secretsFromEnv(ctx.env, 'CERTKIT_APPLE_')].flatMap(secretValues);
     const logs: TrafficLogWriter[] = [];
+    // Logs this command creates; a relay that never starts (its port in use) leaves none of them behind.
+    const fresh = await Promise.all(
+      files.map((f) =>
+        fs.stat(f).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    );
     try {
       for (const f of files) logs.push(await TrafficLogWriter.open(f));
       const relay = await startRelay({
@@ -120,6 +130,10 @@ export const relayCommand = defineCommand({
         feedbackRepeats,
         ca,
         relayId,
+      }).catch(async (err: unknown) => {
+        await Promise.all(logs.map((l) => l.close()));
+        await Promise.all(files.map((f, i) => (fresh[i] ? fs.rm(f, { force: true }) : undefined)));
+        throw err;
       });
       relay.events.on('record', (r: TrafficRecord) => ctx.stderr.write(`relay: ${describeRecord(r)}\n`));
       // One JSON line first: scripts and CI read it to find the relay's addresses and its log.
