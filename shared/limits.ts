@@ -21,3 +21,22 @@ export function clampConcurrency(requested: number | undefined): number {
   const { min, max } = LIMITS.concurrency;
   return Math.max(min, Math.min(max, requested ?? LIMITS.concurrency.default));
 }
+
+/**
+ * Bounds of what Certkit reads from a person or a file they hand it. Each is far above any real input (a workspace
+ * is a few KB, a Recorder export a few hundred steps, an APS request a few KB) and far below what would exhaust
+ * memory or the stack, so a runaway file or pipe is refused with a message instead of taking the process down.
+ */
+export const INPUT_LIMITS = {
+  /** certkit.json. */
+  workspaceBytes: 2 * MB,
+  /** One Recorder export (a flow file or a recording being imported). */
+  recordingBytes: 5 * MB,
+  recordingSteps: 2000,
+  /** JSON or code handed to a command: piped to `sign` or `snippet`, or a `snippet --file`. */
+  stdinBytes: 1 * MB,
+  /** Any other small JSON file a person hands in (a sandbox --config). */
+  configBytes: 1 * MB,
+  /** Nesting of arrays and objects in any JSON read from input; real files nest fewer than ten levels. */
+  jsonDepth: 64,
+} as const;

@@ -77,3 +77,23 @@ export function diskWriteError(err: unknown, target?: string): unknown {
   const what = target ? `cannot write ${target}` : `${(err as NodeJS.ErrnoException).syscall ?? 'access'} ${reported}`;
   return new CertkitError(`${what}: ${refusal.why} (${code})`, { hint: refusal.fix, cause: err });
 }
+
+/**
+ * Why a server could not listen, for the person who chose the address: the port in use, a port that needs root,
+ * or an address that is not this machine's. `option` is how they set it ("--port", "--listen").
+ */
+export function listenError(err: unknown, address: string, option: string): CertkitError {
+  const code = errnoCode(err);
+  const [message, hint] =
+    code === 'EADDRINUSE'
+      ? [
+          `${address} is already in use`,
+          `another program (or another Certkit) listens there: stop it, or pick another port with ${option} (0 picks a free one)`,
+        ]
+      : code === 'EACCES'
+        ? [`${address} needs more rights than this user has`, `pick a port above 1023 with ${option}`]
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? [`${address} is not an address of this machine`, `use 127.0.0.1 (or another local address) with ${option}`]
+          : [`cannot listen on ${address}: ${code ?? errorMessage(err)}`, `check ${option}`];
+  return new CertkitError(message, { hint, cause: err });
+}

@@ -10,6 +10,7 @@ import { workspaceSchema } from '../schema/workspace';
 import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
 import { isAbsolutePath } from '../paths';
+import { isInsideRelativePath } from '../relative-path';
 
 // The one contract between the renderer and the engine. Both transports (Electron IPC and the loopback HTTP host)
 // bind this table with one generic binder each; the renderer only ever sees the typed client derived from it.
@@ -207,14 +208,7 @@ export const emailDraftSchema = z.object({
 export type EmailDraft = z.infer<typeof emailDraftSchema>;
 
 const scenarioId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,80}$/i, 'must be a scenario id from the plan');
-const relFile = z
-  .string()
-  .min(1)
-  .max(500)
-  .refine(
-    (p) => !p.split(/[\\/]/).includes('..') && !/^([a-z]:|[\\/])/i.test(p),
-    'must be a file inside the scenario folder',
-  );
+const relFile = z.string().min(1).max(500).refine(isInsideRelativePath, 'must be a file inside the scenario folder');
 
 export const CONTRACT = {
   'app.info': call(

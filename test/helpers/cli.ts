@@ -10,7 +10,8 @@ export interface CliRun {
 }
 
 export interface CliOptions {
-  stdin?: string;
+  /** What is piped in: text, or raw bytes (for input that is not UTF-8). */
+  stdin?: string | Buffer;
   /** The command's environment; none by default, so a developer's CERTKIT_* variables never leak into a test. */
   env?: Env;
   cwd?: string;

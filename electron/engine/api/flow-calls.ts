@@ -1,9 +1,9 @@
-import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { Workspace } from '../../../shared/schema/workspace';
-import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { flowFileRule, loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
+import { resolveInside } from '../confine-path';
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
@@ -44,21 +44,15 @@ function flowRef(workspace: Workspace, name: string): Workspace['flows'][string]
   return ref;
 }
 
-function flowPath(dir: string, file: string): string {
-  const abs = path.resolve(dir, file);
-  if (!abs.startsWith(path.resolve(dir) + path.sep)) {
-    throw new CertkitError(`flow file ${file} is outside the workspace`, {
-      hint: 'keep flow files inside the workspace folder (flows/)',
-    });
-  }
-  return abs;
+function flowPath(dir: string, name: string, file: string): Promise<string> {
+  return resolveInside(dir, file, flowFileRule(name));
 }
 
 export function flowCalls(session: ApiSession): FlowCalls {
   const get = async (name: string) => {
     const { dir, workspace } = await refreshWorkspace(session);
     const ref = flowRef(workspace, name);
-    return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
+    return detail(name, ref.file, await loadFlowFile(await flowPath(dir, name, ref.file)));
   };
   return {
     'flows.list': async () => {
@@ -103,7 +97,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
           hint: 'pick a slot from the list (e.g. general.checkout)',
         });
       }
-      const file = flowPath(dir, ref.file);
+      const file = await flowPath(dir, name, ref.file);
       const loaded = await loadFlowFile(file);
       const steps = [...(loaded.raw.steps as Record<string, unknown>[])];
       if (step >= steps.length)

@@ -9,13 +9,13 @@ import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
 import { createDemoWorkspace } from '../demo/workspace';
 import { runWorkspace } from '../run/index';
-import { customerOf } from '../run/job';
+import { customerOf, loadWorkspaceFlow } from '../run/job';
 import { flowVariables } from '../run/variables';
 import { loadWorkspace } from '../workspace/workspace';
 import { applePayProbeSource } from '../capture/applepay-probe';
 import { drawHeader } from '../capture/header';
 import { capturePage } from '../capture/page-image';
-import { loadFlowFile, substituteFlow } from '../capture/flow-file';
+import { substituteFlow } from '../capture/flow-file';
 import { writeFileAtomic } from '../util/atomic-write';
 import { errorMessage } from '../errors';
 
@@ -56,7 +56,7 @@ async function plainReplay(
   let failed = 0;
   const start = performance.now();
   for (const s of SCENARIOS) {
-    const flow = await loadFlowFile(path.join(dir, ws.flows[s.id].file));
+    const flow = await loadWorkspaceFlow(dir, { owner: s.id, file: ws.flows[s.id].file });
     const customer = customerOf(ws, s);
     const dep: Record<string, string> = s.dependsOn ? { 'dep.merchant_reference': refs.get(s.dependsOn) ?? '' } : {};
     const browser = await launchBrowser({ executablePath, tuning });

@@ -1,8 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { parse as parseRecording, type UserFlow } from '@puppeteer/replay';
 import { certkitStepSchema, PLACEHOLDER_PATTERN, type CertkitStep } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
-import { CertkitError, errorMessage } from '../errors';
+import { INPUT_LIMITS } from '../../../shared/limits';
+import { CertkitError, errnoCode, errorMessage } from '../errors';
+import type { ConfinedPath } from '../confine-path';
+import { decodeUtf8, parseJsonText, readBoundedFile, type InputSource } from '../read-input';
 
 export interface LoadedFlow {
   /** The raw JSON (placeholders still in place), kept so substitution can run per scenario. */
@@ -26,6 +28,12 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
     refuse(file, 'is not a Recorder flow (expected a JSON object with "title" and "steps")');
   const raw = value as Record<string, unknown>;
   const steps = Array.isArray(raw.steps) ? (raw.steps as unknown[]) : undefined;
+  if (steps && steps.length > INPUT_LIMITS.recordingSteps)
+    refuse(
+      file,
+      `has ${steps.length} steps; the limit is ${INPUT_LIMITS.recordingSteps}`,
+      'record one payment flow per file (a flow is a few dozen steps)',
+    );
   // Parse step by step so the refusal names the step (1-based, as a person counts).
   if (steps) {
     for (const [i, step] of steps.entries()) {
@@ -63,27 +71,36 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
   return { raw, title: String(raw.title), tags };
 }
 
+/** How a flow file named in certkit.json is confined to the workspace (confine-path.ts), for scenario `name`. */
+export function flowFileRule(name: string): ConfinedPath {
+  return {
+    what: `the flow file of ${name}`,
+    hint: `keep the recording inside the workspace (e.g. flows/${name}.json) and set "flows.${name}.file" in certkit.json to its path relative to the workspace, or import it with \`certkit import\``,
+  };
+}
+
+/** The bounds and the fix of a Recorder export read as input (a flow file, or a recording being imported). */
+export function recordingSource(what: string): InputSource {
+  return {
+    what,
+    maxBytes: INPUT_LIMITS.recordingBytes,
+    hint: 'export the recording again from Chrome DevTools > Recorder > Export > JSON',
+  };
+}
+
 export async function loadFlowFile(file: string): Promise<LoadedFlow> {
-  let text: string;
+  const source = recordingSource(`flow ${file}`);
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await readBoundedFile(file, source);
   } catch (err) {
-    throw new CertkitError(`Cannot read flow ${file}: ${errorMessage(err)}`, {
-      hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace',
+    if (err instanceof CertkitError) throw err;
+    throw new CertkitError(`Cannot read flow ${file}: ${errnoCode(err) ?? errorMessage(err)}`, {
+      hint: 'check the "flows" entry in certkit.json points at an exported Recorder JSON inside the workspace, and that the file can be read',
       cause: err,
     });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    refuse(
-      file,
-      `is not valid JSON: ${errorMessage(err)}`,
-      'export the recording again from Chrome DevTools > Recorder > Export > JSON',
-    );
-  }
-  return validateFlow(value, file);
+  return validateFlow(parseJsonText(decodeUtf8(bytes, source), source), file);
 }
 
 export type FlowVariables = Record<string, string>;
@@ -94,8 +111,8 @@ export function substituteFlow(flow: LoadedFlow, vars: FlowVariables, file = flo
   const replace = (value: unknown): unknown => {
     if (typeof value === 'string') {
       return value.replace(PLACEHOLDER_PATTERN, (_m, name: string) => {
-        if (!(name in vars)) missing.add(name);
-        return vars[name] ?? '';
+        if (!Object.hasOwn(vars, name)) missing.add(name);
+        return Object.hasOwn(vars, name) ? vars[name] : '';
       });
     }
     if (Array.isArray(value)) return value.map(replace);

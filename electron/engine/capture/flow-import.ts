@@ -10,6 +10,9 @@ import { writeJsonAtomic } from '../util/atomic-write';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import { prepareRecording, type RecordingReport } from './recording-import';
+import { recordingSource } from './flow-file';
+import { MB } from '../../../shared/limits';
+import { parseJsonText } from '../read-input';
 
 export const FLOWS_DIR = 'flows';
 
@@ -89,14 +92,13 @@ async function importLocked(
   source: string,
 ): Promise<ImportedFlow> {
   const workspace = await loadWorkspace(dir);
-  let value: unknown;
-  try {
-    value = JSON.parse(recordingText);
-  } catch (err) {
-    throw new CertkitError(`${source} is not valid JSON: ${(err as Error).message}`, {
-      hint: 'export the recording again from Chrome DevTools > Recorder > Export > JSON',
+  const input = recordingSource(source);
+  const bytes = Buffer.byteLength(recordingText);
+  if (bytes > input.maxBytes)
+    throw new CertkitError(`${source} is ${(bytes / MB).toFixed(1)} MB; the limit is ${input.maxBytes / MB} MB`, {
+      hint: input.hint,
     });
-  }
+  const value = parseJsonText(recordingText, input);
   const { flow, report, storeOrigin } = prepareRecording(value, {
     scenarios,
     slots: slotsOf(scenarios, workspace),

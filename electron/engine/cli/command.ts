@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { Env } from '../env';
+import { INPUT_LIMITS } from '../../../shared/limits';
 import { CertkitError } from '../errors';
+import { decodeUtf8, readBoundedStream } from '../read-input';
 
 export interface Output {
   write(text: string): unknown;
@@ -51,6 +53,11 @@ export interface CliCommand {
   /** Usage line(s) after `certkit `. */
   usage: string;
   options: OptionSpec;
+  /**
+   * The most arguments (not options) the command takes: any more are refused before it runs, so a stray word (a
+   * list split by a space, an unquoted value) is not silently dropped. Unset: any number (config's key=value ...).
+   */
+  positionals?: number;
   /** Returns the exit code: 0 done, 1 the thing checked is not fine, 2 bad input or usage. */
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;
   /**
@@ -64,29 +71,13 @@ export function defineCommand(command: CliCommand): CliCommand {
   return command;
 }
 
-/** Everything on `stream` (stdin), or a rejection as soon as `signal` fires: Ctrl-C never waits on input. */
-export async function readAll(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string> {
-  signal?.throwIfAborted();
-  const chunks: Buffer[] = [];
-  const read = (async () => {
-    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  })();
-  // Once the signal has won, a later error of the abandoned read has no one left to tell.
-  read.catch(() => undefined);
-  if (!signal) await read;
-  else {
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      await Promise.race([read, aborted]);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Text piped to a command (stdin): at most INPUT_LIMITS.stdinBytes, strict UTF-8 (a BOM is accepted), and a
+ * rejection as soon as `signal` fires, so Ctrl-C never waits on input. `hint` is the fix for a refusal.
+ */
+export async function readStdin(stream: NodeJS.ReadableStream, hint: string, signal?: AbortSignal): Promise<string> {
+  const source = { what: 'stdin', maxBytes: INPUT_LIMITS.stdinBytes, hint };
+  return decodeUtf8(await readBoundedStream(stream, source, signal), source);
 }
 
 export function stringOpt(args: ParsedArgs, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { printable } from '../../../shared/printable';
 import { CertkitError, describeError, diskWriteError } from '../errors';
 import { parseArgsOptions, type CliCommand, type CliContext } from './command';
 import { COMMANDS } from './commands/index';
@@ -36,7 +37,9 @@ export function commandHelp(cmd: CliCommand): string {
 /** The process's own streams, environment and folder; `signal` fires on Ctrl-C, SIGTERM or SIGHUP. */
 export function defaultContext(signal: AbortSignal = handleInterrupts(undefined, process.stderr).signal): CliContext {
   return {
-    stdout: process.stdout,
+    // A terminal acts on control characters; text from the workspace (an account name, a note) is shown without
+    // them. Piped output (JSON for scripts) is left exactly as it is.
+    stdout: process.stdout.isTTY ? { write: (text: string) => process.stdout.write(printable(text)) } : process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
@@ -67,7 +70,9 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    ctx.stderr.write(`certkit: unknown command "${name}"\n  fix: run \`certkit --help\` for the list of commands\n`);
+    ctx.stderr.write(
+      `certkit: unknown command "${printable(name)}"\n  fix: run \`certkit --help\` for the list of commands\n`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -78,7 +83,17 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   try {
     parsed = parseArgs({ args: rest, options: parseArgsOptions(cmd.options), allowPositionals: true, strict: true });
   } catch (err) {
-    ctx.stderr.write(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`);
+    ctx.stderr.write(printable(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`));
+    return 2;
+  }
+  const extra = cmd.positionals === undefined ? [] : parsed.positionals.slice(cmd.positionals);
+  if (extra.length) {
+    ctx.stderr.write(
+      printable(
+        `certkit ${name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((a) => `"${a}"`).join(' ')} (it takes ${cmd.positionals === 0 ? 'none' : `at most ${cmd.positionals}`})\n` +
+          `  fix: give a list as one comma-separated value (--only a,b), quote a value with spaces\n  usage: certkit ${cmd.usage}\n`,
+      ),
+    );
     return 2;
   }
   let code: number;
@@ -87,7 +102,8 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   } catch (thrown) {
     // A disk that refused a write the command did not name itself still gets its path and fix.
     const err = diskWriteError(thrown);
-    ctx.stderr.write(`certkit ${name}: ${describeError(err)}\n`);
+    // Messages may carry text from the input (a field name, a file name): never a raw control character.
+    ctx.stderr.write(printable(`certkit ${name}: ${describeError(err)}\n`));
     if (ctx.env.CERTKIT_DEBUG && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
     code = err instanceof CertkitError ? err.exitCode : 1;
   }

@@ -12,6 +12,8 @@ import {
 import { WORKSPACE_FILE, pinsSchema, type Pins } from '../../../shared/schema/workspace';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
+import { readJsonFile } from '../read-input';
+import { INPUT_LIMITS } from '../../../shared/limits';
 
 // Layout inside a workspace:
 //   runs/<runId>/run.json                 which scenarios the run holds, and their status
@@ -163,7 +165,8 @@ export interface CollectOptions {
 export async function readPins(workspaceDir: string): Promise<Pins> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await fs.readFile(path.join(workspaceDir, WORKSPACE_FILE), 'utf8'));
+    const file = path.join(workspaceDir, WORKSPACE_FILE);
+    raw = await readJsonFile(file, { what: file, maxBytes: INPUT_LIMITS.workspaceBytes });
   } catch {
     return {};
   }

@@ -13,9 +13,10 @@ import { MemorySecretStore } from '../api/memory-secrets';
 import { isMailtoLink } from '../email/mailto';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
-import { CertkitError, errorMessage } from '../errors';
+import { CertkitError, listenError } from '../errors';
 import { bearer, hostAllowed, newToken, originAllowed, RENDERER_CSP, tokenMatches } from './security';
 import { RendererFiles } from './static-files';
+import { decodeUtf8, parseJsonText } from '../read-input';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -121,15 +122,9 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
       });
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new CertkitError(`request body is not JSON: ${errorMessage(err)}`, {
-      hint: 'POST a JSON object as the call input',
-    });
-  }
+  if (!size) return {};
+  const source = { what: 'the request body', hint: 'POST a UTF-8 JSON object as the call input' };
+  return parseJsonText(decodeUtf8(Buffer.concat(chunks), source), source);
 }
 
 /**
@@ -239,15 +234,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new CertkitError(`port ${options.port} is already in use`, {
-              hint: 'pick another with --port N, or leave it out for a free one',
-            })
-          : err,
-      ),
-    );
+    server.once('error', (err) => reject(listenError(err, `port ${options.port}`, '--port')));
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;

@@ -7,6 +7,7 @@ import {
   type TrafficStart,
 } from '../../../shared/schema/traffic';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
+import { parseJsonText } from '../read-input';
 
 // The relay's log is append-only NDJSON. Each line goes to the file in one write() on a descriptor opened with
 // O_APPEND, so lines from one relay never interleave and a killed relay leaves every finished line intact; at worst
@@ -78,7 +79,8 @@ export function parseTrafficLog(text: string, file: string): TrafficFile {
     const last = i === lines.length - 1;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      // Nesting is bounded here too: a hand-edited line must not overflow the stack of the schema check below.
+      value = parseJsonText(line, { what: 'the line' });
     } catch {
       out.problems.push({
         line: i + 1,

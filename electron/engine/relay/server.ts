@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { APS_ENDPOINTS } from '../../../shared/aps/endpoints';
 import { feedbackDelivered, type FeedbackKind } from '../../../shared/aps/feedback';
 import { TRAFFIC_VERSION, type TrafficRecord, type TrafficStart } from '../../../shared/schema/traffic';
-import { CertkitError, errorMessage } from '../errors';
+import { CertkitError, errorMessage, listenError } from '../errors';
 import { createRedactor, type Redactor } from '../redact/index';
 import type { TrafficLogWriter } from './log';
 import { bodyFields, callerOf, toRecord, type Captured } from './record';
@@ -435,18 +435,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new CertkitError(
-          `the relay cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${err.code}`,
-          {
-            hint:
-              err.code === 'EADDRINUSE'
-                ? 'another program uses that port: pick another --listen port'
-                : 'check the --listen address is one of this machine',
-          },
-        ),
-      ),
+    server.once('error', (err) =>
+      reject(listenError(err, `the relay's address ${options.host ?? '127.0.0.1'}:${options.port ?? 0}`, '--listen')),
     );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });

@@ -12,6 +12,11 @@ export interface PlaceholderPreview {
   values: { placeholder: string; byScenario: Record<string, string | undefined> }[];
 }
 
+/** A placeholder's value, from the variables' own keys only: {{constructor}} is not a value every object has. */
+function ownValue(vars: Record<string, string> | undefined, name: string): string | undefined {
+  return vars && Object.hasOwn(vars, name) ? vars[name] : undefined;
+}
+
 /** Placeholders a flow uses, in the order they first appear. */
 export function placeholdersIn(flow: unknown): string[] {
   const seen = new Set<string>();
@@ -34,7 +39,7 @@ export function placeholderPreview(ws: Workspace, flowFile: string, placeholders
       .filter((p) => !p.startsWith('dep.'))
       .map((placeholder) => ({
         placeholder,
-        byScenario: Object.fromEntries(scenarios.map((s) => [s.id, vars.get(s.id)?.[placeholder]])),
+        byScenario: Object.fromEntries(scenarios.map((s) => [s.id, ownValue(vars.get(s.id), placeholder)])),
       })),
   };
 }

@@ -24,7 +24,16 @@ import { bestEffort, type Report } from '../util/best-effort';
 import { loadWorkspace } from '../workspace/workspace';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { BrowserHost } from './browser-host';
-import { catalogIndex, customerOf, MissingFlowError, runContext, runWarnings, scenarioJob, unrunEvidence } from './job';
+import {
+  catalogIndex,
+  checkFlows,
+  customerOf,
+  MissingFlowError,
+  runContext,
+  runWarnings,
+  scenarioJob,
+  unrunEvidence,
+} from './job';
 import { schedule } from './scheduler';
 
 export interface RunOptions {
@@ -208,6 +217,7 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   const scenarios = planned.filter((s) => !skipped.some((r) => r.scenarioId === s.id));
   const results = new Map<string, Result>(skipped.map((r) => [r.scenarioId, r]));
   const { headful, executablePath } = chooseBrowser(ws.browser, options);
+  await checkFlows(workspaceDir, ws, scenarios);
   const ctx = await runContext(ws, workspaceDir, { ...options, runId, emit });
 
   const runIndex = new RunIndexFile(workspaceDir, runId, scenarios, report);

@@ -6,7 +6,8 @@ import type { RunEvent } from '../../../shared/schema/events';
 import type { ScenarioEvidence, ScenarioStatus } from '../../../shared/schema/evidence';
 import { extractRulesFor, type Customer, type Workspace } from '../../../shared/schema/workspace';
 import { flowOf, slotsForScenario } from '../../../shared/plan';
-import { loadFlowFile, substituteFlow } from '../capture/flow-file';
+import { flowFileRule, loadFlowFile, substituteFlow, type LoadedFlow } from '../capture/flow-file';
+import { resolveInside } from '../confine-path';
 import type { GuidedSession } from '../capture/guided-pages';
 import type { EvidenceIO, ScenarioJob } from '../capture/scenario';
 import type { CheckStatusTarget } from '../capture/check-status';
@@ -174,7 +175,7 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     });
   }
   const flowFile = path.resolve(ctx.workspaceDir, flow.file);
-  const loaded = await loadFlowFile(flowFile);
+  const loaded = await loadWorkspaceFlow(ctx.workspaceDir, flow);
   const depValues = Object.entries(extras.dependency?.ledger.values ?? {}).map(([k, v]) => [`dep.${k}`, v as string]);
   const vars = flowVariables(s, ws, customer, { ...Object.fromEntries(depValues), ...ctx.variables });
   return {
@@ -185,6 +186,31 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     flowFile: flow.file,
     scenarioTimeoutMs: ws.capture.scenarioTimeoutMs,
   };
+}
+
+/**
+ * A flow named in certkit.json (`flowOf`), read only from inside the workspace: a path that is absolute, climbs out
+ * with `..` or leads out through a symlink is refused, naming the entry to fix.
+ */
+export async function loadWorkspaceFlow(
+  workspaceDir: string,
+  flow: { owner: string; file: string },
+): Promise<LoadedFlow> {
+  return loadFlowFile(await resolveInside(workspaceDir, flow.file, flowFileRule(flow.owner)));
+}
+
+/**
+ * Every flow the scenarios will replay, loaded once before a run writes anything: a flow file that is outside the
+ * workspace, unreadable, too large or not a Recorder export is bad input (exit 2), not a failed payment.
+ */
+export async function checkFlows(workspaceDir: string, ws: Workspace, scenarios: Scenario[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const s of scenarios) {
+    const flow = flowOf(s, ws);
+    if (!flow || seen.has(flow.owner)) continue;
+    seen.add(flow.owner);
+    await loadWorkspaceFlow(workspaceDir, flow);
+  }
 }
 
 /**

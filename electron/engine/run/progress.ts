@@ -1,6 +1,7 @@
 import { assertNever } from '../../../shared/assert-never';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { RunSummary } from './index';
+import { printable } from '../../../shared/printable';
 
 interface Out {
   write(text: string): unknown;
@@ -16,7 +17,7 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
     const filled = total ? Math.round((done / total) * width) : 0;
     const current = [...active.entries()].map(([id, label]) => `${id}: ${label}`).join(' | ');
     const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${current}`;
-    out.write(`\r\x1b[2K${line.slice(0, 160)}`);
+    out.write(`\r\x1b[2K${printable(line).slice(0, 160)}`);
   };
   return (e) => {
     switch (e.type) {
@@ -32,19 +33,22 @@ export function progressPrinter(out: Out, isTTY: boolean): (e: RunEvent) => void
         active.set(e.scenarioId, `${e.step}/${e.total} ${e.label}`);
         break;
       case 'captured':
-        if (!isTTY) out.write(`${e.scenarioId}: captured ${e.file}${e.slot ? ` (${e.slot})` : ''}\n`);
+        if (!isTTY) out.write(printable(`${e.scenarioId}: captured ${e.file}${e.slot ? ` (${e.slot})` : ''}\n`));
         break;
       case 'scenario-finished':
         done++;
         active.delete(e.scenarioId);
         if (isTTY) out.write(`\r\x1b[2K`);
+        // Step labels, errors and references come from flows and pages: printed without control characters.
         out.write(
-          `${e.scenarioId}: ${e.status}${e.merchantReference ? ` ${e.merchantReference}` : ''}${e.error && e.status !== 'skipped' ? ` — ${e.error}` : ''}\n`,
+          printable(
+            `${e.scenarioId}: ${e.status}${e.merchantReference ? ` ${e.merchantReference}` : ''}${e.error && e.status !== 'skipped' ? ` — ${e.error}` : ''}\n`,
+          ),
         );
         break;
       case 'warning':
         if (isTTY) out.write(`\r\x1b[2K`);
-        out.write(`warning: ${e.scenarioId ? `${e.scenarioId}: ` : ''}${e.message}\n`);
+        out.write(printable(`warning: ${e.scenarioId ? `${e.scenarioId}: ` : ''}${e.message}\n`));
         break;
       case 'run-finished':
         if (isTTY) out.write(`\r\x1b[2K`);

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
-import { CertkitError, describeError } from '../errors';
+import { CertkitError, describeError, listenError } from '../errors';
 
 export type Fields = Record<string, string>;
 
@@ -166,7 +166,7 @@ const addressKey = (host: string, port: number | string) => `${host.replace(/^\[
 
 export async function listen(server: http.Server, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenError(err, `port ${port} on ${host}`, '--port')));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

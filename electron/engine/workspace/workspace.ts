@@ -9,7 +9,9 @@ import {
   type Workspace,
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
-import { CertkitError, diskWriteError } from '../errors';
+import { INPUT_LIMITS } from '../../../shared/limits';
+import { CertkitError, diskWriteError, errnoCode, errorMessage } from '../errors';
+import { decodeUtf8, parseJsonText, readBoundedFile, type InputSource } from '../read-input';
 import { ensureDir, writeJsonAtomic } from '../util/atomic-write';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { applySettings, type SettingChange } from './settings';
@@ -67,39 +69,49 @@ function workspaceIssueError(file: string, error: z.ZodError): CertkitError {
   });
 }
 
+/** certkit.json as input: its size bound, and the fix for a file that is not UTF-8 JSON. */
+export function workspaceSource(file: string): InputSource {
+  return {
+    what: file,
+    maxBytes: INPUT_LIMITS.workspaceBytes,
+    hint: `fix ${WORKSPACE_FILE} (the format is described in docs/workspace.md; a workspace is a few KB of UTF-8 JSON), or recreate it with \`certkit init\``,
+  };
+}
+
 export async function loadWorkspace(dir: string): Promise<Workspace> {
   const file = workspaceFile(dir);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await readBoundedFile(file, workspaceSource(file));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof CertkitError) throw err;
+    const code = errnoCode(err);
     throw new CertkitError(
       code === 'ENOENT'
         ? `No workspace at ${dir}: ${WORKSPACE_FILE} is missing`
-        : `Cannot read ${file}: ${(err as Error).message}`,
+        : `Cannot read ${file}: ${code ?? errorMessage(err)}`,
       {
         hint: code === 'ENOENT' ? `create one with \`certkit init ${dir}\`` : 'check the file permissions',
         cause: err,
       },
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new CertkitError(`${file} is not valid JSON: ${(err as Error).message}`, {
-      hint: 'fix the JSON syntax (a trailing comma or a missing quote is the usual cause)',
-      cause: err,
-    });
-  }
-  return parseWorkspace(raw, file);
+  const source = workspaceSource(file);
+  return parseWorkspace(parseJsonText(decodeUtf8(bytes, source), source), file);
+}
+
+/**
+ * Where certkit.json's bytes live: a symlinked certkit.json (kept in a dotfiles repo, shared between checkouts) is
+ * written through, so the link stays a link and its target gets the new settings.
+ */
+async function workspaceTarget(file: string): Promise<string> {
+  return fs.realpath(file).catch(() => file);
 }
 
 export async function saveWorkspace(dir: string, workspace: WorkspaceInput): Promise<Workspace> {
   const file = workspaceFile(dir);
   const valid = parseWorkspace(workspace, file);
-  await withWorkspaceLock(dir, 'workspace save', () => writeJsonAtomic(file, valid));
+  await withWorkspaceLock(dir, 'workspace save', async () => writeJsonAtomic(await workspaceTarget(file), valid));
   return valid;
 }
 

@@ -8,6 +8,7 @@ export const appCommand = defineCommand({
   name: 'app',
   summary: 'Serve the Certkit wizard to your browser on loopback (the desktop app without Electron)',
   usage: 'app [workspace] [--demo [--demo-dir DIR]] [--port N] [--no-open]',
+  positionals: 1,
   windsDown: true,
   options: {
     port: { type: 'string', description: 'loopback port to serve on (default: a free one)' },

@@ -13,6 +13,7 @@ export const benchCommand = defineCommand({
   name: 'bench',
   summary: 'Measure the performance goals (capture, packaging, renderer, relay) and print the figures',
   usage: 'bench [--only SECTIONS] [--json]',
+  positionals: 0,
   options: {
     only: { type: 'string', description: 'comma-separated bench sections to run (default: all)' },
     json: { type: 'boolean', description: 'print the figures as JSON' },

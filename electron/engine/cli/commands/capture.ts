@@ -9,6 +9,7 @@ export const captureCommand = defineCommand({
   name: 'capture',
   summary: 'Guided capture: open a browser, you click through a scenario, every page and APS exchange is recorded',
   usage: USAGE,
+  positionals: 1,
   windsDown: true,
   options: {
     scenario: { type: 'string', description: 'the scenario id to capture (see certkit plan)' },

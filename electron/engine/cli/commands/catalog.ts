@@ -7,6 +7,7 @@ export const catalogCommand = defineCommand({
   summary:
     'Print the APS catalog: methods, scenarios, screenshot slots, checkpoints, sign-off email (--json: also the request parameter tables)',
   usage: 'catalog [--json]',
+  positionals: 0,
   options: {
     json: { type: 'boolean', description: 'print the whole catalog as JSON, request parameter tables included' },
   },

@@ -15,6 +15,7 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
+  positionals: 1,
   windsDown: true,
   options: {
     https: {

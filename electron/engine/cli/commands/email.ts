@@ -12,6 +12,7 @@ export const emailCommand = defineCommand({
   summary:
     'Write the sign-off email (.eml, plain text, mailto: link) for the package last built; refused while anything blocks sign-off, unless --draft',
   usage: USAGE,
+  positionals: 1,
   options: {
     draft: {
       type: 'boolean',

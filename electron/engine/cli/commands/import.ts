@@ -1,6 +1,7 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CertkitError } from '../../errors';
+import { CertkitError, errnoCode, errorMessage } from '../../errors';
+import { loadFlowFile, recordingSource } from '../../capture/flow-file';
+import { decodeUtf8, readBoundedFile } from '../../read-input';
 import { importFlow, parseSlotOverride, type ImportedFlow } from '../../capture/flow-import';
 import { placeholderPreview, placeholdersIn, type PlaceholderPreview } from '../../run/flow-preview';
 import { defineCommand, listOpt, workspaceArg, type Output } from '../command';
@@ -64,6 +65,7 @@ export const importCommand = defineCommand({
   name: 'import',
   summary: 'Import a Chrome DevTools Recorder JSON, unchanged, as the flow of one or more scenarios',
   usage: USAGE,
+  positionals: 2,
   options: {
     scenario: { type: 'string', description: 'the scenario id(s) the flow is for, comma-separated (see certkit plan)' },
     slot: {
@@ -80,20 +82,23 @@ export const importCommand = defineCommand({
     if (!scenarios?.length) throw new CertkitError('--scenario is needed', { hint: `certkit ${USAGE}` });
     const slots = (args.values.slot as string[] | undefined) ?? [];
     const source = path.resolve(ctx.cwd, fileArg);
-    const text = await fs.readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const input = recordingSource(`recording ${source}`);
+    const bytes = await readBoundedFile(source, input).catch((err: unknown) => {
+      if (err instanceof CertkitError) throw err;
       throw new CertkitError(
-        `cannot read recording ${source}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+        `cannot read recording ${source}: ${errnoCode(err) === 'ENOENT' ? 'no such file' : (errnoCode(err) ?? errorMessage(err))}`,
         {
           hint: 'give the path of the JSON exported from Chrome DevTools > Recorder > Export > JSON',
         },
       );
     });
+    const text = decodeUtf8(bytes, input);
     const result = await importFlow(workspaceDir, text, {
       scenarios,
       slotOverrides: new Map(slots.map(parseSlotOverride)),
       source: fileArg,
     });
-    const flow = JSON.parse(await fs.readFile(path.join(workspaceDir, result.file), 'utf8')) as unknown;
+    const flow = (await loadFlowFile(path.join(workspaceDir, result.file))).raw;
     const preview = placeholderPreview(result.workspace, result.file, placeholdersIn(flow));
     printImport(ctx.stdout, result, preview);
     const unfilled = preview.values.filter((v) => Object.values(v.byScenario).some((x) => x === undefined));

@@ -54,6 +54,7 @@ export const initCommand = defineCommand({
   name: 'init',
   summary: 'Create a workspace folder with a certkit.json',
   usage: USAGE,
+  positionals: 1,
   options: {
     account: { type: 'string', description: 'the APS account name; it goes into the sign-off email subject' },
     methods: { type: 'string', description: `comma-separated payment methods: ${METHOD_IDS.join(', ')}` },

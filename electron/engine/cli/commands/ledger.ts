@@ -29,6 +29,7 @@ export const ledgerCommand = defineCommand({
   name: 'ledger',
   summary: 'Show the merchant references and other ledger values per scenario, or enter one by hand',
   usage: USAGE,
+  positionals: 1,
   options: {
     json: { type: 'boolean', description: 'print the ledger as JSON' },
     scenario: { type: 'string', description: 'the scenario to show or edit' },

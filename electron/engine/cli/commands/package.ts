@@ -14,6 +14,7 @@ export const packageCommand = defineCommand({
   summary:
     'Build the certification package (.zip/.pdf, each within the size limit) and the offline report; refused while anything blocks sign-off, unless --draft',
   usage: USAGE,
+  positionals: 1,
   options: {
     draft: {
       type: 'boolean',

@@ -16,6 +16,7 @@ export const pinCommand = defineCommand({
   summary:
     "Choose the run whose evidence speaks for a scenario (default: its newest run, passed or not); without --run or --latest, list the scenario's runs",
   usage: USAGE,
+  positionals: 1,
   options: {
     scenario: { type: 'string', description: 'the scenario to pin, unpin or list the runs of' },
     run: { type: 'string', description: 'the run to pin it to (a folder name under runs/)' },

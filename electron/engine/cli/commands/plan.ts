@@ -9,6 +9,7 @@ export const planCommand = defineCommand({
   name: 'plan',
   summary: 'Print the scenario matrix, screenshot slots and checkpoints a workspace needs',
   usage: USAGE,
+  positionals: 1,
   options: { json: { type: 'boolean', description: 'print the plan as JSON' } },
   async run(args, ctx) {
     const ws = await loadWorkspace(workspaceArg(args, ctx, USAGE));

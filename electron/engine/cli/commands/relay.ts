@@ -55,6 +55,7 @@ export const relayCommand = defineCommand({
   usage: USAGE,
   // Calls in flight are answered and logged, and the log closed, before the process ends.
   windsDown: true,
+  positionals: 0,
   options: {
     listen: {
       type: 'string',
@@ -109,7 +110,15 @@ export const relayCommand = defineCommand({
 
     const secrets = [secretsFromEnv(ctx.env), secretsFromEnv(ctx.env, 'CERTKIT_APPLE_')].flatMap(secretValues);
     const logs: TrafficLogWriter[] = [];
-    let started = false;
+    // Logs this command creates; a relay that never starts (its port in use) leaves none of them behind.
+    const fresh = await Promise.all(
+      files.map((f) =>
+        fs.stat(f).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    );
     try {
       for (const f of files) logs.push(await TrafficLogWriter.open(f));
       const relay = await startRelay({
@@ -123,8 +132,11 @@ export const relayCommand = defineCommand({
         feedbackRepeats,
         ca,
         relayId,
+      }).catch(async (err: unknown) => {
+        await Promise.all(logs.map((l) => l.close()));
+        await Promise.all(files.map((f, i) => (fresh[i] ? fs.rm(f, { force: true }) : undefined)));
+        throw err;
       });
-      started = true;
       relay.events.on('record', (r: TrafficRecord) => ctx.stderr.write(`relay: ${describeRecord(r)}\n`));
       // One JSON line first: scripts and CI read it to find the relay's addresses and its log.
       ctx.stdout.write(
@@ -152,8 +164,6 @@ export const relayCommand = defineCommand({
       );
     } finally {
       await Promise.all(logs.map((l) => l.close()));
-      // A relay that never started (bad upstream, port in use) leaves no empty log behind to be taken for a record.
-      if (!started) await Promise.all(logs.map((l) => removeIfEmpty(l.file)));
     }
     const failed = logs.find((l) => l.error);
     if (failed)
@@ -164,11 +174,3 @@ export const relayCommand = defineCommand({
     return 0;
   },
 });
-
-async function removeIfEmpty(file: string): Promise<void> {
-  const size = await fs.stat(file).then(
-    (st) => st.size,
-    () => -1,
-  );
-  if (size === 0) await fs.rm(file, { force: true });
-}

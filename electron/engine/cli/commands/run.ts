@@ -26,6 +26,7 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
   usage: USAGE,
+  positionals: 1,
   windsDown: true,
   options: {
     'trust-cert': {

@@ -1,29 +1,28 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFaults, startSandbox, type SimulatorConfig } from '../../sandbox';
+import { INPUT_LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
+import { readJsonFile } from '../../read-input';
 import { defineCommand, stringOpt } from '../command';
 
 async function readConfig(file: string, cwd: string): Promise<Partial<SimulatorConfig>> {
   const full = path.resolve(cwd, file);
-  let text: string;
+  const source = {
+    what: `sandbox config ${full}`,
+    maxBytes: INPUT_LIMITS.configBytes,
+    hint: 'fix the JSON in the file (see docs/simulator.md for its settings)',
+  };
+  let value: unknown;
   try {
-    text = await readFile(full, 'utf8');
+    value = await readJsonFile(full, source);
   } catch (err) {
+    if (err instanceof CertkitError) throw err;
     throw new CertkitError(
       `cannot read sandbox config ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       {
         hint: 'pass --config with the path of a JSON file of simulator settings (see docs/demo-store.md)',
       },
     );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CertkitError(`sandbox config ${full} is not valid JSON: ${(err as Error).message}`, {
-      hint: 'fix the JSON syntax',
-    });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new CertkitError(`sandbox config ${full} must hold one JSON object`, { hint: 'e.g. {"sha_type": "sha512"}' });
@@ -35,6 +34,7 @@ export const sandboxCommand = defineCommand({
   name: 'sandbox',
   summary: 'Run the APS sandbox simulator and the demo merchant store on loopback',
   usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE] [--https [--tls-dir DIR]]',
+  positionals: 0,
   windsDown: true,
   options: {
     port: { type: 'string', description: 'port of the simulator (0 or none: a free one); the store gets its own' },

@@ -1,21 +1,17 @@
 import { parseShaType } from '../../../../shared/aps/sha';
 import { computeSignature, verifySignature, type ApsParams } from '../../aps/signature';
 import { CertkitError } from '../../errors';
-import { defineCommand, readAll, stringOpt } from '../command';
+import { parseJsonText } from '../../read-input';
+import { defineCommand, readStdin, stringOpt } from '../command';
+
+const STDIN_HINT = 'send one UTF-8 JSON object of parameter names to values, as APS receives them';
 
 function parseParams(text: string): ApsParams {
   if (!text.trim())
     throw new CertkitError('no JSON on stdin', {
       hint: 'pipe a JSON object of parameters, e.g. echo \'{"command":"PURCHASE"}\' | certkit sign --phrase P',
     });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CertkitError(`stdin is not valid JSON: ${(err as Error).message}`, {
-      hint: 'send one JSON object of parameter names to values',
-    });
-  }
+  const value = parseJsonText(text, { what: 'stdin', hint: STDIN_HINT });
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new CertkitError(
       `stdin holds JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object of parameters`,
@@ -31,6 +27,7 @@ export const signCommand = defineCommand({
   name: 'sign',
   summary: 'Compute (or --verify) an APS signature over JSON parameters read from stdin',
   usage: 'sign --phrase P [--algo sha256|sha512|hmac256|hmac512] [--verify]',
+  positionals: 0,
   options: {
     phrase: { type: 'string', description: 'the SHA phrase (default: CERTKIT_SHA_REQUEST_PHRASE)' },
     algo: { type: 'string', description: 'sha256, sha512, hmac256 or hmac512 (default sha256)' },
@@ -47,7 +44,7 @@ export const signCommand = defineCommand({
       throw new CertkitError(`--algo ${algoText} is not a SHA type APS offers`, {
         hint: 'use sha256, sha512, hmac256 or hmac512',
       });
-    const params = parseParams(await readAll(ctx.stdin, ctx.signal));
+    const params = parseParams(await readStdin(ctx.stdin, STDIN_HINT, ctx.signal));
     const options = { response: !!args.values.response };
     if (!args.values.verify) {
       ctx.stdout.write(`${computeSignature(params, phrase, algo, options)}\n`);

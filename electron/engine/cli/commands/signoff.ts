@@ -9,6 +9,7 @@ export const signoffCommand = defineCommand({
   name: 'signoff',
   summary: 'Say whether the workspace is ready for sign-off, and list what still blocks it with the fix for each',
   usage: USAGE,
+  positionals: 1,
   options: { json: { type: 'boolean', description: 'print the sign-off state as JSON (what the app shows)' } },
   async run(args, ctx) {
     const dir = workspaceArg(args, ctx, USAGE);

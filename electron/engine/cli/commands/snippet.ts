@@ -1,8 +1,22 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CertkitError, errorMessage } from '../../errors';
+import { INPUT_LIMITS } from '../../../../shared/limits';
+import { CertkitError, errnoCode, errorMessage } from '../../errors';
+import { decodeUtf8, readBoundedFile } from '../../read-input';
 import { addSnippet, snippetSlots } from '../../snippets/index';
-import { defineCommand, readAll, requiredOpt, stringOpt, workspaceArg } from '../command';
+import { defineCommand, readStdin, requiredOpt, stringOpt, workspaceArg } from '../command';
+
+const CODE_HINT = 'give the source file as UTF-8 text (a snippet is a page of code)';
+
+async function readCodeFile(file: string): Promise<string> {
+  const source = { what: file, maxBytes: INPUT_LIMITS.stdinBytes, hint: CODE_HINT };
+  const bytes = await readBoundedFile(file, source).catch((err: unknown) => {
+    if (err instanceof CertkitError) throw err;
+    throw new CertkitError(`cannot read ${file}: ${errnoCode(err) ?? errorMessage(err)}`, {
+      hint: 'check the path, or pipe the code on stdin',
+    });
+  });
+  return decodeUtf8(bytes, source);
+}
 
 const USAGE = `snippet <workspace> --slot ${snippetSlots().join('|')} [--file CODE_FILE] [--language javascript]`;
 
@@ -10,6 +24,7 @@ export const snippetCommand = defineCommand({
   name: 'snippet',
   summary: 'Add code evidence (Apple Pay networks/capabilities, tokenization code) from a file or stdin',
   usage: USAGE,
+  positionals: 1,
   options: {
     slot: { type: 'string', description: 'the code-snippet slot the code is for' },
     file: { type: 'string', description: 'file holding the code (default: read stdin)' },
@@ -28,12 +43,8 @@ export const snippetCommand = defineCommand({
       });
     const file = stringOpt(args, 'file');
     const code = file
-      ? await fs.readFile(path.resolve(ctx.cwd, file), 'utf8').catch((err) => {
-          throw new CertkitError(`cannot read ${file}: ${errorMessage(err)}`, {
-            hint: 'check the path, or pipe the code on stdin',
-          });
-        })
-      : await readAll(ctx.stdin, ctx.signal);
+      ? await readCodeFile(path.resolve(ctx.cwd, file))
+      : await readStdin(ctx.stdin, CODE_HINT, ctx.signal);
     const language =
       stringOpt(args, 'language') ??
       (file

@@ -56,6 +56,7 @@ export const trafficCommand = defineCommand({
   name: 'traffic',
   summary: 'Bring a relay log into a workspace and show which scenario each recorded exchange belongs to',
   usage: USAGE,
+  positionals: 3,
   options: { json: { type: 'boolean', description: 'print the records and their links as JSON' } },
   async run(args, ctx) {
     const [action, workspace, file] = args.positionals;
@@ -64,6 +65,10 @@ export const trafficCommand = defineCommand({
         hint: `certkit ${USAGE}`,
       });
     if (!workspace) throw new CertkitError('no workspace folder given', { hint: `certkit ${USAGE}` });
+    if (action === 'list' && file !== undefined)
+      throw new CertkitError(`traffic list takes only the workspace folder, not "${file}"`, {
+        hint: `certkit ${USAGE}`,
+      });
     const dir = path.resolve(ctx.cwd, workspace);
     await loadWorkspace(dir);
     if (action === 'import') {

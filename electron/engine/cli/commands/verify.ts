@@ -85,6 +85,7 @@ export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
   usage: USAGE,
+  positionals: 1,
   options: {
     'trust-cert': {
       type: 'string',
