@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './engine/cli/main';
+import { runProcess } from './engine/cli/main';
 
 // `npm start`: the desktop app when Electron's binary is installed, else the same wizard in the browser host.
 // Runs in plain Node (never imports 'electron' as a module: without its binary that import throws).
@@ -34,5 +34,5 @@ if (binary) {
   process.exitCode = built === 0 ? await run(binary, [root, ...args]) : built;
 } else {
   process.stdout.write("Electron's binary is not installed here; starting the browser host instead.\n");
-  process.exitCode = await main(['app', ...args]);
+  await runProcess(['app', ...args]);
 }

@@ -51,11 +51,7 @@ export function buildPlan(input: PlanInput): Plan {
   const scenarios = SCENARIOS.filter((s) => scenarioApplies(s, input));
   const bySlot = new Map<string, string[]>();
   for (const s of scenarios) {
-    for (const slotId of s.slots) {
-      // The general pre-checkout shot exists to show mada branding; it is only required for mada users.
-      if (slotId === 'general.pre_checkout' && !input.methods.includes('MADA')) continue;
-      bySlot.set(slotId, [...(bySlot.get(slotId) ?? []), s.id]);
-    }
+    for (const slotId of slotsForScenario(s, input)) bySlot.set(slotId, [...(bySlot.get(slotId) ?? []), s.id]);
   }
   // Mobile apps using the custom merchant page show their tokenization code instead of a page.
   if (input.integrationTypes.includes('mobile')) {
@@ -68,7 +64,10 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-/** The slots one scenario must fill in this workspace. */
+/**
+ * The slots one scenario must fill in this workspace: the one rule the plan's slot table, a run's required slots and
+ * the package all read. The general pre-checkout shot exists to show mada branding, so only mada users need it.
+ */
 export function slotsForScenario(s: Scenario, input: PlanInput): string[] {
   return s.slots.filter((id) => !(id === 'general.pre_checkout' && !input.methods.includes('MADA')));
 }

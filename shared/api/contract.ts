@@ -6,6 +6,7 @@ import { checkResultSchema } from '../schema/verify';
 import { capturedEventSchema, runFinishedEventSchema } from '../schema/events';
 import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStateSchema, scenarioStatusSchema } from '../schema/evidence';
 import { workspaceSchema } from '../schema/workspace';
+import { signoffStateSchema } from '../schema/signoff';
 import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
 
@@ -133,7 +134,9 @@ export const evidenceScenarioSchema = z.object({
   outcome: z.enum(OUTCOMES),
   language: z.enum(LANGUAGES),
   status: scenarioStateSchema,
+  /** The run the evidence comes from: the scenario's newest, or the one pinned. */
   runId: z.string().optional(),
+  pinned: z.boolean().default(false),
   error: z.string().optional(),
   screenshots: z.array(shotSchema),
   ledger: ledgerEntrySchema,
@@ -166,6 +169,8 @@ export const packageViewSchema = z.object({
   outputDir: z.string(),
   files: z.array(packageFileSchema),
   warnings: z.array(z.string()).default([]),
+  /** The package on disk is a draft (its file names start with DRAFT_). */
+  draft: z.boolean().default(false),
 });
 export type PackageView = z.infer<typeof packageViewSchema>;
 
@@ -175,6 +180,8 @@ export const emailDraftSchema = z.object({
   body: z.string(),
   attachments: z.array(z.object({ name: z.string(), bytes: z.number().int() })),
   mailto: z.string(),
+  /** A draft says DRAFT in its subject, text and file names. */
+  draft: z.boolean().default(false),
 });
 export type EmailDraft = z.infer<typeof emailDraftSchema>;
 
@@ -272,6 +279,20 @@ export const CONTRACT = {
     z.strictObject({ checkpointId: z.string().min(1).max(80), confirmed: z.boolean(), note: z.string().max(2000) }),
     z.object({ results: z.array(checkResultSchema) }),
   ),
+  // Whether the workspace may be signed off, and each thing that blocks it with the action that fixes it. Uses the
+  // checklist last verified (with the response probes kept from before), like the package and the email.
+  'signoff.status': call(none, signoffStateSchema),
+  // Pins a scenario's evidence to one run (null: back to its newest run); kept in certkit.json.
+  'evidence.pin': call(
+    z.strictObject({
+      scenarioId,
+      runId: z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .nullable(),
+    }),
+    z.object({ ok: z.literal(true) }),
+  ),
   'snippets.add': call(
     z.strictObject({
       slot: z.string().min(1).max(80),
@@ -282,11 +303,16 @@ export const CONTRACT = {
   ),
   'package.plan': call(none, packageViewSchema),
   // Builds what the checklist asks for: the zips and the PDF of the same screenshots (as `certkit package` does).
-  'package.build': call(none, packageViewSchema),
+  // Refused while anything blocks sign-off unless draft is true; a draft's files are named DRAFT_...
+  'package.build': call(z.strictObject({ draft: z.boolean().default(false) }), packageViewSchema),
   'package.openFolder': call(none, z.object({ path: z.string(), opened: z.boolean() })),
-  // draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto files.
-  'email.draft': call(none, emailDraftSchema),
-  'email.saveEml': call(none, z.object({ path: z.string(), bytes: z.number().int() })),
+  // email.draft only reads (the evidence, checks and built package); saveEml writes the .eml, text and mailto
+  // files. Both are refused while anything blocks sign-off unless draft is true (the email then says DRAFT).
+  'email.draft': call(z.strictObject({ draft: z.boolean().default(false) }), emailDraftSchema),
+  'email.saveEml': call(
+    z.strictObject({ draft: z.boolean().default(false) }),
+    z.object({ path: z.string(), bytes: z.number().int() }),
+  ),
 } satisfies Record<CallName, CallSpec>;
 
 export type Contract = typeof CONTRACT;

@@ -2,6 +2,7 @@
 export * from './sha';
 export * from './currencies';
 export * from './endpoints';
+export * from './feedback';
 export * from './methods';
 export * from './test-cards';
 export * from './slots';

@@ -40,8 +40,12 @@ export const INTEGRATION_TYPE_INFO: Record<IntegrationType, IntegrationTypeInfo>
   recurring: { id: 'recurring', label: 'Recurring Payments', checklistTable: 'Recurring Payments Verification' },
 };
 
-/** 'evidence': Certkit decides from captured evidence. 'confirm': only the engineer can tell; they confirm with a note. */
-export type Proof = 'evidence' | 'confirm';
+/**
+ * 'evidence': Certkit decides from captured evidence. 'relay': decided from what the recording relay (`certkit relay`)
+ * saw of the merchant's server-to-server calls and APS's feedback; without it the engineer confirms, as for 'confirm'.
+ * 'confirm': only the engineer can tell; they confirm with a note.
+ */
+export type Proof = 'evidence' | 'relay' | 'confirm';
 
 export interface Checkpoint {
   id: string;
@@ -124,13 +128,13 @@ export const CHECKPOINTS: Checkpoint[] = [
   {
     id: 'feedback-urls',
     title: 'Direct and notification feedback endpoints',
-    proof: 'confirm',
+    proof: 'relay',
     appliesTo: SIGNING,
     checklistRows: [FEEDBACK_ROW],
     definition:
       'Direct Transaction Feedback and Notification Feedback URLs are configured under Technical Settings, accept POST, answer 2xx, and are real URLs (no apple.com, google.com, example.com).',
     guide:
-      'Open Integration settings > Technical settings for each active channel and check both URLs point at your own endpoints; POST a signed sample and expect 2xx.',
+      "Enter the feedback relay's address as both URLs in Technical settings and run the scenarios (docs/relay.md), or open Integration settings > Technical settings for each active channel, check both URLs point at your own endpoints, and POST a signed sample expecting 2xx.",
   },
   {
     id: 'amount-validation',
@@ -153,11 +157,12 @@ export const CHECKPOINTS: Checkpoint[] = [
   {
     id: 'inbound-ip',
     title: 'Different inbound server IP for sandbox and production',
-    proof: 'confirm',
+    proof: 'relay',
     appliesTo: ['hosted', 'custom_non_pci', 'custom_pci', 'mobile', 'apple_pay_web', 'recurring'],
     checklistRows: [INBOUND_ROW],
     definition: 'Production API requests leave from a different server IP than sandbox ones.',
-    guide: 'Compare the egress IP of your sandbox and production servers; they must differ.',
+    guide:
+      'Declare the production server addresses in certkit.json (aps.productionInboundIps) and run the API relay on the staging server, or compare the egress IP of your sandbox and production servers yourself; they must differ.',
   },
   {
     id: 'tokenization-client-side',
@@ -249,12 +254,13 @@ export const CHECKPOINTS: Checkpoint[] = [
   {
     id: 'sdk-token-server',
     title: 'SDK_TOKEN generated on the server',
-    proof: 'confirm',
+    proof: 'relay',
     appliesTo: ['mobile', 'apple_pay_sdk'],
     checklistRows: ['The SDK_TOKEN generation'],
     definition:
       'The SDK_TOKEN request, which carries the signature, is sent from the merchant server, never from the app.',
-    guide: 'Check the app calls your server for the SDK token and holds no SHA phrase or access code.',
+    guide:
+      'Put the API relay in front of your server and open a payment in the app, or check the app calls your server for the SDK token and holds no SHA phrase or access code.',
   },
   {
     id: 'latest-sdk',

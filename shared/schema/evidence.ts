@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const EVIDENCE_VERSION = 1;
 
-/** Where a recorded exchange was seen: in the browser's traffic, or in the simulator's own log (server-to-server calls). */
+/**
+ * Where a recorded exchange was seen: in the browser's traffic, in the simulator's own log, or by the recording relay
+ * in front of the merchant's server-to-server calls and APS's feedback (`certkit relay`).
+ */
 export const exchangeSchema = z.object({
   id: z.string(),
   /** paymentPage: browser form post to APS. paymentApi: JSON API. return: APS result posted to return_url.
@@ -24,8 +27,8 @@ export const exchangeSchema = z.object({
   step: z.number().int(),
   frame: z.enum(['top', 'iframe']).default('top'),
   popup: z.boolean().default(false),
-  observedBy: z.enum(['browser', 'simulator']).default('browser'),
-  /** The client address the server saw (simulator log only). */
+  observedBy: z.enum(['browser', 'simulator', 'relay']).default('browser'),
+  /** The client address the server saw (simulator log), or the caller of a call the relay recorded. */
   remoteAddress: z.string().optional(),
 });
 export type Exchange = z.infer<typeof exchangeSchema>;

@@ -35,5 +35,27 @@ export const checkResultSchema = z.object({
     )
     .default([]),
   note: z.string().optional(),
+  /** For no-evidence: the scenarios whose run would supply the evidence. */
+  rerun: z.array(z.string()).optional(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
+
+/** A checkpoint's status as the package, report and email state it: one set of words for all three. */
+export function checkStatusText(status: CheckStatus): string {
+  switch (status) {
+    case 'passed':
+      return 'passed';
+    case 'failed':
+      return 'FAILED';
+    case 'warn':
+      return 'warning';
+    case 'needs-confirmation':
+      return 'awaiting confirmation';
+    case 'confirmed':
+      return 'confirmed by the engineer';
+    case 'no-evidence':
+      return 'no evidence yet';
+    case 'not-applicable':
+      return 'not applicable';
+  }
+}

@@ -54,6 +54,13 @@ export const flowRefSchema = z.strictObject({
   extract: z.array(extractRuleSchema).default([]),
 });
 
+/** Scenario id -> the run whose evidence speaks for it instead of the scenario's newest run (`certkit pin`). */
+export const pinsSchema = z.record(
+  z.string(),
+  z.string().regex(/^[\w.-]+$/, 'must be a run id (a folder name under runs/)'),
+);
+export type Pins = z.infer<typeof pinsSchema>;
+
 export const confirmationSchema = z.strictObject({
   confirmed: z.boolean(),
   note: z.string().max(2000).default(''),
@@ -96,6 +103,13 @@ export const workspaceSchema = z.strictObject({
       paymentApi: httpUrl.optional(),
       /** Hosts whose traffic is recorded as APS traffic. */
       hosts: z.array(z.string().min(1)).default([]),
+      /**
+       * The addresses production API requests will leave from, as the merchant declares them; the verifier shows them
+       * beside the sandbox source addresses the relay saw (they must differ). Left out of the file when unset.
+       */
+      productionInboundIps: z
+        .array(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }))
+        .optional(),
     })
     .default({ hosts: [] }),
   customers: z.array(customerSchema).min(1).default(SAMPLE_CUSTOMERS.slice(0, 2)),
@@ -133,6 +147,11 @@ export const workspaceSchema = z.strictObject({
     })
     .default({ maxMb: LIMITS.packageMb.default, mailLimitMb: LIMITS.mailLimitMb.default }),
   confirmations: z.record(z.string(), confirmationSchema).default({}),
+  /**
+   * Runs pinned by hand. Left out of the file when there are none, so a workspace without pins stays readable by a
+   * Certkit from before they existed.
+   */
+  pins: pinsSchema.optional(),
 });
 
 export type Workspace = z.infer<typeof workspaceSchema>;

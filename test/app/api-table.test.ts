@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTable } from '../../shared/api/contract';
 import type { ApiSession } from '../../electron/engine/api/context';
-import { dispatch } from '../../electron/engine/api/dispatch';
+import { callReply, dispatch } from '../../electron/engine/api/dispatch';
 import { MemorySecretStore } from '../../electron/engine/api/memory-secrets';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
 import { createApiTable } from '../../electron/engine/api/table';
@@ -202,19 +202,40 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(await api['run.stop']({})).toEqual({ stopped: false });
   });
 
-  it('drafts the email without writing anything; saving it writes the .eml', async () => {
+  it('refuses a final email while sign-off is blocked, and drafts one that says DRAFT without writing anything', async () => {
     const out = path.join(ws, 'output');
-    const draft = await api['email.draft']({});
-    expect(draft.subject).toBe('Integration Sign-off - Api Store');
+    const blocked = await callReply(api, 'email.draft', {});
+    expect(blocked.ok).toBe(false);
+    if (blocked.ok) return;
+    expect(blocked.error.code).toBe('state');
+    expect(blocked.error.message).toMatch(/cannot be final: \d+ item\(s\) block sign-off/);
+    // The workspace's other scenarios never ran, and no package exists: both are named.
+    expect(blocked.error.message).toMatch(
+      /Successful transaction, 3DS card \(card-3ds-success\) has not run: it has no flow yet/,
+    );
+    expect(blocked.error.message).toMatch(/No package has been built/);
+    expect(blocked.error.hint).toMatch(/make a draft/);
+    const status = await api['signoff.status']({});
+    expect(status.ready).toBe(false);
+    expect(
+      status.blockers.find((b) => b.kind === 'scenario-not-run' && b.scenario === 'card-3ds-success')?.fix,
+    ).toEqual({ action: 'add-flow', scenario: 'card-3ds-success' });
+    expect(status.blockers.at(-1)).toMatchObject({ kind: 'package-missing', fix: { action: 'build-package' } });
+    expect(status.scenarios.find((s) => s.id === 'card-declined')).toMatchObject({ runId: 'run-1', pinned: false });
+
+    const draft = await api['email.draft']({ draft: true });
+    expect(draft.subject).toBe('DRAFT - Integration Sign-off - Api Store');
+    expect(draft.draft).toBe(true);
+    expect(draft.body).toMatch(/^DRAFT, not for sign-off: \d+ item\(s\) still block it/);
     expect(draft.body).toContain('merchant reference CK-1');
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
-    const saved = await api['email.saveEml']({});
-    expect(saved.path).toBe(path.join(out, 'signoff-email.eml'));
+    const saved = await api['email.saveEml']({ draft: true });
+    expect(saved.path).toBe(path.join(out, 'signoff-email-DRAFT.eml'));
     expect((await fs.stat(saved.path)).size).toBe(saved.bytes);
     expect((await fs.readdir(out)).sort()).toEqual([
-      'signoff-email.eml',
-      'signoff-email.mailto.txt',
-      'signoff-email.txt',
+      'signoff-email-DRAFT.eml',
+      'signoff-email-DRAFT.mailto.txt',
+      'signoff-email-DRAFT.txt',
     ]);
   });
 

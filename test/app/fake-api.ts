@@ -34,6 +34,13 @@ export function fakeApi(handlers: Partial<Record<CallName, (input: any) => unkno
       shaType: 'sha256',
     }),
     'run.status': () => ({ running: false, scenarios: [], log: [] }),
+    'signoff.status': () => ({
+      ready: true,
+      blockers: [],
+      scenarios: [],
+      checkpoints: [],
+      verifiedAt: '2026-01-01T00:00:00.000Z',
+    }),
   };
   const bridge: CertkitBridge = {
     async invoke(name, input) {

@@ -51,8 +51,14 @@ describe('the demo pipeline (certkit demo and the app share it)', () => {
     expect(state.pkg?.files.some((f) => f.format === 'pdf')).toBe(true);
     expect(existsSync(state.email!.emlPath)).toBe(true);
     expect(demoSucceeded(state)).toBe(true);
+    // One scenario of many, confirmations left to the engineer: the outputs are drafts that say why.
+    expect(state.signoff?.ready).toBe(false);
+    expect(state.pkg?.draft).toBe(true);
+    expect(state.pkg!.files.every((f) => path.basename(f.path).startsWith('DRAFT_'))).toBe(true);
+    expect(path.basename(state.email!.emlPath)).toBe('signoff-email-DRAFT.eml');
     // The sandbox's phrases signed the run, and never reach the email.
     const eml = await fs.readFile(state.email!.emlPath, 'utf8');
+    expect(eml).toMatch(/^Subject: DRAFT - Integration Sign-off - Certkit Demo Store/m);
     expect(eml).not.toContain(state.demo!.secrets.requestPhrase!);
     await expect(fetch(store)).rejects.toThrow();
   }, 180_000);

@@ -29,27 +29,72 @@ function ctx(cwd: string) {
 }
 
 describe('certkit package / email', () => {
-  it('builds the package and the email from the command line', async () => {
+  it('refuses a final package and email while sign-off is blocked, and builds drafts that say DRAFT', async () => {
     const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...METHODS] });
     await writeEvidence(ws, { scenarios: SCENARIOS, methods: [...METHODS] });
+    const refused = ctx(ws);
+    expect(await main(['package', '.', '--format', 'zip'], refused.c)).toBe(1);
+    expect(refused.err()).toMatch(/the package cannot be final: \d+ item\(s\) block sign-off/);
+    // Each blocker with the command that fixes it.
+    expect(refused.err()).toMatch(
+      /awaiting confirmation[\s\S]*fix: check it and confirm: certkit verify <workspace> --confirm/,
+    );
+    expect(refused.err()).toMatch(/--draft/);
+    await expect(fs.readdir(path.join(ws, 'output', 'package'))).rejects.toThrow(/ENOENT/);
+
     const p = ctx(ws);
-    expect(await main(['package', '.', '--format', 'zip', '--max-mb', '15'], p.c)).toBe(0);
-    expect(p.out()).toContain('Desert-Rose-Trading_knet_success.zip');
-    expect(p.out()).toContain('report:');
+    expect(await main(['package', '.', '--draft', '--format', 'zip', '--max-mb', '15'], p.c)).toBe(0);
+    expect(p.out()).toContain('DRAFT_Desert-Rose-Trading_knet_success.zip');
+    expect(p.out()).toMatch(/DRAFT: \d+ item\(s\) block sign-off/);
     const idx = await readPackageIndex(path.join(ws, 'output', 'package'));
+    expect(idx!.draft).toBe(true);
     expect(idx!.files.map((f) => path.basename(f.path))).toEqual([
-      'Desert-Rose-Trading_general.zip',
-      'Desert-Rose-Trading_knet_success.zip',
-      'Desert-Rose-Trading_knet_declined.zip',
-      'Desert-Rose-Trading_benefit_success.zip',
-      'Desert-Rose-Trading_benefit_declined.zip',
+      'DRAFT_Desert-Rose-Trading_general.zip',
+      'DRAFT_Desert-Rose-Trading_knet_success.zip',
+      'DRAFT_Desert-Rose-Trading_knet_declined.zip',
+      'DRAFT_Desert-Rose-Trading_benefit_success.zip',
+      'DRAFT_Desert-Rose-Trading_benefit_declined.zip',
     ]);
+    const manifest = JSON.parse((await readZip(idx!.files[0].path)).get('manifest.json')!.toString('utf8'));
+    expect(manifest.draft).toBe(true);
+    expect(manifest.signoff_blocked_by.length).toBeGreaterThan(0);
+    expect(manifest.checklist.by_status['needs-confirmation'].length).toBeGreaterThan(0);
+    const report = await fs.readFile(path.join(ws, 'output', 'package', 'report', 'index.html'), 'utf8');
+    expect(report).toMatch(/<h1>DRAFT: APS go-live evidence/);
+
     const e = ctx(ws);
-    expect(await main(['email', '.'], e.c)).toBe(0);
-    expect(e.out()).toContain('subject: Integration Sign-off - Desert Rose Trading');
-    expect(e.out()).toContain('attachments inside the .eml');
+    expect(await main(['email', '.'], e.c)).toBe(1);
+    expect(e.err()).toMatch(/the sign-off email cannot be final[\s\S]*The package on disk is a draft/);
+    const d = ctx(ws);
+    expect(await main(['email', '.', '--draft'], d.c)).toBe(0);
+    expect(d.out()).toContain('subject: DRAFT - Integration Sign-off - Desert Rose Trading');
+    expect(d.out()).toContain('signoff-email-DRAFT.eml');
+    expect(d.out()).toContain('attachments inside the .eml');
+    const text = await fs.readFile(path.join(ws, 'output', 'signoff-email-DRAFT.txt'), 'utf8');
+    expect(text).toMatch(/^To: integration-ps@amazon\.com\nSubject: DRAFT - Integration Sign-off/);
+    expect(text).toMatch(/DRAFT, not for sign-off: \d+ item\(s\) still block it\. Do not send this email/);
+    expect(await fs.readdir(path.join(ws, 'output'))).not.toContain('signoff-email.eml');
   }, 120_000);
+
+  it('says there is nothing to package instead of building an empty one', async () => {
+    const ws = tempDir('certkit-pkg-').dir;
+    await makeWorkspace(ws, { methods: [...METHODS] });
+    for (const args of [
+      ['package', '.'],
+      ['package', '.', '--draft'],
+    ]) {
+      const r = ctx(ws);
+      expect(await main(args, r.c)).toBe(1);
+      expect(r.err()).toMatch(/has not run|nothing captured yet/);
+    }
+    const draft = ctx(ws);
+    await main(['package', '.', '--draft'], draft.c);
+    expect(draft.err()).toMatch(
+      /nothing captured yet: there is no screenshot or code snippet to package[\s\S]*fix: run the scenarios first/,
+    );
+    await expect(fs.readdir(path.join(ws, 'output', 'package'))).rejects.toThrow(/ENOENT/);
+  });
 
   it('answers bad input with exit code 2 and the fix', async () => {
     const ws = tempDir('certkit-pkg-').dir;
@@ -69,11 +114,11 @@ describe('certkit package / email', () => {
     const ws = tempDir('certkit-pkg-').dir;
     await makeWorkspace(ws, { methods: [...METHODS] });
     await writeEvidence(ws, { scenarios: SCENARIOS, methods: [...METHODS] });
-    expect(await main(['package', '.', '--format', 'both'], ctx(ws).c)).toBe(0);
+    expect(await main(['package', '.', '--draft', '--format', 'both'], ctx(ws).c)).toBe(0);
     const pkgDir = path.join(ws, 'output', 'package');
     const before = await readPackageIndex(pkgDir);
     // Second export, killed (SIGKILL, no cleanup) as soon as it has written its third file into staging.
-    const child = spawn(process.execPath, [BIN, 'package', ws, '--format', 'both'], {
+    const child = spawn(process.execPath, [BIN, 'package', ws, '--draft', '--format', 'both'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let wrote = 0;
@@ -92,7 +137,7 @@ describe('certkit package / email', () => {
       if (f.format === 'zip') expect((await readZip(f.path)).has('manifest.json')).toBe(true);
     }
     // The next export cleans the dead one's staging folder and replaces the package.
-    expect(await main(['package', '.', '--format', 'zip'], ctx(ws).c)).toBe(0);
+    expect(await main(['package', '.', '--draft', '--format', 'zip'], ctx(ws).c)).toBe(0);
     expect((await fs.readdir(path.join(ws, 'output'))).filter((n) => n.startsWith('.'))).toEqual([]);
     expect((await readPackageIndex(pkgDir))!.files.every((f) => f.format === 'zip')).toBe(true);
   }, 180_000);

@@ -3,10 +3,12 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 
 // Clicks through the demo store and the simulator's pages the way a person would. Set CERTKIT_SANDBOX_SHOTS=dir
 // to keep a screenshot of every page for a look.
-const CHROMIUM = process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium';
+// Found the way Certkit finds one (CERTKIT_BROWSER, then the usual places).
+const CHROMIUM = resolveBrowser({ env: process.env });
 const SHOTS = process.env.CERTKIT_SANDBOX_SHOTS;
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
 

@@ -102,6 +102,83 @@ describe('demo store: hosted checkout', () => {
   });
 });
 
+describe('demo store: answers it cannot verify change nothing', () => {
+  /** A paid hosted order and the genuine, signed answer that paid it. */
+  async function paidOrder(): Promise<{ ref: string; back: { action: string; fields: Params } }> {
+    const page = await hostedToReturnPage('4005550000000001');
+    const back = formOf(page.html, page.url);
+    await follow(await postForm(back.action, back.fields));
+    const ref = back.fields.merchant_reference;
+    expect((await order(ref)).state).toBe('paid');
+    return { ref, back };
+  }
+
+  const attack = (ref: string, extra: Params = {}): Params => ({
+    merchant_reference: ref,
+    status: '00',
+    response_code: '00006',
+    response_message: 'Payment failed, call 0500000000 to pay by transfer',
+    ...extra,
+  });
+
+  it('an unsigned status-00 POST to return_url leaves a paid order paid and shows a neutral page', async () => {
+    const { ref, back } = await paidOrder();
+    const before = await order(ref);
+    const page = await postForm(back.action, attack(ref));
+    expect(page.status).toBe(200);
+    expect(testid(page.html, 'result-outcome')).toBe('unconfirmed');
+    expect(page.html).not.toContain('0500000000');
+    const after = await order(ref);
+    expect([after.state, after.result]).toEqual(['paid', before.result]);
+    expect(after.ignored).toEqual([
+      expect.objectContaining({
+        where: 'return',
+        status: '00',
+        response_code: '00006',
+        why: expect.stringMatching(/refused/),
+      }),
+    ]);
+  });
+
+  it('a wrongly signed status-00 POST is refused and a pending order is not settled by it', async () => {
+    const placed = formOf((await placeOrder('card')).html, sb.store);
+    const ref = placed.fields.merchant_reference;
+    const forged = attack(ref, { signature: 'f'.repeat(64) });
+    const refused = await postForm(`${sb.store}return`, forged);
+    expect(refused.status).toBe(400);
+    expect(testid(refused.html, 'result-outcome')).toBe('error');
+    expect(await postForm(`${sb.store}return`, attack(ref))).toMatchObject({ status: 200 });
+    const stored = await order(ref);
+    expect([stored.state, stored.result, stored.completedAt]).toEqual(['new', undefined, undefined]);
+    expect((stored.ignored as { why: string }[]).map((i) => i.why)).toEqual([
+      'the response signature does not match',
+      expect.stringMatching(/^APS refused the request: 00006/),
+    ]);
+  });
+
+  it('feedback endpoints ignore unsigned or wrongly signed status-00 posts, as JSON and as a form', async () => {
+    const placed = formOf((await placeOrder('card')).html, sb.store);
+    const ref = placed.fields.merchant_reference;
+    const json = await fetch(`${sb.store}feedback/direct`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(attack(ref)),
+    });
+    expect(json.status).toBe(400);
+    const form = await postForm(`${sb.store}feedback/notification`, attack(ref, { signature: 'abc' }));
+    expect(form.status).toBe(400);
+    const stored = await order(ref);
+    expect([stored.state, stored.result, stored.feedback]).toEqual(['new', undefined, []]);
+    expect((stored.ignored as { where: string }[]).map((i) => i.where)).toEqual([
+      'feedback/direct',
+      'feedback/notification',
+    ]);
+    const { ref: paidRef } = await paidOrder();
+    await postForm(`${sb.store}feedback/direct`, attack(paidRef));
+    expect((await order(paidRef)).state).toBe('paid');
+  });
+});
+
 describe('demo store: request faults', () => {
   it('static-email, static-ip and http-return-url change what is sent', async () => {
     const hop = await placeOrder('card', { fault: 'static-email,static-ip,http-return-url' });
@@ -111,7 +188,7 @@ describe('demo store: request faults', () => {
     expect(fields.return_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/return$/);
   });
 
-  it('extra-param gets 00027 and sign-empty-params gets 00008 from the simulator', async () => {
+  it('extra-param gets 00027 and sign-empty-params gets 00008, unsigned: the order stays as it was', async () => {
     for (const [fault, code] of [
       ['extra-param', '00027'],
       ['sign-empty-params', '00008'],
@@ -119,9 +196,13 @@ describe('demo store: request faults', () => {
       const back = await autoSubmit(await placeOrder('card', { fault }));
       const { action, fields } = formOf(back.html, back.url);
       expect(fields.response_code, fault).toBe(code);
-      const receipt = await follow(await postForm(action, fields));
-      expect(testid(receipt.html, 'response-code')).toBe(code);
-      expect(testid(receipt.html, 'result-outcome')).toBe('error');
+      expect(fields.signature, fault).toBeUndefined();
+      const page = await postForm(action, fields);
+      expect(page.status).toBe(200);
+      expect(testid(page.html, 'result-outcome')).toBe('unconfirmed');
+      expect(testid(page.html, 'response-code')).toBe(code);
+      const stored = await order(fields.merchant_reference);
+      expect([stored.state, stored.result]).toEqual(['new', undefined]);
     }
   });
 

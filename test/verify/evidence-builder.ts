@@ -503,7 +503,12 @@ export function recurring(
 }
 
 export function collected(list: ScenarioEvidence[]): CollectedEvidence {
-  return { byScenario: new Map(list.map((e) => [e.scenarioId, e])), runIds: ['run-1'] };
+  return {
+    byScenario: new Map(list.map((e) => [e.scenarioId, e])),
+    choices: new Map(list.map((e) => [e.scenarioId, { runId: e.runId, pinned: false }])),
+    brokenPins: [],
+    runIds: [...new Set(list.map((e) => e.runId))],
+  };
 }
 
 /** Every scenario the workspace plans, as a correct merchant's evidence. */

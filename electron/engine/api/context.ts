@@ -1,6 +1,6 @@
 import type { EventName } from '../../../shared/api/names';
 import type { EventPayload } from '../../../shared/api/contract';
-import type { CheckResult } from '../../../shared/schema/verify';
+import type { VerifyReport } from '../verify/index';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { Env } from '../env';
 import type { MerchantSecrets } from '../workspace/secrets';
@@ -41,7 +41,7 @@ export interface ApiSession {
    * The checklist as last verified for `dir`, reused by package.build and the email. Dropped whenever the evidence
    * behind it changes (a run finishes, a ledger value or snippet is edited, a checkpoint is confirmed).
    */
-  checks?: { dir: string; results: CheckResult[] };
+  checks?: { dir: string; report: VerifyReport };
   /** Things to stop when the window or host goes away (the demo sandbox's servers). */
   disposers?: (() => Promise<void>)[];
 }

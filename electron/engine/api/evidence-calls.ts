@@ -7,16 +7,17 @@ import { collectEvidence, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
 import { CertkitError, errorMessage } from '../errors';
 import type { ApiSession } from './context';
+import { pinRun } from '../workspace/pins';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
-type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger'>;
+type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger' | 'evidence.pin'>;
 
 export function evidenceCalls(session: ApiSession): EvidenceCalls {
   return {
     'evidence.list': async () => {
       const { dir, workspace } = await refreshWorkspace(session);
       const plan = buildPlan(workspace);
-      const { byScenario } = await collectEvidence(dir);
+      const { byScenario, choices } = await collectEvidence(dir, { pins: workspace.pins ?? {} });
       const scenarios: EvidenceScenario[] = plan.scenarios.map((s) => {
         const ev = byScenario.get(s.id);
         return {
@@ -27,6 +28,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           language: s.language,
           status: ev?.status ?? 'not-run',
           runId: ev?.runId,
+          pinned: !!choices.get(s.id)?.pinned,
           error: ev?.error?.message,
           screenshots: (ev?.screenshots ?? []).map((sh) => ({
             file: sh.file,
@@ -78,6 +80,12 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
         .jpeg({ quality: 78 })
         .toBuffer({ resolveWithObject: true });
       return { dataUrl: `data:image/jpeg;base64,${data.toString('base64')}`, width: info.width, height: info.height };
+    },
+    'evidence.pin': async ({ scenarioId, runId }) => {
+      const { dir } = requireWorkspace(session);
+      session.workspace = await pinRun(dir, scenarioId, runId ?? undefined);
+      forgetChecks(session);
+      return { ok: true as const };
     },
     'evidence.setLedger': async ({ scenarioId, field, value }) => {
       const { dir } = await refreshWorkspace(session);

@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PackageView } from '../../../shared/api/contract';
-import type { CheckResult } from '../../../shared/schema/verify';
-import { draftSignoffEmail, writeSignoffEmail } from '../email/index';
+import { draftSignoffEmail, writeSignoffEmail, type EmailOptions } from '../email/index';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { buildPackage, planPackage, readPackageIndex, type PackagePlan } from '../package/index';
 import { addSnippet, listSnippets } from '../snippets/index';
-import { confirmCheckpoint, verifyWorkspace } from '../verify/index';
+import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../verify/index';
+import { packageGate, refuseWhileBlocked, signoffStatus } from '../signoff/index';
 import type { ApiHost, ApiSession } from './context';
 import { secretsFor } from './secrets-of';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
@@ -16,6 +16,7 @@ type OutputCalls = Pick<
   ApiTable,
   | 'checks.verify'
   | 'checks.confirm'
+  | 'signoff.status'
   | 'snippets.add'
   | 'package.plan'
   | 'package.build'
@@ -53,24 +54,40 @@ function builtFile(
 }
 
 export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
-  const verify = async (probeResponseSignature = false): Promise<CheckResult[]> => {
+  const verify = async (probeResponseSignature = false): Promise<VerifyReport> => {
     const { dir } = requireWorkspace(session);
     const report = await verifyWorkspace(dir, { secrets: await secretsFor(host, dir), probeResponseSignature });
-    session.checks = { dir, results: report.results };
-    return report.results;
+    session.checks = { dir, report };
+    return report;
   };
-  const checksFor = async (dir: string) => (session.checks?.dir === dir ? session.checks.results : verify());
+  const reportFor = async (dir: string) => (session.checks?.dir === dir ? session.checks.report : verify());
+  const signoff = async (dir: string) => signoffStatus(dir, { report: await reportFor(dir) });
 
-  // The app's own secrets (keychain or host memory), so the email scrubs them too.
-  const emailOptions = async (dir: string) => ({ checks: await checksFor(dir), secrets: await secretsFor(host, dir) });
+  // The app's own secrets (keychain or host memory), so the email scrubs them too. The email states the checklist
+  // as last verified; unless it is a draft, it is refused while anything blocks sign-off.
+  const emailOptions = async (dir: string, draft: boolean): Promise<EmailOptions> => {
+    const { state, report } = await signoff(dir);
+    if (!draft) refuseWhileBlocked(state.blockers, 'email', 'app');
+    return {
+      checks: report.results,
+      verification: { verifiedAt: report.verifiedAt, probedAt: report.probes?.at },
+      draft,
+      blockers: state.blockers,
+      secrets: await secretsFor(host, dir),
+    };
+  };
 
   return {
-    'checks.verify': async ({ probeResponse }) => ({ results: await verify(!!probeResponse) }),
+    'checks.verify': async ({ probeResponse }) => ({ results: (await verify(!!probeResponse)).results }),
     'checks.confirm': async ({ checkpointId, confirmed, note }) => {
       const { dir } = requireWorkspace(session);
       session.workspace = await confirmCheckpoint(dir, checkpointId, confirmed, note);
       forgetChecks(session);
-      return { results: await verify() };
+      return { results: (await verify()).results };
+    },
+    'signoff.status': async () => {
+      const { dir } = await refreshWorkspace(session);
+      return (await signoff(dir)).state;
     },
     'snippets.add': async ({ slot, language, code }) => {
       const { dir } = requireWorkspace(session);
@@ -90,6 +107,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
           outputDir: pkgDir,
           files: built.files.map((f) => builtFile(f, plan)),
           warnings: built.warnings,
+          draft: built.draft !== false,
         };
       }
       const files: PackageView['files'] = [];
@@ -103,13 +121,20 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         outputDir: pkgDir,
         files,
         warnings: plan.files.flatMap((f) => f.missing.map((m) => `${f.title}: ${m}`)),
+        draft: false,
       };
     },
-    'package.build': async () => {
+    'package.build': async ({ draft }) => {
       const { dir, workspace } = await refreshWorkspace(session);
+      const { state, report } = await signoff(dir);
+      const blockers = packageGate(state);
+      if (!draft) refuseWhileBlocked(blockers, 'package', 'app');
       const result = await buildPackage(dir, {
         secrets: await secretsFor(host, dir),
-        checks: await checksFor(dir),
+        checks: report.results,
+        verification: { verifiedAt: report.verifiedAt, probedAt: report.probes?.at },
+        draft,
+        blockers,
         format: 'both',
         browserEnv: host.browserEnv,
       });
@@ -119,6 +144,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         outputDir: result.outDir,
         files: result.files.map((f) => builtFile(f, plan)),
         warnings: result.warnings,
+        draft: result.draft,
       };
     },
     'package.openFolder': async () => {
@@ -127,20 +153,21 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       await fs.mkdir(out, { recursive: true });
       return { path: out, opened: await host.openPath(out) };
     },
-    'email.draft': async () => {
-      const { dir } = requireWorkspace(session);
-      const draft = await draftSignoffEmail(dir, await emailOptions(dir));
+    'email.draft': async (input) => {
+      const { dir } = await refreshWorkspace(session);
+      const draft = await draftSignoffEmail(dir, await emailOptions(dir, input.draft));
       return {
         to: draft.to,
         subject: draft.subject,
         body: draft.text,
         attachments: draft.attachments.map((a) => ({ name: a.name, bytes: a.bytes })),
         mailto: draft.mailto,
+        draft: draft.draft,
       };
     },
-    'email.saveEml': async () => {
-      const { dir } = requireWorkspace(session);
-      const result = await writeSignoffEmail(dir, await emailOptions(dir));
+    'email.saveEml': async ({ draft }) => {
+      const { dir } = await refreshWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir, draft));
       return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
     },
   };

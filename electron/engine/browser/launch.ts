@@ -1,5 +1,6 @@
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { CertkitError } from '../errors';
+import { launchTiedBrowser } from './lifetime';
 import { isHeadlessShell } from './resolve';
 
 export interface LaunchOptions {
@@ -51,7 +52,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
     });
   }
   try {
-    return await puppeteer.launch({
+    return await launchTiedBrowser({
       executablePath: options.executablePath,
       headless: options.headful ? false : headlessMode(options.executablePath),
       args: [...REQUIRED_ARGS, ...(options.tuning === false ? [] : TUNING_ARGS), ...(options.args ?? [])],

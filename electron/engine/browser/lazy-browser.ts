@@ -1,5 +1,6 @@
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { REQUIRED_ARGS, headlessMode } from './launch';
+import { launchTiedBrowser } from './lifetime';
 import type { Env } from '../env';
 import { resolveBrowser } from './resolve';
 
@@ -15,7 +16,7 @@ export class LazyChromium {
     this.browser ??= Promise.resolve().then(() => {
       // Resolved on first use, so a package that needs no rendering works on a machine without a browser.
       const executablePath = resolveBrowser({ explicit: this.where.path, env: this.where.env, headless: true });
-      return puppeteer.launch({
+      return launchTiedBrowser({
         executablePath,
         headless: headlessMode(executablePath),
         args: [...REQUIRED_ARGS, '--disable-gpu', '--font-render-hinting=none'],

@@ -129,13 +129,14 @@ async function simulatorExchanges(
   report: Report,
 ): Promise<Exchange[]> {
   if (!job.exchangeLog) return [];
+  const keys = linkKeys(evidence.exchanges, pageValues);
   const log = await bestEffort(
     "reading the simulator's exchange log",
-    job.exchangeLog.since(job.exchangeLogSince ?? 0),
+    job.exchangeLog.since(job.exchangeLogSince ?? 0, keys),
     report,
     [],
   );
-  return linkSimulatorExchanges(log, linkKeys(evidence.exchanges, pageValues), job.secrets, job.storeHosts);
+  return linkSimulatorExchanges(log, keys, job.secrets, job.storeHosts);
 }
 
 /** The last step of a passed scenario: ask APS (CHECK_STATUS) whether it agrees with the ledger. */

@@ -3,31 +3,72 @@ import { createRedactor } from '../redact/index';
 
 export type SimExchange = Exchange & { seq: number };
 
+/** What ties simulator entries to a scenario: the references and fort ids it saw. */
+export interface LinkKeys {
+  merchant_reference: string[];
+  fort_id: string[];
+}
+
 /** The simulator's log of server-to-server calls, which the browser never sees. */
 export interface ExchangeLog {
-  since(seq: number): Promise<SimExchange[]>;
+  /** Entries after `seq`; with `linked`, only those naming its references or fort ids, followed transitively. */
+  since(seq: number, linked?: LinkKeys): Promise<SimExchange[]>;
   lastSeq(): Promise<number>;
 }
 
+/** Values per query parameter the simulator takes at once. */
+const KEYS_PER_QUERY = 100;
+
 export function httpExchangeLog(simulatorOrigin: string): ExchangeLog {
-  const get = async (seq: number): Promise<SimExchange[]> => {
-    const res = await fetch(new URL(`/__certkit/exchanges?since=${seq}`, simulatorOrigin), {
-      signal: AbortSignal.timeout(10_000),
-    });
+  const get = async (query: Record<string, string>): Promise<{ exchanges: SimExchange[]; lastSeq?: number }> => {
+    const url = new URL('/__certkit/exchanges', simulatorOrigin);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`simulator log answered HTTP ${res.status}`);
     const body = (await res.json()) as unknown;
     const list = Array.isArray(body) ? body : ((body as { exchanges?: unknown[] }).exchanges ?? []);
-    return list.flatMap((item) => {
+    const lastSeq = (body as { lastSeq?: unknown }).lastSeq;
+    const exchanges = list.flatMap((item) => {
       const parsed = exchangeSchema.safeParse(item);
       const seqValue = (item as { seq?: unknown }).seq;
       return parsed.success && typeof seqValue === 'number' ? [{ ...parsed.data, seq: seqValue }] : [];
     });
+    return { exchanges, lastSeq: typeof lastSeq === 'number' ? lastSeq : undefined };
+  };
+  // Only this scenario's entries cross the wire: asked for by reference and fort id, then again for the ones those
+  // entries name, until nothing new turns up (a fort id found through a reference, and so on).
+  const linkedSince = async (seq: number, linked: LinkKeys): Promise<SimExchange[]> => {
+    const found = new Map<number, SimExchange>();
+    const asked = { merchant_reference: new Set<string>(), fort_id: new Set<string>() };
+    let next = linked;
+    for (let round = 0; round < 5; round++) {
+      const ask = {
+        merchant_reference: [...new Set(next.merchant_reference)].filter((v) => !asked.merchant_reference.has(v)),
+        fort_id: [...new Set(next.fort_id)].filter((v) => !asked.fort_id.has(v)),
+      };
+      if (!ask.merchant_reference.length && !ask.fort_id.length) break;
+      const fresh: SimExchange[] = [];
+      for (const key of ['merchant_reference', 'fort_id'] as const) {
+        ask[key].forEach((v) => asked[key].add(v));
+        for (let i = 0; i < ask[key].length; i += KEYS_PER_QUERY) {
+          const values = ask[key].slice(i, i + KEYS_PER_QUERY).join(',');
+          fresh.push(...(await get({ since: String(seq), [key]: values })).exchanges);
+        }
+      }
+      for (const ex of fresh) found.set(ex.seq, ex);
+      next = { merchant_reference: [], fort_id: [] };
+      for (const ex of fresh)
+        for (const fields of [ex.requestFields, ex.responseFields ?? {}])
+          for (const key of ['merchant_reference', 'fort_id'] as const)
+            if (typeof fields[key] === 'string' && fields[key]) next[key].push(fields[key]);
+    }
+    return [...found.values()].sort((a, b) => a.seq - b.seq);
   };
   return {
-    since: get,
+    since: async (seq, linked) => (linked ? linkedSince(seq, linked) : (await get({ since: String(seq) })).exchanges),
     async lastSeq() {
-      const all = await get(0);
-      return all.reduce((m, x) => Math.max(m, x.seq), 0);
+      const { exchanges, lastSeq } = await get({ since: '0', limit: '0' });
+      return lastSeq ?? exchanges.reduce((m, x) => Math.max(m, x.seq), 0);
     },
   };
 }

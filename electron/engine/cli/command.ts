@@ -19,7 +19,26 @@ export interface CliContext {
   signal: AbortSignal;
 }
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** One option of a command. The description is required: `certkit <command> --help` shows it. */
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** One line saying what the option does (and its values or default when it takes one). */
+  description: string;
+}
+
+export type OptionSpec = Record<string, OptionDef>;
+
+/** The options as node:util parseArgs takes them. */
+export function parseArgsOptions(spec: OptionSpec): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(spec).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
+  );
+}
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -34,15 +53,39 @@ export interface CliCommand {
   options: OptionSpec;
   /** Returns the exit code: 0 done, 1 the thing checked is not fine, 2 bad input or usage. */
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+  /**
+   * The command listens to ctx.signal and ends by itself on Ctrl-C or SIGTERM (closing its browser or servers,
+   * keeping what it captured). Any other command is ended at once when a signal comes (cli/interrupt.ts).
+   */
+  windsDown?: boolean;
 }
 
 export function defineCommand(command: CliCommand): CliCommand {
   return command;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** Everything on `stream` (stdin), or a rejection as soon as `signal` fires: Ctrl-C never waits on input. */
+export async function readAll(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string> {
+  signal?.throwIfAborted();
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const read = (async () => {
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  })();
+  // Once the signal has won, a later error of the abandoned read has no one left to tell.
+  read.catch(() => undefined);
+  if (!signal) await read;
+  else {
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([read, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

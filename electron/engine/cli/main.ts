@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CertkitError, describeError } from '../errors';
-import type { CliCommand, CliContext } from './command';
+import { parseArgsOptions, type CliCommand, type CliContext } from './command';
 import { COMMANDS } from './commands/index';
+import { handleInterrupts, interruptedExitCode } from './interrupt';
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -14,25 +15,26 @@ function helpText(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `certkit <command> --help` for a command's options.",
-    'Exit codes: 0 done, 1 the thing checked is not fine, 2 bad input or usage.',
+    'Exit codes: 0 done, 1 the thing checked is not fine, 2 bad input or usage;',
+    'stopped by Ctrl-C 130, by SIGTERM 143, by SIGHUP 129.',
     '',
   ].join('\n');
 }
 
-function commandHelp(cmd: CliCommand): string {
-  const opts = Object.entries(cmd.options).map(([name, o]) => {
-    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
-    return `  ${o.short ? `-${o.short}, ` : ''}${flag}`;
-  });
+export function commandHelp(cmd: CliCommand): string {
+  const flags = Object.entries(cmd.options).map(([name, o]) => ({
+    flag: `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' <value>' : ''}${o.multiple ? ' ...' : ''}`,
+    description: o.description,
+  }));
+  const width = Math.max(0, ...flags.map((f) => f.flag.length));
+  const opts = flags.map((f) => `  ${f.flag.padEnd(width)}  ${f.description}`);
   return [`Usage: certkit ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : []), ''].join(
     '\n',
   );
 }
 
-export function defaultContext(): CliContext {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+/** The process's own streams, environment and folder; `signal` fires on Ctrl-C, SIGTERM or SIGHUP. */
+export function defaultContext(signal: AbortSignal = handleInterrupts(undefined, process.stderr).signal): CliContext {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -40,8 +42,17 @@ export function defaultContext(): CliContext {
     env: process.env,
     cwd: process.cwd(),
     isTTY: !!process.stdout.isTTY,
-    signal: controller.signal,
+    signal,
   };
+}
+
+/** The `certkit` process: one command with the process's streams and signals; sets the process's exit code. */
+export async function runProcess(argv: string[]): Promise<void> {
+  const interrupts = handleInterrupts(argv[0], process.stderr);
+  const code = await main(argv, defaultContext(interrupts.signal));
+  // An interrupted command is done; stdin or a socket may still hold the event loop open, so end here.
+  if (interrupts.received()) process.exit(code);
+  process.exitCode = code;
 }
 
 export async function main(argv: string[], ctx: CliContext = defaultContext()): Promise<number> {
@@ -65,17 +76,19 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: parseArgsOptions(cmd.options), allowPositionals: true, strict: true });
   } catch (err) {
     ctx.stderr.write(`certkit ${name}: ${(err as Error).message}\n  usage: certkit ${cmd.usage}\n`);
     return 2;
   }
+  let code: number;
   try {
-    return await cmd.run(parsed as never, ctx);
+    code = await cmd.run(parsed as never, ctx);
   } catch (err) {
     ctx.stderr.write(`certkit ${name}: ${describeError(err)}\n`);
-    if (err instanceof CertkitError) return err.exitCode;
     if (ctx.env.CERTKIT_DEBUG && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
-    return 1;
+    code = err instanceof CertkitError ? err.exitCode : 1;
   }
+  // A command stopped by Ctrl-C or a signal did not finish, whatever it got done: never 0 (130, 143, 129 or 1).
+  return ctx.signal.aborted ? interruptedExitCode(ctx.signal) : code;
 }

@@ -7,10 +7,12 @@ import type { Env } from '../env';
 import { CertkitError } from '../errors';
 import { buildPackage, type PackageResult } from '../package/index';
 import { runWorkspace, type RunSummary } from '../run/index';
-import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
+import { parseFaults, startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/index';
 import { verifyWorkspace, type VerifyReport } from '../verify/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { createDemoWorkspace } from './workspace';
+import { packageGate, signoffStatus } from '../signoff/index';
+import type { SignoffState } from '../../../shared/schema/signoff';
 
 // The demo, once, for both its users: `certkit demo` runs every step; the app's "Try the demo" (workspace.demo)
 // runs the first two and leaves the rest to the wizard's own steps.
@@ -85,7 +87,7 @@ export interface DemoReporter {
   ran?(summary: RunSummary): void;
   verified?(report: VerifyReport): void;
   packaged?(result: PackageResult): void;
-  emailed?(email: EmailResult): void | Promise<void>;
+  emailed?(email: EmailResult, signoff: SignoffState): void | Promise<void>;
 }
 
 /** What the steps share; later steps (verify, package, email) read what earlier ones left. */
@@ -97,8 +99,12 @@ export interface DemoState {
   /** Checklist results, computed once by the verify step and read by package and email. */
   checks?: CheckResult[];
   verify?: VerifyReport;
+  /** What blocks sign-off after the package (the demo leaves the engineer's confirmations open, so its outputs are drafts). */
+  signoff?: SignoffState;
   pkg?: PackageResult;
   email?: EmailResult;
+  /** Every step ran: the demo was not stopped part way. */
+  completed?: boolean;
 }
 
 export interface DemoStep {
@@ -114,9 +120,12 @@ function started(state: DemoState): DemoSandbox {
 /** The demo as a list, so a new stage joins by adding a step. */
 export const DEMO_STEPS: DemoStep[] = [
   {
-    // Before any server starts, so a wrong folder costs nothing.
+    // Before any server starts, so a wrong folder or fault name costs nothing.
     name: 'folder',
-    run: (state) => assertDemoFolder(state.options.dir),
+    run: async (state) => {
+      parseFaults((state.options.faults ?? []).join(','), '--faults');
+      await assertDemoFolder(state.options.dir);
+    },
   },
   {
     name: 'sandbox',
@@ -164,11 +173,18 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    // Final only when nothing blocks sign-off; otherwise a draft that says so, as `certkit package --draft` builds.
     name: 'package',
     async run(state) {
+      const verify = state.verify!;
+      const { state: before } = await signoffStatus(state.options.dir, { report: verify });
+      const blockers = packageGate(before);
       state.pkg = await buildPackage(state.options.dir, {
         secrets: started(state).secrets,
-        checks: state.checks,
+        checks: verify.results,
+        verification: { verifiedAt: verify.verifiedAt, probedAt: verify.probes?.at },
+        draft: blockers.length > 0,
+        blockers,
         format: 'both',
         browserEnv: state.options.browserEnv,
       });
@@ -178,20 +194,25 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     name: 'email',
     async run(state) {
+      const verify = state.verify!;
+      state.signoff = (await signoffStatus(state.options.dir, { report: verify })).state;
       state.email = await writeSignoffEmail(state.options.dir, {
-        checks: state.checks,
+        checks: verify.results,
+        verification: { verifiedAt: verify.verifiedAt, probedAt: verify.probes?.at },
+        draft: !state.signoff.ready,
+        blockers: state.signoff.blockers,
         pkg: state.pkg,
         secrets: started(state).secrets,
       });
-      await state.report.emailed?.(state.email);
+      await state.report.emailed?.(state.email, state.signoff);
     },
   },
 ];
 
-/** Whether what the demo checked is fine: every scenario it ran passed and no checkpoint failed. */
+/** Whether the demo is a success: every step ran, every scenario it ran passed and no checkpoint failed. */
 export function demoSucceeded(state: DemoState): boolean {
   const failedScenario = state.summary?.results.some((r) => r.status === 'failed') ?? false;
-  return !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
+  return !!state.completed && !failedScenario && (state.verify?.counts.failed ?? 0) === 0;
 }
 
 /** Runs every step (stopping early when the signal aborts) and always closes the sandbox. */
@@ -202,6 +223,8 @@ export async function runDemo(options: DemoOptions, report: DemoReporter = {}): 
       if (options.signal?.aborted) break;
       await step.run(state);
     }
+    // A run stopped part way returns normally; the steps after it then have nothing whole to work on.
+    state.completed = !options.signal?.aborted && !state.summary?.stopped;
   } finally {
     await state.demo?.sandbox.close();
   }

@@ -12,6 +12,7 @@ import {
 import { CertkitError, errorMessage } from '../errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { saveWorkspace } from '../workspace/workspace';
+import { parseFaults } from '../sandbox/index';
 
 /** What the demo needs from a running sandbox (electron/engine/sandbox's SandboxHandle has all of it). */
 export interface DemoSandbox {
@@ -57,12 +58,7 @@ export async function createDemoWorkspace(
   options: { account?: string; faults?: string[]; flowsDir?: string } = {},
 ): Promise<Workspace> {
   const flowsDir = options.flowsDir ?? DEMO_FLOWS_DIR;
-  const faults = (options.faults ?? []).map((f) => f.trim()).filter(Boolean);
-  if (faults.some((f) => !/^[a-z0-9-]+$/.test(f))) {
-    throw new CertkitError(`fault names ${faults.join(',')} are not valid`, {
-      hint: 'use the switch names from docs/demo-store.md, e.g. static-email,3ds-popup',
-    });
-  }
+  const faults = parseFaults((options.faults ?? []).join(','), '--faults');
   const faultParam = faults.length ? `&fault=${faults.join(',')}` : '';
   const store = sandbox.store.replace(/\/+$/, '');
   const index = await demoFlowIndex(flowsDir);

@@ -6,11 +6,13 @@ import { LOCAL_METHODS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SIGNOFF_EMAIL, signoffSubject } from '../../../shared/aps/signoff-email';
 import { slotsOfTable } from '../../../shared/aps/slots';
 import { scenarioStateText } from '../../../shared/schema/evidence';
-import type { CheckResult, CheckStatus } from '../../../shared/schema/verify';
+import { checkStatusText, type CheckResult } from '../../../shared/schema/verify';
+import type { Blocker } from '../../../shared/schema/signoff';
+import { checklistHeading, draftHeading, type Verification } from '../package/statements';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
-import { readPackageIndex, type PackageResult } from '../package/index';
+import { DRAFT_PREFIX, readPackageIndex, type PackageResult } from '../package/index';
 import { planPackage, type PackagePlan } from '../package/plan';
 import { createRedactor } from '../redact/index';
 import { listSnippets } from '../snippets/index';
@@ -18,6 +20,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { buildEml, encodedSize } from './mime';
+import { MB } from '../../../shared/limits';
 
 export interface EmailResult {
   emlPath: string;
@@ -27,35 +30,48 @@ export interface EmailResult {
   to: string;
   attachmentsInline: boolean;
   attachments: string[];
+  draft: boolean;
 }
 
 export const EMAIL_FILES = { eml: 'signoff-email.eml', text: 'signoff-email.txt', mailto: 'signoff-email.mailto.txt' };
-
-const MB = 1024 * 1024;
-const STATUS_WORD: Record<CheckStatus, string> = {
-  passed: 'verified',
-  confirmed: 'confirmed by the engineer',
-  failed: 'NOT MET',
-  warn: 'verified with a warning',
-  'needs-confirmation': 'awaiting confirmation',
-  'no-evidence': 'no evidence yet',
-  'not-applicable': 'not applicable',
+/** A draft's files say so in their names. */
+export const DRAFT_EMAIL_FILES = {
+  eml: 'signoff-email-DRAFT.eml',
+  text: 'signoff-email-DRAFT.txt',
+  mailto: 'signoff-email-DRAFT.mailto.txt',
 };
+
+/** A checkpoint's line: its status in the package's words, with the reason when it is not a plain pass. */
+function checkLine(c: CheckResult): string {
+  const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
+  const why = c.status === 'failed' || c.status === 'warn' ? ` (${c.summary})` : c.note ? ` (${c.note})` : '';
+  return `${title}: ${checkStatusText(c.status)}${why}`;
+}
 
 function sectionTitle(id: (typeof SIGNOFF_EMAIL.bodySections)[number]['id']): string {
   const i = SIGNOFF_EMAIL.bodySections.findIndex((s) => s.id === id);
   return `${i + 1}. ${SIGNOFF_EMAIL.bodySections[i].title}`;
 }
 
-function bodyText(
-  ws: Workspace,
-  plan: PackagePlan,
-  files: { name: string; bytes: number }[],
-  checks: CheckResult[] | undefined,
-  inline: boolean,
-): string {
+interface BodyInput {
+  ws: Workspace;
+  plan: PackagePlan;
+  files: { name: string; bytes: number }[];
+  checks: CheckResult[] | undefined;
+  verification?: Verification;
+  inline: boolean;
+  draft: boolean;
+  blockers: Blocker[];
+}
+
+function bodyText({ ws, plan, files, checks, verification, inline, draft, blockers }: BodyInput): string {
   const out: string[] = [];
   const acct = ws.account;
+  if (draft) {
+    out.push(`${draftHeading(blockers)} Do not send this email until they are resolved:`);
+    for (const b of blockers) out.push(`- ${b.message}`);
+    out.push('');
+  }
   out.push('Dear Amazon Payment Services integration team,', '');
   out.push(
     `Please find below the integration sign-off for ${acct.name}${acct.merchantIdentifier ? ` (merchant identifier ${acct.merchantIdentifier})` : ''}.`,
@@ -87,15 +103,13 @@ function bodyText(
     const open = checks.filter(
       (c) => c.status === 'failed' || c.status === 'no-evidence' || c.status === 'needs-confirmation',
     );
+    out.push(checklistHeading(checks, verification));
     out.push(
       open.length
         ? `${open.length} checkpoint(s) are not yet met or confirmed (marked below); resolve them before sending.`
         : `We confirm every checkpoint of the verification checklist for ${ws.integrationTypes.map((t) => INTEGRATION_TYPE_INFO[t].checklistTable).join('; ')}.`,
     );
-    for (const c of checks) {
-      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
-      out.push(`- ${title}: ${STATUS_WORD[c.status]}${c.note ? ` (${c.note})` : ''}`);
-    }
+    for (const c of checks) out.push(`- ${checkLine(c)}`);
   }
   out.push('');
 
@@ -104,13 +118,15 @@ function bodyText(
   if (!locals.length) out.push('No local payment methods in this integration.');
   for (const m of locals) {
     const method = PAYMENT_METHODS[m];
-    const mFiles = plan.files.filter((f) => f.method === m).map((f) => f.baseName);
+    // Named as built: a draft package's files start with DRAFT_.
+    const prefix = files.some((f) => f.name.startsWith(DRAFT_PREFIX)) ? DRAFT_PREFIX : '';
+    const mFiles = plan.files.filter((f) => f.method === m).map((f) => `${prefix}${f.baseName}`);
     const refs = plan.files
       .filter((f) => f.method === m)
       .flatMap((f) =>
         f.scenarios.map(
           (s) =>
-            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.ledger.merchant_reference ?? '(not captured)'}`,
+            `${s.outcome}${method.languages.length > 1 ? ` (${s.language})` : ''} ${s.ledger.merchant_reference ?? '(not captured)'}${s.status === 'passed' ? '' : ` [${scenarioStateText(s.status)}]`}`,
         ),
       );
     out.push(`- ${method.label} (${method.defaultCurrency}): ${refs.join('; ')}`);
@@ -130,7 +146,7 @@ function bodyText(
     );
     if (method.branding) out.push(`    follows: ${method.branding}`);
     const related = (checks ?? []).filter((c) => CATALOG.checkpoints.find(c.checkpointId)?.methods?.includes(m));
-    for (const c of related) out.push(`    ${CATALOG.checkpoints.get(c.checkpointId).title}: ${STATUS_WORD[c.status]}`);
+    for (const c of related) out.push(`    ${checkLine(c)}`);
   }
   out.push('');
 
@@ -145,11 +161,12 @@ function bodyText(
   out.push(sectionTitle('attachments'));
   if (!files.length) out.push('No package built yet: run `certkit package` first.');
   for (const f of files) out.push(`- ${f.name} (${(f.bytes / MB).toFixed(2)} MB)`);
-  out.push(
-    inline || !files.length
-      ? 'URLs are visible in every screenshot.'
-      : `URLs are visible in every screenshot. The files together exceed the mail size limit, so they are not inside this draft: attach them from ${'the package folder'} (or send them over several emails).`,
-  );
+  if (files.length)
+    out.push(
+      inline
+        ? 'URLs are visible in every screenshot.'
+        : 'URLs are visible in every screenshot. The files together exceed the mail size limit, so they are not inside this email: attach them from the package folder (or send them over several emails).',
+    );
   out.push('', 'Kind regards,', acct.name, '');
   return out.join('\n');
 }
@@ -158,6 +175,12 @@ export interface EmailOptions {
   /** The package just built; without it, the package on disk (output/package) is attached. */
   pkg?: PackageResult;
   checks?: CheckResult[];
+  /** When the checks were decided, and when the response probes they include were sent. */
+  verification?: Verification;
+  /** A draft says DRAFT in its subject, its first lines and its file names. */
+  draft?: boolean;
+  /** What blocks sign-off, listed at the top of a draft. */
+  blockers?: Blocker[];
   mailLimitMb?: number;
   /** Secret values scrubbed from the text (the CLI reads them from CERTKIT_*, the app from its store). */
   secrets?: MerchantSecrets;
@@ -172,6 +195,7 @@ export interface SignoffDraft {
   /** True when the package fits in the mail limit and goes inside the .eml. */
   attachmentsInline: boolean;
   attachments: { path: string; name: string; bytes: number; format: string }[];
+  draft: boolean;
 }
 
 /** Reads the workspace, its evidence and the built package, and composes the email. Writes nothing. */
@@ -183,7 +207,7 @@ export async function draftSignoffEmail(workspaceDir: string, options: EmailOpti
       hint: "set package.mailLimitMb in certkit.json (your mail server's limit, often 20-25 MB)",
     });
   }
-  const evidence = await collectEvidence(workspaceDir);
+  const evidence = await collectEvidence(workspaceDir, { pins: ws.pins ?? {} });
   const plan = planPackage(ws, evidence, { snippets: await listSnippets(workspaceDir) });
   const files = options.pkg?.files ?? (await readPackageIndex(packageDir(workspaceDir)))?.files ?? [];
   // APS takes .zip or .pdf; when both were built, the zips go (the method sections ask for zips) and not the same
@@ -196,10 +220,22 @@ export async function draftSignoffEmail(workspaceDir: string, options: EmailOpti
     Object.values(e.ledger.values).filter((v): v is string => !!v),
   );
   const redact = createRedactor(secretValues(options.secrets ?? {}), keep);
-  const subject = signoffSubject(ws.account.name);
-  const text = redact.text(bodyText(ws, plan, named, options.checks, inline));
+  const draft = !!options.draft;
+  const subject = `${draft ? 'DRAFT - ' : ''}${signoffSubject(ws.account.name)}`;
+  const text = redact.text(
+    bodyText({
+      ws,
+      plan,
+      files: named,
+      checks: options.checks,
+      verification: options.verification,
+      inline,
+      draft,
+      blockers: options.blockers ?? [],
+    }),
+  );
   const mailto = `mailto:${SIGNOFF_EMAIL.to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(text)}`;
-  return { to: SIGNOFF_EMAIL.to, subject, text, mailto, attachmentsInline: inline, attachments: named };
+  return { to: SIGNOFF_EMAIL.to, subject, text, mailto, attachmentsInline: inline, attachments: named, draft };
 }
 
 /** Writes the drafted email as output/signoff-email.eml (attachments inside when they fit), .txt and .mailto.txt. */
@@ -215,11 +251,15 @@ export async function writeSignoffEmail(workspaceDir: string, options: EmailOpti
       )
     : [];
   const out = outputDir(workspaceDir);
-  const emlPath = path.join(out, EMAIL_FILES.eml);
-  const textPath = path.join(out, EMAIL_FILES.text);
+  const names = draft.draft ? DRAFT_EMAIL_FILES : EMAIL_FILES;
+  const emlPath = path.join(out, names.eml);
+  const textPath = path.join(out, names.text);
   await writeFileAtomic(emlPath, buildEml({ to: draft.to, subject: draft.subject, text: draft.text, attachments }));
   await writeFileAtomic(textPath, `To: ${draft.to}\nSubject: ${draft.subject}\n\n${draft.text}`);
-  await writeFileAtomic(path.join(out, EMAIL_FILES.mailto), `${draft.mailto}\n`);
+  await writeFileAtomic(path.join(out, names.mailto), `${draft.mailto}\n`);
+  // The other kind goes: a final email beside a newer draft (or the reverse) would say two things at once.
+  const other = draft.draft ? EMAIL_FILES : DRAFT_EMAIL_FILES;
+  await Promise.all(Object.values(other).map((f) => fs.rm(path.join(out, f), { force: true })));
   return {
     emlPath,
     textPath,
@@ -228,5 +268,6 @@ export async function writeSignoffEmail(workspaceDir: string, options: EmailOpti
     to: draft.to,
     attachmentsInline: draft.attachmentsInline,
     attachments: draft.attachments.map((f) => f.path),
+    draft: draft.draft,
   };
 }

@@ -9,6 +9,7 @@ import {
   type ScenarioEvidence,
   type ScenarioStatus,
 } from '../../../shared/schema/evidence';
+import { WORKSPACE_FILE, pinsSchema, type Pins } from '../../../shared/schema/workspace';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 
@@ -132,30 +133,107 @@ export async function listRuns(workspaceDir: string): Promise<string[]> {
     .sort();
 }
 
+/** Why a scenario's evidence is the one chosen. */
+export interface EvidenceChoice {
+  runId: string;
+  /** Chosen by a pin in certkit.json rather than by being the newest. */
+  pinned: boolean;
+  /** The scenario's newest attempt, when a pin chose an older (or other) run. */
+  newest?: { runId: string; status: ScenarioStatus };
+}
+
 export interface CollectedEvidence {
-  /** Scenario id -> the evidence that speaks for it: the newest passed one, else the newest of any status. */
+  /** Scenario id -> the evidence that speaks for it: the pinned run's, else the newest attempt's, whatever its status. */
   byScenario: Map<string, ScenarioEvidence>;
+  choices: Map<string, EvidenceChoice>;
+  /** Pins naming a run that holds no evidence of their scenario; those scenarios have no evidence (no fallback). */
+  brokenPins: { scenarioId: string; runId: string }[];
   runIds: string[];
 }
 
+export interface CollectOptions {
+  /** Scenario id -> run id. Default: the pins in the workspace's certkit.json. */
+  pins?: Pins;
+}
+
 /**
- * The evidence of every scenario across runs. A later run (or --resume) may re-run only some scenarios,
- * so each scenario is taken from its own newest run rather than all from the last run.
+ * The pins recorded in certkit.json. A file that is missing or not valid gives none: every command loads the
+ * workspace itself first and reports what is wrong with it there.
  */
-export async function collectEvidence(workspaceDir: string): Promise<CollectedEvidence> {
+export async function readPins(workspaceDir: string): Promise<Pins> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(path.join(workspaceDir, WORKSPACE_FILE), 'utf8'));
+  } catch {
+    return {};
+  }
+  const parsed = pinsSchema.safeParse((raw as { pins?: unknown } | null)?.pins ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** Every run holding evidence of one scenario, oldest first, with its status and time. */
+export async function scenarioRuns(
+  workspaceDir: string,
+  scenarioId: string,
+): Promise<{ runId: string; status: ScenarioStatus; at: string }[]> {
+  const out: { runId: string; status: ScenarioStatus; at: string }[] = [];
+  for (const runId of await listRuns(workspaceDir)) {
+    const ev = await readScenarioEvidence(workspaceDir, runId, scenarioId);
+    if (ev) out.push({ runId, status: ev.status, at: ev.finishedAt ?? ev.startedAt });
+  }
+  return out;
+}
+
+/** A skipped scenario was never attempted (no flow, or the run stopped first): it does not replace an attempt. */
+const attempted = (ev: ScenarioEvidence) => ev.status !== 'skipped';
+
+/**
+ * The evidence of every scenario across runs. A later run (or --resume) may re-run only some scenarios, so each
+ * scenario is taken from its own newest attempt, whatever its outcome: a failed newer run never falls back to an
+ * older pass. A pin (`certkit pin`) names the run to use instead.
+ */
+export async function collectEvidence(workspaceDir: string, options: CollectOptions = {}): Promise<CollectedEvidence> {
+  const pins = options.pins ?? (await readPins(workspaceDir));
   const runIds = await listRuns(workspaceDir);
-  const byScenario = new Map<string, ScenarioEvidence>();
+  const newest = new Map<string, ScenarioEvidence>();
+  const pinnedEvidence = new Map<string, ScenarioEvidence>();
   for (const runId of runIds) {
     const entries = await readDirIfPresent(runDir(workspaceDir, runId));
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const ev = await readScenarioEvidence(workspaceDir, runId, entry.name);
       if (!ev) continue;
-      const current = byScenario.get(ev.scenarioId);
-      if (!current || ev.status === 'passed' || current.status !== 'passed') byScenario.set(ev.scenarioId, ev);
+      if (pins[ev.scenarioId] === runId) pinnedEvidence.set(ev.scenarioId, ev);
+      const current = newest.get(ev.scenarioId);
+      // Runs are read oldest first, so a later attempt replaces an earlier one.
+      if (!current || attempted(ev) || !attempted(current)) newest.set(ev.scenarioId, ev);
     }
   }
-  return { byScenario, runIds };
+  const byScenario = new Map<string, ScenarioEvidence>();
+  const choices = new Map<string, EvidenceChoice>();
+  const brokenPins: CollectedEvidence['brokenPins'] = [];
+  for (const [scenarioId, runId] of Object.entries(pins)) {
+    const ev = pinnedEvidence.get(scenarioId);
+    if (!ev) brokenPins.push({ scenarioId, runId });
+  }
+  const ids = new Set([...newest.keys(), ...Object.keys(pins)]);
+  for (const scenarioId of ids) {
+    const latest = newest.get(scenarioId);
+    if (pins[scenarioId] !== undefined) {
+      const ev = pinnedEvidence.get(scenarioId);
+      if (!ev) continue;
+      byScenario.set(scenarioId, ev);
+      choices.set(scenarioId, {
+        runId: ev.runId,
+        pinned: true,
+        ...(latest && latest.runId !== ev.runId ? { newest: { runId: latest.runId, status: latest.status } } : {}),
+      });
+    } else if (latest) {
+      byScenario.set(scenarioId, latest);
+      choices.set(scenarioId, { runId: latest.runId, pinned: false });
+    }
+  }
+  return { byScenario, choices, brokenPins, runIds };
 }
 
 export function emptyScenarioEvidence(

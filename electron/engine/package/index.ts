@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LIMITS, MB } from '../../../shared/limits';
 import type { CheckResult } from '../../../shared/schema/verify';
+import type { Blocker } from '../../../shared/schema/signoff';
 import type { Env } from '../env';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
@@ -33,7 +34,14 @@ export interface PackageOptions {
   format?: PackageFormat;
   /** Secret values to scrub from every output (the CLI reads them from CERTKIT_*, the app from its store). */
   secrets?: MerchantSecrets;
+  /** The checkpoints as last verified (with the response probes they include); without them: "not verified". */
   checks?: CheckResult[];
+  /** When those results were decided, and when the probes they include were sent. */
+  verification?: { verifiedAt: string; probedAt?: string };
+  /** A draft: file names start with DRAFT_, and the cover, manifest and report list what blocks sign-off. */
+  draft?: boolean;
+  /** What blocks sign-off now, stated in a draft's manifest and report. */
+  blockers?: Blocker[];
   /** Where to look for the browser that renders Arabic captions and code snippets (the caller's environment). */
   browserEnv?: Env;
   onProgress?: (msg: string) => void;
@@ -55,7 +63,24 @@ export interface PackageResult {
   files: PackageFile[];
   reportPath: string;
   warnings: string[];
+  draft: boolean;
 }
+
+/** What a package was built on: each scenario's run and each checkpoint's status. A change makes it out of date. */
+export interface PackageBasis {
+  evidence: Record<string, string>;
+  checks: Record<string, string>;
+}
+
+export function packageBasis(evidence: CollectedEvidence, checks: CheckResult[] | undefined): PackageBasis {
+  const ids = [...evidence.byScenario.keys()].sort();
+  return {
+    evidence: Object.fromEntries(ids.map((id) => [id, evidence.byScenario.get(id)!.runId])),
+    checks: Object.fromEntries((checks ?? []).map((c) => [c.checkpointId, c.status])),
+  };
+}
+
+export const DRAFT_PREFIX = 'DRAFT_';
 
 interface SourceImage {
   entry: PlannedFile['entries'][number];
@@ -251,9 +276,19 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
   await recoverPackageDir(outDir);
   await assertReplaceable(outDir);
 
-  const evidence = await collectEvidence(workspaceDir);
+  const evidence = await collectEvidence(workspaceDir, { pins: ws.pins ?? {} });
   const snippets = await listSnippets(workspaceDir);
-  const plan: PackagePlan = planPackage(ws, evidence, { snippets });
+  const draft = !!options.draft;
+  const planned: PackagePlan = planPackage(ws, evidence, { snippets });
+  if (!planned.files.some((f) => f.entries.length)) {
+    throw new CertkitError('nothing captured yet: there is no screenshot or code snippet to package', {
+      hint: 'run the scenarios first (certkit run <workspace>), then build the package',
+      exitCode: 1,
+    });
+  }
+  const plan: PackagePlan = draft
+    ? { files: planned.files.map((f) => ({ ...f, baseName: `${DRAFT_PREFIX}${f.baseName}` })) }
+    : planned;
   const redact = createRedactor(secretValues(options.secrets ?? {}), ledgerIds(evidence));
   const chromium = new LazyChromium({ path: ws.browser.path, env: options.browserEnv });
   const warnings: string[] = [];
@@ -265,7 +300,15 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
     warnings,
     log,
     font: await measuringFont(),
-    manifest: { workspace: ws, generatedAt: new Date(), checks: options.checks, redact },
+    manifest: {
+      workspace: ws,
+      generatedAt: new Date(),
+      checks: options.checks,
+      verification: options.verification,
+      draft,
+      blockers: options.blockers ?? [],
+      redact,
+    },
   };
   // Start the browser early, in parallel with the first files, when some text or snippet will need it.
   const needsBrowser = plan.files.some((f) =>
@@ -334,6 +377,9 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
       plan,
       evidence,
       checks: options.checks,
+      verification: options.verification,
+      draft,
+      blockers: options.blockers ?? [],
       redact,
       stagingDir: path.join(staging, 'report'),
       finalDir: path.join(outDir, 'report'),
@@ -345,11 +391,13 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
       maxMb,
       format,
       checklist: options.checks ? 'verified' : 'not verified',
+      draft,
+      basis: packageBasis(evidence, options.checks),
       files: files.map((f) => ({ ...f, path: path.basename(f.path) })),
       warnings: warnings.map((w) => redact.text(w)),
     });
     await swapIn(staging, outDir);
-    return { outDir, files, reportPath, warnings };
+    return { outDir, files, reportPath, warnings, draft };
   } catch (err) {
     await fs.rm(staging, { recursive: true, force: true });
     throw err;
@@ -359,10 +407,16 @@ export async function buildPackage(workspaceDir: string, options: PackageOptions
 }
 
 /** The package currently on disk (after repairing an interrupted swap), or undefined when none was built. */
-export async function readPackageIndex(
-  dir: string,
-): Promise<
-  { files: (Omit<PackageFile, 'path'> & { path: string })[]; warnings: string[]; checklist: string } | undefined
+export async function readPackageIndex(dir: string): Promise<
+  | {
+      files: (Omit<PackageFile, 'path'> & { path: string })[];
+      warnings: string[];
+      checklist: string;
+      /** Absent in packages built before drafts existed: those were built without a sign-off check. */
+      draft?: boolean;
+      basis?: PackageBasis;
+    }
+  | undefined
 > {
   await recoverPackageDir(dir);
   const file = path.join(dir, PACKAGE_INDEX);

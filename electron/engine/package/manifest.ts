@@ -1,5 +1,14 @@
 import { scenarioStateText } from '../../../shared/schema/evidence';
-import type { CheckResult } from '../../../shared/schema/verify';
+import { checkStatusText, type CheckResult } from '../../../shared/schema/verify';
+import type { Blocker } from '../../../shared/schema/signoff';
+import {
+  checklistHeading,
+  checklistJson,
+  checkpointTitle,
+  checksByStatus,
+  draftHeading,
+  type Verification,
+} from './statements';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { PlannedEntry, PlannedFile, PlannedScenario } from './plan';
 import type { Redactor } from '../redact/index';
@@ -26,10 +35,21 @@ export interface ManifestContext {
   workspace: Workspace;
   generatedAt: Date;
   checks?: CheckResult[];
+  verification?: Verification;
+  draft: boolean;
+  /** What blocks sign-off (stated in a draft). */
+  blockers: Blocker[];
   redact: Redactor;
 }
 
-export const MANIFEST_VERSION = 1;
+// 2: checklist states each checkpoint's status; scenarios name their run; draft and what blocks sign-off.
+export const MANIFEST_VERSION = 2;
+
+/** Where a scenario's evidence came from, in a line: the run, pinned or not, and when. */
+export function runLine(s: PlannedScenario): string {
+  if (!s.runId) return 'not run';
+  return `run ${s.runId}${s.pinned ? ' (pinned)' : ''}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`;
+}
 
 function scenarioJson(s: PlannedScenario) {
   return {
@@ -45,6 +65,8 @@ function scenarioJson(s: PlannedScenario) {
     token_name: s.ledger.token_name ?? null,
     knet_ref_number: s.ledger.knet_ref_number ?? null,
     third_party_transaction_number: s.ledger.third_party_transaction_number ?? null,
+    run_id: s.runId ?? null,
+    run_pinned: s.pinned,
     finished_at: s.finishedAt ?? null,
     url: s.url ?? null,
   };
@@ -63,7 +85,9 @@ export function manifestJson(part: PartInfo, ctx: ManifestContext): string {
     title: part.file.title,
     part: part.part,
     parts: part.parts,
-    checklist: ctx.checks ? 'verified by certkit' : 'not verified',
+    draft: ctx.draft,
+    signoff_blocked_by: ctx.draft ? ctx.blockers.map((b) => ({ kind: b.kind, message: b.message })) : [],
+    checklist: checklistJson(ctx.checks, ctx.verification),
     scenarios: part.file.scenarios
       .filter((s) => part.images.some((i) => i.entry.scenarioId === s.id) || part.part === 1)
       .map(scenarioJson),
@@ -93,15 +117,20 @@ export function manifestJson(part: PartInfo, ctx: ManifestContext): string {
 export function manifestText(part: PartInfo, ctx: ManifestContext): string {
   const { workspace: ws } = ctx;
   const lines: string[] = [];
+  if (ctx.draft) {
+    lines.push(draftHeading(ctx.blockers));
+    for (const b of ctx.blockers) lines.push(`  - ${b.message}`);
+    lines.push('');
+  }
   lines.push(`${part.file.title}`);
   lines.push(
     `Account: ${ws.account.name}${ws.account.merchantIdentifier ? ` (merchant identifier ${ws.account.merchantIdentifier})` : ''}`,
   );
   lines.push(`Environment: ${ws.account.environment}    Generated: ${ctx.generatedAt.toISOString()}`);
   lines.push(`File: ${part.fileName}${part.parts > 1 ? `  (part ${part.part} of ${part.parts})` : ''}`);
-  lines.push(
-    `Checklist: ${ctx.checks ? 'verified by Certkit, see the cover page of the PDF or the report' : 'checklist not verified'}`,
-  );
+  lines.push(checklistHeading(ctx.checks, ctx.verification));
+  for (const g of checksByStatus(ctx.checks ?? []))
+    lines.push(`  ${checkStatusText(g.status)}: ${g.ids.map(checkpointTitle).join('; ')}`);
   lines.push('');
   lines.push('Scenarios');
   for (const s of part.file.scenarios) {
@@ -115,7 +144,7 @@ export function manifestText(part: PartInfo, ctx: ManifestContext): string {
         `    knet_ref_number: ${v.knet_ref_number ?? '-'}   third_party_transaction_number: ${v.third_party_transaction_number ?? '-'}`,
       );
     }
-    lines.push(`    time: ${s.finishedAt ?? '-'}`);
+    lines.push(`    evidence: ${runLine(s)}`);
     lines.push(`    URL: ${s.url ?? '-'}`);
   }
   lines.push('');

@@ -1,9 +1,11 @@
 import { scenarioStateText } from '../../../shared/schema/evidence';
-import { CATALOG } from '../../../shared/aps/catalog-index';
 import { PAYMENT_METHODS } from '../../../shared/aps/methods';
 import type { PDFFont } from 'pdf-lib';
 import type { ManifestContext, PartInfo, PackedImage } from './manifest';
 import { wrapText, type PageSpec, type TextRun } from './pdf-writer';
+import { runLine } from './manifest';
+import { checklistHeading, checkpointTitle, draftHeading } from './statements';
+import { checkStatusText } from '../../../shared/schema/verify';
 
 // A4 width; pages grow downwards to fit a full-page screenshot at readable width rather than shrinking it to A4.
 export const PAGE_W = 595;
@@ -37,7 +39,16 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     page.runs.push({ text: redact.text(text), x: MARGIN, y, size, maxWidth: CONTENT_W, ...opts });
     y -= size * 1.55;
   };
+  const wrapped = (text: string, size: number, opts: Partial<TextRun> = {}, indent = '    ') => {
+    for (const [i, l] of wrapText(text, size, CONTENT_W, font, 4).entries()) line(i ? `${indent}${l}` : l, size, opts);
+  };
   newPage();
+  if (ctx.draft) {
+    line(draftHeading(ctx.blockers), 14, { bold: true });
+    for (const b of ctx.blockers.slice(0, 12)) wrapped(`- ${b.message}`, 9);
+    if (ctx.blockers.length > 12) line(`... and ${ctx.blockers.length - 12} more (see the report)`, 9);
+    y -= 6;
+  }
   line('Amazon Payment Services: go-live certification evidence', 16, { bold: true });
   line(part.file.title + (part.parts > 1 ? ` (part ${part.part} of ${part.parts})` : ''), 12, { bold: true });
   y -= 4;
@@ -57,13 +68,19 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
     { title: 'fort_id', w: 100 },
     { title: 'Agreement id', w: CONTENT_W - 422 },
   ];
-  const row = (cells: string[], bold = false, size = 8.5) => {
-    ensure(size * 1.7);
+  /** One table row; `sub` is a small grey line under its cells, above the row's rule. */
+  const row = (cells: string[], bold = false, size = 8.5, sub?: string) => {
+    const subSize = 7;
+    ensure(size * 1.7 + (sub ? subSize * 1.5 : 0));
     let x = MARGIN;
     cells.forEach((c, i) => {
       page.runs.push({ text: redact.text(c), x, y, size, bold, maxWidth: cols[i].w - 4 });
       x += cols[i].w;
     });
+    if (sub) {
+      y -= subSize * 1.45;
+      page.runs.push({ text: redact.text(sub), x: MARGIN + 8, y, size: subSize, grey: true, maxWidth: CONTENT_W - 8 });
+    }
     page.rules!.push({ x1: MARGIN, y1: y - size * 0.55, x2: PAGE_W - MARGIN, y2: y - size * 0.55 });
     y -= size * 1.75;
   };
@@ -74,7 +91,12 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   for (const s of part.file.scenarios) {
     const label = PAYMENT_METHODS[s.method].languages.length > 1 ? `${s.title}` : s.title;
     const v = s.ledger;
-    row([label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-']);
+    row(
+      [label, scenarioStateText(s.status), v.merchant_reference ?? '-', v.fort_id ?? '-', v.agreement_id ?? '-'],
+      false,
+      8.5,
+      s.runId ? `evidence: ${runLine(s)}` : undefined,
+    );
     if (v.knet_ref_number || v.third_party_transaction_number) {
       row([
         `   knet_ref_number ${v.knet_ref_number ?? '-'}`,
@@ -87,21 +109,10 @@ export function coverPages(part: PartInfo, ctx: ManifestContext, font: PDFFont):
   }
   y -= 8;
   line('Verification checklist', 12, { bold: true });
-  if (!ctx.checks) {
-    line('Checklist not verified: this package was built without verification results.', 10);
-  } else {
-    for (const c of ctx.checks) {
-      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
-      for (const [i, l] of wrapText(
-        `${c.status.toUpperCase()}  ${title}: ${c.summary}`,
-        9,
-        CONTENT_W,
-        font,
-        3,
-      ).entries()) {
-        line(i ? `    ${l}` : l, 9);
-      }
-    }
+  // Measured in the regular face, so drawn in it: a bold line would overrun the width it was wrapped to.
+  wrapped(checklistHeading(ctx.checks, ctx.verification), 9.5);
+  for (const c of ctx.checks ?? []) {
+    wrapped(`${checkStatusText(c.status).toUpperCase()}  ${checkpointTitle(c.checkpointId)}: ${c.summary}`, 9);
   }
   if (part.part === 1 && part.file.missing.length) {
     y -= 8;

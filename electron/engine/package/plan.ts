@@ -40,7 +40,9 @@ export interface PlannedScenario {
   outcome: Outcome;
   language: Language;
   status: ScenarioState;
+  /** The run the evidence comes from (its newest, or the one pinned). */
   runId?: string;
+  pinned: boolean;
   /** The identifiers APS asks for, by the ledger's own field names; empty before the scenario ran. */
   ledger: LedgerValues;
   finishedAt?: string;
@@ -60,6 +62,15 @@ export interface PlannedFile {
   entries: PlannedEntry[];
   /** Slots the checklist asks for that have no image yet, as readable lines. */
   missing: string[];
+  /** The same, as data: the slot, and the scenario that should fill it (none for code snippets). */
+  missingSlots: MissingSlot[];
+}
+
+export interface MissingSlot {
+  slot: string;
+  scenarioId?: string;
+  /** The scenario has evidence (so the page was not captured or not tagged), rather than not having run. */
+  scenarioRan: boolean;
 }
 
 export interface PackagePlan {
@@ -101,8 +112,9 @@ function groupTitle(group: string, method?: MethodId, outcome?: Outcome | 'both'
   return `${label}: ${outcome === 'success' ? 'successful' : 'declined'} transaction`;
 }
 
-function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined): PlannedScenario {
+function scenarioRow(s: Scenario, ev: ScenarioEvidence | undefined, pinned: boolean): PlannedScenario {
   return {
+    pinned,
     id: s.id,
     title: s.title,
     method: s.method,
@@ -140,6 +152,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
         scenarios: [],
         entries: [],
         missing: [],
+        missingSlots: [],
       };
       files.set(g.group, f);
     }
@@ -150,7 +163,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
   for (const s of plan.scenarios) {
     const f = fileFor(s);
     const ev = evidence.byScenario.get(s.id);
-    const row = scenarioRow(s, ev);
+    const row = scenarioRow(s, ev, !!evidence.choices.get(s.id)?.pinned);
     f.scenarios.push(row);
     const index = (scenarioIndex.get(f.group) ?? 0) + 1;
     scenarioIndex.set(f.group, index);
@@ -189,6 +202,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     for (const id of wanted) {
       if (!shots.some((sh) => sh.slot === id)) {
         f.missing.push(`${s.title}: ${CATALOG.slots.get(id).checklistName}${ev ? '' : ' (scenario not run)'}`);
+        f.missingSlots.push({ slot: id, scenarioId: s.id, scenarioRan: !!ev });
       }
     }
   }
@@ -200,6 +214,7 @@ export function planPackage(workspace: Workspace, evidence: CollectedEvidence, e
     const sn = extras.snippets?.find((x) => x.slot === slotInfo.id);
     if (!sn) {
       f.missing.push(`Code snippet: ${slotInfo.checklistName} (add it with \`certkit snippet\`)`);
+      f.missingSlots.push({ slot: slotInfo.id, scenarioRan: false });
       return;
     }
     f.entries.push({

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { CATALOG } from '../../../shared/aps/catalog-index';
 import { scenarioStateText } from '../../../shared/schema/evidence';
-import type { CheckResult } from '../../../shared/schema/verify';
+import { checkStatusText, type CheckResult } from '../../../shared/schema/verify';
+import type { Blocker } from '../../../shared/schema/signoff';
+import { checklistHeading, checkpointTitle, draftHeading, type Verification } from './statements';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 import { escapeHtml as h } from '../../../shared/html';
-import type { PackagePlan } from './plan';
+import type { PackagePlan, PlannedScenario } from './plan';
 import type { Redactor } from '../redact/index';
 import { writeFileAtomic } from '../util/atomic-write';
 
@@ -18,6 +19,9 @@ export interface ReportInput {
   plan: PackagePlan;
   evidence: CollectedEvidence;
   checks?: CheckResult[];
+  verification?: Verification;
+  draft: boolean;
+  blockers: Blocker[];
   redact: Redactor;
   /** Where the report is written now, and where it will live after the package folder is swapped in. */
   stagingDir: string;
@@ -36,12 +40,26 @@ table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #d
 th{background:#f6f8fa}code{font:12px 'DejaVu Sans Mono',monospace;word-break:break-all}td.id code{white-space:nowrap;word-break:normal}.muted{color:#57606a}
 .st{font-weight:600}.confirmed,.passed{color:#1a7f37}.failed{color:#cf222e}.warn,.needs-confirmation{color:#9a6700}
 .no-evidence,.not-run,.pending,.skipped{color:#57606a}
+.draft{border:2px solid #cf222e;background:#fff5f5;padding:8px 14px;margin:10px 0}.draft h2{border:0;margin:4px 0;color:#cf222e}
 .shots{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 14px}.shot{width:${THUMB_W}px;font-size:12px;overflow-wrap:anywhere}
 .shot img{width:${THUMB_W}px;height:${THUMB_H}px;object-fit:cover;object-position:top;border:1px solid #d0d7de;display:block;background:#f6f8fa}
 details{margin:4px 0}summary{cursor:pointer}.kv td:first-child{width:240px}`;
 
 function rel(from: string, to: string): string {
   return path.relative(from, to).split(path.sep).map(encodeURIComponent).join('/');
+}
+
+/** The run a scenario's evidence came from, its time, and a newer run a pin passed over. */
+function runCell(s: PlannedScenario, evidence: CollectedEvidence): string {
+  if (!s.runId) return '<span class="muted">not run</span>';
+  const newest = evidence.choices.get(s.id)?.newest;
+  return [
+    `<code>${h(s.runId)}</code>${s.pinned ? ' <b>pinned</b>' : ''}`,
+    s.finishedAt ? `<span class="muted">${h(s.finishedAt)}</span>` : '',
+    newest ? `<span class="muted">newer run ${h(newest.runId)}: ${h(newest.status)}</span>` : '',
+  ]
+    .filter(Boolean)
+    .join('<br>');
 }
 
 function fieldsTable(fields: Record<string, unknown> | undefined, redact: Redactor): string {
@@ -59,12 +77,17 @@ export async function writeReport(input: ReportInput): Promise<string> {
   const { workspace: ws, redact, plan } = input;
   const out: string[] = [];
   out.push(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(redact.text(`Certkit report - ${ws.account.name}`))}</title><style>${css}</style></head><body>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(redact.text(`${input.draft ? 'DRAFT ' : ''}Certkit report - ${ws.account.name}`))}</title><style>${css}</style></head><body>`,
   );
-  out.push(`<h1>APS go-live evidence: ${h(redact.text(ws.account.name))}</h1>`);
+  out.push(`<h1>${input.draft ? 'DRAFT: ' : ''}APS go-live evidence: ${h(redact.text(ws.account.name))}</h1>`);
   out.push(
-    `<p class="muted">Environment ${h(ws.account.environment)} &middot; generated ${h(new Date().toISOString())} &middot; runs: ${h(input.evidence.runIds.join(', ') || 'none')}</p>`,
+    `<p class="muted">Environment ${h(ws.account.environment)} &middot; generated ${h(new Date().toISOString())}</p>`,
   );
+  if (input.draft) {
+    out.push(`<div class="draft" data-testid="draft"><h2>${h(draftHeading(input.blockers))}</h2><ul>`);
+    for (const b of input.blockers) out.push(`<li>${h(redact.text(b.message))}</li>`);
+    out.push('</ul></div>');
+  }
 
   out.push('<h2>Package files</h2>');
   if (!input.files.length) out.push('<p>No package file was written (nothing captured yet).</p>');
@@ -74,7 +97,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
     );
 
   out.push(
-    '<h2>Scenarios</h2><table><tr><th>Scenario</th><th>Package</th><th>Status</th><th>Merchant reference</th><th>fort_id</th><th>Agreement id</th><th>Other ids</th></tr>',
+    '<h2>Scenarios</h2><table><tr><th>Scenario</th><th>Package</th><th>Status</th><th>Evidence from</th><th>Merchant reference</th><th>fort_id</th><th>Agreement id</th><th>Other ids</th></tr>',
   );
   for (const f of plan.files) {
     for (const s of f.scenarios) {
@@ -87,21 +110,19 @@ export async function writeReport(input: ReportInput): Promise<string> {
         .filter(Boolean)
         .join('<br>');
       out.push(
-        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status)}">${h(scenarioStateText(s.status))}</td><td class="id"><code>${h(redact.text(v.merchant_reference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.fort_id ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.agreement_id ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
+        `<tr><td><a href="#${h(s.id)}">${h(s.title)}</a></td><td>${h(f.baseName)}</td><td class="st ${h(s.status)}">${h(scenarioStateText(s.status))}</td><td>${runCell(s, input.evidence)}</td><td class="id"><code>${h(redact.text(v.merchant_reference ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.fort_id ?? '-'))}</code></td><td class="id"><code>${h(redact.text(v.agreement_id ?? '-'))}</code></td><td>${redact.text(other)}</td></tr>`,
       );
     }
   }
   out.push('</table>');
 
   out.push('<h2>Verification checklist</h2>');
-  if (!input.checks)
-    out.push('<p class="st warn">Checklist not verified: this package was built without verification results.</p>');
-  else {
+  out.push(`<p class="st">${h(checklistHeading(input.checks, input.verification))}</p>`);
+  if (input.checks) {
     out.push('<table><tr><th>Checkpoint</th><th>Result</th><th>Summary</th><th>Fix</th></tr>');
     for (const c of input.checks) {
-      const title = CATALOG.checkpoints.find(c.checkpointId)?.title ?? c.checkpointId;
       out.push(
-        `<tr><td>${h(title)}</td><td class="st ${h(c.status)}">${h(c.status)}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`,
+        `<tr data-checkpoint="${h(c.checkpointId)}"><td>${h(checkpointTitle(c.checkpointId))}</td><td class="st ${h(c.status)}">${h(checkStatusText(c.status))}</td><td>${h(redact.text(c.summary))}</td><td>${h(redact.text(c.fix ?? ''))}</td></tr>`,
       );
     }
     out.push('</table>');

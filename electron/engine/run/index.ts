@@ -60,6 +60,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   runId: string;
+  /** The stop signal fired during the run: scenarios not started are skipped, and the run is not a success. */
+  stopped: boolean;
   results: {
     scenarioId: string;
     status: ScenarioOutcome;
@@ -291,5 +293,5 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   );
   const count = (st: string) => ordered.filter((r) => r.status === st).length;
   emit({ type: 'run-finished', runId, passed: count('passed'), failed: count('failed'), skipped: count('skipped') });
-  return { runId, results: ordered };
+  return { runId, stopped: !!options.signal?.aborted, results: ordered };
 }

@@ -5,17 +5,97 @@ import { CertkitError, describeError } from '../errors';
 
 export type Fields = Record<string, string>;
 
-const MAX_BODY = 1_000_000;
+/**
+ * What the sandbox's servers accept. APS's own requests are a few kB; a body over the limit, or a client that sends
+ * its headers or body too slowly, is refused before it can hold memory or a socket.
+ */
+export const SERVER_LIMITS = {
+  maxBodyBytes: 1_000_000,
+  /** JSON nesting: APS's deepest documented value (installment plans) is four levels. */
+  maxJsonDepth: 16,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
-export async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
+export type ServerTimeouts = Pick<typeof SERVER_LIMITS, 'headersTimeoutMs' | 'requestTimeoutMs'>;
+
+/**
+ * Options for http(s).createServer: Node answers 408 and closes a connection whose headers, or whole request, take
+ * longer than the limits; it looks every second (its default is every 30 s, which would let a slow body hold on).
+ */
+export function serverOptions(timeouts: Partial<ServerTimeouts> = {}): http.ServerOptions {
+  const headersTimeout = timeouts.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs;
+  const requestTimeout = Math.max(headersTimeout, timeouts.requestTimeoutMs ?? SERVER_LIMITS.requestTimeoutMs);
+  return {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
+  };
+}
+
+/** A request the server refuses with an HTTP status of its own (413, 400); guard() answers it with `message`. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpRefusal';
   }
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(): HttpRefusal {
+  return new HttpRefusal(413, `request body over ${SERVER_LIMITS.maxBodyBytes} bytes`);
+}
+
+/** The request body as text; a body over the limit is refused (413) without reading the rest of it. */
+export function readBody(req: http.IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length']) > SERVER_LIMITS.maxBodyBytes) return Promise.reject(tooLarge());
+  return new Promise<string>((resolve, reject) => {
+    // Events rather than async iteration: leaving a for-await early destroys the socket, and the client would get
+    // a reset instead of the 413.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (!settled) {
+        settled = true;
+        fn();
+      }
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > SERVER_LIMITS.maxBodyBytes) {
+        chunks.length = 0;
+        settle(() => reject(tooLarge()));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => settle(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', (err) => settle(() => reject(err)));
+    req.on('close', () => settle(() => reject(new HttpRefusal(400, 'the request ended before its body did'))));
+  });
+}
+
+/**
+ * JSON.parse with a nesting limit, checked by a scan before parsing: the parser copes with any depth, but every
+ * reader after it (signing, redaction, logging) walks values recursively. Too deep is refused with 400.
+ */
+export function parseJsonBody(text: string): unknown {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > SERVER_LIMITS.maxJsonDepth)
+        throw new HttpRefusal(400, `JSON body nests deeper than ${SERVER_LIMITS.maxJsonDepth} levels`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return JSON.parse(text);
 }
 
 /** Form fields in posted order; a repeated name keeps its last value, as PHP and most frameworks do. */
@@ -43,6 +123,29 @@ export function sendText(
 ): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(text);
+}
+
+/**
+ * Answers a refused request and ends its connection: the rest of an over-long body is drained (so the client reads
+ * the answer instead of a reset), and the request timeout bounds how long that may take.
+ */
+export function refuseRequest(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: string | object,
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const json = typeof body === 'object';
+  res.writeHead(status, {
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    connection: 'close',
+  });
+  res.end(json ? JSON.stringify(body) : body);
+  req.resume();
 }
 
 /** 303 so that a POST answer turns into a GET of the target (the browser never re-posts on reload). */
@@ -114,6 +217,7 @@ export function guard(
 ): http.RequestListener {
   return (req, res) => {
     handler(req, res).catch((err) => {
+      if (err instanceof HttpRefusal) return refuseRequest(req, res, err.status, err.message);
       onError(err);
       // Bad input (e.g. an unknown fault name in a posted form) is the client's to fix: 400 with the fix.
       if (!res.headersSent)

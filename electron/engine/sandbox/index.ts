@@ -5,7 +5,7 @@ import type { ShaType } from '../../../shared/aps/catalog';
 import { CertkitError } from '../errors';
 import { trustOrigins } from '../tls-trust';
 import { makeSandboxCertificate, type SandboxCertificate } from './certificate';
-import { acceptTls, serverAt } from './http';
+import { acceptTls, serverAt, type ServerTimeouts } from './http';
 import type { SimulatorConfig } from './simulator/config';
 import type { SimExchange } from './simulator/exchange-log';
 import { Simulator } from './simulator/server';
@@ -40,6 +40,8 @@ export interface SandboxOptions {
   https?: boolean;
   /** Where the certificate is written (default: a new temporary folder, removed on close). */
   tlsDir?: string;
+  /** How long a client may take to send its headers and its whole request, on both servers (default: SERVER_LIMITS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 interface Credentials {
@@ -79,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     persistFile: options.persistFile,
     feedbackRetry: options.feedbackRetry,
     tls,
+    timeouts: options.timeouts,
   });
   let store: DemoStore | undefined;
   let release = () => {};
@@ -98,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       paymentPage: `${sim.origin}/FortAPI/paymentPage`,
       paymentApi: `${sim.origin}/FortAPI/paymentApi`,
       faults: options.storeFaults ?? [],
+      timeouts: options.timeouts,
       merchant: {
         merchant_identifier: c.merchant_identifier,
         access_code: c.access_code,

@@ -7,6 +7,8 @@ import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/sch
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
+import type { TrafficRecord } from '../../../shared/schema/traffic';
+import type { TrafficLinks } from '../relay/index';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { responsesIn, type ApsResponse } from '../aps/answers';
 
@@ -21,8 +23,19 @@ export interface VerifyContext {
   /** Apple Pay has its own access code and phrases. */
   appleSecrets?: MerchantSecrets;
   probeResponseSignature: boolean;
-  /** Evidence of the scenarios in the plan, in plan order. */
+  /**
+   * Evidence of the scenarios in the plan, in plan order, with the relay's exchanges of each added: the passed ones
+   * when a check decides whether the checkpoint passes, every one when it looks for failures (a fault seen in a
+   * failed attempt is still a fault).
+   */
   scenarios: ScenarioEvidence[];
+  /** What the recording relay saw (`certkit relay`), and which scenario each exchange belongs to. */
+  traffic: RelayEvidence;
+}
+
+export interface RelayEvidence {
+  records: TrafficRecord[];
+  links: TrafficLinks;
 }
 
 /** A check returns everything but the checkpoint id, which the runner fills in. */
@@ -101,6 +114,7 @@ export function noEvidence(ctx: VerifyContext, candidates: string[], what: strin
   return {
     status: 'no-evidence',
     summary: `No evidence yet: ${what}`,
+    rerun: run,
     fix: run.length
       ? `Run scenario ${run.join(', ')} (certkit run <workspace> --only ${run.join(',')}), then verify again.`
       : 'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',

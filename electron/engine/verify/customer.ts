@@ -144,9 +144,10 @@ export const checkCustomerIp: Check = (ctx) => {
       evidence,
     };
   }
+  const relayed = requests.filter(({ x }) => x.observedBy === 'relay').length;
   return {
     status: 'passed',
-    summary: `customer_ip equalled the browser's address in ${requests.length} scenario(s)`,
+    summary: `customer_ip equalled the browser's address in ${requests.length} scenario(s)${relayed ? ` (${relayed} server-to-server request(s) recorded by the relay)` : ''}`,
     evidence,
   };
 };

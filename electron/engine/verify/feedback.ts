@@ -1,10 +1,10 @@
+import { feedbackDelivered as delivered } from '../../../shared/aps/feedback';
 import type { CheckOutcome, EvidenceRef, VerifyContext } from './context';
+import { relayFeedbackResult } from './feedback-relay';
 import { feedbackTargets, isPlaceholderUrl, type FeedbackProbe, type ProbeResults } from './probe';
 
 /** Clauses joined into one sentence that starts with a capital. */
 const sentence = (clauses: string[]) => clauses.join('; ').replace(/^./, (c) => c.toUpperCase());
-
-const delivered = (status: number) => (status >= 200 && status < 300) || status === 302;
 
 function ref(p: FeedbackProbe): EvidenceRef {
   const answer = p.error
@@ -22,11 +22,15 @@ const FIX =
   'The feedback endpoint must take a JSON POST, verify its signature with the SHA response phrase, accept the same result again (APS retries until it gets 2xx or 302, 10 times, 10 s apart), and answer 200.';
 
 /**
- * What Certkit can show about the feedback URLs: they are real endpoints that take a signed result and its repeat.
- * That they are the URLs set in APS's Technical Settings stays for the engineer to confirm.
+ * What Certkit can show about the feedback URLs. Feedback that passed the relay shows it all: APS posted it to what
+ * Technical Settings hold. Without the relay, the probe shows they are real endpoints that take a signed result and
+ * its repeat, and that they are the URLs set in APS's Technical Settings stays for the engineer to confirm.
  */
 export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
   const targets = feedbackTargets(ctx.workspace);
+  const placeholders = targets.filter((t) => isPlaceholderUrl(t.url));
+  const relayed = placeholders.length ? undefined : relayFeedbackResult(ctx);
+  if (relayed) return relayed;
   if (!targets.length) {
     return {
       status: 'needs-confirmation',
@@ -34,7 +38,6 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
       fix: 'Add store.directFeedbackUrl and store.notificationFeedbackUrl to certkit.json (the URLs in Technical Settings) and verify with --probe-response, or check them yourself and confirm with a note.',
     };
   }
-  const placeholders = targets.filter((t) => isPlaceholderUrl(t.url));
   if (placeholders.length) {
     return {
       status: 'failed',

@@ -307,9 +307,10 @@ export const checkRequestSignature: Check = (ctx) => {
       evidence,
     };
   }
+  const relayed = requests.filter(({ x }) => x.observedBy === 'relay').length;
   return {
     status: 'passed',
-    summary: `${verified} request signature(s) recomputed and matched; no parameter APS would refuse`,
+    summary: `${verified} request signature(s) recomputed and matched${relayed ? ` (${relayed} server-to-server call(s) recorded by the relay)` : ''}; no parameter APS would refuse`,
     evidence,
   };
 };

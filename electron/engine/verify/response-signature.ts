@@ -1,5 +1,10 @@
 import { assertNever } from '../../../shared/assert-never';
+import { signedFieldNames, verifySignature, type ApsParams } from '../aps/signature';
+import { operationOf } from '../relay/index';
 import type { ProbeResult, ProbeResults } from './probe';
+import { currentRecords, relayRef } from './relay-evidence';
+import { SECRET_MARKER } from '../redact/index';
+import { looksMasked } from './request-signature';
 import {
   anyPayment,
   noEvidence,
@@ -53,7 +58,60 @@ export function probeOutcome(p: ProbeResult, what: string, fix: string): CheckOu
 export const RESPONSE_SIGNATURE_FIX =
   'On return_url (and the feedback URLs) recompute the signature with the SHA response phrase over the fields exactly as APS posted them (no trimming, without your own query parameters), and show the order as failed when it does not match — for every payment method.';
 
+/**
+ * APS's answers to the merchant's server-to-server calls, as the relay passed them on, recomputed with the response
+ * phrase over the values exactly as received. That they match shows the merchant's own check can succeed on
+ * untrimmed values; whether the merchant refuses a tampered answer is what the probe shows.
+ */
+function relayAnswers(ctx: VerifyContext): { matched: number; mismatched: string[]; evidence: EvidenceRef[] } {
+  const out = { matched: 0, mismatched: [] as string[], evidence: [] as EvidenceRef[] };
+  for (const r of currentRecords(ctx)) {
+    const fields = r.responseFields as ApsParams | undefined;
+    if (r.kind !== 'paymentApi' || !fields || typeof fields.signature !== 'string') continue;
+    const apple = fields.digital_wallet === 'APPLE_PAY';
+    const keys = apple ? ctx.appleSecrets : ctx.secrets;
+    if (!keys?.responsePhrase) continue;
+    const answer: ApsParams = { ...fields };
+    if (looksMasked(answer.access_code)) {
+      if (!keys.accessCode) continue;
+      answer.access_code = keys.accessCode;
+    }
+    // APS masks the card number in its answers itself, and signs it masked; only what the recorder removed is unknown.
+    const removed = (k: string) => typeof answer[k] === 'string' && (answer[k] as string).includes(SECRET_MARKER);
+    if (signedFieldNames(answer, { response: true }).some(removed)) continue;
+    const op = operationOf(r) ?? 'call';
+    if (verifySignature(answer, keys.responsePhrase, keys.shaType, { response: true }).ok) {
+      out.matched++;
+      out.evidence.push(relayRef(ctx, r, `APS's answer to ${op}: signature recomputed with the response phrase`));
+    } else {
+      out.mismatched.push(op);
+      out.evidence.push(relayRef(ctx, r, `APS's answer to ${op}: signature does not match the response phrase given`));
+    }
+  }
+  return out;
+}
+
 export function responseSignatureResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
+  const outcome = probeResponseResult(ctx, probes);
+  const relay = relayAnswers(ctx);
+  if (!relay.matched && !relay.mismatched.length) return outcome;
+  const note = relay.mismatched.length
+    ? `; ${relay.mismatched.length} answer(s) the relay recorded (${[...new Set(relay.mismatched)].join(', ')}) do not match the SHA response phrase given, so either the phrase or SHA type Certkit has is not the account's, or something between APS and the merchant changed them`
+    : `; APS's answers to ${relay.matched} server-to-server call(s) recorded by the relay recompute with the response phrase over the values as received`;
+  return {
+    ...outcome,
+    status: relay.mismatched.length && outcome.status === 'passed' ? 'warn' : outcome.status,
+    summary: `${outcome.summary}${note}`,
+    ...(relay.mismatched.length && !outcome.fix
+      ? {
+          fix: 'Check CERTKIT_SHA_RESPONSE_PHRASE and CERTKIT_SHA_TYPE against Integration settings > Security settings.',
+        }
+      : {}),
+    evidence: [...(outcome.evidence ?? []), ...relay.evidence],
+  };
+}
+
+function probeResponseResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
   const returns = ctx.scenarios.flatMap((ev) => returnPosts(ev));
   if (!returns.length)
     return noEvidence(ctx, ['card-declined', ...anyPayment(ctx)], 'no result was posted back to return_url to replay');

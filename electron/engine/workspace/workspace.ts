@@ -11,6 +11,7 @@ import {
 } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
+import { applySettings, type SettingChange } from './settings';
 
 export function workspaceFile(dir: string): string {
   return path.join(dir, WORKSPACE_FILE);
@@ -108,6 +109,8 @@ export interface InitOptions {
   features?: Partial<Workspace['features']>;
   overwrite?: boolean;
   extra?: Partial<WorkspaceInput>;
+  /** Values set by dotted path (checked as `certkit config` checks them) before anything is written. */
+  settings?: SettingChange[];
 }
 
 export async function initWorkspace(dir: string, options: InitOptions = {}): Promise<Workspace> {
@@ -131,6 +134,7 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
     features: { installments: false, savedCards: false, recurring: false, ...options.features },
     ...options.extra,
   };
+  const workspace = applySettings(parseWorkspace(input, file), options.settings ?? []);
   await fs.mkdir(dir, { recursive: true });
-  return saveWorkspace(dir, input);
+  return saveWorkspace(dir, workspace);
 }

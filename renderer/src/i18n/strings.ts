@@ -153,6 +153,10 @@ const en = {
   'package.estimated': 'estimate',
   'package.built': 'built',
   'package.folderAt': 'Output folder',
+  'package.buildDraft': 'Build draft package',
+  'package.blocked':
+    'Sign-off is not ready: items still block it. The package is built as a DRAFT (file names start with DRAFT_).',
+  'package.draftBuilt': 'The package on disk is a DRAFT.',
   'email.title': 'Sign-off email',
   'email.to': 'To',
   'email.subject': 'Subject',
@@ -162,8 +166,9 @@ const en = {
   'email.saveEml': 'Save .eml',
   'email.mailto': 'Open in mail app',
   'email.savedAt': 'Saved to',
+  'email.blocked': 'Sign-off is not ready: this email is a DRAFT and lists what still blocks it. Do not send it.',
   'email.draftNote':
-    'The draft is regenerated from the current evidence, checklist and package each time this step opens.',
+    'The email is written afresh from the current evidence, checklist and package each time this step opens.',
   'error.title': 'Something needs attention',
 } as const;
 
@@ -321,6 +326,10 @@ const ar: Record<StringKey, string> = {
   'package.estimated': 'تقديري',
   'package.built': 'مبني',
   'package.folderAt': 'مجلد الإخراج',
+  'package.buildDraft': 'بناء مسودة الحزمة',
+  'package.blocked':
+    'الاعتماد غير جاهز بعد: ما زالت هناك بنود تمنعه. تُبنى الحزمة كمسودة (تبدأ أسماء ملفاتها بـ DRAFT_).',
+  'package.draftBuilt': 'الحزمة الموجودة مسودة.',
   'email.title': 'بريد الاعتماد',
   'email.to': 'إلى',
   'email.subject': 'الموضوع',
@@ -330,7 +339,8 @@ const ar: Record<StringKey, string> = {
   'email.saveEml': 'حفظ ملف .eml',
   'email.mailto': 'فتح في تطبيق البريد',
   'email.savedAt': 'حُفظ في',
-  'email.draftNote': 'تُعاد كتابة المسودة من الأدلة وقائمة التحقق والحزمة الحالية في كل مرة تُفتح فيها هذه الخطوة.',
+  'email.blocked': 'الاعتماد غير جاهز بعد: هذا البريد مسودة ويذكر ما يمنع الاعتماد. لا ترسله.',
+  'email.draftNote': 'يُكتب البريد من جديد من الأدلة وقائمة التحقق والحزمة الحالية في كل مرة تُفتح فيها هذه الخطوة.',
   'error.title': 'أمر يحتاج إلى انتباهك',
 };
 

@@ -42,6 +42,11 @@ export function EmailStep() {
           </span>
         </p>
       )}
+      {email.draft && (
+        <p className="notice notice-warn small" data-testid="email-blocked">
+          {t('email.blocked')}
+        </p>
+      )}
       <p className="muted small">{t('email.draftNote')}</p>
       <div className="email" dir="ltr" data-testid="email-preview">
         <dl>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Badge, Card, formatBytes } from '../components/common';
 import { useApp, useT } from '../store/use-app';
+import { PACKAGE_BLOCKERS } from '../../../shared/schema/signoff';
 
 export function PackageStep() {
   const t = useT();
@@ -9,9 +10,14 @@ export function PackageStep() {
   const build = useApp((s) => s.buildPackage);
   const open = useApp((s) => s.openOutputFolder);
   const building = useApp((s) => s.busy['package.build']);
+  const signoff = useApp((s) => s.signoff);
+  const loadSignoff = useApp((s) => s.loadSignoff);
   useEffect(() => {
     void load();
-  }, [load]);
+    void loadSignoff();
+  }, [load, loadSignoff]);
+  // Blockers about the package itself do not stop it from being built.
+  const blocked = !!signoff?.blockers.some((b) => !PACKAGE_BLOCKERS.includes(b.kind));
   return (
     <Card
       title={t('package.title')}
@@ -20,11 +26,12 @@ export function PackageStep() {
           <button
             type="button"
             className="btn btn-primary"
-            onClick={build}
+            onClick={() => void build(blocked)}
             disabled={building}
             data-testid="package-build"
+            data-draft={blocked}
           >
-            {t('package.build')}
+            {blocked ? t('package.buildDraft') : t('package.build')}
           </button>
           <button type="button" className="btn" onClick={open} data-testid="package-open">
             {t('package.openFolder')}
@@ -32,8 +39,18 @@ export function PackageStep() {
         </div>
       }
     >
+      {blocked && (
+        <p className="notice notice-warn small" data-testid="package-blocked">
+          {t('package.blocked')}
+        </p>
+      )}
       {pkg && (
         <>
+          {pkg.draft && pkg.files.some((f) => !f.estimated) && (
+            <p className="notice small" data-testid="package-draft">
+              {t('package.draftBuilt')}
+            </p>
+          )}
           <p className="muted small">
             {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
             <span className="mono" dir="ltr">

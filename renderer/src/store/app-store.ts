@@ -15,6 +15,7 @@ import type {
 import { ApiCallError } from '../../../shared/api/reply';
 import type { LedgerField } from '../../../shared/schema/evidence';
 import type { CheckResult } from '../../../shared/schema/verify';
+import type { SignoffState } from '../../../shared/schema/signoff';
 import type { WorkspaceInput } from '../../../shared/schema/workspace';
 import type { Language } from '../../../shared/aps/methods';
 
@@ -44,6 +45,8 @@ export interface AppState {
   images: Record<string, string>;
   checks?: CheckResult[];
   pkg?: PackageView;
+  /** What still blocks sign-off; the package and email steps make drafts while anything does. */
+  signoff?: SignoffState;
   email?: EmailDraft;
   emlPath?: string;
   busy: Record<string, boolean>;
@@ -81,7 +84,9 @@ export interface AppState {
   verify(probeResponse?: boolean): Promise<void>;
   confirm(checkpointId: string, confirmed: boolean, note: string): Promise<void>;
   loadPackagePlan(): Promise<void>;
-  buildPackage(): Promise<void>;
+  loadSignoff(): Promise<SignoffState | undefined>;
+  /** draft: build even though something blocks sign-off (the files say DRAFT). */
+  buildPackage(draft?: boolean): Promise<void>;
   openOutputFolder(): Promise<void>;
   loadEmail(): Promise<void>;
   saveEml(): Promise<void>;
@@ -138,6 +143,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         evidence: undefined,
         checks: undefined,
         pkg: undefined,
+        signoff: undefined,
         email: undefined,
         emlPath: undefined,
         images: {},
@@ -345,19 +351,29 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const pkg = await guarded('package.plan', () => api.package.plan({}));
         if (pkg) set({ pkg });
       },
-      async buildPackage() {
-        const pkg = await guarded('package.build', () => api.package.build({}));
+      async loadSignoff() {
+        const signoff = await guarded('signoff.status', () => api.signoff.status({}));
+        if (signoff) set({ signoff });
+        return signoff;
+      },
+      async buildPackage(draft = false) {
+        const pkg = await guarded('package.build', () => api.package.build({ draft }));
         if (pkg) set({ pkg });
+        await get().loadSignoff();
       },
       async openOutputFolder() {
         await guarded('package.openFolder', () => api.package.openFolder({}));
       },
       async loadEmail() {
-        const email = await guarded('email.draft', () => api.email.draft({}));
+        // While anything blocks sign-off the preview is a draft that lists it, never a final-looking email.
+        const signoff = await get().loadSignoff();
+        if (!signoff) return;
+        const email = await guarded('email.draft', () => api.email.draft({ draft: !signoff.ready }));
         if (email) set({ email });
       },
       async saveEml() {
-        const res = await guarded('email.saveEml', () => api.email.saveEml({}));
+        const draft = get().email?.draft ?? true;
+        const res = await guarded('email.saveEml', () => api.email.saveEml({ draft }));
         if (res) set({ emlPath: res.path });
       },
     };

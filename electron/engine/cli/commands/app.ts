@@ -8,12 +8,16 @@ export const appCommand = defineCommand({
   name: 'app',
   summary: 'Serve the Certkit wizard to your browser on loopback (the desktop app without Electron)',
   usage: 'app [workspace] [--demo [--demo-dir DIR]] [--port N] [--no-open]',
+  windsDown: true,
   options: {
-    port: { type: 'string' },
-    'no-open': { type: 'boolean' },
-    renderer: { type: 'string' },
-    demo: { type: 'boolean' },
-    'demo-dir': { type: 'string' },
+    port: { type: 'string', description: 'loopback port to serve on (default: a free one)' },
+    'no-open': { type: 'boolean', description: 'do not open a browser; print the address only' },
+    renderer: {
+      type: 'string',
+      description: 'folder of the built wizard (default: the one `npm run build:renderer` makes)',
+    },
+    demo: { type: 'boolean', description: 'start the APS simulator and demo store and open a demo workspace' },
+    'demo-dir': { type: 'string', description: 'where --demo creates its workspace (default: a new temporary folder)' },
   },
   async run(args, ctx) {
     const portText = stringOpt(args, 'port');

@@ -11,9 +11,12 @@ function verdict(row: BenchRow): string {
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure the performance goals (capture, packaging, renderer) and print the figures',
+  summary: 'Measure the performance goals (capture, packaging, renderer, relay) and print the figures',
   usage: 'bench [--only SECTIONS] [--json]',
-  options: { only: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    only: { type: 'string', description: 'comma-separated bench sections to run (default: all)' },
+    json: { type: 'boolean', description: 'print the figures as JSON' },
+  },
   async run(args, ctx) {
     const only = listOpt(args, 'only');
     const sections = BENCH_SECTIONS.filter((s) => !only || only.includes(s.name));

@@ -9,7 +9,12 @@ export const captureCommand = defineCommand({
   name: 'capture',
   summary: 'Guided capture: open a browser, you click through a scenario, every page and APS exchange is recorded',
   usage: USAGE,
-  options: { scenario: { type: 'string' }, url: { type: 'string' }, browser: { type: 'string' } },
+  windsDown: true,
+  options: {
+    scenario: { type: 'string', description: 'the scenario id to capture (see certkit plan)' },
+    url: { type: 'string', description: 'page to open first (default: store.baseUrl)' },
+    browser: { type: 'string', description: 'path of the Chrome, Edge or Chromium to drive' },
+  },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
     const scenarioId = requiredOpt(args, 'scenario', USAGE);

@@ -7,7 +7,9 @@ export const catalogCommand = defineCommand({
   summary:
     'Print the APS catalog: methods, scenarios, screenshot slots, checkpoints, sign-off email (--json: also the request parameter tables)',
   usage: 'catalog [--json]',
-  options: { json: { type: 'boolean' } },
+  options: {
+    json: { type: 'boolean', description: 'print the whole catalog as JSON, request parameter tables included' },
+  },
   async run(args, ctx) {
     const data = {
       methods: Object.values(catalog.PAYMENT_METHODS),

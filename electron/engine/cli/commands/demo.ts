@@ -7,6 +7,7 @@ import { defineCommand, listOpt, stringOpt } from '../command';
 import { formatBytes, table } from '../format';
 import { parseConcurrency } from './run';
 import { formatReport } from './verify';
+import { blockerLines } from '../../signoff/index';
 
 const size = async (file: string) => formatBytes((await fs.stat(file)).size);
 
@@ -14,12 +15,16 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
   usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
+  windsDown: true,
   options: {
-    https: { type: 'boolean' },
-    concurrency: { type: 'string' },
-    browser: { type: 'string' },
-    faults: { type: 'string' },
-    only: { type: 'string' },
+    https: {
+      type: 'boolean',
+      description: 'serve the simulator and demo store over https (self-signed, trusted for this run only)',
+    },
+    concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default 2)' },
+    browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
+    faults: { type: 'string', description: 'comma-separated demo-store mistakes to switch on (docs/demo-store.md)' },
+    only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
   },
   async run(args, ctx) {
     const concurrency = parseConcurrency(stringOpt(args, 'concurrency'));
@@ -59,14 +64,18 @@ export const demoCommand = defineCommand({
               pkg.files.map((f) => [f.path, formatBytes(f.bytes), String(f.parts)]),
             ),
           );
-          out.write(`report ${pkg.reportPath}\n`);
+          out.write(`report ${pkg.reportPath}${pkg.draft ? ' (DRAFT: see what blocks sign-off below)' : ''}\n`);
           for (const w of pkg.warnings) err.write(`warning: ${w}\n`);
         },
-        emailed: async (email) => {
+        emailed: async (email, signoff) => {
           out.write(
             `email ${email.emlPath} (${await size(email.emlPath)}, attachments ${email.attachmentsInline ? 'inside' : 'to add by hand'})\n`,
           );
           out.write(`email text ${email.textPath} (${await size(email.textPath)})\n`);
+          if (!signoff.ready)
+            out.write(
+              `\nThe package and email are DRAFTS: ${signoff.blockers.length} item(s) block sign-off (a demo leaves your confirmations to you):\n${blockerLines(signoff.blockers).join('\n')}\n`,
+            );
         },
       },
     );

@@ -64,7 +64,14 @@ export const importCommand = defineCommand({
   name: 'import',
   summary: 'Import a Chrome DevTools Recorder JSON, unchanged, as the flow of one or more scenarios',
   usage: USAGE,
-  options: { scenario: { type: 'string' }, slot: { type: 'string', multiple: true } },
+  options: {
+    scenario: { type: 'string', description: 'the scenario id(s) the flow is for, comma-separated (see certkit plan)' },
+    slot: {
+      type: 'string',
+      multiple: true,
+      description: 'STEP=SLOT: tag a step with an evidence slot, overriding the inferred one',
+    },
+  },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
     const fileArg = args.positionals[1];

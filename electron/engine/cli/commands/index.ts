@@ -15,16 +15,24 @@ import { captureCommand } from './capture';
 import { demoCommand } from './demo';
 import { importCommand } from './import';
 import { ledgerCommand } from './ledger';
+import { configCommand } from './config';
+import { pinCommand } from './pin';
+import { signoffCommand } from './signoff';
+import { relayCommand } from './relay';
+import { trafficCommand } from './traffic';
 
 // Each command lives in its own file; this list is the only place that names them all.
 export const COMMANDS: CliCommand[] = [
   initCommand,
+  configCommand,
   planCommand,
   catalogCommand,
   signCommand,
   benchCommand,
   appCommand,
   verifyCommand,
+  signoffCommand,
+  pinCommand,
   packageCommand,
   emailCommand,
   snippetCommand,
@@ -32,6 +40,8 @@ export const COMMANDS: CliCommand[] = [
   captureCommand,
   importCommand,
   ledgerCommand,
+  relayCommand,
+  trafficCommand,
   demoCommand,
   sandboxCommand,
 ];

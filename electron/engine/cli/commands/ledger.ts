@@ -30,11 +30,15 @@ export const ledgerCommand = defineCommand({
   summary: 'Show the merchant references and other ledger values per scenario, or enter one by hand',
   usage: USAGE,
   options: {
-    json: { type: 'boolean' },
-    scenario: { type: 'string' },
-    set: { type: 'string', multiple: true },
-    clear: { type: 'string', multiple: true },
-    run: { type: 'string' },
+    json: { type: 'boolean', description: 'print the ledger as JSON' },
+    scenario: { type: 'string', description: 'the scenario to show or edit' },
+    set: {
+      type: 'string',
+      multiple: true,
+      description: 'FIELD=VALUE to enter by hand (marked as entered by hand); repeatable',
+    },
+    clear: { type: 'string', multiple: true, description: 'FIELD to remove; repeatable' },
+    run: { type: 'string', description: 'edit this run of the scenario (default: the run its evidence comes from)' },
   },
   async run(args, ctx) {
     const dir = workspaceArg(args, ctx, USAGE);

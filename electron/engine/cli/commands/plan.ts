@@ -1,4 +1,4 @@
-import { buildPlan } from '../../../../shared/plan';
+import { buildPlan, slotsForScenario } from '../../../../shared/plan';
 import { loadWorkspace } from '../../workspace/workspace';
 import { defineCommand, workspaceArg } from '../command';
 import { table } from '../format';
@@ -9,7 +9,7 @@ export const planCommand = defineCommand({
   name: 'plan',
   summary: 'Print the scenario matrix, screenshot slots and checkpoints a workspace needs',
   usage: USAGE,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'print the plan as JSON' } },
   async run(args, ctx) {
     const ws = await loadWorkspace(workspaceArg(args, ctx, USAGE));
     const plan = buildPlan(ws);
@@ -18,7 +18,7 @@ export const planCommand = defineCommand({
         `${JSON.stringify(
           {
             account: ws.account.name,
-            scenarios: plan.scenarios,
+            scenarios: plan.scenarios.map((s) => ({ ...s, slots: slotsForScenario(s, ws) })),
             slots: plan.slots.map((s) => ({ ...s.slot, scenarios: s.scenarios })),
             checkpoints: plan.checkpoints,
           },
@@ -41,7 +41,7 @@ export const planCommand = defineCommand({
           s.language,
           s.requirement,
           s.records.join(','),
-          String(s.slots.length),
+          String(slotsForScenario(s, ws).length),
         ]),
       ),
     );

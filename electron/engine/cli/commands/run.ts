@@ -26,14 +26,21 @@ export const runCommand = defineCommand({
   name: 'run',
   summary: 'Replay every scenario of a workspace in a browser and record screenshots, APS traffic and references',
   usage: USAGE,
+  windsDown: true,
   options: {
-    'trust-cert': { type: 'string' },
-    only: { type: 'string' },
-    concurrency: { type: 'string' },
-    browser: { type: 'string' },
-    headful: { type: 'boolean' },
-    resume: { type: 'boolean' },
-    json: { type: 'boolean' },
+    'trust-cert': {
+      type: 'string',
+      description: "certificate file of an https sandbox to accept, for the workspace's simulator and store only",
+    },
+    only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
+    concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default: browser.concurrency, 2)' },
+    browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
+    headful: { type: 'boolean', description: 'show the browser window (needs a full browser)' },
+    resume: {
+      type: 'boolean',
+      description: 'run only the scenarios whose evidence (newest run, or pinned) has not passed',
+    },
+    json: { type: 'boolean', description: 'print the run events as JSON lines' },
   },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
@@ -57,6 +64,12 @@ export const runCommand = defineCommand({
     if (!args.values.json) {
       ctx.stdout.write(`run ${summary.runId}\n`);
       ctx.stdout.write(table(['scenario', 'outcome', 'merchant reference', 'screenshots'], summaryRows(summary)));
+    }
+    if (summary.stopped) {
+      ctx.stderr.write(
+        `run ${summary.runId} was stopped; what it captured is kept: certkit run ${args.positionals[0]} --resume runs the rest\n`,
+      );
+      return 1;
     }
     return summary.results.some((r) => r.status === 'failed') ? 1 : 0;
   },

@@ -35,13 +35,14 @@ export const sandboxCommand = defineCommand({
   name: 'sandbox',
   summary: 'Run the APS sandbox simulator and the demo merchant store on loopback',
   usage: 'sandbox [--port N] [--config FILE] [--faults a,b] [--persist FILE] [--https [--tls-dir DIR]]',
+  windsDown: true,
   options: {
-    port: { type: 'string' },
-    config: { type: 'string' },
-    faults: { type: 'string' },
-    persist: { type: 'string' },
-    https: { type: 'boolean' },
-    'tls-dir': { type: 'string' },
+    port: { type: 'string', description: 'port of the simulator (0 or none: a free one); the store gets its own' },
+    config: { type: 'string', description: 'JSON file of simulator settings (docs/simulator.md)' },
+    faults: { type: 'string', description: 'comma-separated demo-store mistakes to switch on (docs/demo-store.md)' },
+    persist: { type: 'string', description: 'file to keep the simulator state in across restarts' },
+    https: { type: 'boolean', description: 'serve over TLS with a self-signed certificate made at start' },
+    'tls-dir': { type: 'string', description: 'with --https: folder to write the certificate and key into' },
   },
   async run(args, ctx) {
     const portText = stringOpt(args, 'port');

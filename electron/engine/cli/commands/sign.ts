@@ -32,10 +32,10 @@ export const signCommand = defineCommand({
   summary: 'Compute (or --verify) an APS signature over JSON parameters read from stdin',
   usage: 'sign --phrase P [--algo sha256|sha512|hmac256|hmac512] [--verify]',
   options: {
-    phrase: { type: 'string' },
-    algo: { type: 'string' },
-    verify: { type: 'boolean' },
-    response: { type: 'boolean' },
+    phrase: { type: 'string', description: 'the SHA phrase (default: CERTKIT_SHA_REQUEST_PHRASE)' },
+    algo: { type: 'string', description: 'sha256, sha512, hmac256 or hmac512 (default sha256)' },
+    verify: { type: 'boolean', description: 'check the signature field of the JSON instead of computing one' },
+    response: { type: 'boolean', description: 'sign or verify as an APS response (the response phrase)' },
   },
   async run(args, ctx) {
     const phrase = stringOpt(args, 'phrase') ?? ctx.env.CERTKIT_SHA_REQUEST_PHRASE;
@@ -47,7 +47,7 @@ export const signCommand = defineCommand({
       throw new CertkitError(`--algo ${algoText} is not a SHA type APS offers`, {
         hint: 'use sha256, sha512, hmac256 or hmac512',
       });
-    const params = parseParams(await readAll(ctx.stdin));
+    const params = parseParams(await readAll(ctx.stdin, ctx.signal));
     const options = { response: !!args.values.response };
     if (!args.values.verify) {
       ctx.stdout.write(`${computeSignature(params, phrase, algo, options)}\n`);

@@ -10,7 +10,14 @@ export const snippetCommand = defineCommand({
   name: 'snippet',
   summary: 'Add code evidence (Apple Pay networks/capabilities, tokenization code) from a file or stdin',
   usage: USAGE,
-  options: { slot: { type: 'string' }, file: { type: 'string' }, language: { type: 'string' } },
+  options: {
+    slot: { type: 'string', description: 'the code-snippet slot the code is for' },
+    file: { type: 'string', description: 'file holding the code (default: read stdin)' },
+    language: {
+      type: 'string',
+      description: 'language for highlighting (default: from the file name, else javascript)',
+    },
+  },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
     const slot = requiredOpt(args, 'slot', USAGE);
@@ -26,7 +33,7 @@ export const snippetCommand = defineCommand({
             hint: 'check the path, or pipe the code on stdin',
           });
         })
-      : await readAll(ctx.stdin);
+      : await readAll(ctx.stdin, ctx.signal);
     const language =
       stringOpt(args, 'language') ??
       (file

@@ -1,7 +1,9 @@
 import { CATALOG } from '../../../../shared/aps/catalog-index';
 import type { CheckStatus } from '../../../../shared/schema/verify';
+import { scenarioStateText } from '../../../../shared/schema/evidence';
 import { CertkitError } from '../../errors';
-import { confirmCheckpoint, verifyWorkspace, type VerifyReport } from '../../verify';
+import { confirmCheckpoint, unpassedScenarios, verifyWorkspace, type VerifyReport } from '../../verify';
+import type { ScenarioSource } from '../../../../shared/schema/signoff';
 import { defineCommand, stringOpt, workspaceArg } from '../command';
 import { secretsFromEnv } from '../env';
 import path from 'node:path';
@@ -36,13 +38,25 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** Each scenario with the run its evidence came from; the ones that did not pass first catch the eye. */
+export function formatScenarios(scenarios: ScenarioSource[]): string {
+  const rows = scenarios.map((s) => [
+    s.state === 'passed' ? 'passed' : scenarioStateText(s.state).toUpperCase(),
+    s.id,
+    s.runId ? `${s.runId}${s.pinned ? ' (pinned)' : ''}` : '-',
+    s.newest ? `newer run ${s.newest.runId} ${s.newest.status}` : '',
+  ]);
+  return table(['SCENARIO RESULT', 'SCENARIO', 'EVIDENCE FROM RUN', ''], rows);
+}
+
 export function formatReport(report: VerifyReport): string {
   const rows = report.results.map((r) => [
     LABEL[r.status],
     r.checkpointId,
     CATALOG.checkpoints.get(r.checkpointId).title,
   ]);
-  let out = `Verification for ${report.account}\n\n${table(['RESULT', 'CHECKPOINT', 'WHAT'], rows)}\n`;
+  let out = `Verification for ${report.account}\n\n${formatScenarios(report.scenarios)}\n`;
+  out += `${table(['RESULT', 'CHECKPOINT', 'WHAT'], rows)}\n`;
   for (const r of report.results) {
     if (r.status === 'passed') continue;
     out += `${LABEL[r.status]} ${r.checkpointId}\n`;
@@ -51,9 +65,20 @@ export function formatReport(report: VerifyReport): string {
     if (r.note) out += `  note: ${r.note}\n`;
     out += '\n';
   }
+  const unpassed = unpassedScenarios(report);
+  if (unpassed.length) {
+    out += `${unpassed.length} scenario(s) did not pass in the evidence used: ${unpassed.map((s) => `${s.id} (${s.state}, run ${s.runId})`).join(', ')}. No checkpoint passes on their evidence; fix and run them again (certkit run <workspace> --only ${unpassed.map((s) => s.id).join(',')}).\n`;
+  }
+  if (report.probes)
+    out += `Response probes: sent ${report.probes.at}${report.probes.fresh ? ' (now)' : ' (kept from that verification)'}\n`;
   const c = report.counts;
   out += `${c.passed} passed, ${c.failed} failed, ${c.warn} warn, ${c['needs-confirmation']} to confirm, ${c.confirmed} confirmed, ${c['no-evidence']} without evidence\n`;
   return out;
+}
+
+/** Exit code 1 when a checkpoint failed or a scenario's evidence is a failure. */
+export function verifyExitCode(report: VerifyReport): number {
+  return report.counts.failed > 0 || unpassedScenarios(report).length > 0 ? 1 : 0;
 }
 
 export const verifyCommand = defineCommand({
@@ -61,12 +86,19 @@ export const verifyCommand = defineCommand({
   summary: 'Check every go-live checkpoint against the captured evidence (or record a confirmation)',
   usage: USAGE,
   options: {
-    'trust-cert': { type: 'string' },
-    json: { type: 'boolean' },
-    'probe-response': { type: 'boolean' },
-    confirm: { type: 'string' },
-    unconfirm: { type: 'string' },
-    note: { type: 'string' },
+    'trust-cert': {
+      type: 'string',
+      description: "with --probe-response: certificate of an https sandbox to accept for the workspace's own origins",
+    },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+    'probe-response': {
+      type: 'boolean',
+      description:
+        'send the response probes to return_url and the feedback URLs (simulator or staging only); results are kept',
+    },
+    confirm: { type: 'string', description: 'checkpoint id to confirm by hand (with --note)' },
+    unconfirm: { type: 'string', description: 'checkpoint id to withdraw a confirmation from' },
+    note: { type: 'string', description: 'what you checked, recorded with --confirm' },
   },
   async run(args, ctx) {
     const dir = workspaceArg(args, ctx, USAGE);
@@ -99,6 +131,6 @@ export const verifyCommand = defineCommand({
       release();
     }
     ctx.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    return report.counts.failed > 0 ? 1 : 0;
+    return verifyExitCode(report);
   },
 });

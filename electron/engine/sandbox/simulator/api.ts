@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { randomBytes, randomInt } from 'node:crypto';
 import { MESSAGE_TEXT, PAYMENT_API_PATH, requestIdOf, testCardByNumber } from '../../../../shared/aps/catalog';
 import type { ApsParams } from '../../aps/signature';
-import { clientAddress, readBody, sendJson } from '../http';
+import { HttpRefusal, clientAddress, parseJsonBody, readBody, refuseRequest, sendJson } from '../http';
 import { localizedMessage, type Lang } from './i18n';
 import { installmentDetail, issuerByCode, planProblem } from './installments';
 import { orderStatus, recordOperation, recordPayment } from './orders';
@@ -50,32 +50,43 @@ function sixDigits(): string {
 /** POST /FortAPI/paymentApi: one JSON request, one signed JSON answer, every exchange logged. */
 export async function handleApi(sim: Simulator, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const started = new Date();
-  const raw = await readBody(req);
-  let fields: ApsParams;
-  let answer: Answer;
+  let raw: string;
   try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    fields = parsed as ApsParams;
-    answer = answerRequest(sim, fields);
-  } catch {
-    fields = {};
-    answer = fail(refusal('073', 'the body must be one JSON object'));
+    raw = await readBody(req);
+  } catch (err) {
+    // Over the size limit: APS's own front end would refuse it before the API; the answer is still APS-shaped
+    // (00073, unsigned like every invalid request) so a merchant's JSON parser reads why.
+    if (!(err instanceof HttpRefusal)) throw err;
+    return refuseRequest(req, res, err.status, fail(refusal('073', err.message)));
   }
+  let parsed: unknown;
+  let unreadable: HttpRefusal | undefined;
+  try {
+    parsed = parseJsonBody(raw);
+  } catch (err) {
+    unreadable = err instanceof HttpRefusal ? err : new HttpRefusal(200, 'the body is not JSON');
+  }
+  const isObject = !!parsed && typeof parsed === 'object' && !Array.isArray(parsed);
+  const fields: ApsParams = isObject ? (parsed as ApsParams) : {};
+  // A body APS cannot read is 00073 (HTTP 200, as APS answers); one over the simulator's nesting limit is 400 too.
+  const httpStatus = unreadable?.status ?? 200;
+  const answer: Answer = isObject
+    ? answerRequest(sim, fields)
+    : fail(refusal('073', unreadable?.message ?? 'the body must be one JSON object'));
   sim.log.add({
     kind: 'paymentApi',
     method: 'POST',
     url: sim.origin + PAYMENT_API_PATH,
     requestContentType: String(req.headers['content-type'] ?? ''),
     requestFields: fields,
-    responseStatus: 200,
+    responseStatus: httpStatus,
     responseContentType: 'application/json',
     responseFields: answer,
     startedAt: started.toISOString(),
     durationMs: Date.now() - started.getTime(),
     remoteAddress: clientAddress(req),
   });
-  sendJson(res, 200, answer);
+  sendJson(res, httpStatus, answer);
 }
 
 function answerRequest(sim: Simulator, fields: ApsParams): Answer {

@@ -25,6 +25,22 @@ export interface SimulatorConfig {
   returnDifferentAgreementId: boolean;
   /** APS leaves status-00 (invalid request) answers unsigned; set true to sign them anyway. */
   signInvalidRequests: boolean;
+  /** What the simulator keeps, so one left running under load stays within bounded memory. */
+  retention: Retention;
+}
+
+export interface Retention {
+  /** Minutes the exchange log and the payment pages' sessions are kept. */
+  minutes: number;
+  /** Entries of the exchange log (GET /__certkit/exchanges); the oldest are forgotten first. */
+  exchanges: number;
+  /** Payment page sessions (hosted, standard checkout, 3-D Secure) and STC Pay OTP requests. */
+  sessions: number;
+  /**
+   * Orders as APS's account holds them: transactions, tokens, agreements, used merchant references (only the newest
+   * are kept; CHECK_STATUS of a forgotten one answers "not found", and its reference may be used again).
+   */
+  orders: number;
 }
 
 export const DEFAULT_SIMULATOR_CONFIG: SimulatorConfig = {
@@ -48,6 +64,9 @@ export const DEFAULT_SIMULATOR_CONFIG: SimulatorConfig = {
   },
   returnDifferentAgreementId: true,
   signInvalidRequests: false,
+  // A demo run of every scenario leaves about 150 log entries and 30 orders: these keep hundreds of runs, and an
+  // hour is far longer than a run takes to read back its own exchanges.
+  retention: { minutes: 60, exchanges: 20_000, sessions: 5_000, orders: 10_000 },
 };
 
 const STRING_KEYS = [
@@ -95,6 +114,7 @@ export function resolveSimulatorConfig(
     ...DEFAULT_SIMULATOR_CONFIG,
     ...partial,
     local_success_values: { ...DEFAULT_SIMULATOR_CONFIG.local_success_values, ...(partial.local_success_values ?? {}) },
+    retention: resolveRetention(partial.retention, source),
   };
   for (const key of ['sha_type', 'apple_sha_type'] as const) {
     const parsed = parseShaType(String(merged[key]));
@@ -110,4 +130,25 @@ export function resolveSimulatorConfig(
     });
   }
   return merged;
+}
+
+function resolveRetention(partial: unknown, source: string): Retention {
+  const defaults = DEFAULT_SIMULATOR_CONFIG.retention;
+  if (partial === undefined) return { ...defaults };
+  const keys = Object.keys(defaults);
+  if (!partial || typeof partial !== 'object' || Array.isArray(partial))
+    throw new CertkitError(`${source}: "retention" must be an object`, {
+      hint: `e.g. {"retention": {"minutes": 60, "exchanges": 20000}}; keys: ${keys.join(', ')}`,
+    });
+  const out: Retention = { ...defaults };
+  for (const [key, value] of Object.entries(partial)) {
+    if (!keys.includes(key))
+      throw new CertkitError(`${source}: unknown retention setting "${key}"`, { hint: `use only: ${keys.join(', ')}` });
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new CertkitError(`${source}: "retention.${key}" must be a whole number of at least 1`, {
+        hint: `set it to e.g. ${defaults[key as keyof Retention]}, or leave it out for that default`,
+      });
+    out[key as keyof Retention] = value;
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { ShaType } from '../../../../shared/aps/catalog';
+import { FEEDBACK_DELIVERY, feedbackDelivered, type FeedbackKind, type ShaType } from '../../../../shared/aps/catalog';
 import { responseSignature } from '../sign';
 import type { ExchangeLog } from './exchange-log';
 
-export type FeedbackKind = 'direct' | 'notification';
+export type { FeedbackKind };
 
 export interface FeedbackEvent {
   kind: FeedbackKind;
@@ -14,6 +14,8 @@ export interface FeedbackEvent {
   ok: boolean;
   /** True on the last event for this notification: accepted, or tries used up. */
   done: boolean;
+  /** Never sent: too many notifications were already waiting. */
+  dropped?: boolean;
   merchant_reference?: string;
 }
 
@@ -24,19 +26,68 @@ export interface FeedbackTarget {
   shaType: ShaType;
 }
 
+/** Posts in flight at once: enough to keep a merchant busy, few enough that none waits on the others. */
+const CONCURRENCY = 8;
+/** Notifications waiting (queued or between tries) before new ones are dropped and counted. */
+const MAX_PENDING = 10_000;
+
+// Each try's own time limit (APS's answer window) runs from when it is sent: time in the queue does not count.
+interface Notification {
+  kind: FeedbackKind;
+  target: FeedbackTarget;
+  body: Record<string, unknown>;
+  attempt: number;
+}
+
+export interface FeedbackStats {
+  /** Tries sent, and how they ended. */
+  sent: number;
+  delivered: number;
+  refused: number;
+  timedOut: number;
+  unreachable: number;
+  /** Notifications given up after their last try, and ones never sent because too many were waiting. */
+  givenUp: number;
+  dropped: number;
+  queued: number;
+  inFlight: number;
+  waitingToRetry: number;
+}
+
 /**
  * Sends signed feedback POSTs the way APS does: the merchant must answer 2xx (or 302), otherwise the same
- * notification is sent again, `tries` times in all, `intervalMs` apart.
+ * notification is sent again, `tries` times in all, `intervalMs` apart. At most CONCURRENCY posts are in flight
+ * and the rest wait their turn, so a burst of payments cannot pile up slow requests until they time out.
  */
 export class FeedbackSender extends EventEmitter {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly queue: Notification[] = [];
+  private inFlight = 0;
   private closed = false;
+  private readonly counts = {
+    sent: 0,
+    delivered: 0,
+    refused: 0,
+    timedOut: 0,
+    unreachable: 0,
+    givenUp: 0,
+    dropped: 0,
+  };
+
+  private readonly limits: { concurrency: number; maxPending: number; tryTimeoutMs: number };
 
   constructor(
     private readonly log: ExchangeLog,
     private readonly retry: { tries: number; intervalMs: number },
+    limits: Partial<FeedbackSender['limits']> = {},
   ) {
     super();
+    this.limits = {
+      concurrency: CONCURRENCY,
+      maxPending: MAX_PENDING,
+      tryTimeoutMs: FEEDBACK_DELIVERY.answerWithinMs,
+      ...limits,
+    };
   }
 
   send(kind: FeedbackKind, target: FeedbackTarget, fields: Record<string, unknown>): void {
@@ -45,15 +96,50 @@ export class FeedbackSender extends EventEmitter {
     for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null && v !== '') body[k] = v;
     delete body.signature;
     body.signature = responseSignature(body as never, target.phrase, target.shaType);
-    void this.attempt(kind, target, body, 1);
+    if (this.queue.length + this.timers.size >= this.limits.maxPending) {
+      this.counts.dropped++;
+      this.emit('feedback', {
+        kind,
+        url: target.url,
+        attempt: 0,
+        status: 0,
+        ok: false,
+        done: true,
+        dropped: true,
+        merchant_reference: body.merchant_reference as string | undefined,
+      } satisfies FeedbackEvent);
+      return;
+    }
+    this.enqueue({ kind, target, body, attempt: 1 });
   }
 
-  private async attempt(
-    kind: FeedbackKind,
-    target: FeedbackTarget,
-    body: Record<string, unknown>,
-    attempt: number,
-  ): Promise<void> {
+  stats(): FeedbackStats {
+    return {
+      ...this.counts,
+      queued: this.queue.length,
+      inFlight: this.inFlight,
+      waitingToRetry: this.timers.size,
+    };
+  }
+
+  private enqueue(n: Notification): void {
+    this.queue.push(n);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.inFlight < this.limits.concurrency && this.queue.length) {
+      const next = this.queue.shift()!;
+      this.inFlight++;
+      void this.attempt(next).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async attempt(n: Notification): Promise<void> {
+    const { kind, target, body, attempt } = n;
     const url = target.url!;
     const started = Date.now();
     const contentType = target.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
@@ -64,21 +150,26 @@ export class FeedbackSender extends EventEmitter {
             Object.entries(body).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
           ).toString();
     let status: number;
+    this.counts.sent++;
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': contentType },
         body: payload,
         redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(this.limits.tryTimeoutMs),
       });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
-    } catch {
+    } catch (err) {
       status = 0;
+      if ((err as Error).name === 'TimeoutError') this.counts.timedOut++;
+      else this.counts.unreachable++;
     }
     if (this.closed) return;
-    const ok = (status >= 200 && status < 300) || status === 302;
+    const ok = feedbackDelivered(status);
+    if (ok) this.counts.delivered++;
+    else if (status) this.counts.refused++;
     this.log.add({
       kind: 'feedback',
       method: 'POST',
@@ -90,6 +181,7 @@ export class FeedbackSender extends EventEmitter {
       durationMs: Date.now() - started,
     });
     const done = ok || attempt >= this.retry.tries;
+    if (done && !ok) this.counts.givenUp++;
     const event: FeedbackEvent = {
       kind,
       url,
@@ -103,7 +195,7 @@ export class FeedbackSender extends EventEmitter {
     if (done) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(kind, target, body, attempt + 1);
+      this.enqueue({ ...n, attempt: attempt + 1 });
     }, this.retry.intervalMs);
     timer.unref();
     this.timers.add(timer);
@@ -111,6 +203,7 @@ export class FeedbackSender extends EventEmitter {
 
   close(): void {
     this.closed = true;
+    this.queue.length = 0;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
+  FEEDBACK_DELIVERY,
   MESSAGE_TEXT,
   PAYMENT_API_PATH,
   PAYMENT_PAGE_PATH,
@@ -28,11 +29,14 @@ import {
   sendHtml,
   sendJson,
   sendText,
+  serverOptions,
   type Fields,
+  type ServerTimeouts,
 } from '../http';
 import { handleApi } from './api';
 import { resolveSimulatorConfig, type LocalMethodId, type SimulatorConfig } from './config';
-import { ExchangeLog, type SimExchange } from './exchange-log';
+import { ExchangeLog, type ExchangeFilter, type SimExchange } from './exchange-log';
+import { BoundedMap, type Bound } from '../bounded';
 import { FeedbackSender } from './feedback';
 import { localizedMessage, t, type Lang } from './i18n';
 import { LPM_STEPS, lpmApproved } from './lpm';
@@ -62,6 +66,8 @@ export interface SimulatorOptions {
   feedbackRetry?: { tries: number; intervalMs: number };
   /** Serve https with this key and certificate (PEM); without it the simulator speaks plain http. */
   tls?: { key: string; cert: string };
+  /** How long a client may take to send its headers and its whole request (defaults: SERVER_LIMITS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface CardInfo {
@@ -108,24 +114,36 @@ export class Simulator {
   readonly log: ExchangeLog;
   readonly state: SimulatorState;
   readonly feedback: FeedbackSender;
-  readonly sessions = new Map<string, Session>();
+  /** Payment page visits; they expire with the retention window (an old link answers "expired"). */
+  readonly sessions = new BoundedMap<string, Session>(() => this.sessionBound());
   /** GENERATE_OTP requests by merchant_reference, for the STC Pay purchase that follows. */
-  readonly otpRequests = new Map<string, { phone: string; amount: string; currency: string }>();
+  readonly otpRequests = new BoundedMap<string, { phone: string; amount: string; currency: string }>(() =>
+    this.sessionBound(),
+  );
   /** return_url of the TOKENIZATION that made each token: where a later 3-D Secure purchase sends the customer. */
-  readonly tokenReturnUrls = new Map<string, string>();
+  readonly tokenReturnUrls = new BoundedMap<string, string>(() => ({ count: this.config.retention.orders }));
   config: SimulatorConfig;
   origin = '';
   private server?: http.Server;
   private readonly tls?: { key: string; cert: string };
+  private readonly timeouts?: Partial<ServerTimeouts>;
 
   constructor(options: SimulatorOptions = {}) {
     this.tls = options.tls;
+    this.timeouts = options.timeouts;
     this.config = resolveSimulatorConfig(options.config);
-    this.state = new SimulatorState(options.persistFile);
-    this.log = new ExchangeLog(() => this.secrets());
+    this.state = new SimulatorState(options.persistFile, () => ({ count: this.config.retention.orders }));
+    this.log = new ExchangeLog(
+      () => this.secrets(),
+      () => ({ count: this.config.retention.exchanges, ageMs: this.config.retention.minutes * 60_000 }),
+    );
     this.log.on('exchange', (e: SimExchange) => this.events.emit('exchange', e));
-    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? { tries: 10, intervalMs: 10_000 });
+    this.feedback = new FeedbackSender(this.log, options.feedbackRetry ?? FEEDBACK_DELIVERY);
     this.feedback.on('feedback', (e) => this.events.emit('feedback', e));
+  }
+
+  private sessionBound(): Bound {
+    return { count: this.config.retention.sessions, ageMs: this.config.retention.minutes * 60_000 };
   }
 
   secrets(): string[] {
@@ -142,7 +160,10 @@ export class Simulator {
 
   async start(host: string, port: number): Promise<void> {
     const handler = guard((req, res) => this.route(req, res));
-    this.server = this.tls ? https.createServer({ ...this.tls }, handler) : http.createServer(handler);
+    const limits = serverOptions(this.timeouts);
+    this.server = this.tls
+      ? https.createServer({ ...this.tls, ...limits }, handler)
+      : http.createServer(limits, handler);
     const bound = await listen(this.server, host, port);
     this.origin = `${this.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   }
@@ -204,10 +225,8 @@ export class Simulator {
     const parts = url.pathname.split('/').filter(Boolean);
     if (url.pathname === PAYMENT_PAGE_PATH && req.method === 'POST') return this.paymentPage(req, res);
     if (url.pathname === PAYMENT_API_PATH && req.method === 'POST') return handleApi(this, req, res);
-    if (url.pathname === '/__certkit/exchanges' && req.method === 'GET') {
-      const since = Number(url.searchParams.get('since') ?? '0');
-      return sendJson(res, 200, { exchanges: this.log.since(Number.isFinite(since) ? since : 0) });
-    }
+    if (url.pathname === '/__certkit/exchanges' && req.method === 'GET') return this.exchangeLog(res, url);
+    if (url.pathname === '/__certkit/stats' && req.method === 'GET') return sendJson(res, 200, this.stats());
     if (url.pathname === '/__certkit/health') return sendJson(res, 200, { ok: true });
     if (parts[0] === '__certkit' && parts[1] === 'issuers' && parts.length === 4)
       return this.issuerFile(res, parts[2], parts[3], url);
@@ -221,6 +240,36 @@ export class Simulator {
       if (parts[1] === 'lpm' && parts[3]) return this.lpmStep(req, res, session, parts[3]);
     }
     sendText(res, 404, `No route ${req.method} ${url.pathname} on the APS sandbox simulator.`);
+  }
+
+  /**
+   * GET /__certkit/exchanges?since=SEQ[&merchant_reference=A,B][&fort_id=F][&limit=N]: the log after SEQ, only the
+   * entries naming one of the references or fort ids when those are given, with the newest seq ever logged and the
+   * oldest still kept (a reader whose SEQ is below it has lost entries to the retention setting).
+   */
+  private exchangeLog(res: http.ServerResponse, url: URL): void {
+    const q = parseLogQuery(url.searchParams);
+    if ('error' in q) return sendJson(res, 400, { error: q.error });
+    sendJson(res, 200, {
+      exchanges: this.log.since(q.since, q.filter, q.limit),
+      lastSeq: this.log.lastSeq,
+      oldestSeq: this.log.oldestSeq,
+    });
+  }
+
+  /** What the simulator holds and how its feedback delivery is doing (the soak bench reads it). */
+  stats() {
+    const mem = process.memoryUsage();
+    return {
+      exchanges: { kept: this.log.size, lastSeq: this.log.lastSeq, oldestSeq: this.log.oldestSeq },
+      sessions: this.sessions.size,
+      transactions: this.state.transactions.size,
+      tokens: this.state.tokens.size,
+      agreements: this.state.agreements.size,
+      feedback: this.feedback.stats(),
+      retention: this.config.retention,
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+    };
   }
 
   /** The logo and terms page that installment_detail links to. */
@@ -611,7 +660,10 @@ export class Simulator {
   }
 
   /** The two KNET identifiers, fixed per session so the confirmation page and the result agree. */
-  private knetIdsBySession = new Map<string, { knet_ref_number: string; third_party_transaction_number: string }>();
+  private knetIdsBySession = new BoundedMap<
+    string,
+    { knet_ref_number: string; third_party_transaction_number: string }
+  >(() => this.sessionBound());
   knetIds(session: Session) {
     let ids = this.knetIdsBySession.get(session.sid);
     if (!ids) {
@@ -714,4 +766,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sim = new Simulator(options);
   await sim.start(options.host ?? '127.0.0.1', options.port ?? 0);
   return sim;
+}
+
+const LOG_QUERY = ['since', 'merchant_reference', 'fort_id', 'limit'];
+/** References or fort ids one query may name: a run asks for the few of one scenario. */
+const MAX_LOG_KEYS = 100;
+
+function wholeNumber(value: string | null, name: string): number | { error: string } | undefined {
+  if (value === null) return undefined;
+  if (!/^\d{1,15}$/.test(value)) return { error: `${name}=${value.slice(0, 40)} is not a whole number of 0 or more` };
+  return Number(value);
+}
+
+/** The exchange log's query, checked: a junk value is a 400 naming it, never "everything". */
+export function parseLogQuery(
+  params: URLSearchParams,
+): { since: number; filter?: ExchangeFilter; limit?: number } | { error: string } {
+  for (const key of params.keys())
+    if (!LOG_QUERY.includes(key))
+      return { error: `unknown parameter ${key.slice(0, 40)}; use ${LOG_QUERY.join(', ')}` };
+  const since = wholeNumber(params.get('since'), 'since') ?? 0;
+  if (typeof since === 'object') return since;
+  const limit = wholeNumber(params.get('limit'), 'limit');
+  if (typeof limit === 'object') return limit;
+  const filter: ExchangeFilter = {};
+  for (const key of ['merchant_reference', 'fort_id'] as const) {
+    const raw = params.get(key);
+    if (raw === null) continue;
+    const values = raw.split(',').filter(Boolean);
+    if (!values.length || values.length > MAX_LOG_KEYS)
+      return { error: `${key} must list 1 to ${MAX_LOG_KEYS} values, separated by commas` };
+    filter[key] = values;
+  }
+  return { since, limit, filter: filter.merchant_reference || filter.fort_id ? filter : undefined };
 }

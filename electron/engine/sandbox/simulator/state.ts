@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../../util/atomic-write';
 import { CertkitError } from '../../errors';
+import { BoundedMap, BoundedSet, type Bound } from '../bounded';
 
 export interface Transaction {
   fort_id: string;
@@ -69,17 +70,26 @@ interface Persisted {
 
 /** Transactions, tokens and agreements; optionally mirrored to a JSON file after every change. */
 export class SimulatorState {
-  readonly transactions = new Map<string, Transaction>();
-  readonly tokens = new Map<string, SavedToken>();
-  readonly agreements = new Map<string, Agreement>();
-  /** Every merchant_reference APS has seen on a payment (reuse is 066). */
-  readonly references = new Set<string>();
+  readonly transactions: BoundedMap<string, Transaction>;
+  readonly tokens: BoundedMap<string, SavedToken>;
+  readonly agreements: BoundedMap<string, Agreement>;
+  /** The merchant_references APS has seen on a payment (reuse is 066). */
+  readonly references: BoundedSet<string>;
   /** CVV per token, kept in memory only: APS checks it on saved-card payments, nothing may store it. */
-  readonly tokenCvv = new Map<string, string>();
+  readonly tokenCvv: BoundedMap<string, string>;
   private writing: Promise<void> = Promise.resolve();
   private fortSeq = 0;
 
-  constructor(private readonly persistFile?: string) {
+  /** `bound` caps each collection: the newest orders are kept (retention.orders), older ones forgotten. */
+  constructor(
+    private readonly persistFile?: string,
+    bound: () => Bound = () => ({ count: Infinity }),
+  ) {
+    this.transactions = new BoundedMap(bound);
+    this.tokens = new BoundedMap(bound);
+    this.agreements = new BoundedMap(bound);
+    this.references = new BoundedSet(bound);
+    this.tokenCvv = new BoundedMap(bound);
     if (persistFile && existsSync(persistFile)) this.load(persistFile);
   }
 

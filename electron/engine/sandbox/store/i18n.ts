@@ -1,4 +1,7 @@
-export type Lang = 'en' | 'ar';
+import type { Language } from '../../../../shared/aps/methods';
+
+/** The store and the simulator speak the catalog's languages. */
+export type Lang = Language;
 
 const EN = {
   shop: 'Certkit Demo Store',
@@ -77,6 +80,9 @@ const EN = {
   deleteCard: 'Delete',
   threeDsTitle: 'Verifying your card',
   notVerified: 'The payment response could not be verified and was not accepted.',
+  unconfirmedTitle: 'We could not confirm this payment',
+  unconfirmedText:
+    'The payment page sent back an answer this shop cannot verify, so nothing was recorded from it and your order is unchanged. You can try again.',
   applePayError: 'Apple Pay could not complete the payment.',
 };
 
@@ -157,6 +163,9 @@ const AR: typeof EN = {
   deleteCard: 'حذف',
   threeDsTitle: 'جارٍ التحقق من بطاقتك',
   notVerified: 'تعذر التحقق من استجابة الدفع ولم يتم قبولها.',
+  unconfirmedTitle: 'تعذر علينا تأكيد عملية الدفع هذه',
+  unconfirmedText:
+    'أرسلت صفحة الدفع ردًا لا يستطيع المتجر التحقق منه، لذلك لم يُسجَّل منه شيء وبقي طلبك كما هو. يمكنك المحاولة مرة أخرى.',
   applePayError: 'تعذر على Apple Pay إتمام الدفع.',
 };
 

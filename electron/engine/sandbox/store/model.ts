@@ -66,6 +66,17 @@ export interface Order {
   agreementId?: string;
   stcPhone?: string;
   feedback: { kind: string; fields: Fields; at: string }[];
+  /** Answers the store received for this order and did not act on (unsigned, wrongly signed), newest last. */
+  ignored?: IgnoredAnswer[];
+}
+
+export interface IgnoredAnswer {
+  at: string;
+  /** The endpoint it arrived at: return, feedback/direct, feedback/notification. */
+  where: string;
+  why: string;
+  status?: string;
+  response_code?: string;
 }
 
 export interface SavedCard {

@@ -355,6 +355,26 @@ export function threeDsFramePage(v: View, o: { url: string; mode: 'iframe' | 'po
   return shell(v, s.threeDsTitle, `<div class="card"><h1>${esc(s.threeDsTitle)}</h1>${inner}</div>`);
 }
 
+/**
+ * What the customer sees when an answer came back that the store cannot act on (an unsigned invalid-request
+ * answer): it claims neither success nor failure, because nothing in the answer can be trusted.
+ */
+export function unconfirmedPage(v: View, o: { ref: string; responseCode?: string }): string {
+  const s = st(v.lang);
+  const facts = [
+    fact('merchant-reference', s.reference, o.ref),
+    fact('response-code', s.responseCode, o.responseCode),
+  ].join('\n');
+  return shell(
+    v,
+    s.unconfirmedTitle,
+    `<div class="card"><div class="outcome pending" data-testid="result-title">${esc(s.unconfirmedTitle)}</div>
+<span hidden data-testid="result-outcome">unconfirmed</span><p data-testid="error-message">${esc(s.unconfirmedText)}</p>
+<dl class="facts">${facts}</dl>
+<div class="actions"><a class="button secondary" href="/${v.keep()}" data-testid="continue-shopping">${esc(s.continueShopping)}</a></div></div>`,
+  );
+}
+
 export function errorPage(v: View, message: string, status = 400): { status: number; html: string } {
   const s = st(v.lang);
   return {

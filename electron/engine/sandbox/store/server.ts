@@ -4,6 +4,7 @@ import { PAYMENT_METHODS, classifyResponse } from '../../../../shared/aps/catalo
 import { callPaymentApi, checkAnswer, type AnswerCheck, type ApsKeys } from '../../aps/client';
 import { computeSignature, hashSignatureString, type ApsParams } from '../../aps/signature';
 import { CertkitError, describeError } from '../../errors';
+import { BoundedMap } from '../bounded';
 import { autoPostPage, readHiddenInputs } from '../html';
 import { findRoute, route as makeRoute, type Route, type RouteMethod } from '../router';
 import {
@@ -12,18 +13,29 @@ import {
   guard,
   listen,
   parseForm,
+  parseJsonBody,
   readBody,
   seeOther,
   sendHtml,
   sendJson,
   sendText,
+  serverOptions,
   type Fields,
+  type ServerTimeouts,
 } from '../http';
 import { TOKENIZATION_UNSIGNED_FIELDS } from '../../../../shared/aps/sha';
 import type { SimulatorConfig } from '../simulator/config';
 import { parseFaults, type StoreFault } from './faults';
 import { st, type Lang } from './i18n';
-import { STORE_METHODS, isStoreMethod, type Order, type SavedCard, type StoreMethod, type Subscription } from './model';
+import {
+  STORE_METHODS,
+  isStoreMethod,
+  type IgnoredAnswer,
+  type Order,
+  type SavedCard,
+  type StoreMethod,
+  type Subscription,
+} from './model';
 import {
   accountPage,
   checkoutPage,
@@ -35,6 +47,7 @@ import {
   stcPayPage,
   subscribePage,
   threeDsFramePage,
+  unconfirmedPage,
   type View,
 } from './pages';
 
@@ -60,6 +73,8 @@ export interface StoreOptions {
   merchant: MerchantCredentials;
   /** Faults on for every order, on top of the ones an order's `fault` query names. */
   faults?: StoreFault[];
+  /** How long a client may take to send its headers and its whole request (defaults: SERVER_LIMITS). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 const STATIC_EMAIL = 'customer@example.com';
@@ -67,6 +82,10 @@ const STATIC_IP = '10.10.10.10';
 const STATIC_STC_PHONE = '0500000000';
 const STATIC_STC_OTP = '123456';
 const SUBSCRIPTION = { amount: 5000, currency: 'SAR', count: 12, days: 30 };
+/** Orders (and customers' saved cards, subscriptions) the store keeps: hundreds of demo runs' worth. */
+const STORE_KEPT = { count: 10_000 };
+/** Ignored answers kept per order: enough to see an attack, too few to grow the order without bound. */
+const IGNORED_KEPT = 20;
 const EMAIL_RE = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 function langOf(value: string | null | undefined): Lang {
@@ -95,9 +114,10 @@ function route(method: RouteMethod, path: string, handle: (c: RouteContext) => P
  * mistakes one at a time.
  */
 export class DemoStore {
-  readonly orders = new Map<string, Order>();
-  readonly savedCards = new Map<string, SavedCard[]>();
-  readonly subscriptions = new Map<string, Subscription>();
+  // A store left running keeps its newest orders, customers and subscriptions only (memory stays bounded).
+  readonly orders = new BoundedMap<string, Order>(() => STORE_KEPT);
+  readonly savedCards = new BoundedMap<string, SavedCard[]>(() => STORE_KEPT);
+  readonly subscriptions = new BoundedMap<string, Subscription>(() => STORE_KEPT);
   origin = '';
   private server?: http.Server;
   private seq = 0;
@@ -106,7 +126,10 @@ export class DemoStore {
 
   async start(): Promise<void> {
     const host = this.options.host ?? '127.0.0.1';
-    this.server = http.createServer(guard((req, res) => this.route(req, res)));
+    this.server = http.createServer(
+      serverOptions(this.options.timeouts),
+      guard((req, res) => this.route(req, res)),
+    );
     const port = await listen(this.server, host, this.options.port ?? 0);
     this.origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
@@ -348,6 +371,14 @@ export class DemoStore {
     sendHtml(res, e.status, e.html);
   }
 
+  /** Notes an answer the store did not act on, on the order it named (the last few only). */
+  private ignore(order: Order, where: string, why: string, fields: ApsParams): void {
+    const entry: IgnoredAnswer = { at: new Date().toISOString(), where, why };
+    if (typeof fields.status === 'string') entry.status = fields.status.slice(0, 8);
+    if (typeof fields.response_code === 'string') entry.response_code = fields.response_code.slice(0, 8);
+    order.ignored = [...(order.ignored ?? []), entry].slice(-IGNORED_KEPT);
+  }
+
   /** The page a shop shows when APS's answer fails its checks: nothing in it is trusted. */
   private notVerified(res: http.ServerResponse, order: Order, why: string): void {
     const e = errorPage(this.view(order.lang, order.faults), `${st(order.lang).notVerified} (${why})`);
@@ -458,23 +489,22 @@ export class DemoStore {
     if (!order) return this.notFound(res, this.view('en', []));
     const check = this.verify(fields, order, fields.digital_wallet === 'APPLE_PAY');
     if (!check.ok) {
+      this.ignore(order, 'return', check.why, fields);
       if (fields.status === '00' && fields.signature === undefined) {
-        // An unsigned invalid-request answer: show it, trust nothing else in it.
-        order.result = {
-          response_code: fields.response_code ?? '',
-          response_message: fields.response_message ?? '',
-          status: '00',
-        };
-        order.state = 'error';
-        order.completedAt = new Date().toISOString();
-        return seeOther(res, `/receipt/${order.ref}`);
+        // APS answers an invalid request (status 00) without a signature (integrator pitfall 16), so such an answer
+        // may come from APS or from anyone who knows an order reference. It is not acted on either way: a refused
+        // request took no payment, so the order stays as it was (a paid order stays paid, a pending one pending),
+        // and the customer gets a page that claims neither success nor failure.
+        const code = /^\d{5}$/.test(fields.response_code ?? '') ? fields.response_code : undefined;
+        const v = this.view(order.lang, order.faults);
+        return sendHtml(res, 200, unconfirmedPage(v, { ref: order.ref, responseCode: code }));
       }
-      order.note = check.why;
       return this.notVerified(res, order, check.why);
     }
     if (!this.amountOk(fields, order)) {
-      order.note = `amount ${fields.amount} ${fields.currency ?? ''} differs from the order's ${order.amount} ${order.currency}`;
-      return this.notVerified(res, order, order.note);
+      const why = `amount ${fields.amount} ${fields.currency ?? ''} differs from the order's ${order.amount} ${order.currency}`;
+      this.ignore(order, 'return', why, fields);
+      return this.notVerified(res, order, why);
     }
     if (fields.service_command === 'TOKENIZATION') {
       if (fields.response_code !== '18000' || !fields.token_name) return this.settle(res, order, fields);
@@ -846,7 +876,7 @@ export class DemoStore {
   private async applePayValidate(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body: { validationURL?: unknown };
     try {
-      body = JSON.parse(await readBody(req)) as { validationURL?: unknown };
+      body = parseJsonBody(await readBody(req)) as { validationURL?: unknown };
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       return sendJson(res, 400, { error: `body must be JSON: ${err.message}` });
@@ -885,7 +915,7 @@ export class DemoStore {
       token?: { paymentData?: Record<string, unknown>; paymentMethod?: Record<string, unknown> };
     };
     try {
-      body = JSON.parse(await readBody(req));
+      body = parseJsonBody(await readBody(req)) as typeof body;
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       return sendJson(res, 400, { ok: false, error: `body must be JSON: ${err.message}` });
@@ -948,7 +978,7 @@ export class DemoStore {
     let fields: ApsParams;
     try {
       fields = String(req.headers['content-type'] ?? '').includes('json')
-        ? (JSON.parse(raw) as ApsParams)
+        ? (parseJsonBody(raw) as ApsParams)
         : parseForm(raw);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
@@ -958,7 +988,10 @@ export class DemoStore {
     if (!order) return sendText(res, 200, 'unknown order, ignored');
     const apple = fields.digital_wallet === 'APPLE_PAY';
     const check = this.verify(fields, { ...order, faults: [] }, apple);
-    if (!check.ok) return sendText(res, 400, 'signature does not match');
+    if (!check.ok) {
+      this.ignore(order, `feedback/${kind}`, check.why, fields);
+      return sendText(res, 400, 'signature does not match');
+    }
     // A handler that treats a repeat as an error makes APS retry a result the shop already has, ten times.
     if (
       order.faults.includes('feedback-not-idempotent') &&
