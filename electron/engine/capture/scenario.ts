@@ -266,7 +266,9 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const failure =
       err instanceof ScenarioFailure
         ? err
-        : new ScenarioFailure(explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs).message);
+        : new ScenarioFailure(
+            explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]).message,
+          );
     evidence.status = 'failed';
     const step = failure.step ?? currentStep;
     evidence.error = { message: failure.message, step: step >= 0 ? step : undefined, hint: failure.hint };
