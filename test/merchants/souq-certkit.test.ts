@@ -17,13 +17,13 @@ import { collectEvidence, readScenarioEvidence } from '../../electron/engine/evi
 import { runWorkspace } from '../../electron/engine/run/index';
 import type { VerifyReport } from '../../electron/engine/verify/index';
 import { loadWorkspace } from '../../electron/engine/workspace/workspace';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { removeTempDirs, tempDir } from '../helpers/tmp';
 import { importSouqRecordings, SOUQ_IMPORTS, startSouqBench, type SouqBench } from './souq/certkit-bench';
 import type { SouqFault } from './souq/faults';
 import { RECORDINGS_DIR } from './souq/recordings';
 
-const run =
-  existsSync('/usr/bin/chromium') || existsSync('/usr/bin/chromium-headless-shell') ? describe : describe.skip;
+const run = existsSync(resolveBrowser({ env: process.env })) ? describe : describe.skip;
 
 afterAll(() => removeTempDirs());
 
