@@ -44,6 +44,8 @@ export interface ScenarioJob extends ReplayPlan {
   exchangeLog?: ExchangeLog;
   /** Log entries up to this seq are older than the run; scenarios are then told apart by their references. */
   exchangeLogSince?: number;
+  /** Server-to-server exchanges another recorder saw for this scenario (the relay's), given its page values. */
+  serverExchanges?: (evidence: ScenarioEvidence, pageValues: Record<string, string>) => Promise<Exchange[]>;
   checkStatus?: CheckStatusTarget;
   timeZone?: string;
   signal?: AbortSignal;
@@ -286,7 +288,12 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
 
   let result = finaliseEvidence(evidence, {
     pageValues: values.values,
-    simulatorExchanges: await simulatorExchanges(job, evidence, values.values, report),
+    simulatorExchanges: [
+      ...(await simulatorExchanges(job, evidence, values.values, report)),
+      ...(job.serverExchanges
+        ? await bestEffort("reading the relay's traffic", job.serverExchanges(evidence, values.values), report, [])
+        : []),
+    ],
     applePay: sp?.applePay(),
     requiredSlots: job.requiredSlots,
     needsMerchantReference: job.scenario.records.includes('merchant_reference'),

@@ -16,6 +16,7 @@ import { emptyScenarioEvidence } from '../evidence/store';
 import { bestEffort, reasonOf, type Report } from '../util/best-effort';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { browserClientAddress, customerFor, flowVariables } from './variables';
+import { relayExchangesOf } from './relay-exchanges';
 
 /** A guided capture has no deadline of its own: the user clicks at their own pace. */
 const GUIDED_TIMEOUT_MS = 24 * 3600_000;
@@ -153,6 +154,8 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     secrets: ctx.secrets,
     exchangeLog: ctx.exchangeLog,
     exchangeLogSince: ctx.exchangeLogSince,
+    serverExchanges: (ev: ScenarioEvidence, pageValues: Record<string, string>) =>
+      relayExchangesOf(ctx.workspaceDir, ev, pageValues),
     checkStatus: ctx.checkStatus,
     signal: ctx.signal,
     emit: ctx.emit,
