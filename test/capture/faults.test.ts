@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCard } from '../../shared/aps/test-cards';
 import type { RunEvent } from '../../shared/schema/events';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
@@ -13,7 +14,9 @@ import { runWorkspace, type RunSummary } from '../../electron/engine/run/index';
 import { saveWorkspace } from '../../electron/engine/workspace/workspace';
 
 // Two tiny servers: a "store" and an "APS" whose paymentPage answers with an auto-submitted return form,
-// as APS does. Every fault the capture engine must survive is one route of the store.
+// as APS does. Every fault the capture engine must survive is one route of the store. The "APS" answers as each
+// scenario expects (a run passes only on the answer the catalog expects): declined for the declining test card,
+// 58000 for a token update (`cmd=UPDATE_TOKEN` on the shop page), approved otherwise.
 let store: http.Server;
 let aps: http.Server;
 let S = '';
@@ -45,21 +48,25 @@ beforeAll(async () => {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(b);
     if (url.pathname === '/shop') {
       const ref = url.searchParams.get('ref') ?? 'REF-1';
+      const cmd = url.searchParams.get('cmd');
+      const command = cmd ? `<input name="service_command" value="${cmd}">` : '<input name="command" value="PURCHASE">';
       return html(
         page(`<h1>Shop</h1><form method="post" action="${A}/FortAPI/paymentPage">
         <input name="merchant_reference" value="${ref}"><input name="amount" value="10000"><input name="currency" value="SAR">
-        <input name="command" value="PURCHASE"><input name="access_code" value="SECRETAC99">
+        ${command}<input name="access_code" value="SECRETAC99">
         <input name="return_url" value="${S}/return"><input name="card_number" data-testid="card">
         <button data-testid="pay">Pay</button></form>`),
       );
     }
     if (url.pathname === '/return' && req.method === 'POST') {
       const fields = new URLSearchParams(await readBody(req));
-      return res.writeHead(303, { location: `/receipt?ref=${fields.get('merchant_reference')}` }).end();
+      return res
+        .writeHead(303, { location: `/receipt?ref=${fields.get('merchant_reference')}&status=${fields.get('status')}` })
+        .end();
     }
     if (url.pathname === '/receipt') {
       return html(`<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>r</title></head><body>
-        <h1>تمت عملية الدفع بنجاح</h1><p>رقم الطلب <span data-testid="merchant-reference">${url.searchParams.get('ref')}</span></p></body></html>`);
+        <h1>${url.searchParams.get('status') === '13' ? 'تم رفض عملية الدفع' : 'تمت عملية الدفع بنجاح'}</h1><p>رقم الطلب <span data-testid="merchant-reference">${url.searchParams.get('ref')}</span></p></body></html>`);
     }
     if (url.pathname === '/hang') {
       hanging.add(res);
@@ -76,12 +83,17 @@ beforeAll(async () => {
   });
   aps = http.createServer(async (req, res) => {
     const fields = new URLSearchParams(await readBody(req));
+    const update = fields.get('service_command') === 'UPDATE_TOKEN';
+    const declined = fields.get('card_number') === testCard('visa-declined').number;
+    const answer = update
+      ? { service_command: 'UPDATE_TOKEN', response_code: '58000', status: '58', response_message: 'Success' }
+      : declined
+        ? { response_code: '13666', status: '13', response_message: 'Transaction declined' }
+        : { response_code: '14000', status: '14', response_message: 'Success' };
     const back = {
       merchant_reference: fields.get('merchant_reference') ?? '',
       fort_id: '170000000000001',
-      response_code: '14000',
-      status: '14',
-      response_message: 'Success',
+      ...answer,
       amount: '10000',
       currency: 'SAR',
       card_number: '400555******0001',
@@ -186,7 +198,7 @@ describe('capture engine under faults (one run, one browser)', () => {
           { type: 'navigate', url: '{{baseUrl}}/receipt?ref=REF-DISK', certkit: { slot: 'general.result' } },
         ],
       },
-      'card-delete': goodFlow('general.delete_card', 'REF-AFTER'),
+      'card-delete': goodFlow('general.delete_card', 'REF-AFTER&cmd=UPDATE_TOKEN'),
     });
     let cardSaveWrites = 0;
     summary = await runWorkspace({

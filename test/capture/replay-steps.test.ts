@@ -3,6 +3,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../electron/engine/browser/launch';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
+import { capturePage } from '../../electron/engine/capture/page-image';
 import { CertkitReplayExtension } from '../../electron/engine/capture/replay-extension';
 
 let browser: Browser;
@@ -65,5 +66,26 @@ describe('waitForElement in the page', () => {
     );
     await wait({ selectors: [['#host', '.inner']] });
     await wait({ selectors: [['aria/Pay now']] });
+  });
+});
+
+describe('a capture shows the page as a person sees it', () => {
+  // The Recorder clicks a <select> before choosing from it; a full Chromium then keeps drawing its list over the page.
+  it('closes a native dropdown or date picker left open, and leaves a text field as it is', async () => {
+    await page.setContent(
+      '<select id="method"><option>Card</option><option>KNET</option></select>' +
+        '<input id="when" type="date"><input id="name" value="Omar">',
+    );
+    const session = await page.createCDPSession();
+    const focusedAfterCapture = async (id: string) => {
+      await page.click(`#${id}`);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
+      await capturePage(page, session, { format: 'png', quality: 80, maxHeight: 2000 });
+      return page.evaluate(() => document.activeElement?.id || 'nothing');
+    };
+    expect(await focusedAfterCapture('method')).toBe('nothing');
+    expect(await focusedAfterCapture('when')).toBe('nothing');
+    expect(await focusedAfterCapture('name')).toBe('name');
+    await session.detach();
   });
 });

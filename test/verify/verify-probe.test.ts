@@ -8,7 +8,8 @@ import type { ScenarioEvidence } from '../../shared/schema/evidence';
 import { SECRETS, collected, correctEvidence, workspace } from './evidence-builder';
 
 // A tiny merchant return_url whose checks can be switched off, as the faulty integrations do.
-const behaviour = { checkSignature: true, checkAmount: true };
+// `receiptShowsAmount`: the receipt names the amount the answer carried, as many shops' "you paid" pages do.
+const behaviour = { checkSignature: true, checkAmount: true, receiptShowsAmount: false };
 const received: Record<string, string>[] = [];
 // Its feedback endpoint: 'idempotent' takes a result and its repeat; 'once' refuses the repeat, as a naive handler does.
 const feedback = {
@@ -22,10 +23,17 @@ let origin = '';
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/receipt/')) {
-      const ok = req.url.endsWith('/paid');
+      const url = new URL(req.url, 'http://x');
+      const ok = url.pathname.endsWith('/paid');
+      const paid = url.searchParams.get('amount');
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end(`<h1>${ok ? 'Thank you, payment successful' : 'Payment declined'}</h1>`);
+        .end(
+          `<h1>${ok ? 'Thank you, payment successful' : 'Payment declined'}</h1>` +
+            (ok && paid && behaviour.receiptShowsAmount
+              ? `<p>You paid ${(Number(paid) / 100).toFixed(2)} SAR</p>`
+              : ''),
+        );
       return;
     }
     let body = '';
@@ -60,7 +68,7 @@ beforeAll(async () => {
       }
       res
         .writeHead(303, {
-          location: `/receipt/${fields.merchant_reference}/${fields.status === '14' ? 'paid' : 'declined'}`,
+          location: `/receipt/${fields.merchant_reference}/${fields.status === '14' ? 'paid' : 'declined'}?amount=${fields.amount}`,
         })
         .end();
     });
@@ -73,16 +81,19 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const ws = workspace({ integrationTypes: ['hosted'], methods: ['VISA', 'MASTERCARD'] });
 
-function evidence(): ScenarioEvidence[] {
-  const list = correctEvidence(ws);
+// Two declined scenarios (cards and KNET, one amount): the amount probe gets an order APS never paid.
+const twoDeclined = workspace({ integrationTypes: ['hosted'], methods: ['VISA', 'MASTERCARD', 'KNET'] });
+
+function evidence(on = ws): ScenarioEvidence[] {
+  const list = correctEvidence(on, () => ({ amount: '15000' }));
   for (const ev of list) for (const x of ev.exchanges) if (x.kind === 'return') x.url = `${origin}/return`;
   return list;
 }
 
-async function probe(check: typeof behaviour) {
-  Object.assign(behaviour, check);
+async function probe(check: Partial<typeof behaviour>, on = ws) {
+  Object.assign(behaviour, { receiptShowsAmount: false }, check);
   received.length = 0;
-  const report = await verifyEvidence(ws, collected(evidence()), { secrets: SECRETS, probeResponseSignature: true });
+  const report = await verifyEvidence(on, collected(evidence(on)), { secrets: SECRETS, probeResponseSignature: true });
   const get = (id: string) => report.results.find((r) => r.checkpointId === id)!;
   return { signature: get('response-signature'), amount: get('amount-validation') };
 }
@@ -92,10 +103,33 @@ describe('opt-in response probes', () => {
     const r = await probe({ checkSignature: true, checkAmount: true });
     expect(r.signature.status).toBe('passed');
     expect(r.amount.status).toBe('passed');
-    expect(received).toHaveLength(2);
+    // The signature probe on the declined order; then, on the paid one, the unchanged answer and the changed amount.
+    expect(received.map((f) => [f.response_code, f.amount])).toEqual([
+      ['14000', '15000'],
+      ['14000', '15000'],
+      ['14000', '15100'],
+    ]);
     // The replay restores the access code the recorder dropped, and changes one thing only.
     expect(received[0]).toMatchObject({ status: '14', response_code: '14000', access_code: SECRETS.accessCode });
     expect(r.signature.evidence[0]).toMatchObject({ kind: 'probe', scenarioId: 'card-declined' });
+  });
+
+  it('probes the amount on a second declined order when there is one: only the amount check can refuse it', async () => {
+    const ok = await probe({ checkSignature: true, checkAmount: true }, twoDeclined);
+    expect(ok.amount.status).toBe('passed');
+    expect(received).toHaveLength(2);
+    expect(received[1]).toMatchObject({ status: '14', response_code: '14000', amount: '15100' });
+    const skips = await probe({ checkSignature: true, checkAmount: false }, twoDeclined);
+    expect(skips.amount.status).toBe('failed');
+    expect(skips.amount.summary).toMatch(
+      /status 13666 -> 14000 Success and amount 15000 -> 15100 on an order APS had declined, correctly signed/,
+    );
+  });
+
+  it('says it cannot tell when a paid order shows the same confirmation for the changed amount', async () => {
+    const r = await probe({ checkSignature: true, checkAmount: false });
+    expect(r.amount.status).toBe('needs-confirmation');
+    expect(r.amount.summary).toMatch(/already paid.*cannot tell whether the amount is checked/);
   });
 
   it('a merchant that skips the signature check is caught showing success for a tampered result', async () => {
@@ -107,7 +141,7 @@ describe('opt-in response probes', () => {
   });
 
   it('a merchant that skips the amount check is caught by a correctly signed, changed amount', async () => {
-    const r = await probe({ checkSignature: true, checkAmount: false });
+    const r = await probe({ checkSignature: true, checkAmount: false, receiptShowsAmount: true });
     expect(r.signature.status).toBe('passed');
     expect(r.amount.status).toBe('failed');
     expect(r.amount.summary).toMatch(/amount 15000 -> 15100, correctly signed/);

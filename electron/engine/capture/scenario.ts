@@ -47,6 +47,8 @@ export interface ScenarioJob extends ReplayPlan {
   exchangeLog?: ExchangeLog;
   /** Log entries up to this seq are older than the run; scenarios are then told apart by their references. */
   exchangeLogSince?: number;
+  /** Server-to-server exchanges another recorder saw for this scenario (the relay's), given its page values. */
+  serverExchanges?: (evidence: ScenarioEvidence, pageValues: Record<string, string>) => Promise<Exchange[]>;
   checkStatus?: CheckStatusTarget;
   timeZone?: string;
   signal?: AbortSignal;
@@ -274,7 +276,9 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const failure =
       err instanceof ScenarioFailure
         ? err
-        : new ScenarioFailure(explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs).message);
+        : new ScenarioFailure(
+            explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]).message,
+          );
     evidence.status = 'failed';
     const step = failure.step ?? currentStep;
     evidence.error = { message: failure.message, step: step >= 0 ? step : undefined, hint: failure.hint };
@@ -293,7 +297,12 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
 
   let result = finaliseEvidence(evidence, {
     pageValues: values.values,
-    simulatorExchanges: await simulatorExchanges(job, evidence, values.values, report),
+    simulatorExchanges: [
+      ...(await simulatorExchanges(job, evidence, values.values, report)),
+      ...(job.serverExchanges
+        ? await bestEffort("reading the relay's traffic", job.serverExchanges(evidence, values.values), report, [])
+        : []),
+    ],
     applePay: sp?.applePay(),
     requiredSlots: job.requiredSlots,
     needsMerchantReference: job.scenario.records.includes('merchant_reference'),

@@ -1,3 +1,5 @@
+import type { Step } from '@puppeteer/replay';
+
 /** A short, human label for a Recorder step, from the raw step (placeholders not yet filled, so no personal data). */
 export function stepLabel(raw: Record<string, unknown>, tagLabel?: string): string {
   if (tagLabel) return tagLabel;
@@ -25,17 +27,21 @@ export function stepLabel(raw: Record<string, unknown>, tagLabel?: string): stri
   }
 }
 
-/** Turns Puppeteer's wording into what happened, in the user's terms. */
+/**
+ * Turns Puppeteer's wording into what happened, in the user's terms. `filled` is the step as replayed: an address that
+ * could not be reached is named as the browser tried it, not as the flow's `{{baseUrl}}` template.
+ */
 export function explainStepError(
   err: unknown,
   raw: Record<string, unknown> | undefined,
   timeoutMs: number,
+  filled?: Step,
 ): { message: string; hint?: string } {
   const text = err instanceof Error ? err.message : String(err);
   const seconds = Math.round(timeoutMs / 1000);
   const net = /net::(ERR_[A-Z_]+)/.exec(text);
   if (net) {
-    const url = raw?.type === 'navigate' ? String(raw.url) : 'the page';
+    const url = raw?.type === 'navigate' ? String(filled?.type === 'navigate' ? filled.url : raw.url) : 'the page';
     return {
       message: `${url} could not be reached (${net[1]})`,
       hint: 'check that the store is running and the base URL in certkit.json (store.baseUrl) is right',

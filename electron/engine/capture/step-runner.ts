@@ -131,7 +131,7 @@ export interface ReplayContext {
 function stepFailure(err: unknown, c: ReplayContext, i: number): ScenarioFailure {
   if (err instanceof ScenarioFailure) return err;
   const explained = c.browserConnected()
-    ? explainStepError(err, c.plan.rawSteps[i], c.stepTimeoutMs)
+    ? explainStepError(err, c.plan.rawSteps[i], c.stepTimeoutMs, c.plan.flow.steps[i] as Step)
     : browserClosedFailure(i);
   return new ScenarioFailure(`${c.names.text(i)} failed: ${explained.message}`, explained.hint, i);
 }

@@ -18,6 +18,7 @@ import { bestEffort, reasonOf, type Report } from '../util/best-effort';
 import { leakNeedles, type LeakNeedle } from '../capture/leak-scan';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { browserClientAddress, customerFor, flowVariables } from './variables';
+import { relayExchangesOf } from './relay-exchanges';
 
 /** A guided capture has no deadline of its own: the user clicks at their own pace. */
 const GUIDED_TIMEOUT_MS = 24 * 3600_000;
@@ -159,6 +160,8 @@ export async function scenarioJob(ctx: RunContext, s: Scenario, extras: JobExtra
     leakNeedles: ctx.leakNeedles,
     exchangeLog: ctx.exchangeLog,
     exchangeLogSince: ctx.exchangeLogSince,
+    serverExchanges: (ev: ScenarioEvidence, pageValues: Record<string, string>) =>
+      relayExchangesOf(ctx.workspaceDir, ev, pageValues),
     checkStatus: ctx.checkStatus,
     signal: ctx.signal,
     emit: ctx.emit,

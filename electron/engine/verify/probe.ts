@@ -217,7 +217,7 @@ async function amountOnUnpaidOrder(d: Recorded, secrets: MerchantSecrets): Promi
     d.ev,
     d.x,
     changed,
-    `the declined result (${d.fields.response_code}) of an unpaid order made 14000 Success for amount ${d.fields.amount} -> ${amount}, correctly signed with the response phrase`,
+    `status ${d.fields.response_code} -> 14000 Success and amount ${d.fields.amount} -> ${amount} on an order APS had declined, correctly signed with the response phrase`,
   );
 }
 

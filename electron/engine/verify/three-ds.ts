@@ -87,10 +87,14 @@ export const checkThreeDs: Check = (ctx) => {
     // Named for what it is: a framed hosted payment page (cards, KNET, BENEFIT) is not a 3DS challenge.
     const pageName = (x: Exchange) =>
       threeDsUrls.some((u) => samePage(u, x.url)) || THREE_DS_URL.test(x.url) ? 'the 3DS page' : "APS's payment page";
-    for (const x of outside) {
-      failures.push(`${ev.scenarioId}: ${pageName(x)} ${x.url} opened in ${x.popup ? 'a popup window' : 'an iframe'}`);
+    outside.forEach((x, i) => {
+      // Once per scenario in the summary (the framed page's own requests follow it); every one in the evidence.
+      if (i === 0)
+        failures.push(
+          `${ev.scenarioId}: ${pageName(x)} ${x.url} opened in ${x.popup ? 'a popup window' : 'an iframe'}`,
+        );
       evidence.push(exchangeRef(ev, x, x.popup ? 'popup' : 'iframe'));
-    }
+    });
     for (const s of ev.screenshots.filter(
       (s) => !screenshotInTop(s) && (s.slot === 'general.three_ds' || THREE_DS_URL.test(s.url)),
     )) {

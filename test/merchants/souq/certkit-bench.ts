@@ -48,6 +48,8 @@ export async function startSouqBench(faults: SouqFault[] = [], dir?: string): Pr
     CERTKIT_SHA_RESPONSE_PHRASE: m.sha_response_phrase,
     CERTKIT_SHA_TYPE: 'SHA-256',
     PATH: process.env.PATH,
+    // The browser the tests found (resolveBrowser), when one was named.
+    ...(process.env.CERTKIT_BROWSER ? { CERTKIT_BROWSER: process.env.CERTKIT_BROWSER } : {}),
   };
   const cli = (argv: string[]) => runCli(argv, { env });
   const init = await cli([

@@ -42,6 +42,8 @@ export interface Souq {
   /** The feedback URL to set in APS's Technical Settings (public origin); the simulator needs `${origin}/payments/aps/notify`. */
   notifyUrl: string;
   faults: SouqFault[];
+  /** Switches the shop to other mistakes (none: the correct shop) for the requests that follow; return_url above stays. */
+  setFaults(faults: readonly string[]): void;
   order(no: string): Order | undefined;
   orders(): Order[];
   close(): Promise<void>;
@@ -419,6 +421,7 @@ export async function startSouq(options: SouqOptions): Promise<Souq> {
     returnUrl: shop.returnUrl,
     notifyUrl: `${shop.publicOrigin}/payments/aps/notify`,
     faults: shop.faults,
+    setFaults: (faults) => shop.faults.splice(0, shop.faults.length, ...parseSouqFaults(faults)),
     order: (no) => shop.orders.get(no),
     orders: () => [...shop.orders.values()],
     close: async () => {
