@@ -1,5 +1,6 @@
 import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
+import { parseBrowserOption, type BrowserEngine } from '../../browser/engine';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
 import { defineCommand, listOpt, stringOpt, workspaceArg } from '../command';
@@ -19,8 +20,31 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   return n;
 }
 
+export const BROWSER_OPTION = {
+  type: 'string',
+  description:
+    'firefox or chromium (found in the usual places), or the path of a Chrome, Edge, Chromium, headless shell or Firefox',
+} as const;
+
+export const CONNECT_OPTION = {
+  type: 'string',
+  description:
+    'drive a running browser instead of starting one: its DevTools ws:// URL, http://HOST:PORT, a browserless or Selenium Grid endpoint',
+} as const;
+
+/** --browser (a family or a path) and --connect, as the run takes them. */
+export function browserChoice(args: { values: Record<string, unknown> }): {
+  browserPath?: string;
+  browserEngine?: BrowserEngine;
+  connect?: string;
+} {
+  const { path: browserPath, engine: browserEngine } = parseBrowserOption(args.values.browser as string | undefined);
+  const connect = args.values.connect as string | undefined;
+  return { browserPath, browserEngine, connect: connect || undefined };
+}
+
 const USAGE =
-  'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json] [--trust-cert FILE]';
+  'run <workspace> [--only IDS] [--concurrency N] [--browser firefox|PATH] [--connect URL] [--headful] [--resume] [--json] [--trust-cert FILE]';
 
 export const runCommand = defineCommand({
   name: 'run',
@@ -34,7 +58,8 @@ export const runCommand = defineCommand({
     },
     only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default: browser.concurrency, 2)' },
-    browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
+    browser: BROWSER_OPTION,
+    connect: CONNECT_OPTION,
     headful: { type: 'boolean', description: 'show the browser window (needs a full browser)' },
     resume: {
       type: 'boolean',
@@ -53,7 +78,7 @@ export const runCommand = defineCommand({
       workspaceDir,
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
-      browserPath: stringOpt(args, 'browser'),
+      ...browserChoice(args),
       browserEnv: ctx.env,
       headful: args.values.headful ? true : undefined,
       resume: !!args.values.resume,
