@@ -143,6 +143,8 @@ export const scenarioEvidenceSchema = z.object({
   exchanges: z.array(exchangeSchema).default([]),
   ledger: ledgerEntrySchema.default({ values: {}, sources: {} }),
   applePay: applePayProbeSchema.optional(),
+  /** The browser the scenario ran in: its family and what it calls itself (HeadlessChrome/140..., firefox/153.0). */
+  browser: z.object({ engine: z.enum(['chromium', 'firefox']), version: z.string() }).optional(),
 });
 export type ScenarioEvidence = z.infer<typeof scenarioEvidenceSchema>;
 

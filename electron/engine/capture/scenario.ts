@@ -3,6 +3,7 @@ import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { ApplePayProbe, Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import type { ExtractRule } from '../../../shared/schema/workspace';
+import { speaksCdp } from '../browser/engine';
 import { emptyScenarioEvidence, writeScenarioEvidence } from '../evidence/store';
 import { bestEffort, reasonOf, type Report } from '../util/best-effort';
 import { AnswerWatch } from './answer-watch';
@@ -194,6 +195,11 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     ...emptyScenarioEvidence(job.runId, job.scenario.id, job.customer),
     clientAddress: job.clientAddress,
     flowFile: job.flowFile,
+    browser: {
+      engine: speaksCdp(browser) ? 'chromium' : 'firefox',
+      // Which browsers ran which scenarios is evidence (other-browsers); a browser that will not say is still named.
+      version: await browser.version().catch(() => 'unknown version'),
+    },
   };
   let currentStep = -1;
   const capturer = new Capturer({
