@@ -11,12 +11,15 @@ export const CONNECT_TIMEOUT_MS = 15_000;
  * ?token=), which stays out of messages and logs.
  */
 export function describeEndpoint(endpoint: string): string {
+  const [bare, query] = endpoint.split('?');
+  // host:port is no address with a scheme (URL would read "host:" as one): shown as it was typed.
+  if (!bare.includes('//')) return `${bare}${query !== undefined ? '?…' : ''}`;
   try {
     const u = new URL(endpoint);
     return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
   } catch {
     // Not a URL at all: shown without anything after a '?', for the same reason.
-    return endpoint.split('?')[0];
+    return bare;
   }
 }
 

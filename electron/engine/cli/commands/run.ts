@@ -1,5 +1,6 @@
 import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
+import { parseEndpoint } from '../../browser/connect';
 import { parseBrowserOption, type BrowserEngine } from '../../browser/engine';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
@@ -39,8 +40,10 @@ export function browserChoice(args: { values: Record<string, unknown> }): {
   connect?: string;
 } {
   const { path: browserPath, engine: browserEngine } = parseBrowserOption(args.values.browser as string | undefined);
-  const connect = args.values.connect as string | undefined;
-  return { browserPath, browserEngine, connect: connect || undefined };
+  const connect = (args.values.connect as string | undefined) || undefined;
+  // Its form is checked before anything starts (the demo's sandbox, a workspace folder).
+  if (connect) parseEndpoint(connect);
+  return { browserPath, browserEngine, connect };
 }
 
 const USAGE =
