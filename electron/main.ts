@@ -1,17 +1,21 @@
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  clipboard,
   dialog,
   ipcMain,
   Menu,
+  protocol,
   safeStorage,
   session,
   shell,
   webContents,
   type IpcMainInvokeEvent,
 } from 'electron';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, isAppUrl } from './app-protocol-main';
+import { desktopPieces } from './desktop-main';
 import type { ApiTable } from '../shared/api/contract';
 import { disposeSession, type ApiHost, type ApiSession } from './engine/api/context';
 import { FileRecentStore } from './engine/api/recent-store';
@@ -20,7 +24,7 @@ import { createApiTable } from './engine/api/table';
 import { bindIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu-main';
 import { SafeStorageSecretStore } from './secrets-main';
-import { hardenContents, hardenSession, isAppUrl, secureWebPreferences } from './security-main';
+import { hardenContents, hardenSession, secureWebPreferences } from './security-main';
 import { loadWindowState, saveWindowState } from './window-state-main';
 
 // The thin Electron shell: windows, security, IPC binding, menu. All work happens in electron/engine/.
@@ -28,8 +32,7 @@ import { loadWindowState, saveWindowState } from './window-state-main';
 
 // Bundled as ESM (package.json is type: module), so the folder comes from import.meta.url.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererIndex = path.join(here, 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(here, 'renderer');
 const preloadPath = path.join(here, 'preload.cjs');
 
 let mainWindow: BrowserWindow | undefined;
@@ -37,12 +40,12 @@ let table: ApiTable;
 let recent: FileRecentStore;
 
 function rendererContents() {
-  return webContents.getAllWebContents().filter((c) => isAppUrl(c.getURL(), rendererUrl));
+  return webContents.getAllWebContents().filter((c) => isAppUrl(c.getURL()));
 }
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url, rendererUrl);
+  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url);
 }
 
 async function refreshMenu(): Promise<void> {
@@ -88,17 +91,20 @@ async function createWindow(): Promise<void> {
   mainWindow.on('moved', remember);
   mainWindow.on('close', remember);
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  await mainWindow.loadFile(rendererIndex);
+  await mainWindow.loadURL(APP_INDEX_URL);
 }
 
 app.enableSandbox();
-app.on('web-contents-created', (_e, contents) => hardenContents(contents, rendererUrl));
+// Before ready: the scheme must be known as standard and secure when the first page loads.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.on('web-contents-created', (_e, contents) => hardenContents(contents));
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
 void app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
   const userData = app.getPath('userData');
   recent = new FileRecentStore(path.join(userData, 'recent.json'));
   const host: ApiHost = {
@@ -109,7 +115,7 @@ void app.whenReady().then(async () => {
       sendEvent(rendererContents, event, payload);
       if (event === 'workspace.changed') void refreshMenu();
     },
-    openPath: async (p) => (await shell.openPath(p)) === '',
+    ...desktopPieces({ shell, dialog, clipboard, window: () => mainWindow }),
     demoDir: path.join(app.getPath('documents'), 'Certkit Demo'),
     // The app's own environment: CERTKIT_BROWSER and PATH decide which browser runs and packages use.
     browserEnv: process.env,

@@ -1,4 +1,5 @@
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { isAppUrl } from './app-protocol-main';
 import { RENDERER_CSP } from './engine/host/security';
 
 /** The only web preferences any Certkit window gets. */
@@ -18,24 +19,19 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** True when a URL is our own renderer (the packaged index.html), nothing else. */
-export function isAppUrl(url: string, rendererIndexUrl: string): boolean {
-  try {
-    const u = new URL(url);
-    const app = new URL(rendererIndexUrl);
-    return u.protocol === app.protocol && u.pathname === app.pathname;
-  } catch {
-    return false;
-  }
-}
-
-/** No navigation away from the renderer, no new windows, no webviews; links to the web go nowhere. */
-export function hardenContents(contents: WebContents, rendererIndexUrl: string): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, rendererIndexUrl)) event.preventDefault();
+/**
+ * No navigation away from the renderer, in the window or in any frame of it, no new windows, no webviews; links to
+ * the web go nowhere (a mail link goes through the API to shell.openExternal instead).
+ */
+export function hardenContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
   });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url, rendererIndexUrl)) event.preventDefault();
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -1,6 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ErrorBanner } from './components/common';
-import { Logo, Welcome } from './components/Welcome';
+import { LanguageSwitch, Logo, Welcome } from './components/Welcome';
 import { STEPS, type StepId } from './store/app-store';
 import { useApp, useT } from './store/use-app';
 import { ChecklistStep } from './steps/ChecklistStep';
@@ -27,7 +27,7 @@ function SaveState() {
   if (save === 'idle') return null;
   const text = save === 'saving' ? t('common.saving') : save === 'saved' ? t('common.saved') : t('common.notSaved');
   return (
-    <span className={`save-state save-${save}`} data-testid="save-state">
+    <span className={`save-state save-${save}`} data-testid="save-state" role="status">
       {text}
     </span>
   );
@@ -39,11 +39,9 @@ function Sidebar() {
   const goTo = useApp((s) => s.goTo);
   const ws = useApp((s) => s.ws);
   const running = useApp((s) => s.run.running);
-  const lang = useApp((s) => s.lang);
-  const setLang = useApp((s) => s.setLang);
   const info = useApp((s) => s.info);
   return (
-    <nav className="sidebar" aria-label="steps">
+    <nav className="sidebar" aria-label={t('nav.steps')}>
       <div className="sidebar-inner">
         <div className="brand">
           <Logo />
@@ -62,10 +60,18 @@ function Sidebar() {
                 data-testid={`nav-${id}`}
                 aria-current={step === id ? 'step' : undefined}
               >
-                <span className="step-num">{i + 1}</span>
+                <span className="step-num" aria-hidden="true">
+                  {i + 1}
+                </span>
                 <span className="step-text">
                   <span className="step-name">
-                    {t(`step.${id}`)} {id === 'run' && running && <span className="pulse" />}
+                    {t(`step.${id}`)}
+                    {id === 'run' && running && (
+                      <>
+                        <span className="pulse" aria-hidden="true" />
+                        <span className="visually-hidden">{t('run.running')}</span>
+                      </>
+                    )}
                   </span>
                   <span className="step-hint">{t(`step.${id}.hint`)}</span>
                 </span>
@@ -74,20 +80,13 @@ function Sidebar() {
           ))}
         </ol>
         <div className="sidebar-foot">
-          <div className="small muted">{t('common.workspace')}</div>
+          <div className="small sidebar-label">{t('common.workspace')}</div>
           <div className="mono small ws-path" dir="ltr" title={ws?.dir}>
             {ws?.dir}
           </div>
           <div className="row between center">
-            <button
-              type="button"
-              className="btn btn-ghost small"
-              onClick={() => setLang(lang === 'en' ? 'ar' : 'en')}
-              data-testid="lang-toggle"
-            >
-              {t('common.language')}
-            </button>
-            {info && <span className="small muted">v{info.version}</span>}
+            <LanguageSwitch className="btn-ghost small" />
+            {info && <span className="small sidebar-label">v{info.version}</span>}
           </div>
         </div>
       </div>
@@ -102,11 +101,28 @@ export function App() {
   const lang = useApp((s) => s.lang);
   const goTo = useApp((s) => s.goTo);
   const booted = useApp((s) => s.booted);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const shownStep = useRef<StepId | undefined>(undefined);
 
   useEffect(() => {
     document.documentElement.lang = lang;
     document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
   }, [lang]);
+
+  // A new step starts at its top, and keyboard and screen-reader users land on its heading, not in the sidebar.
+  // The first step shown after opening a workspace is left alone: focus stays where the person put it.
+  useEffect(() => {
+    if (!ws) {
+      shownStep.current = undefined;
+      return;
+    }
+    if (shownStep.current !== undefined && shownStep.current !== step) {
+      if (content.current) content.current.scrollTop = 0;
+      heading.current?.focus();
+    }
+    shownStep.current = step;
+  }, [step, ws]);
 
   if (!booted) return null;
   if (!ws) return <Welcome />;
@@ -117,14 +133,16 @@ export function App() {
       <Sidebar />
       <main className="main">
         <header className="topbar">
-          <div>
+          <div className="topbar-title">
             <div className="crumb small muted">
               <span dir="ltr">
                 {index + 1} / {STEPS.length}
               </span>{' '}
-              · {ws.workspace.account.name}
+              · <bdi>{ws.workspace.account.name}</bdi>
             </div>
-            <h1 data-testid="step-title">{t(`step.${step}`)}</h1>
+            <h1 data-testid="step-title" ref={heading} tabIndex={-1}>
+              {t(`step.${step}`)}
+            </h1>
           </div>
           <div className="row gap center">
             <SaveState />
@@ -148,7 +166,7 @@ export function App() {
           </div>
         </header>
         <ErrorBanner />
-        <div className="content" data-testid={`step-${step}`}>
+        <div className="content" data-testid={`step-${step}`} ref={content}>
           <View />
         </div>
       </main>

@@ -13,7 +13,8 @@ if (!api) {
     <div className="welcome">
       <h1>Certkit</h1>
       <p>
-        This page needs the address printed by `certkit app` (it carries a one-time token). Open that address instead.
+        This page needs the address `certkit app` printed: it carries the access token of this launch, valid until
+        Certkit stops. Open that address instead.
       </p>
     </div>,
   );

@@ -3,12 +3,13 @@ import { LANGUAGES, METHOD_IDS } from '../aps/methods';
 import { LIMITS } from '../limits';
 import { OUTCOMES } from '../aps/scenarios';
 import { checkResultSchema } from '../schema/verify';
+import { signoffStateSchema } from '../schema/signoff';
 import { capturedEventSchema, runFinishedEventSchema } from '../schema/events';
 import { LEDGER_FIELDS, ledgerEntrySchema, scenarioStateSchema, scenarioStatusSchema } from '../schema/evidence';
 import { workspaceSchema } from '../schema/workspace';
-import { signoffStateSchema } from '../schema/signoff';
 import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
+import { isAbsolutePath } from '../paths';
 
 // The one contract between the renderer and the engine. Both transports (Electron IPC and the loopback HTTP host)
 // bind this table with one generic binder each; the renderer only ever sees the typed client derived from it.
@@ -24,7 +25,11 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Ca
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
-const absPath = z.string().min(1, 'a folder path is needed').max(4096);
+const absPath = z
+  .string()
+  .min(1, 'a folder path is needed')
+  .max(4096)
+  .refine(isAbsolutePath, 'must be an absolute folder path (from / or a drive letter such as C:\\)');
 
 export const workspaceStateSchema = z.object({
   dir: z.string(),
@@ -34,7 +39,15 @@ export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
 /** What the wizard shows of the plan: the scenarios to run and the checkpoints to meet, in catalog order. */
 export const planViewSchema = z.object({
-  scenarios: z.array(z.object({ id: z.string(), title: z.string(), outcome: z.enum(OUTCOMES) })),
+  scenarios: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      outcome: z.enum(OUTCOMES),
+      /** The page slots this scenario's flow must tag a step for, in this workspace. */
+      slots: z.array(z.string()).default([]),
+    }),
+  ),
   checkpoints: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
@@ -61,10 +74,18 @@ export const flowSummarySchema = z.object({
   title: z.string(),
   stepCount: z.number().int(),
   placeholders: z.array(z.string()),
+  /** The slots its steps are tagged with, in step order. */
+  slots: z.array(z.string()).default([]),
 });
 export type FlowSummary = z.infer<typeof flowSummarySchema>;
 export const flowDetailSchema = flowSummarySchema.extend({ steps: z.array(flowStepSchema) });
 export type FlowDetail = z.infer<typeof flowDetailSchema>;
+
+/**
+ * A scenario's state in the app's view of a run: the engine's statuses, plus 'stopped' for one the user's Stop
+ * ended or kept from starting, so a stopped run is never counted as failures or as skipped (already complete).
+ */
+export const RUN_VIEW_STATUSES = [...scenarioStatusSchema.options, 'stopped'] as const;
 
 /** What an import did to a raw recording, for the person to review (steps are 1-based, as people count). */
 export const importReportSchema = z.object({
@@ -101,7 +122,7 @@ export type ImportReport = z.infer<typeof importReportSchema>;
 
 export const scenarioRunSchema = z.object({
   id: z.string(),
-  status: scenarioStatusSchema,
+  status: z.enum(RUN_VIEW_STATUSES),
   step: z.number().int().default(0),
   steps: z.number().int().default(0),
   message: z.string().optional(),
@@ -204,7 +225,27 @@ export const CONTRACT = {
       secretsStore: z.enum(['keychain', 'memory']),
     }),
   ),
+  'app.pickFolder': call(
+    z.strictObject({ title: z.string().max(200).optional() }),
+    // supported: false where there is no OS picker (the browser host): the page asks for a typed path instead.
+    z.object({ supported: z.boolean(), dir: z.string().optional() }),
+  ),
+  // copied: false where the page writes the clipboard itself (the browser host).
+  'app.copyText': call(z.strictObject({ text: z.string().max(2_000_000) }), z.object({ copied: z.boolean() })),
   'workspace.current': call(none, workspaceStateSchema.nullable()),
+  // What a typed folder path is, for the welcome page to say before anything is created or opened.
+  'workspace.inspect': call(
+    z.strictObject({ dir: z.string().max(4096) }),
+    z.object({
+      absolute: z.boolean(),
+      exists: z.boolean(),
+      folder: z.boolean(),
+      workspace: z.boolean(),
+      /** Nothing in the folder yet (a new workspace goes there without mixing into other files). */
+      empty: z.boolean(),
+      account: z.string().optional(),
+    }),
+  ),
   'workspace.open': call(z.strictObject({ dir: absPath }), workspaceStateSchema),
   'workspace.init': call(
     z.strictObject({ dir: absPath, account: z.string().trim().min(1).max(120).optional() }),
@@ -258,7 +299,7 @@ export const CONTRACT = {
   'evidence.list': call(none, evidenceListSchema),
   'evidence.image': call(
     z.strictObject({
-      runId: z.string().regex(/^[\w.-]+$/),
+      runId: z.string().regex(/^(?!\.+$)[\w.-]+$/, 'must be a run id from the evidence list'),
       scenarioId,
       file: relFile,
       width: z.number().int().min(64).max(2400).optional(),
@@ -313,6 +354,11 @@ export const CONTRACT = {
     z.strictObject({ draft: z.boolean().default(false) }),
     z.object({ path: z.string(), bytes: z.number().int() }),
   ),
+  // Saves the .eml as saveEml does, then hands it to the mail app; a short mailto: link where no app takes the file.
+  'email.open': call(
+    z.strictObject({ draft: z.boolean().default(false) }),
+    z.object({ path: z.string(), opened: z.enum(['file', 'mailto', 'none']), mailto: z.string() }),
+  ),
 } satisfies Record<CallName, CallSpec>;
 
 export type Contract = typeof CONTRACT;
@@ -323,10 +369,14 @@ export type CallOutput<N extends CallName> = z.output<Contract[N]['output']>;
 // The app's events. run.captured and run.finished carry the engine's own run events (shared/schema/events.ts)
 // without their type tag; run.progress is the tracker's per-scenario view; run.log its log lines.
 export const EVENTS = {
+  /** The scenarios of the run, all pending, before any of them starts: the whole of what the run will do. */
+  'run.started': z.object({ runId: z.string(), scenarios: z.array(z.string()) }),
   'run.progress': scenarioRunSchema.extend({ runId: z.string() }),
   'run.captured': capturedEventSchema.omit({ type: true }),
   'run.log': logEntrySchema,
-  'run.finished': runFinishedEventSchema.omit({ type: true }).extend({ stopped: z.boolean() }),
+  'run.finished': runFinishedEventSchema
+    .omit({ type: true })
+    .extend({ stopped: z.boolean(), stoppedScenarios: z.number().int().default(0) }),
   'workspace.changed': z.object({ dir: z.string() }),
 } satisfies Record<EventName, z.ZodType>;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;

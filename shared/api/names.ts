@@ -2,7 +2,10 @@
 // in a sandboxed renderer) and the renderer's clients can enumerate them. contract.ts checks it covers them all.
 export const CALL_NAMES = [
   'app.info',
+  'app.pickFolder',
+  'app.copyText',
   'workspace.current',
+  'workspace.inspect',
   'workspace.open',
   'workspace.init',
   'workspace.demo',
@@ -31,10 +34,18 @@ export const CALL_NAMES = [
   'package.openFolder',
   'email.draft',
   'email.saveEml',
+  'email.open',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['run.progress', 'run.captured', 'run.log', 'run.finished', 'workspace.changed'] as const;
+export const EVENT_NAMES = [
+  'run.started',
+  'run.progress',
+  'run.captured',
+  'run.log',
+  'run.finished',
+  'workspace.changed',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** IPC channel of one call; events travel on one channel each with the same prefix. */

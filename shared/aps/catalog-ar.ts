@@ -1,4 +1,5 @@
 import { CATALOG } from './catalog-index';
+import { INTEGRATION_TYPES, type IntegrationType } from './checkpoints';
 import type { Language } from './methods';
 import type { Scenario } from './scenarios';
 
@@ -95,10 +96,22 @@ const CHECKPOINT_TITLES: Record<string, string> = {
   'other-browsers': 'الاختبار على متصفحات وأنظمة أخرى',
 };
 
-export type CatalogKind = 'scenario' | 'slot' | 'checkpoint';
+const INTEGRATION_NAMES: Record<IntegrationType, string> = {
+  hosted: 'صفحة الدفع المستضافة (Hosted Checkout)',
+  custom_non_pci: 'تكامل مخصص (دون شهادة PCI)',
+  custom_pci: 'تكامل مخصص (بشهادة PCI)',
+  mobile: 'حزمة تطوير تطبيقات الجوال (Mobile SDK)',
+  apple_pay_web: 'Apple Pay (صفحة التاجر)',
+  apple_pay_sdk: 'Apple Pay (حزمة تطوير الجوال)',
+  recurring: 'الدفعات المتكررة',
+};
+
+export type CatalogKind = 'scenario' | 'slot' | 'checkpoint' | 'integration';
 
 export function catalogNameAr(kind: CatalogKind, id: string): string | undefined {
   if (kind === 'checkpoint') return CHECKPOINT_TITLES[id];
+  if (kind === 'integration')
+    return Object.hasOwn(INTEGRATION_NAMES, id) ? INTEGRATION_NAMES[id as IntegrationType] : undefined;
   if (kind === 'slot') return SLOT_NAMES[id] ?? SHARED_SLOT_NAMES[id.slice(id.indexOf('.') + 1)];
   const s = CATALOG.scenarios.find(id);
   return s && scenarioTitleAr(s);
@@ -115,5 +128,6 @@ export function catalogIds(): { kind: CatalogKind; id: string }[] {
     ...CATALOG.scenarios.ids().map((id) => ({ kind: 'scenario' as const, id })),
     ...CATALOG.slots.ids().map((id) => ({ kind: 'slot' as const, id })),
     ...CATALOG.checkpoints.ids().map((id) => ({ kind: 'checkpoint' as const, id })),
+    ...INTEGRATION_TYPES.map((id) => ({ kind: 'integration' as const, id })),
   ];
 }

@@ -229,6 +229,9 @@ describe('API table (plain Node, both transports bind it)', () => {
     expect(draft.body).toMatch(/^DRAFT, not for sign-off: \d+ item\(s\) still block it/);
     expect(draft.body).toContain('merchant reference CK-1');
     await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
+    // Scenarios not run, checkpoints open, no package: not a sendable email, and nothing is written.
+    await expect(api['email.saveEml']({ draft: false })).rejects.toThrow(/cannot be final/);
+    await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/);
     const saved = await api['email.saveEml']({ draft: true });
     expect(saved.path).toBe(path.join(out, 'signoff-email-DRAFT.eml'));
     expect((await fs.stat(saved.path)).size).toBe(saved.bytes);
@@ -237,6 +240,88 @@ describe('API table (plain Node, both transports bind it)', () => {
       'signoff-email-DRAFT.mailto.txt',
       'signoff-email-DRAFT.txt',
     ]);
+    const eml = await fs.readFile(saved.path, 'utf8');
+    expect(eml).toMatch(/^Subject: DRAFT - Integration Sign-off - Api Store/m);
+    const text = await fs.readFile(path.join(out, 'signoff-email-DRAFT.txt'), 'utf8');
+    expect(text).toMatch(/\n\nDRAFT, not for sign-off: \d+ item\(s\) still block it/);
+  });
+
+  it('lists what blocks sign-off, each with the action that fixes it', async () => {
+    const state = await api['signoff.status']({});
+    expect(state.ready).toBe(false);
+    const byKind = (kind: string) => state.blockers.filter((b) => b.kind === kind);
+    // card-declined has a flow and a run, but no screenshot of its result page: the step to tag is named.
+    expect(byKind('slot-missing').map((b) => b.fix)).toContainEqual({
+      action: 'tag-step',
+      scenario: 'card-declined',
+      slot: 'general.result',
+    });
+    expect(byKind('scenario-not-run').map((b) => b.fix)).toContainEqual({
+      action: 'add-flow',
+      scenario: 'card-non3ds-success',
+    });
+    expect(byKind('checkpoint-needs-confirmation').map((b) => b.fix)).toContainEqual({
+      action: 'confirm',
+      checkpoint: 'inbound-ip',
+    });
+    expect(byKind('package-missing').map((b) => b.fix)).toEqual([{ action: 'build-package' }]);
+  });
+
+  it('opens the saved .eml in the mail app, else a short mailto: link, else says neither worked', async () => {
+    const tried: string[] = [];
+    const host = (openPath: boolean, openExternal: boolean) =>
+      createApiTable({
+        transport: 'electron',
+        secrets: new MemorySecretStore(),
+        recent: new MemoryRecentStore(),
+        emit: () => undefined,
+        openPath: async (p) => (tried.push(p), openPath),
+        openExternal: async (u) => (tried.push(u), openExternal),
+      });
+    const eml = path.join(ws, 'output', 'signoff-email-DRAFT.eml');
+    await expect(host(true, true)['email.open']({ draft: true })).rejects.toThrow(/no workspace is open/);
+    const viaFile = host(true, true);
+    await viaFile['workspace.open']({ dir: ws });
+    expect(await viaFile['email.open']({ draft: true })).toMatchObject({ path: eml, opened: 'file' });
+    expect(tried).toEqual([eml]);
+    const viaLink = host(false, true);
+    await viaLink['workspace.open']({ dir: ws });
+    const linked = await viaLink['email.open']({ draft: true });
+    expect(linked.opened).toBe('mailto');
+    expect(tried.at(-1)).toBe(linked.mailto);
+    // The link names the file instead of carrying the whole body.
+    expect(linked.mailto.length).toBeLessThan(1000);
+    expect(decodeURIComponent(linked.mailto)).toContain(eml);
+    expect(linked.mailto).toMatch(
+      /^mailto:integration-ps@amazon\.com\?subject=DRAFT%20-%20Integration%20Sign-off%20-%20Api%20Store&body=/,
+    );
+    const none = host(false, false);
+    await none['workspace.open']({ dir: ws });
+    expect((await none['email.open']({ draft: true })).opened).toBe('none');
+  });
+
+  it('says what a typed folder is, and opens or creates only absolute ones', async () => {
+    expect(await api['workspace.inspect']({ dir: ws })).toMatchObject({
+      absolute: true,
+      exists: true,
+      folder: true,
+      workspace: true,
+      account: 'Api Store',
+    });
+    expect(await api['workspace.inspect']({ dir: path.join(tmp, 'new-shop') })).toMatchObject({
+      absolute: true,
+      exists: false,
+      workspace: false,
+    });
+    expect(await api['workspace.inspect']({ dir: 'my-shop' })).toMatchObject({ absolute: false });
+    await fs.mkdir(path.join(tmp, 'empty'));
+    expect(await api['workspace.inspect']({ dir: path.join(tmp, 'empty') })).toMatchObject({
+      folder: true,
+      empty: true,
+      workspace: false,
+    });
+    for (const call of ['workspace.open', 'workspace.init'] as const)
+      await expect(dispatch(api, call, { dir: 'my-shop' })).rejects.toThrow(/dir must be an absolute folder path/);
   });
 
   it('forgets the checks it verified when a run finishes or evidence is edited', async () => {

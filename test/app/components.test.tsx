@@ -134,6 +134,113 @@ describe('wizard components', () => {
     expect(screen.getByTestId('check-inbound-ip').getAttribute('data-status')).toBe('confirmed');
   });
 
+  it('offers each sign-off blocker its fix: tag the step, add the snippet, confirm with a note; builds only last', async () => {
+    const blockers = [
+      {
+        kind: 'slot-missing',
+        scenario: 'card-declined',
+        slot: 'general.result',
+        message: 'no result page',
+        fix: { action: 'tag-step', scenario: 'card-declined', slot: 'general.result' },
+        alternatives: [],
+      },
+      {
+        kind: 'snippet-missing',
+        slot: 'apple_pay_web.session',
+        message: 'no snippet',
+        fix: { action: 'add-snippet', slot: 'apple_pay_web.session' },
+        alternatives: [],
+      },
+      {
+        kind: 'checkpoint-needs-confirmation',
+        checkpoint: 'inbound-ip',
+        message: 'confirm it',
+        fix: { action: 'confirm', checkpoint: 'inbound-ip' },
+        alternatives: [],
+      },
+      { kind: 'package-missing', message: 'no package', fix: { action: 'build-package' }, alternatives: [] },
+    ];
+    const flow = {
+      name: 'card-declined',
+      file: 'flows/card-declined.json',
+      title: 'Declined',
+      stepCount: 2,
+      placeholders: [],
+      slots: [],
+      steps: [
+        { index: 0, type: 'navigate', label: 'Open the shop' },
+        { index: 1, type: 'waitForElement', label: 'Wait for the result' },
+      ],
+    };
+    const fake = fakeApi({
+      'signoff.status': () => ({ ready: false, blockers, scenarios: [], checkpoints: [], verifiedAt: '2026-01-01' }),
+      'package.plan': () => ({ maxBytes: 20 * 1024 * 1024, outputDir: '/ws/output/package', files: [], warnings: [] }),
+      'flows.get': () => flow,
+      'flows.tag': ({ step, slot }) => ({
+        ...flow,
+        steps: flow.steps.map((x) => (x.index === step ? { ...x, slot } : x)),
+      }),
+      'flows.list': () => ({ flows: [] }),
+      'snippets.add': () => ({ ok: true }),
+      'evidence.list': () => ({ scenarios: [], slots: [] }),
+      'checks.confirm': () => ({ results: [] }),
+    });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('package'));
+    await screen.findByTestId('fix-tag-card-declined-general.result');
+    // The final package waits for the other items; only the package step's own button builds a draft meanwhile.
+    expect((screen.getByTestId('fix-build-package') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('package-build').getAttribute('data-draft')).toBe('true');
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('fix-tag-card-declined-general.result'));
+    });
+    const select = await screen.findByTestId('tag-step-general.result');
+    fireEvent.change(select, { target: { value: '1' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('tag-apply-general.result'));
+    });
+    expect(fake.calls.find((c) => c.name === 'flows.tag')?.input).toEqual({
+      name: 'card-declined',
+      step: 1,
+      slot: 'general.result',
+    });
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('fix-snippet-apple_pay_web.session'));
+    });
+    fireEvent.change(screen.getByTestId('signoff-snippet-apple_pay_web.session'), {
+      target: { value: 'const session = await validate(url);' },
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('signoff-snippet-add-apple_pay_web.session'));
+    });
+    expect(fake.calls.find((c) => c.name === 'snippets.add')?.input).toEqual({
+      slot: 'apple_pay_web.session',
+      code: 'const session = await validate(url);',
+      language: 'javascript',
+    });
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('fix-confirm-inbound-ip'));
+    });
+    const confirm = screen.getByTestId('signoff-confirm-inbound-ip') as HTMLButtonElement;
+    // No confirmation without a word of what was checked.
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('signoff-note-inbound-ip'), { target: { value: 'Two NAT gateways' } });
+    await act(async () => {
+      fireEvent.click(confirm);
+    });
+    expect(fake.calls.find((c) => c.name === 'checks.confirm')?.input).toEqual({
+      checkpointId: 'inbound-ip',
+      confirmed: true,
+      note: 'Two NAT gateways',
+    });
+    // Each fix asks the engine again for what still blocks.
+    expect(fake.calls.filter((c) => c.name === 'signoff.status').length).toBeGreaterThan(1);
+  });
+
   it('runs the response-signature probe only when asked', async () => {
     const fake = fakeApi({ 'checks.verify': () => ({ results: [] }) });
     const { store } = await mount(fake);

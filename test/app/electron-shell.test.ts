@@ -30,6 +30,11 @@ const fake = vi.hoisted(() => {
         ) => void),
     sandboxEnabled: false,
     ready: Promise.resolve(),
+    schemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
+    protocols: new Map<string, (request: Request) => Promise<Response>>(),
+    clipboard: [] as string[],
+    external: [] as string[],
+    dialogs: [] as { title: string; properties: string[] }[],
   };
   class FakeBrowserWindow {
     static getAllWindows() {
@@ -51,8 +56,8 @@ const fake = vi.hoisted(() => {
     getNormalBounds() {
       return { x: 0, y: 0, width: 1320, height: 860 };
     }
-    async loadFile(file: string) {
-      (this as any).record.loaded = file;
+    async loadURL(url: string) {
+      (this as any).record.loaded = url;
     }
   }
   const electron = {
@@ -66,7 +71,18 @@ const fake = vi.hoisted(() => {
       quit: () => undefined,
     },
     BrowserWindow: FakeBrowserWindow,
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined },
+    dialog: {
+      showOpenDialog: async (...args: any[]) => {
+        state.dialogs.push(args[args.length - 1]);
+        return { canceled: false, filePaths: ['/picked/folder'] };
+      },
+      showErrorBox: () => undefined,
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof state.schemes) => state.schemes.push(...schemes),
+      handle: (scheme: string, fn: (request: Request) => Promise<Response>) => state.protocols.set(scheme, fn),
+    },
+    clipboard: { writeText: (text: string) => state.clipboard.push(text) },
     ipcMain: {
       handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
         state.handlers.set(channel, fn),
@@ -86,7 +102,12 @@ const fake = vi.hoisted(() => {
         webRequest: { onHeadersReceived: (fn: typeof state.headers) => (state.headers = fn) },
       },
     },
-    shell: { openPath: async () => '' },
+    shell: {
+      openPath: async () => 'no application knows this file',
+      openExternal: async (url: string) => {
+        state.external.push(url);
+      },
+    },
     webContents: { getAllWebContents: () => [] },
   };
   return { state, electron };
@@ -105,7 +126,7 @@ function fakeContents() {
   };
 }
 
-const rendererUrl = pathToFileURL(path.resolve('electron/renderer/index.html')).href;
+const APP_URL = 'app://certkit/index.html';
 
 beforeAll(async () => {
   fake.state.userData = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-shell-'));
@@ -127,7 +148,40 @@ describe('Electron shell', () => {
         webviewTag: false,
       });
       expect(prefs.preload).toMatch(/preload\.cjs$/);
-      expect(w.loaded).toMatch(/renderer[\\/]index\.html$/);
+      // Not file://: a page from the app:// scheme gets response headers, so the header CSP applies.
+      expect(w.loaded).toBe(APP_URL);
+    }
+  });
+
+  it('serves the renderer on app://certkit with the CSP header, and nothing else', async () => {
+    expect(fake.state.schemes).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+    // main.ts binds the handler for its bundled renderer folder; the same handler is tried here on a built one.
+    expect(fake.state.protocols.has('app')).toBe(true);
+    const { appProtocolHandler } = await import('../../electron/app-protocol-main');
+    const rendererDir = path.join(fake.state.userData, 'renderer');
+    await fs.mkdir(path.join(rendererDir, 'assets'), { recursive: true });
+    await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>');
+    await fs.writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+    const handler = appProtocolHandler(rendererDir);
+    const index = await handler(new Request(APP_URL));
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<title>shell</title>');
+    expect(index.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    const script = await handler(new Request('app://certkit/assets/app.js'));
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    // The URL parser drops dot segments (also %2e%2e), so this names /etc/passwd inside the renderer: the app's page.
+    const dotted = await handler(new Request('app://certkit/../../../etc/passwd'));
+    expect(await dotted.text()).toContain('<title>shell</title>');
+    for (const bad of [
+      'app://certkit/%2e%2e/%2e%2e/package.json',
+      'app://other/index.html',
+      'app://certkit/assets/none.js',
+    ]) {
+      const res = await handler(new Request(bad));
+      expect(res.status, bad).toBe(404);
+      expect(await res.text(), bad).not.toMatch(/root:|"name": "certkit"/);
     }
   });
 
@@ -136,20 +190,24 @@ describe('Electron shell', () => {
     expect(created).toHaveLength(1);
     const contents = fakeContents();
     created[0]({}, contents);
-    const mainRenderer = pathToFileURL(path.join(path.dirname(fake.state.windows[0].loaded!), 'index.html')).href;
-    const nav = (url: string) => {
+    const nav = (name: string, url: string) => {
       const event = {
+        url,
         prevented: false,
         preventDefault() {
           this.prevented = true;
         },
       };
-      contents.events.get('will-navigate')!(event, url);
+      contents.events.get(name)!(event, url);
       return event.prevented;
     };
-    expect(nav('https://evil.example/')).toBe(true);
-    expect(nav('file:///etc/passwd')).toBe(true);
-    expect(nav(mainRenderer)).toBe(false);
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      expect(nav(name, 'https://evil.example/'), name).toBe(true);
+      expect(nav(name, 'file:///etc/passwd'), name).toBe(true);
+      expect(nav(name, 'app://elsewhere/index.html'), name).toBe(true);
+      expect(nav(name, 'mailto:integration-ps@amazon.com?body=x'), name).toBe(true);
+      expect(nav(name, APP_URL), name).toBe(false);
+    }
     expect(contents.open('https://evil.example/').action).toBe('deny');
     const webview = {
       prevented: false,
@@ -159,7 +217,6 @@ describe('Electron shell', () => {
     };
     contents.events.get('will-attach-webview')!(webview);
     expect(webview.prevented).toBe(true);
-    void rendererUrl;
   });
 
   it('denies permissions and sends the CSP header', () => {
@@ -175,8 +232,15 @@ describe('Electron shell', () => {
 
   it('binds every contract call once, refuses foreign senders and parses input', async () => {
     expect([...fake.state.handlers.keys()].sort()).toEqual(CALL_NAMES.map((n) => `${IPC_PREFIX}${n}`).sort());
-    const appFrame = { url: pathToFileURL(fake.state.windows[0].loaded!).href };
+    const appFrame = { url: APP_URL };
     const trusted = { senderFrame: appFrame, sender: { mainFrame: appFrame } };
+    const fileFrame = { url: pathToFileURL(path.resolve('electron/renderer/index.html')).href };
+    await expect(
+      fake.state.handlers.get(`${IPC_PREFIX}app.info`)!(
+        { senderFrame: fileFrame, sender: { mainFrame: fileFrame } },
+        {},
+      ),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
     const foreignFrame = { url: 'https://evil.example/' };
     const foreign = { senderFrame: foreignFrame, sender: { mainFrame: foreignFrame } };
     const subFrame = { senderFrame: { url: appFrame.url }, sender: { mainFrame: appFrame } };
@@ -199,6 +263,48 @@ describe('Electron shell', () => {
     };
     expect(missing).toMatchObject({ ok: false });
     expect(missing.error.hint).toMatch(/certkit init/);
+  });
+});
+
+describe('desktop actions through the main process', () => {
+  const trusted = { senderFrame: { url: APP_URL }, sender: {} as Record<string, unknown> };
+  trusted.sender.mainFrame = trusted.senderFrame;
+  const call = (name: string, input: unknown) => fake.state.handlers.get(`${IPC_PREFIX}${name}`)!(trusted, input);
+
+  it('copies text with the main process clipboard, not the page permission', async () => {
+    await expect(call('app.copyText', { text: 'To: integration-ps@amazon.com' })).resolves.toEqual({
+      ok: true,
+      value: { copied: true },
+    });
+    expect(fake.state.clipboard).toEqual(['To: integration-ps@amazon.com']);
+  });
+
+  it('picks a folder with the OS dialog', async () => {
+    await expect(call('app.pickFolder', { title: 'Workspace folder' })).resolves.toEqual({
+      ok: true,
+      value: { supported: true, dir: '/picked/folder' },
+    });
+    expect(fake.state.dialogs.at(-1)).toMatchObject({
+      title: 'Workspace folder',
+      properties: ['openDirectory', 'createDirectory'],
+    });
+  });
+
+  it('hands only short mailto: links to shell.openExternal', async () => {
+    const { desktopPieces } = await import('../../electron/desktop-main');
+    const opened: string[] = [];
+    const pieces = desktopPieces({
+      shell: { openPath: async () => '', openExternal: async (u: string) => void opened.push(u) },
+      dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) } as never,
+      clipboard: { writeText: () => undefined },
+      window: () => undefined,
+    });
+    expect(await pieces.openExternal!('mailto:integration-ps@amazon.com?subject=Sign-off')).toBe(true);
+    expect(await pieces.openExternal!('https://evil.example/')).toBe(false);
+    expect(await pieces.openExternal!('file:///etc/passwd')).toBe(false);
+    expect(await pieces.openExternal!(`mailto:a@b.c?body=${'x'.repeat(5000)}`)).toBe(false);
+    expect(opened).toEqual(['mailto:integration-ps@amazon.com?subject=Sign-off']);
+    expect(await pieces.pickFolder!({ title: 't' })).toBeUndefined();
   });
 });
 
@@ -245,7 +351,7 @@ describe('preload', () => {
     const exposed: Record<string, any> = {};
     const invoked: [string, unknown][] = [];
     const listeners = new Set<(...a: unknown[]) => void>();
-    const appFrame = { url: pathToFileURL(fake.state.windows[0].loaded!).href };
+    const appFrame = { url: APP_URL };
     const trusted = { senderFrame: appFrame, sender: { mainFrame: appFrame } };
     vi.doMock('electron', () => ({
       contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,15 @@ beforeAll(async () => {
   const rendererDir = path.join(tmp, 'dist');
   await fs.mkdir(rendererDir);
   await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>wizard</title>');
+  await fs.mkdir(path.join(rendererDir, 'assets'));
+  await fs.writeFile(
+    path.join(rendererDir, 'assets', 'app.js'),
+    `console.log(${JSON.stringify('wizard '.repeat(2000))});`,
+  );
+  // Links inside the renderer folder that point out of it: never followed.
+  await fs.writeFile(path.join(tmp, 'outside.txt'), 'secret outside the renderer');
+  await fs.symlink(path.join(tmp, 'outside.txt'), path.join(rendererDir, 'assets', 'leak.js'));
+  await fs.symlink(tmp, path.join(rendererDir, 'up'));
   await initWorkspace(path.join(tmp, 'ws'), { account: 'Host Test Store' });
   host = await startHost({ rendererDir, recent: new MemoryRecentStore(), openPath: async () => false });
 });
@@ -123,6 +133,39 @@ describe('browser host', () => {
     });
   });
 
+  it('looks flows up as own entries only and keeps evidence images inside their scenario folder', async () => {
+    await request('POST', '/api/workspace.open', { token: host.token, body: { dir: path.join(tmp, 'ws') } });
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const res = await request('POST', '/api/flows.get', { token: host.token, body: { name } });
+      expect(res.status, name).toBe(400);
+      expect(JSON.parse(res.body).error.message).toBe(`no flow named "${name}" in this workspace`);
+    }
+    const run = path.join(tmp, 'ws', 'runs', 'r1', 'card-declined');
+    await fs.mkdir(run, { recursive: true });
+    await fs.writeFile(path.join(tmp, 'ws', 'card-declined.jpg'), 'not in a run');
+    await fs.symlink(path.join(tmp, 'outside.txt'), path.join(run, 'shot.jpg'));
+    const dotdot = await request('POST', '/api/evidence.image', {
+      token: host.token,
+      body: { runId: '..', scenarioId: 'card-declined', file: 'card-declined.jpg' },
+    });
+    expect(dotdot.status).toBe(400);
+    expect(JSON.parse(dotdot.body).error.message).toMatch(/runId must be a run id/);
+    const linked = await request('POST', '/api/evidence.image', {
+      token: host.token,
+      body: { runId: 'r1', scenarioId: 'card-declined', file: 'shot.jpg' },
+    });
+    expect(linked.status).toBe(400);
+    expect(JSON.parse(linked.body).error.message).toMatch(/link out of its scenario folder/);
+    const missing = await request('POST', '/api/evidence.image', {
+      token: host.token,
+      body: { runId: 'r1', scenarioId: 'card-declined', file: 'nope.jpg' },
+    });
+    expect(JSON.parse(missing.body).error.message).toMatch(
+      /nope\.jpg of card-declined in run r1 is not in the workspace/,
+    );
+    for (const res of [dotdot, linked, missing]) expect(res.body).not.toContain(tmp);
+  });
+
   it('refuses other Host names (DNS rebinding) and cross-origin calls', async () => {
     const rebound = await request('POST', '/api/app.info', {
       token: host.token,
@@ -146,6 +189,111 @@ describe('browser host', () => {
     expect(res.headers['content-security-policy']).not.toMatch(/unsafe|https?:/);
     const traversal = await request('GET', '/../../etc/passwd');
     expect(traversal.body).not.toContain('root:');
+  });
+
+  it('answers 404 for paths outside the renderer, links out of it and missing files, naming no folder', async () => {
+    for (const bad of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/assets/leak.js',
+      '/up/outside.txt',
+      '/assets/missing.js',
+      '/%E0%A4%A',
+    ]) {
+      const res = await request('GET', bad);
+      expect(res.status, bad).toBe(404);
+      expect(res.body, bad).not.toContain(tmp);
+      expect(res.body, bad).not.toContain('secret outside');
+    }
+    // Addresses without an extension are the app's own pages.
+    expect((await request('GET', '/flows')).body).toContain('<title>wizard</title>');
+  });
+
+  it('says the wizard is not built without naming its folder', async () => {
+    const empty = path.join(tmp, 'empty-dist');
+    await fs.mkdir(empty);
+    const other = await startHost({ rendererDir: empty, recent: new MemoryRecentStore() });
+    try {
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: other.port, path: '/' }, (r) => {
+            let body = '';
+            r.on('data', (c: Buffer) => (body += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode!, body }));
+          })
+          .on('error', reject);
+      });
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.body).error).toMatchObject({ message: 'the wizard is not built', code: 'renderer' });
+      expect(res.body).not.toContain(tmp);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('compresses scripts with brotli or gzip as the browser accepts', async () => {
+    const plain = await request('GET', '/assets/app.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get(
+          { host: '127.0.0.1', port: host.port, path: '/assets/app.js', headers: { 'accept-encoding': 'gzip, br' } },
+          (r) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => resolve({ headers: r.headers, body: Buffer.concat(chunks) }));
+          },
+        )
+        .on('error', reject);
+    });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/);
+    expect(br.body.length).toBeLessThan(plain.body.length / 10);
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(plain.body);
+    const gz = await new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port: host.port,
+            path: '/assets/app.js',
+            headers: { 'accept-encoding': 'gzip, br;q=0' },
+          },
+          (r) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => resolve({ headers: r.headers, body: Buffer.concat(chunks) }));
+          },
+        )
+        .on('error', reject);
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).toString()).toBe(plain.body);
+  });
+
+  it('matches the Origin exactly, scheme included, on calls and on the event stream', async () => {
+    const own = await request('POST', '/api/app.info', {
+      token: host.token,
+      body: {},
+      headers: { origin: `http://127.0.0.1:${host.port}` },
+    });
+    expect(own.status).toBe(200);
+    for (const origin of [
+      `https://127.0.0.1:${host.port}`,
+      `ftp://localhost:${host.port}`,
+      `http://127.0.0.1:${host.port}.evil.example`,
+      `http://127.0.0.1:${host.port + 1}`,
+      'null',
+    ]) {
+      const res = await request('POST', '/api/app.info', { token: host.token, body: {}, headers: { origin } });
+      expect(res.status, origin).toBe(403);
+    }
+    const events = await request('GET', '/api/events', {
+      token: host.token,
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(events.status).toBe(403);
+    expect(JSON.parse(events.body).error.code).toBe('origin');
   });
 
   it('delivers events over SSE and keeps secrets in memory only', async () => {

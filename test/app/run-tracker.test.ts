@@ -51,8 +51,10 @@ describe('run tracker', () => {
       { runId: 'r', scenarioId: 'a', file: '03.jpg', slot: 'general.checkout', url: 'https://shop/checkout' },
     ]);
     expect(sent.filter(([e]) => e === 'run.finished').map(([, p]) => p)).toEqual([
-      { runId: 'r', passed: 1, failed: 1, skipped: 0, stopped: false },
+      { runId: 'r', passed: 1, failed: 1, skipped: 0, stopped: false, stoppedScenarios: 0 },
     ]);
+    // Before any scenario reported, the window heard the whole list.
+    expect(sent[0]).toEqual(['run.started', { runId: 'r', scenarios: ['a', 'b'] }]);
     expect(status.log.map((l) => [l.level, l.line])).toEqual([
       ['info', 'run r: 2 scenarios'],
       ['info', 'a: started'],
@@ -64,16 +66,44 @@ describe('run tracker', () => {
     ]);
   });
 
-  it('finishes once, and says when the user stopped the run', () => {
+  it('finishes once, and keeps stopped scenarios apart from failed and skipped ones', () => {
     const sent: [string, any][] = [];
     const tracker = new RunTracker((e, p) => sent.push([e, p]));
-    tracker.begin('r', []);
+    tracker.begin('r', ['a', 'b', 'c', 'd', 'e']);
+    tracker.handle({ type: 'run-started', runId: 'r', scenarios: ['e', 'a', 'b', 'c', 'd'] });
+    // Complete in an earlier run (resume): skipped, reported before anything starts.
+    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'e', status: 'skipped' });
+    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'a', status: 'passed' });
+    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'b', status: 'failed', error: 'declined' });
     tracker.stopped = true;
-    tracker.finish('r', { passed: 0, failed: 0, skipped: 2 });
-    tracker.finish('r', { passed: 0, failed: 0, skipped: 0 });
-    expect(sent.filter(([e]) => e === 'run.finished')).toEqual([
-      ['run.finished', { runId: 'r', passed: 0, failed: 0, skipped: 2, stopped: true }],
+    // In flight when Stop came, and never started.
+    tracker.handle({
+      type: 'scenario-finished',
+      runId: 'r',
+      scenarioId: 'c',
+      status: 'failed',
+      error: 'the run was stopped',
+    });
+    tracker.handle({ type: 'scenario-finished', runId: 'r', scenarioId: 'd', status: 'skipped' });
+    tracker.handle({ type: 'run-finished', runId: 'r', passed: 1, failed: 2, skipped: 2 });
+    tracker.finish('r');
+    expect(tracker.status().scenarios.map((s) => [s.id, s.status])).toEqual([
+      ['e', 'skipped'],
+      ['a', 'passed'],
+      ['b', 'failed'],
+      ['c', 'stopped'],
+      ['d', 'stopped'],
     ]);
-    expect(tracker.status().log.at(-1)?.line).toBe('run r finished: 0 passed, 0 failed, 2 skipped (stopped)');
+    expect(sent.filter(([e]) => e === 'run.finished')).toEqual([
+      ['run.finished', { runId: 'r', passed: 1, failed: 1, skipped: 1, stopped: true, stoppedScenarios: 2 }],
+    ]);
+    expect(tracker.status().log.at(-1)?.line).toBe(
+      'run r finished: 1 passed, 1 failed, 1 skipped, 2 stopped (stopped)',
+    );
+    // The next run starts from nothing: a fresh list, not the last run's counts.
+    tracker.begin('r2', ['a']);
+    expect(tracker.stopped).toBe(false);
+    expect(tracker.status().scenarios).toEqual([{ id: 'a', status: 'pending', step: 0, steps: 0 }]);
+    expect(sent.at(-1)).toEqual(['run.started', { runId: 'r2', scenarios: ['a'] }]);
   });
 });

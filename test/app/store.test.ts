@@ -139,6 +139,11 @@ describe('app store', () => {
     await store.getState().startRun({ concurrency: 3 });
     expect(fake.calls.find((c) => c.name === 'run.start')?.input).toEqual({ concurrency: 3 });
     expect(store.getState().run.running).toBe(true);
+    // The run's whole list arrives first, all pending, so progress counts against it from the start.
+    fake.fire('run.started', { runId: 'r1', scenarios: ['card-declined', 'card-3ds-success'] });
+    expect(store.getState().run.scenarios.map((s) => s.status)).toEqual(['pending', 'pending']);
+    // A late event of another run does not show in this one.
+    fake.fire('run.progress', { runId: 'r0', id: 'card-declined', status: 'failed', step: 1, steps: 8 });
     fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'running', step: 2, steps: 8 });
     fake.fire('run.progress', { runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 });
     fake.fire('run.log', { at: '2026-01-01T00:00:00Z', level: 'info', line: 'card-declined: passed' });
@@ -150,7 +155,8 @@ describe('app store', () => {
     });
     await vi.waitFor(() => expect(store.getState().thumbs['card-declined']?.dataUrl).toBe('data:image/jpeg;base64,AA'));
     expect(store.getState().run.scenarios).toEqual([
-      { runId: 'r1', id: 'card-declined', status: 'passed', step: 8, steps: 8 },
+      { id: 'card-declined', status: 'passed', step: 8, steps: 8 },
+      { id: 'card-3ds-success', status: 'pending', step: 0, steps: 0 },
     ]);
     expect(store.getState().run.log.map((l) => l.line)).toEqual(['card-declined: passed']);
     fake.fire('run.finished', { runId: 'r1', passed: 1, failed: 0, stopped: false });

@@ -9,8 +9,9 @@ import { startSimulator, type Simulator } from '../../electron/engine/sandbox';
 import { SOUQ_FLOWS } from './souq/flows';
 import { startSouq, type Souq } from './souq';
 import { recordedOrigins, recordingText, retarget } from './souq/recordings';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 
-const CHROMIUM = process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = resolveBrowser({ env: process.env });
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
 
 let sim: Simulator;

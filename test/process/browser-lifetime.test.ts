@@ -93,7 +93,8 @@ describe('a SIGKILLed certkit leaves no browser behind', () => {
       repeat: 6,
       distinctImages: 3,
     });
-    const cli = spawnCli(['package', ws, '--format', 'pdf'], { env: { TMPDIR: tmp } });
+    // --draft: sign-off is blocked on this partial evidence, and a draft is still built (with its browser).
+    const cli = spawnCli(['package', ws, '--format', 'pdf', '--draft'], { env: { TMPDIR: tmp } });
     await killAndCheck(cli, tmp);
     // What the package had written is its own business (atomic writes); no browser outlived the kill.
   });

@@ -95,6 +95,18 @@ describe('commands that wind down', () => {
     await expect(fetch(line.store)).rejects.toThrow();
   });
 
+  it('relay ends on SIGTERM with 143, after writing its summary and closing its log', async () => {
+    const log = path.join(tmp, 'relay-stopped.ndjson');
+    const cli = spawnCli(['relay', '--upstream', 'https://sbpaymentservices.payfort.com', '--log', log]);
+    const line = JSON.parse(await cli.line(/^\{"relay"/)) as { relay: string; logs: string[] };
+    expect(line.logs).toEqual([log]);
+    await ready(cli);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(143);
+    expect(cli.stderr()).toMatch(/relay: 0 exchange\(s\) recorded, in /);
+    await expect(fetch(line.relay)).rejects.toThrow();
+  });
+
   it('a run stopped at its very start is not a success', async () => {
     const ws = await demoWorkspace('start-ws');
     const cli = spawnCli(['run', ws, '--only', 'card-non3ds-success,card-declined']);

@@ -8,8 +8,10 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Person } from './person';
 import { RecorderSession } from './session';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 
-const CHROMIUM = process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium';
+// Found the way Certkit finds one (CERTKIT_BROWSER, then the usual places).
+const CHROMIUM = resolveBrowser({ env: process.env });
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
 
 const FORM = `<!doctype html><title>Sign up</title><main><h1>Newsletter</h1>

@@ -67,9 +67,12 @@ describe('certkit relay: bad input', () => {
     ],
     [['--upstream', 'https://sbpaymentservices.payfort.com', '--workspace', '/nonexistent/ws'], /certkit\.json/],
   ])('relay %j exits 2', async (args, message) => {
-    const out = await runCli(['relay', ...args]);
+    const cwd = await fs.mkdtemp(path.join(tmp.dir, 'bad-'));
+    const out = await runCli(['relay', ...args], { cwd });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
+    // Refused before it started: no empty log left behind.
+    expect(await fs.readdir(cwd)).toEqual([]);
   });
 });
 
@@ -110,7 +113,8 @@ describe('certkit relay --workspace', () => {
     });
     expect(await fb.text()).toBe('OK');
     cli.stop();
-    expect(await running).toBe(0);
+    // Stopped, like every command, is not a success (1 for a stop with no signal behind it; 130/143 for real signals).
+    expect(await running).toBe(1);
     expect(cli.stderr()).toMatch(/relay: CHECK_STATUS NOPE from 127\.0\.0\.1 -> 200 00\d{3}/);
     expect(cli.stderr()).toMatch(/relay: 3 exchange\(s\) recorded, in /);
     const log = await readTrafficLog(start.logs[0]);

@@ -3,10 +3,12 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 
 // Clicks through the demo store and the simulator's pages the way a person would. Set CERTKIT_SANDBOX_SHOTS=dir
 // to keep a screenshot of every page for a look.
-const CHROMIUM = process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium';
+// Found the way Certkit finds one (CERTKIT_BROWSER, then the usual places).
+const CHROMIUM = resolveBrowser({ env: process.env });
 const SHOTS = process.env.CERTKIT_SANDBOX_SHOTS;
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
 
@@ -109,6 +111,36 @@ run('click-through in Chromium', () => {
     await clickAndWait(page, 'place-order');
     await page.waitForSelector(sel('saved-card'));
     await shot(page, '08-store-saved-card-offered');
+    await page.close();
+  });
+
+  it('standard checkout: the card form in a frame on the store page, 3-D Secure and the receipt in the top window', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sb.store}checkout?method=card-standard`);
+    await page.type(sel('customer-email'), 'person.four@example.org');
+    await clickAndWait(page, 'place-order');
+    expect(page.url()).toMatch(/\/standard\//);
+    const handle = await page.waitForSelector(sel('standard-frame'));
+    const frame = (await handle!.contentFrame())!;
+    await frame.waitForSelector(sel('standard-checkout'));
+    // APS's form, in the frame; the store's page around it.
+    expect(frame.url()).toContain('/FortAPI/merchantPage/');
+    expect(page.url().startsWith(sb.store)).toBe(true);
+    await frame.type(sel('card-number'), '4557012345678902');
+    await frame.type(sel('card-expiry'), '05/30');
+    await frame.type(sel('card-cvv'), '123');
+    await shot(page, '08b-store-standard-checkout');
+    await frame.click(sel('pay-button'));
+    await waitForUrl(page, /\/FortAPI\/3ds\//);
+    expect(page.mainFrame().url()).toContain('/FortAPI/3ds/');
+    await page.waitForSelector(sel('3ds-password'));
+    await page.type(sel('3ds-password'), '1234');
+    await page.click(sel('3ds-submit'));
+    await waitForUrl(page, /\/receipt\//);
+    await page.waitForSelector(sel('response-code'));
+    await shot(page, '08c-store-standard-receipt');
+    expect(await text(page, 'response-code')).toBe('14000');
+    expect(page.frames()).toHaveLength(1);
     await page.close();
   });
 

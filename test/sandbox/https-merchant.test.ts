@@ -6,10 +6,12 @@ import { makeCertificate } from '../../electron/engine/sandbox/certificate';
 import { chromiumTrustArgs, describeCertificate } from '../../electron/engine/tls-trust';
 import { docSign } from './docs-merchant';
 import { FullMerchant, OPTIONAL_FAMILIES } from './full-merchant';
+import { resolveBrowser } from '../../electron/engine/browser/resolve';
 
 // The docs-only merchant of full-merchant.ts against the sandbox started with https, as `certkit sandbox --https`
 // starts it: standard checkout in an iframe, the trusted channel, installment plans.
-const CHROMIUM = process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium';
+// Found the way Certkit finds one (CERTKIT_BROWSER, then the usual places).
+const CHROMIUM = resolveBrowser({ env: process.env });
 const withBrowser = existsSync(CHROMIUM) ? it : it.skip;
 
 let sb: SandboxHandle;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyEvidence, AUTOMATIC_CHECKPOINTS } from '../../electron/engine/verify';
 import { APPLE_SECRETS, SECRETS, collected, correctEvidence, workspace } from './evidence-builder';
+import type { ScenarioEvidence } from '../../shared/schema/evidence';
 
 const WORKSPACES = {
   hosted: workspace({ integrationTypes: ['hosted'], methods: ['VISA', 'MASTERCARD', 'MADA', 'KNET', 'NAPS'] }),
@@ -27,4 +28,33 @@ describe('verifier on a correct merchant', () => {
       expect(report.counts.failed).toBe(0);
     });
   }
+});
+
+describe('a request body the browser lost', () => {
+  const ws = WORKSPACES.hosted;
+  // What the recorder keeps when the page moves on before Chromium hands over a form's body.
+  const lost = (x: ScenarioEvidence['exchanges'][number]) => ({
+    ...x,
+    id: `${x.id}-lost`,
+    observedBy: 'browser' as const,
+    requestFields: { _error: 'request body not readable: Target closed' },
+  });
+  const check = async (list: ScenarioEvidence[], id: string) =>
+    (await verifyEvidence(ws, collected(list), { secrets: SECRETS })).results.find((r) => r.checkpointId === id)!;
+
+  it('is not judged when the simulator recorded the same request', async () => {
+    const list = correctEvidence(ws);
+    const page = list[0].exchanges.find((x) => x.kind === 'paymentPage')!;
+    list[0].exchanges.unshift(lost(page));
+    for (const id of ['request-signature', 'customer-email']) expect((await check(list, id)).status).toBe('passed');
+  });
+
+  it('asks for a confirmation naming the scenario when it is the only record of that request', async () => {
+    const list = correctEvidence(ws);
+    const i = list[0].exchanges.findIndex((x) => x.kind === 'paymentPage');
+    list[0].exchanges[i] = lost(list[0].exchanges[i]);
+    const r = await check(list, 'request-signature');
+    expect(r.status).toBe('needs-confirmation');
+    expect(r.summary).toContain(`${list[0].scenarioId} paymentPage (its body was not captured`);
+  });
 });

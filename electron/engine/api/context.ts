@@ -25,8 +25,14 @@ export interface ApiHost {
   secrets: SecretStore;
   recent: RecentStore;
   emit: Emit;
-  /** Opens a folder in the OS file manager; false when there is no way to (no display). */
+  /** Opens a folder in the OS file manager, or a file in its app; false when there is no way to (no display). */
   openPath(path: string): Promise<boolean>;
+  /** Hands a mailto: link to the OS mail app (nothing else); false when it cannot. */
+  openExternal?(url: string): Promise<boolean>;
+  /** The OS folder picker; undefined when the user cancels. Absent where there is none (the browser host). */
+  pickFolder?(options: { title: string }): Promise<string | undefined>;
+  /** Puts text on the OS clipboard; absent where the page does it itself (the browser host). */
+  writeClipboard?(text: string): Promise<boolean>;
   /** Where `workspace.demo` creates its workspace when no folder is given. */
   demoDir?: string;
   /** Where runs, packages and snippet previews look for a browser (CERTKIT_BROWSER, PATH, ...). */

@@ -3,14 +3,56 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ApiTable, EvidenceScenario } from '../../../shared/api/contract';
 import { buildPlan } from '../../../shared/plan';
-import { collectEvidence, scenarioDir } from '../evidence/store';
+import { collectEvidence, runsDir, scenarioDir } from '../evidence/store';
 import { editLedgerValue } from '../capture/ledger-edit';
-import { CertkitError, errorMessage } from '../errors';
+import { CertkitError, errnoCode } from '../errors';
 import type { ApiSession } from './context';
 import { pinRun } from '../workspace/pins';
 import { forgetChecks, refreshWorkspace, requireWorkspace } from './session';
 
 type EvidenceCalls = Pick<ApiTable, 'evidence.list' | 'evidence.image' | 'evidence.setLedger' | 'evidence.pin'>;
+
+function inside(root: string, abs: string): boolean {
+  return abs.startsWith(root + path.sep);
+}
+
+/**
+ * An image of one scenario of one run. The names are checked after symlinks are resolved, so neither "..", nor a
+ * link inside a scenario folder, reaches anything else; errors name the image, never a path on this machine.
+ */
+async function readEvidenceImage(dir: string, runId: string, scenarioId: string, file: string): Promise<Buffer> {
+  const missing = (cause?: unknown) =>
+    new CertkitError(`screenshot ${file} of ${scenarioId} in run ${runId} is not in the workspace`, {
+      hint: 'pick an image from the evidence list, or run the scenario again to recapture it',
+      cause,
+    });
+  const runs = await fs.realpath(runsDir(dir)).catch((err: unknown) => {
+    throw missing(err);
+  });
+  const base = path.resolve(scenarioDir(dir, runId, scenarioId));
+  const abs = path.resolve(base, file);
+  if (!inside(path.resolve(runsDir(dir)), base) || !inside(base, abs)) {
+    throw new CertkitError(`image ${file} of ${scenarioId} is outside its scenario folder`, {
+      hint: 'pick an image from the evidence list',
+    });
+  }
+  const [realBase, real] = await Promise.all([fs.realpath(base), fs.realpath(abs)]).catch((err: unknown) => {
+    throw missing(err);
+  });
+  if (!inside(runs, realBase) || !inside(realBase, real)) {
+    throw new CertkitError(`image ${file} of ${scenarioId} is a link out of its scenario folder`, {
+      hint: 'pick an image from the evidence list; Certkit does not follow links out of evidence folders',
+    });
+  }
+  return fs.readFile(real).catch((err: unknown) => {
+    throw errnoCode(err) === 'ENOENT'
+      ? missing(err)
+      : new CertkitError(`cannot read screenshot ${file} of ${scenarioId} (${errnoCode(err) ?? 'read error'})`, {
+          hint: 'check the file permissions of the workspace, or run the scenario again',
+          cause: err,
+        });
+  });
+}
 
 export function evidenceCalls(session: ApiSession): EvidenceCalls {
   return {
@@ -62,18 +104,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     },
     'evidence.image': async ({ runId, scenarioId, file, width }) => {
       const { dir } = requireWorkspace(session);
-      const base = scenarioDir(dir, runId, scenarioId);
-      const abs = path.resolve(base, file);
-      if (!abs.startsWith(base + path.sep))
-        throw new CertkitError(`image ${file} is outside its scenario folder`, {
-          hint: 'pick an image from the evidence list',
-        });
-      const input = await fs.readFile(abs).catch((err) => {
-        throw new CertkitError(`cannot read screenshot ${file} of ${scenarioId}: ${errorMessage(err)}`, {
-          hint: 'run the scenario again to recapture it',
-          cause: err,
-        });
-      });
+      const input = await readEvidenceImage(dir, runId, scenarioId, file);
       // Downscaled copies keep the renderer light; the URL header stays readable from 900 px on.
       const { data, info } = await sharp(input)
         .resize({ width: width ?? 480, withoutEnlargement: true })

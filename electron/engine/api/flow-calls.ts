@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ApiTable, FlowDetail } from '../../../shared/api/contract';
 import { PLACEHOLDER_PATTERN } from '../../../shared/schema/flow';
 import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { Workspace } from '../../../shared/schema/workspace';
 import { loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
 import { stepLabel } from '../capture/step-label';
 import { CertkitError } from '../errors';
@@ -23,6 +24,7 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
     title: flow.title,
     stepCount: steps.length,
     placeholders: [...placeholders].sort(),
+    slots: steps.flatMap((_, index) => flow.tags[index]?.slot ?? []),
     steps: steps.map((step, index) => ({
       index,
       type: String(step.type ?? ''),
@@ -30,6 +32,16 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
       slot: flow.tags[index]?.slot,
     })),
   };
+}
+
+/** The workspace's flow of that name; an own entry only, so "constructor" or "__proto__" name no flow. */
+function flowRef(workspace: Workspace, name: string): Workspace['flows'][string] {
+  const ref = Object.hasOwn(workspace.flows, name) ? workspace.flows[name] : undefined;
+  if (!ref)
+    throw new CertkitError(`no flow named "${name}" in this workspace`, {
+      hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
+    });
+  return ref;
 }
 
 function flowPath(dir: string, file: string): string {
@@ -45,11 +57,7 @@ function flowPath(dir: string, file: string): string {
 export function flowCalls(session: ApiSession): FlowCalls {
   const get = async (name: string) => {
     const { dir, workspace } = await refreshWorkspace(session);
-    const ref = workspace.flows[name];
-    if (!ref)
-      throw new CertkitError(`no flow named "${name}" in this workspace`, {
-        hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
-      });
+    const ref = flowRef(workspace, name);
     return detail(name, ref.file, await loadFlowFile(flowPath(dir, ref.file)));
   };
   return {
@@ -89,8 +97,7 @@ export function flowCalls(session: ApiSession): FlowCalls {
     },
     'flows.tag': async ({ name, step, slot }) => {
       const { dir, workspace } = await refreshWorkspace(session);
-      const ref = workspace.flows[name];
-      if (!ref) throw new CertkitError(`no flow named "${name}" in this workspace`, { hint: 'import it first' });
+      const ref = flowRef(workspace, name);
       if (slot && !CATALOG.slots.has(slot)) {
         throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, {
           hint: 'pick a slot from the list (e.g. general.checkout)',

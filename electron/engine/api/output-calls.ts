@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PackageView } from '../../../shared/api/contract';
 import { draftSignoffEmail, writeSignoffEmail, type EmailOptions } from '../email/index';
+import { isMailtoLink, shortMailto } from '../email/mailto';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { buildPackage, planPackage, readPackageIndex, type PackagePlan } from '../package/index';
 import { addSnippet, listSnippets } from '../snippets/index';
@@ -23,6 +24,7 @@ type OutputCalls = Pick<
   | 'package.openFolder'
   | 'email.draft'
   | 'email.saveEml'
+  | 'email.open'
 >;
 
 const MB = 1024 * 1024;
@@ -169,6 +171,16 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       const { dir } = await refreshWorkspace(session);
       const result = await writeSignoffEmail(dir, await emailOptions(dir, draft));
       return { path: result.emlPath, bytes: (await fs.stat(result.emlPath)).size };
+    },
+    'email.open': async ({ draft }) => {
+      const { dir } = await refreshWorkspace(session);
+      const result = await writeSignoffEmail(dir, await emailOptions(dir, draft));
+      const mailto = shortMailto(result.to, result.subject, result.emlPath, packageDir(dir));
+      // The .eml holds the whole text and the attachments; the mail apps that open it show it as a draft to send.
+      if (await host.openPath(result.emlPath)) return { path: result.emlPath, opened: 'file' as const, mailto };
+      if (host.openExternal && isMailtoLink(mailto) && (await host.openExternal(mailto)))
+        return { path: result.emlPath, opened: 'mailto' as const, mailto };
+      return { path: result.emlPath, opened: 'none' as const, mailto };
     },
   };
 }

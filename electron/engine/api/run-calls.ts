@@ -4,19 +4,14 @@ import type { ApiTable } from '../../../shared/api/contract';
 import { prepareDemoWorkspace, startDemoSandbox, type DemoSandbox } from '../demo/pipeline';
 import { describeError, CertkitError } from '../errors';
 import { newRunId } from '../evidence/store';
-import { runWorkspace, type RunSummary } from '../run/index';
+import { pickScenarios, runWorkspace } from '../run/index';
 import type { ApiHost, ApiSession } from './context';
-import type { RunCounts, RunTracker } from './run-tracker';
+import type { RunTracker } from './run-tracker';
 import { secretsFor } from './secrets-of';
-import { forgetChecks, requireWorkspace } from './session';
+import { forgetChecks, refreshWorkspace } from './session';
 import { openWorkspace } from './workspace-calls';
 
 type RunCalls = Pick<ApiTable, 'run.start' | 'run.stop' | 'run.status' | 'workspace.demo'>;
-
-function counts(summary: RunSummary): RunCounts {
-  const n = (status: string) => summary.results.filter((r) => r.status === status).length;
-  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
-}
 
 export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker): RunCalls {
   let abort: AbortController | undefined;
@@ -39,16 +34,18 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       return openWorkspace(host, session, dir);
     },
     'run.start': async ({ concurrency, resume, only }) => {
-      const { dir } = requireWorkspace(session);
+      const { dir, workspace } = await refreshWorkspace(session);
       if (tracker.running)
         throw new CertkitError('a run is already in progress', {
           hint: 'wait for it to finish, or stop it first',
           exitCode: 1,
         });
+      // Checked before anything starts, so a scenario outside the plan is this call's error, not a failed run.
+      const planned = pickScenarios(workspace, only).map((s) => s.id);
       const runId = newRunId();
       abort = new AbortController();
       const signal = abort.signal;
-      tracker.begin(runId, []);
+      tracker.begin(runId, planned);
       tracker.note('info', `starting run ${runId}${resume ? ' (resume: complete scenarios are skipped)' : ''}`);
       const secrets = await secretsFor(host, dir);
       // The run goes on in the background; progress reaches the window as run.* events, and run.status answers late joiners.
@@ -70,13 +67,13 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       })
         .then((summary) => {
           forgetChecks(session);
-          tracker.finish(summary.runId, counts(summary));
+          tracker.finish(summary.runId);
         })
         .catch((err) => {
           // Evidence written before the failure is on disk, so the checks must be computed again either way.
           forgetChecks(session);
           tracker.note('error', describeError(err));
-          tracker.finish(runId, { passed: 0, failed: 0, skipped: 0 });
+          tracker.finish(runId);
         });
       return { runId };
     },

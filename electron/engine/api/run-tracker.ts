@@ -7,6 +7,7 @@ export interface RunCounts {
   passed: number;
   failed: number;
   skipped: number;
+  stopped: number;
 }
 
 const MAX_LOG = 400;
@@ -24,12 +25,14 @@ export class RunTracker {
 
   constructor(private readonly emit: Emit) {}
 
+  /** A new run: every scenario it will do is pending, so progress counts against the whole of it from the start. */
   begin(runId: string, scenarioIds: string[]): void {
+    if (this.runId !== runId) this.stopped = false;
     this.running = true;
-    this.stopped = false;
     this.runId = runId;
     this.scenarios.clear();
     for (const id of scenarioIds) this.scenarios.set(id, { id, status: 'pending', step: 0, steps: 0 });
+    this.emit('run.started', { runId, scenarios: scenarioIds });
   }
 
   note(level: 'info' | 'warn' | 'error', line: string): void {
@@ -77,15 +80,18 @@ export class RunTracker {
         break;
       case 'scenario-finished': {
         const prev = this.scenarios.get(event.scenarioId);
+        // After Stop, the engine ends the scenarios in flight as failed and the rest as skipped; neither is a
+        // verdict on the merchant's integration, so the app calls both what they are: stopped.
+        const stopped = this.stopped && event.status !== 'passed';
         this.#update(event.runId, event.scenarioId, {
-          status: event.status,
+          status: stopped ? 'stopped' : event.status,
           step: prev?.steps ?? prev?.step ?? 0,
           message:
             event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
         });
         this.note(
-          event.status === 'failed' ? 'error' : 'info',
-          `${event.scenarioId}: ${event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`,
+          event.status === 'failed' && !stopped ? 'error' : 'info',
+          `${event.scenarioId}: ${stopped ? 'stopped' : event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`,
         );
         break;
       }
@@ -93,23 +99,36 @@ export class RunTracker {
         this.note('warn', `${event.scenarioId ? `${event.scenarioId}: ` : ''}${event.message}`);
         break;
       case 'run-finished':
-        this.finish(event.runId, event);
+        this.finish(event.runId);
         break;
       default:
         assertNever(event, 'run event');
     }
   }
 
-  /** Ends the run once (the engine's run-finished, or the run's promise settling, whichever comes first). */
-  finish(runId: string, counts: RunCounts): void {
+  /** How the scenarios of the run ended, as the app counts them (stopped apart from failed and skipped). */
+  counts(): RunCounts {
+    const counts: RunCounts = { passed: 0, failed: 0, skipped: 0, stopped: 0 };
+    for (const s of this.scenarios.values()) {
+      if (s.status === 'passed' || s.status === 'failed' || s.status === 'skipped' || s.status === 'stopped')
+        counts[s.status]++;
+    }
+    return counts;
+  }
+
+  /**
+   * Ends the run once (the engine's run-finished, or the run's promise settling, whichever comes first). Scenarios
+   * the run never reached (it failed before them) stay pending: they were neither run nor stopped.
+   */
+  finish(runId: string): void {
     if (!this.running) return;
     this.running = false;
-    const { passed, failed, skipped } = counts;
-    this.note(
-      'info',
-      `run ${runId} finished: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${this.stopped ? ' (stopped)' : ''}`,
-    );
-    this.emit('run.finished', { runId, passed, failed, skipped, stopped: this.stopped });
+    const { passed, failed, skipped, stopped } = this.counts();
+    const parts = [`${passed} passed`, `${failed} failed`];
+    if (skipped) parts.push(`${skipped} skipped`);
+    if (stopped) parts.push(`${stopped} stopped`);
+    this.note('info', `run ${runId} finished: ${parts.join(', ')}${this.stopped ? ' (stopped)' : ''}`);
+    this.emit('run.finished', { runId, passed, failed, skipped, stopped: this.stopped, stoppedScenarios: stopped });
   }
 
   status(): RunStatus {

@@ -21,6 +21,11 @@ export function createApiTable(host: ApiHost, session: ApiSession = {}): ApiTabl
       transport: host.transport,
       secretsStore: host.secrets.kind,
     }),
+    'app.pickFolder': async ({ title }) =>
+      host.pickFolder
+        ? { supported: true, dir: await host.pickFolder({ title: title ?? 'Choose a folder' }) }
+        : { supported: false },
+    'app.copyText': async ({ text }) => ({ copied: host.writeClipboard ? await host.writeClipboard(text) : false }),
     ...workspaceCalls(host, session),
     ...flowCalls(session),
     ...runCalls(host, session, tracker),

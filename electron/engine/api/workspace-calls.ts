@@ -1,15 +1,19 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiTable, PlanView } from '../../../shared/api/contract';
-import { buildPlan } from '../../../shared/plan';
+import { buildPlan, slotsForScenario } from '../../../shared/plan';
+import { CATALOG } from '../../../shared/aps/catalog-index';
 import { parseShaType } from '../../../shared/aps/sha';
 import { CertkitError } from '../errors';
-import { initWorkspace, loadWorkspace, saveWorkspace } from '../workspace/workspace';
+import { initWorkspace, loadWorkspace, saveWorkspace, workspaceFile } from '../workspace/workspace';
+import { isAbsolutePath } from '../../../shared/paths';
 import type { ApiHost, ApiSession } from './context';
 import { refreshWorkspace, requireWorkspace } from './session';
 
 type WorkspaceCalls = Pick<
   ApiTable,
   | 'workspace.current'
+  | 'workspace.inspect'
   | 'workspace.open'
   | 'workspace.init'
   | 'workspace.save'
@@ -22,7 +26,12 @@ type WorkspaceCalls = Pick<
 export function planView(workspace: Parameters<typeof buildPlan>[0]): PlanView {
   const plan = buildPlan(workspace);
   return {
-    scenarios: plan.scenarios.map((s) => ({ id: s.id, title: s.title, outcome: s.outcome })),
+    scenarios: plan.scenarios.map((s) => ({
+      id: s.id,
+      title: s.title,
+      outcome: s.outcome,
+      slots: slotsForScenario(s, workspace).filter((id) => CATALOG.slots.get(id).kind === 'page'),
+    })),
     checkpoints: plan.checkpoints.map((c) => ({ id: c.id, title: c.title })),
   };
 }
@@ -35,6 +44,29 @@ export async function openWorkspace(host: ApiHost, session: ApiSession, dir: str
   await host.recent.add(abs);
   host.emit('workspace.changed', { dir: abs });
   return { dir: abs, workspace };
+}
+
+/** What is at a typed path: nothing, a folder, a workspace (and whose). Reads only; never creates anything. */
+async function inspectFolder(dir: string) {
+  const none = { absolute: false, exists: false, folder: false, workspace: false, empty: false };
+  if (!isAbsolutePath(dir)) return none;
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat) return { ...none, absolute: true };
+  if (!stat.isDirectory()) return { ...none, absolute: true, exists: true };
+  const entries = await fs.readdir(dir).catch(() => ['?']);
+  const found = await loadWorkspace(dir).catch(() => undefined);
+  const hasFile = await fs.stat(workspaceFile(dir)).then(
+    () => true,
+    () => false,
+  );
+  return {
+    absolute: true,
+    exists: true,
+    folder: true,
+    workspace: hasFile,
+    empty: entries.length === 0,
+    account: found?.account.name,
+  };
 }
 
 export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCalls {
@@ -52,6 +84,7 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
   return {
     'workspace.current': async () =>
       session.dir && session.workspace ? { dir: session.dir, workspace: session.workspace } : null,
+    'workspace.inspect': async ({ dir }) => inspectFolder(dir.trim()),
     'workspace.open': async ({ dir }) => openWorkspace(host, session, dir),
     'workspace.init': async ({ dir, account }) => {
       await initWorkspace(path.resolve(dir), { account });

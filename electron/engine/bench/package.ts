@@ -9,9 +9,9 @@ import type { BenchRow, BenchSection } from './types';
 import { scenarioDir, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
 import { saveWorkspace } from '../workspace/workspace';
 import { buildPackage } from '../package/index';
+import { MB } from '../../../shared/limits';
 
 const SHOTS = 200;
-const MB = 1024 * 1024;
 
 /** A full-page capture as the engine makes them: 1280 px wide, several thousand tall, URL header on top. */
 async function fullPage(url: string, height: number, seed: number): Promise<Buffer> {

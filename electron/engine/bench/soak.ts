@@ -8,6 +8,7 @@ import { computeSignature } from '../aps/signature';
 import { createDemoWorkspace } from '../demo/workspace';
 import type { ShaType } from '../../../shared/aps/sha';
 import type { BenchRow, BenchSection } from './types';
+import { MB } from '../../../shared/limits';
 
 // The soak: a real `certkit sandbox` process takes ~200k calls the way merchants and runs make them (hosted page,
 // card page, server-to-server purchase, status check, a run's read of its own log entries), with its feedback posts
@@ -15,7 +16,6 @@ import type { BenchRow, BenchSection } from './types';
 // before and after. Both must stay flat: the simulator forgets past its retention, a run reads only its own entries.
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/certkit.mjs');
-const MB = 1024 * 1024;
 /** Calls in flight at once, like a busy shop's servers and browsers together. */
 const WORKERS = 16;
 const CALLS_PER_CYCLE = 5;

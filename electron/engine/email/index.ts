@@ -20,6 +20,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
 import { secretValues, type MerchantSecrets } from '../workspace/secrets';
 import { buildEml, encodedSize } from './mime';
+import { MB } from '../../../shared/limits';
 
 export interface EmailResult {
   emlPath: string;
@@ -39,8 +40,6 @@ export const DRAFT_EMAIL_FILES = {
   text: 'signoff-email-DRAFT.txt',
   mailto: 'signoff-email-DRAFT.mailto.txt',
 };
-
-const MB = 1024 * 1024;
 
 /** A checkpoint's line: its status in the package's words, with the reason when it is not a plain pass. */
 function checkLine(c: CheckResult): string {

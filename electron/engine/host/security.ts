@@ -40,3 +40,14 @@ export function hostAllowed(hostHeader: string | undefined, port: number): boole
   const parts = hostHeader ? splitHostPort(hostHeader) : undefined;
   return !!parts && parts.port === port && isLoopbackHost(parts.host);
 }
+
+/**
+ * An Origin header is ours only when it is exactly the host's own origin: http (not https or anything else), a
+ * loopback name, our port, and nothing after it. A missing header is a same-origin GET or a non-browser client,
+ * which the token already covers; the string "null" (sandboxed frames, file pages) is refused.
+ */
+export function originAllowed(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  const m = /^http:\/\/([^/?#@]+)$/.exec(origin);
+  return !!m && hostAllowed(m[1], port);
+}

@@ -10,11 +10,12 @@ import { createApiTable } from '../api/table';
 import { disposeSession, type ApiHost, type ApiSession, type Emit, type RecentStore } from '../api/context';
 import { callReply, toApiError } from '../api/dispatch';
 import { MemorySecretStore } from '../api/memory-secrets';
+import { isMailtoLink } from '../email/mailto';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
 import { CertkitError, errorMessage } from '../errors';
-import { bearer, hostAllowed, newToken, RENDERER_CSP, tokenMatches } from './security';
-import { rendererFile } from './static-files';
+import { bearer, hostAllowed, newToken, originAllowed, RENDERER_CSP, tokenMatches } from './security';
+import { RendererFiles } from './static-files';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -33,8 +34,10 @@ export interface HostOptions {
   /** Token to require; a fresh random one per launch when absent. */
   token?: string;
   recent?: RecentStore;
-  /** Opens a folder for the user; defaults to the desktop's opener when a display is present. */
+  /** Opens a folder or file for the user; defaults to the desktop's opener when a display is present. */
   openPath?: (p: string) => Promise<boolean>;
+  /** Opens a mailto: link in the mail app; defaults to the desktop's opener, for mailto: links only. */
+  openExternal?: (url: string) => Promise<boolean>;
   /** Where workspace.demo creates its workspace when the call names no folder. */
   demoDir?: string;
   /** Builds the table (tests pass their own host pieces through this). */
@@ -135,7 +138,7 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
  */
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const token = options.token ?? newToken();
-  const rendererDir = path.resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const files = new RendererFiles(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   const streams = new Set<http.ServerResponse>();
   let eventId = 0;
   const emit: Emit = (event: EventName, payload) => {
@@ -149,6 +152,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     recent: options.recent ?? new FileRecentStore(path.join(os.homedir(), '.config', 'certkit', 'recent.json')),
     emit,
     openPath: options.openPath ?? ((p) => desktopOpen(p, env)),
+    openExternal:
+      options.openExternal ?? ((url) => (isMailtoLink(url) ? desktopOpen(url, env) : Promise.resolve(false))),
     browserEnv: env,
     demoDir: options.demoDir ?? path.join(os.homedir(), 'certkit-demo'),
   };
@@ -170,6 +175,9 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
           code: 'auth',
         });
       }
+      // Checked for the event stream too: a page elsewhere must not read the run's log even with a leaked token.
+      if (!originAllowed(req.headers.origin, port))
+        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
       if (url === '/api/events' && req.method === 'GET') {
         res.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -186,9 +194,6 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         return;
       }
       if (req.method !== 'POST') return refuse(res, { message: 'API calls are POST', code: 'method' });
-      const origin = req.headers.origin;
-      if (origin && !hostAllowed(origin.replace(/^https?:\/\//, ''), port))
-        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
       let input: unknown;
       try {
         input = await readBody(req);
@@ -199,26 +204,36 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, { message: 'only GET for files', code: 'method' });
-    const file = await rendererFile(rendererDir, url);
-    if (!file) {
+    const file = await files.get(url, req.headers['accept-encoding']);
+    if (file === 'not-built') {
+      // No folder names here: the page is the only reader and has no use for this machine's layout.
       return refuse(res, {
-        message: `the renderer is not built (${rendererDir} is empty)`,
-        hint: 'run `npm run build:renderer` first',
+        message: 'the wizard is not built',
+        hint: 'run `npm run build:renderer` first, then reload',
         code: 'renderer',
       });
+    }
+    if (file === 'not-found') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : 'not found');
+      return;
     }
     res.writeHead(200, {
       'content-type': file.type,
       'content-security-policy': RENDERER_CSP,
       'x-frame-options': 'DENY',
       'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'content-length': file.body.length,
+      vary: 'accept-encoding',
+      ...(file.encoding ? { 'content-encoding': file.encoding } : {}),
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request).
-      if (!res.headersSent) refuse(res, toApiError(err));
+      // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request). Its
+      // message may hold this machine's paths, so the page gets a plain one.
+      if (!res.headersSent) refuse(res, { message: 'the host could not answer this request', code: 'internal' });
       else res.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });

@@ -80,7 +80,8 @@ export interface RunSummary {
   }[];
 }
 
-function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
+/** The scenarios a run does: the plan, or the `only` ones, refused when they are not in the plan. */
+export function pickScenarios(ws: Workspace, only: string[] | undefined): Scenario[] {
   const planned = buildPlan(ws).scenarios;
   if (!only?.length) return planned;
   const unknown = only.filter((id) => !CATALOG.scenarios.has(id));

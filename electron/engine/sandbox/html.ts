@@ -1,5 +1,6 @@
 import { escapeHtml, unescapeHtml } from '../../../shared/html';
 import type { Fields } from './http';
+import type { Language } from '../../../shared/aps/methods';
 
 /** escapeHtml for any value the pages print (numbers, missing values as ''). */
 export function esc(value: unknown): string {
@@ -22,7 +23,7 @@ export function readHiddenInputs(html: string): Fields {
 
 export interface PageOptions {
   title: string;
-  lang: 'en' | 'ar';
+  lang: Language;
   body: string;
   css?: string;
   head?: string;
@@ -52,7 +53,7 @@ ${o.body}
 export function autoPostPage(
   action: string,
   fields: Fields,
-  opts: { lang: 'en' | 'ar'; title: string; note: string; testid: string; target?: string },
+  opts: { lang: Language; title: string; note: string; testid: string; target?: string },
 ): string {
   return page({
     title: opts.title,

@@ -54,8 +54,32 @@ export function str(value: unknown): string | undefined {
 }
 
 /** Requests the merchant (browser or server) sent to APS. */
+/**
+ * A request whose body the browser could not read before the page moved on (a busy machine makes this likelier): it
+ * holds only the recorder's note, so there is nothing in it to judge.
+ */
+export function bodyLost(x: Exchange): boolean {
+  const keys = Object.keys(x.requestFields);
+  return keys.length === 1 && keys[0] === '_error';
+}
+
+const isApsRequest = (x: Exchange) => x.kind === 'paymentPage' || x.kind === 'paymentApi';
+
+/** Requests to APS whose fields were recorded. */
 export function apsRequests(ev: ScenarioEvidence): Exchange[] {
-  return ev.exchanges.filter((x) => x.kind === 'paymentPage' || x.kind === 'paymentApi');
+  return ev.exchanges.filter((x) => isApsRequest(x) && !bodyLost(x));
+}
+
+/** Requests to APS that were seen but whose body was lost, and that no other recorder (simulator, relay) holds. */
+export function unrecordedRequests(ev: ScenarioEvidence): Exchange[] {
+  const recorded = apsRequests(ev);
+  return ev.exchanges.filter(
+    (x) => isApsRequest(x) && bodyLost(x) && !recorded.some((r) => r.kind === x.kind && sameEndpoint(r.url, x.url)),
+  );
+}
+
+function sameEndpoint(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) ? new URL(a).pathname === new URL(b).pathname : a === b;
 }
 
 /** PURCHASE/AUTHORIZATION requests, the ones that carry customer data and amounts. */

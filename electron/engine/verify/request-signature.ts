@@ -22,6 +22,7 @@ import {
   exchangeRef,
   noEvidence,
   returnPosts,
+  unrecordedRequests,
   str,
   type Check,
   type EvidenceRef,
@@ -246,7 +247,11 @@ export const checkRequestSignature: Check = (ctx) => {
   const requests = dedupe(ctx.scenarios.flatMap((ev) => apsRequests(ev).map((x) => ({ ev, x }))));
   if (!requests.length) return noEvidence(ctx, anyPayment(ctx), 'no request to APS was recorded');
   const failures: string[] = [];
-  const unverifiable: string[] = [];
+  const unverifiable: string[] = ctx.scenarios.flatMap((ev) =>
+    unrecordedRequests(ev).map(
+      (x) => `${ev.scenarioId} ${x.kind} (its body was not captured before the page moved on)`,
+    ),
+  );
   const evidence: EvidenceRef[] = [];
   let verified = 0;
   const secrets = ctx.secrets;

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useApp, useT } from '../store/use-app';
+import { errorTitleKey } from '../i18n/strings';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -20,7 +21,7 @@ export function Badge({ tone, children, testId }: { tone: Tone; children: ReactN
 export function statusTone(status: string): Tone {
   if (status === 'passed' || status === 'confirmed') return 'ok';
   if (status === 'failed' || status === 'no-evidence') return 'bad';
-  if (status === 'warn' || status === 'needs-confirmation') return 'warn';
+  if (status === 'warn' || status === 'needs-confirmation' || status === 'stopped') return 'warn';
   if (status === 'running') return 'info';
   return 'muted';
 }
@@ -31,18 +32,21 @@ export function Card({
   children,
   className,
   testId,
+  headingLevel = 2,
 }: {
   title?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
   testId?: string;
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <section className={`card ${className ?? ''}`} data-testid={testId}>
       {(title || actions) && (
         <header className="card-head">
-          {title && <h2>{title}</h2>}
+          {title && <Heading className="card-title">{title}</Heading>}
           {actions && <div className="card-actions">{actions}</div>}
         </header>
       )}
@@ -51,7 +55,7 @@ export function Card({
   );
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+export function Field({ label, hint, children }: { label: ReactNode; hint?: ReactNode; children: ReactNode }) {
   return (
     <label className="field">
       <span className="field-label">{label}</span>
@@ -59,6 +63,10 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
       {hint && <span className="field-hint">{hint}</span>}
     </label>
   );
+}
+
+export function VisuallyHidden({ children }: { children: ReactNode }) {
+  return <span className="visually-hidden">{children}</span>;
 }
 
 export function ErrorBanner() {
@@ -69,11 +77,14 @@ export function ErrorBanner() {
   return (
     <div className="banner banner-error" role="alert" data-testid="error-banner">
       <div>
-        <strong>{t('error.title')}</strong>
-        <p>{error.message}</p>
+        <strong>{t(errorTitleKey(error.call))}</strong>
+        {/* The engine's own words: English, left to right even in the Arabic view. */}
+        <p className="banner-message" dir="ltr">
+          {error.message}
+        </p>
         {error.hint && (
           <p className="banner-hint">
-            {t('common.fix')}: {error.hint}
+            {t('common.fix')}: <bdi dir="ltr">{error.hint}</bdi>
           </p>
         )}
       </div>
@@ -86,4 +97,107 @@ export function ErrorBanner() {
 
 export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
+}
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal dialog: named by its title, focus moves into it on open, Tab and Shift+Tab stay inside, Escape closes,
+ * and focus goes back to whatever had it before (the thumbnail, the button) when it closes.
+ */
+export function Dialog({
+  title,
+  onClose,
+  children,
+  className,
+  testId,
+  initialFocus,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  /** Selector of the element to focus first; else the first focusable one. */
+  initialFocus?: string;
+}) {
+  const titleId = useId();
+  const frame = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    const root = frame.current!;
+    const first =
+      (initialFocus ? root.querySelector<HTMLElement>(initialFocus) : null) ??
+      root.querySelector<HTMLElement>(FOCUSABLE) ??
+      root;
+    first.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+        return;
+      }
+      if (e.key !== 'Tab') return;
+      const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      if (!items.length) {
+        e.preventDefault();
+        return;
+      }
+      const firstItem = items[0];
+      const lastItem = items[items.length - 1];
+      const active = document.activeElement;
+      if (e.shiftKey && (active === firstItem || !root.contains(active))) {
+        e.preventDefault();
+        lastItem.focus();
+      } else if (!e.shiftKey && (active === lastItem || !root.contains(active))) {
+        e.preventDefault();
+        firstItem.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      // Back to where the person was, when that is still on the page.
+      if (before && document.contains(before)) before.focus();
+    };
+    // Runs once per opening; the title and close handler may change without moving focus again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className={`modal-backdrop ${className ?? ''}`} onClick={() => close.current()} data-testid={testId}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        ref={frame}
+        tabIndex={-1}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2 className="modal-title" id={titleId}>
+          {title}
+        </h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** Moves focus to the element a fix asked for (by id), once the step that holds it has drawn it. */
+export function useFocusRequest(ready: boolean): void {
+  const request = useApp((s) => s.focusRequest);
+  const done = useRef(0);
+  useEffect(() => {
+    if (!ready || !request || done.current === request.seq) return;
+    const el = document.getElementById(request.id);
+    if (!el) return;
+    done.current = request.seq;
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+  });
 }

@@ -1,47 +1,64 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { CheckResult } from '../../../shared/schema/verify';
-import { Badge, Card, statusTone } from '../components/common';
-import { useApp, useCatalogName, useT } from '../store/use-app';
+import { Badge, Card, Spinner, statusTone } from '../components/common';
+import { useApp, useCatalogName, useCheckText, useT } from '../store/use-app';
 
 function CheckRow({ result, title }: { result: CheckResult; title: string }) {
   const t = useT();
+  const text = useCheckText()(result);
+  const lang = useApp((s) => s.lang);
   const confirm = useApp((s) => s.confirm);
-  const goTo = useApp((s) => s.goTo);
+  const goToAndFocus = useApp((s) => s.goToAndFocus);
   const [note, setNote] = useState(result.note ?? '');
+  const heading = useRef<HTMLHeadingElement>(null);
+  const noteId = useId();
   const needs = result.status === 'needs-confirmation' || result.status === 'confirmed';
+  // After Confirm or Withdraw the button under the pointer changes meaning; focus goes to the row's heading (which
+  // now says the new status), so a second Enter cannot undo what the first did.
+  const decide = async (confirmed: boolean) => {
+    if (await confirm(result.checkpointId, confirmed, note.trim())) heading.current?.focus();
+  };
   return (
     <li
       className={`check-row check-${result.status}`}
       data-testid={`check-${result.checkpointId}`}
       data-status={result.status}
     >
-      <div className="row between center">
-        <strong>{title}</strong>
+      <div className="row between center gap">
+        <h3 className="check-title" ref={heading} tabIndex={-1} data-testid={`check-title-${result.checkpointId}`}>
+          {title}
+          <span className="visually-hidden">: {t(`check.${result.status}`)}</span>
+        </h3>
         <Badge tone={statusTone(result.status)}>{t(`check.${result.status}`)}</Badge>
       </div>
-      {/* The verifier writes in English; dir=auto keeps its numbers and brackets in place in the Arabic view. */}
-      <p dir="auto">{result.summary}</p>
-      {result.fix && (
+      {lang !== 'en' && (
+        <p className="check-lead" data-testid={`check-lead-${result.checkpointId}`}>
+          {t(`checkLead.${result.status}`)}
+        </p>
+      )}
+      {/* The verifier writes its findings in English only so far; marked so, they read left to right and are
+          spoken as English inside the Arabic interface. */}
+      <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang="en" dir="auto">
+        {text.summary}
+      </p>
+      {text.fix && (
         <p className="fix">
-          <span>{t('common.fix')}:</span> <bdi>{result.fix}</bdi>
+          <span>{t('common.fix')}:</span>{' '}
+          <span lang="en" dir="auto">
+            {text.fix}
+          </span>
         </p>
       )}
       {result.evidence.length > 0 && (
-        <div className="row wrap gap-s small">
+        <div className="row wrap gap-s small evidence-links">
           <span className="muted">{t('checks.evidence')}:</span>
           {result.evidence.slice(0, 6).map((e, i) => (
             <button
               key={i}
               type="button"
-              className="link mono"
+              className="link mono chip-link"
               dir="ltr"
-              onClick={() => {
-                goTo('evidence');
-                setTimeout(
-                  () => document.getElementById(`ev-${e.scenarioId}`)?.scrollIntoView({ block: 'center' }),
-                  50,
-                );
-              }}
+              onClick={() => goToAndFocus('evidence', `ev-${e.scenarioId}`)}
             >
               {e.scenarioId} · {e.kind} {e.ref}
             </button>
@@ -50,26 +67,38 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
       )}
       {needs && (
         <div className="confirm-box">
+          <label className="visually-hidden" htmlFor={noteId}>
+            {t('checks.noteFor').replace('{checkpoint}', title)}
+          </label>
           <textarea
+            id={noteId}
             dir="auto"
             value={note}
             placeholder={t('checks.note')}
             onChange={(e) => setNote(e.target.value)}
             rows={2}
+            readOnly={result.status === 'confirmed'}
             data-testid={`note-${result.checkpointId}`}
           />
           {result.status === 'needs-confirmation' ? (
             <button
+              key="confirm"
               type="button"
               className="btn btn-primary"
               disabled={!note.trim()}
-              onClick={() => confirm(result.checkpointId, true, note.trim())}
+              onClick={() => decide(true)}
               data-testid={`confirm-${result.checkpointId}`}
             >
               {t('checks.confirm')}
             </button>
           ) : (
-            <button type="button" className="btn" onClick={() => confirm(result.checkpointId, false, note.trim())}>
+            <button
+              key="withdraw"
+              type="button"
+              className="btn"
+              onClick={() => decide(false)}
+              data-testid={`withdraw-${result.checkpointId}`}
+            >
               {t('checks.unconfirm')}
             </button>
           )}
@@ -95,9 +124,9 @@ export function ChecklistStep() {
     <Card
       title={t('checks.title')}
       actions={
-        <div className="row gap center">
+        <div className="row gap-s center wrap">
           {checks && (
-            <span className="row gap-s" data-testid="checks-summary">
+            <span className="row gap-s wrap" data-testid="checks-summary">
               <Badge tone="ok">
                 {count(['passed', 'confirmed'])} {t('checks.met')}
               </Badge>
@@ -110,6 +139,7 @@ export function ChecklistStep() {
             </span>
           )}
           <button type="button" className="btn" onClick={() => verify()} disabled={busy}>
+            {busy && <Spinner />}
             {t('checks.verify')}
           </button>
           <button
@@ -125,6 +155,7 @@ export function ChecklistStep() {
         </div>
       }
     >
+      <p className="muted small">{t('checks.probeHelp')}</p>
       <ul className="checks-list" data-testid="checks">
         {(checks ?? []).map((r) => (
           <CheckRow key={r.checkpointId} result={r} title={titles.get(r.checkpointId) ?? r.checkpointId} />

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { EvidenceScenario } from '../../../shared/api/contract';
-import { Badge, Card, statusTone } from '../components/common';
+import { Badge, Card, Dialog, statusTone, useFocusRequest } from '../components/common';
 import { imageKey } from '../store/app-store';
 import { useApp, useCatalogName, useT } from '../store/use-app';
 
@@ -10,7 +10,8 @@ const THUMB_WIDTH = 360;
 type ShotRef = { scenario: EvidenceScenario; shot: EvidenceScenario['screenshots'][number] };
 const FULL_WIDTH = 1400;
 
-function Lightbox({ open, onClose }: { open: ShotRef; onClose: () => void }) {
+/** A screenshot at full size, as a modal dialog named after its scenario and page. */
+function Viewer({ open, onClose }: { open: ShotRef; onClose: () => void }) {
   const t = useT();
   const catalogName = useCatalogName();
   const { scenario, shot } = open;
@@ -19,55 +20,64 @@ function Lightbox({ open, onClose }: { open: ShotRef; onClose: () => void }) {
   const loadImage = useApp((s) => s.loadImage);
   useEffect(() => {
     void loadImage(scenario.runId!, scenario.id, shot.file, FULL_WIDTH);
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [scenario, shot, loadImage, onClose]);
+  }, [scenario, shot, loadImage]);
+  const page = shot.slot ? catalogName('slot', shot.slot, shot.slot) : shot.stepLabel;
   return (
-    <div className="lightbox" role="dialog" aria-modal="true" onClick={onClose} data-testid="lightbox">
-      <div className="lightbox-frame" onClick={(e) => e.stopPropagation()}>
-        <header className="row between center gap">
-          <div className="lightbox-meta">
-            <strong>{catalogName('scenario', scenario.id, scenario.title)}</strong>
-            <span className="mono small" dir="ltr">
-              {shot.url}
-            </span>
-            <span className="small muted">
-              {shot.slot ?? shot.stepLabel} · {shot.capturedAt}
-            </span>
-          </div>
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.close')}
-          </button>
-        </header>
-        <div className="lightbox-img">
-          {src ? <img src={src} alt={shot.url} /> : <p className="muted">{t('common.loading')}</p>}
+    <Dialog
+      title={`${catalogName('scenario', scenario.id, scenario.title)} · ${page}`}
+      onClose={onClose}
+      className="lightbox"
+      testId="lightbox"
+      initialFocus="[data-close]"
+    >
+      <div className="lightbox-head row between center gap">
+        <div className="lightbox-meta">
+          <span className="mono small" dir="ltr">
+            {shot.url}
+          </span>
+          <span className="small muted">
+            <bdi dir="ltr">{shot.slot ?? shot.stepLabel}</bdi> · <bdi dir="ltr">{shot.capturedAt}</bdi>
+          </span>
         </div>
+        <button type="button" className="btn" onClick={onClose} data-close>
+          {t('common.close')}
+        </button>
       </div>
-    </div>
+      <div className="lightbox-img" tabIndex={0} aria-label={t('evidence.imageRegion')} role="region">
+        {src ? (
+          <img src={src} alt={t('evidence.shotAlt').replace('{page}', page).replace('{url}', shot.url)} />
+        ) : (
+          <p className="muted">{t('common.loading')}</p>
+        )}
+      </div>
+    </Dialog>
   );
 }
 
 function Shot({ scenario, shot, onOpen }: ShotRef & { onOpen: () => void }) {
+  const t = useT();
+  const catalogName = useCatalogName();
   const key = scenario.runId ? imageKey(scenario.runId, scenario.id, shot.file, THUMB_WIDTH) : '';
   const src = useApp((s) => s.images[key]);
   const loadImage = useApp((s) => s.loadImage);
   useEffect(() => {
     if (scenario.runId) void loadImage(scenario.runId, scenario.id, shot.file, THUMB_WIDTH);
   }, [scenario.runId, scenario.id, shot.file, loadImage]);
+  const page = shot.slot ? catalogName('slot', shot.slot, shot.slot) : shot.stepLabel;
   return (
     <figure className={`shot ${shot.failure ? 'shot-failure' : ''}`}>
-      <div
+      {/* A real button: Enter and Space open it, and Space never scrolls the page. */}
+      <button
+        type="button"
         className="shot-img"
         onClick={onOpen}
-        role="button"
-        tabIndex={0}
-        onKeyDown={(e) => e.key === 'Enter' && onOpen()}
+        aria-label={t('evidence.openShot').replace('{page}', page)}
+        data-testid={`shot-${scenario.id}-${shot.file}`}
       >
-        {src ? <img src={src} alt={shot.url} loading="lazy" /> : <div className="thumb-empty" />}
-      </div>
+        {src ? <img src={src} alt="" loading="lazy" /> : <span className="thumb-empty" />}
+      </button>
       <figcaption>
-        {shot.slot && <Badge tone="info">{shot.slot}</Badge>}
+        {shot.slot && <Badge tone="info">{catalogName('slot', shot.slot, shot.slot)}</Badge>}
         <span className="mono small ellipsis" dir="ltr" title={shot.url}>
           {shot.url}
         </span>
@@ -84,6 +94,7 @@ export function EvidenceStep() {
   const setLedger = useApp((s) => s.setLedger);
   const [method, setMethod] = useState<string>('');
   const [open, setOpen] = useState<ShotRef>();
+  useFocusRequest(!!evidence);
 
   useEffect(() => {
     void loadEvidence();
@@ -100,7 +111,7 @@ export function EvidenceStep() {
   const snippetSlots = evidence.slots.filter((x) => x.kind === 'snippet');
   return (
     <div className="stack">
-      {open && <Lightbox open={open} onClose={() => setOpen(undefined)} />}
+      {open && <Viewer open={open} onClose={() => setOpen(undefined)} />}
       <Card title={t('evidence.slots')} testId="slots">
         <ul className="slots">
           {evidence.slots.map((slot) => (
@@ -110,10 +121,12 @@ export function EvidenceStep() {
               data-testid={`slot-${slot.id}`}
               data-filled={slot.filled}
             >
-              <span className="slot-dot" />
-              <span>{catalogName('slot', slot.id, slot.checklistName)}</span>
-              <span className="mono small muted" dir="ltr">
-                {slot.id}
+              <span className="slot-dot" aria-hidden="true" />
+              <span className="slot-name">
+                <span>{catalogName('slot', slot.id, slot.checklistName)}</span>
+                <span className="mono small muted" dir="ltr">
+                  {slot.id}
+                </span>
               </span>
               <Badge tone={slot.filled ? 'ok' : 'bad'}>
                 {slot.filled ? t('evidence.filled') : t('evidence.missing')}
@@ -125,17 +138,12 @@ export function EvidenceStep() {
       <Card
         title={t('evidence.gallery')}
         actions={
-          <div className="tabs" role="tablist">
-            <button type="button" className={!method ? 'tab active' : 'tab'} onClick={() => setMethod('')}>
-              ∗
+          <div className="tabs" role="group" aria-label={t('evidence.filter')}>
+            <button type="button" className="tab" aria-pressed={!method} onClick={() => setMethod('')}>
+              {t('evidence.all')}
             </button>
             {methods.map((m) => (
-              <button
-                type="button"
-                key={m}
-                className={method === m ? 'tab active' : 'tab'}
-                onClick={() => setMethod(m)}
-              >
+              <button type="button" key={m} className="tab" aria-pressed={method === m} onClick={() => setMethod(m)}>
                 {m}
               </button>
             ))}
@@ -146,19 +154,29 @@ export function EvidenceStep() {
           (g) =>
             g.scenarios.length > 0 && (
               <div key={g.outcome} className="outcome-group">
-                <h3 className="sub">{g.outcome === 'success' ? t('evidence.success') : t('evidence.declined')}</h3>
+                <h3 className="sub">{t(`outcome.${g.outcome}`)}</h3>
                 {g.scenarios.map((s) => (
-                  <div key={s.id} className="gallery-scenario" id={`ev-${s.id}`} data-testid={`evidence-${s.id}`}>
-                    <div className="row between center">
-                      <div>
-                        <strong>{catalogName('scenario', s.id, s.title)}</strong>{' '}
+                  <div
+                    key={s.id}
+                    className="gallery-scenario"
+                    id={`ev-${s.id}`}
+                    tabIndex={-1}
+                    data-testid={`evidence-${s.id}`}
+                  >
+                    <div className="row between center gap">
+                      <div className="scenario-name">
+                        <strong>{catalogName('scenario', s.id, s.title)}</strong>
                         <span className="mono small muted" dir="ltr">
                           {s.id}
                         </span>
                       </div>
                       <Badge tone={statusTone(s.status)}>{t(`status.${s.status}`)}</Badge>
                     </div>
-                    {s.error && <p className="small text-bad">{s.error}</p>}
+                    {s.error && (
+                      <p className="small text-bad" dir="ltr">
+                        {s.error}
+                      </p>
+                    )}
                     <div className="shots">
                       {s.screenshots.length === 0 && <p className="muted small">{t('evidence.noShots')}</p>}
                       {s.screenshots.map((sh) => (
@@ -174,13 +192,13 @@ export function EvidenceStep() {
       {snippetSlots.length > 0 && <SnippetsCard slots={snippetSlots} />}
       <Card title={t('evidence.ledger')} testId="ledger">
         <p className="muted small">{t('evidence.ledgerHint')}</p>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('evidence.ledger')}>
           <table className="table compact">
             <thead>
               <tr>
-                <th>{t('run.scenario')}</th>
+                <th scope="col">{t('run.scenario')}</th>
                 {LEDGER_COLUMNS.map((c) => (
-                  <th key={c} className="mono">
+                  <th key={c} scope="col" className="mono" dir="ltr">
                     {c}
                   </th>
                 ))}
@@ -189,7 +207,9 @@ export function EvidenceStep() {
             <tbody>
               {evidence.scenarios.map((s) => (
                 <tr key={s.id}>
-                  <td className="mono small">{s.id}</td>
+                  <th scope="row" className="mono small" dir="ltr">
+                    {s.id}
+                  </th>
                   {LEDGER_COLUMNS.map((c) => (
                     <td key={c}>
                       <div className="ledger-cell">
@@ -198,6 +218,7 @@ export function EvidenceStep() {
                           key={`${s.id}-${c}-${s.ledger.values[c] ?? ''}`}
                           defaultValue={s.ledger.values[c] ?? ''}
                           disabled={s.status === 'not-run'}
+                          aria-label={`${c} · ${catalogName('scenario', s.id, s.title)}`}
                           data-testid={`ledger-${s.id}-${c}`}
                           onBlur={(e) => {
                             if (e.target.value !== (s.ledger.values[c] ?? '')) void setLedger(s.id, c, e.target.value);
@@ -223,11 +244,16 @@ function SnippetsCard({ slots }: { slots: { id: string; checklistName: string; f
   const addSnippet = useApp((s) => s.addSnippet);
   const [slot, setSlot] = useState(slots[0].id);
   const [code, setCode] = useState('');
+  const slotId = useId();
+  const codeId = useId();
   return (
     <Card title={t('evidence.snippets')} testId="snippets">
       <p className="muted small">{t('evidence.snippetsHint')}</p>
-      <div className="row gap end">
-        <select value={slot} onChange={(e) => setSlot(e.target.value)} dir="ltr">
+      <div className="field">
+        <label className="field-label" htmlFor={slotId}>
+          {t('evidence.snippetSlot')}
+        </label>
+        <select id={slotId} value={slot} onChange={(e) => setSlot(e.target.value)}>
           {slots.map((x) => (
             <option key={x.id} value={x.id}>
               {catalogName('slot', x.id, x.checklistName)} {x.filled ? '✓' : ''}
@@ -235,15 +261,21 @@ function SnippetsCard({ slots }: { slots: { id: string; checklistName: string; f
           ))}
         </select>
       </div>
-      <textarea
-        className="code"
-        dir="ltr"
-        rows={8}
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        spellCheck={false}
-        data-testid="snippet-code"
-      />
+      <div className="field">
+        <label className="field-label" htmlFor={codeId}>
+          {t('evidence.snippetCode')}
+        </label>
+        <textarea
+          id={codeId}
+          className="code"
+          dir="ltr"
+          rows={8}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          spellCheck={false}
+          data-testid="snippet-code"
+        />
+      </div>
       <button
         type="button"
         className="btn btn-primary"

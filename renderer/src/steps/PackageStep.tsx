@@ -1,107 +1,130 @@
 import { useEffect } from 'react';
-import { Badge, Card, formatBytes } from '../components/common';
+import { Badge, Card, formatBytes, Spinner } from '../components/common';
+import { SignoffPanel } from '../components/SignoffPanel';
 import { useApp, useT } from '../store/use-app';
 import { PACKAGE_BLOCKERS } from '../../../shared/schema/signoff';
 
 export function PackageStep() {
   const t = useT();
   const pkg = useApp((s) => s.pkg);
+  const folder = useApp((s) => s.folder);
   const load = useApp((s) => s.loadPackagePlan);
   const build = useApp((s) => s.buildPackage);
   const open = useApp((s) => s.openOutputFolder);
   const building = useApp((s) => s.busy['package.build']);
   const signoff = useApp((s) => s.signoff);
-  const loadSignoff = useApp((s) => s.loadSignoff);
+  // Blockers about the package itself do not stop it from being built; the others make it a draft.
+  const blocked = !!signoff?.blockers.some((b) => !PACKAGE_BLOCKERS.includes(b.kind));
   useEffect(() => {
     void load();
-    void loadSignoff();
-  }, [load, loadSignoff]);
-  // Blockers about the package itself do not stop it from being built.
-  const blocked = !!signoff?.blockers.some((b) => !PACKAGE_BLOCKERS.includes(b.kind));
+  }, [load]);
   return (
-    <Card
-      title={t('package.title')}
-      actions={
-        <div className="row gap">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => void build(blocked)}
-            disabled={building}
-            data-testid="package-build"
-            data-draft={blocked}
+    <div className="stack">
+      <SignoffPanel />
+      <Card
+        title={t('package.title')}
+        actions={
+          <div className="row gap-s wrap">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void build(blocked)}
+              disabled={building}
+              data-testid="package-build"
+              data-draft={blocked}
+            >
+              {building && <Spinner />}
+              {blocked ? t('package.buildDraft') : t('package.build')}
+            </button>
+            <button type="button" className="btn" onClick={open} data-testid="package-open">
+              {t('package.openFolder')}
+            </button>
+          </div>
+        }
+      >
+        {folder && (
+          <p
+            className={`notice small ${folder.opened ? '' : 'notice-warn'}`}
+            role="status"
+            data-testid="package-folder"
+            data-opened={folder.opened}
           >
-            {blocked ? t('package.buildDraft') : t('package.build')}
-          </button>
-          <button type="button" className="btn" onClick={open} data-testid="package-open">
-            {t('package.openFolder')}
-          </button>
-        </div>
-      }
-    >
-      {blocked && (
-        <p className="notice notice-warn small" data-testid="package-blocked">
-          {t('package.blocked')}
-        </p>
-      )}
-      {pkg && (
-        <>
-          {pkg.draft && pkg.files.some((f) => !f.estimated) && (
-            <p className="notice small" data-testid="package-draft">
-              {t('package.draftBuilt')}
-            </p>
-          )}
-          <p className="muted small">
-            {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
+            {folder.opened ? t('package.folderOpened') : t('package.folderNotOpened')}{' '}
             <span className="mono" dir="ltr">
-              {pkg.outputDir}
+              {folder.path}
             </span>
           </p>
-          {pkg.warnings.map((w, i) => (
-            <p key={i} className="notice notice-warn small">
-              {w}
+        )}
+        {blocked && (
+          <p className="notice notice-warn small" data-testid="package-blocked">
+            {t('package.blocked')}
+          </p>
+        )}
+        {pkg && (
+          <>
+            {pkg.draft && pkg.files.some((f) => !f.estimated) && (
+              <p className="notice small" data-testid="package-draft">
+                {t('package.draftBuilt')}
+              </p>
+            )}
+            <p className="muted small">
+              {t('package.limit')} {formatBytes(pkg.maxBytes)} · {t('package.folderAt')}{' '}
+              <span className="mono" dir="ltr">
+                {pkg.outputDir}
+              </span>
             </p>
-          ))}
-          <table className="table" data-testid="package-files">
-            <thead>
-              <tr>
-                <th>{t('package.file')}</th>
-                <th className="num-head">{t('package.items')}</th>
-                <th>{t('package.size')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pkg.files.map((f) => {
-                const ratio = f.bytes / pkg.maxBytes;
-                return (
-                  <tr key={f.name} data-testid={`package-${f.name}`}>
-                    <td>
-                      <span className="mono">{f.name}</span>{' '}
-                      <Badge tone={f.estimated ? 'muted' : 'ok'}>
-                        {f.estimated ? t('package.estimated') : t('package.built')}
-                      </Badge>
-                    </td>
-                    <td className="num">{f.items}</td>
-                    <td>
-                      <div className="size-cell">
-                        <div className="bar thin">
-                          <div
-                            className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`}
-                            style={{ width: `${Math.min(100, ratio * 100)}%` }}
-                          />
-                        </div>
-                        <span className="small">
-                          {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
-                        </span>
-                      </div>
-                    </td>
+            {pkg.warnings.map((w, i) => (
+              <p key={i} className="notice notice-warn small" dir="ltr">
+                {w}
+              </p>
+            ))}
+            <div className="table-wrap">
+              <table className="table" data-testid="package-files">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('package.file')}</th>
+                    <th scope="col" className="num-head">
+                      {t('package.items')}
+                    </th>
+                    <th scope="col">{t('package.size')}</th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </>
-      )}
-    </Card>
+                </thead>
+                <tbody>
+                  {pkg.files.map((f) => {
+                    const ratio = f.bytes / pkg.maxBytes;
+                    return (
+                      <tr key={f.name} data-testid={`package-${f.name}`} data-built={!f.estimated}>
+                        <td>
+                          <span className="mono" dir="ltr">
+                            {f.name}
+                          </span>{' '}
+                          <Badge tone={f.estimated ? 'muted' : 'ok'}>
+                            {f.estimated ? t('package.estimated') : t('package.built')}
+                          </Badge>
+                        </td>
+                        <td className="num">{f.items}</td>
+                        <td>
+                          <div className="size-cell">
+                            <div className="bar thin" aria-hidden="true">
+                              <div
+                                className={`bar-fill ${ratio > 1 ? 'tone-bad' : ratio > 0.8 ? 'tone-warn' : 'tone-ok'}`}
+                                style={{ width: `${Math.min(100, ratio * 100)}%` }}
+                              />
+                            </div>
+                            <span className="small" dir="ltr">
+                              {formatBytes(f.bytes)} / {formatBytes(pkg.maxBytes)}
+                            </span>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Card>
+    </div>
   );
 }

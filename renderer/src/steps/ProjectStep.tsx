@@ -68,7 +68,7 @@ export function ProjectStep() {
                     edit((w) => ({ ...w, integrationTypes: toggle(w.integrationTypes, id, e.target.checked) }))
                   }
                 />
-                {INTEGRATION_TYPE_INFO[id].label}
+                {catalogName('integration', id, INTEGRATION_TYPE_INFO[id].label)}
               </label>
             ))}
           </div>
@@ -104,7 +104,13 @@ export function ProjectStep() {
         </Card>
         <Card title={t('project.store')}>
           <div className="grid-2 tight">
-            <Field label={t('project.baseUrl')}>
+            <Field
+              label={
+                <>
+                  {t('project.baseUrl')} (<bdi dir="ltr">{'{{baseUrl}}'}</bdi>)
+                </>
+              }
+            >
               <input
                 dir="ltr"
                 value={ws.store?.baseUrl ?? ''}
@@ -127,48 +133,57 @@ export function ProjectStep() {
         <SecretsCard />
         <Card title={t('project.customers')}>
           <p className="muted small">{t('project.customersHint')}</p>
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th>{t('project.email')}</th>
-                <th>{t('project.phone')}</th>
-                <th>{t('project.name')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {customers.map((c, i) => (
-                <tr key={i}>
-                  {(['email', 'phone', 'name'] as const).map((k) => (
-                    <td key={k}>
-                      <input
-                        dir="ltr"
-                        value={c[k] ?? ''}
-                        onChange={(e) =>
-                          edit((w) => ({
-                            ...w,
-                            customers: (w.customers ?? []).map((x, j) =>
-                              j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x,
-                            ),
-                          }))
-                        }
-                      />
-                    </td>
-                  ))}
-                  <td>
-                    <button
-                      type="button"
-                      className="btn btn-ghost small"
-                      disabled={customers.length <= 1}
-                      onClick={() => edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))}
-                    >
-                      {t('project.remove')}
-                    </button>
-                  </td>
+          <div className="table-wrap">
+            <table className="table compact customers">
+              <thead>
+                <tr>
+                  <th scope="col">{t('project.email')}</th>
+                  <th scope="col">{t('project.phone')}</th>
+                  <th scope="col">{t('project.name')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('project.remove')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {customers.map((c, i) => (
+                  <tr key={i}>
+                    {(['email', 'phone', 'name'] as const).map((k) => (
+                      <td key={k}>
+                        <input
+                          dir="ltr"
+                          aria-label={`${t(`project.${k}`)} ${i + 1}`}
+                          data-testid={`customer-${i}-${k}`}
+                          value={c[k] ?? ''}
+                          onChange={(e) =>
+                            edit((w) => ({
+                              ...w,
+                              customers: (w.customers ?? []).map((x, j) =>
+                                j === i ? { ...x, [k]: e.target.value || (k === 'email' ? '' : undefined) } : x,
+                              ),
+                            }))
+                          }
+                        />
+                      </td>
+                    ))}
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-ghost small"
+                        disabled={customers.length <= 1}
+                        onClick={() =>
+                          edit((w) => ({ ...w, customers: (w.customers ?? []).filter((_, j) => j !== i) }))
+                        }
+                        aria-label={`${t('project.remove')} ${i + 1}`}
+                      >
+                        {t('project.remove')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <button
             type="button"
             className="btn small"
@@ -181,14 +196,14 @@ export function ProjectStep() {
         </Card>
         {plan && (
           <Card title={`${t('project.plan')} · ${plan.scenarios.length}`}>
-            <ul className="plan-list">
+            <ul className="plan-list" tabIndex={0} aria-label={t('project.plan')}>
               {plan.scenarios.map((s) => (
                 <li key={s.id}>
                   <span className="mono small" dir="ltr">
                     {s.id}
                   </span>
                   <span>{catalogName('scenario', s.id, s.title)}</span>
-                  <Badge tone={s.outcome === 'success' ? 'ok' : 'warn'}>{s.outcome}</Badge>
+                  <Badge tone={s.outcome === 'success' ? 'ok' : 'warn'}>{t(`outcome.${s.outcome}`)}</Badge>
                 </li>
               ))}
             </ul>

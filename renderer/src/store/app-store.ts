@@ -14,8 +14,8 @@ import type {
 } from '../../../shared/api/contract';
 import { ApiCallError } from '../../../shared/api/reply';
 import type { LedgerField } from '../../../shared/schema/evidence';
-import type { CheckResult } from '../../../shared/schema/verify';
 import type { SignoffState } from '../../../shared/schema/signoff';
+import type { CheckResult } from '../../../shared/schema/verify';
 import type { WorkspaceInput } from '../../../shared/schema/workspace';
 import type { Language } from '../../../shared/aps/methods';
 
@@ -28,6 +28,26 @@ export interface UiError {
   hint?: string;
 }
 
+/** How the last run ended, as the Run step's summary says it. */
+export interface RunEnd {
+  runId: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  stopped: number;
+  /** The user pressed Stop. */
+  userStopped: boolean;
+}
+
+/** What an import did to the flow's tags, shown until the person has looked (or the flow changes). */
+export interface ImportNote {
+  name: string;
+  /** Steps that came tagged out of the import (inferred from where each page is, or tagged in the recording). */
+  tagged: { index: number; slot: string }[];
+}
+
+export type MailOutcome = CallOutput<'email.open'>['opened'];
+
 export interface AppState {
   lang: Language;
   step: StepId;
@@ -38,30 +58,43 @@ export interface AppState {
   secrets?: SecretsStatus;
   flows: FlowSummary[];
   flow?: FlowDetail;
+  importNote?: ImportNote;
+  /** The scenario the Flows step's import form is set to (from a "record a flow" fix elsewhere). */
+  importFor?: string;
   run: RunStatus;
+  lastRun?: RunEnd;
   /** Newest capture per scenario while a run goes on, as a small data URL. */
   thumbs: Record<string, { url: string; dataUrl?: string }>;
   evidence?: EvidenceList;
   images: Record<string, string>;
   checks?: CheckResult[];
-  pkg?: PackageView;
   /** What still blocks sign-off; the package and email steps make drafts while anything does. */
   signoff?: SignoffState;
+  pkg?: PackageView;
+  folder?: CallOutput<'package.openFolder'>;
   email?: EmailDraft;
   emlPath?: string;
+  /** The last "open in mail app": how it was opened, and the file. */
+  mail?: { opened: MailOutcome; path: string; draft: boolean };
   busy: Record<string, boolean>;
   error?: UiError;
   save: 'idle' | 'saving' | 'saved' | 'error';
   /** False until we know whether a workspace is open, so the welcome page never flashes before the wizard. */
   booted: boolean;
+  /** An element (by id) to focus once the step that holds it has drawn it: where a fix takes the person. */
+  focusRequest?: { id: string; seq: number };
 
   start(): Promise<void>;
   setLang(lang: Language): void;
   goTo(step: StepId): void;
+  /** Goes to a step and asks for an element of it to take focus once drawn. */
+  goToAndFocus(step: StepId, id: string): void;
   dismissError(): void;
   openWorkspace(dir: string): Promise<void>;
   createWorkspace(dir: string, account?: string): Promise<void>;
   openDemo(): Promise<void>;
+  inspectFolder(dir: string): Promise<CallOutput<'workspace.inspect'> | undefined>;
+  pickFolder(title: string): Promise<string | undefined>;
   editWorkspace(change: (ws: WorkspaceInput) => WorkspaceInput): void;
   flushSave(): Promise<void>;
   setSecrets(input: {
@@ -72,9 +105,13 @@ export interface AppState {
   }): Promise<void>;
   loadFlows(): Promise<void>;
   selectFlow(name: string): Promise<void>;
+  /** A flow's steps for a form elsewhere (a blocker's "tag this step"), leaving the Flows step's pane as it is. */
+  fetchFlow(name: string): Promise<FlowDetail | undefined>;
   importFlow(name: string, json: string): Promise<boolean>;
-  tagStep(step: number, slot: string | null): Promise<void>;
-  startRun(options: { concurrency?: number; resume?: boolean }): Promise<void>;
+  setImportFor(scenario: string | undefined): void;
+  dismissImportNote(): void;
+  tagStep(step: number, slot: string | null, flowName?: string): Promise<boolean>;
+  startRun(options: { concurrency?: number; resume?: boolean; only?: string[] }): Promise<void>;
   stopRun(): Promise<void>;
   loadEvidence(): Promise<void>;
   loadImage(runId: string, scenarioId: string, file: string, width: number): Promise<void>;
@@ -82,14 +119,17 @@ export interface AppState {
   addSnippet(slot: string, code: string): Promise<boolean>;
   /** probeResponse sends a tampered copy of a captured answer to the return URL and a signed one to the feedback URLs (staging or simulator only). */
   verify(probeResponse?: boolean): Promise<void>;
-  confirm(checkpointId: string, confirmed: boolean, note: string): Promise<void>;
+  confirm(checkpointId: string, confirmed: boolean, note: string): Promise<boolean>;
   loadPackagePlan(): Promise<void>;
   loadSignoff(): Promise<SignoffState | undefined>;
   /** draft: build even though something blocks sign-off (the files say DRAFT). */
   buildPackage(draft?: boolean): Promise<void>;
   openOutputFolder(): Promise<void>;
   loadEmail(): Promise<void>;
-  saveEml(): Promise<void>;
+  saveEml(draft: boolean): Promise<void>;
+  openMail(draft: boolean): Promise<void>;
+  /** Copies through the app (Electron's main process), else the page's own clipboard; false when neither could. */
+  copyText(text: string): Promise<boolean>;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -99,6 +139,7 @@ export function imageKey(runId: string, scenarioId: string, file: string, width:
 }
 
 const SAVE_DELAY_MS = 400;
+const IDLE_RUN: RunStatus = { running: false, scenarios: [], log: [] };
 
 /**
  * The banner for a failed call. Both transports fail with an ApiCallError carrying message and fix; anything else
@@ -109,6 +150,10 @@ export function uiError(call: string, err: unknown): UiError {
   return { call, message: err instanceof Error ? err.message : String(err) };
 }
 
+function pendingRows(ids: string[]): RunStatus['scenarios'] {
+  return ids.map((id) => ({ id, status: 'pending' as const, step: 0, steps: 0 }));
+}
+
 export function createAppStore(api: CertkitApi, options: { lang?: Language; saveDelayMs?: number } = {}): AppStore {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let pending: WorkspaceInput | undefined;
@@ -117,13 +162,19 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
   // The flow pane shows the answer to the latest request only: a slow load started on entering the step must
   // not replace a flow the user imported or picked since.
   let flowRequest = 0;
+  let focusSeq = 0;
 
   return createStore<AppState>((set, get) => {
-    /** Runs one call with a busy flag; a failure becomes the error banner (message + fix) instead of a throw. */
+    /**
+     * Runs one call with a busy flag; a failure becomes the error banner (message + fix) instead of a throw, and a
+     * success clears a banner the same call left, so an old failure never stays up beside a later success.
+     */
     async function guarded<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
       set((s) => ({ busy: { ...s.busy, [key]: true } }));
       try {
-        return await fn();
+        const value = await fn();
+        if (get().error?.call === key) set({ error: undefined });
+        return value;
       } catch (err) {
         set({ error: uiError(key, err) });
         return undefined;
@@ -138,14 +189,20 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         ws,
         booted: true,
         step: 'project',
+        error: undefined,
         flows: [],
         flow: undefined,
+        importNote: undefined,
+        importFor: undefined,
         evidence: undefined,
         checks: undefined,
-        pkg: undefined,
         signoff: undefined,
+        pkg: undefined,
+        folder: undefined,
         email: undefined,
         emlPath: undefined,
+        mail: undefined,
+        lastRun: undefined,
         images: {},
         thumbs: {},
       });
@@ -157,14 +214,31 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       set({ plan, secrets, recent: recent?.dirs ?? get().recent });
     }
 
+    /** Evidence changed (a run ended, a snippet, a tag): what blocks sign-off is asked again where it is shown. */
+    function evidenceChanged(): void {
+      set({ checks: undefined });
+      void get().loadEvidence();
+      if (get().signoff) void get().loadSignoff();
+    }
+
     function subscribe(): void {
       unsubscribe.forEach((u) => u());
       unsubscribe = [
+        api.on('run.started', ({ runId, scenarios }) => {
+          // The whole run from its start, every scenario pending: progress counts against all of it.
+          set((s) => ({
+            run: { ...s.run, running: true, runId, scenarios: pendingRows(scenarios) },
+            lastRun: undefined,
+          }));
+        }),
         api.on('run.progress', (p) => {
           const run = get().run;
+          // A late event of an earlier run must not reappear in this one.
+          if (run.runId && p.runId !== run.runId) return;
+          const { runId: _runId, ...row } = p;
           const scenarios = run.scenarios.some((s) => s.id === p.id)
-            ? run.scenarios.map((s) => (s.id === p.id ? { ...s, ...p } : s))
-            : [...run.scenarios, p];
+            ? run.scenarios.map((s) => (s.id === p.id ? { ...s, ...row } : s))
+            : [...run.scenarios, row];
           set({ run: { ...run, running: true, runId: p.runId, scenarios } });
         }),
         api.on('run.log', (entry) => {
@@ -185,9 +259,20 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
           // Opened from the app menu (Electron) or another tab: follow it.
           if (dir !== get().ws?.dir) void api.workspace.current({}).then((ws) => opened(ws ?? undefined));
         }),
-        api.on('run.finished', () => {
-          set((s) => ({ run: { ...s.run, running: false } }));
-          void get().loadEvidence();
+        api.on('run.finished', (f) => {
+          set((s) => ({
+            run: { ...s.run, running: false },
+            lastRun: {
+              runId: f.runId,
+              passed: f.passed,
+              failed: f.failed,
+              skipped: f.skipped,
+              stopped: f.stoppedScenarios ?? 0,
+              userStopped: f.stopped,
+            },
+          }));
+          evidenceChanged();
+          void get().loadSignoff();
         }),
       ];
     }
@@ -197,7 +282,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       step: 'project',
       recent: [],
       flows: [],
-      run: { running: false, scenarios: [], log: [] },
+      run: IDLE_RUN,
       thumbs: {},
       images: {},
       busy: {},
@@ -223,6 +308,9 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       goTo(step) {
         set({ step });
       },
+      goToAndFocus(step, id) {
+        set({ step, focusRequest: { id, seq: ++focusSeq } });
+      },
       dismissError() {
         set({ error: undefined });
       },
@@ -234,6 +322,14 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       },
       async openDemo() {
         await opened(await guarded('workspace.demo', () => api.workspace.demo({})));
+      },
+      async inspectFolder(dir) {
+        // Asked as the person types: a failure here only means no answer yet, never a banner.
+        return api.workspace.inspect({ dir }).catch(() => undefined);
+      },
+      async pickFolder(title) {
+        const picked = await guarded('app.pickFolder', () => api.app.pickFolder({ title }));
+        return picked?.dir;
       },
       editWorkspace(change) {
         const ws = get().ws;
@@ -280,28 +376,51 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       async selectFlow(name) {
         const request = ++flowRequest;
         const flow = await guarded('flows.get', () => api.flows.get({ name }));
-        if (flow && request === flowRequest) set({ flow });
+        if (flow && request === flowRequest)
+          set((s) => ({ flow, importNote: s.importNote?.name === name ? s.importNote : undefined }));
+      },
+      async fetchFlow(name) {
+        return guarded('flows.get', () => api.flows.get({ name }));
       },
       async importFlow(name, json) {
         const request = ++flowRequest;
         const flow = await guarded('flows.import', () => api.flows.import({ name, json }));
         if (!flow) return false;
-        if (request === flowRequest) set({ flow });
+        const tagged = flow.steps.flatMap((s) => (s.slot ? [{ index: s.index, slot: s.slot }] : []));
+        if (request === flowRequest) set({ flow, importNote: { name, tagged }, importFor: undefined });
         const list = await guarded('flows.list', () => api.flows.list({}));
         if (list) set({ flows: list.flows });
         return true;
       },
-      async tagStep(step, slot) {
-        const name = get().flow?.name;
-        if (!name) return;
+      setImportFor(scenario) {
+        set({ importFor: scenario });
+      },
+      dismissImportNote() {
+        set({ importNote: undefined });
+      },
+      async tagStep(step, slot, flowName) {
+        const name = flowName ?? get().flow?.name;
+        if (!name) return false;
         const request = ++flowRequest;
         const flow = await guarded('flows.tag', () => api.flows.tag({ name, step, slot }));
-        if (flow && request === flowRequest) set({ flow });
+        if (!flow) return false;
+        if (request === flowRequest && (!flowName || get().flow?.name === name)) set({ flow });
+        const list = await guarded('flows.list', () => api.flows.list({}));
+        if (list) set({ flows: list.flows });
+        if (get().signoff) void get().loadSignoff();
+        return true;
       },
       async startRun(opts) {
-        set((s) => ({ run: { ...s.run, log: [] }, thumbs: {} }));
+        // Progress counts against everything this run will do from the first moment, and starts from nothing.
+        const ids = opts.only ?? get().plan?.scenarios.map((s) => s.id) ?? [];
+        set({
+          run: { running: false, runId: undefined, scenarios: pendingRows(ids), log: [] },
+          thumbs: {},
+          lastRun: undefined,
+        });
         const res = await guarded('run.start', () => api.run.start(opts));
-        if (res) set((s) => ({ run: { ...s.run, running: true, runId: res.runId } }));
+        if (res) set((s) => ({ run: { ...s.run, running: s.lastRun?.runId !== res.runId, runId: res.runId } }));
+        else set({ run: IDLE_RUN });
       },
       async stopRun() {
         await guarded('run.stop', () => api.run.stop({}));
@@ -330,11 +449,12 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
               scenarios: evidence.scenarios.map((s) => (s.id === scenarioId ? { ...s, ledger } : s)),
             },
           });
+        if (ledger && get().signoff) void get().loadSignoff();
       },
       async addSnippet(slot, code) {
         const language = /^\s*[<{[]/.test(code) ? 'json' : 'javascript';
         const ok = await guarded('snippets.add', () => api.snippets.add({ slot, code, language }));
-        if (ok) await get().loadEvidence();
+        if (ok) evidenceChanged();
         return !!ok;
       },
       async verify(probeResponse) {
@@ -342,10 +462,13 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
           api.checks.verify(probeResponse ? { probeResponse: true } : {}),
         );
         if (res) set({ checks: res.results });
+        if (res && get().signoff) void get().loadSignoff();
       },
       async confirm(checkpointId, confirmed, note) {
         const res = await guarded(`checks.confirm`, () => api.checks.confirm({ checkpointId, confirmed, note }));
         if (res) set({ checks: res.results });
+        if (res && get().signoff) void get().loadSignoff();
+        return !!res;
       },
       async loadPackagePlan() {
         const pkg = await guarded('package.plan', () => api.package.plan({}));
@@ -359,10 +482,12 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       async buildPackage(draft = false) {
         const pkg = await guarded('package.build', () => api.package.build({ draft }));
         if (pkg) set({ pkg });
+        // A build changes what blocks sign-off only in what it says about the package; the rest stays listed.
         await get().loadSignoff();
       },
       async openOutputFolder() {
-        await guarded('package.openFolder', () => api.package.openFolder({}));
+        const folder = await guarded('package.openFolder', () => api.package.openFolder({}));
+        if (folder) set({ folder });
       },
       async loadEmail() {
         // While anything blocks sign-off the preview is a draft that lists it, never a final-looking email.
@@ -371,10 +496,23 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const email = await guarded('email.draft', () => api.email.draft({ draft: !signoff.ready }));
         if (email) set({ email });
       },
-      async saveEml() {
-        const draft = get().email?.draft ?? true;
+      async saveEml(draft) {
         const res = await guarded('email.saveEml', () => api.email.saveEml({ draft }));
         if (res) set({ emlPath: res.path });
+      },
+      async openMail(draft) {
+        const res = await guarded('email.open', () => api.email.open({ draft }));
+        if (res) set({ mail: { opened: res.opened, path: res.path, draft }, emlPath: res.path });
+      },
+      async copyText(text) {
+        const viaApp = await api.app.copyText({ text }).catch(() => undefined);
+        if (viaApp?.copied) return true;
+        try {
+          await navigator.clipboard.writeText(text);
+          return true;
+        } catch {
+          return false;
+        }
       },
     };
   });

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { catalogName, type CatalogKind } from '../../../shared/aps/catalog-ar';
 import { translate, type StringKey } from '../i18n/strings';
 import type { AppState, AppStore } from './app-store';
+import type { CheckResult } from '../../../shared/schema/verify';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -21,4 +22,9 @@ export function useT(): (key: StringKey) => string {
 export function useCatalogName(): (kind: CatalogKind, id: string, english: string) => string {
   const lang = useApp((s) => s.lang);
   return (kind, id, english) => catalogName(kind, id, english, lang);
+}
+
+/** A checkpoint's summary and fix in the interface language. */
+export function useCheckText(): (result: CheckResult) => { summary: string; fix?: string } {
+  return (result) => ({ summary: result.summary, fix: result.fix });
 }

@@ -13,6 +13,7 @@ import { RecorderSession } from '../../recorder/session';
 import { SOUQ_FLOWS } from './flows';
 import { startSouq } from './server';
 import { walkFlow } from './walk';
+import { resolveBrowser } from '../../../electron/engine/browser/resolve';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -39,7 +40,7 @@ const souq = await startSouq({
   },
 });
 const browser = await puppeteer.launch({
-  executablePath: process.env.CERTKIT_CHROMIUM ?? '/usr/bin/chromium',
+  executablePath: resolveBrowser({ env: process.env }),
   headless: true,
   args: ['--no-sandbox', '--no-first-run', '--disable-gpu'],
   defaultViewport: VIEWPORT,

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitHostPort } from '../../../../shared/loopback';
 import type { TrafficRecord } from '../../../../shared/schema/traffic';
@@ -52,6 +53,8 @@ export const relayCommand = defineCommand({
   summary:
     "Record the merchant server's calls to APS and APS's feedback to the merchant (a logging reverse proxy, headless)",
   usage: USAGE,
+  // Calls in flight are answered and logged, and the log closed, before the process ends.
+  windsDown: true,
   options: {
     listen: {
       type: 'string',
@@ -106,6 +109,7 @@ export const relayCommand = defineCommand({
 
     const secrets = [secretsFromEnv(ctx.env), secretsFromEnv(ctx.env, 'CERTKIT_APPLE_')].flatMap(secretValues);
     const logs: TrafficLogWriter[] = [];
+    let started = false;
     try {
       for (const f of files) logs.push(await TrafficLogWriter.open(f));
       const relay = await startRelay({
@@ -120,6 +124,7 @@ export const relayCommand = defineCommand({
         ca,
         relayId,
       });
+      started = true;
       relay.events.on('record', (r: TrafficRecord) => ctx.stderr.write(`relay: ${describeRecord(r)}\n`));
       // One JSON line first: scripts and CI read it to find the relay's addresses and its log.
       ctx.stdout.write(
@@ -147,6 +152,8 @@ export const relayCommand = defineCommand({
       );
     } finally {
       await Promise.all(logs.map((l) => l.close()));
+      // A relay that never started (bad upstream, port in use) leaves no empty log behind to be taken for a record.
+      if (!started) await Promise.all(logs.map((l) => removeIfEmpty(l.file)));
     }
     const failed = logs.find((l) => l.error);
     if (failed)
@@ -157,3 +164,11 @@ export const relayCommand = defineCommand({
     return 0;
   },
 });
+
+async function removeIfEmpty(file: string): Promise<void> {
+  const size = await fs.stat(file).then(
+    (st) => st.size,
+    () => -1,
+  );
+  if (size === 0) await fs.rm(file, { force: true });
+}

@@ -1,4 +1,7 @@
-export type Lang = 'en' | 'ar';
+import type { Language } from '../../../../shared/aps/methods';
+
+/** The store and the simulator speak the catalog's languages. */
+export type Lang = Language;
 
 const EN = {
   brand: 'APS Sandbox',

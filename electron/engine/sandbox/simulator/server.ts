@@ -44,7 +44,9 @@ import { issuerLogoSvg, issuerTermsHtml } from './installments';
 import { recordPayment } from './orders';
 import { cardPage, lpmConfirmPage, lpmStepPage, refusedPage, threeDsPage, type Summary } from './pages';
 import { standardStep, standardTokenization } from './standard-checkout';
-import { SimulatorState } from './state';
+import { SimulatorState, savedCardInfo, type CardInfo } from './state';
+
+export type { CardInfo };
 import {
   cardBrand,
   checkCitRules,
@@ -68,17 +70,6 @@ export interface SimulatorOptions {
   tls?: { key: string; cert: string };
   /** How long a client may take to send its headers and its whole request (defaults: SERVER_LIMITS). */
   timeouts?: Partial<ServerTimeouts>;
-}
-
-export interface CardInfo {
-  masked: string;
-  bin: string;
-  brand: string;
-  expiry: string;
-  holder?: string;
-  threeDs: boolean;
-  declined: boolean;
-  token_name: string;
 }
 
 /**
@@ -426,16 +417,7 @@ export class Simulator {
       ) {
         return this.refuse(res, fields, refusal('666', 'security code', '17'), lang);
       }
-      card = {
-        masked: saved.card_number,
-        bin: saved.card_bin,
-        brand: saved.brand,
-        expiry: saved.expiry_date,
-        holder: saved.card_holder_name,
-        threeDs: saved.threeDs,
-        declined: saved.declined,
-        token_name: saved.token_name,
-      };
+      card = savedCardInfo(saved);
     } else {
       const missing = ['card_number', 'expiry_date', 'card_security_code'].filter((k) => !fields[k]);
       if (missing.length) return this.refuse(res, fields, refusal('001', missing.join(', ')), lang);

@@ -8,6 +8,7 @@ import { t, type Lang } from './i18n';
 import { ISSUERS, PLAN_MAX_AMOUNT, PLAN_MIN_AMOUNT, amountPerMonth, issuerForBin } from './installments';
 import { cardPage, type PlanChoice } from './pages';
 import type { CardInfo, Session, Simulator } from './server';
+import { savedCardInfo } from './state';
 import { cardBrand, checkRequest, expiryProblem, mmyyToYymm, refusal } from './validate';
 
 /**
@@ -109,16 +110,7 @@ export async function standardStep(
       return render(s.invalidCvv, keep);
     const known = sim.state.tokenCvv.get(saved.token_name);
     if (known && known !== form.cvv) return render(s.invalidCvv, keep);
-    card = {
-      masked: saved.card_number,
-      bin: saved.card_bin,
-      brand: saved.brand,
-      expiry: saved.expiry_date,
-      holder: saved.card_holder_name,
-      threeDs: saved.threeDs,
-      declined: saved.declined,
-      token_name: saved.token_name,
-    };
+    card = savedCardInfo(saved);
   } else {
     const number = (form.card_number ?? '').replace(/\s/g, '');
     const expiry = mmyyToYymm(form.expiry ?? '');

@@ -47,6 +47,31 @@ export interface SavedToken {
   created_at: string;
 }
 
+export interface CardInfo {
+  masked: string;
+  bin: string;
+  brand: string;
+  expiry: string;
+  holder?: string;
+  threeDs: boolean;
+  declined: boolean;
+  token_name: string;
+}
+
+/** The card a saved token stands for, as a payment page uses it. */
+export function savedCardInfo(saved: SavedToken): CardInfo {
+  return {
+    masked: saved.card_number,
+    bin: saved.card_bin,
+    brand: saved.brand,
+    expiry: saved.expiry_date,
+    holder: saved.card_holder_name,
+    threeDs: saved.threeDs,
+    declined: saved.declined,
+    token_name: saved.token_name,
+  };
+}
+
 export interface Agreement {
   agreement_id: string;
   requested_id: string;

@@ -1,4 +1,7 @@
-export type Lang = 'en' | 'ar';
+import type { Language } from '../../../../shared/aps/methods';
+
+/** The store and the simulator speak the catalog's languages. */
+export type Lang = Language;
 
 const EN = {
   shop: 'Certkit Demo Store',
@@ -15,6 +18,7 @@ const EN = {
   methods: {
     card: 'Credit or debit card (secure payment page)',
     'card-custom': 'Card, entered on this page',
+    'card-standard': 'Card, in the payment frame on this page',
     mada: 'mada debit card',
     installments: 'Card in installments',
     knet: 'KNET',
@@ -98,6 +102,7 @@ const AR: typeof EN = {
   methods: {
     card: 'بطاقة ائتمان أو خصم (صفحة دفع آمنة)',
     'card-custom': 'بطاقة تُدخل في هذه الصفحة',
+    'card-standard': 'بطاقة في إطار الدفع في هذه الصفحة',
     mada: 'بطاقة مدى',
     installments: 'بطاقة بالتقسيط',
     knet: 'كي نت',

@@ -4,7 +4,16 @@ import type { StoreFault } from './faults';
 import type { Lang } from './i18n';
 
 export type StoreMethod =
-  'card' | 'card-custom' | 'mada' | 'installments' | 'knet' | 'naps' | 'benefit' | 'omannet' | 'stcpay';
+  | 'card'
+  | 'card-custom'
+  | 'card-standard'
+  | 'mada'
+  | 'installments'
+  | 'knet'
+  | 'naps'
+  | 'benefit'
+  | 'omannet'
+  | 'stcpay';
 
 export interface StoreMethodInfo {
   currency: string;
@@ -13,13 +22,14 @@ export interface StoreMethodInfo {
   badge: BadgeId;
   /** payment_option sent on the hosted page, if the method preselects one. */
   paymentOption?: string;
-  flow: 'hosted' | 'custom' | 'stcpay';
+  flow: 'hosted' | 'custom' | 'standard' | 'stcpay';
 }
 
 // One product; its price in each method's currency (3-decimal currencies: 10.000).
 export const STORE_METHODS: Record<StoreMethod, StoreMethodInfo> = {
   card: { currency: 'SAR', amount: 10000, badge: 'visa', flow: 'hosted' },
   'card-custom': { currency: 'SAR', amount: 10000, badge: 'mastercard', flow: 'custom' },
+  'card-standard': { currency: 'SAR', amount: 10000, badge: 'visa', flow: 'standard' },
   mada: { currency: 'SAR', amount: 10000, badge: 'mada', paymentOption: 'MADA', flow: 'hosted' },
   installments: { currency: 'SAR', amount: 10000, badge: 'amex', flow: 'hosted' },
   knet: { currency: 'KWD', amount: 10000, badge: 'knet', paymentOption: 'KNET', flow: 'hosted' },
@@ -36,6 +46,7 @@ export function isStoreMethod(v: string): v is StoreMethod {
 export type OrderFlow =
   | 'hosted'
   | 'custom'
+  | 'standard'
   | 'stcpay'
   | 'applepay'
   | 'recurring-cit'

@@ -346,6 +346,25 @@ export function receiptPage(v: View, r: ReceiptView): string {
   );
 }
 
+/**
+ * The standard checkout: APS's card form in an iframe on the store's page. The signed TOKENIZATION request (no card
+ * data) is posted into the frame as the page loads.
+ */
+export function standardCheckoutPage(v: View, o: { order: Order; action: string; fields: Fields }): string {
+  const s = st(v.lang);
+  return shell(
+    v,
+    s.cardTitle,
+    `<div class="card"><h1>${esc(s.cardTitle)}</h1>
+<p>${esc(s.reference)}: <span data-testid="merchant-reference" dir="ltr">${esc(o.order.ref)}</span> · ${esc(s.total)}: <span dir="ltr">${esc(money(o.order.amount, o.order.currency))}</span></p>
+<iframe name="aps-standard" data-testid="standard-frame" title="${esc(s.cardTitle)}" style="width:100%;min-height:560px;border:1px solid #ddd;border-radius:8px"></iframe>
+<form method="post" action="${esc(o.action)}" target="aps-standard" id="standard-form" data-testid="standard-form">
+${hiddenInputs(o.fields)}
+</form>
+<script>document.getElementById('standard-form').submit();</script></div>`,
+  );
+}
+
 export function threeDsFramePage(v: View, o: { url: string; mode: 'iframe' | 'popup' }): string {
   const s = st(v.lang);
   const inner =

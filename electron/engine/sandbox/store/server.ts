@@ -40,6 +40,7 @@ import {
   accountPage,
   checkoutPage,
   customCardPage,
+  standardCheckoutPage,
   errorPage,
   money,
   productPage,
@@ -293,12 +294,33 @@ export class DemoStore {
     }),
     route('POST', '/order', (c) => this.placeOrder(c.req, c.res)),
     route('GET', '/pay/:ref', (c) => this.withOrder(c, (o) => this.customCard(c.res, o))),
+    route('GET', '/standard/:ref', (c) => this.withOrder(c, (o) => this.standardCheckout(c.res, o))),
     route('POST', '/pay/:ref/saved', (c) => this.withOrder(c, (o) => this.paySaved(c.req, c.res, o))),
     route('POST', '/pay/:ref/card', (c) => this.withOrder(c, (o) => this.serverTokenization(c.req, c.res, o))),
     route('*', '/return', async (c) => {
       if (c.req.method !== 'POST')
         return sendText(c.res, 405, 'APS returns results as a POST form.', { allow: 'POST' });
       return this.handleReturn(c.res, parseForm(await readBody(c.req)));
+    }),
+    route('*', '/return/frame', async (c) => {
+      if (c.req.method !== 'POST')
+        return sendText(c.res, 405, 'APS returns results as a POST form.', { allow: 'POST' });
+      // The standard checkout's answer arrives inside the payment frame. Nothing is decided in there: the signed
+      // answer goes on, unchanged, to /return in the top window, so the payment and any 3-D Secure step that
+      // follows happen in the main window, as APS requires.
+      const fields = parseForm(await readBody(c.req));
+      const order = this.orders.get(fields.merchant_reference ?? '');
+      return sendHtml(
+        c.res,
+        200,
+        autoPostPage('/return', fields, {
+          lang: order?.lang ?? 'en',
+          title: st(order?.lang ?? 'en').checkout,
+          note: '…',
+          testid: 'standard-breakout',
+          target: '_top',
+        }),
+      );
     }),
     route('*', '/return-get', (c) => {
       // The fault: a handler written for GET only, as some frameworks route by default.
@@ -415,6 +437,7 @@ export class DemoStore {
       ip: this.customerIp(req, faults),
     });
     if (info.flow === 'custom') return seeOther(res, `/pay/${order.ref}`);
+    if (info.flow === 'standard') return seeOther(res, `/standard/${order.ref}`);
     if (info.flow === 'stcpay') return seeOther(res, `/stcpay/${order.ref}`);
     const fields: Fields = {
       command: 'PURCHASE',
@@ -468,6 +491,26 @@ export class DemoStore {
         saved: this.savedCards.get(order.email.toLowerCase()) ?? [],
         savedAction: `/pay/${order.ref}/saved`,
       }),
+    );
+  }
+
+  /** The standard checkout: TOKENIZATION without card data, posted into APS's card form in an iframe. */
+  private standardCheckout(res: http.ServerResponse, order: Order): void {
+    const fields = this.withFaultFields<Fields>(
+      {
+        service_command: 'TOKENIZATION',
+        ...this.baseFields(order),
+        // The answer lands in the frame first (see /return/frame).
+        return_url: this.returnUrl(order).replace(/\/return$/, '/return/frame'),
+      },
+      order,
+      true,
+    );
+    fields.signature = this.sign(fields, order);
+    sendHtml(
+      res,
+      200,
+      standardCheckoutPage(this.view(order.lang, order.faults), { order, action: this.options.paymentPage, fields }),
     );
   }
 
