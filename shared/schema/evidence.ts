@@ -169,6 +169,8 @@ export const scenarioEvidenceSchema = z.object({
   leakScan: leakScanSchema.optional(),
   /** A record of screens the engineer imported (`certkit attach`), not a browser run. */
   imported: z.boolean().optional(),
+  /** The browser the scenario ran in: its family and what it calls itself (HeadlessChrome/140..., firefox/153.0). */
+  browser: z.object({ engine: z.enum(['chromium', 'firefox']), version: z.string() }).optional(),
 });
 export type ScenarioEvidence = z.infer<typeof scenarioEvidenceSchema>;
 

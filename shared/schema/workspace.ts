@@ -67,6 +67,10 @@ export const confirmationSchema = z.strictObject({
   at: z.string(),
 });
 
+/** Browser families a run can drive (`--browser firefox`, browser.engine in certkit.json). */
+export const BROWSER_ENGINES = ['chromium', 'firefox'] as const;
+export type BrowserEngine = (typeof BROWSER_ENGINES)[number];
+
 export const workspaceSchema = z.strictObject({
   version: z.literal(WORKSPACE_VERSION),
   account: z.strictObject({
@@ -121,6 +125,8 @@ export const workspaceSchema = z.strictObject({
   flows: z.record(z.string(), flowRefSchema).default({}),
   browser: z
     .strictObject({
+      /** The browser family to drive: Chromium-family over CDP (default), or Firefox over WebDriver BiDi. */
+      engine: z.enum(BROWSER_ENGINES).optional(),
       path: z.string().optional(),
       concurrency: z
         .number()

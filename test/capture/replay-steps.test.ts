@@ -5,6 +5,7 @@ import { launchBrowser } from '../../electron/engine/browser/launch';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { capturePage } from '../../electron/engine/capture/page-image';
 import { CertkitReplayExtension } from '../../electron/engine/capture/replay-extension';
+import { openShooter } from '../../electron/engine/capture/page-shooter';
 
 let browser: Browser;
 let page: Page;
@@ -76,16 +77,15 @@ describe('a capture shows the page as a person sees it', () => {
       '<select id="method"><option>Card</option><option>KNET</option></select>' +
         '<input id="when" type="date"><input id="name" value="Omar">',
     );
-    const session = await page.createCDPSession();
+    const shooter = await openShooter(page);
     const focusedAfterCapture = async (id: string) => {
       await page.click(`#${id}`);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
-      await capturePage(page, session, { format: 'png', quality: 80, maxHeight: 2000 });
+      await capturePage(page, shooter, { format: 'png', quality: 80, maxHeight: 2000 });
       return page.evaluate(() => document.activeElement?.id || 'nothing');
     };
     expect(await focusedAfterCapture('method')).toBe('nothing');
     expect(await focusedAfterCapture('when')).toBe('nothing');
     expect(await focusedAfterCapture('name')).toBe('name');
-    await session.detach();
   });
 });

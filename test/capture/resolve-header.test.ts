@@ -12,6 +12,7 @@ import {
 } from '../../electron/engine/browser/resolve';
 import { launchBrowser } from '../../electron/engine/browser/launch';
 import { chooseBrowser } from '../../electron/engine/run/index';
+import { engineOfPath, parseBrowserOption } from '../../electron/engine/browser/engine';
 import { drawHeader, formatCaptureTime, wrapUrl } from '../../electron/engine/capture/header';
 
 describe('browser resolver', () => {
@@ -91,23 +92,60 @@ describe('browser resolver', () => {
     expect(chooseBrowser(setting, {}, resolve)).toEqual({
       headful: false,
       executablePath: '/usr/bin/chromium-headless-shell',
+      engine: 'chromium',
     });
     expect(chooseBrowser({ ...setting, headless: false }, {}, resolve)).toEqual({
       headful: true,
       executablePath: '/usr/bin/chromium',
+      engine: 'chromium',
     });
     expect(chooseBrowser({ ...setting, headless: false }, { headful: false }, resolve)).toEqual({
       headful: false,
       executablePath: '/usr/bin/chromium-headless-shell',
+      engine: 'chromium',
     });
     expect(chooseBrowser(setting, { headful: true }, resolve)).toEqual({
       headful: true,
       executablePath: '/usr/bin/chromium',
+      engine: 'chromium',
     });
     expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, {}, resolve).executablePath).toBe('/opt/chrome');
     expect(
       chooseBrowser({ ...setting, path: '/opt/chrome' }, { browserPath: '/usr/bin/chromium' }, resolve).executablePath,
     ).toBe('/usr/bin/chromium');
+  });
+
+  it('finds Firefox when asked by name or by the workspace, and tells a Firefox path by its name', () => {
+    const exists = (f: string) => ['/usr/bin/chromium', '/usr/bin/firefox-esr', '/opt/chrome'].includes(f);
+    const resolve = (o: Parameters<typeof resolveBrowser>[0]) =>
+      resolveBrowser({ ...o, env: { PATH: '/usr/bin' }, platform: 'linux', exists });
+    const setting = { concurrency: 2, headless: true };
+    expect(parseBrowserOption('firefox')).toEqual({ engine: 'firefox' });
+    expect(parseBrowserOption('Chromium')).toEqual({ engine: 'chromium' });
+    expect(parseBrowserOption('/opt/firefox/firefox')).toEqual({ path: '/opt/firefox/firefox' });
+    expect(engineOfPath('/opt/firefox/firefox')).toBe('firefox');
+    expect(engineOfPath('C:\\Program Files\\Mozilla Firefox\\firefox.exe')).toBe('firefox');
+    expect(engineOfPath('/usr/bin/chromium')).toBe('chromium');
+    expect(chooseBrowser(setting, { browserEngine: 'firefox' }, resolve)).toEqual({
+      headful: false,
+      executablePath: '/usr/bin/firefox-esr',
+      engine: 'firefox',
+    });
+    expect(chooseBrowser({ ...setting, engine: 'firefox' }, {}, resolve).executablePath).toBe('/usr/bin/firefox-esr');
+    // --browser firefox drops a workspace path of the other family; --browser chromium wins over browser.engine.
+    expect(chooseBrowser({ ...setting, path: '/opt/chrome' }, { browserEngine: 'firefox' }, resolve).engine).toBe(
+      'firefox',
+    );
+    expect(chooseBrowser({ ...setting, engine: 'firefox' }, { browserEngine: 'chromium' }, resolve).engine).toBe(
+      'chromium',
+    );
+    // CERTKIT_BROWSER names a Chromium: not taken when Firefox is asked for.
+    expect(
+      resolveBrowser({ engine: 'firefox', env: { CERTKIT_BROWSER: '/opt/chrome' }, platform: 'linux', exists }),
+    ).toBe('/usr/bin/firefox-esr');
+    expect(() => resolveBrowser({ engine: 'firefox', env: {}, platform: 'linux', exists: () => false })).toThrow(
+      /No Firefox found[\s\S]*firefox-esr/,
+    );
   });
 
   it('looks through a launcher script that only forwards to one binary, so killing the browser kills the browser', async () => {

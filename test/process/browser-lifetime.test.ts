@@ -17,6 +17,14 @@ import { removeTempDirs, tempDir } from '../helpers/tmp';
 // browser's processes and folder to go.
 
 let sb: SandboxHandle;
+const firefox = (() => {
+  try {
+    return resolveBrowser({ engine: 'firefox', env: { PATH: process.env.PATH } });
+  } catch {
+    // No Firefox here: its case is skipped (CI installs firefox-esr).
+    return undefined;
+  }
+})();
 
 beforeAll(async () => {
   sb = await startSandbox({ feedbackRetry: { tries: 1, intervalMs: 10 } });
@@ -53,6 +61,16 @@ describe('a SIGKILLed certkit leaves no browser behind', () => {
     const ws = path.join(tmp, 'ws');
     await createDemoWorkspace(ws, sb);
     const cli = spawnCli(['run', ws, '--only', 'card-3ds-success,card-non3ds-success'], { env: { TMPDIR: tmp } });
+    await cli.line(/: started$/);
+    expect(await killAndCheck(cli, tmp)).toBeGreaterThan(0);
+  });
+
+  // puppeteer has no pipe for Firefox (WebDriver BiDi on a loopback port): the watchdog alone must end it.
+  it.skipIf(!firefox)('certkit run --browser firefox (no pipe: the watchdog kills its process group)', async () => {
+    const { dir: tmp } = tempDir('ck-life-ff-');
+    const ws = path.join(tmp, 'ws');
+    await createDemoWorkspace(ws, sb);
+    const cli = spawnCli(['run', ws, '--only', 'card-3ds-success', '--browser', 'firefox'], { env: { TMPDIR: tmp } });
     await cli.line(/: started$/);
     expect(await killAndCheck(cli, tmp)).toBeGreaterThan(0);
   });

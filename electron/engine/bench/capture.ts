@@ -5,6 +5,7 @@ import { createRunner, PuppeteerRunnerExtension, type Step, type UserFlow } from
 import { SCENARIOS } from '../../../shared/aps/scenarios';
 import type { BenchRow, BenchSection } from './types';
 import { launchBrowser } from '../browser/launch';
+import { openShooter } from '../capture/page-shooter';
 import { resolveBrowser } from '../browser/resolve';
 import { startSandbox } from '../sandbox/index';
 import { createDemoWorkspace } from '../demo/workspace';
@@ -110,6 +111,7 @@ async function captureCost(
     const page = await browser.newPage();
     await page.goto(url);
     const session = await page.createCDPSession();
+    const shooter = await openShooter(page);
     const times: Record<keyof CaptureCost, number[]> = {
       plain: [],
       plainSameBrowser: [],
@@ -126,7 +128,7 @@ async function captureCost(
       await page.screenshot({ fullPage: true, type: 'jpeg', quality: 82 });
       times.plainSameBrowser.push(performance.now() - t);
       t = performance.now();
-      const image = await capturePage(page, session, options);
+      const image = await capturePage(page, shooter, options);
       times.critical.push(performance.now() - t);
       const drawn = await drawHeader(
         image.data,

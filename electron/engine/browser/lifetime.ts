@@ -140,7 +140,8 @@ export async function launchTiedBrowser(options: LaunchOptions & { executablePat
   };
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ ...options, pipe: true, userDataDir: profile });
+    // Firefox has no pipe in puppeteer (it listens on a loopback port); for it the watchdog is the whole guarantee.
+    browser = await puppeteer.launch({ ...options, pipe: options.browser !== 'firefox', userDataDir: profile });
   } catch (err) {
     release();
     throw err;

@@ -2,6 +2,7 @@ import { accessSync, closeSync, constants, openSync, readSync, readdirSync } fro
 import path from 'node:path';
 import type { Env } from '../env';
 import { CertkitError } from '../errors';
+import { engineOfPath, firefoxCandidates, type BrowserEngine } from './engine';
 
 export interface ResolveBrowserOptions {
   /** An explicit path (CLI --browser or the workspace's browser.path); checked before anything else. */
@@ -18,6 +19,8 @@ export interface ResolveBrowserOptions {
    * with its first page costs less than half (figures in ARCHITECTURE.md, "Where a run's time goes").
    */
   headless?: boolean;
+  /** The family to find (default Chromium). CERTKIT_BROWSER is used only when it names one of that family. */
+  engine?: BrowserEngine;
   /** For tests: decides whether a file is an executable browser. */
   exists?: (file: string) => boolean;
   /** For tests: lists a folder (the puppeteer cache), or [] when it is missing. */
@@ -167,21 +170,32 @@ function compareVersions(a: number[], b: number[]): number {
 }
 
 /**
- * Finds a Chromium-family browser: the explicit path, then CERTKIT_BROWSER, then the usual install places.
- * A wrong explicit path is an error rather than a silent fallback, so the user learns their setting is broken.
+ * Finds a browser of the family asked for (Chromium by default): the explicit path, then CERTKIT_BROWSER, then the
+ * usual install places. A wrong explicit path is an error rather than a silent fallback, so the user learns their
+ * setting is broken.
  */
 export function resolveBrowser(options: ResolveBrowserOptions = {}): string {
   const env = options.env ?? {};
   const platform = options.platform ?? process.platform;
   const exists = options.exists ?? isExecutable;
+  const engine = options.engine ?? 'chromium';
+  const fromEnv = env.CERTKIT_BROWSER && engineOfPath(env.CERTKIT_BROWSER) === engine ? env.CERTKIT_BROWSER : undefined;
   for (const [value, source] of [
     [options.explicit, 'the browser path setting (--browser or browser.path in certkit.json)'],
-    [env.CERTKIT_BROWSER, 'CERTKIT_BROWSER'],
+    [fromEnv, 'CERTKIT_BROWSER'],
   ] as const) {
     if (!value) continue;
     if (exists(value)) return unwrapLauncher(value, exists);
     throw new CertkitError(`No browser at ${value} (from ${source})`, {
-      hint: 'point it at a Chrome, Edge or Chromium executable, or remove it to let Certkit search the usual places',
+      hint: 'point it at a Chrome, Edge, Chromium or Firefox executable, or remove it to let Certkit search the usual places',
+    });
+  }
+  if (engine === 'firefox') {
+    const candidates = firefoxCandidates(platform, env);
+    const found = candidates.find((c) => exists(c));
+    if (found) return found;
+    throw new CertkitError(`No Firefox found. Looked in:\n${candidates.map((c) => `  ${c}`).join('\n')}`, {
+      hint: 'install Firefox (on Debian and Ubuntu: apt-get install firefox-esr), or give its path with --browser PATH',
     });
   }
   const candidates = [

@@ -1,4 +1,5 @@
 import type { Page } from 'puppeteer-core';
+import { speaksCdp } from '../browser/engine';
 import { applePayProbeSchema, type ApplePayProbe } from '../../../shared/schema/evidence';
 
 /**
@@ -12,7 +13,10 @@ export const APPLE_PAY_BINDING = '__certkitApplePay';
 export function applePayProbeSource(): string {
   return `(() => {
   if (window.ApplePaySession) return;
-  const report = (kind, data) => { try { window.${APPLE_PAY_BINDING} && window.${APPLE_PAY_BINDING}(JSON.stringify({ kind, data, url: location.href })); } catch (e) {} };
+  const report = (kind, data) => { try {
+    const json = JSON.stringify({ kind, data, url: location.href });
+    if (window.${APPLE_PAY_BINDING}) window.${APPLE_PAY_BINDING}(json); else console.debug('${APPLE_PAY_BINDING}', json);
+  } catch (e) {} };
   class CertkitApplePaySession extends EventTarget {
     constructor(version, request) {
       super();
@@ -59,10 +63,17 @@ export interface ApplePayReport {
   url: string;
 }
 
-/** Installs the stand-in in every document of `page`; returns a reader of the last Apple Pay request it saw. */
+/**
+ * Installs the stand-in in every document of `page`; returns a reader of the last Apple Pay request it saw.
+ *
+ * Chromium gets a binding (exposeFunction), whose call carries its argument. Over WebDriver BiDi (Firefox) an
+ * exposed function's arguments are read back from the page afterwards, and a checkout that moves on to its result
+ * page at once has taken them with it (seen in the demo: the request was never recorded); there the stand-in reports
+ * on the console, whose entries arrive with their values.
+ */
 export async function watchApplePay(page: Page): Promise<() => ApplePayProbe | undefined> {
   let probe: ApplePayProbe | undefined;
-  await page.exposeFunction(APPLE_PAY_BINDING, (json: string) => {
+  const received = (json: string) => {
     const report = JSON.parse(json) as ApplePayReport;
     if (report.kind !== 'session') return;
     const parsed = applePayProbeSchema.safeParse({
@@ -72,7 +83,22 @@ export async function watchApplePay(page: Page): Promise<() => ApplePayProbe | u
       at: new Date().toISOString(),
     });
     if (parsed.success) probe = parsed.data;
-  });
+  };
+  if (speaksCdp(page.browser())) {
+    await page.exposeFunction(APPLE_PAY_BINDING, received);
+  } else {
+    // The entry's text is its arguments joined by a space: the marker, then the report.
+    const prefix = `${APPLE_PAY_BINDING} `;
+    page.on('console', (message) => {
+      const text = message.text();
+      if (!text.startsWith(prefix)) return;
+      try {
+        received(text.slice(prefix.length));
+      } catch {
+        // Not a report of the stand-in's (a page writing the same marker): nothing to record.
+      }
+    });
+  }
   await page.evaluateOnNewDocument(applePayProbeSource());
   return () => probe;
 }

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
 import { scenarioDir, writeScenarioEvidence } from '../evidence/store';
 import { writeFileAtomic } from '../util/atomic-write';
 import { drawHeader, formatCaptureTime } from './header';
 import { capturePage, type CaptureOptions, type PageImage } from './page-image';
+import type { PageShooter } from './page-shooter';
 
 export interface EvidenceIO {
   /** Writes an image file; replaced in tests to simulate a full disk. */
@@ -84,8 +85,8 @@ export class Capturer {
   }
 
   /** The browser's shot of `target`; returns it so the caller can read the page's text. */
-  async shoot(target: Page, session: CDPSession, info: ShotInfo): Promise<PageImage> {
-    const image = await capturePage(target, session, this.o.capture);
+  async shoot(target: Page, shooter: PageShooter, info: ShotInfo): Promise<PageImage> {
+    const image = await capturePage(target, shooter, this.o.capture);
     const at = new Date();
     const name = fileName(++this.shots, info, image.format);
     const step = this.o.step();

@@ -1,5 +1,6 @@
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import sharp from 'sharp';
+import type { PageShooter } from './page-shooter';
 
 export interface PageFacts {
   url: string;
@@ -74,8 +75,8 @@ async function readFacts(page: Page): Promise<PageFacts> {
   }, TEXT_LIMIT);
 }
 
-async function shoot(
-  session: CDPSession,
+function shoot(
+  shooter: PageShooter,
   options: CaptureOptions,
   x: number,
   y: number,
@@ -83,21 +84,14 @@ async function shoot(
   height: number,
   beyond = true,
 ): Promise<Buffer> {
-  const { data } = await session.send('Page.captureScreenshot', {
-    format: options.format,
-    ...(options.format === 'jpeg' ? { quality: options.quality } : {}),
-    clip: { x, y, width, height, scale: 1 },
-    captureBeyondViewport: beyond,
-    optimizeForSpeed: true,
-  });
-  return Buffer.from(data, 'base64');
+  return shooter.shoot(options, { x, y, width, height }, beyond);
 }
 
 /**
  * Full-page image without touching the viewport: the clip reaches below the fold with captureBeyondViewport,
  * so the page does not re-layout (a resize would fire resize handlers and reflow responsive checkouts).
  */
-export async function capturePage(page: Page, session: CDPSession, options: CaptureOptions): Promise<PageImage> {
+export async function capturePage(page: Page, shooter: PageShooter, options: CaptureOptions): Promise<PageImage> {
   let facts: PageFacts;
   try {
     facts = await readFacts(page);
@@ -114,18 +108,18 @@ export async function capturePage(page: Page, session: CDPSession, options: Capt
   // The common case: the page fits the window. Then the compositor's current frame is the whole page and no
   // off-screen re-raster is needed, which is most of what a full-page shot costs.
   if (!facts.scrolled && height <= facts.viewportHeight && width <= facts.viewportWidth) {
-    const data = await shoot(session, options, facts.originX, 0, width, height, false);
+    const data = await shoot(shooter, options, facts.originX, 0, width, height, false);
     return { facts, data, width, height, format: options.format, truncated };
   }
   if (height <= MAX_BAND_HEIGHT) {
-    const data = await shoot(session, options, facts.originX, 0, width, height);
+    const data = await shoot(shooter, options, facts.originX, 0, width, height);
     return { facts, data, width, height, format: options.format, truncated };
   }
   const bands: { input: Buffer; top: number; left: number }[] = [];
   for (let y = 0; y < height; y += MAX_BAND_HEIGHT) {
     const h = Math.min(MAX_BAND_HEIGHT, height - y);
     bands.push({
-      input: await shoot(session, { ...options, format: 'png' }, facts.originX, y, width, h),
+      input: await shoot(shooter, { ...options, format: 'png' }, facts.originX, y, width, h),
       top: y,
       left: 0,
     });

@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { Scenario } from '../../../shared/aps/scenarios';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { ApplePayProbe, Exchange, ScenarioEvidence } from '../../../shared/schema/evidence';
 import type { ExtractRule } from '../../../shared/schema/workspace';
+import { speaksCdp } from '../browser/engine';
 import { emptyScenarioEvidence, writeScenarioEvidence } from '../evidence/store';
 import { bestEffort, reasonOf, type Report } from '../util/best-effort';
 import { AnswerWatch } from './answer-watch';
@@ -13,6 +14,7 @@ import { finaliseEvidence, linkKeys, unsavedEvidence } from './finalise-evidence
 import { captureGuidedPages, type GuidedSession } from './guided-pages';
 import type { CaptureOptions } from './page-image';
 import { LeakScanner, type LeakNeedle } from './leak-scan';
+import { openShooter, type PageShooter } from './page-shooter';
 import { PageValues } from './page-values';
 import { PageWatcher, watchPopups } from './page-watcher';
 import { CertkitReplayExtension } from './replay-extension';
@@ -68,7 +70,7 @@ export function warningsOf(job: Pick<ScenarioJob, 'emit' | 'runId' | 'scenario'>
 interface ScenarioPage {
   context: BrowserContext;
   page: Page;
-  session: CDPSession;
+  shooter: PageShooter;
   watcher: PageWatcher;
   applePay: () => ApplePayProbe | undefined;
 }
@@ -83,14 +85,14 @@ async function openScenarioPage(
   const context = await browser.createBrowserContext();
   opened(context);
   const page = await context.newPage();
-  const session = await page.createCDPSession();
+  const shooter = await openShooter(page);
   page.setDefaultTimeout(job.stepTimeoutMs);
   page.setDefaultNavigationTimeout(job.stepTimeoutMs);
   traffic.attach(page, false);
   await leaks.attach(page);
   const watcher = new PageWatcher(page);
   const applePay = await watchApplePay(page);
-  return { context, page, session, watcher, applePay };
+  return { context, page, shooter, watcher, applePay };
 }
 
 /** APS's pages must stay in the main window; a popup is captured, its traffic marked, and the scenario failed. */
@@ -98,7 +100,7 @@ function failOnPopups(
   sp: ScenarioPage,
   traffic: TrafficRecorder,
   leaks: LeakScanner,
-  shoot: (target: Page, session: CDPSession, info: ShotInfo) => Promise<void>,
+  shoot: (target: Page, shooter: PageShooter, info: ShotInfo) => Promise<void>,
   at: { step: () => number; text: () => string },
   tripwire: Tripwire,
   report: Report,
@@ -116,8 +118,7 @@ function failOnPopups(
     const url = popup.url();
     await bestEffort(
       'capturing the popup window',
-      async () =>
-        shoot(popup, await popup.createCDPSession(), { label: `popup opened during ${at.text()}`, popup: true }),
+      async () => shoot(popup, await openShooter(popup), { label: `popup opened during ${at.text()}`, popup: true }),
       report,
     );
     tripwire.trip(
@@ -162,10 +163,10 @@ async function drive(
   sp: ScenarioPage,
   names: StepNames,
   tripwire: Tripwire,
-  hooks: { shoot: (target: Page, session: CDPSession, info: ShotInfo) => Promise<void>; onStep(i: number): void },
+  hooks: { shoot: (target: Page, shooter: PageShooter, info: ShotInfo) => Promise<void>; onStep(i: number): void },
   report: Report,
 ): Promise<void> {
-  const shootMain = (info: ShotInfo) => hooks.shoot(sp.page, sp.session, info);
+  const shootMain = (info: ShotInfo) => hooks.shoot(sp.page, sp.shooter, info);
   if (job.guided) {
     await captureGuidedPages(
       browser,
@@ -203,6 +204,11 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     ...emptyScenarioEvidence(job.runId, job.scenario.id, job.customer),
     clientAddress: job.clientAddress,
     flowFile: job.flowFile,
+    browser: {
+      engine: speaksCdp(browser) ? 'chromium' : 'firefox',
+      // Which browsers ran which scenarios is evidence (other-browsers); a browser that will not say is still named.
+      version: await browser.version().catch(() => 'unknown version'),
+    },
   };
   let currentStep = -1;
   const capturer = new Capturer({
@@ -242,11 +248,11 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
   const during = () => (currentStep >= 0 ? names.text(currentStep) : 'start');
   let sp: ScenarioPage | undefined;
   let context: BrowserContext | undefined;
-  const shoot = async (target: Page, session: CDPSession, info: ShotInfo) => {
+  const shoot = async (target: Page, shooter: PageShooter, info: ShotInfo) => {
     if (!info.popup) await sp!.watcher.settle(info.failure ? 3000 : job.stepTimeoutMs);
     const image = await capturer.shoot(
       target,
-      session,
+      shooter,
       info.popup ? info : { ...info, httpStatus: sp!.watcher.status },
     );
     await values.read(target, image.facts.text);
@@ -285,7 +291,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     // The page as it was when the step failed is the most useful evidence of why.
     if (sp && !sp.page.isClosed() && browser.connected) {
       const info = { label: `${during()} (failed)`, failure: true };
-      await bestEffort('capturing the page the scenario failed on', shoot(sp.page, sp.session, info), report);
+      await bestEffort('capturing the page the scenario failed on', shoot(sp.page, sp.shooter, info), report);
     }
   }
 

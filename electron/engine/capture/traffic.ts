@@ -46,6 +46,21 @@ export function exchangeKind(
  * Records APS traffic of every page it is attached to. Requests are kept in the order they started; each is
  * completed in place when its answer (or failure) arrives, so a scenario that dies mid-request still lists it.
  */
+/**
+ * A request's body. Chromium (CDP) hands small bodies over with the request; WebDriver BiDi (Firefox) never does and
+ * refuses postData() outright, so there the body is always fetched from the browser's network data collector.
+ */
+function readBody(request: HTTPRequest): Promise<string | undefined> {
+  let inline: string | undefined;
+  try {
+    inline = request.postData();
+  } catch {
+    // BiDi: postData() is unsupported; fetchPostData below asks the browser for the body instead.
+  }
+  if (inline !== undefined || !request.hasPostData()) return Promise.resolve(inline);
+  return request.fetchPostData();
+}
+
 export class TrafficRecorder {
   readonly exchanges: Exchange[] = [];
   private readonly hosts: Set<string>;
@@ -80,11 +95,11 @@ export class TrafficRecorder {
    * Without a return_url in the workspace, APS's answer is still recognised: a form posted by the browser to a page
    * off APS's hosts that carries a response_code and a merchant_reference.
    */
-  private looksLikeReturn(request: HTTPRequest, isApsHost: boolean): boolean {
+  private async looksLikeReturn(request: HTTPRequest, isApsHost: boolean): Promise<boolean> {
     if (this.options.returnUrl || isApsHost || request.method() !== 'POST' || !request.isNavigationRequest())
       return false;
     const headers = request.headers();
-    const fields = parseBody(request.postData(), headers['content-type']);
+    const fields = parseBody(await readBody(request).catch(() => undefined), headers['content-type']);
     return typeof fields.response_code === 'string' && typeof fields.merchant_reference === 'string';
   }
 
@@ -107,7 +122,7 @@ export class TrafficRecorder {
     const aps = this.isApsHost(url);
     const kind =
       exchangeKind(url, method, aps, this.isReturn(request.url())) ??
-      (this.looksLikeReturn(request, aps) ? 'return' : undefined);
+      ((await this.looksLikeReturn(request, aps)) ? 'return' : undefined);
     if (!kind) return;
     const headers = request.headers();
     const contentType = headers['content-type'];
@@ -126,15 +141,13 @@ export class TrafficRecorder {
     };
     this.exchanges.push(exchange);
     this.pending.set(request, { exchange, started: performance.now() });
-    let body = request.postData();
-    if (body === undefined && request.hasPostData()) {
-      try {
-        body = await request.fetchPostData();
-      } catch (err) {
-        // The page moved on before Chromium handed over a large body: the exchange stays listed, saying so.
-        exchange.requestFields = { _error: `request body not readable: ${describeError(err)}` };
-        return;
-      }
+    let body: string | undefined;
+    try {
+      body = await readBody(request);
+    } catch (err) {
+      // The page moved on before the browser handed over a large body: the exchange stays listed, saying so.
+      exchange.requestFields = { _error: `request body not readable: ${describeError(err)}` };
+      return;
     }
     exchange.requestFields = this.redact.fields(parseBody(body, contentType));
     this.options.onUpdate?.(exchange, 'request');

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { RunEvent } from '../../../shared/schema/events';
 import type { CheckResult } from '../../../shared/schema/verify';
+import type { BrowserEngine } from '../browser/engine';
 import { WORKSPACE_FILE, type Workspace } from '../../../shared/schema/workspace';
 import { writeSignoffEmail, type EmailResult } from '../email/index';
 import type { Env } from '../env';
@@ -70,6 +71,9 @@ export interface DemoOptions {
   dir: string;
   concurrency?: number;
   browserPath?: string;
+  browserEngine?: BrowserEngine;
+  /** A remote browser to drive (--connect); it must reach the demo store's loopback address. */
+  connect?: string;
   browserEnv?: Env;
   /** Demo store switches that break it the way docs/demo-store.md describes. */
   faults?: string[];
@@ -149,6 +153,8 @@ export const DEMO_STEPS: DemoStep[] = [
         workspaceDir: o.dir,
         concurrency: o.concurrency,
         browserPath: o.browserPath,
+        browserEngine: o.browserEngine,
+        connect: o.connect,
         browserEnv: o.browserEnv,
         only: o.only,
         secrets: started(state).secrets,

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { RunEvent } from '../../../shared/schema/events';
 import { EVIDENCE_VERSION, type ScenarioEvidence } from '../../../shared/schema/evidence';
 import { launchBrowser } from '../browser/launch';
-import { resolveBrowser } from '../browser/resolve';
+import { connectBrowser } from '../browser/connect';
+import type { BrowserEngine } from '../browser/engine';
 import { requireCatalogScenario } from '../catalog-scenario';
 import type { Env } from '../env';
 import { runScenario } from '../capture/scenario';
@@ -10,6 +11,7 @@ import { newRunId, writeRunIndex } from '../evidence/store';
 import { bestEffort } from '../util/best-effort';
 import { loadWorkspace } from '../workspace/workspace';
 import type { MerchantSecrets } from '../workspace/secrets';
+import { chooseBrowser } from './index';
 import { runContext, runWarnings, scenarioJob } from './job';
 
 export interface GuidedCaptureOptions {
@@ -18,6 +20,12 @@ export interface GuidedCaptureOptions {
   /** Resolves when the user says they are done (Enter in the terminal); closing the window also ends it. */
   until: Promise<unknown>;
   browserPath?: string;
+  browserEngine?: BrowserEngine;
+  /**
+   * A browser already running (its window on the user's screen, Chrome started with --remote-debugging-port): the
+   * scenario opens in a context of its own there, and Certkit disconnects at the end without closing the browser.
+   */
+  connect?: string;
   /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the caller's environment. */
   browserEnv?: Env;
   /** Visible window by default; tests run it headless and drive the page themselves. */
@@ -44,14 +52,13 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
   const job = await scenarioJob(ctx, s, {
     guided: { startUrl: options.startUrl ?? ws.store.baseUrl, until: options.until },
   });
-  const browser = await launchBrowser({
-    executablePath: resolveBrowser({
-      explicit: options.browserPath ?? ws.browser.path,
-      env: options.browserEnv,
-      headless: options.headful === false,
-    }),
-    headful: options.headful ?? true,
-  });
+  const headful = options.headful ?? true;
+  const browser = options.connect
+    ? await connectBrowser(options.connect, options.browserEngine)
+    : await (() => {
+        const { executablePath, engine } = chooseBrowser(ws.browser, { ...options, headful });
+        return launchBrowser({ executablePath, engine, headful });
+      })();
   const startedAt = new Date().toISOString();
   try {
     await writeRunIndex(workspaceDir, {
@@ -84,6 +91,9 @@ export async function guidedCapture(options: GuidedCaptureOptions): Promise<Scen
     });
     return evidence;
   } finally {
-    if (browser.connected) await bestEffort('closing the browser', browser.close(), runWarnings(emit, runId));
+    const report = runWarnings(emit, runId);
+    if (browser.connected && options.connect)
+      await bestEffort('disconnecting from the browser', browser.disconnect(), report);
+    else if (browser.connected) await bestEffort('closing the browser', browser.close(), report);
   }
 }

@@ -12,6 +12,8 @@ import {
 } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { buildPlan } from '../../../shared/plan';
+import { describeEndpoint, parseEndpoint } from '../browser/connect';
+import { engineOfPath, type BrowserEngine } from '../browser/engine';
 import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { runScenario, type EvidenceIO } from '../capture/scenario';
 import type { ExchangeLog } from '../capture/simulator-log';
@@ -41,6 +43,13 @@ export interface RunOptions {
   only?: string[];
   concurrency?: number;
   browserPath?: string;
+  /** The browser family (`--browser firefox`); default: browser.engine in certkit.json, else Chromium. */
+  browserEngine?: BrowserEngine;
+  /**
+   * A remote browser to drive instead of starting one (--connect ws://... or http://HOST:PORT): every scenario gets
+   * its own browser context in it, and at the end Certkit disconnects without closing the browser.
+   */
+  connect?: string;
   /** Where to look for a browser (CERTKIT_BROWSER, PATH, ...): the CLI's or the app's environment. */
   browserEnv?: Env;
   headful?: boolean;
@@ -105,22 +114,24 @@ export function pickScenarios(ws: Workspace, only: string[] | undefined): Scenar
 
 /**
  * The browser a run drives and whether it shows a window: --browser and --headful win over the workspace's
- * browser.path and browser.headless; a headless run may get the headless shell, a visible one never.
+ * browser.engine, browser.path and browser.headless; a headless run may get the headless shell, a visible one never.
+ * A path names its family itself (firefox-esr is Firefox); a family asked for without a path is searched for.
  */
 export function chooseBrowser(
   setting: Workspace['browser'],
-  options: Pick<RunOptions, 'browserPath' | 'browserEnv' | 'headful'>,
+  options: Pick<RunOptions, 'browserPath' | 'browserEnv' | 'headful' | 'browserEngine'>,
   resolve: (o: ResolveBrowserOptions) => string = resolveBrowser,
-): { headful: boolean; executablePath: string } {
+): { headful: boolean; executablePath: string; engine: BrowserEngine } {
   const headful = options.headful ?? !setting.headless;
-  return {
-    headful,
-    executablePath: resolve({
-      explicit: options.browserPath ?? setting.path,
-      env: options.browserEnv,
-      headless: !headful,
-    }),
-  };
+  // An engine given on the command line drops the workspace's path when that path is of the other family.
+  const settingPath =
+    options.browserEngine && setting.path && engineOfPath(setting.path) !== options.browserEngine
+      ? undefined
+      : setting.path;
+  const explicit = options.browserPath ?? settingPath;
+  const engine = options.browserEngine ?? (explicit ? engineOfPath(explicit) : (setting.engine ?? 'chromium'));
+  const executablePath = resolve({ explicit, env: options.browserEnv, headless: !headful, engine });
+  return { headful, executablePath, engine };
 }
 
 /** run.json of a run, rewritten after each scenario; writes are serialised so the last state wins. */
@@ -216,14 +227,44 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
   const skipped = options.resume ? await passedEarlier(workspaceDir, planned) : [];
   const scenarios = planned.filter((s) => !skipped.some((r) => r.scenarioId === s.id));
   const results = new Map<string, Result>(skipped.map((r) => [r.scenarioId, r]));
-  const { headful, executablePath } = chooseBrowser(ws.browser, options);
+  const { headful, executablePath, engine } = options.connect
+    ? { headful: false, executablePath: describeEndpoint(options.connect), engine: options.browserEngine ?? 'chromium' }
+    : chooseBrowser(ws.browser, options);
+  if (options.connect) parseEndpoint(options.connect);
   await checkFlows(workspaceDir, ws, scenarios);
   const ctx = await runContext(ws, workspaceDir, { ...options, runId, emit });
 
+  const firefox = engine === 'firefox';
+  const host = new BrowserHost({
+    executablePath,
+    engine,
+    headful,
+    // Chromium switches (the trust allow-list among them) mean nothing to Firefox.
+    args: firefox ? [] : options.browserArgs,
+    acceptInsecureCerts: firefox && !!options.trust?.length,
+    connect: options.connect,
+    onLaunch: options.onBrowser,
+    report,
+  });
+  if (options.connect && scenarios.length) {
+    // A remote endpoint that cannot be reached is bad input (exit 2), said once, not a failure of every scenario.
+    await host.get().catch(async (err) => {
+      await host.close();
+      throw err;
+    });
+  }
   const runIndex = new RunIndexFile(workspaceDir, runId, scenarios, report);
   await runIndex.save();
   const listed = [...skipped.map((r) => r.scenarioId), ...scenarios.map((s) => s.id)];
   emit({ type: 'run-started', runId, scenarios: listed, browser: executablePath });
+  if (firefox && options.trust?.length) {
+    report(
+      'trusting the sandbox certificate',
+      new Error(
+        'Firefox cannot trust one certificate by its key as Chromium does, so this Firefox run accepts every certificate error; run in Chromium to have other certificates checked',
+      ),
+    );
+  }
   for (const r of skipped) {
     emit({
       type: 'scenario-finished',
@@ -234,13 +275,6 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
     });
   }
 
-  const host = new BrowserHost({
-    executablePath,
-    headful,
-    args: options.browserArgs,
-    onLaunch: options.onBrowser,
-    report,
-  });
   // Start the browser while the flows load; a launch failure shows again, with its reason, to the first scenario.
   if (scenarios.length) void host.get().catch(() => undefined);
 

@@ -1,3 +1,4 @@
+import type { BrowserPass } from '../evidence/browser-passes';
 import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { methodFromRequest, type MethodId } from '../../../shared/aps/methods';
 import { CATALOG } from '../../../shared/aps/catalog-index';
@@ -31,6 +32,8 @@ export interface VerifyContext {
   scenarios: ScenarioEvidence[];
   /** What the recording relay saw (`certkit relay`), and which scenario each exchange belongs to. */
   traffic: RelayEvidence;
+  /** Passed scenarios of every run with their browser (other-browsers), not only the evidence chosen per scenario. */
+  browserPasses?: BrowserPass[];
 }
 
 export interface RelayEvidence {

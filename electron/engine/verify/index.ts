@@ -1,3 +1,5 @@
+import { browserPasses, type BrowserPass } from '../evidence/browser-passes';
+import { checkOtherBrowsers } from './other-browsers';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { Checkpoint } from '../../../shared/aps/checkpoints';
 import { buildPlan } from '../../../shared/plan';
@@ -48,6 +50,8 @@ export interface VerifyOptions {
   storedProbes?: ProbeRecord;
   /** What the recording relay saw; read from the workspace's traffic/ folder when not given. */
   traffic?: TrafficRecord[];
+  /** Every run's passed scenarios and their browser; read from runs/ when not given, else the chosen evidence's. */
+  browserPasses?: BrowserPass[];
 }
 
 export interface VerifyReport {
@@ -87,6 +91,7 @@ function automaticChecks(probes: () => Promise<ProbeResults>): Record<string, Ch
     'recurring-mode': checkRecurringMode,
     'recurring-agreement': checkRecurringAgreement,
     'recurring-token': checkRecurringToken,
+    'other-browsers': checkOtherBrowsers,
   };
 }
 
@@ -173,6 +178,11 @@ export async function verifyEvidence(
     appleSecrets: options.appleSecrets,
     probeResponseSignature: !!options.probeResponseSignature,
     traffic: relay.traffic,
+    browserPasses:
+      options.browserPasses ??
+      selected.flatMap((ev) =>
+        ev.status === 'passed' && ev.browser ? [{ scenarioId: ev.scenarioId, runId: ev.runId, ...ev.browser }] : [],
+      ),
   };
   const passed: VerifyContext = { ...base, scenarios: relay.scenarios.filter((ev) => ev.status === 'passed') };
   const all: VerifyContext = { ...base, scenarios: relay.scenarios };
@@ -210,7 +220,18 @@ export async function verifyWorkspace(workspaceDir: string, options: VerifyOptio
   const evidence = options.evidence ?? (await collectEvidence(workspaceDir, { pins: workspace.pins ?? {} }));
   const traffic = options.traffic ?? (await readWorkspaceTraffic(workspaceDir)).records;
   const storedProbes = options.storedProbes ?? (await loadProbeRecord(workspaceDir));
-  const report = await verifyEvidence(workspace, evidence, { ...options, storedProbes, traffic });
+  const passes =
+    options.browserPasses ??
+    (await browserPasses(
+      workspaceDir,
+      buildPlan(workspace).scenarios.map((s) => s.id),
+    ));
+  const report = await verifyEvidence(workspace, evidence, {
+    ...options,
+    storedProbes,
+    traffic,
+    browserPasses: passes,
+  });
   if (report.probes?.fresh) {
     const { fresh: _fresh, ...record } = report.probes;
     void _fresh;

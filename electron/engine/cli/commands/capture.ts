@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
 import { guidedCapture } from '../../run/guided';
+import { BROWSER_OPTION, browserChoice, CONNECT_OPTION } from './run';
 import { defineCommand, requiredOpt, stringOpt, workspaceArg } from '../command';
 import { secretsFromEnv } from '../env';
 
-const USAGE = 'capture <workspace> --scenario ID [--url URL] [--browser PATH]';
+const USAGE = 'capture <workspace> --scenario ID [--url URL] [--browser firefox|PATH] [--connect URL]';
 
 export const captureCommand = defineCommand({
   name: 'capture',
@@ -14,7 +15,8 @@ export const captureCommand = defineCommand({
   options: {
     scenario: { type: 'string', description: 'the scenario id to capture (see certkit plan)' },
     url: { type: 'string', description: 'page to open first (default: store.baseUrl)' },
-    browser: { type: 'string', description: 'path of the Chrome, Edge or Chromium to drive' },
+    browser: BROWSER_OPTION,
+    connect: CONNECT_OPTION,
   },
   async run(args, ctx) {
     const workspaceDir = workspaceArg(args, ctx, USAGE);
@@ -35,7 +37,7 @@ export const captureCommand = defineCommand({
         scenarioId,
         until: enter,
         startUrl: stringOpt(args, 'url'),
-        browserPath: stringOpt(args, 'browser'),
+        ...browserChoice(args),
         browserEnv: ctx.env,
         secrets,
         onEvent: (e) => {

@@ -5,7 +5,7 @@ import { demoSucceeded, runDemo } from '../../demo/pipeline';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { defineCommand, listOpt, stringOpt } from '../command';
 import { formatBytes, table } from '../format';
-import { parseConcurrency } from './run';
+import { BROWSER_OPTION, browserChoice, CONNECT_OPTION, parseConcurrency } from './run';
 import { formatReport } from './verify';
 import { blockerLines } from '../../signoff/index';
 
@@ -14,7 +14,7 @@ const size = async (file: string) => formatBytes((await fs.stat(file)).size);
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'Run the whole job on the built-in APS simulator and demo store: capture, verify, package, email',
-  usage: 'demo [dir] [--concurrency N] [--browser PATH] [--faults a,b] [--only IDS] [--https]',
+  usage: 'demo [dir] [--concurrency N] [--browser firefox|PATH] [--connect URL] [--faults a,b] [--only IDS] [--https]',
   positionals: 1,
   windsDown: true,
   options: {
@@ -23,7 +23,8 @@ export const demoCommand = defineCommand({
       description: 'serve the simulator and demo store over https (self-signed, trusted for this run only)',
     },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default 2)' },
-    browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
+    browser: BROWSER_OPTION,
+    connect: CONNECT_OPTION,
     faults: { type: 'string', description: 'comma-separated demo-store mistakes to switch on (docs/demo-store.md)' },
     only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
   },
@@ -38,7 +39,7 @@ export const demoCommand = defineCommand({
       {
         dir,
         concurrency,
-        browserPath: stringOpt(args, 'browser'),
+        ...browserChoice(args),
         browserEnv: ctx.env,
         faults: listOpt(args, 'faults'),
         only: listOpt(args, 'only'),

@@ -1,5 +1,7 @@
 import { LIMITS } from '../../../../shared/limits';
 import { CertkitError } from '../../errors';
+import { parseEndpoint } from '../../browser/connect';
+import { parseBrowserOption, type BrowserEngine } from '../../browser/engine';
 import { progressPrinter, summaryRows } from '../../run/progress';
 import { runWorkspace } from '../../run/index';
 import { defineCommand, listOpt, stringOpt, workspaceArg } from '../command';
@@ -19,8 +21,33 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   return n;
 }
 
+export const BROWSER_OPTION = {
+  type: 'string',
+  description:
+    'firefox or chromium (found in the usual places), or the path of a Chrome, Edge, Chromium, headless shell or Firefox',
+} as const;
+
+export const CONNECT_OPTION = {
+  type: 'string',
+  description:
+    'drive a running browser instead of starting one: its DevTools ws:// URL, http://HOST:PORT, a browserless or Selenium Grid endpoint',
+} as const;
+
+/** --browser (a family or a path) and --connect, as the run takes them. */
+export function browserChoice(args: { values: Record<string, unknown> }): {
+  browserPath?: string;
+  browserEngine?: BrowserEngine;
+  connect?: string;
+} {
+  const { path: browserPath, engine: browserEngine } = parseBrowserOption(args.values.browser as string | undefined);
+  const connect = (args.values.connect as string | undefined) || undefined;
+  // Its form is checked before anything starts (the demo's sandbox, a workspace folder).
+  if (connect) parseEndpoint(connect);
+  return { browserPath, browserEngine, connect };
+}
+
 const USAGE =
-  'run <workspace> [--only IDS] [--concurrency N] [--browser PATH] [--headful] [--resume] [--json] [--trust-cert FILE]';
+  'run <workspace> [--only IDS] [--concurrency N] [--browser firefox|PATH] [--connect URL] [--headful] [--resume] [--json] [--trust-cert FILE]';
 
 export const runCommand = defineCommand({
   name: 'run',
@@ -35,7 +62,8 @@ export const runCommand = defineCommand({
     },
     only: { type: 'string', description: 'comma-separated scenario ids to run (default: the whole plan)' },
     concurrency: { type: 'string', description: 'scenarios run at once, 1 to 8 (default: browser.concurrency, 2)' },
-    browser: { type: 'string', description: 'path of the Chrome, Edge, Chromium or headless shell to drive' },
+    browser: BROWSER_OPTION,
+    connect: CONNECT_OPTION,
     headful: { type: 'boolean', description: 'show the browser window (needs a full browser)' },
     resume: {
       type: 'boolean',
@@ -54,7 +82,7 @@ export const runCommand = defineCommand({
       workspaceDir,
       only: listOpt(args, 'only'),
       concurrency: parseConcurrency(stringOpt(args, 'concurrency')),
-      browserPath: stringOpt(args, 'browser'),
+      ...browserChoice(args),
       browserEnv: ctx.env,
       headful: args.values.headful ? true : undefined,
       resume: !!args.values.resume,
