@@ -8,6 +8,8 @@ import { printable } from '../../shared/printable';
 export interface ConfinedPath {
   what: string;
   hint: string;
+  /** How the refusal names `root` (default: its path); the app's calls never show a path of this machine. */
+  within?: string;
 }
 
 /**
@@ -18,9 +20,10 @@ export interface ConfinedPath {
  */
 export async function resolveInside(root: string, rel: string, about: ConfinedPath): Promise<string> {
   const shown = printable(rel);
+  const within = about.within ?? root;
   if (!isInsideRelativePath(rel)) {
     const why = rel.split(/[\\/]/).includes('..') ? 'climbs out of it with ..' : 'is an absolute path';
-    throw new CertkitError(`${about.what} "${shown}" must be inside ${root}, and ${why}`, { hint: about.hint });
+    throw new CertkitError(`${about.what} "${shown}" must be inside ${within}, and ${why}`, { hint: about.hint });
   }
   const lexical = path.resolve(root, rel);
   let real: string;
@@ -33,7 +36,7 @@ export async function resolveInside(root: string, rel: string, about: ConfinedPa
   const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
   if (!real.startsWith(realRoot + path.sep)) {
     // Where the link leads is not shown: it may be somewhere private.
-    throw new CertkitError(`${about.what} "${shown}" is a symlink (or under one) that leads outside ${root}`, {
+    throw new CertkitError(`${about.what} "${shown}" is a symlink (or under one) that leads outside ${within}`, {
       hint: about.hint,
     });
   }

@@ -288,9 +288,10 @@ describe('API table (plain Node, both transports bind it)', () => {
       scenario: 'card-declined',
       slot: 'general.result',
     });
+    // (card-non3ds-success has imported screens from the evidence.attach test above, so it is no longer unrun.)
     expect(byKind('scenario-not-run').map((b) => b.fix)).toContainEqual({
       action: 'add-flow',
-      scenario: 'card-non3ds-success',
+      scenario: 'card-3ds-success',
     });
     expect(byKind('checkpoint-needs-confirmation').map((b) => b.fix)).toContainEqual({
       action: 'confirm',

@@ -155,7 +155,7 @@ describe('browser host', () => {
       body: { runId: 'r1', scenarioId: 'card-declined', file: 'shot.jpg' },
     });
     expect(linked.status).toBe(400);
-    expect(JSON.parse(linked.body).error.message).toMatch(/link out of its scenario folder/);
+    expect(JSON.parse(linked.body).error.message).toMatch(/symlink .*leads outside its scenario folder$/);
     const missing = await request('POST', '/api/evidence.image', {
       token: host.token,
       body: { runId: 'r1', scenarioId: 'card-declined', file: 'nope.jpg' },

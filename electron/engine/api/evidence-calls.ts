@@ -70,6 +70,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
       const abs = await resolveInside(scenarioDir(dir, runId, scenarioId), file, {
         what: `image of ${scenarioId}`,
         hint: 'pick an image from the evidence list',
+        within: 'its scenario folder',
       });
       const input = await fs.readFile(abs).catch((err: unknown) => {
         throw new CertkitError(

@@ -45,7 +45,7 @@ function flowRef(workspace: Workspace, name: string): Workspace['flows'][string]
 }
 
 function flowPath(dir: string, name: string, file: string): Promise<string> {
-  return resolveInside(dir, file, flowFileRule(name));
+  return resolveInside(dir, file, { ...flowFileRule(name), within: 'the workspace folder' });
 }
 
 export function flowCalls(session: ApiSession): FlowCalls {
