@@ -1,4 +1,5 @@
-import type { CDPSession, Page, Protocol } from 'puppeteer-core';
+import type { CDPSession, HTTPResponse, Page, Protocol } from 'puppeteer-core';
+import { speaksCdp } from '../browser/engine';
 import type { LeakScan } from '../../../shared/schema/evidence';
 import type { MerchantSecrets } from '../workspace/secrets';
 import { createRedactor, type Redactor } from '../redact/index';
@@ -63,6 +64,7 @@ export class LeakScanner {
 
   async attach(page: Page): Promise<void> {
     if (!this.enabled) return;
+    if (!speaksCdp(page.browser())) return this.attachDelivered(page);
     const session = await page.createCDPSession();
     session.on('Fetch.requestPaused', (event: Protocol.Fetch.RequestPausedEvent) => {
       const scan = this.onPaused(session, event).finally(() => this.pending.delete(scan));
@@ -73,6 +75,22 @@ export class LeakScanner {
         resourceType: resourceType as Protocol.Network.ResourceType,
         requestStage: 'Response' as const,
       })),
+    });
+  }
+
+  /**
+   * WebDriver BiDi (Firefox) cannot hold a response, so bodies are read once delivered; one the page dropped first
+   * (an auto-posting page moves on at once) is counted as unreadable, never as clean.
+   */
+  private attachDelivered(page: Page): void {
+    page.on('response', (response: HTTPResponse) => {
+      // BiDi names no resource type; the content type says what the body is.
+      const type = response.headers()['content-type'] ?? '';
+      const kind = /javascript|ecmascript/i.test(type) ? 'script' : /text\/html/i.test(type) ? 'page' : undefined;
+      const status = response.status();
+      if (!kind || (status >= 300 && status < 400)) return;
+      const scan = this.scanBody(() => response.text(), response.url(), kind).finally(() => this.pending.delete(scan));
+      this.pending.add(scan);
     });
   }
 
@@ -93,13 +111,23 @@ export class LeakScanner {
     event: Protocol.Fetch.RequestPausedEvent,
     kind: 'script' | 'page',
   ): Promise<void> {
+    await this.scanBody(
+      async () => {
+        const got = await session.send('Fetch.getResponseBody', { requestId: event.requestId });
+        return got.base64Encoded ? Buffer.from(got.body, 'base64').toString('utf8') : got.body;
+      },
+      event.request.url,
+      kind,
+    );
+  }
+
+  private async scanBody(read: () => Promise<string>, rawUrl: string, kind: 'script' | 'page'): Promise<void> {
     let body: string;
     try {
-      const got = await session.send('Fetch.getResponseBody', { requestId: event.requestId });
-      body = got.base64Encoded ? Buffer.from(got.body, 'base64').toString('utf8') : got.body;
+      body = await read();
     } catch (err) {
       this.result.unreadable++;
-      this.report(`reading ${kind} ${this.redact.url(event.request.url)} for the secret-leak scan`, err);
+      this.report(`reading ${kind} ${this.redact.url(rawUrl)} for the secret-leak scan`, err);
       return;
     }
     if (kind === 'script') this.result.scripts++;
@@ -107,7 +135,7 @@ export class LeakScanner {
     for (const needle of this.needles) {
       if (needle.scriptsOnly && kind !== 'script') continue;
       if (spellings(needle.value).some((v) => body.includes(v))) {
-        const url = this.redact.url(event.request.url);
+        const url = this.redact.url(rawUrl);
         if (!this.result.hits.some((h) => h.url === url && h.secret === needle.secret))
           this.result.hits.push({ url, kind, secret: needle.secret });
       }
