@@ -9,6 +9,8 @@ import { launchBrowser } from '../../electron/engine/browser/launch';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
 import { startHost, type RunningHost } from '../../electron/engine/host/server';
 import { removeTempDirs, tempDir } from '../helpers/tmp';
+import sharp from 'sharp';
+import { CATALOG } from '../../shared/aps/catalog-index';
 
 // Drives the whole wizard in Chromium over the browser host, on the demo workspace (simulator + demo store),
 // and keeps a screenshot of each step in test-artifacts/wizard/ for a person to look at.
@@ -453,6 +455,44 @@ describe('the wizard in the browser host', () => {
     expect(eml).toMatch(/^Subject: Integration Sign-off - Certkit Demo Store/m);
     await noError();
 
+    // Evidence from beyond the browser: a phone's screens for card-declined, chosen as files (the drop zone's input),
+    // become that scenario's evidence with their provenance, and the metadata the phone wrote is gone.
+    await goTo('evidence');
+    await settled('evidence');
+    await page.select('[data-testid=attach-scenario]', 'card-declined');
+    await page.type('[data-testid=attach-url]', 'Shop app > Order declined');
+    const beforeAttach = (await readScenario(ws, 'card-declined')).runId;
+    for (const slot of CATALOG.scenarios.get('card-declined').slots) {
+      const phone = path.join(demoDir, `${slot}.jpg`);
+      await sharp({ create: { width: 390, height: 844, channels: 3, background: '#dde4ee' } })
+        .withExif({ IFD0: { Make: 'PhoneMaker', Model: 'GPS-Tagged' } })
+        .jpeg()
+        .toFile(phone);
+      await page.select('[data-testid=attach-slot]', slot);
+      const file = await page.waitForSelector('[data-testid=attach-file]:not([disabled])');
+      await (file as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(phone);
+      await page.waitForFunction(
+        (id) =>
+          [...document.querySelectorAll(`[data-testid=evidence-card-declined] figure[data-slot="${id}"]`)].some((f) =>
+            f.textContent?.includes('Shop app > Order declined'),
+          ),
+        { timeout: 30_000 },
+        slot,
+      );
+    }
+    const attached = await readScenario(ws, 'card-declined');
+    expect(attached.runId).not.toBe(beforeAttach);
+    expect(attached).toMatchObject({ imported: true, status: 'passed' });
+    expect(attached.screenshots.map((sh: { url: string }) => sh.url)).toEqual(
+      CATALOG.scenarios.get('card-declined').slots.map(() => 'Shop app > Order declined'),
+    );
+    for (const sh of attached.screenshots as { file: string }[]) {
+      const stored = await fs.readFile(path.join(ws, 'runs', attached.runId, 'card-declined', sh.file));
+      expect(stored.includes(Buffer.from('GPS-Tagged'))).toBe(false);
+    }
+    await noError();
+    await shot('6b-evidence-imported');
+
     // Every step, in both languages, at the usual laptop width and near the window's minimum.
     await sweep('en', 1366);
     await sweep('en', 1024);
@@ -473,3 +513,14 @@ describe('the wizard in the browser host', () => {
     expect(violations).toEqual([]);
   }, 900_000);
 });
+
+/** A scenario's evidence as the newest-evidence rule picks it (the scenario.json of its newest run). */
+async function readScenario(ws: string, id: string) {
+  const runs = (await fs.readdir(path.join(ws, 'runs'))).sort();
+  for (const run of runs.reverse()) {
+    const file = path.join(ws, 'runs', run, id, 'scenario.json');
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text) return JSON.parse(text);
+  }
+  throw new Error(`no evidence of ${id} in ${ws}`);
+}

@@ -100,7 +100,8 @@ function startWatchdog(profile: string): Watchdog | undefined {
     dog = spawn('/bin/sh', ['-c', WATCHDOG, 'certkit-browser-watchdog'], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CERTKIT_PROFILE: profile },
+      // The system's own tools only (kill, rm, sleep): the watchdog needs nothing from the user's environment.
+      env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', CERTKIT_PROFILE: profile },
     });
   } catch {
     // No shell: the pipe alone still ends the browser with Certkit; only the folder waits for the next start.

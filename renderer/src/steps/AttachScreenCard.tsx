@@ -28,6 +28,7 @@ export function AttachScreenCard({ evidence }: { evidence: EvidenceList }) {
           value={scenarioId}
           onChange={(e) => setScenarioId(e.target.value)}
           dir="ltr"
+          aria-label={t('evidence.attachScenario')}
           data-testid="attach-scenario"
         >
           {evidence.scenarios.map((s) => (
@@ -36,7 +37,13 @@ export function AttachScreenCard({ evidence }: { evidence: EvidenceList }) {
             </option>
           ))}
         </select>
-        <select value={slot} onChange={(e) => setSlot(e.target.value)} dir="ltr" data-testid="attach-slot">
+        <select
+          value={slot}
+          onChange={(e) => setSlot(e.target.value)}
+          dir="ltr"
+          aria-label={t('evidence.attachSlot')}
+          data-testid="attach-slot"
+        >
           <option value="">slot</option>
           {[...pageSlots].map((id) => (
             <option key={id} value={id}>
@@ -44,8 +51,20 @@ export function AttachScreenCard({ evidence }: { evidence: EvidenceList }) {
             </option>
           ))}
         </select>
-        <input dir="ltr" placeholder={t('evidence.attachUrl')} value={url} onChange={(e) => setUrl(e.target.value)} />
-        <input placeholder={t('evidence.attachNote')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <input
+          dir="ltr"
+          placeholder={t('evidence.attachUrl')}
+          aria-label={t('evidence.attachUrl')}
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          data-testid="attach-url"
+        />
+        <input
+          placeholder={t('evidence.attachNote')}
+          aria-label={t('evidence.attachNote')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
       </div>
       <label
         className={over ? 'drop-zone over' : 'drop-zone'}

@@ -66,7 +66,7 @@ function Shot({ scenario, shot, onOpen }: ShotRef & { onOpen: () => void }) {
   }, [scenario.runId, scenario.id, shot.file, loadImage]);
   const page = shot.slot ? catalogName('slot', shot.slot, shot.slot) : shot.stepLabel;
   return (
-    <figure className={`shot ${shot.failure ? 'shot-failure' : ''}`}>
+    <figure className={`shot ${shot.failure ? 'shot-failure' : ''}`} data-slot={shot.slot}>
       {/* A real button: Enter and Space open it, and Space never scrolls the page. */}
       <button
         type="button"

@@ -153,7 +153,7 @@ export function RunStep() {
   const last = useApp((s) => s.lastRun);
   const startRun = useApp((s) => s.startRun);
   const stopRun = useApp((s) => s.stopRun);
-  const defaultConcurrency = useApp((s) => s.ws?.workspace.browser.concurrency ?? 2);
+  const defaultConcurrency = useApp((s) => s.ws?.workspace.browser.concurrency ?? LIMITS.concurrency.default);
   const [concurrency, setConcurrency] = useState(defaultConcurrency);
   const concurrencyId = useId();
   const { min, max } = LIMITS.concurrency;
