@@ -160,3 +160,18 @@ describe('the exit-code promise', () => {
     expect(cli.stdout()).toMatch(/Ctrl-C 130, by SIGTERM 143/);
   });
 });
+
+describe('a reader that stops early', () => {
+  it('`certkit catalog --json | head -c 100` ends with 0 and no stack trace when head closes the pipe', async () => {
+    const bin = path.resolve(__dirname, '../../electron/bin/certkit.mjs');
+    const script = `"${process.execPath}" "${bin}" catalog --json 2>&3 | head -c 100 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`;
+    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    expect(out.trim()).toBe('exit=0');
+    expect(err).not.toMatch(/Unhandled|EPIPE/);
+  });
+});

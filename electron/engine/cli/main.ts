@@ -52,6 +52,11 @@ export function defaultContext(signal: AbortSignal = handleInterrupts(undefined,
 /** The `certkit` process: one command with the process's streams and signals; sets the process's exit code. */
 export async function runProcess(argv: string[]): Promise<void> {
   const interrupts = handleInterrupts(argv[0], process.stderr);
+  // `certkit catalog --json | head`: the reader has all it wants once it closes the pipe; that is the end, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const code = await main(argv, defaultContext(interrupts.signal));
   // An interrupted command is done; stdin or a socket may still hold the event loop open, so end here.
   if (interrupts.received()) process.exit(code);
