@@ -35,6 +35,8 @@ export const INPUT_LIMITS = {
   recordingSteps: 2000,
   /** JSON or code handed to a command: piped to `sign` or `snippet`, or a `snippet --file`. */
   stdinBytes: 1 * MB,
+  /** An image of a screen the engineer imports (`certkit attach`, the app's drop zone). */
+  screenshotBytes: 30 * MB,
   /** Any other small JSON file a person hands in (a sandbox --config). */
   configBytes: 1 * MB,
   /** Nesting of arrays and objects in any JSON read from input; real files nest fewer than ten levels. */

@@ -16,6 +16,7 @@ import {
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadWorkspace } from '../workspace/workspace';
 import { drawHeader, formatCaptureTime } from './header';
+import { INPUT_LIMITS } from '../../../shared/limits';
 
 // Some evidence cannot come from a Chromium run: a mobile SDK app's screens, Safari's Apple Pay sheet, a real OTP.
 // The engineer imports those screens; each becomes evidence of its scenario, marked as imported everywhere it shows.
@@ -25,7 +26,6 @@ export const IMPORTED_STEP_LABEL = 'imported by the engineer';
 /** A phone screen is padded to this width, so the header's URL and time are readable above it. */
 const MIN_WIDTH = 720;
 /** Larger than any phone or desktop screenshot; a bigger file is not a screenshot. */
-const MAX_INPUT_BYTES = 30 * 1024 * 1024;
 
 export interface AttachInput {
   workspaceDir: string;
@@ -77,7 +77,7 @@ async function target(workspaceDir: string, scenarioId: string, slot: string) {
 
 /** The image re-encoded as JPEG: orientation applied, everything else the file carried (EXIF, GPS, ICC) left out. */
 async function reencode(image: Buffer, sourceName: string, quality: number) {
-  if (image.length > MAX_INPUT_BYTES)
+  if (image.length > INPUT_LIMITS.screenshotBytes)
     throw new CertkitError(`${sourceName} is ${Math.round(image.length / 1048576)} MB; a screenshot is far smaller`, {
       hint: 'export the screen as PNG or JPEG at its own size',
     });

@@ -1,6 +1,7 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { INPUT_LIMITS } from '../../../../shared/limits';
 import { attachScreen } from '../../capture/attach';
+import { readBoundedFile } from '../../read-input';
 import { CertkitError, errorMessage } from '../../errors';
 import { defineCommand, requiredOpt, stringOpt, workspaceArg } from '../command';
 
@@ -10,6 +11,7 @@ export const attachCommand = defineCommand({
   name: 'attach',
   summary: 'Import a screen Certkit cannot capture (mobile app, Safari Apple Pay sheet) as evidence of a scenario',
   usage: USAGE,
+  positionals: 2,
   options: {
     scenario: { type: 'string', description: 'the scenario the screen is evidence of' },
     slot: { type: 'string', description: 'the screenshot slot it fills (certkit plan lists each scenario’s slots)' },
@@ -25,7 +27,12 @@ export const attachCommand = defineCommand({
     const slot = requiredOpt(args, 'slot', USAGE);
     const file = args.positionals[1];
     if (!file) throw new CertkitError('attach needs the image file', { hint: `usage: certkit ${USAGE}` });
-    const image = await fs.readFile(path.resolve(ctx.cwd, file)).catch((err) => {
+    const image = await readBoundedFile(path.resolve(ctx.cwd, file), {
+      what: file,
+      maxBytes: INPUT_LIMITS.screenshotBytes,
+      hint: 'export the screen as PNG or JPEG at its own size',
+    }).catch((err: unknown) => {
+      if (err instanceof CertkitError) throw err;
       throw new CertkitError(`cannot read ${file}: ${errorMessage(err)}`, { hint: 'check the path to the image' });
     });
     const { evidence, shot, missingSlots } = await attachScreen({
