@@ -404,7 +404,11 @@ async function buildLocked(workspaceDir: string, options: PackageOptions): Promi
     await swapIn(staging, outDir);
     return { outDir, files, reportPath, warnings, draft };
   } catch (err) {
-    await fs.rm(staging, { recursive: true, force: true });
+    // Writers still finishing can add a file while the folder goes (ENOTEMPTY): retried, and never allowed to
+    // replace the error that stopped the build. A folder left anyway is removed at the next start (dead owner).
+    await fs.rm(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch((cleanup: unknown) => {
+      if (!(cleanup instanceof Error)) throw cleanup;
+    });
     throw err;
   } finally {
     await chromium.close();
