@@ -69,7 +69,11 @@ describe('a correct custom-integration shop behind the relay', () => {
     });
     expect(((await token.json()) as { sdk_token?: string }).sdk_token).toMatch(/^\w{16,}$/);
     // A refund makes APS send notification feedback; the relay posts it once more to see the repeat accepted.
-    const paid = setup.shop.orders().find((o) => o.state === 'paid' && o.item === 'beans')!;
+    // The refund goes to card-non3ds-success's order: the one that scenario also asked CHECK_STATUS about (with two
+    // scenarios in flight, 'the first paid order' could be any of the three that buy beans).
+    const status = setup.records.find((r) => operationOf(r) === 'CHECK_STATUS')!;
+    const paid = setup.shop.orders().find((o) => o.ref === status.requestFields.merchant_reference)!;
+    expect(paid.state).toBe('paid');
     const refund = await fetch(`${setup.shop.origin}/admin/refund/${paid.ref}`, { method: 'POST' });
     expect(((await refund.json()) as { response_code?: string }).response_code).toBe('06000');
     await setup.recorded((r) => r.feedbackKind === 'notification' && r.sentBy === 'relay');
