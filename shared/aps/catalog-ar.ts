@@ -106,6 +106,14 @@ const INTEGRATION_NAMES: Record<IntegrationType, string> = {
   recurring: 'الدفعات المتكررة',
 };
 
+/** Each checkpoint's definition and, where it has one, its guide (how to check it by hand), in Arabic. */
+const CHECKPOINT_TEXT: Record<string, { definition: string; guide?: string }> = {};
+
+/** A checkpoint's definition and guide in Arabic; undefined where the table has no entry yet. */
+export function checkpointTextAr(id: string): { definition: string; guide?: string } | undefined {
+  return Object.hasOwn(CHECKPOINT_TEXT, id) ? CHECKPOINT_TEXT[id] : undefined;
+}
+
 export type CatalogKind = 'scenario' | 'slot' | 'checkpoint' | 'integration';
 
 export function catalogNameAr(kind: CatalogKind, id: string): string | undefined {

@@ -37,6 +37,8 @@ export const checkResultSchema = z.object({
   note: z.string().optional(),
   /** For no-evidence: the scenarios whose run would supply the evidence. */
   rerun: z.array(z.string()).optional(),
+  /** The summary and fix in Arabic, for the app's Arabic view (packages and emails keep the English above). */
+  ar: z.object({ summary: z.string(), fix: z.string().optional() }).optional(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 

@@ -5,7 +5,7 @@ import { EVIDENCE_VERSION, type ScenarioEvidence } from '../../shared/schema/evi
 import { TRAFFIC_VERSION, type TrafficRecord } from '../../shared/schema/traffic';
 import { linkTraffic, withRelayExchanges } from '../../electron/engine/relay';
 import { verifyEvidence, type VerifyReport } from '../../electron/engine/verify';
-import { workspace } from '../verify/evidence-builder';
+import { expectBilingual, workspace } from '../verify/evidence-builder';
 
 let n = 0;
 function rec(fields: Partial<TrafficRecord> & { at?: string }): TrafficRecord {
@@ -132,6 +132,7 @@ async function check(
     runIds: ['run-1'],
   };
   const report = await verifyEvidence(ws, evidence, { traffic: records });
+  expectBilingual(report);
   return report.results.find((r) => r.checkpointId === id)!;
 }
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 // Builds evidence the way a correct merchant produces it, so each test can break exactly one thing.
 import { CATALOG } from '../../shared/aps/catalog-index';
 import { buildPlan } from '../../shared/plan';
@@ -15,6 +16,8 @@ import type { MerchantSecrets } from '../../electron/engine/workspace/secrets';
 import { SECRET_MARKER } from '../../electron/engine/redact/index';
 import { LOCAL_TEST_VALUES, testCard } from '../../shared/aps/test-cards';
 import { formatMinorUnits } from '../../shared/aps/currencies';
+import type { CheckResult } from '../../shared/schema/verify';
+import { readsArabic } from '../../shared/text';
 
 export const SECRETS: MerchantSecrets = {
   accessCode: 'zx0IPmPy5jp1vAz8Kpg7',
@@ -553,4 +556,27 @@ export function correctEvidence(
     out.push(ev);
   });
   return out;
+}
+
+/**
+ * Every finding of the report reads in Arabic too (the app's Arabic view shows `ar`), and no sentence printed an
+ * object where a word belonged. Called on the reports the verifier tests make, so each message they reach is covered.
+ */
+export function expectBilingual(report: { results: CheckResult[] }): void {
+  const problems: string[] = [];
+  for (const r of report.results) {
+    const texts: [string, string | undefined][] = [
+      ['summary', r.summary],
+      ['fix', r.fix],
+      ['ar.summary', r.ar?.summary],
+      ['ar.fix', r.ar?.fix],
+    ];
+    for (const [field, text] of texts)
+      if (text?.includes('[object Object]')) problems.push(`${r.checkpointId} ${field} prints an object: ${text}`);
+    if (!r.ar || !readsArabic(r.ar.summary))
+      problems.push(`${r.checkpointId} (${r.status}) has no Arabic summary: ${r.ar?.summary ?? r.summary}`);
+    if (r.fix !== undefined && (r.ar?.fix === undefined || !readsArabic(r.ar.fix)))
+      problems.push(`${r.checkpointId} (${r.status}) has no Arabic fix: ${r.ar?.fix ?? r.fix}`);
+  }
+  expect(problems).toEqual([]);
 }

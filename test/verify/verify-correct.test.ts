@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyEvidence, AUTOMATIC_CHECKPOINTS } from '../../electron/engine/verify';
-import { APPLE_SECRETS, SECRETS, collected, correctEvidence, workspace } from './evidence-builder';
+import { APPLE_SECRETS, SECRETS, collected, correctEvidence, expectBilingual, workspace } from './evidence-builder';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
 
 const WORKSPACES = {
@@ -17,6 +17,7 @@ describe('verifier on a correct merchant', () => {
         secrets: SECRETS,
         appleSecrets: APPLE_SECRETS,
       });
+      expectBilingual(report);
       const automatic = report.results.filter(
         (r) => AUTOMATIC_CHECKPOINTS.includes(r.checkpointId) && r.checkpointId !== 'response-signature',
       );
@@ -39,8 +40,11 @@ describe('a request body the browser lost', () => {
     observedBy: 'browser' as const,
     requestFields: { _error: 'request body not readable: Target closed' },
   });
-  const check = async (list: ScenarioEvidence[], id: string) =>
-    (await verifyEvidence(ws, collected(list), { secrets: SECRETS })).results.find((r) => r.checkpointId === id)!;
+  const check = async (list: ScenarioEvidence[], id: string) => {
+    const report = await verifyEvidence(ws, collected(list), { secrets: SECRETS });
+    expectBilingual(report);
+    return report.results.find((r) => r.checkpointId === id)!;
+  };
 
   it('is not judged when the simulator recorded the same request', async () => {
     const list = correctEvidence(ws);

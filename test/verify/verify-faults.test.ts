@@ -8,6 +8,7 @@ import {
   SECRETS,
   collected,
   correctEvidence,
+  expectBilingual,
   recurring,
   signRequest,
   workspace,
@@ -19,7 +20,9 @@ const recurringWs = workspace({ integrationTypes: ['hosted', 'recurring'], metho
 const applePay = workspace({ integrationTypes: ['apple_pay_web'], methods: ['APPLE_PAY'] });
 
 async function verify(ws: Workspace, list: ScenarioEvidence[]): Promise<VerifyReport> {
-  return verifyEvidence(ws, collected(list), { secrets: SECRETS, appleSecrets: APPLE_SECRETS });
+  const report = await verifyEvidence(ws, collected(list), { secrets: SECRETS, appleSecrets: APPLE_SECRETS });
+  expectBilingual(report);
+  return report;
 }
 
 /** The named checkpoint fails with a fix, and nothing else fails. */

@@ -5,7 +5,7 @@ import { verifySignature, type ApsParams } from '../../electron/engine/aps/signa
 import { verifyEvidence } from '../../electron/engine/verify';
 import { pageVerdict } from '../../electron/engine/verify/probe';
 import type { ScenarioEvidence } from '../../shared/schema/evidence';
-import { SECRETS, collected, correctEvidence, workspace } from './evidence-builder';
+import { SECRETS, collected, correctEvidence, expectBilingual, workspace } from './evidence-builder';
 
 // A tiny merchant return_url whose checks can be switched off, as the faulty integrations do.
 // `receiptShowsAmount`: the receipt names the amount the answer carried, as many shops' "you paid" pages do.
@@ -94,6 +94,7 @@ async function probe(check: Partial<typeof behaviour>, on = ws) {
   Object.assign(behaviour, { receiptShowsAmount: false }, check);
   received.length = 0;
   const report = await verifyEvidence(on, collected(evidence(on)), { secrets: SECRETS, probeResponseSignature: true });
+  expectBilingual(report);
   const get = (id: string) => report.results.find((r) => r.checkpointId === id)!;
   return { signature: get('response-signature'), amount: get('amount-validation') };
 }

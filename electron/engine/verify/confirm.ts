@@ -5,7 +5,9 @@ import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
-import type { CheckOutcome } from './context';
+import { asBilingual, type CheckOutcome } from './context';
+import { checkpointTextAr } from '../../../shared/aps/catalog-ar';
+import { both, type Bilingual } from '../../../shared/text';
 
 /** Records the engineer's confirmation (or withdrawal) of one checkpoint in certkit.json. */
 export async function confirmCheckpoint(
@@ -49,15 +51,36 @@ async function confirmLocked(workspaceDir: string, id: string, confirmed: boolea
   });
 }
 
+/** The checkpoint's definition and guide in both languages (English where the Arabic table has no entry). */
+function checkpointText(checkpoint: Checkpoint): { definition: Bilingual; guide: Bilingual } {
+  const ar = checkpointTextAr(checkpoint.id);
+  const guideEn = checkpoint.guide ?? 'Check it yourself.';
+  return {
+    definition: both(checkpoint.definition, ar?.definition ?? checkpoint.definition),
+    guide: both(guideEn, ar?.guide ?? (checkpoint.guide ? guideEn : 'افحص ذلك بنفسك.')),
+  };
+}
+
 /** A checkpoint only the engineer can answer: confirmed with their note, or waiting for it. */
 export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): CheckOutcome {
   const c = workspace.confirmations[checkpoint.id];
-  if (c?.confirmed)
-    return { status: 'confirmed', summary: `Confirmed ${c.at.slice(0, 10)}: ${checkpoint.definition}`, note: c.note };
+  const { definition, guide } = checkpointText(checkpoint);
+  if (c?.confirmed) {
+    const day = c.at.slice(0, 10);
+    return {
+      status: 'confirmed',
+      summary: both(`Confirmed ${day}: ${definition.en}`, `أُكِّد في ${day}: ${definition.ar}`),
+      note: c.note,
+    };
+  }
+  const command = `certkit verify <workspace> --confirm ${checkpoint.id} --note "…"`;
   return {
     status: 'needs-confirmation',
-    summary: `Evidence cannot show this: ${checkpoint.definition}`,
-    fix: `${checkpoint.guide ?? 'Check it yourself'} Then confirm: certkit verify <workspace> --confirm ${checkpoint.id} --note "what you checked".`,
+    summary: both(`Evidence cannot show this: ${definition.en}`, `لا تُثبت الأدلة هذا: ${definition.ar}`),
+    fix: both(
+      `${guide.en} Then confirm: ${command.replace('…', 'what you checked')}.`,
+      `${guide.ar} ثم أكّده بملاحظة تقول ما فحصته (في التطبيق: «تأكيد»؛ وفي سطر الأوامر: ${command}).`,
+    ),
     note: c?.note || undefined,
   };
 }
@@ -66,10 +89,15 @@ export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): Check
 export function applyConfirmation(workspace: Workspace, checkpoint: Checkpoint, outcome: CheckOutcome): CheckOutcome {
   const c = workspace.confirmations[checkpoint.id];
   if (!c?.confirmed || !['no-evidence', 'needs-confirmation'].includes(outcome.status)) return outcome;
+  const day = c.at.slice(0, 10);
+  const automatic = asBilingual(outcome.summary);
   return {
     ...outcome,
     status: 'confirmed',
-    summary: `Confirmed ${c.at.slice(0, 10)} by the engineer (automatic check: ${outcome.summary})`,
+    summary: both(
+      `Confirmed ${day} by the engineer (automatic check: ${automatic.en})`,
+      `أكّده المهندس في ${day} (الفحص الآلي: ${automatic.ar})`,
+    ),
     fix: undefined,
     note: c.note,
   };

@@ -5,7 +5,8 @@ import { CATALOG } from '../../../shared/aps/catalog-index';
 import { isLoopbackHost } from '../../../shared/loopback';
 import type { Plan } from '../../../shared/plan';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
-import type { CheckResult } from '../../../shared/schema/verify';
+import type { CheckResult, CheckStatus } from '../../../shared/schema/verify';
+import { both, concatBoth, type Bilingual } from '../../../shared/text';
 import type { Workspace } from '../../../shared/schema/workspace';
 import type { CollectedEvidence } from '../evidence/store';
 import type { TrafficRecord } from '../../../shared/schema/traffic';
@@ -41,8 +42,48 @@ export interface RelayEvidence {
   links: TrafficLinks;
 }
 
-/** A check returns everything but the checkpoint id, which the runner fills in. */
-export type CheckOutcome = Omit<CheckResult, 'checkpointId' | 'evidence'> & { evidence?: EvidenceRef[] };
+/**
+ * A sentence of a check. Bilingual is the rule; a plain string is English that has no Arabic yet (the app then shows
+ * the English in its Arabic view, and test/verify/verify-arabic.test.ts names the checkpoint).
+ */
+export type Text = Bilingual | string;
+
+export function asBilingual(text: Text): Bilingual {
+  return typeof text === 'string' ? { en: text, ar: text } : text;
+}
+
+/** What a check decides; the runner adds the checkpoint id and splits the sentences into English and Arabic. */
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One line the engineer reads first. */
+  summary: Text;
+  /** For a failure: what to change, in the merchant's terms. For no-evidence: which scenario to run. */
+  fix?: Text;
+  evidence?: EvidenceRef[];
+  note?: string;
+  rerun?: string[];
+}
+
+/** The result as stored and printed: English in summary/fix, Arabic beside it for the app. */
+export function toCheckResult(checkpointId: string, outcome: CheckOutcome): CheckResult {
+  const summary = asBilingual(outcome.summary);
+  const fix = outcome.fix === undefined ? undefined : asBilingual(outcome.fix);
+  return {
+    checkpointId,
+    status: outcome.status,
+    summary: summary.en,
+    ...(fix ? { fix: fix.en } : {}),
+    evidence: outcome.evidence ?? [],
+    ...(outcome.note !== undefined ? { note: outcome.note } : {}),
+    ...(outcome.rerun ? { rerun: outcome.rerun } : {}),
+    ar: { summary: summary.ar, ...(fix ? { fix: fix.ar } : {}) },
+  };
+}
+
+/** The outcome with `more` appended to its summary, in both languages. */
+export function extendSummary(outcome: CheckOutcome, more: Bilingual): CheckOutcome {
+  return { ...outcome, summary: concatBoth(asBilingual(outcome.summary), more) };
+}
 export type Check = (ctx: VerifyContext, checkpoint: Checkpoint) => CheckOutcome | Promise<CheckOutcome>;
 
 export const PAYMENT_COMMANDS = ['PURCHASE', 'AUTHORIZATION'];
@@ -135,16 +176,27 @@ export function plannedScenarioIds(ctx: VerifyContext, candidates: string[]): st
   return candidates.filter((id) => planned.has(id));
 }
 
-export function noEvidence(ctx: VerifyContext, candidates: string[], what: string): CheckOutcome {
+const NO_EVIDENCE = {
+  summary: (what: Bilingual) => both(`No evidence yet: ${what.en}`, `لا أدلة بعد: ${what.ar}`),
+  run: (ids: string[]) =>
+    both(
+      `Run scenario ${ids.join(', ')} (certkit run <workspace> --only ${ids.join(',')}), then verify again.`,
+      `شغّل السيناريو ${ids.join('، ')} (certkit run <workspace> --only ${ids.join(',')}) ثم تحقّق مرة أخرى.`,
+    ),
+  nothingPlanned: both(
+    'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',
+    'أضف إلى مساحة العمل وسائل الدفع التي تقدّمها، وشغّل السيناريوهات، ثم تحقّق مرة أخرى.',
+  ),
+};
+
+export function noEvidence(ctx: VerifyContext, candidates: string[], what: Text): CheckOutcome {
   const ids = [...new Set(plannedScenarioIds(ctx, candidates))];
   const run = ids.length ? ids : ctx.plan.scenarios.slice(0, 1).map((s) => s.id);
   return {
     status: 'no-evidence',
-    summary: `No evidence yet: ${what}`,
+    summary: NO_EVIDENCE.summary(asBilingual(what)),
     rerun: run,
-    fix: run.length
-      ? `Run scenario ${run.join(', ')} (certkit run <workspace> --only ${run.join(',')}), then verify again.`
-      : 'Add the payment methods you offer to the workspace, run the scenarios, then verify again.',
+    fix: run.length ? NO_EVIDENCE.run(run) : NO_EVIDENCE.nothingPlanned,
   };
 }
 

@@ -1,7 +1,7 @@
 import { FEEDBACK_DELIVERY, FEEDBACK_KINDS, feedbackDelivered, type FeedbackKind } from '../../../shared/aps/feedback';
 import type { TrafficRecord } from '../../../shared/schema/traffic';
 import { operationOf } from '../relay/index';
-import type { CheckOutcome, EvidenceRef, VerifyContext } from './context';
+import { str, type CheckOutcome, type EvidenceRef, type VerifyContext } from './context';
 import { currentRecords, listing, relayRef } from './relay-evidence';
 
 // Feedback that passed the feedback relay shows what the Technical Settings hold: APS itself posted it to the
@@ -59,7 +59,7 @@ export function relayFeedbackResult(ctx: VerifyContext): CheckOutcome | undefine
       relayRef(
         ctx,
         r,
-        `CHECK_STATUS by the merchant, answered ${r.responseFields?.response_code ?? r.responseStatus ?? r.error}`,
+        `CHECK_STATUS by the merchant, answered ${str(r.responseFields?.response_code) ?? r.responseStatus ?? r.error}`,
       ),
     );
   const statusNote = checks.length ? `; the merchant also asked CHECK_STATUS ${checks.length} time(s)` : '';

@@ -12,7 +12,8 @@ import { amountResult } from './amount';
 import { checkApplePayCapability, checkApplePayCountry, checkApplePayNetworks } from './apple-pay';
 import { checkCommand } from './command';
 import { applyConfirmation, confirmOnly } from './confirm';
-import type { Check, CheckOutcome, VerifyContext } from './context';
+import { extendSummary, toCheckResult, type Check, type CheckOutcome, type VerifyContext } from './context';
+import { both } from '../../../shared/text';
 import { checkCustomerEmail, checkCustomerIp } from './customer';
 import { feedbackResult } from './feedback';
 import { checkInboundIp } from './inbound-ip';
@@ -111,8 +112,11 @@ async function runCheck(check: Check | undefined, ctx: VerifyContext, checkpoint
     // A bug in one check must not hide the others, nor pass: it asks for a look instead.
     return {
       status: 'warn',
-      summary: `The check stopped with an error: ${errorMessage(err)}`,
-      fix: 'Report this to the Certkit maintainers; check this point by hand meanwhile.',
+      summary: both(`The check stopped with an error: ${errorMessage(err)}`, `توقّف الفحص بخطأ: ${errorMessage(err)}`),
+      fix: both(
+        'Report this to the Certkit maintainers; check this point by hand meanwhile.',
+        'أبلغ مطوّري Certkit بذلك، وافحص هذه النقطة يدويًا إلى حين إصلاحه.',
+      ),
     };
   }
 }
@@ -138,8 +142,14 @@ async function decide(
   if (!unpassed.length) return outcome;
   const names = unpassed.join(', ');
   if (wide.status === 'failed')
-    return { ...wide, summary: `${wide.summary} (seen in the evidence of ${names}, which did not pass)` };
-  return { ...outcome, summary: `${outcome.summary} (the evidence of ${names}, which did not pass, is not counted)` };
+    return extendSummary(
+      wide,
+      both(` (seen in the evidence of ${names}, which did not pass)`, ` (ظهر في أدلة ${names}، ولم ينجح)`),
+    );
+  return extendSummary(
+    outcome,
+    both(` (the evidence of ${names}, which did not pass, is not counted)`, ` (لم تُحتسب أدلة ${names} لأنه لم ينجح)`),
+  );
 }
 
 /** What the probes say for this verification: sent now, kept from before, or why there are none. */
@@ -195,7 +205,7 @@ export async function verifyEvidence(
   const results: CheckResult[] = [];
   for (const checkpoint of plan.checkpoints) {
     const outcome = await decide(checks[checkpoint.id], checkpoint, passed, all, notPassed);
-    results.push({ checkpointId: checkpoint.id, ...outcome, evidence: outcome.evidence ?? [] });
+    results.push(toCheckResult(checkpoint.id, outcome));
   }
   const counts = Object.fromEntries(
     CHECK_STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]),

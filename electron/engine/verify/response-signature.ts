@@ -5,8 +5,10 @@ import type { ProbeResult, ProbeResults } from './probe';
 import { currentRecords, relayRef } from './relay-evidence';
 import { SECRET_MARKER } from '../redact/index';
 import { looksMasked } from './request-signature';
+import { both } from '../../../shared/text';
 import {
   anyPayment,
+  extendSummary,
   noEvidence,
   returnPosts,
   type CheckOutcome,
@@ -95,16 +97,25 @@ export function responseSignatureResult(ctx: VerifyContext, probes: ProbeResults
   const outcome = probeResponseResult(ctx, probes);
   const relay = relayAnswers(ctx);
   if (!relay.matched && !relay.mismatched.length) return outcome;
+  const unmatched = [...new Set(relay.mismatched)].join(', ');
   const note = relay.mismatched.length
-    ? `; ${relay.mismatched.length} answer(s) the relay recorded (${[...new Set(relay.mismatched)].join(', ')}) do not match the SHA response phrase given, so either the phrase or SHA type Certkit has is not the account's, or something between APS and the merchant changed them`
-    : `; APS's answers to ${relay.matched} server-to-server call(s) recorded by the relay recompute with the response phrase over the values as received`;
+    ? both(
+        `; ${relay.mismatched.length} answer(s) the relay recorded (${unmatched}) do not match the SHA response phrase given, so either the phrase or SHA type Certkit has is not the account's, or something between APS and the merchant changed them`,
+        `؛ ${relay.mismatched.length} من ردود APS التي سجّلها المُرحِّل (${unmatched}) لا تطابق عبارة SHA للردود المعطاة: فإما أن العبارة أو نوع SHA لدى Certkit ليسا للحساب، وإما أن شيئًا بين APS والتاجر غيّر الردود`,
+      )
+    : both(
+        `; APS's answers to ${relay.matched} server-to-server call(s) recorded by the relay recompute with the response phrase over the values as received`,
+        `؛ ردود APS على ${relay.matched} من الطلبات بين الخوادم التي سجّلها المُرحِّل يُعاد حساب توقيعها بعبارة الردود على القيم كما وصلت`,
+      );
   return {
-    ...outcome,
+    ...extendSummary(outcome, note),
     status: relay.mismatched.length && outcome.status === 'passed' ? 'warn' : outcome.status,
-    summary: `${outcome.summary}${note}`,
     ...(relay.mismatched.length && !outcome.fix
       ? {
-          fix: 'Check CERTKIT_SHA_RESPONSE_PHRASE and CERTKIT_SHA_TYPE against Integration settings > Security settings.',
+          fix: both(
+            'Check CERTKIT_SHA_RESPONSE_PHRASE and CERTKIT_SHA_TYPE against Integration settings > Security settings.',
+            'قارن CERTKIT_SHA_RESPONSE_PHRASE و CERTKIT_SHA_TYPE بما في Integration settings > Security settings.',
+          ),
         }
       : {}),
     evidence: [...(outcome.evidence ?? []), ...relay.evidence],

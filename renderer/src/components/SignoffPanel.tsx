@@ -298,7 +298,7 @@ function BlockerItem({ blocker }: { blocker: Blocker }) {
   const checks = useApp((s) => s.checks);
   const [open, setOpen] = useState<Opened>();
   const result = blocker.checkpoint ? checks?.find((c) => c.checkpointId === blocker.checkpoint) : undefined;
-  const fix = result ? checkText(result).fix : undefined;
+  const check = result ? checkText(result) : undefined;
   const actions = [blocker.fix, ...blocker.alternatives];
   const close = () => setOpen(undefined);
   return (
@@ -310,7 +310,11 @@ function BlockerItem({ blocker }: { blocker: Blocker }) {
             {blocker.message}
           </p>
         )}
-        {blocker.kind === 'checkpoint-failed' && fix && <p className="small fix">{fix}</p>}
+        {blocker.kind === 'checkpoint-failed' && check?.fix && (
+          <p className="small fix" lang={check.lang} dir="auto">
+            {check.fix}
+          </p>
+        )}
       </div>
       <div className="blocker-actions">
         {actions.map((a, i) => (

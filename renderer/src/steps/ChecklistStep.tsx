@@ -36,15 +36,15 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
           {t(`checkLead.${result.status}`)}
         </p>
       )}
-      {/* The verifier writes its findings in English only so far; marked so, they read left to right and are
-          spoken as English inside the Arabic interface. */}
-      <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang="en" dir="auto">
+      {/* English findings inside the Arabic view (a result from an older Certkit) keep their own language, so they
+          read left to right and are spoken as English. */}
+      <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang={text.lang} dir="auto">
         {text.summary}
       </p>
       {text.fix && (
         <p className="fix">
           <span>{t('common.fix')}:</span>{' '}
-          <span lang="en" dir="auto">
+          <span lang={text.lang} dir="auto">
             {text.fix}
           </span>
         </p>

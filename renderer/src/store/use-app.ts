@@ -4,6 +4,7 @@ import { catalogName, type CatalogKind } from '../../../shared/aps/catalog-ar';
 import { translate, type StringKey } from '../i18n/strings';
 import type { AppState, AppStore } from './app-store';
 import type { CheckResult } from '../../../shared/schema/verify';
+import type { Language } from '../../../shared/aps/methods';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -24,7 +25,14 @@ export function useCatalogName(): (kind: CatalogKind, id: string, english: strin
   return (kind, id, english) => catalogName(kind, id, english, lang);
 }
 
-/** A checkpoint's summary and fix in the interface language. */
-export function useCheckText(): (result: CheckResult) => { summary: string; fix?: string } {
-  return (result) => ({ summary: result.summary, fix: result.fix });
+/**
+ * A checkpoint's summary and fix in the interface language, and the language they are in (a result saved by an older
+ * Certkit has no Arabic, and shows its English marked as such).
+ */
+export function useCheckText(): (result: CheckResult) => { summary: string; fix?: string; lang: Language } {
+  const lang = useApp((s) => s.lang);
+  return (result) =>
+    lang === 'ar' && result.ar
+      ? { summary: result.ar.summary, fix: result.ar.fix, lang: 'ar' }
+      : { summary: result.summary, fix: result.fix, lang: 'en' };
 }
