@@ -5,6 +5,7 @@ import { translate, type StringKey } from '../i18n/strings';
 import type { AppState, AppStore } from './app-store';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Language } from '../../../shared/aps/methods';
+import { readsArabic } from '../../../shared/text';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -32,7 +33,7 @@ export function useCatalogName(): (kind: CatalogKind, id: string, english: strin
 export function useCheckText(): (result: CheckResult) => { summary: string; fix?: string; lang: Language } {
   const lang = useApp((s) => s.lang);
   return (result) =>
-    lang === 'ar' && result.ar
+    lang === 'ar' && result.ar && readsArabic(result.ar.summary)
       ? { summary: result.ar.summary, fix: result.ar.fix, lang: 'ar' }
       : { summary: result.summary, fix: result.fix, lang: 'en' };
 }
