@@ -72,6 +72,30 @@ describe('wizard components', () => {
     expect(screen.getByTestId('step-title').textContent).toBe('المشروع');
   });
 
+  it('chooses the browser a run drives, and how many scenarios at once, in the workspace', async () => {
+    const { store, fake } = await mount();
+    await act(async () => store.getState().openWorkspace('/ws'));
+    const engine = screen.getByTestId('browser-engine') as HTMLSelectElement;
+    expect(engine.value).toBe('chromium');
+    await act(async () => {
+      fireEvent.change(engine, { target: { value: 'firefox' } });
+    });
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('browser-concurrency'), { target: { value: '3' } });
+    });
+    // Out of bounds is not taken: the field keeps the last valid count.
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('browser-concurrency'), { target: { value: '40' } });
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('browser-visible'));
+    });
+    const saved = fake.calls.filter((c) => c.name === 'workspace.save').at(-1)?.input as {
+      workspace: { browser: { engine?: string; concurrency?: number; headless?: boolean } };
+    };
+    expect(saved.workspace.browser).toMatchObject({ engine: 'firefox', concurrency: 3, headless: false });
+  });
+
   it('highlights missing slots on the evidence step', async () => {
     const fake = fakeApi({
       'evidence.list': () => ({

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { INTEGRATION_TYPE_INFO, INTEGRATION_TYPES } from '../../../shared/aps/checkpoints';
 import { METHOD_IDS, PAYMENT_METHODS } from '../../../shared/aps/methods';
 import { SHA_TYPE_LABELS, SHA_TYPES } from '../../../shared/aps/sha';
-import type { WorkspaceInput } from '../../../shared/schema/workspace';
+import { LIMITS } from '../../../shared/limits';
+import { BROWSER_ENGINES, type BrowserEngine, type WorkspaceInput } from '../../../shared/schema/workspace';
 import { Badge, Card, Field } from '../components/common';
 import { useApp, useCatalogName, useT } from '../store/use-app';
 
@@ -131,6 +132,7 @@ export function ProjectStep() {
       </div>
       <div className="stack">
         <SecretsCard />
+        <BrowserCard />
         <Card title={t('project.customers')}>
           <p className="muted small">{t('project.customersHint')}</p>
           <div className="table-wrap">
@@ -262,6 +264,58 @@ function SecretsCard() {
           {t('project.storeSecrets')}
         </button>
       </div>
+    </Card>
+  );
+}
+
+/** Which browser runs drive and how many scenarios run side by side (browser.* in certkit.json). */
+function BrowserCard() {
+  const t = useT();
+  const ws = useApp((s) => s.ws)!.workspace as WorkspaceInput;
+  const edit = useApp((s) => s.editWorkspace);
+  const browser = ws.browser ?? {};
+  const { min, max } = LIMITS.concurrency;
+  const set = (change: Partial<NonNullable<WorkspaceInput['browser']>>) =>
+    edit((w) => ({ ...w, browser: { ...w.browser, ...change } }));
+  return (
+    <Card title={t('project.browser')} testId="browser-card">
+      <div className="grid-2 tight">
+        <Field label={t('project.browserEngine')} hint={t('project.browserEngineHint')}>
+          <select
+            data-testid="browser-engine"
+            value={browser.engine ?? 'chromium'}
+            onChange={(e) => set({ engine: e.target.value as BrowserEngine })}
+          >
+            {BROWSER_ENGINES.map((engine) => (
+              <option key={engine} value={engine}>
+                {t(`project.browser.${engine}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('project.concurrency')} hint={t('project.concurrencyHint')}>
+          <input
+            type="number"
+            data-testid="browser-concurrency"
+            min={min}
+            max={max}
+            value={browser.concurrency ?? LIMITS.concurrency.default}
+            onChange={(e) => {
+              const n = Math.trunc(Number(e.target.value));
+              if (n >= min && n <= max) set({ concurrency: n });
+            }}
+          />
+        </Field>
+      </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="browser-visible"
+          checked={browser.headless === false}
+          onChange={(e) => set({ headless: !e.target.checked })}
+        />
+        {t('project.browserVisible')}
+      </label>
     </Card>
   );
 }
