@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveBrowser } from '../../electron/engine/browser/resolve';
@@ -44,6 +46,41 @@ describe.skipIf(!firefox)(
       expect(r.stdout).toMatch(/PASS\s+applepay-networks/);
       expect(r.stdout).toMatch(/CONFIRM\?\s+other-browsers\s/);
       expect(r.stdout).toMatch(/Firefox [\d.]+: 3 of \d+ scenarios passed/);
+    });
+
+    it('drives a Firefox someone else started (--connect with the address Firefox printed), and leaves it running', async () => {
+      const profile = mkdtempSync(path.join(os.tmpdir(), 'ck-remote-ff-'));
+      const remote = spawn(firefox!, ['--headless', '--remote-debugging-port=0', '--profile', profile], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      try {
+        const endpoint = await new Promise<string>((resolve, reject) => {
+          let err = '';
+          remote.stderr!.on('data', (d: Buffer) => {
+            err += d.toString();
+            const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err);
+            if (m) resolve(m[1]);
+          });
+          remote.once('exit', (code) => reject(new Error(`firefox exited (${code}) before listening: ${err}`)));
+        });
+        const { dir } = tempDir('ck-firefox-remote-');
+        const r = await runCli([
+          'demo',
+          path.join(dir, 'demo'),
+          '--browser',
+          'firefox',
+          '--connect',
+          endpoint,
+          '--only',
+          'knet-success',
+        ]);
+        expect(r.stdout, r.stderr).toMatch(/knet-success\s+passed\s+CK-/);
+        expect(r.stderr).toContain(`in ${endpoint}`);
+        expect(remote.exitCode).toBeNull();
+      } finally {
+        remote.kill('SIGKILL');
+        rmSync(profile, { recursive: true, force: true });
+      }
     });
   },
 );

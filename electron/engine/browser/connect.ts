@@ -25,7 +25,19 @@ export function describeEndpoint(endpoint: string): string {
 
 const HINT =
   'give the browser\'s DevTools WebSocket URL (Chrome started with --remote-debugging-port=9222 prints "DevTools listening on ws://..."), ' +
-  'or http://HOST:9222 to look it up; a browserless service takes ws://HOST:3000?token=..., a Selenium Grid 4 node ws://GRID:4444/session/ID/se/cdp';
+  'or http://HOST:9222 to look it up; a browserless service takes ws://HOST:3000?token=..., a Selenium Grid 4 node ws://GRID:4444/session/ID/se/cdp; ' +
+  'Firefox started with --remote-debugging-port=9222 prints "WebDriver BiDi listening on ws://...": give that with --browser firefox';
+
+/**
+ * Firefox prints its WebDriver BiDi address without a path, but new sessions are opened at /session, and it has no
+ * http lookup like Chrome's /json/version: the address is taken as the person copied it, or as host:port over http.
+ */
+export function bidiSessionUrl(endpoint: string): string {
+  const url = new URL(endpoint);
+  if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/session';
+  return url.toString();
+}
 
 /** Checks the endpoint's form before anything is started: exit 2 for a value that cannot be one. */
 export function parseEndpoint(endpoint: string): URL {
@@ -52,10 +64,12 @@ export function parseEndpoint(endpoint: string): URL {
 export async function connectBrowser(endpoint: string, engine: BrowserEngine = 'chromium'): Promise<Browser> {
   const url = parseEndpoint(endpoint);
   const where = describeEndpoint(endpoint);
-  const http = url.protocol === 'http:' || url.protocol === 'https:';
+  const lookup = engine !== 'firefox' && (url.protocol === 'http:' || url.protocol === 'https:');
   let timer: NodeJS.Timeout | undefined;
   const attempt = puppeteer.connect({
-    ...(http ? { browserURL: endpoint } : { browserWSEndpoint: endpoint }),
+    ...(lookup
+      ? { browserURL: endpoint }
+      : { browserWSEndpoint: engine === 'firefox' ? bidiSessionUrl(endpoint) : endpoint }),
     protocol: engine === 'firefox' ? 'webDriverBiDi' : 'cdp',
     defaultViewport: DEFAULT_VIEWPORT,
     protocolTimeout: 60_000,
