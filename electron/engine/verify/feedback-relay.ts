@@ -35,7 +35,7 @@ const TEXT = {
   answered: (kind: FeedbackKind, repeated: boolean, why: Bilingual) =>
     both(
       `the merchant answered a ${repeated ? 'repeated ' : ''}${kind} feedback post with ${why.en}`,
-      `أجاب التاجر على ${repeated ? 'تكرار ' : ''}طلب ${FEEDBACK_NAME_AR[kind]} بـ ${why.ar}`,
+      `ردّ التاجر على ${repeated ? 'تكرار ' : ''}طلب ${FEEDBACK_NAME_AR[kind]}: ${why.ar}`,
     ),
   failed: (failures: Bilingual) =>
     both(`${failures.en} (recorded by the feedback relay)`, `${failures.ar} (كما سجّله مُرحِّل الإشعارات)`),

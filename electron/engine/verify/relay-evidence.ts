@@ -15,7 +15,7 @@ const TEXT = {
   notSeen: (seen: Bilingual, definition: Bilingual) =>
     both(
       `${seen.en}; so Certkit cannot show this: ${definition.en}`,
-      `${seen.ar}؛ لذا لا يستطيع Certkit إثبات هذا: ${definition.ar}`,
+      `${seen.ar}؛ ومن ثَمّ لا يستطيع Certkit إثبات هذا: ${definition.ar}`,
     ),
   /** Arabic joins "and" to a following word, and keeps a space before an address or an id. */
   and: (last: Bilingual) => both(' and ', /^[\u0621-\u064A]/.test(last.ar) ? ' و' : ' و '),
