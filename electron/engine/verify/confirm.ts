@@ -7,7 +7,7 @@ import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import { asBilingual, type CheckOutcome } from './context';
 import { checkpointTextAr } from '../../../shared/aps/catalog-ar';
-import { both, type Bilingual } from '../../../shared/text';
+import { LRM, both, type Bilingual } from '../../../shared/text';
 
 /** Records the engineer's confirmation (or withdrawal) of one checkpoint in certkit.json. */
 export async function confirmCheckpoint(
@@ -86,7 +86,7 @@ export function confirmFix(checkpoint: Checkpoint, guide = checkpointText(checkp
   const command = `certkit verify <workspace> --confirm ${checkpoint.id} --note "…"`;
   return both(
     `${guide.en} Then confirm: ${command.replace('…', 'what you checked')}.`,
-    `${guide.ar} ثم أكّده بملاحظة تقول ما فحصته (في التطبيق: «تأكيد»؛ وفي سطر الأوامر: ${command}).`,
+    `${guide.ar} ثم أكّده بملاحظة تقول ما فحصته (في التطبيق: «تأكيد»؛ وفي سطر الأوامر: ${command}${LRM}).`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { TrafficRecord } from '../../../shared/schema/traffic';
-import { both, concatBoth, type Bilingual } from '../../../shared/text';
+import { LRM, both, concatBoth, type Bilingual } from '../../../shared/text';
 import { isLoopbackOrPrivate, type Check, type EvidenceRef } from './context';
 import { listing, notSeenByRelay, relayRef } from './relay-evidence';
 
@@ -26,7 +26,7 @@ const TEXT = {
   declare: (id: string) =>
     both(
       `Add the addresses production API requests leave from to certkit.json as aps.productionInboundIps (e.g. ["203.0.113.10"]) and verify again, or compare them yourself and confirm: certkit verify <workspace> --confirm ${id} --note "…".`,
-      `أضف إلى certkit.json في aps.productionInboundIps العناوين التي تصدر منها طلبات API في بيئة الإنتاج (مثل ["203.0.113.10"]) ثم تحقّق مرة أخرى، أو قارنها بنفسك وأكّد بملاحظة تقول ما فحصته: certkit verify <workspace> --confirm ${id} --note "…".`,
+      `أضف إلى certkit.json في aps.productionInboundIps العناوين التي تصدر منها طلبات API في بيئة الإنتاج (مثل ["203.0.113.10"]) ثم تحقّق مرة أخرى، أو قارنها بنفسك وأكّد بملاحظة تقول ما فحصته: certkit verify <workspace> --confirm ${id} --note "…"${LRM}.`,
     ),
   same: (same: Bilingual) =>
     both(`; ${same.en} is also declared as a production address`, `؛ غير أن ${same.ar} مُعلَن أيضًا عنوانًا للإنتاج`),

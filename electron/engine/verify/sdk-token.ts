@@ -1,6 +1,6 @@
 import type { TrafficRecord } from '../../../shared/schema/traffic';
 import { operationOf } from '../relay/index';
-import { both, type Bilingual } from '../../../shared/text';
+import { LRM, both, type Bilingual } from '../../../shared/text';
 import type { Check, EvidenceRef } from './context';
 import { listing, notSeenByRelay, relayRef } from './relay-evidence';
 
@@ -10,7 +10,7 @@ import { listing, notSeenByRelay, relayRef } from './relay-evidence';
 
 const TEXT = {
   phoneClient: (agent: string) =>
-    both(`a phone app's HTTP client (user agent "${agent}")`, `عميل HTTP لتطبيق جوال (user agent "${agent}")`),
+    both(`a phone app's HTTP client (user agent "${agent}")`, `عميل HTTP لتطبيق جوال (user agent "${agent}"${LRM})`),
   androidApp: (app: string) =>
     both(`an Android app (X-Requested-With: ${app})`, `تطبيق Android (X-Requested-With: ${app})`),
   serverAddress: (address: string) =>
@@ -19,10 +19,10 @@ const TEXT = {
       `${address}، وهو العنوان الذي أرسل أيضًا بقية الطلبات بين الخوادم`,
     ),
   serverClient: (agent: string) =>
-    both(`a server HTTP client (user agent "${agent}")`, `عميل HTTP من عملاء الخوادم (user agent "${agent}")`),
+    both(`a server HTTP client (user agent "${agent}")`, `عميل HTTP من عملاء الخوادم (user agent "${agent}"${LRM})`),
   unplaced: (address: string, agent: string) =>
     agent
-      ? both(`${address}, user agent "${agent}"`, `${address}، user agent "${agent}"`)
+      ? both(`${address}, user agent "${agent}"`, `${address}، user agent "${agent}"${LRM}`)
       : both(`${address}, no user agent`, `${address}، دون user agent`),
   noToken: (calls: number) =>
     both(
@@ -46,7 +46,7 @@ const TEXT = {
   checkCaller: (id: string) =>
     both(
       `Check that caller is your server, then confirm: certkit verify <workspace> --confirm ${id} --note "what you checked".`,
-      `تأكّد أن هذا المُرسِل هو خادمك، ثم أكّد بملاحظة تقول ما فحصته: certkit verify <workspace> --confirm ${id} --note "…".`,
+      `تأكّد أن هذا المُرسِل هو خادمك، ثم أكّد بملاحظة تقول ما فحصته: certkit verify <workspace> --confirm ${id} --note "…"${LRM}.`,
     ),
   fromServer: (tokens: number, whys: Bilingual) =>
     both(
