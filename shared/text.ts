@@ -38,6 +38,13 @@ export function concatBoth(...parts: (Bilingual | string | undefined)[]): Biling
   };
 }
 
+/**
+ * Left-to-right mark. Arabic text that quotes a command or a header value ending in a quote (`--note "…"`, `user agent
+ * "okhttp"`) puts it right after that quote: without it the closing quote belongs to the Arabic and is drawn apart from
+ * what it closes. Outside the quote, so a copied command or value does not carry it.
+ */
+export const LRM = '\u200E';
+
 const ARABIC_LETTER = /[\u0621-\u064A]/;
 
 /** True when the text has Arabic words in it, not only identifiers copied from the English. */

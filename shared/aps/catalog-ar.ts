@@ -107,7 +107,121 @@ const INTEGRATION_NAMES: Record<IntegrationType, string> = {
 };
 
 /** Each checkpoint's definition and, where it has one, its guide (how to check it by hand), in Arabic. */
-const CHECKPOINT_TEXT: Record<string, { definition: string; guide?: string }> = {};
+const CHECKPOINT_TEXT: Record<string, { definition: string; guide?: string }> = {
+  'customer-email': {
+    definition:
+      'يحمل customer_email البريد الإلكتروني الذي كتبه العميل، ولا يكون قيمة ثابتة أبدًا؛ فالقيم الثابتة يحظرها فحص الاحتيال في بيئة الإنتاج.',
+  },
+  'customer-ip': {
+    definition: 'يحمل customer_ip العنوان العام للعميل الذي يتصفّح المتجر، لا عنوان الخادم ولا قيمة ثابتة.',
+  },
+  'return-url-post': {
+    definition:
+      'لا تُعيد بيئة الإنتاج النتائج إلا في نموذج POST؛ لذا يجب أن يجيب return_url على طلب POST هذا بصفحة، وأن يعمل عبر https.',
+  },
+  'request-signature': {
+    definition:
+      'يُوقَّع كل طلب على معاملاته غير الفارغة مرتّبةً حسب الاسم، وعبارة SHA للطلبات في أولها وآخرها، ولا يحمل أي معامل قد ترفضه APS.',
+  },
+  'response-signature': {
+    definition: 'يعيد التاجر حساب توقيع الرد بعبارة SHA للردود على القيم كما وصلت تمامًا، ويرفض أي رد لا يطابق توقيعه.',
+  },
+  'signature-backend': {
+    definition: 'تبقى عبارات SHA على الخادم؛ فلا تحتويها أي صفحة أو سكربت أو حزمة تطبيق أو سجل.',
+    guide: 'ابحث في حزمة تطبيق الجوال عن عبارات SHA ورمز الوصول (access code)؛ يجب ألا يكون شيء منها فيها.',
+  },
+  'feedback-urls': {
+    definition:
+      'عنوانا Direct Transaction Feedback و Notification Feedback مضبوطان في Technical Settings، ويقبلان POST، ويجيبان بـ 2xx، وهما عنوانان حقيقيان (لا apple.com ولا google.com ولا example.com).',
+    guide:
+      'أدخل عنوان مُرحِّل الإشعارات في كلا العنوانين في Technical settings وشغّل السيناريوهات (docs/relay.md)، أو افتح Integration settings > Technical settings لكل قناة مفعّلة وتأكّد أن العنوانين يشيران إلى نقاط الاستقبال الخاصة بك، ثم أرسل إليهما بـ POST نموذجًا موقّعًا وتوقّع الرد 2xx.',
+  },
+  'amount-validation': {
+    definition:
+      'المبلغ والعملة اللذان تُعيدهما APS يساويان ما طلبه التاجر وما يظهر في الإيصال (بالوحدات الصغرى لكل عملة).',
+  },
+  command: {
+    definition:
+      'قيمة command هي PURCHASE أو AUTHORIZATION، وهي PURCHASE لوسائل الدفع التي لا تسمح بغيرها (مدى، KNET، NAPS، BENEFIT، OmanNet، STC Pay).',
+  },
+  'inbound-ip': {
+    definition: 'تصدر طلبات API في بيئة الإنتاج من عنوان IP لخادم غير الذي تصدر منه طلبات بيئة الاختبار.',
+    guide:
+      'أعلِن عناوين خوادم الإنتاج في certkit.json (aps.productionInboundIps) وشغّل مُرحِّل API على خادم الاختبار (staging)، أو قارن بنفسك عنوان IP الصادر لخادمَي الاختبار والإنتاج؛ يجب أن يختلفا.',
+  },
+  'tokenization-client-side': {
+    definition: 'يُرسل المتصفح أو التطبيق نموذج TOKENIZATION مباشرةً إلى APS؛ ولا تمرّ بيانات البطاقة بخادم التاجر أبدًا.',
+  },
+  'three-ds-top-window': {
+    definition:
+      'يُفتح تحدّي 3DS في النافذة الرئيسية (لا نافذة منبثقة ولا iframe)؛ وفي التكامل المخصص يُتَّبع 3ds_url عند وجوده، وتُعرض نتيجة JSON النهائية عند غيابه.',
+  },
+  'device-fingerprint': {
+    definition:
+      'إذا كانت أداة مكافحة الاحتيال المتقدمة (ReD) مفعّلة، تحمل طلبات الشراء والتفويض device_fingerprint الذي يولّده سكربت APS.',
+    guide: 'اسأل مدير حسابك هل ReD مفعّلة؛ فإن كانت كذلك، فتأكّد أن طلبات الشراء تحمل device_fingerprint.',
+  },
+  'stcpay-dynamic': {
+    definition: 'قيمتا phone_number و otp هما ما كتبه العميل، ولا تكونان ثابتتين في الطلب أبدًا.',
+  },
+  'knet-receipt': {
+    definition: 'تعرض صفحة الإيصال knet_ref_number و third_party_transaction_number والمبلغ وتاريخ المعاملة.',
+  },
+  'naps-languages': {
+    definition: 'يُلتقط مسار NAPS كاملًا بالعربية وبالإنجليزية، وفق إرشادات اعتماد QPAY.',
+  },
+  'branding-mada': {
+    definition:
+      'تعرض صفحة إتمام الطلب العلامة التجارية لمدى كما يصفها دليل العلامة التجارية لمدى (MADA Branding Document).',
+    guide: 'قارن لقطات الشاشة لصفحتَي إتمام الطلب وما قبل الدفع بدليل العلامة التجارية لمدى (MADA Branding Document).',
+  },
+  'branding-amex': {
+    definition: 'تتبع العلامة التجارية لأمريكان إكسبريس إرشادات AMEX للعلامة التجارية.',
+    guide: 'قارن لقطات الشاشة لصفحة إتمام الطلب بإرشادات AMEX للعلامة التجارية.',
+  },
+  'branding-benefit': {
+    definition: 'يتبع زر الدفع BENEFIT دليل العلامة التجارية لـ BENEFIT (BENEFIT Branding Document).',
+    guide: 'قارن لقطة الشاشة لصفحة إتمام الطلب بدليل العلامة التجارية لـ BENEFIT (BENEFIT Branding Document).',
+  },
+  'sdk-token-server': {
+    definition: 'يُرسَل طلب SDK_TOKEN، وهو يحمل التوقيع، من خادم التاجر، ولا يُرسَل من التطبيق أبدًا.',
+    guide:
+      'ضع مُرحِّل API أمام خادمك وافتح عملية دفع في التطبيق، أو تأكّد أن التطبيق يطلب رمز SDK من خادمك وأنه لا يحمل أي عبارة SHA ولا رمز الوصول (access code).',
+  },
+  'latest-sdk': {
+    definition: 'يستخدم التطبيق أحدث إصدار من حزمة تطوير تطبيقات الجوال (mobile SDK) من Amazon Payment Services.',
+    guide: 'قارن إصدار SDK في ملفات البناء لديك بأحدث إصدار من APS mobile SDK.',
+  },
+  'applepay-networks': {
+    definition: 'تتضمن supportedNetworks كلًّا من mada و amex و visa و masterCard.',
+  },
+  'applepay-country': {
+    definition: 'قيمة countryCode هي SA عند تقديم مدى، مع ApplePaySession بالإصدار 5 أو أحدث.',
+  },
+  'applepay-capability-web': {
+    definition: 'تتضمن merchantCapabilities القيمة supports3DS في تكامل الموقع الإلكتروني.',
+  },
+  'applepay-capability-sdk': {
+    definition: 'يضبط تكامل حزمة تطوير الجوال (mobile SDK) قدرة التاجر capability3DS.',
+    guide: 'تأكّد أن merchantCapabilities في PKPaymentRequest داخل تطبيقك تتضمن capability3DS.',
+  },
+  'recurring-mode': {
+    definition:
+      'يحمل الطلب الأول (CIT) الحقل recurring_mode؛ ومع FIXED أو VARIABLE يحمل أيضًا recurring_transactions_count و recurring_expiry_date و recurring_days_between_payments.',
+  },
+  'recurring-agreement': {
+    definition:
+      'قيمة agreement_id في طلب CIT فريدة، من أحرف وأرقام فقط، ولا تتجاوز 15 خانة، وتستخدم الطلبات اللاحقة (MIT) قيمة agreement_id التي أعادتها APS.',
+  },
+  'recurring-token': {
+    definition: 'قيمة token_name في الدفعة الأولى هي نفسها المستخدمة في كل طلب لاحق (MIT).',
+  },
+  'other-browsers': {
+    definition:
+      'تختبر APS على Google Chrome، وتطلب من التجار التأكد من أن كل شيء يعمل طبيعيًا على المتصفحات وأنظمة التشغيل الأخرى.',
+    guide: 'شغّل مسارات الدفع الرئيسية على Safari و Firefox و Edge، وعلى هاتف.',
+  },
+};
 
 /** A checkpoint's definition and guide in Arabic; undefined where the table has no entry yet. */
 export function checkpointTextAr(id: string): { definition: string; guide?: string } | undefined {

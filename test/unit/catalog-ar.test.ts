@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogIds, catalogName, catalogNameAr } from '../../shared/aps/catalog-ar';
+import { catalogIds, catalogName, catalogNameAr, checkpointTextAr } from '../../shared/aps/catalog-ar';
+import { CATALOG } from '../../shared/aps/catalog-index';
 import { SCENARIOS } from '../../shared/aps/scenarios';
 
 const ARABIC = /[\u0600-\u06FF]/;
@@ -7,6 +8,20 @@ const ARABIC = /[\u0600-\u06FF]/;
 describe('Arabic names of the catalog', () => {
   it('names every scenario, slot and checkpoint in Arabic', () => {
     const missing = catalogIds().filter(({ kind, id }) => !ARABIC.test(catalogNameAr(kind, id) ?? ''));
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every checkpoint its definition, and its guide where it has one, in Arabic', () => {
+    // The verifier's confirm-only findings and relay fallbacks print these; an English one would show in the Arabic view.
+    const missing = CATALOG.checkpoints.ids().flatMap((id) => {
+      const english = CATALOG.checkpoints.get(id);
+      const arabic = checkpointTextAr(id);
+      return [
+        ...(ARABIC.test(arabic?.definition ?? '') ? [] : [`${id}: no Arabic definition`]),
+        ...(english.guide && !ARABIC.test(arabic?.guide ?? '') ? [`${id}: no Arabic guide`] : []),
+        ...(!english.guide && arabic?.guide ? [`${id}: an Arabic guide the English lacks`] : []),
+      ];
+    });
     expect(missing).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
 import { asBilingual, type CheckOutcome } from './context';
 import { checkpointTextAr } from '../../../shared/aps/catalog-ar';
-import { both, type Bilingual } from '../../../shared/text';
+import { LRM, both, type Bilingual } from '../../../shared/text';
 
 /** Records the engineer's confirmation (or withdrawal) of one checkpoint in certkit.json. */
 export async function confirmCheckpoint(
@@ -52,7 +52,7 @@ async function confirmLocked(workspaceDir: string, id: string, confirmed: boolea
 }
 
 /** The checkpoint's definition and guide in both languages (English where the Arabic table has no entry). */
-function checkpointText(checkpoint: Checkpoint): { definition: Bilingual; guide: Bilingual } {
+export function checkpointText(checkpoint: Checkpoint): { definition: Bilingual; guide: Bilingual } {
   const ar = checkpointTextAr(checkpoint.id);
   const guideEn = checkpoint.guide ?? 'Check it yourself.';
   return {
@@ -73,16 +73,21 @@ export function confirmOnly(workspace: Workspace, checkpoint: Checkpoint): Check
       note: c.note,
     };
   }
-  const command = `certkit verify <workspace> --confirm ${checkpoint.id} --note "…"`;
   return {
     status: 'needs-confirmation',
     summary: both(`Evidence cannot show this: ${definition.en}`, `لا تُثبت الأدلة هذا: ${definition.ar}`),
-    fix: both(
-      `${guide.en} Then confirm: ${command.replace('…', 'what you checked')}.`,
-      `${guide.ar} ثم أكّده بملاحظة تقول ما فحصته (في التطبيق: «تأكيد»؛ وفي سطر الأوامر: ${command}).`,
-    ),
+    fix: confirmFix(checkpoint, guide),
     note: c?.note || undefined,
   };
+}
+
+/** What to do for a checkpoint the engineer answers: its guide, then how to confirm it. */
+export function confirmFix(checkpoint: Checkpoint, guide = checkpointText(checkpoint).guide): Bilingual {
+  const command = `certkit verify <workspace> --confirm ${checkpoint.id} --note "…"`;
+  return both(
+    `${guide.en} Then confirm: ${command.replace('…', 'what you checked')}.`,
+    `${guide.ar} ثم أكّده بملاحظة تقول ما فحصته (في التطبيق: «تأكيد»؛ وفي سطر الأوامر: ${command}${LRM}).`,
+  );
 }
 
 /** An automatic check that could not decide may be settled by the engineer's note; a failure never is. */

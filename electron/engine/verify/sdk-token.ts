@@ -1,11 +1,59 @@
 import type { TrafficRecord } from '../../../shared/schema/traffic';
 import { operationOf } from '../relay/index';
+import { LRM, both, type Bilingual } from '../../../shared/text';
 import type { Check, EvidenceRef } from './context';
 import { listing, notSeenByRelay, relayRef } from './relay-evidence';
 
 // SDK_TOKEN carries the access code and a signature made with the request phrase, so APS wants it sent by the
 // merchant's server, never by the app. The relay sits in front of the server's calls: an SDK_TOKEN it sees came
 // through the server's APS URL; the caller's address and headers then tell whether a server or a phone sent it.
+
+const TEXT = {
+  phoneClient: (agent: string) =>
+    both(`a phone app's HTTP client (user agent "${agent}")`, `عميل HTTP لتطبيق جوال (user agent "${agent}"${LRM})`),
+  androidApp: (app: string) =>
+    both(`an Android app (X-Requested-With: ${app})`, `تطبيق Android (X-Requested-With: ${app})`),
+  serverAddress: (address: string) =>
+    both(
+      `${address}, the address that also sent the other server-to-server calls`,
+      `${address}، وهو العنوان الذي أرسل أيضًا بقية الطلبات بين الخوادم`,
+    ),
+  serverClient: (agent: string) =>
+    both(`a server HTTP client (user agent "${agent}")`, `عميل HTTP من عملاء الخوادم (user agent "${agent}"${LRM})`),
+  unplaced: (address: string, agent: string) =>
+    agent
+      ? both(`${address}, user agent "${agent}"`, `${address}، user agent "${agent}"${LRM}`)
+      : both(`${address}, no user agent`, `${address}، دون user agent`),
+  noToken: (calls: number) =>
+    both(
+      `The relay recorded ${calls} API call(s) but no SDK_TOKEN request: open a payment in the app while the server's APS URL points at the relay`,
+      `سجّل المُرحِّل طلبات API (عددها ${calls}) دون أي طلب SDK_TOKEN: افتح عملية دفع في التطبيق بينما يشير عنوان APS في خادمك إلى المُرحِّل`,
+    ),
+  fromDevice: (devices: number, tokens: number, whys: Bilingual) =>
+    both(
+      `${devices} of ${tokens} SDK_TOKEN request(s) came from ${whys.en}`,
+      `جاء ${devices} من أصل ${tokens} من طلبات SDK_TOKEN من ${whys.ar}`,
+    ),
+  fromServerOnly: both(
+    'Request SDK_TOKEN from your server: the app asks your back end for a token, the back end signs the request and calls APS; the app never holds the access code or the SHA phrases.',
+    'اطلب SDK_TOKEN من خادمك: يطلب التطبيق الرمز من الخادم الخلفي، فيوقّع الخادم الطلب ويستدعي APS؛ ولا يحمل التطبيق رمز الوصول (access code) ولا عبارات SHA أبدًا.',
+  ),
+  unknownCaller: (tokens: number, unknown: number, whys: Bilingual) =>
+    both(
+      `${tokens} SDK_TOKEN request(s) passed the relay, ${unknown} from a caller Certkit cannot place: ${whys.en}`,
+      `مرّت عبر المُرحِّل طلبات SDK_TOKEN (عددها ${tokens})، منها ${unknown} من مُرسِل لا يستطيع Certkit معرفة نوعه: ${whys.ar}`,
+    ),
+  checkCaller: (id: string) =>
+    both(
+      `Check that caller is your server, then confirm: certkit verify <workspace> --confirm ${id} --note "what you checked".`,
+      `تأكّد أن هذا المُرسِل هو خادمك، ثم أكّد بملاحظة تقول ما فحصته: certkit verify <workspace> --confirm ${id} --note "…"${LRM}.`,
+    ),
+  fromServer: (tokens: number, whys: Bilingual) =>
+    both(
+      `${tokens} SDK_TOKEN request(s) came from the merchant server: ${whys.en}`,
+      `جاءت طلبات SDK_TOKEN (عددها ${tokens}) من خادم التاجر: ${whys.ar}`,
+    ),
+};
 
 /** HTTP stacks of phone apps: iOS (CFNetwork/Darwin, Alamofire), Android (Dalvik), cross-platform app frameworks. */
 const DEVICE_AGENT =
@@ -14,30 +62,29 @@ const DEVICE_AGENT =
 const SERVER_AGENT =
   /^(node|undici|axios|got|GuzzleHttp|curl|libcurl|PHP|python-requests|python-urllib|aiohttp|Java\/|Apache-HttpClient|Go-http-client|RestSharp|Ruby|Faraday|Jersey|Spring|WordPress)\b/i;
 
-type Verdict = { kind: 'device' | 'server' | 'unknown'; why: string };
+type Verdict = { kind: 'device' | 'server' | 'unknown'; why: Bilingual };
 
 function judge(r: TrafficRecord, serverAddresses: Set<string>): Verdict {
   const agent = r.caller.userAgent ?? '';
-  if (DEVICE_AGENT.test(agent)) return { kind: 'device', why: `a phone app's HTTP client (user agent "${agent}")` };
+  if (DEVICE_AGENT.test(agent)) return { kind: 'device', why: TEXT.phoneClient(agent) };
   const app = r.caller.headers['x-requested-with'];
-  if (app && app.toLowerCase() !== 'xmlhttprequest')
-    return { kind: 'device', why: `an Android app (X-Requested-With: ${app})` };
+  if (app && app.toLowerCase() !== 'xmlhttprequest') return { kind: 'device', why: TEXT.androidApp(app) };
   const address = r.caller.forwardedFor?.split(',')[0]?.trim() || r.caller.address;
-  if (serverAddresses.has(address))
-    return { kind: 'server', why: `${address}, the address that also sent the other server-to-server calls` };
-  if (SERVER_AGENT.test(agent)) return { kind: 'server', why: `a server HTTP client (user agent "${agent}")` };
-  return { kind: 'unknown', why: `${address}${agent ? `, user agent "${agent}"` : ', no user agent'}` };
+  if (serverAddresses.has(address)) return { kind: 'server', why: TEXT.serverAddress(address) };
+  if (SERVER_AGENT.test(agent)) return { kind: 'server', why: TEXT.serverClient(agent) };
+  return { kind: 'unknown', why: TEXT.unplaced(address, agent) };
+}
+
+/** The distinct reasons, listed once each. */
+function reasons(verdicts: Verdict[]): Bilingual {
+  const seen = new Map(verdicts.map((v) => [v.why.en, v.why]));
+  return listing([...seen.values()]);
 }
 
 export const checkSdkTokenServer: Check = (ctx, checkpoint) => {
   const api = ctx.traffic.records.filter((r) => r.kind === 'paymentApi');
   const tokens = api.filter((r) => operationOf(r) === 'SDK_TOKEN');
-  if (!tokens.length)
-    return notSeenByRelay(
-      ctx,
-      checkpoint,
-      `The relay recorded ${api.length} API call(s) but no SDK_TOKEN request: open a payment in the app while the server's APS URL points at the relay`,
-    );
+  if (!tokens.length) return notSeenByRelay(ctx, checkpoint, TEXT.noToken(api.length));
   const serverAddresses = new Set(
     api
       .filter((r) => operationOf(r) !== 'SDK_TOKEN')
@@ -45,27 +92,27 @@ export const checkSdkTokenServer: Check = (ctx, checkpoint) => {
   );
   const verdicts = tokens.map((r) => ({ r, v: judge(r, serverAddresses) }));
   const evidence: EvidenceRef[] = verdicts.map(({ r, v }) =>
-    relayRef(ctx, r, `SDK_TOKEN from ${v.why}, answered ${r.responseStatus ?? r.error ?? '-'}`),
+    relayRef(ctx, r, `SDK_TOKEN from ${v.why.en}, answered ${r.responseStatus ?? r.error ?? '-'}`),
   );
-  const devices = verdicts.filter((x) => x.v.kind === 'device');
+  const devices = verdicts.filter((x) => x.v.kind === 'device').map((x) => x.v);
   if (devices.length)
     return {
       status: 'failed',
-      summary: `${devices.length} of ${tokens.length} SDK_TOKEN request(s) came from ${listing([...new Set(devices.map((d) => d.v.why))])}`,
-      fix: 'Request SDK_TOKEN from your server: the app asks your back end for a token, the back end signs the request and calls APS; the app never holds the access code or the SHA phrases.',
+      summary: TEXT.fromDevice(devices.length, tokens.length, reasons(devices)),
+      fix: TEXT.fromServerOnly,
       evidence,
     };
-  const unknown = verdicts.filter((x) => x.v.kind === 'unknown');
+  const unknown = verdicts.filter((x) => x.v.kind === 'unknown').map((x) => x.v);
   if (unknown.length)
     return {
       status: 'needs-confirmation',
-      summary: `${tokens.length} SDK_TOKEN request(s) passed the relay, ${unknown.length} from a caller Certkit cannot place: ${listing([...new Set(unknown.map((u) => u.v.why))])}`,
-      fix: `Check that caller is your server, then confirm: certkit verify <workspace> --confirm ${checkpoint.id} --note "what you checked".`,
+      summary: TEXT.unknownCaller(tokens.length, unknown.length, reasons(unknown)),
+      fix: TEXT.checkCaller(checkpoint.id),
       evidence,
     };
   return {
     status: 'passed',
-    summary: `${tokens.length} SDK_TOKEN request(s) came from the merchant server: ${listing([...new Set(verdicts.map((x) => x.v.why))])}`,
+    summary: TEXT.fromServer(tokens.length, reasons(verdicts.map((x) => x.v))),
     evidence,
   };
 };
