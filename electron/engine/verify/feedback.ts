@@ -50,7 +50,7 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   if (!probes.feedback) {
     return {
       status: 'needs-confirmation',
-      summary: `The feedback URLs were not probed: ${probes.feedbackSkipped ?? probes.skipped ?? 'no probe ran'}`,
+      summary: `The feedback URLs were not probed: ${(probes.feedbackSkipped ?? probes.skipped)?.en ?? 'no probe ran'}`,
       fix: 'Verify with --probe-response against the loopback or staging store (with the SHA response phrase set), or confirm with a note that both URLs answer 2xx to a signed POST.',
     };
   }
