@@ -211,13 +211,13 @@ export function methodRuleBreach(method: MethodId, command: string, currency: st
   if (!m.commands.includes(command as Command)) {
     return both(
       `${m.label} accepts ${m.commands.join(' or ')} only, not ${command}`,
-      `لا يقبل ${m.label} إلا ${m.commands.join(' أو ')}، لا ${command}`,
+      `لا يقبل ${m.label} إلا ${m.commands.join(' أو ')}، وليس ${command}`,
     );
   }
   if (m.currencies && !m.currencies.includes(currency.toUpperCase())) {
     return both(
       `${m.label} accepts ${m.currencies.join(', ')} only, not ${currency}`,
-      `لا يقبل ${m.label} إلا العملات ${m.currencies.join('، ')}، لا ${currency}`,
+      `لا يقبل ${m.label} إلا العملات ${m.currencies.join('، ')}، وليس ${currency}`,
     );
   }
   return null;

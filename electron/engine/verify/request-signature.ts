@@ -72,7 +72,7 @@ const TEXT = {
       `${fields.join(', ')} is not recorded, and the value the customer typed does not reproduce the signature`,
       `${fields.join('، ')} غير مسجَّل، والقيمة التي أدخلها العميل لا تعيد إنتاج التوقيع`,
     ),
-  mismatch: (cause: Bilingual) => both(`signature does not match: ${cause.en}`, `التوقيع لا يطابق: ${cause.ar}`),
+  mismatch: (cause: Bilingual) => both(`signature does not match: ${cause.en}`, `التوقيع غير مطابق: ${cause.ar}`),
   none: both('no request to APS was recorded', 'لم يُسجَّل أي طلب إلى APS'),
   bodyLost: (id: string, kind: string) =>
     both(
