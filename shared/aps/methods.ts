@@ -1,3 +1,5 @@
+import { both, type Bilingual } from '../text';
+
 export const METHOD_IDS = [
   'VISA',
   'MASTERCARD',
@@ -203,16 +205,27 @@ export const PAYMENT_METHODS: Record<MethodId, PaymentMethod> = {
 export const CARD_METHODS: MethodId[] = ['VISA', 'MASTERCARD', 'AMEX', 'MADA'];
 export const LOCAL_METHODS: MethodId[] = ['KNET', 'NAPS', 'BENEFIT', 'OMANNET', 'STCPAY'];
 
-/** Why a command/currency pair is refused for a method, or null when it is allowed. */
-export function methodRuleViolation(method: MethodId, command: string, currency: string): string | null {
+/** Why a command/currency pair is refused for a method, in both languages, or null when it is allowed. */
+export function methodRuleBreach(method: MethodId, command: string, currency: string): Bilingual | null {
   const m = PAYMENT_METHODS[method];
   if (!m.commands.includes(command as Command)) {
-    return `${m.label} accepts ${m.commands.join(' or ')} only, not ${command}`;
+    return both(
+      `${m.label} accepts ${m.commands.join(' or ')} only, not ${command}`,
+      `لا يقبل ${m.label} إلا ${m.commands.join(' أو ')}، وليس ${command}`,
+    );
   }
   if (m.currencies && !m.currencies.includes(currency.toUpperCase())) {
-    return `${m.label} accepts ${m.currencies.join(', ')} only, not ${currency}`;
+    return both(
+      `${m.label} accepts ${m.currencies.join(', ')} only, not ${currency}`,
+      `لا يقبل ${m.label} إلا العملات ${m.currencies.join('، ')}، وليس ${currency}`,
+    );
   }
   return null;
+}
+
+/** Why a command/currency pair is refused for a method, or null when it is allowed. */
+export function methodRuleViolation(method: MethodId, command: string, currency: string): string | null {
+  return methodRuleBreach(method, command, currency)?.en ?? null;
 }
 
 /** Which method a request selects, from payment_option or digital_wallet. */

@@ -1,6 +1,7 @@
 import { classifyResponse } from '../../../shared/aps/codes';
 import { currencyDecimals, formatMinorUnits } from '../../../shared/aps/currencies';
 import type { Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
+import { both, joinBoth, type Bilingual } from '../../../shared/text';
 import type { ProbeResults } from './probe';
 import { probeOutcome } from './response-signature';
 import {
@@ -17,6 +18,34 @@ import {
   type Fields,
   type VerifyContext,
 } from './context';
+
+const TEXT = {
+  none: both('no payment with a final APS answer was recorded', 'لم تُسجَّل أي عملية دفع لها رد نهائي من APS'),
+  notInteger: (id: string, amount: string) =>
+    both(
+      `${id}: amount "${amount}" is not an integer in minor units`,
+      `${id}: المبلغ "${amount}" ليس عددًا صحيحًا بالوحدات الصغرى للعملة`,
+    ),
+  differs: (id: string, requested: string, returned: string) =>
+    both(`${id}: requested ${requested}, APS returned ${returned}`, `${id}: طُلب ${requested} وأعاد APS ${returned}`),
+  visaRounding: (id: string, currency: string, amount: string) =>
+    both(
+      `${id}: ${currency} amount ${amount} should end in 0 for Visa (APS rounds 3-decimal Visa amounts)`,
+      `${id}: ينبغي أن ينتهي مبلغ ${currency} ${amount} بالرقم 0 مع Visa (يقرّب APS مبالغ Visa ذات المنازل العشرية الثلاث)`,
+    ),
+  receiptMissing: (id: string, shown: string) =>
+    both(`${id}: the receipt does not show ${shown}`, `${id}: لا يعرض الإيصال ${shown}`),
+  fix: both(
+    "Compare the amount and currency APS returns with the order's (in minor units: 2 decimals, 3 for KWD, BHD, OMR, JOD) before marking the order paid, and show that amount on the receipt.",
+    'قبل اعتبار الطلب مدفوعًا، قارن المبلغ والعملة اللذين يعيدهما APS بمبلغ الطلب وعملته (بالوحدات الصغرى: منزلتان عشريتان، وثلاث لـ KWD و BHD و OMR و JOD)، واعرض ذلك المبلغ على الإيصال.',
+  ),
+  amountCheck: both('the amount check against the order', 'فحص المبلغ مقابل الطلب'),
+  passed: (payments: number, probed: boolean) =>
+    both(
+      `Amount and currency matched APS's answer and the receipt in ${payments} payment(s)${probed ? '; a correctly signed result with a changed amount was refused' : ''}`,
+      `تطابق المبلغ والعملة مع رد APS والإيصال في ${payments} من عمليات الدفع${probed ? '؛ ورُفضت نتيجة بمبلغ معدَّل وتوقيع صحيح' : ''}`,
+    ),
+};
 
 const ARABIC_DIGITS = /[\u0660-\u0669]/g;
 
@@ -69,14 +98,11 @@ function pairs(ctx: VerifyContext): Pair[] {
   return out;
 }
 
-export const AMOUNT_FIX =
-  "Compare the amount and currency APS returns with the order's (in minor units: 2 decimals, 3 for KWD, BHD, OMR, JOD) before marking the order paid, and show that amount on the receipt.";
-
 export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOutcome {
   const found = pairs(ctx);
-  if (!found.length) return noEvidence(ctx, anyPayment(ctx), 'no payment with a final APS answer was recorded');
-  const failures: string[] = [];
-  const warnings: string[] = [];
+  if (!found.length) return noEvidence(ctx, anyPayment(ctx), TEXT.none);
+  const failures: Bilingual[] = [];
+  const warnings: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   for (const { ev, request, response } of found) {
     const reqAmount = str(request.requestFields.amount) ?? '';
@@ -88,19 +114,15 @@ export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOut
       exchangeRef(ev, response.exchange, `APS returned ${resAmount} ${resCurrency}`),
     );
     if (!/^\d+$/.test(reqAmount)) {
-      failures.push(`${ev.scenarioId}: amount "${reqAmount}" is not an integer in minor units`);
+      failures.push(TEXT.notInteger(ev.scenarioId, reqAmount));
       continue;
     }
     if (reqAmount !== resAmount || reqCurrency !== resCurrency) {
-      failures.push(
-        `${ev.scenarioId}: requested ${reqAmount} ${reqCurrency}, APS returned ${resAmount} ${resCurrency}`,
-      );
+      failures.push(TEXT.differs(ev.scenarioId, `${reqAmount} ${reqCurrency}`, `${resAmount} ${resCurrency}`));
     }
     const method = scenarioMethod(ev, request);
     if (currencyDecimals(reqCurrency) === 3 && method === 'VISA' && !reqAmount.endsWith('0')) {
-      warnings.push(
-        `${ev.scenarioId}: ${reqCurrency} amount ${reqAmount} should end in 0 for Visa (APS rounds 3-decimal Visa amounts)`,
-      );
+      warnings.push(TEXT.visaRounding(ev.scenarioId, reqCurrency, reqAmount));
     }
     const code = str(response.fields.response_code) ?? '';
     if (classifyResponse(code) !== 'success') continue;
@@ -115,18 +137,13 @@ export function amountResult(ctx: VerifyContext, probes: ProbeResults): CheckOut
       ),
     );
     if (!textShowsAmount(receipt.text, reqAmount, reqCurrency))
-      warnings.push(`${ev.scenarioId}: the receipt does not show ${shown} ${reqCurrency}`);
+      warnings.push(TEXT.receiptMissing(ev.scenarioId, `${shown} ${reqCurrency}`));
   }
-  if (failures.length) return { status: 'failed', summary: failures.join('; '), fix: AMOUNT_FIX, evidence };
+  if (failures.length) return { status: 'failed', summary: joinBoth(failures), fix: TEXT.fix, evidence };
   if (probes.amount) {
-    const probe = probeOutcome(probes.amount, 'the amount check against the order', AMOUNT_FIX);
+    const probe = probeOutcome(probes.amount, TEXT.amountCheck, TEXT.fix);
     if (probe.status !== 'passed') return { ...probe, evidence: [...(probe.evidence ?? []), ...evidence] };
   }
-  if (warnings.length) return { status: 'warn', summary: warnings.join('; '), fix: AMOUNT_FIX, evidence };
-  const probed = probes.amount ? '; a correctly signed result with a changed amount was refused' : '';
-  return {
-    status: 'passed',
-    summary: `Amount and currency matched APS's answer and the receipt in ${found.length} payment(s)${probed}`,
-    evidence,
-  };
+  if (warnings.length) return { status: 'warn', summary: joinBoth(warnings), fix: TEXT.fix, evidence };
+  return { status: 'passed', summary: TEXT.passed(found.length, !!probes.amount), evidence };
 }

@@ -1,4 +1,5 @@
-import { PAYMENT_METHODS, methodRuleViolation } from '../../../shared/aps/methods';
+import { PAYMENT_METHODS, methodRuleBreach } from '../../../shared/aps/methods';
+import { both, concatBoth, joinBoth, type Bilingual } from '../../../shared/text';
 import {
   PAYMENT_COMMANDS,
   anyPayment,
@@ -11,8 +12,27 @@ import {
   type EvidenceRef,
 } from './context';
 
+const TEXT = {
+  notPayment: (scenarioId: string, command: string) =>
+    both(
+      `${scenarioId}: command ${command} is not PURCHASE or AUTHORIZATION`,
+      `${scenarioId}: الأمر ${command} ليس PURCHASE ولا AUTHORIZATION`,
+    ),
+  breach: (scenarioId: string, why: Bilingual) => concatBoth(`${scenarioId}: `, why),
+  none: both('no PURCHASE or AUTHORIZATION request was recorded', 'لم يُسجَّل أي طلب PURCHASE أو AUTHORIZATION'),
+  fix: both(
+    'Send command=PURCHASE for mada, KNET, NAPS, BENEFIT, OmanNet and STC Pay (they accept nothing else, APS answers 00049), and PURCHASE or AUTHORIZATION for Visa, Mastercard, Amex and Apple Pay, in a currency the method accepts.',
+    'أرسل command=PURCHASE مع mada و KNET و NAPS و BENEFIT و OmanNet و STC Pay (فهي لا تقبل غيره، ويرد APS بالرمز 00049)، و PURCHASE أو AUTHORIZATION مع Visa و Mastercard و Amex و Apple Pay، وبعملة تقبلها وسيلة الدفع.',
+  ),
+  passed: (n: number) =>
+    both(
+      `${n} payment request(s) used a command the method allows`,
+      `استخدم ${n} من طلبات الدفع أمرًا تسمح به وسيلة الدفع`,
+    ),
+};
+
 export const checkCommand: Check = (ctx) => {
-  const failures: string[] = [];
+  const failures: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   let seen = 0;
   for (const ev of ctx.scenarios) {
@@ -24,24 +44,17 @@ export const checkCommand: Check = (ctx) => {
       if (!PAYMENT_COMMANDS.includes(command)) {
         // Maintenance commands (CAPTURE, REFUND, VOID) are fine as follow-ups; they never start a payment.
         if (!['CAPTURE', 'REFUND', 'VOID_AUTHORIZATION'].includes(command))
-          failures.push(`${ev.scenarioId}: command ${command} is not PURCHASE or AUTHORIZATION`);
+          failures.push(TEXT.notPayment(ev.scenarioId, command));
         continue;
       }
       const method = scenarioMethod(ev, x);
       if (!method) continue;
       const currency = str(x.requestFields.currency) ?? PAYMENT_METHODS[method].defaultCurrency;
-      const violation = methodRuleViolation(method, command, currency);
-      if (violation) failures.push(`${ev.scenarioId}: ${violation}`);
+      const breach = methodRuleBreach(method, command, currency);
+      if (breach) failures.push(TEXT.breach(ev.scenarioId, breach));
     }
   }
-  if (!seen) return noEvidence(ctx, anyPayment(ctx), 'no PURCHASE or AUTHORIZATION request was recorded');
-  if (failures.length) {
-    return {
-      status: 'failed',
-      summary: failures.join('; '),
-      fix: 'Send command=PURCHASE for mada, KNET, NAPS, BENEFIT, OmanNet and STC Pay (they accept nothing else, APS answers 00049), and PURCHASE or AUTHORIZATION for Visa, Mastercard, Amex and Apple Pay, in a currency the method accepts.',
-      evidence,
-    };
-  }
-  return { status: 'passed', summary: `${seen} payment request(s) used a command the method allows`, evidence };
+  if (!seen) return noEvidence(ctx, anyPayment(ctx), TEXT.none);
+  if (failures.length) return { status: 'failed', summary: joinBoth(failures), fix: TEXT.fix, evidence };
+  return { status: 'passed', summary: TEXT.passed(seen), evidence };
 };

@@ -13,7 +13,7 @@ import { checkApplePayCapability, checkApplePayCountry, checkApplePayNetworks } 
 import { checkCommand } from './command';
 import { applyConfirmation, confirmOnly } from './confirm';
 import { extendSummary, toCheckResult, type Check, type CheckOutcome, type VerifyContext } from './context';
-import { both } from '../../../shared/text';
+import { both, concatBoth } from '../../../shared/text';
 import { checkCustomerEmail, checkCustomerIp } from './customer';
 import { feedbackResult } from './feedback';
 import { checkInboundIp } from './inbound-ip';
@@ -152,6 +152,11 @@ async function decide(
   );
 }
 
+const PROBE_AGAIN = both(
+  '; probe again (certkit verify <workspace> --probe-response)',
+  '؛ أعد الاختبار (certkit verify <workspace> --probe-response)',
+);
+
 /** What the probes say for this verification: sent now, kept from before, or why there are none. */
 async function probeResults(
   ctx: VerifyContext,
@@ -167,7 +172,7 @@ async function probeResults(
   const stored = options.storedProbes;
   if (!stored) return { results: await runProbes(ctx) };
   const stale = staleReason(stored, evidence, ctx.workspace);
-  if (stale) return { results: { skipped: `${stale}; probe again (certkit verify <workspace> --probe-response)` } };
+  if (stale) return { results: { skipped: concatBoth(stale, PROBE_AGAIN) } };
   return { results: stored.results, record: { ...stored, fresh: false } };
 }
 

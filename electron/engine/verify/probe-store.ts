@@ -6,7 +6,8 @@ import { outputDir, type CollectedEvidence } from '../evidence/store';
 import type { Redactor } from '../redact/index';
 import { writeJsonAtomic } from '../util/atomic-write';
 import type { Workspace } from '../../../shared/schema/workspace';
-import { feedbackTargets, type ProbeResults } from './probe';
+import { both, verbatim, type Bilingual } from '../../../shared/text';
+import { feedbackTargets, type ProbeResult, type ProbeResults } from './probe';
 
 // The response probes post to the merchant, so they run only when asked (`verify --probe-response`). What they found
 // is kept, so every later verification, package, report and email states the same results until the evidence the
@@ -31,6 +32,16 @@ const recordSchema = z.object({
   feedbackUrls: z.array(z.string()),
   results: z.looseObject({}),
 });
+
+const TEXT = {
+  replaced: (at: string, scenarioId: string, runId: string, now?: { runId: string; status: string }) =>
+    both(
+      `the probe of ${at} replayed ${scenarioId} from run ${runId}, and that is no longer the evidence used for it${now ? ` (now run ${now.runId}, ${now.status})` : ''}`,
+      `أعاد اختبار ${at} إرسال ${scenarioId} من التشغيل ${runId}، ولم يعد ذلك التشغيل هو الدليل المعتمد له${now ? ` (المعتمد الآن التشغيل ${now.runId}، ${now.status})` : ''}`,
+    ),
+  urlsChanged: (at: string) =>
+    both(`the feedback URLs changed since the probe of ${at}`, `تغيّرت عناوين feedback منذ اختبار ${at}`),
+};
 
 export function probesFile(workspaceDir: string): string {
   return path.join(outputDir(workspaceDir), PROBES_FILE);
@@ -67,15 +78,13 @@ export function staleReason(
   record: ProbeRecord,
   evidence: CollectedEvidence,
   workspace: Workspace,
-): string | undefined {
+): Bilingual | undefined {
   for (const [scenarioId, runId] of Object.entries(record.basis)) {
     const ev = evidence.byScenario.get(scenarioId);
-    if (ev?.runId !== runId || ev.status !== 'passed')
-      return `the probe of ${record.at} replayed ${scenarioId} from run ${runId}, and that is no longer the evidence used for it${ev ? ` (now run ${ev.runId}, ${ev.status})` : ''}`;
+    if (ev?.runId !== runId || ev.status !== 'passed') return TEXT.replaced(record.at, scenarioId, runId, ev);
   }
   const urls = feedbackTargets(workspace).map((t) => t.url);
-  if (urls.join('\n') !== record.feedbackUrls.join('\n'))
-    return `the feedback URLs changed since the probe of ${record.at}`;
+  if (urls.join('\n') !== record.feedbackUrls.join('\n')) return TEXT.urlsChanged(record.at);
   return undefined;
 }
 
@@ -99,5 +108,26 @@ export async function loadProbeRecord(workspaceDir: string): Promise<ProbeRecord
     return undefined;
   }
   const parsed = recordSchema.safeParse(raw);
-  return parsed.success ? (parsed.data as ProbeRecord) : undefined;
+  return parsed.success ? withBilingualTexts(parsed.data as ProbeRecord) : undefined;
+}
+
+/**
+ * Records written before the probes spoke Arabic hold their sentences as English strings; they keep speaking for
+ * their evidence, in English in both languages, rather than being thrown away.
+ */
+function withBilingualTexts(record: ProbeRecord): ProbeRecord {
+  const text = (t: unknown): Bilingual | undefined => (typeof t === 'string' ? verbatim(t) : (t as Bilingual));
+  const probe = (p: ProbeResult | undefined): ProbeResult | undefined =>
+    p && { ...p, change: text(p.change) ?? verbatim(''), ...(p.note !== undefined ? { note: text(p.note) } : {}) };
+  const r = record.results;
+  return {
+    ...record,
+    results: {
+      ...r,
+      ...(r.signature ? { signature: probe(r.signature) } : {}),
+      ...(r.amount ? { amount: probe(r.amount) } : {}),
+      ...(r.skipped !== undefined ? { skipped: text(r.skipped) } : {}),
+      ...(r.feedbackSkipped !== undefined ? { feedbackSkipped: text(r.feedbackSkipped) } : {}),
+    },
+  };
 }

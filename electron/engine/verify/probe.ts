@@ -7,10 +7,59 @@ import { looksMasked } from './request-signature';
 import { textShowsAmount } from './amount';
 import { hostOf, isLoopbackOrPrivate, returnPosts, str, type VerifyContext } from './context';
 import { errorMessage } from '../errors';
+import { both, type Bilingual } from '../../../shared/text';
 
 // The probes send a modified APS result to the merchant's return_url, the way an attacker would: a changed
 // field with the old signature (the merchant must check the signature) and a changed amount signed correctly
 // (the merchant must check the amount against the order). They run only when asked, never against production.
+
+/** What the probes say about what they changed and why they did or did not run; the checks quote these. */
+const TEXT = {
+  unpaidAmount: (code: string, from: string, to: string) =>
+    both(
+      `status ${code} -> 14000 Success and amount ${from} -> ${to} on an order APS had declined, correctly signed with the response phrase`,
+      `الحالة من ${code} إلى 14000 Success والمبلغ من ${from} إلى ${to} لطلب رفضه APS، بتوقيع صحيح بعبارة الردود`,
+    ),
+  unchanged: both('unchanged', 'دون تغيير'),
+  paidAmount: (from: string, to: string) =>
+    both(
+      `amount ${from} -> ${to}, correctly signed with the response phrase`,
+      `المبلغ من ${from} إلى ${to}، بتوقيع صحيح بعبارة الردود`,
+    ),
+  settledOrder: both(
+    'the order was already paid, and the shop showed the same confirmation for the unchanged answer as for the changed one (a settled order ignores later answers), so this cannot tell whether the amount is checked; a declined scenario in the run gives the probe an unpaid order',
+    'كان الطلب مدفوعًا من قبل، وعرض المتجر التأكيد نفسه للرد غير المعدّل وللرد المعدّل (فالطلب المُسوّى يتجاهل الردود اللاحقة)، لذا لا يمكن من هذا معرفة ما إذا كان المبلغ يُفحص؛ وسيناريو مرفوض في التشغيل يعطي الاختبار طلبًا غير مدفوع',
+  ),
+  declinedToSuccess: (code: string) =>
+    both(
+      `declined result (${code}) changed to 14000 Success, original signature kept`,
+      `نتيجة مرفوضة (${code}) حُوّلت إلى 14000 Success مع إبقاء التوقيع الأصلي`,
+    ),
+  amountKeptSignature: (from: string, to: string) =>
+    both(`amount ${from} -> ${to}, original signature kept`, `المبلغ من ${from} إلى ${to} مع إبقاء التوقيع الأصلي`),
+  production: both(
+    'the workspace points at production; probes only run against loopback, simulator or staging stores',
+    'مساحة العمل موجّهة إلى بيئة الإنتاج (production)؛ ولا تُرسل الاختبارات إلا إلى متجر على loopback أو المحاكي أو بيئة staging',
+  ),
+  publicStore: (url: string) =>
+    both(
+      `${url} is public and the workspace is not marked as a staging (sandbox) store`,
+      `${url} عنوان عام، ومساحة العمل غير معلَّمة على أنها متجر staging (sandbox)`,
+    ),
+  notRequested: both('not requested (opt in with --probe-response)', 'لم يُطلب (فعّله بالخيار --probe-response)'),
+  nothingToReplay: both(
+    'no result posted back to return_url was recorded to replay',
+    'لم تُسجَّل أي نتيجة أُعيدت إلى return_url لإعادة إرسالها',
+  ),
+  noResponsePhrase: both(
+    'the SHA response phrase is not set, so no feedback post can be signed',
+    'عبارة SHA للردود غير مضبوطة، فلا يمكن توقيع أي إرسال إلى عناوين feedback',
+  ),
+  noSuccessToSend: both(
+    'no successful result posted back to return_url was recorded to send',
+    'لم تُسجَّل أي نتيجة ناجحة أُعيدت إلى return_url لإرسالها',
+  ),
+};
 
 export type ProbeVerdict = 'rejected' | 'accepted' | 'unclear' | 'error';
 
@@ -18,14 +67,14 @@ export interface ProbeResult {
   verdict: ProbeVerdict;
   scenarioId: string;
   /** What was changed, e.g. "status 13 -> 14 with the original signature". */
-  change: string;
+  change: Bilingual;
   url: string;
   httpStatus?: number;
   /** The start of the page the merchant answered with, tags removed. */
   pageText?: string;
   error?: string;
   /** Why the verdict is what it is, when the page alone does not say (an order already paid showing itself again). */
-  note?: string;
+  note?: Bilingual;
 }
 
 /** One feedback URL, sent a correctly signed result twice, as APS does when it retries. */
@@ -45,9 +94,9 @@ export interface ProbeResults {
   amount?: ProbeResult;
   feedback?: FeedbackProbe[];
   /** Why probes did not run. */
-  skipped?: string;
+  skipped?: Bilingual;
   /** Why the feedback URLs were not probed when the other probes were. */
-  feedbackSkipped?: string;
+  feedbackSkipped?: Bilingual;
 }
 
 /** The go-live page refuses placeholder URLs in Technical Settings; these are the ones it names and their kin. */
@@ -160,7 +209,7 @@ async function send(
   ev: ScenarioEvidence,
   x: Exchange,
   fields: Record<string, string>,
-  change: string,
+  change: Bilingual,
 ): Promise<ProbeResult> {
   return (await sendReading(ev, x, fields, change)).result;
 }
@@ -170,7 +219,7 @@ async function sendReading(
   ev: ScenarioEvidence,
   x: Exchange,
   fields: Record<string, string>,
-  change: string,
+  change: Bilingual,
 ): Promise<{ result: ProbeResult; text: string }> {
   const base = { scenarioId: ev.scenarioId, change, url: x.url };
   try {
@@ -213,12 +262,7 @@ async function amountOnUnpaidOrder(d: Recorded, secrets: MerchantSecrets): Promi
     secrets.responsePhrase!,
     secrets.shaType,
   );
-  return send(
-    d.ev,
-    d.x,
-    changed,
-    `status ${d.fields.response_code} -> 14000 Success and amount ${d.fields.amount} -> ${amount} on an order APS had declined, correctly signed with the response phrase`,
-  );
+  return send(d.ev, d.x, changed, TEXT.unpaidAmount(d.fields.response_code, d.fields.amount, amount));
 }
 
 /**
@@ -229,41 +273,34 @@ async function amountOnUnpaidOrder(d: Recorded, secrets: MerchantSecrets): Promi
 async function amountOnPaidOrder(s: Recorded, secrets: MerchantSecrets): Promise<ProbeResult> {
   const phrase = secrets.responsePhrase!;
   const amount = bumpAmount(s.fields.amount);
-  const baseline = await send(s.ev, s.x, signedAnswer(s.fields, phrase, secrets.shaType), 'unchanged');
+  const baseline = await send(s.ev, s.x, signedAnswer(s.fields, phrase, secrets.shaType), TEXT.unchanged);
   const changed = signedAnswer({ ...s.fields, amount }, phrase, secrets.shaType);
-  const { result, text } = await sendReading(
-    s.ev,
-    s.x,
-    changed,
-    `amount ${s.fields.amount} -> ${amount}, correctly signed with the response phrase`,
-  );
+  const { result, text } = await sendReading(s.ev, s.x, changed, TEXT.paidAmount(s.fields.amount, amount));
   const showsChanged = textShowsAmount(text, amount, s.fields.currency ?? '');
   if (result.verdict === 'accepted' && baseline.verdict === 'accepted' && !showsChanged) {
     return {
       ...result,
       verdict: 'unclear',
-      note: 'the order was already paid, and the shop showed the same confirmation for the unchanged answer as for the changed one (a settled order ignores later answers), so this cannot tell whether the amount is checked; a declined scenario in the run gives the probe an unpaid order',
+      note: TEXT.settledOrder,
     };
   }
   return result;
 }
 
-export function probeRefusal(ctx: VerifyContext): string | undefined {
-  if (ctx.workspace.account.environment === 'production')
-    return 'the workspace points at production; probes only run against loopback, simulator or staging stores';
+export function probeRefusal(ctx: VerifyContext): Bilingual | undefined {
+  if (ctx.workspace.account.environment === 'production') return TEXT.production;
   const urls = [
     ...ctx.scenarios.flatMap((ev) => returnPosts(ev).map((x) => x.url)),
     ...feedbackTargets(ctx.workspace).map((t) => t.url),
   ];
   const publicUrl = urls.find((u) => !isLoopbackOrPrivate(hostOf(u) ?? ''));
-  if (publicUrl && ctx.workspace.account.environment !== 'sandbox')
-    return `${publicUrl} is public and the workspace is not marked as a staging (sandbox) store`;
+  if (publicUrl && ctx.workspace.account.environment !== 'sandbox') return TEXT.publicStore(publicUrl);
   return undefined;
 }
 
 /** Runs the opt-in probes once per verification. */
 export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
-  if (!ctx.probeResponseSignature) return { skipped: 'not requested (opt in with --probe-response)' };
+  if (!ctx.probeResponseSignature) return { skipped: TEXT.notRequested };
   const refusal = probeRefusal(ctx);
   if (refusal) return { skipped: refusal };
   const results: ProbeResults = {};
@@ -272,20 +309,10 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
   const success = pick(ctx, 'success');
   if (declined) {
     const f = { ...declined.fields, status: '14', response_code: '14000', response_message: 'Success' };
-    results.signature = await send(
-      declined.ev,
-      declined.x,
-      f,
-      `declined result (${declined.fields.response_code}) changed to 14000 Success, original signature kept`,
-    );
+    results.signature = await send(declined.ev, declined.x, f, TEXT.declinedToSuccess(declined.fields.response_code));
   } else if (success) {
     const f = { ...success.fields, amount: bumpAmount(success.fields.amount) };
-    results.signature = await send(
-      success.ev,
-      success.x,
-      f,
-      `amount ${success.fields.amount} -> ${f.amount}, original signature kept`,
-    );
+    results.signature = await send(success.ev, success.x, f, TEXT.amountKeptSignature(success.fields.amount, f.amount));
   }
   if (ctx.secrets?.responsePhrase) {
     // The signature probe may have settled its order (a shop that skips the check marks it paid): use another one.
@@ -294,14 +321,12 @@ export async function runProbes(ctx: VerifyContext): Promise<ProbeResults> {
     if (fresh) results.amount = await amountOnUnpaidOrder(fresh, ctx.secrets);
     else if (success) results.amount = await amountOnPaidOrder(success, ctx.secrets);
   }
-  if (!results.signature && !results.amount)
-    results.skipped = 'no result posted back to return_url was recorded to replay';
+  if (!results.signature && !results.amount) results.skipped = TEXT.nothingToReplay;
   // Placeholders fail without a post: nobody should receive a payment result meant for the merchant.
   const targets = feedbackTargets(ctx.workspace).filter((t) => !isPlaceholderUrl(t.url));
   if (targets.length) {
-    if (!ctx.secrets?.responsePhrase)
-      results.feedbackSkipped = 'the SHA response phrase is not set, so no feedback post can be signed';
-    else if (!success) results.feedbackSkipped = 'no successful result posted back to return_url was recorded to send';
+    if (!ctx.secrets?.responsePhrase) results.feedbackSkipped = TEXT.noResponsePhrase;
+    else if (!success) results.feedbackSkipped = TEXT.noSuccessToSend;
     else {
       // Signed afresh: the recorded fields have the card number masked, which the original signature did not cover.
       const body = signedAnswer(success.fields, ctx.secrets.responsePhrase, ctx.secrets.shaType);
