@@ -4,6 +4,7 @@
 import { FAMILY_SPECS } from './param-families';
 
 import { LANGUAGES } from './methods';
+import { both, type Bilingual } from '../text';
 
 export interface ParamSpec {
   name: string;
@@ -98,14 +99,28 @@ export const PARAM_SPECS: Record<string, ParamSpec> = Object.fromEntries(
   ].map((s) => [s.name, s]),
 );
 
-/** Why a value breaks its spec, or null. Unknown names return null: the request tables decide on those. */
-export function paramFormatError(name: string, value: string): string | null {
+/** Why a value breaks its spec, in both languages, or null. Unknown names return null: the request tables decide on those. */
+export function paramFormatText(name: string, value: string): Bilingual | null {
   const s = PARAM_SPECS[name] ?? FAMILY_SPECS[name];
   if (!s) return null;
-  if (s.values && !s.values.includes(value)) return `${name} must be one of ${s.values.join(', ')}`;
-  if (value.length > s.maxLength) return `${name} is ${value.length} characters, at most ${s.maxLength} allowed`;
-  if (s.chars && !new RegExp(`^[${s.chars}]*$`).test(value)) return `${name} has characters APS does not allow`;
+  if (s.values && !s.values.includes(value))
+    return both(
+      `${name} must be one of ${s.values.join(', ')}`,
+      `يجب أن تكون قيمة ${name} واحدة من: ${s.values.join('، ')}`,
+    );
+  if (value.length > s.maxLength)
+    return both(
+      `${name} is ${value.length} characters, at most ${s.maxLength} allowed`,
+      `عدد أحرف ${name} هو ${value.length}، والحد الأقصى المسموح ${s.maxLength}`,
+    );
+  if (s.chars && !new RegExp(`^[${s.chars}]*$`).test(value))
+    return both(`${name} has characters APS does not allow`, `في ${name} أحرف لا يسمح بها APS`);
   return null;
+}
+
+/** Why a value breaks its spec (English), or null. */
+export function paramFormatError(name: string, value: string): string | null {
+  return paramFormatText(name, value)?.en ?? null;
 }
 
 /** The go-live rule for agreement_id in the initial (CIT) request: no special characters, at most 15. */
