@@ -32,7 +32,7 @@ const TEXT = {
     wrongCountry: (country: string | undefined) =>
       both(
         `countryCode is ${country ?? '(missing)'} while mada is offered; mada needs ${MADA_COUNTRY}`,
-        `countryCode هو ${country ?? '(غير موجود)'} مع أن mada معروضة؛ وmada تتطلب ${MADA_COUNTRY}`,
+        `countryCode هو ${country ?? '(غير موجود)'} مع أن mada معروضة؛ وتتطلب mada القيمة ${MADA_COUNTRY}`,
       ),
     oldSession: (version: number) =>
       both(

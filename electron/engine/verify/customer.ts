@@ -92,11 +92,11 @@ const TEXT = {
       relayed
         ? both(
             `customer_ip equalled the browser's address in ${scenarios} scenario(s) (${relayed} server-to-server request(s) recorded by the relay)`,
-            `ساوى customer_ip عنوان المتصفح في ${scenarios} من السيناريوهات (منها طلبات بين الخوادم سجّلها المُرحِّل، عددها ${relayed})`,
+            `طابق customer_ip عنوان المتصفح في ${scenarios} من السيناريوهات (منها طلبات بين الخوادم سجّلها المُرحِّل، عددها ${relayed})`,
           )
         : both(
             `customer_ip equalled the browser's address in ${scenarios} scenario(s)`,
-            `ساوى customer_ip عنوان المتصفح في ${scenarios} من السيناريوهات`,
+            `طابق customer_ip عنوان المتصفح في ${scenarios} من السيناريوهات`,
           ),
   },
 };

@@ -32,7 +32,7 @@ const TEXT = {
     ),
   applePayOnly: both(
     'Apple Pay payments are answered server-to-server; no result was sent to a return_url',
-    'يُجاب على مدفوعات Apple Pay بين الخوادم؛ فلم تُرسَل أي نتيجة إلى return_url',
+    'يأتي ردّ APS على مدفوعات Apple Pay بين الخوادم مباشرة؛ فلم تُرسَل أي نتيجة إلى return_url',
   ),
   noUrl: both('no return_url was seen in the traffic', 'لم يظهر أي return_url في حركة الشبكة المسجّلة'),
   plainHttpSandbox: (url: string) =>
