@@ -6,10 +6,12 @@ import {
   methodFromRequest,
   methodRuleViolation,
   paramFormatError,
+  paramFormatProblem,
   PAYMENT_METHODS,
   toMinorUnits,
 } from '../../shared/aps/catalog';
 import { buildPlan } from '../../shared/plan';
+import { readsArabic } from '../../shared/text';
 
 describe('currencies', () => {
   it('uses three decimals for the Gulf dinars and rial, two for SAR/QAR/AED', () => {
@@ -52,6 +54,17 @@ describe('parameter formats', () => {
     expect(paramFormatError('language', 'ar_SA')).toMatch(/one of en, ar/);
     expect(paramFormatError('agreement_id', 'AGR-1')).toMatch(/characters/);
     expect(paramFormatError('unknown_thing', 'x')).toBeNull();
+  });
+
+  it('names the same problem in Arabic, with the parameter and the limits as written', () => {
+    const list = paramFormatProblem('language', 'ar_SA')!;
+    expect(list.en).toBe(paramFormatError('language', 'ar_SA'));
+    expect(list.ar).toContain('language');
+    expect(list.ar).toContain('en، ar');
+    const long = paramFormatProblem('merchant_reference', 'x'.repeat(41))!;
+    expect(long.ar).toMatch(/merchant_reference.*41.*40/);
+    for (const t of [list, long, paramFormatProblem('agreement_id', 'AGR-1')!]) expect(readsArabic(t.ar)).toBe(true);
+    expect(paramFormatProblem('merchant_reference', 'ord-1')).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../electron/engine/verify';
 import { makeWorkspace, writeEvidence } from '../package/fixtures';
 import { removeTempDirs, tempDir } from '../helpers/tmp';
+import { readsArabic } from '../../shared/text';
 
 afterAll(() => removeTempDirs());
 
@@ -36,6 +37,10 @@ describe('other-browsers', () => {
     expect(result.summary).toContain('card-3ds-success');
     expect(result.fix).toMatch(/Safari/);
     expect(result.fix).not.toMatch(/--browser firefox/);
+    // The Arabic beside it names the same families and scenarios, with Arabic separators.
+    expect(result.ar!.summary).toMatch(/^Chromium 140\.0\.7339\.80: .*؛ Firefox 153\.0: /);
+    expect(result.ar!.summary).toContain('card-3ds-success');
+    expect(readsArabic(result.ar!.summary) && readsArabic(result.ar!.fix ?? '')).toBe(true);
     expect(result.evidence.map((e) => e.detail)).toEqual([
       expect.stringContaining(`run ${chromiumRun}`),
       expect.stringContaining(`run ${firefoxRun}`),
@@ -51,5 +56,7 @@ describe('other-browsers', () => {
     expect(result.status).toBe('needs-confirmation');
     expect(result.summary).toBe('No run recorded its browser yet');
     expect(result.fix).toContain('certkit run <workspace> --browser firefox');
+    expect(result.ar!.fix).toContain('certkit run <workspace> --browser firefox');
+    expect(readsArabic(result.ar!.summary)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { classifyResponse } from '../../../shared/aps/codes';
 import { LOCAL_TEST_VALUES } from '../../../shared/aps/test-cards';
 import type { Language } from '../../../shared/aps/methods';
 import type { ScenarioEvidence } from '../../../shared/schema/evidence';
+import { both, joinBoth, verbatim, type Bilingual } from '../../../shared/text';
 import { receiptScreenshot, textShowsAmount } from './amount';
 import {
   PAYMENT_COMMANDS,
@@ -24,12 +25,115 @@ const DATE = new RegExp(
   'i',
 );
 
+const LANGUAGE_NAME = { ar: both('Arabic', 'بالعربية'), en: both('English', 'بالإنجليزية') } as const;
+
+/** What the checks of this module say, English beside Arabic. */
+const TEXT = {
+  knet: {
+    amount: both('the amount', 'المبلغ'),
+    date: both('the transaction date', 'تاريخ المعاملة'),
+    notShown: (id: string, missing: Bilingual) =>
+      both(`${id}: the receipt does not show ${missing.en}`, `${id}: الإيصال لا يُظهر ${missing.ar}`),
+    fix: both(
+      "Print knet_ref_number and third_party_transaction_number from APS's answer on the KNET receipt page, with the amount and the transaction date.",
+      'اطبع knet_ref_number و third_party_transaction_number من ردّ APS على صفحة إيصال KNET، مع المبلغ وتاريخ المعاملة.',
+    ),
+    none: both('no KNET receipt with the KNET ids was captured', 'لم يُلتقط إيصال KNET يحمل معرّفات KNET'),
+    passed: (n: number) =>
+      both(
+        `The KNET receipt showed both KNET ids, the amount and the date in ${n} scenario(s)`,
+        `أظهر إيصال KNET معرّفَي KNET كليهما والمبلغ والتاريخ في ${n} من السيناريوهات`,
+      ),
+  },
+  naps: {
+    wrongRequest: (id: string, sent: string | undefined, want: string) =>
+      both(
+        `${id}: the request sent language=${sent ?? '(none)'}, expected ${want}`,
+        `${id}: أرسل الطلب language=${sent ?? '(بلا قيمة)'}، والمتوقع ${want}`,
+      ),
+    wrongPages: (id: string, wrong: number, pages: number, want: Language) =>
+      both(
+        `${id}: ${wrong} of ${pages} page(s) are not in ${LANGUAGE_NAME[want].en}`,
+        `${id}: صفحات ليست ${LANGUAGE_NAME[want].ar}: ${wrong} من ${pages}`,
+      ),
+    fix: both(
+      "Send language=ar or language=en (two letters) from the customer's chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.",
+      'أرسل language=ar أو language=en (حرفان) وفق اللغة التي اختارها العميل، واعرض صفحاتك بها (العربية من اليمين إلى اليسار)، حتى يتوفر مسار NAPS كاملًا باللغتين.',
+    ),
+    notCaptured: (missing: readonly Language[]) =>
+      both(
+        `the NAPS flow was not captured in ${missing.map((l) => LANGUAGE_NAME[l].en).join(' and ')}`,
+        `لم يُلتقط مسار NAPS ${missing.map((l) => LANGUAGE_NAME[l].ar).join(' ولا ')}`,
+      ),
+    passed: both(
+      'The NAPS flow was captured in Arabic (right-to-left) and in English',
+      'التُقط مسار NAPS بالعربية (من اليمين إلى اليسار) وبالإنجليزية',
+    ),
+  },
+  stcPay: {
+    phone: (id: string, phone: string, typed: string[]) =>
+      both(
+        `${id}: phone_number ${phone} is not the number the customer typed (${typed.join(' or ')})`,
+        `${id}: phone_number ${phone} ليس الرقم الذي أدخله العميل (${typed.join(' أو ')})`,
+      ),
+    otp: (id: string, otp: string, typed: string) =>
+      both(
+        `${id}: otp ${otp} is not the code the customer typed (${typed})`,
+        `${id}: otp ${otp} ليس الرمز الذي أدخله العميل (${typed})`,
+      ),
+    outcome: (id: string, code: string, cls: 'success' | 'declined', expected: 'success' | 'declined', otp: string) =>
+      both(
+        `${id}: APS answered ${code} (${cls}) although the customer typed the ${expected === 'success' ? 'approving' : 'declining'} OTP ${otp}, so the otp sent was not the customer's`,
+        `${id}: أجاب APS بالرمز ${code} (${cls === 'success' ? 'نجاح' : 'رفض'}) مع أن العميل أدخل رمز OTP ${otp} الذي ${expected === 'success' ? 'يوافق على' : 'يرفض'} الدفع، أي أن otp المرسل لم يكن ما أدخله العميل`,
+      ),
+    sameOtp: (otp: string) =>
+      both(`every STC Pay payment sent the same otp ${otp}`, `أرسلت كل مدفوعات STC Pay قيمة otp نفسها: ${otp}`),
+    fix: both(
+      "Take phone_number and otp from the customer's input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.",
+      'خذ phone_number و otp مما يُدخله العميل في نموذج STC Pay لديك، في GENERATE_OTP وفي PURCHASE كليهما؛ ولا تملأهما أبدًا من الإعدادات أو من الشيفرة.',
+    ),
+    none: both('no STC Pay request with a phone number was recorded', 'لم يُسجَّل طلب STC Pay يحمل رقم هاتف'),
+    passed: (n: number) =>
+      both(
+        `STC Pay phone_number and otp were the customer's own in ${n} payment(s)`,
+        `كان phone_number و otp في STC Pay من إدخال العميل نفسه في ${n} من المدفوعات`,
+      ),
+  },
+  tokenization: {
+    fromServer: (id: string, ref: string, from: string | undefined) =>
+      both(
+        `${id}: the TOKENIZATION request for ${ref} came from ${from ?? 'the merchant server'}, not from the customer's browser`,
+        `${id}: طلب TOKENIZATION للمرجع ${ref} جاء من ${from ?? 'خادم التاجر'}، لا من متصفح العميل`,
+      ),
+    chargedWithoutForm: (id: string, token: string | undefined) =>
+      both(
+        `${id}: token ${token} was charged, but the browser never posted a TOKENIZATION form to APS; the card data went through the merchant server`,
+        `${id}: جرى الخصم على الرمز ${token}، لكن المتصفح لم يُرسل قط نموذج TOKENIZATION إلى APS؛ أي أن بيانات البطاقة مرّت عبر خادم التاجر`,
+      ),
+    cardOnServer: (id: string, command: string | undefined) =>
+      both(
+        `${id}: the server-to-server ${command ?? 'request'} carried card_number; card data passed through the merchant server`,
+        `${id}: ${command ? `طلب ${command}` : 'الطلب'} بين الخوادم حمل card_number؛ أي أن بيانات البطاقة مرّت عبر خادم التاجر`,
+      ),
+    fix: both(
+      "Post the TOKENIZATION form (card fields, signed parameters) from the customer's browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.",
+      'أرسل نموذج TOKENIZATION (حقول البطاقة والمعاملات الموقَّعة) من متصفح العميل مباشرة إلى paymentPage في APS؛ ولا يفعل خادمك سوى توقيع الحقول غير المتعلقة بالبطاقة، ثم الخصم لاحقًا على token_name الذي يُعيده APS.',
+    ),
+    none: both('no TOKENIZATION request was recorded', 'لم يُسجَّل أي طلب TOKENIZATION'),
+    passed: (n: number) =>
+      both(
+        `${n} TOKENIZATION form(s) went from the browser straight to APS`,
+        `أُرسلت نماذج TOKENIZATION من المتصفح مباشرة إلى APS (عددها ${n})`,
+      ),
+  },
+};
+
 export function textShowsDate(text: string): boolean {
   return DATE.test(text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660)));
 }
 
 export const checkKnetReceipt: Check = (ctx) => {
-  const failures: string[] = [];
+  const failures: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   let checked = 0;
   for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'KNET')) {
@@ -45,13 +149,13 @@ export const checkKnetReceipt: Check = (ctx) => {
     const receipt = ev.screenshots.find((s) => s.slot === 'knet.receipt' && !s.failure) ?? receiptScreenshot(ev);
     if (!receipt?.text) continue;
     checked++;
-    const missing: string[] = [];
+    const missing: Bilingual[] = [];
     for (const [name, value] of Object.entries(values))
-      if (value && !receipt.text.includes(value)) missing.push(`${name} ${value}`);
+      if (value && !receipt.text.includes(value)) missing.push(verbatim(`${name} ${value}`));
     const amount = str(answer?.fields.amount) ?? ev.ledger.values.amount;
     const currency = str(answer?.fields.currency) ?? ev.ledger.values.currency ?? 'KWD';
-    if (amount && !textShowsAmount(receipt.text, amount, currency)) missing.push('the amount');
-    if (!textShowsDate(receipt.text)) missing.push('the transaction date');
+    if (amount && !textShowsAmount(receipt.text, amount, currency)) missing.push(TEXT.knet.amount);
+    if (!textShowsDate(receipt.text)) missing.push(TEXT.knet.date);
     if (answer)
       evidence.push(
         exchangeRef(
@@ -64,24 +168,23 @@ export const checkKnetReceipt: Check = (ctx) => {
       screenshotRef(
         ev,
         receipt,
-        missing.length ? `receipt lacks ${missing.join(', ')}` : 'receipt shows both KNET ids, amount and date',
+        missing.length ? `receipt lacks ${joinBoth(missing, ', ').en}` : 'receipt shows both KNET ids, amount and date',
       ),
     );
-    if (missing.length) failures.push(`${ev.scenarioId}: the receipt does not show ${missing.join(', ')}`);
+    if (missing.length) failures.push(TEXT.knet.notShown(ev.scenarioId, joinBoth(missing, ', ')));
   }
   if (failures.length) {
     return {
       status: 'failed',
-      summary: failures.join('; '),
-      fix: "Print knet_ref_number and third_party_transaction_number from APS's answer on the KNET receipt page, with the amount and the transaction date.",
+      summary: joinBoth(failures),
+      fix: TEXT.knet.fix,
       evidence,
     };
   }
-  if (!checked)
-    return noEvidence(ctx, ['knet-success', 'knet-declined'], 'no KNET receipt with the KNET ids was captured');
+  if (!checked) return noEvidence(ctx, ['knet-success', 'knet-declined'], TEXT.knet.none);
   return {
     status: 'passed',
-    summary: `The KNET receipt showed both KNET ids, the amount and the date in ${checked} scenario(s)`,
+    summary: TEXT.knet.passed(checked),
     evidence,
   };
 };
@@ -98,7 +201,7 @@ function pageLanguage(
 }
 
 export const checkNapsLanguages: Check = (ctx) => {
-  const failures: string[] = [];
+  const failures: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   const covered = new Set<string>();
   for (const ev of ctx.scenarios.filter((e) => CATALOG.scenarios.find(e.scenarioId)?.method === 'NAPS')) {
@@ -107,8 +210,7 @@ export const checkNapsLanguages: Check = (ctx) => {
     if (request) {
       evidence.push(fieldRef(ev, request, 'language', request.requestFields.language));
       const sent = str(request.requestFields.language);
-      if (sent !== want)
-        failures.push(`${ev.scenarioId}: the request sent language=${sent ?? '(none)'}, expected ${want}`);
+      if (sent !== want) failures.push(TEXT.naps.wrongRequest(ev.scenarioId, sent, want));
     }
     const pages = ev.screenshots.filter((s) => !s.failure);
     const wrong = pages.filter((s) => {
@@ -117,17 +219,14 @@ export const checkNapsLanguages: Check = (ctx) => {
     });
     for (const s of wrong)
       evidence.push(screenshotRef(ev, s, `page in ${s.lang ?? s.dir ?? 'another language'}, expected ${want}`));
-    if (wrong.length)
-      failures.push(
-        `${ev.scenarioId}: ${wrong.length} of ${pages.length} page(s) are not in ${want === 'ar' ? 'Arabic' : 'English'}`,
-      );
+    if (wrong.length) failures.push(TEXT.naps.wrongPages(ev.scenarioId, wrong.length, pages.length, want));
     if (pages.length && !wrong.length) covered.add(want);
   }
   if (failures.length) {
     return {
       status: 'failed',
-      summary: failures.join('; '),
-      fix: "Send language=ar or language=en (two letters) from the customer's chosen language and render your own pages in it (Arabic right-to-left), so the whole NAPS flow exists in both languages.",
+      summary: joinBoth(failures),
+      fix: TEXT.naps.fix,
       evidence,
     };
   }
@@ -135,15 +234,11 @@ export const checkNapsLanguages: Check = (ctx) => {
   if (missing.length) {
     const ids = missing.flatMap((l) => [`naps-success-${l}`, `naps-declined-${l}`]);
     return {
-      ...noEvidence(
-        ctx,
-        ids,
-        `the NAPS flow was not captured in ${missing.map((l) => (l === 'ar' ? 'Arabic' : 'English')).join(' and ')}`,
-      ),
+      ...noEvidence(ctx, ids, TEXT.naps.notCaptured(missing)),
       evidence,
     };
   }
-  return { status: 'passed', summary: 'The NAPS flow was captured in Arabic (right-to-left) and in English', evidence };
+  return { status: 'passed', summary: TEXT.naps.passed, evidence };
 };
 
 const digits = (s: string) => s.replace(/\D/g, '');
@@ -155,7 +250,7 @@ function samePhone(a: string, b: string): boolean {
 }
 
 export const checkStcPayDynamic: Check = (ctx) => {
-  const failures: string[] = [];
+  const failures: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   const otps = new Map<string, string>();
   let checked = 0;
@@ -170,16 +265,12 @@ export const checkStcPayDynamic: Check = (ctx) => {
       if (phone) {
         checked++;
         evidence.push(fieldRef(ev, x, 'phone_number', phone));
-        if (!phones.some((p) => samePhone(p, phone)))
-          failures.push(
-            `${ev.scenarioId}: phone_number ${phone} is not the number the customer typed (${phones.join(' or ')})`,
-          );
+        if (!phones.some((p) => samePhone(p, phone))) failures.push(TEXT.stcPay.phone(ev.scenarioId, phone, phones));
       }
       if (otp) {
         evidence.push(fieldRef(ev, x, 'otp', otp));
         otps.set(ev.scenarioId, otp);
-        if (typed.otp && otp !== typed.otp)
-          failures.push(`${ev.scenarioId}: otp ${otp} is not the code the customer typed (${typed.otp})`);
+        if (typed.otp && otp !== typed.otp) failures.push(TEXT.stcPay.otp(ev.scenarioId, otp, typed.otp));
       }
     }
   }
@@ -195,31 +286,23 @@ export const checkStcPayDynamic: Check = (ctx) => {
     const expected = outcome === 'success' ? 'success' : 'declined';
     if ((cls === 'success' || cls === 'declined') && cls !== expected) {
       evidence.push(exchangeRef(ev, final.exchange, `APS answered ${code}`));
-      failures.push(
-        `${ev.scenarioId}: APS answered ${code} (${cls}) although the customer typed the ${expected === 'success' ? 'approving' : 'declining'} OTP ${LOCAL_TEST_VALUES.STCPAY[outcome].otp}, so the otp sent was not the customer's`,
-      );
+      failures.push(TEXT.stcPay.outcome(ev.scenarioId, code, cls, expected, LOCAL_TEST_VALUES.STCPAY[outcome].otp));
     }
   }
   const distinct = new Set(otps.values());
-  if (otps.size > 1 && distinct.size === 1)
-    failures.push(`every STC Pay payment sent the same otp ${[...distinct][0]}`);
+  if (otps.size > 1 && distinct.size === 1) failures.push(TEXT.stcPay.sameOtp([...distinct][0]));
   if (failures.length) {
     return {
       status: 'failed',
-      summary: failures.join('; '),
-      fix: "Take phone_number and otp from the customer's input on your STC Pay form for both GENERATE_OTP and PURCHASE; never fill them from configuration or code.",
+      summary: joinBoth(failures),
+      fix: TEXT.stcPay.fix,
       evidence,
     };
   }
-  if (!checked)
-    return noEvidence(
-      ctx,
-      ['stcpay-success', 'stcpay-declined'],
-      'no STC Pay request with a phone number was recorded',
-    );
+  if (!checked) return noEvidence(ctx, ['stcpay-success', 'stcpay-declined'], TEXT.stcPay.none);
   return {
     status: 'passed',
-    summary: `STC Pay phone_number and otp were the customer's own in ${otps.size || checked} payment(s)`,
+    summary: TEXT.stcPay.passed(otps.size || checked),
     evidence,
   };
 };
@@ -229,7 +312,7 @@ function tokenizationRequests(ev: ScenarioEvidence) {
 }
 
 export const checkTokenizationClientSide: Check = (ctx) => {
-  const failures: string[] = [];
+  const failures: Bilingual[] = [];
   const evidence: EvidenceRef[] = [];
   let fromBrowser = 0;
   for (const ev of ctx.scenarios) {
@@ -250,9 +333,7 @@ export const checkTokenizationClientSide: Check = (ctx) => {
             `TOKENIZATION sent by ${server.remoteAddress ?? 'the merchant server'}, not seen in the browser`,
           ),
         );
-        failures.push(
-          `${ev.scenarioId}: the TOKENIZATION request for ${ref} came from ${server.remoteAddress ?? 'the merchant server'}, not from the customer's browser`,
-        );
+        failures.push(TEXT.tokenization.fromServer(ev.scenarioId, ref, server.remoteAddress));
       }
     }
     // The simulator log links only API calls, so a form the server posted itself shows as a token charged
@@ -281,30 +362,26 @@ export const checkTokenizationClientSide: Check = (ctx) => {
             `token_name ${str(charge.requestFields.token_name)} charged; no TOKENIZATION form left the browser`,
           ),
         );
-        failures.push(
-          `${ev.scenarioId}: token ${str(charge.requestFields.token_name)} was charged, but the browser never posted a TOKENIZATION form to APS; the card data went through the merchant server`,
-        );
+        failures.push(TEXT.tokenization.chargedWithoutForm(ev.scenarioId, str(charge.requestFields.token_name)));
       }
     }
     for (const x of apsRequests(ev).filter((r) => r.kind === 'paymentApi' && str(r.requestFields.card_number))) {
       evidence.push(exchangeRef(ev, x, 'card_number in a server-to-server request'));
-      failures.push(
-        `${ev.scenarioId}: the server-to-server ${str(x.requestFields.command) ?? 'request'} carried card_number; card data passed through the merchant server`,
-      );
+      failures.push(TEXT.tokenization.cardOnServer(ev.scenarioId, str(x.requestFields.command)));
     }
   }
   if (failures.length) {
     return {
       status: 'failed',
-      summary: failures.join('; '),
-      fix: "Post the TOKENIZATION form (card fields, signed parameters) from the customer's browser straight to APS paymentPage; your server only signs the non-card fields and later charges the token_name APS returns.",
+      summary: joinBoth(failures),
+      fix: TEXT.tokenization.fix,
       evidence,
     };
   }
-  if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), 'no TOKENIZATION request was recorded');
+  if (!fromBrowser) return noEvidence(ctx, anyPayment(ctx), TEXT.tokenization.none);
   return {
     status: 'passed',
-    summary: `${fromBrowser} TOKENIZATION form(s) went from the browser straight to APS`,
+    summary: TEXT.tokenization.passed(fromBrowser),
     evidence,
   };
 };
