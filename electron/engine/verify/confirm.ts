@@ -5,7 +5,7 @@ import type { Workspace } from '../../../shared/schema/workspace';
 import { CertkitError } from '../errors';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace, saveWorkspace } from '../workspace/workspace';
-import { asBilingual, type CheckOutcome } from './context';
+import type { CheckOutcome } from './context';
 import { checkpointTextAr } from '../../../shared/aps/catalog-ar';
 import { LRM, both, type Bilingual } from '../../../shared/text';
 
@@ -95,7 +95,7 @@ export function applyConfirmation(workspace: Workspace, checkpoint: Checkpoint, 
   const c = workspace.confirmations[checkpoint.id];
   if (!c?.confirmed || !['no-evidence', 'needs-confirmation'].includes(outcome.status)) return outcome;
   const day = c.at.slice(0, 10);
-  const automatic = asBilingual(outcome.summary);
+  const automatic = outcome.summary;
   return {
     ...outcome,
     status: 'confirmed',

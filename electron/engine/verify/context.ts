@@ -42,23 +42,13 @@ export interface RelayEvidence {
   links: TrafficLinks;
 }
 
-/**
- * A sentence of a check. Bilingual is the rule; a plain string is English that has no Arabic yet (the app then shows
- * the English in its Arabic view, and test/verify/verify-arabic.test.ts names the checkpoint).
- */
-export type Text = Bilingual | string;
-
-export function asBilingual(text: Text): Bilingual {
-  return typeof text === 'string' ? { en: text, ar: text } : text;
-}
-
 /** What a check decides; the runner adds the checkpoint id and splits the sentences into English and Arabic. */
 export interface CheckOutcome {
   status: CheckStatus;
   /** One line the engineer reads first. */
-  summary: Text;
+  summary: Bilingual;
   /** For a failure: what to change, in the merchant's terms. For no-evidence: which scenario to run. */
-  fix?: Text;
+  fix?: Bilingual;
   evidence?: EvidenceRef[];
   note?: string;
   rerun?: string[];
@@ -66,8 +56,8 @@ export interface CheckOutcome {
 
 /** The result as stored and printed: English in summary/fix, Arabic beside it for the app. */
 export function toCheckResult(checkpointId: string, outcome: CheckOutcome): CheckResult {
-  const summary = asBilingual(outcome.summary);
-  const fix = outcome.fix === undefined ? undefined : asBilingual(outcome.fix);
+  const summary = outcome.summary;
+  const fix = outcome.fix;
   return {
     checkpointId,
     status: outcome.status,
@@ -82,7 +72,7 @@ export function toCheckResult(checkpointId: string, outcome: CheckOutcome): Chec
 
 /** The outcome with `more` appended to its summary, in both languages. */
 export function extendSummary(outcome: CheckOutcome, more: Bilingual): CheckOutcome {
-  return { ...outcome, summary: concatBoth(asBilingual(outcome.summary), more) };
+  return { ...outcome, summary: concatBoth(outcome.summary, more) };
 }
 export type Check = (ctx: VerifyContext, checkpoint: Checkpoint) => CheckOutcome | Promise<CheckOutcome>;
 
@@ -189,12 +179,12 @@ const NO_EVIDENCE = {
   ),
 };
 
-export function noEvidence(ctx: VerifyContext, candidates: string[], what: Text): CheckOutcome {
+export function noEvidence(ctx: VerifyContext, candidates: string[], what: Bilingual): CheckOutcome {
   const ids = [...new Set(plannedScenarioIds(ctx, candidates))];
   const run = ids.length ? ids : ctx.plan.scenarios.slice(0, 1).map((s) => s.id);
   return {
     status: 'no-evidence',
-    summary: NO_EVIDENCE.summary(asBilingual(what)),
+    summary: NO_EVIDENCE.summary(what),
     rerun: run,
     fix: run.length ? NO_EVIDENCE.run(run) : NO_EVIDENCE.nothingPlanned,
   };

@@ -1,6 +1,6 @@
 import { feedbackDelivered as delivered, type FeedbackKind } from '../../../shared/aps/feedback';
 import { both, joinBoth, type Bilingual } from '../../../shared/text';
-import { asBilingual, type CheckOutcome, type EvidenceRef, type VerifyContext } from './context';
+import type { CheckOutcome, EvidenceRef, VerifyContext } from './context';
 import { FEEDBACK_NAME_AR, relayFeedbackResult } from './feedback-relay';
 import { feedbackTargets, isPlaceholderUrl, type FeedbackProbe, type ProbeResults } from './probe';
 
@@ -107,7 +107,7 @@ export function feedbackResult(ctx: VerifyContext, probes: ProbeResults): CheckO
   if (!probes.feedback) {
     return {
       status: 'needs-confirmation',
-      summary: TEXT.notProbed(asBilingual(probes.feedbackSkipped ?? probes.skipped ?? TEXT.noProbe)),
+      summary: TEXT.notProbed(probes.feedbackSkipped ?? probes.skipped ?? TEXT.noProbe),
       fix: TEXT.probeThem,
     };
   }
