@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useApp, useT } from '../store/use-app';
 import { errorTitleKey } from '../i18n/strings';
+import type { UiError } from '../store/app-store';
+import type { Language } from '../../../shared/aps/methods';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -69,22 +71,45 @@ export function VisuallyHidden({ children }: { children: ReactNode }) {
   return <span className="visually-hidden">{children}</span>;
 }
 
+/** An error's message and fix in the interface language, and the language each is in (a fix may be English only). */
+export function errorText(
+  error: UiError,
+  lang: Language,
+): { message: string; messageLang: Language; hint?: string; hintLang: Language } {
+  if (lang === 'ar' && error.ar) {
+    const arHint = error.ar.hint !== undefined;
+    return {
+      message: error.ar.message,
+      messageLang: 'ar',
+      hint: arHint ? error.ar.hint : error.hint,
+      hintLang: arHint ? 'ar' : 'en',
+    };
+  }
+  return { message: error.message, messageLang: 'en', hint: error.hint, hintLang: 'en' };
+}
+
 export function ErrorBanner() {
   const error = useApp((s) => s.error);
   const dismiss = useApp((s) => s.dismissError);
   const t = useT();
+  const lang = useApp((s) => s.lang);
   if (!error) return null;
+  const text = errorText(error, lang);
   return (
     <div className="banner banner-error" role="alert" data-testid="error-banner">
       <div>
         <strong>{t(errorTitleKey(error.call))}</strong>
-        {/* The engine's own words: English, left to right even in the Arabic view. */}
-        <p className="banner-message" dir="ltr">
-          {error.message}
+        {/* The engine's own words in the interface language when it wrote them in Arabic too; English reads left
+            to right even in the Arabic view. */}
+        <p className="banner-message" dir={text.messageLang === 'ar' ? 'rtl' : 'ltr'} lang={text.messageLang}>
+          {text.message}
         </p>
-        {error.hint && (
+        {text.hint && (
           <p className="banner-hint">
-            {t('common.fix')}: <bdi dir="ltr">{error.hint}</bdi>
+            {t('common.fix')}:{' '}
+            <bdi dir={text.hintLang === 'ar' ? 'rtl' : 'ltr'} lang={text.hintLang}>
+              {text.hint}
+            </bdi>
           </p>
         )}
       </div>
