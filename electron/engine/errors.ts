@@ -3,9 +3,14 @@ import { both, type Bilingual } from '../../shared/text';
 /** A sentence for a person: plain English, or written in both of the app's languages (shared/text.ts). */
 export type Said = string | Bilingual;
 
-/** The English of a sentence (what the CLI prints), and its Arabic when it was written in both. */
+/** The English of a sentence: what the CLI prints. */
 export function english(text: Said): string {
   return typeof text === 'string' ? text : text.en;
+}
+
+/** A sentence in both languages; a plain string (a path, a name) reads the same in each. */
+export function inBoth(text: Said): Bilingual {
+  return typeof text === 'string' ? { en: text, ar: text } : text;
 }
 
 /**
