@@ -77,6 +77,11 @@ describe('the Arabic view', () => {
     expect(lines()[0]).toMatch(/التشغيل r1: 1 سيناريو$/);
     const last = screen.getByTestId('run-log').querySelector('li:last-child')!;
     expect(last.getAttribute('lang')).toBe('ar');
+    // Identifiers inside the right-to-left line keep their own order.
+    expect([...last.querySelectorAll('bdi[dir=ltr]')].map((b) => b.textContent)).toEqual([
+      'card-declined:',
+      '(APS answered 14000)',
+    ]);
     // A line from an older engine, without its event, stays the English it was, marked as English.
     act(() => fake.fire('run.log', { at: '2026-01-01T00:00:00.000Z', level: 'info', line: 'an old line' }));
     expect(screen.getByTestId('run-log').querySelector('li:last-child')!.getAttribute('lang')).toBe('en');

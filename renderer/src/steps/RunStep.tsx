@@ -3,7 +3,7 @@ import type { LogEntry, ScenarioRun } from '../../../shared/api/contract';
 import { logText } from '../../../shared/api/run-log';
 import type { Language } from '../../../shared/aps/methods';
 import { LIMITS } from '../../../shared/limits';
-import { Badge, Card, statusTone } from '../components/common';
+import { Badge, BidiText, Card, statusTone } from '../components/common';
 import { SignoffPanel } from '../components/SignoffPanel';
 import { useApp, useCatalogName, useT } from '../store/use-app';
 
@@ -55,7 +55,8 @@ function RunLog() {
             const line = lineText(l, lang);
             return (
               <li key={i} className={`log-${l.level}`} lang={line.lang} dir={line.lang === 'ar' ? 'rtl' : 'ltr'}>
-                <time dir="ltr">{l.at.slice(11, 19)}</time> {line.text}
+                <time dir="ltr">{l.at.slice(11, 19)}</time>{' '}
+                {line.lang === 'ar' ? <BidiText text={line.text} /> : line.text}
               </li>
             );
           })}
