@@ -69,9 +69,9 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     'evidence.image': async ({ runId, scenarioId, file, width }) => {
       const { dir } = requireWorkspace(session);
       const abs = await resolveInside(scenarioDir(dir, runId, scenarioId), file, {
-        what: `image of ${scenarioId}`,
-        hint: 'pick an image from the evidence list',
-        within: 'its scenario folder',
+        what: both(`image of ${scenarioId}`, `صورة ${scenarioId}`),
+        hint: both('pick an image from the evidence list', 'اختر صورة من قائمة الأدلة'),
+        within: both('its scenario folder', 'مجلد السيناريو الخاص بها'),
       });
       const input = await fs.readFile(abs).catch((err: unknown) => {
         const code = errnoCode(err);

@@ -52,7 +52,7 @@ function flowRef(workspace: Workspace, name: string): Workspace['flows'][string]
 }
 
 function flowPath(dir: string, name: string, file: string): Promise<string> {
-  return resolveInside(dir, file, { ...flowFileRule(name), within: 'the workspace folder' });
+  return resolveInside(dir, file, { ...flowFileRule(name), within: both('the workspace folder', 'مجلد مساحة العمل') });
 }
 
 export function flowCalls(session: ApiSession): FlowCalls {

@@ -104,8 +104,11 @@ export function validateFlow(value: unknown, file: string): LoadedFlow {
 /** How a flow file named in certkit.json is confined to the workspace (confine-path.ts), for scenario `name`. */
 export function flowFileRule(name: string): ConfinedPath {
   return {
-    what: `the flow file of ${name}`,
-    hint: `keep the recording inside the workspace (e.g. flows/${name}.json) and set "flows.${name}.file" in certkit.json to its path relative to the workspace, or import it with \`certkit import\``,
+    what: both(`the flow file of ${name}`, `ملف مسار ${name}`),
+    hint: both(
+      `keep the recording inside the workspace (e.g. flows/${name}.json) and set "flows.${name}.file" in certkit.json to its path relative to the workspace, or import it with \`certkit import\``,
+      `أبقِ التسجيل داخل مساحة العمل (مثل flows/${name}.json) واضبط "flows.${name}.file" في certkit.json على مساره النسبي داخل مساحة العمل، أو استورده بـ \`certkit import\``,
+    ),
   };
 }
 
