@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApiTable } from '../../../shared/api/contract';
 import { prepareDemoWorkspace, startDemoSandbox, type DemoSandbox } from '../demo/pipeline';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { toApiError } from './dispatch';
 import { newRunId } from '../evidence/store';
@@ -38,8 +39,8 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
     'run.start': async ({ concurrency, resume, only }) => {
       const { dir, workspace } = await refreshWorkspace(session);
       if (tracker.running)
-        throw new CertkitError('a run is already in progress', {
-          hint: 'wait for it to finish, or stop it first',
+        throw new CertkitError(both('a run is already in progress', 'هناك تشغيل جارٍ بالفعل'), {
+          hint: both('wait for it to finish, or stop it first', 'انتظر حتى ينتهي، أو أوقفه أولًا'),
           exitCode: 1,
         });
       // Checked before anything starts, so a scenario outside the plan is this call's error, not a failed run.
