@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { both, verbatim } from '../../../shared/text';
+import { both } from '../../../shared/text';
 import { CertkitError, diskWriteError, errnoCode } from '../errors';
 import { removeStaleTemps, tempPathFor } from './atomic-write';
 import { processAlive } from './process-alive';
@@ -294,7 +294,10 @@ function busyError(dir: string, h: LockHolder | undefined): CertkitError {
   const who =
     h.pid === process.pid
       ? both(`this Certkit's ${h.command}`, `الأمر ${h.command} في Certkit هذا`)
-      : verbatim(`certkit ${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`);
+      : both(
+          `certkit ${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`,
+          `certkit ${h.command} (العملية ${h.pid} على ${h.host}، منذ ${h.since})`,
+        );
   const elsewhere = h.host !== os.hostname();
   return new CertkitError(
     both(`the workspace ${dir} is busy: ${who.en} is writing to it`, `مساحة العمل ${dir} مشغولة: ${who.ar} يكتب فيها`),
