@@ -1,15 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isInsideRelativePath } from '../../shared/relative-path';
-import { CertkitError, errnoCode } from './errors';
+import { both } from '../../shared/text';
+import { CertkitError, errnoCode, inBoth, type Said } from './errors';
 import { printable } from '../../shared/printable';
 
 /** What the path is, for the refusal ("flow file of card-success"), and the fix. */
 export interface ConfinedPath {
-  what: string;
-  hint: string;
+  what: Said;
+  hint: Said;
   /** How the refusal names `root` (default: its path); the app's calls never show a path of this machine. */
-  within?: string;
+  within?: Said;
 }
 
 /**
@@ -20,10 +21,19 @@ export interface ConfinedPath {
  */
 export async function resolveInside(root: string, rel: string, about: ConfinedPath): Promise<string> {
   const shown = printable(rel);
-  const within = about.within ?? root;
+  const within = inBoth(about.within ?? root);
+  const what = inBoth(about.what);
   if (!isInsideRelativePath(rel)) {
-    const why = rel.split(/[\\/]/).includes('..') ? 'climbs out of it with ..' : 'is an absolute path';
-    throw new CertkitError(`${about.what} "${shown}" must be inside ${within}, and ${why}`, { hint: about.hint });
+    const why = rel.split(/[\\/]/).includes('..')
+      ? both('climbs out of it with ..', 'يخرج منه بـ ..')
+      : both('is an absolute path', 'مسار مطلق');
+    throw new CertkitError(
+      both(
+        `${what.en} "${shown}" must be inside ${within.en}, and ${why.en}`,
+        `يجب أن يكون ${what.ar} "${shown}" داخل ${within.ar}، وهو ${why.ar}`,
+      ),
+      { hint: about.hint },
+    );
   }
   const lexical = path.resolve(root, rel);
   let real: string;
@@ -36,9 +46,13 @@ export async function resolveInside(root: string, rel: string, about: ConfinedPa
   const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
   if (!real.startsWith(realRoot + path.sep)) {
     // Where the link leads is not shown: it may be somewhere private.
-    throw new CertkitError(`${about.what} "${shown}" is a symlink (or under one) that leads outside ${within}`, {
-      hint: about.hint,
-    });
+    throw new CertkitError(
+      both(
+        `${what.en} "${shown}" is a symlink (or under one) that leads outside ${within.en}`,
+        `${what.ar} "${shown}" رابط رمزي (أو تحت رابط رمزي) يقود إلى خارج ${within.ar}`,
+      ),
+      { hint: about.hint },
+    );
   }
   return real;
 }

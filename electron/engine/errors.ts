@@ -1,16 +1,39 @@
+import { both, type Bilingual } from '../../shared/text';
+
+/** A sentence for a person: plain English, or written in both of the app's languages (shared/text.ts). */
+export type Said = string | Bilingual;
+
+/** The English of a sentence: what the CLI prints. */
+export function english(text: Said): string {
+  return typeof text === 'string' ? text : text.en;
+}
+
+/** A sentence in both languages; a plain string (a path, a name) reads the same in each. */
+export function inBoth(text: Said): Bilingual {
+  return typeof text === 'string' ? { en: text, ar: text } : text;
+}
+
 /**
  * An error the user can act on: names the thing that is wrong and what to do. `exitCode` follows the CLI
- * contract: 1 when the thing checked is not fine, 2 for bad input or usage.
+ * contract: 1 when the thing checked is not fine, 2 for bad input or usage. Written in both languages (a Bilingual
+ * message and hint), `message` and `hint` stay the English the CLI prints and `ar` carries the Arabic the app shows.
  */
 export class CertkitError extends Error {
   readonly exitCode: 1 | 2;
   readonly hint?: string;
+  /** The Arabic of the message, and of the hint when it has one; absent when the message is English only. */
+  readonly ar?: { message: string; hint?: string };
 
-  constructor(message: string, options: { hint?: string; exitCode?: 1 | 2; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+  constructor(message: Said, options: { hint?: Said; exitCode?: 1 | 2; cause?: unknown } = {}) {
+    super(english(message), { cause: options.cause });
     this.name = 'CertkitError';
     this.exitCode = options.exitCode ?? 2;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : english(options.hint);
+    if (typeof message !== 'string')
+      this.ar = {
+        message: message.ar,
+        ...(options.hint !== undefined && typeof options.hint !== 'string' ? { hint: options.hint.ar } : {}),
+      };
   }
 }
 
@@ -38,26 +61,33 @@ export function errnoCode(err: unknown): string | undefined {
 }
 
 /** What a person can do about each file-system refusal that is about the disk or the folder, not about Certkit. */
-const DISK_REFUSALS: Record<string, { why: string; fix: string }> = {
+const PERMISSION_FIX = both(
+  'give your user permission to read and write there, or choose a folder you own',
+  'امنح مستخدمك صلاحية القراءة والكتابة هناك، أو اختر مجلدًا تملكه',
+);
+const DISK_REFUSALS: Record<string, { why: Bilingual; fix: Bilingual }> = {
   ENOSPC: {
-    why: 'the disk is full',
-    fix: 'free space on that disk (or write to another one), then run the command again',
+    why: both('the disk is full', 'القرص ممتلئ'),
+    fix: both(
+      'free space on that disk (or write to another one), then run the command again',
+      'أفرغ مساحة على ذلك القرص (أو اكتب على قرص آخر)، ثم أعد تنفيذ الأمر',
+    ),
   },
   EDQUOT: {
-    why: 'your disk quota is used up',
-    fix: 'remove files you no longer need (or write to another disk), then run the command again',
+    why: both('your disk quota is used up', 'استُنفدت حصتك من القرص'),
+    fix: both(
+      'remove files you no longer need (or write to another disk), then run the command again',
+      'احذف ملفات لم تعد تحتاجها (أو اكتب على قرص آخر)، ثم أعد تنفيذ الأمر',
+    ),
   },
-  EACCES: {
-    why: 'permission denied',
-    fix: 'give your user permission to read and write there, or choose a folder you own',
-  },
-  EPERM: {
-    why: 'the operation is not permitted',
-    fix: 'give your user permission to read and write there, or choose a folder you own',
-  },
+  EACCES: { why: both('permission denied', 'الصلاحية مرفوضة'), fix: PERMISSION_FIX },
+  EPERM: { why: both('the operation is not permitted', 'العملية غير مسموح بها'), fix: PERMISSION_FIX },
   EROFS: {
-    why: 'the file system is read-only',
-    fix: 'copy the workspace to a writable disk (or remount this one read-write) and run the command there',
+    why: both('the file system is read-only', 'نظام الملفات للقراءة فقط'),
+    fix: both(
+      'copy the workspace to a writable disk (or remount this one read-write) and run the command there',
+      'انسخ مساحة العمل إلى قرص قابل للكتابة (أو أعد ربط هذا القرص للقراءة والكتابة) ونفّذ الأمر هناك',
+    ),
   },
 };
 
@@ -74,8 +104,14 @@ export function diskWriteError(err: unknown, target?: string): unknown {
   if (!refusal) return err;
   const reported = (err as NodeJS.ErrnoException).path;
   if (!target && !reported) return err;
-  const what = target ? `cannot write ${target}` : `${(err as NodeJS.ErrnoException).syscall ?? 'access'} ${reported}`;
-  return new CertkitError(`${what}: ${refusal.why} (${code})`, { hint: refusal.fix, cause: err });
+  const syscall = (err as NodeJS.ErrnoException).syscall ?? 'access';
+  const what = target
+    ? both(`cannot write ${target}`, `تعذّرت الكتابة في ${target}`)
+    : both(`${syscall} ${reported}`, `فشل ${syscall} على ${reported}`);
+  return new CertkitError(both(`${what.en}: ${refusal.why.en} (${code})`, `${what.ar}: ${refusal.why.ar} (${code})`), {
+    hint: refusal.fix,
+    cause: err,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { INPUT_LIMITS } from '../../shared/limits';
-import { CertkitError } from './errors';
+import { both, type Bilingual } from '../../shared/text';
+import { CertkitError, inBoth, type Said } from './errors';
 
 // The one way Certkit reads what a person hands it (certkit.json, a recording, a config file, a pipe): bounded in
 // size before it is read, strict UTF-8 (a byte that is not UTF-8 is refused, never turned into U+FFFD and signed or
@@ -9,20 +10,38 @@ import { CertkitError } from './errors';
 
 /** What is being read, as the messages name it ("certkit.json at /w", "stdin"), and the fix for a refusal. */
 export interface InputSource {
-  what: string;
+  /** A name (a path reads the same in both languages) or a phrase written in both. */
+  what: Said;
   maxBytes: number;
   /** The fix shown when the input is refused for its content (not UTF-8, not JSON, too deep, too large). */
-  hint?: string;
+  hint?: Said;
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${bytes} bytes`;
+function sizeText(bytes: number): Bilingual {
+  if (bytes < 1024 * 1024) return both(`${bytes} bytes`, `${bytes} بايت`);
+  const mb = (bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0);
+  return both(`${mb} MB`, `${mb} ميغابايت`);
 }
 
-function tooLarge(source: InputSource, seen: string): CertkitError {
-  return new CertkitError(`${source.what} is ${seen}; the limit is ${sizeText(source.maxBytes)}`, {
-    hint: source.hint ?? 'check that this is the file you meant; real ones are far smaller',
-  });
+function tooLarge(source: InputSource, seen: Bilingual): CertkitError {
+  const what = inBoth(source.what);
+  const limit = sizeText(source.maxBytes);
+  return new CertkitError(
+    both(`${what.en} is ${seen.en}; the limit is ${limit.en}`, `حجم ${what.ar} ${seen.ar}، والحد ${limit.ar}`),
+    {
+      hint:
+        source.hint ??
+        both(
+          'check that this is the file you meant; real ones are far smaller',
+          'تحقّق من أنه الملف المقصود؛ الملفات الحقيقية أصغر من ذلك بكثير',
+        ),
+    },
+  );
+}
+
+function over(limit: number): Bilingual {
+  const size = sizeText(limit);
+  return both(`over ${size.en}`, `يتجاوز ${size.ar}`);
 }
 
 /**
@@ -43,7 +62,7 @@ export async function readBoundedFile(file: string, source: InputSource): Promis
       if (!bytesRead) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > source.maxBytes) throw tooLarge(source, `over ${sizeText(source.maxBytes)}`);
+      if (total > source.maxBytes) throw tooLarge(source, over(source.maxBytes));
     }
     return Buffer.concat(chunks, total);
   } finally {
@@ -70,7 +89,7 @@ export async function readBoundedStream(
       total += buf.length;
       if (total > source.maxBytes) {
         (stream as Partial<NodeJS.ReadStream>).destroy?.();
-        throw tooLarge(source, `over ${sizeText(source.maxBytes)}`);
+        throw tooLarge(source, over(source.maxBytes));
       }
     }
   })();
@@ -124,20 +143,57 @@ export function decodeUtf8(bytes: Uint8Array, source: Omit<InputSource, 'maxByte
       while (at > 0 && (bytes[at - 1] & 0xc0) === 0x80) at--;
       at = Math.max(0, at - 1);
     }
+    const line = lineAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), at);
     const where =
       lo === bytes.length
-        ? 'it ends in the middle of a character'
-        : `byte ${at} (line ${lineAt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), at)}) is not valid UTF-8`;
-    throw new CertkitError(`${source.what} is not UTF-8 text: ${where}`, {
-      hint: source.hint ?? 'save it as UTF-8 (in most editors: Save with encoding > UTF-8) and try again',
-    });
+        ? both('it ends in the middle of a character', 'ينتهي في منتصف حرف')
+        : both(`byte ${at} (line ${line}) is not valid UTF-8`, `البايت ${at} (السطر ${line}) ليس UTF-8 صالحًا`);
+    const what = inBoth(source.what);
+    throw new CertkitError(
+      both(`${what.en} is not UTF-8 text: ${where.en}`, `${what.ar} ليس نصًا بترميز UTF-8: ${where.ar}`),
+      {
+        hint:
+          source.hint ??
+          both(
+            'save it as UTF-8 (in most editors: Save with encoding > UTF-8) and try again',
+            'احفظه بترميز UTF-8 (في معظم المحررات: الحفظ بترميز > UTF-8) ثم أعد المحاولة',
+          ),
+      },
+    );
   }
 }
 
 interface JsonFault {
   at: number;
-  reason: string;
+  reason: Bilingual;
+  /** Nested too deep: the text is valid JSON, but not usable. */
+  deep?: boolean;
 }
+
+/** Why JSON text was refused, in both languages, without quoting it. */
+const JSON_FAULTS = {
+  control: both(
+    'a control character inside a string (write it as an escape, e.g. \\n)',
+    'محرف تحكم داخل نص (اكتبه تسلسلَ هروب، مثل \\n)',
+  ),
+  unicodeEscape: both('a bad \\u escape', 'تسلسل هروب \\u غير صالح'),
+  escape: both('a bad escape in a string', 'تسلسل هروب غير صالح داخل نص'),
+  unclosed: both('a string that is never closed', 'نص لا يُغلق أبدًا'),
+  early: both('the text ends before the JSON does', 'ينتهي النص قبل أن ينتهي JSON'),
+  trailing: both('more text after the JSON value', 'نص زائد بعد قيمة JSON'),
+  colon: both("a ':' after a property name was expected", "كان متوقعًا ':' بعد اسم الخاصية"),
+  key: both(
+    'a property name in double quotes was expected (a trailing comma is the usual cause)',
+    'كان متوقعًا اسم خاصية بين علامتي تنصيص مزدوجتين (والسبب المعتاد فاصلة زائدة في الآخر)',
+  ),
+  value: both(
+    'a value was expected (a missing quote is the usual cause)',
+    'كانت متوقعة قيمة (والسبب المعتاد علامة تنصيص ناقصة)',
+  ),
+  commaOr: (close: string) => both(`',' or '${close}' was expected`, `كان متوقعًا ',' أو '${close}'`),
+  deep: (max: number) =>
+    both(`arrays and objects nested more than ${max} deep`, `مصفوفات وكائنات متداخلة بعمق يزيد على ${max}`),
+};
 
 /**
  * Walks JSON text once, without recursion, and returns where it first goes wrong: a syntax error, or arrays and
@@ -163,26 +219,26 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
         i++;
         return undefined;
       }
-      if (c < 0x20) return { at: i, reason: 'a control character inside a string (write it as an escape, e.g. \\n)' };
+      if (c < 0x20) return { at: i, reason: JSON_FAULTS.control };
       if (c === 0x5c) {
         const e = text[i + 1];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { at: i, reason: 'a bad \\u escape' };
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { at: i, reason: JSON_FAULTS.unicodeEscape };
           i += 5;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else return { at: i, reason: 'a bad escape in a string' };
+        else return { at: i, reason: JSON_FAULTS.escape };
       }
     }
-    return { at: n, reason: 'a string that is never closed' };
+    return { at: n, reason: JSON_FAULTS.unclosed };
   };
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   while (true) {
     while (i < n && ' \t\n\r'.includes(text[i])) i++;
-    if (i >= n) return want === 'end' ? undefined : { at: n, reason: 'the text ends before the JSON does' };
+    if (i >= n) return want === 'end' ? undefined : { at: n, reason: JSON_FAULTS.early };
     const c = text[i];
-    if (want === 'end') return { at: i, reason: 'more text after the JSON value' };
+    if (want === 'end') return { at: i, reason: JSON_FAULTS.trailing };
     if (want === 'colon') {
-      if (c !== ':') return { at: i, reason: "a ':' after a property name was expected" };
+      if (c !== ':') return { at: i, reason: JSON_FAULTS.colon };
       i++;
       want = 'value';
       continue;
@@ -196,7 +252,7 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
         stack.pop();
         i++;
         want = afterValue();
-      } else return { at: i, reason: `',' or '${close}' was expected` };
+      } else return { at: i, reason: JSON_FAULTS.commaOr(close) };
       continue;
     }
     if (want === 'key' || want === 'keyOrClose') {
@@ -206,8 +262,7 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
         want = afterValue();
         continue;
       }
-      if (c !== '"')
-        return { at: i, reason: 'a property name in double quotes was expected (a trailing comma is the usual cause)' };
+      if (c !== '"') return { at: i, reason: JSON_FAULTS.key };
       const fault = string();
       if (fault) return fault;
       want = 'colon';
@@ -222,7 +277,7 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
     }
     if (c === '{' || c === '[') {
       stack.push(c);
-      if (stack.length > maxDepth) return { at: i, reason: `arrays and objects nested more than ${maxDepth} deep` };
+      if (stack.length > maxDepth) return { at: i, reason: JSON_FAULTS.deep(maxDepth), deep: true };
       i++;
       want = c === '{' ? 'keyOrClose' : 'valueOrClose';
       continue;
@@ -235,7 +290,7 @@ function jsonFault(text: string, maxDepth: number): JsonFault | undefined {
     else if (text.startsWith('null', i)) i += 4;
     else {
       number.lastIndex = i;
-      if (!number.test(text)) return { at: i, reason: 'a value was expected (a missing quote is the usual cause)' };
+      if (!number.test(text)) return { at: i, reason: JSON_FAULTS.value };
       i = number.lastIndex;
     }
     want = afterValue();
@@ -256,13 +311,22 @@ export function parseJsonText(
   if (fault) {
     const line = lineAt(body, fault.at);
     const column = fault.at - body.lastIndexOf('\n', fault.at - 1);
-    const deep = fault.reason.startsWith('arrays and objects nested');
+    const what = inBoth(source.what);
+    const { reason, deep } = fault;
     throw new CertkitError(
-      `${source.what} is not ${deep ? 'usable' : 'valid'} JSON: ${fault.reason} at line ${line}, column ${column}`,
+      both(
+        `${what.en} is not ${deep ? 'usable' : 'valid'} JSON: ${reason.en} at line ${line}, column ${column}`,
+        `${what.ar} ليس JSON ${deep ? 'قابلًا للاستعمال' : 'صالحًا'}: ${reason.ar} في السطر ${line}، العمود ${column}`,
+      ),
       {
         hint:
           source.hint ??
-          (deep ? 'flatten the data; real files nest a few levels' : 'fix the JSON syntax at that place'),
+          (deep
+            ? both(
+                'flatten the data; real files nest a few levels',
+                'قلّل تداخل البيانات؛ الملفات الحقيقية تتداخل بضعة مستويات',
+              )
+            : both('fix the JSON syntax at that place', 'أصلح صياغة JSON في ذلك الموضع')),
       },
     );
   }
@@ -270,7 +334,10 @@ export function parseJsonText(
     return JSON.parse(body) as unknown;
   } catch {
     // The walk above accepts only what JSON.parse does; this is a guard, and its message must not quote the text.
-    throw new CertkitError(`${source.what} is not valid JSON`, { hint: source.hint ?? 'fix the JSON syntax' });
+    const what = inBoth(source.what);
+    throw new CertkitError(both(`${what.en} is not valid JSON`, `${what.ar} ليس JSON صالحًا`), {
+      hint: source.hint ?? both('fix the JSON syntax', 'أصلح صياغة JSON'),
+    });
   }
 }
 

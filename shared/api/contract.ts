@@ -11,6 +11,7 @@ import type { CallName, Domain, EventName, Method } from './names';
 import { CALL_NAMES } from './names';
 import { isAbsolutePath } from '../paths';
 import { isInsideRelativePath } from '../relative-path';
+import { logEventSchema } from './run-log';
 
 // The one contract between the renderer and the engine. Both transports (Electron IPC and the loopback HTTP host)
 // bind this table with one generic binder each; the renderer only ever sees the typed client derived from it.
@@ -130,7 +131,13 @@ export const scenarioRunSchema = z.object({
 });
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 
-export const logEntrySchema = z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), line: z.string() });
+/** A line of the run log: `line` is its English text, `event` what it says as data, for the app to say it in its language. */
+export const logEntrySchema = z.object({
+  at: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  line: z.string(),
+  event: logEventSchema.optional(),
+});
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
 export const runStatusSchema = z.object({

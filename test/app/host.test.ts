@@ -129,6 +129,11 @@ describe('browser host', () => {
         message: 'no workspace is open',
         hint: 'open a workspace folder, create one, or start the demo workspace first',
         code: 'state',
+        // The same envelope carries the Arabic the app shows in its Arabic view.
+        ar: {
+          message: 'لا توجد مساحة عمل مفتوحة',
+          hint: 'افتح مجلد مساحة عمل، أو أنشئ واحدة، أو ابدأ مساحة العمل التجريبية أولًا',
+        },
       },
     });
   });

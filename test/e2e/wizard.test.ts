@@ -512,6 +512,27 @@ describe('the wizard in the browser host', () => {
     await sweep('ar', 1024);
     expect(violations).toEqual([]);
   }, 900_000);
+
+  it('says why a malformed flow cannot be imported in Arabic in the Arabic view', async () => {
+    if ((await page.evaluate(() => document.documentElement.dir)) !== 'rtl') {
+      await page.click('[data-testid=lang-toggle]');
+      await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    }
+    await goTo('flows');
+    // JSON with steps, so it passes the page's own check and reaches the engine, which refuses the unknown step.
+    const upload = path.join(demoDir, 'card-declined-broken.json');
+    await fs.writeFile(upload, JSON.stringify({ title: 'Broken', steps: [{ type: 'no-such-step' }] }));
+    const input = await page.waitForSelector('[data-testid=flow-file]');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(upload);
+    await page.waitForSelector('[data-testid=flow-name] option[value=card-declined]');
+    await page.select('[data-testid=flow-name]', 'card-declined');
+    await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
+    await page.click('[data-testid=flow-import]');
+    const message = await page.waitForSelector('[data-testid=error-banner] .banner-message[lang=ar]');
+    expect(await message!.evaluate((el) => el.textContent)).toMatch(/^card-declined\.json: الخطوة 1 غير صالحة/);
+    expect(await text('[data-testid=error-banner] .banner-hint')).toMatch(/سجّل المسار من جديد/);
+    await shot('ar-flow-import-error');
+  }, 120_000);
 });
 
 /** A scenario's evidence as the newest-evidence rule picks it (the scenario.json of its newest run). */

@@ -266,6 +266,10 @@ describe('the workspace lock', () => {
         message: `the workspace ${ws} is busy: certkit package (pid ${process.ppid} on ${host}, since now) is writing to it`,
         hint: 'wait for it to finish (or stop it) and run the command again',
         code: 'input',
+        ar: {
+          message: `مساحة العمل ${ws} مشغولة: certkit package (العملية ${process.ppid} على ${host}، منذ now) يكتب فيها`,
+          hint: 'انتظر حتى ينتهي (أو أوقفه) ثم أعد تنفيذ الأمر',
+        },
       },
     });
     // Nothing started: no run folder, and the tracker is free for the next try.

@@ -41,7 +41,12 @@ export async function dispatch(table: ApiTable, name: string, raw: unknown): Pro
 export function toApiError(thrown: unknown): ApiError {
   const err = diskWriteError(thrown);
   if (err instanceof CertkitError)
-    return { message: err.message, hint: err.hint, code: err.exitCode === 2 ? 'input' : 'state' };
+    return {
+      message: err.message,
+      hint: err.hint,
+      code: err.exitCode === 2 ? 'input' : 'state',
+      ...(err.ar ? { ar: err.ar } : {}),
+    };
   if (err instanceof z.ZodError)
     return { message: err.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join('; '), code: 'internal' };
   return { message: err instanceof Error ? err.message : String(err), code: 'internal' };

@@ -6,6 +6,7 @@ import { buildPlan } from '../../../shared/plan';
 import { collectEvidence, scenarioDir } from '../evidence/store';
 import { attachScreen } from '../capture/attach';
 import { editLedgerValue } from '../capture/ledger-edit';
+import { both } from '../../../shared/text';
 import { CertkitError, errnoCode } from '../errors';
 import { resolveInside } from '../confine-path';
 import type { ApiSession } from './context';
@@ -68,16 +69,29 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
     'evidence.image': async ({ runId, scenarioId, file, width }) => {
       const { dir } = requireWorkspace(session);
       const abs = await resolveInside(scenarioDir(dir, runId, scenarioId), file, {
-        what: `image of ${scenarioId}`,
-        hint: 'pick an image from the evidence list',
-        within: 'its scenario folder',
+        what: both(`image of ${scenarioId}`, `صورة ${scenarioId}`),
+        hint: both('pick an image from the evidence list', 'اختر صورة من قائمة الأدلة'),
+        within: both('its scenario folder', 'مجلد السيناريو الخاص بها'),
       });
       const input = await fs.readFile(abs).catch((err: unknown) => {
+        const code = errnoCode(err);
         throw new CertkitError(
-          errnoCode(err) === 'ENOENT'
-            ? `screenshot ${file} of ${scenarioId} in run ${runId} is not in the workspace`
-            : `cannot read screenshot ${file} of ${scenarioId} (${errnoCode(err) ?? 'read error'})`,
-          { hint: 'pick an image from the evidence list, or run the scenario again to recapture it', cause: err },
+          code === 'ENOENT'
+            ? both(
+                `screenshot ${file} of ${scenarioId} in run ${runId} is not in the workspace`,
+                `لقطة الشاشة ${file} من ${scenarioId} في التشغيل ${runId} ليست في مساحة العمل`,
+              )
+            : both(
+                `cannot read screenshot ${file} of ${scenarioId} (${code ?? 'read error'})`,
+                `تعذّرت قراءة لقطة الشاشة ${file} من ${scenarioId} (${code ?? 'خطأ في القراءة'})`,
+              ),
+          {
+            hint: both(
+              'pick an image from the evidence list, or run the scenario again to recapture it',
+              'اختر صورة من قائمة الأدلة، أو شغّل السيناريو من جديد لالتقاطها',
+            ),
+            cause: err,
+          },
         );
       });
       // Downscaled copies keep the renderer light; the URL header stays readable from 900 px on.

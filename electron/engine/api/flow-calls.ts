@@ -5,6 +5,7 @@ import type { Workspace } from '../../../shared/schema/workspace';
 import { flowFileRule, loadFlowFile, validateFlow, type LoadedFlow } from '../capture/flow-file';
 import { resolveInside } from '../confine-path';
 import { stepLabel } from '../capture/step-label';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { importFlow } from '../capture/flow-import';
@@ -38,14 +39,20 @@ function detail(name: string, file: string, flow: LoadedFlow): FlowDetail {
 function flowRef(workspace: Workspace, name: string): Workspace['flows'][string] {
   const ref = Object.hasOwn(workspace.flows, name) ? workspace.flows[name] : undefined;
   if (!ref)
-    throw new CertkitError(`no flow named "${name}" in this workspace`, {
-      hint: `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
-    });
+    throw new CertkitError(
+      both(`no flow named "${name}" in this workspace`, `لا مسار باسم "${name}" في مساحة العمل هذه`),
+      {
+        hint: both(
+          `import it first, or pick one of: ${Object.keys(workspace.flows).join(', ') || '(none yet)'}`,
+          `استورده أولًا، أو اختر واحدًا من: ${Object.keys(workspace.flows).join('، ') || '(لا شيء بعد)'}`,
+        ),
+      },
+    );
   return ref;
 }
 
 function flowPath(dir: string, name: string, file: string): Promise<string> {
-  return resolveInside(dir, file, { ...flowFileRule(name), within: 'the workspace folder' });
+  return resolveInside(dir, file, { ...flowFileRule(name), within: both('the workspace folder', 'مجلد مساحة العمل') });
 }
 
 export function flowCalls(session: ApiSession): FlowCalls {
@@ -93,17 +100,27 @@ export function flowCalls(session: ApiSession): FlowCalls {
       const { dir, workspace } = await refreshWorkspace(session);
       const ref = flowRef(workspace, name);
       if (slot && !CATALOG.slots.has(slot)) {
-        throw new CertkitError(`"${slot}" is not a screenshot slot in the catalog`, {
-          hint: 'pick a slot from the list (e.g. general.checkout)',
-        });
+        throw new CertkitError(
+          both(`"${slot}" is not a screenshot slot in the catalog`, `"${slot}" ليست خانة لقطة شاشة في الكتالوج`),
+          {
+            hint: both(
+              'pick a slot from the list (e.g. general.checkout)',
+              'اختر خانة من القائمة (مثل general.checkout)',
+            ),
+          },
+        );
       }
       const file = await flowPath(dir, name, ref.file);
       const loaded = await loadFlowFile(file);
       const steps = [...(loaded.raw.steps as Record<string, unknown>[])];
       if (step >= steps.length)
-        throw new CertkitError(`flow "${name}" has ${steps.length} steps, not ${step + 1}`, {
-          hint: 'pick a step from the list',
-        });
+        throw new CertkitError(
+          both(
+            `flow "${name}" has ${steps.length} steps, not ${step + 1}`,
+            `في المسار "${name}" ${steps.length} خطوة، لا ${step + 1}`,
+          ),
+          { hint: both('pick a step from the list', 'اختر خطوة من القائمة') },
+        );
       const { slot: _old, ...rest } = (steps[step].certkit ?? {}) as Record<string, unknown>;
       const tag = slot ? { ...rest, slot } : rest;
       steps[step] = Object.keys(tag).length

@@ -2,7 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApiTable } from '../../../shared/api/contract';
 import { prepareDemoWorkspace, startDemoSandbox, type DemoSandbox } from '../demo/pipeline';
-import { describeError, CertkitError } from '../errors';
+import { both } from '../../../shared/text';
+import { CertkitError } from '../errors';
+import { toApiError } from './dispatch';
 import { newRunId } from '../evidence/store';
 import { pickScenarios, runWorkspace } from '../run/index';
 import { acquireWorkspaceLock } from '../util/workspace-lock';
@@ -37,8 +39,8 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
     'run.start': async ({ concurrency, resume, only }) => {
       const { dir, workspace } = await refreshWorkspace(session);
       if (tracker.running)
-        throw new CertkitError('a run is already in progress', {
-          hint: 'wait for it to finish, or stop it first',
+        throw new CertkitError(both('a run is already in progress', 'هناك تشغيل جارٍ بالفعل'), {
+          hint: both('wait for it to finish, or stop it first', 'انتظر حتى ينتهي، أو أوقفه أولًا'),
           exitCode: 1,
         });
       // Checked before anything starts, so a scenario outside the plan is this call's error, not a failed run.
@@ -50,7 +52,7 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
       abort = new AbortController();
       const signal = abort.signal;
       tracker.begin(runId, planned);
-      tracker.note('info', `starting run ${runId}${resume ? ' (resume: complete scenarios are skipped)' : ''}`);
+      tracker.note('info', { kind: 'run-starting', runId, resume: !!resume });
       // The run goes on in the background; progress reaches the window as run.* events, and run.status answers late joiners.
       void lock
         .run(() =>
@@ -78,7 +80,12 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
         .catch((err) => {
           // Evidence written before the failure is on disk, so the checks must be computed again either way.
           forgetChecks(session);
-          tracker.note('error', describeError(err));
+          const { message, hint, ar } = toApiError(err);
+          tracker.note('error', {
+            kind: 'run-failed',
+            error: { message, ...(hint ? { hint } : {}) },
+            ...(ar ? { ar } : {}),
+          });
           tracker.finish(runId);
         });
       return { runId };
@@ -86,7 +93,7 @@ export function runCalls(host: ApiHost, session: ApiSession, tracker: RunTracker
     'run.stop': async () => {
       if (!tracker.running || !abort) return { stopped: false };
       tracker.stopped = true;
-      tracker.note('warn', 'stop requested: scenarios in flight end now, their evidence so far is kept');
+      tracker.note('warn', { kind: 'stop-requested' });
       abort.abort();
       return { stopped: true };
     },

@@ -1,6 +1,7 @@
 import type { LogEntry, RunStatus, ScenarioRun } from '../../../shared/api/contract';
 import { assertNever } from '../../../shared/assert-never';
 import type { RunEvent } from '../../../shared/schema/events';
+import { logText, type LogEvent } from '../../../shared/api/run-log';
 import type { Emit } from './context';
 
 export interface RunCounts {
@@ -35,8 +36,9 @@ export class RunTracker {
     this.emit('run.started', { runId, scenarios: scenarioIds });
   }
 
-  note(level: 'info' | 'warn' | 'error', line: string): void {
-    const entry = { at: new Date().toISOString(), level, line };
+  /** A log line from what it says: its English is the line, and the app says it in Arabic from the same event. */
+  note(level: 'info' | 'warn' | 'error', event: LogEvent): void {
+    const entry = { at: new Date().toISOString(), level, line: logText(event).en, event };
     this.log.push(entry);
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
     this.emit('run.log', entry);
@@ -52,14 +54,16 @@ export class RunTracker {
     switch (event.type) {
       case 'run-started':
         this.begin(event.runId, event.scenarios);
-        this.note(
-          'info',
-          `run ${event.runId}: ${event.scenarios.length} scenarios${event.browser ? ` in ${event.browser}` : ''}`,
-        );
+        this.note('info', {
+          kind: 'run-started',
+          runId: event.runId,
+          scenarios: event.scenarios.length,
+          ...(event.browser ? { browser: event.browser } : {}),
+        });
         break;
       case 'scenario-started':
         this.#update(event.runId, event.scenarioId, { status: 'running' });
-        this.note('info', `${event.scenarioId}: started`);
+        this.note('info', { kind: 'scenario-started', scenarioId: event.scenarioId });
         break;
       case 'step':
         this.#update(event.runId, event.scenarioId, {
@@ -89,14 +93,21 @@ export class RunTracker {
           message:
             event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
         });
-        this.note(
-          event.status === 'failed' && !stopped ? 'error' : 'info',
-          `${event.scenarioId}: ${stopped ? 'stopped' : event.status}${event.error ? ` (${event.error})` : ''}${event.merchantReference ? ` ref ${event.merchantReference}` : ''}`,
-        );
+        this.note(event.status === 'failed' && !stopped ? 'error' : 'info', {
+          kind: 'scenario-finished',
+          scenarioId: event.scenarioId,
+          status: stopped ? 'stopped' : event.status,
+          ...(event.error ? { error: event.error } : {}),
+          ...(event.merchantReference ? { merchantReference: event.merchantReference } : {}),
+        });
         break;
       }
       case 'warning':
-        this.note('warn', `${event.scenarioId ? `${event.scenarioId}: ` : ''}${event.message}`);
+        this.note('warn', {
+          kind: 'warning',
+          message: event.message,
+          ...(event.scenarioId ? { scenarioId: event.scenarioId } : {}),
+        });
         break;
       case 'run-finished':
         this.finish(event.runId);
@@ -124,10 +135,15 @@ export class RunTracker {
     if (!this.running) return;
     this.running = false;
     const { passed, failed, skipped, stopped } = this.counts();
-    const parts = [`${passed} passed`, `${failed} failed`];
-    if (skipped) parts.push(`${skipped} skipped`);
-    if (stopped) parts.push(`${stopped} stopped`);
-    this.note('info', `run ${runId} finished: ${parts.join(', ')}${this.stopped ? ' (stopped)' : ''}`);
+    this.note('info', {
+      kind: 'run-finished',
+      runId,
+      passed,
+      failed,
+      skipped,
+      stopped,
+      userStopped: this.stopped,
+    });
     this.emit('run.finished', { runId, passed, failed, skipped, stopped: this.stopped, stoppedScenarios: stopped });
   }
 

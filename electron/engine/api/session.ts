@@ -1,12 +1,16 @@
 import type { Workspace } from '../../../shared/schema/workspace';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { loadWorkspace } from '../workspace/workspace';
 import type { ApiSession } from './context';
 
 export function requireWorkspace(session: ApiSession): { dir: string; workspace: Workspace } {
   if (!session.dir || !session.workspace) {
-    throw new CertkitError('no workspace is open', {
-      hint: 'open a workspace folder, create one, or start the demo workspace first',
+    throw new CertkitError(both('no workspace is open', 'لا توجد مساحة عمل مفتوحة'), {
+      hint: both(
+        'open a workspace folder, create one, or start the demo workspace first',
+        'افتح مجلد مساحة عمل، أو أنشئ واحدة، أو ابدأ مساحة العمل التجريبية أولًا',
+      ),
       exitCode: 1,
     });
   }

@@ -4,6 +4,7 @@ import type { ApiTable, PlanView } from '../../../shared/api/contract';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import { parseShaType } from '../../../shared/aps/sha';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { initWorkspace, loadWorkspace, saveWorkspace, workspaceFile } from '../workspace/workspace';
 import { isAbsolutePath } from '../../../shared/paths';
@@ -104,9 +105,15 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
       if (input.shaType !== undefined) {
         shaType = parseShaType(input.shaType);
         if (!shaType)
-          throw new CertkitError(`SHA type "${input.shaType}" is not one APS offers`, {
-            hint: 'pick SHA-256, SHA-512, HMAC-256 or HMAC-512',
-          });
+          throw new CertkitError(
+            both(`SHA type "${input.shaType}" is not one APS offers`, `نوع SHA "${input.shaType}" ليس مما تتيحه APS`),
+            {
+              hint: both(
+                'pick SHA-256, SHA-512, HMAC-256 or HMAC-512',
+                'اختر SHA-256 أو SHA-512 أو HMAC-256 أو HMAC-512',
+              ),
+            },
+          );
       }
       const update = Object.fromEntries(
         Object.entries({

@@ -4,6 +4,7 @@ import { CATALOG } from '../../../shared/aps/catalog-index';
 import { buildPlan, slotsForScenario } from '../../../shared/plan';
 import { EVIDENCE_VERSION, type ScenarioEvidence, type Screenshot } from '../../../shared/schema/evidence';
 import { requireCatalogScenario } from '../catalog-scenario';
+import { both } from '../../../shared/text';
 import { CertkitError, errorMessage } from '../errors';
 import {
   collectEvidence,
@@ -54,21 +55,36 @@ async function target(workspaceDir: string, scenarioId: string, slot: string) {
   const scenario = requireCatalogScenario(scenarioId);
   const plan = buildPlan(workspace);
   if (!plan.scenarios.some((s) => s.id === scenario.id))
-    throw new CertkitError(`scenario ${scenario.id} is not in this workspace's plan`, {
-      hint: `attach to one of ${plan.scenarios.map((s) => s.id).join(', ')} (\`certkit plan <workspace>\` lists them), or add its method to the workspace`,
-    });
+    throw new CertkitError(
+      both(
+        `scenario ${scenario.id} is not in this workspace's plan`,
+        `السيناريو ${scenario.id} ليس في خطة مساحة العمل هذه`,
+      ),
+      {
+        hint: both(
+          `attach to one of ${plan.scenarios.map((s) => s.id).join(', ')} (\`certkit plan <workspace>\` lists them), or add its method to the workspace`,
+          `أرفق بواحد من ${plan.scenarios.map((s) => s.id).join('، ')} (ويسردها \`certkit plan <workspace>\`)، أو أضف طريقة دفعه إلى مساحة العمل`,
+        ),
+      },
+    );
   const pageSlots = slotsForScenario(scenario, workspace).filter((id) => CATALOG.slots.get(id).kind === 'page');
   if (!pageSlots.includes(slot)) {
     const known = CATALOG.slots.find(slot);
     throw new CertkitError(
       known?.kind === 'snippet'
-        ? `slot ${slot} takes code, not a screen`
-        : `"${slot}" is not a screenshot slot of scenario ${scenario.id}`,
+        ? both(`slot ${slot} takes code, not a screen`, `الخانة ${slot} تأخذ شيفرة لا شاشة`)
+        : both(
+            `"${slot}" is not a screenshot slot of scenario ${scenario.id}`,
+            `"${slot}" ليست خانة لقطة شاشة للسيناريو ${scenario.id}`,
+          ),
       {
         hint:
           known?.kind === 'snippet'
-            ? `add code with certkit snippet <workspace> --slot ${slot}; screens of ${scenario.id} go to ${pageSlots.join(', ')}`
-            : `use one of ${pageSlots.join(', ')}`,
+            ? both(
+                `add code with certkit snippet <workspace> --slot ${slot}; screens of ${scenario.id} go to ${pageSlots.join(', ')}`,
+                `أضف الشيفرة بـ certkit snippet <workspace> --slot ${slot}؛ وشاشات ${scenario.id} تذهب إلى ${pageSlots.join('، ')}`,
+              )
+            : both(`use one of ${pageSlots.join(', ')}`, `استعمل واحدة من ${pageSlots.join('، ')}`),
       },
     );
   }
@@ -78,21 +94,31 @@ async function target(workspaceDir: string, scenarioId: string, slot: string) {
 /** The image re-encoded as JPEG: orientation applied, everything else the file carried (EXIF, GPS, ICC) left out. */
 async function reencode(image: Buffer, sourceName: string, quality: number) {
   if (image.length > INPUT_LIMITS.screenshotBytes)
-    throw new CertkitError(`${sourceName} is ${Math.round(image.length / 1048576)} MB; a screenshot is far smaller`, {
-      hint: 'export the screen as PNG or JPEG at its own size',
-    });
+    throw new CertkitError(
+      both(
+        `${sourceName} is ${Math.round(image.length / 1048576)} MB; a screenshot is far smaller`,
+        `حجم ${sourceName} ${Math.round(image.length / 1048576)} ميغابايت؛ ولقطة الشاشة أصغر من ذلك بكثير`,
+      ),
+      { hint: both('export the screen as PNG or JPEG at its own size', 'صدّر الشاشة بصيغة PNG أو JPEG بحجمها الأصلي') },
+    );
   let format: string | undefined;
   try {
     format = (await sharp(image).metadata()).format;
   } catch (err) {
-    throw new CertkitError(`${sourceName} is not an image Certkit can read: ${errorMessage(err)}`, {
-      hint: 'attach a PNG or JPEG screenshot',
-    });
+    const why = errorMessage(err);
+    throw new CertkitError(
+      both(`${sourceName} is not an image Certkit can read: ${why}`, `${sourceName} ليس صورة يقرؤها Certkit: ${why}`),
+      { hint: both('attach a PNG or JPEG screenshot', 'أرفق لقطة شاشة بصيغة PNG أو JPEG') },
+    );
   }
   if (format !== 'png' && format !== 'jpeg')
-    throw new CertkitError(`${sourceName} is ${format ?? 'of an unknown format'}, not PNG or JPEG`, {
-      hint: 'save the screen as PNG or JPEG and attach that',
-    });
+    throw new CertkitError(
+      both(
+        `${sourceName} is ${format ?? 'of an unknown format'}, not PNG or JPEG`,
+        `${sourceName} ${format ? `بصيغة ${format}` : 'بصيغة غير معروفة'}، لا PNG ولا JPEG`,
+      ),
+      { hint: both('save the screen as PNG or JPEG and attach that', 'احفظ الشاشة بصيغة PNG أو JPEG وأرفقها') },
+    );
   // sharp writes no metadata unless asked to; rotate() first bakes the EXIF orientation into the pixels.
   const upright = await sharp(image)
     .rotate()

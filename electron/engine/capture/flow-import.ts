@@ -5,6 +5,7 @@ import { CATALOG } from '../../../shared/aps/catalog-index';
 import { slotsForScenario } from '../../../shared/plan';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { requireCatalogScenario } from '../catalog-scenario';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { withWorkspaceLock } from '../util/workspace-lock';
@@ -73,8 +74,8 @@ export async function importFlow(
 ): Promise<ImportedFlow> {
   const ids = [...new Set(options.scenarios.map((s) => s.trim()).filter(Boolean))];
   if (!ids.length)
-    throw new CertkitError('no scenario named for the recording', {
-      hint: 'e.g. --scenario knet-success,knet-declined',
+    throw new CertkitError(both('no scenario named for the recording', 'لم يُسمَّ سيناريو للتسجيل'), {
+      hint: both('e.g. --scenario knet-success,knet-declined', 'مثل --scenario knet-success,knet-declined'),
     });
   const scenarios = ids.map((id) => requireCatalogScenario(id));
   const source = options.source ?? `${ids[0]}.json`;
@@ -95,9 +96,13 @@ async function importLocked(
   const input = recordingSource(source);
   const bytes = Buffer.byteLength(recordingText);
   if (bytes > input.maxBytes)
-    throw new CertkitError(`${source} is ${(bytes / MB).toFixed(1)} MB; the limit is ${input.maxBytes / MB} MB`, {
-      hint: input.hint,
-    });
+    throw new CertkitError(
+      both(
+        `${source} is ${(bytes / MB).toFixed(1)} MB; the limit is ${input.maxBytes / MB} MB`,
+        `حجم ${source} ${(bytes / MB).toFixed(1)} ميغابايت، والحد ${input.maxBytes / MB} ميغابايت`,
+      ),
+      { hint: input.hint },
+    );
   const value = parseJsonText(recordingText, input);
   const { flow, report, storeOrigin } = prepareRecording(value, {
     scenarios,

@@ -1,4 +1,5 @@
 import { LEDGER_FIELDS, type LedgerEntry, type LedgerField } from '../../../shared/schema/evidence';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { collectEvidence, readScenarioEvidence, writeScenarioEvidence } from '../evidence/store';
 import { setManualValue } from './ledger';
@@ -22,9 +23,18 @@ export async function editLedgerValue(
     ? await readScenarioEvidence(workspaceDir, runId, scenarioId)
     : (await collectEvidence(workspaceDir)).byScenario.get(scenarioId);
   if (!evidence) {
-    throw new CertkitError(`scenario ${scenarioId} has no evidence yet${runId ? ` in run ${runId}` : ''}`, {
-      hint: 'run it first (certkit run --only ID); a reference is attached to a run of the scenario',
-    });
+    throw new CertkitError(
+      both(
+        `scenario ${scenarioId} has no evidence yet${runId ? ` in run ${runId}` : ''}`,
+        `لا أدلة بعد للسيناريو ${scenarioId}${runId ? ` في التشغيل ${runId}` : ''}`,
+      ),
+      {
+        hint: both(
+          'run it first (certkit run --only ID); a reference is attached to a run of the scenario',
+          'شغّله أولًا (certkit run --only ID)؛ فالمرجع يُربط بتشغيل للسيناريو',
+        ),
+      },
+    );
   }
   const ledger = setManualValue(evidence.ledger, field as LedgerField, value?.trim());
   await writeScenarioEvidence(workspaceDir, { ...evidence, ledger });

@@ -6,6 +6,7 @@ import { LOCAL_TEST_VALUES } from '../../../shared/aps/test-cards';
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { Scenario } from '../../../shared/aps/scenarios';
 import { maskPan, panDigits, isPan, replaceCardNumbersIn } from '../../../shared/card';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { validateFlow } from './flow-file';
 import { originOf, recordedPages, recordedStoreOrigin, type RecordedPage } from './recording-pages';
@@ -118,10 +119,17 @@ function shown(value: string): string {
 export function payingWithOf(scenarios: Scenario[]): PayingWith {
   const paying = payingWith(scenarios.map((s) => s.method));
   if (paying.kind === 'other' && scenarios.length > 1) {
+    const served = scenarios.map((s) => `${s.id} (${s.method})`);
     throw new CertkitError(
-      `one recording cannot serve ${scenarios.map((s) => `${s.id} (${s.method})`).join(', ')}: they pay with different methods`,
+      both(
+        `one recording cannot serve ${served.join(', ')}: they pay with different methods`,
+        `لا يخدم تسجيل واحد ${served.join('، ')}: فهي تدفع بطرق دفع مختلفة`,
+      ),
       {
-        hint: 'import it for the scenarios of one payment method (e.g. knet-success,knet-declined), each method apart',
+        hint: both(
+          'import it for the scenarios of one payment method (e.g. knet-success,knet-declined), each method apart',
+          'استورده لسيناريوهات طريقة دفع واحدة (مثل knet-success,knet-declined)، وكل طريقة على حدة',
+        ),
       },
     );
   }

@@ -5,6 +5,7 @@ import type { BrowserEngine } from '../browser/engine';
 import { WORKSPACE_FILE, type Workspace } from '../../../shared/schema/workspace';
 import { writeSignoffEmail, type EmailResult } from '../email/index';
 import type { Env } from '../env';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { buildPackage, type PackageResult } from '../package/index';
 import { runWorkspace, type RunSummary } from '../run/index';
@@ -48,12 +49,15 @@ export async function startDemoSandbox(
 export async function assertDemoFolder(dir: string): Promise<void> {
   const existing = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [] as string[];
-    throw new CertkitError(`cannot read ${dir}: ${err.message}`, { hint: 'pick a folder you can write to' });
+    throw new CertkitError(both(`cannot read ${dir}: ${err.message}`, `تعذّرت قراءة ${dir}: ${err.message}`), {
+      hint: both('pick a folder you can write to', 'اختر مجلدًا تستطيع الكتابة فيه'),
+    });
   });
   if (existing.includes(WORKSPACE_FILE) && !existing.includes('flows')) {
-    throw new CertkitError(`${dir} already holds a workspace that is not a demo`, {
-      hint: 'pick an empty or new folder for the demo',
-    });
+    throw new CertkitError(
+      both(`${dir} already holds a workspace that is not a demo`, `${dir} يحوي من قبل مساحة عمل ليست تجريبية`),
+      { hint: both('pick an empty or new folder for the demo', 'اختر مجلدًا فارغًا أو جديدًا للعرض التجريبي') },
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { checkStatusText, type CheckResult } from '../../../shared/schema/verify
 import type { Blocker } from '../../../shared/schema/signoff';
 import { checklistHeading, draftHeading, type Verification } from '../package/statements';
 import type { Workspace } from '../../../shared/schema/workspace';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { collectEvidence, outputDir, packageDir } from '../evidence/store';
 import { DRAFT_PREFIX, readPackageIndex, type PackageResult } from '../package/index';
@@ -215,9 +216,18 @@ export async function draftSignoffEmail(workspaceDir: string, options: EmailOpti
   const ws = await loadWorkspace(workspaceDir);
   const mailLimitMb = options.mailLimitMb ?? ws.package.mailLimitMb;
   if (!Number.isFinite(mailLimitMb) || mailLimitMb <= 0) {
-    throw new CertkitError(`mail size limit ${mailLimitMb} MB is not a positive number`, {
-      hint: "set package.mailLimitMb in certkit.json (your mail server's limit, often 20-25 MB)",
-    });
+    throw new CertkitError(
+      both(
+        `mail size limit ${mailLimitMb} MB is not a positive number`,
+        `حد حجم البريد ${mailLimitMb} ميغابايت ليس عددًا موجبًا`,
+      ),
+      {
+        hint: both(
+          "set package.mailLimitMb in certkit.json (your mail server's limit, often 20-25 MB)",
+          'اضبط package.mailLimitMb في certkit.json (حد خادم بريدك، وغالبًا 20-25 ميغابايت)',
+        ),
+      },
+    );
   }
   const evidence = await collectEvidence(workspaceDir, { pins: ws.pins ?? {} });
   const plan = planPackage(ws, evidence, { snippets: await listSnippets(workspaceDir) });

@@ -168,6 +168,10 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
           message: 'missing or wrong token',
           hint: 'open the address `certkit app` printed (it carries the token)',
           code: 'auth',
+          ar: {
+            message: 'الرمز مفقود أو خاطئ',
+            hint: 'افتح العنوان الذي طبعه `certkit app` (فهو يحمل الرمز)',
+          },
         });
       }
       // Checked for the event stream too: a page elsewhere must not read the run's log even with a leaked token.
@@ -228,7 +232,12 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     handle(req, res).catch((err: unknown) => {
       // Calls answer their own errors; this is for the rest (a renderer file that cannot be read mid-request). Its
       // message may hold this machine's paths, so the page gets a plain one.
-      if (!res.headersSent) refuse(res, { message: 'the host could not answer this request', code: 'internal' });
+      if (!res.headersSent)
+        refuse(res, {
+          message: 'the host could not answer this request',
+          code: 'internal',
+          ar: { message: 'تعذّر على المضيف إجابة هذا الطلب' },
+        });
       else res.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });

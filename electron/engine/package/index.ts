@@ -4,6 +4,7 @@ import { LIMITS, MB } from '../../../shared/limits';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Blocker } from '../../../shared/schema/signoff';
 import type { Env } from '../env';
+import { both } from '../../../shared/text';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { renderSnippetImage, listSnippets } from '../snippets/index';
@@ -252,9 +253,19 @@ async function writeParts(
     if (!retry) return written;
     for (const w of written) await fs.rm(path.join(ctx.staging, w.name), { force: true });
   }
-  throw new CertkitError(`could not fit ${file.baseName}.${fmt} into ${(ctx.limit / MB).toFixed(1)} MB parts`, {
-    hint: 'raise --max-mb, or capture fewer or smaller screenshots',
-  });
+  const parts = (ctx.limit / MB).toFixed(1);
+  throw new CertkitError(
+    both(
+      `could not fit ${file.baseName}.${fmt} into ${parts} MB parts`,
+      `تعذّر تقسيم ${file.baseName}.${fmt} إلى أجزاء من ${parts} ميغابايت`,
+    ),
+    {
+      hint: both(
+        'raise --max-mb, or capture fewer or smaller screenshots',
+        'ارفع --max-mb، أو التقط لقطات شاشة أقل أو أصغر',
+      ),
+    },
+  );
 }
 
 export async function buildPackage(workspaceDir: string, options: PackageOptions = {}): Promise<PackageResult> {
@@ -286,10 +297,19 @@ async function buildLocked(workspaceDir: string, options: PackageOptions): Promi
   const draft = !!options.draft;
   const planned: PackagePlan = planPackage(ws, evidence, { snippets });
   if (!planned.files.some((f) => f.entries.length)) {
-    throw new CertkitError('nothing captured yet: there is no screenshot or code snippet to package', {
-      hint: 'run the scenarios first (certkit run <workspace>), then build the package',
-      exitCode: 1,
-    });
+    throw new CertkitError(
+      both(
+        'nothing captured yet: there is no screenshot or code snippet to package',
+        'لم يُلتقط شيء بعد: لا لقطة شاشة ولا مقتطف شيفرة لتحزيمه',
+      ),
+      {
+        hint: both(
+          'run the scenarios first (certkit run <workspace>), then build the package',
+          'شغّل السيناريوهات أولًا (certkit run <workspace>)، ثم ابنِ الحزمة',
+        ),
+        exitCode: 1,
+      },
+    );
   }
   const plan: PackagePlan = draft
     ? { files: planned.files.map((f) => ({ ...f, baseName: `${DRAFT_PREFIX}${f.baseName}` })) }
@@ -445,9 +465,12 @@ export async function readPackageIndex(dir: string): Promise<
   }
   // Written atomically with the package, so a damaged index means the folder was changed by hand.
   if (!Array.isArray(idx?.files))
-    throw new CertkitError(`${file} is damaged, so the package in ${dir} cannot be trusted`, {
-      hint: 'build the package again',
-      exitCode: 1,
-    });
+    throw new CertkitError(
+      both(
+        `${file} is damaged, so the package in ${dir} cannot be trusted`,
+        `${file} تالف، فلا يُوثق بالحزمة في ${dir}`,
+      ),
+      { hint: both('build the package again', 'ابنِ الحزمة من جديد'), exitCode: 1 },
+    );
   return { ...idx, files: idx.files.map((f: PackageFile) => ({ ...f, path: path.join(dir, f.path) })) };
 }

@@ -18,6 +18,7 @@ import { resolveBrowser, type ResolveBrowserOptions } from '../browser/resolve';
 import { runScenario, type EvidenceIO } from '../capture/scenario';
 import type { ExchangeLog } from '../capture/simulator-log';
 import type { Env } from '../env';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { withWorkspaceLock } from '../util/workspace-lock';
 import { collectEvidence, newRunId, writeRunIndex, writeScenarioEvidence } from '../evidence/store';
@@ -96,16 +97,31 @@ export function pickScenarios(ws: Workspace, only: string[] | undefined): Scenar
   if (!only?.length) return planned;
   const unknown = only.filter((id) => !CATALOG.scenarios.has(id));
   if (unknown.length) {
-    throw new CertkitError(`--only names unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
-      hint: `scenario ids of this workspace: ${planned.map((s) => s.id).join(', ')}`,
-    });
+    throw new CertkitError(
+      both(
+        `--only names unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+        `طُلب تشغيل ما ليس سيناريو معروفًا: ${unknown.join('، ')}`,
+      ),
+      {
+        hint: both(
+          `scenario ids of this workspace: ${planned.map((s) => s.id).join(', ')}`,
+          `معرّفات سيناريوهات مساحة العمل هذه: ${planned.map((s) => s.id).join('، ')}`,
+        ),
+      },
+    );
   }
   const notPlanned = only.filter((id) => !planned.some((s) => s.id === id));
   if (notPlanned.length) {
     throw new CertkitError(
-      `scenario${notPlanned.length > 1 ? 's' : ''} ${notPlanned.join(', ')} not in this workspace's plan`,
+      both(
+        `scenario${notPlanned.length > 1 ? 's' : ''} ${notPlanned.join(', ')} not in this workspace's plan`,
+        `${notPlanned.length > 1 ? 'السيناريوهات' : 'السيناريو'} ${notPlanned.join('، ')} ليس في خطة مساحة العمل هذه`,
+      ),
       {
-        hint: 'add the payment method or feature to certkit.json (see `certkit plan`), or pick from the plan',
+        hint: both(
+          'add the payment method or feature to certkit.json (see `certkit plan`), or pick from the plan',
+          'أضف طريقة الدفع أو الميزة إلى certkit.json (انظر `certkit plan`)، أو اختر من الخطة',
+        ),
       },
     );
   }

@@ -3,6 +3,7 @@ import { PACKAGE_BLOCKERS, type Blocker, type SignoffAction, type SignoffState }
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Snippet } from '../../../shared/schema/evidence';
 import type { Workspace } from '../../../shared/schema/workspace';
+import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { collectEvidence, packageDir, type CollectedEvidence } from '../evidence/store';
 import { packageBasis, readPackageIndex, type PackageBasis } from '../package/index';
@@ -297,14 +298,22 @@ export function refuseWhileBlocked(
 ): void {
   if (!blockers.length) return;
   const lines = audience === 'cli' ? blockerLines(blockers) : blockers.map((b) => `- ${b.message}`);
-  const thing = what === 'package' ? 'package' : 'sign-off email';
+  const thing = what === 'package' ? both('package', 'الحزمة') : both('sign-off email', 'بريد الاعتماد');
+  const n = blockers.length;
   throw new CertkitError(
-    `the ${thing} cannot be final: ${blockers.length} item(s) block sign-off\n${lines.join('\n')}`,
+    both(
+      `the ${thing.en} cannot be final: ${n} item(s) block sign-off\n${lines.join('\n')}`,
+      // The items themselves are listed in the app's own language by its blockers panel, beside this banner.
+      `لا يمكن أن تكون ${thing.ar} نهائية: ${n} بند يمنع الاعتماد (انظر قائمة ما يمنع الاعتماد)\n${lines.join('\n')}`,
+    ),
     {
       hint:
         audience === 'cli'
           ? `fix the items above, or make a draft (certkit ${what} <workspace> --draft); a draft says DRAFT in its file names and text`
-          : `fix the items above, or make a draft; a draft says DRAFT in its file names and text`,
+          : both(
+              'fix the items above, or make a draft; a draft says DRAFT in its file names and text',
+              'عالج البنود أعلاه، أو أنشئ مسودة؛ والمسودة تحمل كلمة DRAFT في أسماء ملفاتها ونصها',
+            ),
       exitCode: 1,
     },
   );

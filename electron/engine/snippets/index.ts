@@ -4,6 +4,7 @@ import { CATALOG } from '../../../shared/aps/catalog-index';
 import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 import { snippetSchema, type Snippet } from '../../../shared/schema/evidence';
 import type { Env } from '../env';
+import { both } from '../../../shared/text';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { escapeHtml } from '../../../shared/html';
 import { LazyChromium } from '../browser/lazy-browser';
@@ -101,15 +102,25 @@ export async function addSnippet(
 ): Promise<Snippet> {
   const slots = snippetSlots();
   if (!slots.includes(slot)) {
-    throw new CertkitError(`"${slot}" is not a code-snippet slot`, { hint: `use one of: ${slots.join(', ')}` });
+    throw new CertkitError(both(`"${slot}" is not a code-snippet slot`, `"${slot}" ليست خانة مقتطف شيفرة`), {
+      hint: both(`use one of: ${slots.join(', ')}`, `استعمل واحدة من: ${slots.join('، ')}`),
+    });
   }
   if (!code.trim())
-    throw new CertkitError(`the code for ${slot} is empty`, { hint: 'paste the code, or pick the file that holds it' });
+    throw new CertkitError(both(`the code for ${slot} is empty`, `شيفرة ${slot} فارغة`), {
+      hint: both('paste the code, or pick the file that holds it', 'الصق الشيفرة، أو اختر الملف الذي يحملها'),
+    });
   if (code.length > MAX_CODE_CHARS) {
     throw new CertkitError(
-      `the code for ${slot} has ${code.length} characters; a reviewer reads at most about ${MAX_CODE_CHARS}`,
+      both(
+        `the code for ${slot} has ${code.length} characters; a reviewer reads at most about ${MAX_CODE_CHARS}`,
+        `في شيفرة ${slot} ${code.length} حرفًا، والمراجع يقرأ نحو ${MAX_CODE_CHARS} على الأكثر`,
+      ),
       {
-        hint: 'keep only the part that shows what the checklist asks (the networks list, merchantCapabilities, the tokenization call)',
+        hint: both(
+          'keep only the part that shows what the checklist asks (the networks list, merchantCapabilities, the tokenization call)',
+          'أبقِ الجزء الذي يُظهر ما تطلبه قائمة التحقق فقط (قائمة الشبكات، وmerchantCapabilities، واستدعاء الترميز)',
+        ),
       },
     );
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { both } from '../../../shared/text';
 import { CertkitError, diskWriteError, errnoCode } from '../errors';
 import { removeStaleTemps, tempPathFor } from './atomic-write';
 import { processAlive } from './process-alive';
@@ -278,19 +279,40 @@ async function breakStale(file: string, seen: LockHolder | 'unreadable'): Promis
 function busyError(dir: string, h: LockHolder | undefined): CertkitError {
   const file = path.join(dir, LOCK_FILE);
   if (!h)
-    return new CertkitError(`the workspace ${dir} is busy: another Certkit command is writing to it`, {
-      hint: `wait for it to finish and run the command again; if no Certkit command runs, delete ${file}`,
-    });
+    return new CertkitError(
+      both(
+        `the workspace ${dir} is busy: another Certkit command is writing to it`,
+        `مساحة العمل ${dir} مشغولة: أمر آخر من Certkit يكتب فيها`,
+      ),
+      {
+        hint: both(
+          `wait for it to finish and run the command again; if no Certkit command runs, delete ${file}`,
+          `انتظر حتى ينتهي ثم أعد تنفيذ الأمر؛ وإن لم يكن أي أمر من Certkit يعمل فاحذف ${file}`,
+        ),
+      },
+    );
   const who =
     h.pid === process.pid
-      ? `this Certkit's ${h.command}`
-      : `certkit ${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`;
+      ? both(`this Certkit's ${h.command}`, `الأمر ${h.command} في Certkit هذا`)
+      : both(
+          `certkit ${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`,
+          `certkit ${h.command} (العملية ${h.pid} على ${h.host}، منذ ${h.since})`,
+        );
   const elsewhere = h.host !== os.hostname();
-  return new CertkitError(`the workspace ${dir} is busy: ${who} is writing to it`, {
-    hint: elsewhere
-      ? `wait for it to finish and run the command again; if Certkit no longer runs on ${h.host}, delete ${file}`
-      : `wait for it to finish (or stop it) and run the command again`,
-  });
+  return new CertkitError(
+    both(`the workspace ${dir} is busy: ${who.en} is writing to it`, `مساحة العمل ${dir} مشغولة: ${who.ar} يكتب فيها`),
+    {
+      hint: elsewhere
+        ? both(
+            `wait for it to finish and run the command again; if Certkit no longer runs on ${h.host}, delete ${file}`,
+            `انتظر حتى ينتهي ثم أعد تنفيذ الأمر؛ وإن لم يعد Certkit يعمل على ${h.host} فاحذف ${file}`,
+          )
+        : both(
+            'wait for it to finish (or stop it) and run the command again',
+            'انتظر حتى ينتهي (أو أوقفه) ثم أعد تنفيذ الأمر',
+          ),
+    },
+  );
 }
 
 // A command ended by a signal or process.exit still gives its locks back; a SIGKILL leaves the file, which the next

@@ -24,27 +24,50 @@ async function confirmLocked(workspaceDir: string, id: string, confirmed: boolea
   const workspace = await loadWorkspace(workspaceDir);
   const checkpoint = CATALOG.checkpoints.find(id);
   if (!checkpoint) {
-    throw new CertkitError(`No checkpoint "${id}"`, {
-      hint: `use one of: ${buildPlan(workspace)
-        .checkpoints.map((c) => c.id)
-        .join(', ')}`,
+    const ids = buildPlan(workspace)
+      .checkpoints.map((c) => c.id)
+      .join(', ');
+    throw new CertkitError(both(`No checkpoint "${id}"`, `لا توجد نقطة تحقق "${id}"`), {
+      hint: both(`use one of: ${ids}`, `استعمل واحدة من: ${ids}`),
     });
   }
   if (!buildPlan(workspace).checkpoints.some((c) => c.id === id)) {
-    throw new CertkitError(`Checkpoint "${id}" does not apply to this workspace's integration types and methods`, {
-      hint: 'run `certkit verify <workspace>` to see the checkpoints that apply',
-    });
+    throw new CertkitError(
+      both(
+        `Checkpoint "${id}" does not apply to this workspace's integration types and methods`,
+        `نقطة التحقق "${id}" لا تنطبق على أنواع التكامل وطرق الدفع في مساحة العمل هذه`,
+      ),
+      {
+        hint: both(
+          'run `certkit verify <workspace>` to see the checkpoints that apply',
+          'شغّل `certkit verify <workspace>` لترى نقاط التحقق المنطبقة',
+        ),
+      },
+    );
   }
   const text = note.trim();
   if (confirmed && !text) {
-    throw new CertkitError(`Confirming "${id}" needs a note saying what you checked`, {
-      hint: `add --note "…" (${checkpoint.guide ?? checkpoint.definition})`,
-    });
+    const arText = checkpointTextAr(checkpoint.id);
+    const what = both(
+      checkpoint.guide ?? checkpoint.definition,
+      (checkpoint.guide ? arText?.guide : arText?.definition) ?? checkpoint.guide ?? checkpoint.definition,
+    );
+    throw new CertkitError(
+      both(
+        `Confirming "${id}" needs a note saying what you checked`,
+        `تأكيد "${id}" يحتاج إلى ملاحظة تذكر ما تحققت منه`,
+      ),
+      { hint: both(`add --note "…" (${what.en})`, `اكتب ملاحظة (${what.ar})`) },
+    );
   }
   if (text.length > 2000)
-    throw new CertkitError(`The note for "${id}" is ${text.length} characters; at most 2000`, {
-      hint: 'shorten the note',
-    });
+    throw new CertkitError(
+      both(
+        `The note for "${id}" is ${text.length} characters; at most 2000`,
+        `ملاحظة "${id}" طولها ${text.length} حرفًا، والحد الأقصى 2000`,
+      ),
+      { hint: both('shorten the note', 'اختصر الملاحظة') },
+    );
   return saveWorkspace(workspaceDir, {
     ...workspace,
     confirmations: { ...workspace.confirmations, [id]: { confirmed, note: text, at: new Date().toISOString() } },

@@ -10,6 +10,7 @@ import {
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
 import { INPUT_LIMITS } from '../../../shared/limits';
+import { both } from '../../../shared/text';
 import { CertkitError, diskWriteError, errnoCode, errorMessage } from '../errors';
 import { decodeUtf8, parseJsonText, readBoundedFile, type InputSource } from '../read-input';
 import { ensureDir, writeJsonAtomic } from '../util/atomic-write';
@@ -43,16 +44,31 @@ function findSecretField(value: unknown, trail: string[] = []): string | undefin
 export function parseWorkspace(raw: unknown, file: string): Workspace {
   const secret = findSecretField(raw);
   if (secret) {
-    throw new CertkitError(`${file}: field "${secret}" holds a secret, and secrets are never stored in the workspace`, {
-      hint: 'remove it; give secrets through CERTKIT_ACCESS_CODE, CERTKIT_SHA_REQUEST_PHRASE, CERTKIT_SHA_RESPONSE_PHRASE and CERTKIT_SHA_TYPE (the app keeps them in the OS keychain)',
-    });
+    throw new CertkitError(
+      both(
+        `${file}: field "${secret}" holds a secret, and secrets are never stored in the workspace`,
+        `${file}: الحقل "${secret}" يحمل سرًّا، والأسرار لا تُحفظ في مساحة العمل أبدًا`,
+      ),
+      {
+        hint: both(
+          'remove it; give secrets through CERTKIT_ACCESS_CODE, CERTKIT_SHA_REQUEST_PHRASE, CERTKIT_SHA_RESPONSE_PHRASE and CERTKIT_SHA_TYPE (the app keeps them in the OS keychain)',
+          'احذفه؛ وأعطِ الأسرار عبر CERTKIT_ACCESS_CODE وCERTKIT_SHA_REQUEST_PHRASE وCERTKIT_SHA_RESPONSE_PHRASE وCERTKIT_SHA_TYPE (ويحفظها التطبيق في سلسلة مفاتيح نظام التشغيل)',
+        ),
+      },
+    );
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > WORKSPACE_VERSION) {
     throw new CertkitError(
-      `${file}: version ${version} was written by a newer Certkit (this one reads version ${WORKSPACE_VERSION})`,
+      both(
+        `${file}: version ${version} was written by a newer Certkit (this one reads version ${WORKSPACE_VERSION})`,
+        `${file}: الإصدار ${version} كتبه Certkit أحدث (وهذا يقرأ الإصدار ${WORKSPACE_VERSION})`,
+      ),
       {
-        hint: 'update Certkit, or open a copy of the workspace made with this version',
+        hint: both(
+          'update Certkit, or open a copy of the workspace made with this version',
+          'حدّث Certkit، أو افتح نسخة من مساحة العمل صُنعت بهذا الإصدار',
+        ),
       },
     );
   }
@@ -64,9 +80,19 @@ export function parseWorkspace(raw: unknown, file: string): Workspace {
 function workspaceIssueError(file: string, error: z.ZodError): CertkitError {
   const lines = error.issues.slice(0, 8).map((i) => `  ${fieldPath(i.path)}: ${i.message}`);
   const first = error.issues[0];
-  return new CertkitError(`${file} is not a valid Certkit workspace:\n${lines.join('\n')}`, {
-    hint: `edit field "${fieldPath(first?.path ?? [])}" in ${file} (the format is described in docs/workspace.md), or recreate it with \`certkit init\``,
-  });
+  const field = fieldPath(first?.path ?? []);
+  return new CertkitError(
+    both(
+      `${file} is not a valid Certkit workspace:\n${lines.join('\n')}`,
+      `${file} ليس مساحة عمل Certkit صالحة:\n${lines.join('\n')}`,
+    ),
+    {
+      hint: both(
+        `edit field "${field}" in ${file} (the format is described in docs/workspace.md), or recreate it with \`certkit init\``,
+        `عدّل الحقل "${field}" في ${file} (الصيغة موصوفة في docs/workspace.md)، أو أعد إنشاءها بـ \`certkit init\``,
+      ),
+    },
+  );
 }
 
 /** certkit.json as input: its size bound, and the fix for a file that is not UTF-8 JSON. */
@@ -74,7 +100,10 @@ export function workspaceSource(file: string): InputSource {
   return {
     what: file,
     maxBytes: INPUT_LIMITS.workspaceBytes,
-    hint: `fix ${WORKSPACE_FILE} (the format is described in docs/workspace.md; a workspace is a few KB of UTF-8 JSON), or recreate it with \`certkit init\``,
+    hint: both(
+      `fix ${WORKSPACE_FILE} (the format is described in docs/workspace.md; a workspace is a few KB of UTF-8 JSON), or recreate it with \`certkit init\``,
+      `أصلح ${WORKSPACE_FILE} (الصيغة موصوفة في docs/workspace.md؛ ومساحة العمل بضعة كيلوبايتات من JSON بترميز UTF-8)، أو أعد إنشاءها بـ \`certkit init\``,
+    ),
   };
 }
 
@@ -86,12 +115,19 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
   } catch (err) {
     if (err instanceof CertkitError) throw err;
     const code = errnoCode(err);
+    const why = code ?? errorMessage(err);
     throw new CertkitError(
       code === 'ENOENT'
-        ? `No workspace at ${dir}: ${WORKSPACE_FILE} is missing`
-        : `Cannot read ${file}: ${code ?? errorMessage(err)}`,
+        ? both(
+            `No workspace at ${dir}: ${WORKSPACE_FILE} is missing`,
+            `لا مساحة عمل في ${dir}: الملف ${WORKSPACE_FILE} غير موجود`,
+          )
+        : both(`Cannot read ${file}: ${why}`, `تعذّرت قراءة ${file}: ${why}`),
       {
-        hint: code === 'ENOENT' ? `create one with \`certkit init ${dir}\`` : 'check the file permissions',
+        hint:
+          code === 'ENOENT'
+            ? both(`create one with \`certkit init ${dir}\``, `أنشئ واحدة بـ \`certkit init ${dir}\``)
+            : both('check the file permissions', 'تحقّق من صلاحيات الملف'),
         cause: err,
       },
     );
@@ -134,8 +170,11 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
       () => false,
     );
     if (exists) {
-      throw new CertkitError(`${file} already exists`, {
-        hint: 'pick an empty folder, or edit the existing workspace',
+      throw new CertkitError(both(`${file} already exists`, `${file} موجود من قبل`), {
+        hint: both(
+          'pick an empty folder, or edit the existing workspace',
+          'اختر مجلدًا فارغًا، أو عدّل مساحة العمل الموجودة',
+        ),
       });
     }
   }

@@ -2,6 +2,7 @@ import type { CertkitApi } from '../../../shared/api/contract';
 import { groupedApi } from '../../../shared/api/client';
 import type { EventName } from '../../../shared/api/names';
 import { ApiCallError, unwrapReply } from '../../../shared/api/reply';
+import { both } from '../../../shared/text';
 
 /** Reads the per-launch token from the address fragment once, then drops it from the address bar. */
 export function takeToken(loc: Location = window.location, store: Storage = window.sessionStorage): string | undefined {
@@ -81,6 +82,10 @@ export function httpApi(token: string, base = ''): CertkitApi {
           message: `${name} failed: the Certkit host did not answer (${err instanceof Error ? err.message : String(err)})`,
           hint: 'check that `certkit app` is still running, then reload this page',
           code: 'transport',
+          ar: {
+            message: `تعذّر ${name}: لم يُجب مضيف Certkit (${err instanceof Error ? err.message : String(err)})`,
+            hint: 'تحقّق من أن `certkit app` ما زال يعمل، ثم أعد تحميل هذه الصفحة',
+          },
         });
       }
       const text = await res.text();
@@ -90,7 +95,11 @@ export function httpApi(token: string, base = ''): CertkitApi {
       } catch {
         // Not JSON: no envelope to read; unwrapReply names the HTTP status instead.
       }
-      return unwrapReply(name, reply, `HTTP ${res.status} without a Certkit reply`);
+      return unwrapReply(
+        name,
+        reply,
+        both(`HTTP ${res.status} without a Certkit reply`, `HTTP ${res.status} بلا ردّ من Certkit`),
+      );
     },
     (event: EventName, cb) => {
       const set = listeners.get(event) ?? new Set();

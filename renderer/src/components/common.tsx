@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useApp, useT } from '../store/use-app';
 import { errorTitleKey } from '../i18n/strings';
+import type { UiError } from '../store/app-store';
+import type { Language } from '../../../shared/aps/methods';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -69,22 +71,71 @@ export function VisuallyHidden({ children }: { children: ReactNode }) {
   return <span className="visually-hidden">{children}</span>;
 }
 
+const ARABIC_LETTER = /[\u0600-\u06FF]/;
+const LATIN_OR_DIGIT = /[A-Za-z0-9]/;
+
+/**
+ * Arabic text with identifiers in it (paths, scenario and run ids, URLs): each run of words without Arabic is set
+ * apart left to right, so "2026-11-30T17-04" or "/tmp/ws" keep their order inside a right-to-left sentence.
+ */
+export function BidiText({ text }: { text: string }) {
+  const pieces = text.split(/(\s+)/);
+  const out: ReactNode[] = [];
+  const latin = (k: number) => k < pieces.length && !ARABIC_LETTER.test(pieces[k]) && LATIN_OR_DIGIT.test(pieces[k]);
+  for (let i = 0; i < pieces.length;) {
+    if (i % 2 === 0 && latin(i)) {
+      let j = i;
+      while (j + 2 < pieces.length && !pieces[j + 1].includes('\n') && latin(j + 2)) j += 2;
+      out.push(
+        <bdi dir="ltr" key={i}>
+          {pieces.slice(i, j + 1).join('')}
+        </bdi>,
+      );
+      i = j + 1;
+    } else out.push(pieces[i++]);
+  }
+  return <>{out}</>;
+}
+
+/** An error's message and fix in the interface language, and the language each is in (a fix may be English only). */
+export function errorText(
+  error: UiError,
+  lang: Language,
+): { message: string; messageLang: Language; hint?: string; hintLang: Language } {
+  if (lang === 'ar' && error.ar) {
+    const arHint = error.ar.hint !== undefined;
+    return {
+      message: error.ar.message,
+      messageLang: 'ar',
+      hint: arHint ? error.ar.hint : error.hint,
+      hintLang: arHint ? 'ar' : 'en',
+    };
+  }
+  return { message: error.message, messageLang: 'en', hint: error.hint, hintLang: 'en' };
+}
+
 export function ErrorBanner() {
   const error = useApp((s) => s.error);
   const dismiss = useApp((s) => s.dismissError);
   const t = useT();
+  const lang = useApp((s) => s.lang);
   if (!error) return null;
+  const text = errorText(error, lang);
   return (
     <div className="banner banner-error" role="alert" data-testid="error-banner">
       <div>
         <strong>{t(errorTitleKey(error.call))}</strong>
-        {/* The engine's own words: English, left to right even in the Arabic view. */}
-        <p className="banner-message" dir="ltr">
-          {error.message}
+        {/* The engine's own words in the interface language when it wrote them in Arabic too; English reads left
+            to right even in the Arabic view. */}
+        <p className="banner-message" dir={text.messageLang === 'ar' ? 'rtl' : 'ltr'} lang={text.messageLang}>
+          {text.messageLang === 'ar' ? <BidiText text={text.message} /> : text.message}
         </p>
-        {error.hint && (
+        {text.hint && (
           <p className="banner-hint">
-            {t('common.fix')}: <bdi dir="ltr">{error.hint}</bdi>
+            {t('common.fix')}:{' '}
+            <bdi dir={text.hintLang === 'ar' ? 'rtl' : 'ltr'} lang={text.hintLang}>
+              {text.hintLang === 'ar' ? <BidiText text={text.hint} /> : text.hint}
+            </bdi>
           </p>
         )}
       </div>

@@ -1,7 +1,9 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import type { ScenarioRun } from '../../../shared/api/contract';
+import type { LogEntry, ScenarioRun } from '../../../shared/api/contract';
+import { logText } from '../../../shared/api/run-log';
+import type { Language } from '../../../shared/aps/methods';
 import { LIMITS } from '../../../shared/limits';
-import { Badge, Card, statusTone } from '../components/common';
+import { Badge, BidiText, Card, statusTone } from '../components/common';
 import { SignoffPanel } from '../components/SignoffPanel';
 import { useApp, useCatalogName, useT } from '../store/use-app';
 
@@ -14,10 +16,17 @@ function countRows(rows: ScenarioRun[]): Record<Counted, number> {
   return n;
 }
 
+/** A log line in the interface language: said from its event when it has one, else the engine's English line. */
+function lineText(entry: LogEntry, lang: Language): { text: string; lang: Language } {
+  if (entry.event) return { text: logText(entry.event)[lang], lang };
+  return { text: entry.line, lang: 'en' };
+}
+
 /** The run's log; it follows new lines by scrolling itself, never the window, and only while read at its end. */
 function RunLog() {
   const t = useT();
   const log = useApp((s) => s.run.log);
+  const lang = useApp((s) => s.lang);
   const ref = useRef<HTMLDivElement>(null);
   const atEnd = useRef(true);
   useLayoutEffect(() => {
@@ -32,7 +41,7 @@ function RunLog() {
         className="log"
         ref={ref}
         data-testid="run-log"
-        dir="ltr"
+        dir={lang === 'ar' ? 'rtl' : 'ltr'}
         tabIndex={0}
         role="log"
         aria-label={t('run.log')}
@@ -42,11 +51,15 @@ function RunLog() {
         }}
       >
         <ol className="log-lines">
-          {log.map((l, i) => (
-            <li key={i} className={`log-${l.level}`}>
-              <time>{l.at.slice(11, 19)}</time> {l.line}
-            </li>
-          ))}
+          {log.map((l, i) => {
+            const line = lineText(l, lang);
+            return (
+              <li key={i} className={`log-${l.level}`} lang={line.lang} dir={line.lang === 'ar' ? 'rtl' : 'ltr'}>
+                <time dir="ltr">{l.at.slice(11, 19)}</time>{' '}
+                {line.lang === 'ar' ? <BidiText text={line.text} /> : line.text}
+              </li>
+            );
+          })}
         </ol>
       </div>
     </Card>

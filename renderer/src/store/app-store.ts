@@ -26,6 +26,8 @@ export interface UiError {
   call: string;
   message: string;
   hint?: string;
+  /** The engine's Arabic of message and hint, when it wrote the error in both languages. */
+  ar?: { message: string; hint?: string };
 }
 
 /** How the last run ended, as the Run step's summary says it. */
@@ -148,7 +150,8 @@ const IDLE_RUN: RunStatus = { running: false, scenarios: [], log: [] };
  * is a bug in the renderer itself and shows its message.
  */
 export function uiError(call: string, err: unknown): UiError {
-  if (err instanceof ApiCallError) return { call, message: err.message, hint: err.hint };
+  if (err instanceof ApiCallError)
+    return { call, message: err.message, hint: err.hint, ...(err.ar ? { ar: err.ar } : {}) };
   return { call, message: err instanceof Error ? err.message : String(err) };
 }
 
