@@ -1,4 +1,4 @@
-import { both, type Bilingual } from '../../shared/text';
+import { both, verbatim, type Bilingual } from '../../shared/text';
 
 /** A sentence for a person: plain English, or written in both of the app's languages (shared/text.ts). */
 export type Said = string | Bilingual;
@@ -10,7 +10,7 @@ export function english(text: Said): string {
 
 /** A sentence in both languages; a plain string (a path, a name) reads the same in each. */
 export function inBoth(text: Said): Bilingual {
-  return typeof text === 'string' ? { en: text, ar: text } : text;
+  return typeof text === 'string' ? verbatim(text) : text;
 }
 
 /**
