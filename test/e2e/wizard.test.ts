@@ -100,6 +100,19 @@ async function text(selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent ?? '');
 }
 
+/** Waits until certkit.json on disk holds the methods the form was changed to (it is saved as you go). */
+async function savedMethods(ws: string, ok: (methods: string[]) => boolean): Promise<void> {
+  await expect
+    .poll(async () => ok(JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8')).methods), {
+      timeout: 15_000,
+    })
+    .toBe(true);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=save-state]')?.classList.contains('save-saved'),
+    { timeout: 15_000 },
+  );
+}
+
 /** Starts noting, after each change of the page, the email preview's body, its draft notice and the blockers count. */
 async function watchEmail(): Promise<void> {
   await page.evaluate(() => {
@@ -129,23 +142,33 @@ async function emailSeen(): Promise<{ body: string; blocked: boolean; count: str
 
 /**
  * The slot dropdowns of the open flow whose chosen text does not fit in them (what a person would see cut off; in
- * Arabic, the start of the slot id). Measured with the dropdown's own font; 20 px are the arrow's.
+ * Arabic, the start of the slot id). What fits is the width of a copy sized to its content by the browser itself.
  */
 async function clippedSlotDropdowns(): Promise<string[]> {
-  return page.$$eval('[data-testid=flow-steps] select', (els) => {
-    const ctx = document.createElement('canvas').getContext('2d')!;
-    return els.flatMap((el) => {
+  return page.$$eval('[data-testid=flow-steps] select', (els) =>
+    els.flatMap((el) => {
       const select = el as HTMLSelectElement;
-      const css = getComputedStyle(select);
-      ctx.font = `${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
-      const label = select.selectedOptions[0]?.textContent ?? '';
-      const needs = Math.ceil(ctx.measureText(label).width);
-      const room = select.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 20;
+      const copy = select.cloneNode(true) as HTMLSelectElement;
+      copy.value = select.value;
+      Object.assign(copy.style, {
+        position: 'absolute',
+        visibility: 'hidden',
+        fieldSizing: 'content',
+        width: 'auto',
+        minWidth: '0',
+        maxWidth: 'none',
+      });
+      select.parentElement!.append(copy);
+      const needs = copy.getBoundingClientRect().width;
+      copy.remove();
       const box = select.getBoundingClientRect();
       const inside = box.left >= 0 && box.right <= window.innerWidth;
-      return needs > room || !inside ? [`${select.id} "${label}": needs ${needs} px, has ${room}, inside ${inside}`] : [];
-    });
-  });
+      const label = select.selectedOptions[0]?.textContent ?? '';
+      return needs > box.width + 0.5 || !inside
+        ? [`${select.id} "${label}": needs ${needs} px, has ${box.width}, inside the window ${inside}`]
+        : [];
+    }),
+  );
 }
 
 /** Waits for the run the page shows to end, and for the blockers panel it brings. */
@@ -300,6 +323,19 @@ describe('the wizard in the browser host', () => {
     expect(await page.$eval('[data-testid=flow-card-declined]', (el) => el.getAttribute('data-untagged') ?? '')).toBe(
       untagged,
     );
+    // The non-3DS card's pre-checkout page is not needed without mada: untagged here, its run will not capture it (the
+    // blockers panel asks for it later, when mada is accepted).
+    await page.click('[data-testid=flow-open-card-non3ds-success]');
+    await page.waitForSelector('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"]');
+    const preStep = await page.$eval('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"] select', (el) =>
+      Number(el.id.slice('flow-step-slot-'.length)),
+    );
+    await page.select(`[data-testid=flow-step-slot-${preStep}]`, '');
+    await page.waitForSelector('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"]', { hidden: true });
+    await page.click('[data-testid=flow-open-card-declined]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported',
+    );
     await noError();
 
     // 3 Run: progress counts against the whole plan from the start; only the log scrolls; a summary at the end.
@@ -395,6 +431,50 @@ describe('the wizard in the browser host', () => {
     expect(reruns).toBeGreaterThan(0);
     expect(await page.$('[data-testid=signoff] [data-testid^=fix-rerun-]')).toBeNull();
     await noError();
+
+    // "Tag the step": with mada accepted, card payments need a pre-checkout screenshot, and the non-3DS card's evidence
+    // has none (its flow has no step for it since the untagging above). The panel asks which step shows that page, tags it,
+    // then offers the run that fills the slot; after that run the blocker is gone.
+    await goTo('project');
+    await setChecked('method-MADA', true);
+    await savedMethods(ws, (m) => m.includes('MADA'));
+    await goTo('package');
+    const missingPre =
+      '[data-testid=signoff] [data-testid=blocker][data-kind=slot-missing][data-scenario=card-non3ds-success][data-slot="general.pre_checkout"]';
+    const tagPre = `${missingPre} [data-testid="fix-tag-card-non3ds-success-general.pre_checkout"]`;
+    await page.waitForSelector(tagPre, { timeout: 60_000 });
+    expect(await page.$(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`)).toBeNull();
+    await page.click(tagPre);
+    const which = await page.waitForSelector('[data-testid="tag-step-general.pre_checkout"]');
+    const flow3ds = path.join(ws, saved.flows['card-non3ds-success'].file);
+    const shopStep = JSON.parse(await fs.readFile(flow3ds, 'utf8')).steps.findIndex(
+      (st: { type: string }) => st.type === 'navigate',
+    );
+    await which!.select(String(shopStep));
+    await axe('en package, tag-step form');
+    await shot('3c-package-tag-step');
+    await page.click('[data-testid="tag-apply-general.pre_checkout"]');
+    await page.waitForSelector(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`, { timeout: 30_000 });
+    expect(JSON.parse(await fs.readFile(flow3ds, 'utf8')).steps[shopStep].certkit).toEqual({
+      slot: 'general.pre_checkout',
+    });
+    await page.click(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`);
+    await page.waitForSelector('[data-testid=step-run]');
+    await page.waitForFunction(
+      () => !!(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled,
+    );
+    await runEnded();
+    expect((await readScenario(ws, 'card-non3ds-success')).screenshots.map((x: { slot?: string }) => x.slot)).toContain(
+      'general.pre_checkout',
+    );
+    await goTo('package');
+    await page.waitForSelector('[data-testid=signoff] [data-testid=blocker]', { timeout: 60_000 });
+    await page.waitForSelector(missingPre, { hidden: true, timeout: 60_000 });
+    await noError();
+    // Back to Visa only, so the rest stays short.
+    await goTo('project');
+    await setChecked('method-MADA', false);
+    await savedMethods(ws, (m) => !m.includes('MADA'));
 
     // 4 Evidence: gallery with images, every required slot captured, ledger filled from traffic.
     await goTo('evidence');
@@ -603,7 +683,7 @@ describe('the wizard in the browser host', () => {
 });
 
 describe('the blockers panel in a new workspace', () => {
-  it('imports a flow, tags a step and adds a snippet (in Arabic) from the panel; a later success takes an error down', async () => {
+  it('imports a flow and adds a snippet (in Arabic) from the panel; a later success takes an error down', async () => {
     // A workspace of its own, made on Welcome, behind a second host (another origin: English, nothing remembered).
     const base = tempDir('certkit-e2e-new-').dir;
     const second = await startHost({
@@ -627,7 +707,9 @@ describe('the blockers panel in a new workspace', () => {
       await (await page.waitForSelector('[data-testid=fix-add-flow-card-declined]', { timeout: 60_000 }))!.click();
       await page.waitForSelector('[data-testid=step-flows]');
       await page.waitForFunction(() => document.activeElement?.id === 'flow-file-input');
-      expect(await page.$eval('[data-testid=flow-name]', (el) => (el as HTMLSelectElement).value)).toBe('card-declined');
+      expect(await page.$eval('[data-testid=flow-name]', (el) => (el as HTMLSelectElement).value)).toBe(
+        'card-declined',
+      );
       const file = await page.$('[data-testid=flow-file]');
       await (file as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
         path.join(ROOT, 'assets/demo-flows/card-no-challenge.json'),
@@ -665,48 +747,12 @@ describe('the blockers panel in a new workspace', () => {
       await page.waitForSelector('[data-testid=signoff] [data-testid=fix-rerun-card-declined]', { timeout: 60_000 });
       expect(await page.$('[data-testid=fix-add-flow-card-declined]')).toBeNull();
 
-      // "Tag the step": the checkout page attached from a phone is evidence without a result page; the panel asks
-      // which step of the flow shows it, tags that step, and then offers the run that fills the slot.
-      await goTo('evidence');
-      await page.waitForSelector('[data-testid=attach-scenario]');
-      await page.select('[data-testid=attach-scenario]', 'card-declined');
-      await page.select('[data-testid=attach-slot]', 'general.checkout');
-      const phone = path.join(base, 'checkout.png');
-      await sharp({ create: { width: 390, height: 844, channels: 3, background: '#e8edf3' } })
-        .png()
-        .toFile(phone);
-      const attach = await page.waitForSelector('[data-testid=attach-file]:not([disabled])');
-      await (attach as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(phone);
-      await page.waitForSelector('[data-testid=evidence-card-declined] figure[data-slot="general.checkout"]', {
-        timeout: 30_000,
-      });
-      await goTo('package');
-      const missingResult = '[data-testid=blocker][data-kind=slot-missing][data-slot="general.result"]';
-      await page.waitForSelector(`${missingResult} [data-testid=fix-tag-card-declined-general\\.result]`, {
-        timeout: 20_000,
-      }).catch(async (e) => { await shot('debug-tag'); console.log(await text('[data-testid=signoff]'), JSON.stringify(await readScenario(ws, 'card-declined')).slice(0, 800)); throw e; });
-      expect(await page.$(`${missingResult} [data-testid=fix-rerun-card-declined]`)).toBeNull();
-      await page.click(`${missingResult} [data-testid=fix-tag-card-declined-general\\.result]`);
-      const which = await page.waitForSelector('[data-testid=tag-step-general\\.result]');
-      await which!.select(String(resultStep));
-      await axe('en 1024px package, tag-step form');
-      await shot('8-en-1024-package-tag-step');
-      await page.click('[data-testid=tag-apply-general\\.result]');
-      await page.waitForSelector(`${missingResult} [data-testid=fix-rerun-card-declined]`, { timeout: 30_000 });
-      expect(JSON.parse(await fs.readFile(flowFile, 'utf8')).steps[resultStep].certkit).toEqual({
-        slot: 'general.result',
-      });
-      await noError();
-
       // "Add the snippet", in Arabic: Apple Pay asks for two code snippets; the one added leaves the list.
       await page.click('[data-testid=lang-toggle]');
       await page.waitForFunction(() => document.documentElement.dir === 'rtl');
       await goTo('project');
       await setChecked('method-APPLE_PAY', true);
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid=save-state]')?.classList.contains('save-saved'),
-        { timeout: 15_000 },
-      );
+      await savedMethods(ws, (m) => m.includes('APPLE_PAY'));
       await goTo('package');
       const networks = '[data-testid=blocker][data-slot="apple_pay.networks_code"]';
       await page.waitForSelector(networks, { timeout: 60_000 });
