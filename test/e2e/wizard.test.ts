@@ -753,6 +753,8 @@ describe('the blockers panel in a new workspace', () => {
       await goTo('project');
       await setChecked('method-APPLE_PAY', true);
       await savedMethods(ws, (m) => m.includes('APPLE_PAY'));
+      // The form's save keeps the flow imported since the form loaded (it once wrote the workspace as first read).
+      expect(JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8')).flows['card-declined']).toBeTruthy();
       await goTo('package');
       const networks = '[data-testid=blocker][data-slot="apple_pay.networks_code"]';
       await page.waitForSelector(networks, { timeout: 60_000 });
@@ -765,6 +767,7 @@ describe('the blockers panel in a new workspace', () => {
       await page.click('[data-testid=signoff-snippet-add-apple_pay\\.networks_code]');
       await page.waitForSelector(networks, { hidden: true, timeout: 60_000 });
       expect(await page.$('[data-testid=blocker][data-slot="apple_pay.capabilities_code"]')).not.toBeNull();
+      expect(await page.$('[data-testid=fix-rerun-card-declined]')).not.toBeNull();
       const snippets = await fs.readdir(path.join(ws, 'snippets'));
       const stored = await Promise.all(
         snippets.filter((f) => !f.endsWith('.png')).map((f) => fs.readFile(path.join(ws, 'snippets', f), 'utf8')),
