@@ -558,6 +558,8 @@ describe('the wizard in the browser host', () => {
     const seenAfterConfirm = await emailSeen();
     expect(seenAfterConfirm.some((v) => v.count !== oldCount)).toBe(true);
     expect(seenAfterConfirm.filter((v) => v.count !== oldCount && v.body === oldBody)).toEqual([]);
+    // The DRAFT saved before no longer matches either: its "saved to" notice is gone with the old preview.
+    expect(await page.$('[data-testid=email-saved]')).toBeNull();
 
     // 5 Checklist: confirm the rest that only the engineer can confirm, each with a note; focus stays on the item.
     await goTo('checklist');

@@ -173,6 +173,8 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
   // The sign-off state the email preview was drafted from, and the latest draft request (older answers are dropped).
   let emailBasis: string | undefined;
   let emailSeq = 0;
+  // The sign-off state of the email last saved or opened.
+  let savedBasis: string | undefined;
 
   return createStore<AppState>((set, get) => {
     /**
@@ -534,7 +536,12 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const signoff = await guarded('signoff.status', () => api.signoff.status({}));
         if (!signoff) return undefined;
         set({ signoff });
-        // The email states what blocks sign-off: once that changed, the preview on screen is an old one.
+        // The email states what blocks sign-off: once that changed, the file saved before is an old one (its "saved
+        // to" notice would stand beside a preview that says otherwise), and so is the preview on screen.
+        if (savedBasis !== undefined && savedBasis !== signoffKey(signoff)) {
+          savedBasis = undefined;
+          set({ emlPath: undefined, mail: undefined });
+        }
         if (emailBasis !== undefined && emailBasis !== signoffKey(signoff)) {
           if (get().step === 'email') void draftEmail(signoff);
           else {
@@ -565,11 +572,17 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       },
       async saveEml(draft) {
         const res = await acted('email.saveEml', () => api.email.saveEml({ draft }));
-        if (res) set({ emlPath: res.path });
+        if (res) {
+          savedBasis = emailBasis;
+          set({ emlPath: res.path });
+        }
       },
       async openMail(draft) {
         const res = await acted('email.open', () => api.email.open({ draft }));
-        if (res) set({ mail: { opened: res.opened, path: res.path, draft }, emlPath: res.path });
+        if (res) {
+          savedBasis = emailBasis;
+          set({ mail: { opened: res.opened, path: res.path, draft }, emlPath: res.path });
+        }
       },
       async copyText(text) {
         const viaApp = await api.app.copyText({ text }).catch(() => undefined);
