@@ -770,6 +770,12 @@ describe('the blockers panel in a new workspace', () => {
       await page.waitForSelector(networks, { hidden: true, timeout: 60_000 });
       expect(await page.$('[data-testid=blocker][data-slot="apple_pay.capabilities_code"]')).not.toBeNull();
       expect(await page.$('[data-testid=fix-rerun-card-declined]')).not.toBeNull();
+      // The package's own list of what is missing follows too.
+      await page.waitForFunction(
+        () =>
+          !document.querySelector('[data-testid=step-package]')?.textContent?.includes('Supported payment networks'),
+        { timeout: 30_000 },
+      );
       const snippets = await fs.readdir(path.join(ws, 'snippets'));
       const stored = await Promise.all(
         snippets.filter((f) => !f.endsWith('.png')).map((f) => fs.readFile(path.join(ws, 'snippets', f), 'utf8')),

@@ -263,6 +263,8 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       set({ checks: undefined });
       void get().loadEvidence();
       if (get().signoff) void get().loadSignoff();
+      // The package plan lists what is missing; shown stale, it would still ask for what was just added.
+      if (get().pkg) void get().loadPackagePlan();
     }
 
     function subscribe(): void {
