@@ -104,6 +104,8 @@ export function App() {
   const heading = useRef<HTMLHeadingElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const shownStep = useRef<StepId | undefined>(undefined);
+  const focusRequest = useApp((s) => s.focusRequest);
+  const requestSeen = useRef(0);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -119,10 +121,13 @@ export function App() {
     }
     if (shownStep.current !== undefined && shownStep.current !== step) {
       if (content.current) content.current.scrollTop = 0;
-      heading.current?.focus();
+      // A fix that brought the person here to a field (useFocusRequest in the step) keeps focus on that field.
+      const toField = !!focusRequest && focusRequest.seq !== requestSeen.current;
+      if (!toField) heading.current?.focus();
     }
+    if (focusRequest) requestSeen.current = focusRequest.seq;
     shownStep.current = step;
-  }, [step, ws]);
+  }, [step, ws, focusRequest]);
 
   if (!booted) return null;
   if (!ws) return <Welcome />;

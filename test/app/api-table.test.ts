@@ -228,6 +228,24 @@ describe('API table (plain Node, both transports bind it)', () => {
     ).rejects.toThrow(/secret/);
   });
 
+  it('saves the Project form without undoing a flow import or a confirmation made since the form loaded', async () => {
+    const other = path.join(tmp, 'form-save');
+    await initWorkspace(other, { account: 'Form Store', methods: ['VISA'] });
+    const loaded = (await api['workspace.open']({ dir: other })).workspace;
+    await api['flows.import']({ name: 'card-non3ds-success', json: JSON.stringify(RECORDING) });
+    await api['checks.confirm']({ checkpointId: 'inbound-ip', confirmed: true, note: 'Two NAT gateways' });
+    const saved = await api['workspace.save']({
+      workspace: { ...loaded, account: { ...loaded.account, name: 'Renamed Store' } },
+    });
+    const onDisk = JSON.parse(await fs.readFile(path.join(other, 'certkit.json'), 'utf8'));
+    await api['workspace.open']({ dir: ws });
+    for (const w of [saved.workspace, onDisk]) {
+      expect(w.account.name).toBe('Renamed Store');
+      expect(w.flows['card-non3ds-success']).toBeDefined();
+      expect(w.confirmations['inbound-ip']).toMatchObject({ confirmed: true, note: 'Two NAT gateways' });
+    }
+  });
+
   it('reports an idle run, and stopping when nothing runs is a no-op', async () => {
     const status = await api['run.status']({});
     expect(status.running).toBe(false);

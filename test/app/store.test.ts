@@ -252,4 +252,95 @@ describe('app store', () => {
     });
     expect(store.getState().evidence?.scenarios[0].ledger).toEqual(ledger);
   });
+  it('takes an error banner down when the person next does something that works, not when a load in the background does', async () => {
+    let failBuild = true;
+    const fake = fakeApi({
+      'flows.import': () => {
+        throw new CertkitError('card-declined.json: step 1 is invalid', { hint: 'record the flow again' });
+      },
+      'flows.tag': ({ name, step, slot }) => ({
+        name,
+        file: `flows/${name}.json`,
+        title: 't',
+        stepCount: 1,
+        placeholders: [],
+        steps: [{ index: step, type: 'click', label: 'x', slot: slot ?? undefined }],
+      }),
+      'flows.list': () => ({ flows: [] }),
+      'package.build': () => {
+        if (failBuild) throw new CertkitError('the disk is full', { hint: 'free space' });
+        return { maxBytes: 1, outputDir: '/ws/output/package', files: [], warnings: [] };
+      },
+    });
+    const store = createAppStore(fake.api);
+    await store.getState().openWorkspace('/ws');
+    expect(await store.getState().importFlow('card-declined', '{"steps":[{}]}')).toBe(false);
+    expect(store.getState().error?.call).toBe('flows.import');
+    // Another call than the one that failed, asked for by the person: the old failure is no longer the news.
+    expect(await store.getState().tagStep(0, 'general.result', 'card-declined')).toBe(true);
+    expect(store.getState().error).toBeUndefined();
+
+    // A build that fails is followed by a refresh of the blockers; that refresh succeeding keeps the build's error up.
+    await store.getState().buildPackage();
+    expect(store.getState().error?.message).toBe('the disk is full');
+    await store.getState().loadSignoff();
+    expect(store.getState().error?.message).toBe('the disk is full');
+    failBuild = false;
+    await store.getState().buildPackage();
+    expect(store.getState().error).toBeUndefined();
+  });
+
+  it('never keeps an email preview of an earlier sign-off state: gone on a change, on leaving the step, on reopening', async () => {
+    let blockers = 2;
+    let releaseDraft: (() => void) | undefined;
+    const blocker = (i: number) => ({
+      kind: 'checkpoint-needs-confirmation',
+      checkpoint: `c${i}`,
+      message: 'confirm it',
+      fix: { action: 'confirm', checkpoint: `c${i}` },
+      alternatives: [],
+    });
+    const fake = fakeApi({
+      'signoff.status': () => ({
+        ready: blockers === 0,
+        blockers: Array.from({ length: blockers }, (_, i) => blocker(i)),
+        scenarios: [],
+        checkpoints: [],
+        verifiedAt: new Date().toISOString(),
+      }),
+      'email.draft': async () => {
+        const body = `${blockers} item(s) block sign-off`;
+        if (releaseDraft === undefined) await new Promise<void>((r) => (releaseDraft = r));
+        return { to: 'a@b.c', subject: 's', body, attachments: [], mailto: 'mailto:a@b.c', draft: blockers > 0 };
+      },
+      'checks.confirm': () => {
+        blockers--;
+        return { results: [] };
+      },
+    });
+    const store = createAppStore(fake.api);
+    await store.getState().openWorkspace('/ws');
+    store.getState().goTo('email');
+    const first = store.getState().loadEmail();
+    await vi.waitFor(() => expect(releaseDraft).toBeDefined());
+    releaseDraft!();
+    await first;
+    expect(store.getState().email?.body).toBe('2 item(s) block sign-off');
+
+    // A fix changes what blocks sign-off: the preview goes at once and the new one follows.
+    await store.getState().confirm('c0', true, 'checked');
+    await vi.waitFor(() => expect(store.getState().signoff?.blockers).toHaveLength(1));
+    expect(store.getState().email?.body).not.toBe('2 item(s) block sign-off');
+    await vi.waitFor(() => expect(store.getState().email?.body).toBe('1 item(s) block sign-off'));
+
+    // Leaving the step drops it; coming back starts from "loading", never from the one seen before.
+    store.getState().goTo('checklist');
+    expect(store.getState().email).toBeUndefined();
+    await store.getState().confirm('c1', true, 'checked');
+    store.getState().goTo('email');
+    const again = store.getState().loadEmail();
+    expect(store.getState().email).toBeUndefined();
+    await again;
+    expect(store.getState().email).toMatchObject({ body: '0 item(s) block sign-off', draft: false });
+  });
 });

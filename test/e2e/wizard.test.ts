@@ -100,6 +100,77 @@ async function text(selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent ?? '');
 }
 
+/** Waits until certkit.json on disk holds the methods the form was changed to (it is saved as you go). */
+async function savedMethods(ws: string, ok: (methods: string[]) => boolean): Promise<void> {
+  await expect
+    .poll(async () => ok(JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8')).methods), {
+      timeout: 15_000,
+    })
+    .toBe(true);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=save-state]')?.classList.contains('save-saved'),
+    { timeout: 15_000 },
+  );
+}
+
+/** Starts noting, after each change of the page, the email preview's body, its draft notice and the blockers count. */
+async function watchEmail(): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { emailSeen: unknown[]; emailWatch?: MutationObserver };
+    w.emailWatch?.disconnect();
+    w.emailSeen = [];
+    w.emailWatch = new MutationObserver(() =>
+      w.emailSeen.push({
+        body: document.querySelector('[data-testid=email-preview] .email-body')?.textContent ?? null,
+        blocked: !!document.querySelector('[data-testid=email-blocked]'),
+        count: document.querySelector('[data-testid=signoff-count]')?.textContent ?? null,
+      }),
+    );
+    w.emailWatch.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** What watchEmail noted since it started (only states that showed a preview), and stops it. */
+async function emailSeen(): Promise<{ body: string; blocked: boolean; count: string | null }[]> {
+  const seen = await page.evaluate(() => {
+    const w = window as unknown as { emailSeen: unknown[]; emailWatch?: MutationObserver };
+    w.emailWatch?.disconnect();
+    return w.emailSeen as { body: string | null; blocked: boolean; count: string | null }[];
+  });
+  return seen.filter((v): v is { body: string; blocked: boolean; count: string | null } => v.body !== null);
+}
+
+/**
+ * The slot dropdowns of the open flow whose chosen text does not fit in them (what a person would see cut off; in
+ * Arabic, the start of the slot id). What fits is the width of a copy sized to its content by the browser itself.
+ */
+async function clippedSlotDropdowns(): Promise<string[]> {
+  return page.$$eval('[data-testid=flow-steps] select', (els) =>
+    els.flatMap((el) => {
+      const select = el as HTMLSelectElement;
+      const copy = select.cloneNode(true) as HTMLSelectElement;
+      copy.value = select.value;
+      Object.assign(copy.style, {
+        position: 'absolute',
+        visibility: 'hidden',
+        fieldSizing: 'content',
+        width: 'auto',
+        minWidth: '0',
+        maxWidth: 'none',
+      });
+      select.parentElement!.append(copy);
+      const needs = copy.getBoundingClientRect().width;
+      copy.remove();
+      const box = select.getBoundingClientRect();
+      const inside = box.left >= 0 && box.right <= window.innerWidth;
+      const label = select.selectedOptions[0]?.textContent ?? '';
+      return needs > box.width + 0.5 || !inside
+        ? [`${select.id} "${label}": needs ${needs} px, has ${box.width}, inside the window ${inside}`]
+        : [];
+    }),
+  );
+}
+
 /** Waits for the run the page shows to end, and for the blockers panel it brings. */
 async function runEnded(): Promise<void> {
   await page.waitForFunction(
@@ -125,6 +196,10 @@ async function sweep(lang: 'en' | 'ar', width: number): Promise<void> {
       };
     });
     expect(overflow, `${where}: wider than the window`).toEqual({ page: 0, content: 0 });
+    if (step === 'flows') {
+      expect(await page.$$('[data-testid=flow-steps] select[data-testid]'), where).not.toHaveLength(0);
+      expect(await clippedSlotDropdowns(), `${where}: slot dropdowns cut off`).toEqual([]);
+    }
     await axe(where);
     await shot(`${lang}-${width}-${STEPS.indexOf(step) + 1}-${step}`);
   }
@@ -248,6 +323,19 @@ describe('the wizard in the browser host', () => {
     expect(await page.$eval('[data-testid=flow-card-declined]', (el) => el.getAttribute('data-untagged') ?? '')).toBe(
       untagged,
     );
+    // The non-3DS card's pre-checkout page is not needed without mada: untagged here, its run will not capture it (the
+    // blockers panel asks for it later, when mada is accepted).
+    await page.click('[data-testid=flow-open-card-non3ds-success]');
+    await page.waitForSelector('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"]');
+    const preStep = await page.$eval('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"] select', (el) =>
+      Number(el.id.slice('flow-step-slot-'.length)),
+    );
+    await page.select(`[data-testid=flow-step-slot-${preStep}]`, '');
+    await page.waitForSelector('[data-testid=flow-steps] tr[data-slot="general.pre_checkout"]', { hidden: true });
+    await page.click('[data-testid=flow-open-card-declined]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported',
+    );
     await noError();
 
     // 3 Run: progress counts against the whole plan from the start; only the log scrolls; a summary at the end.
@@ -281,6 +369,24 @@ describe('the wizard in the browser host', () => {
     expect(await text('[data-testid=run-log]')).toMatch(/finished: \d+ passed, 0 failed/);
     expect(await page.$('[data-testid=run-to-evidence]')).not.toBeNull();
     await shot('3-run-finished');
+    // "Run the probe" from the panel: the checkpoints that waited for the response probes are decided by them (the
+    // simulator answers as a correct store), so they leave the list without a hand confirmation.
+    const probed = await page.$$eval('[data-testid=signoff] [data-testid=blocker]', (els) =>
+      els.filter((e) => e.querySelector('[data-testid=fix-probe]')).map((e) => e.getAttribute('data-checkpoint')),
+    );
+    expect(probed.length).toBeGreaterThan(0);
+    await page.click('[data-testid=signoff] [data-testid=fix-probe]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=signoff] [data-testid=fix-probe]'), {
+      timeout: 120_000,
+    });
+    const afterProbe = await page.$$eval('[data-testid=signoff] [data-testid=blocker]', (els) =>
+      els.map((e) => `${e.getAttribute('data-checkpoint')} ${e.getAttribute('data-kind')}: ${e.textContent}`),
+    );
+    // Each probed checkpoint is decided, or (when the probe could not tell) waits for a hand confirmation only.
+    const stillProbed = afterProbe.filter((b) => probed.includes(b.split(' ')[0]));
+    expect(stillProbed.length).toBeLessThan(probed.length);
+    for (const b of stillProbed) expect(b).toMatch(/^\S+ checkpoint-needs-confirmation: /);
+    await noError();
     const runs = await fs.readdir(path.join(ws, 'runs'));
     expect(runs.length).toBe(1);
     const declined = JSON.parse(
@@ -325,6 +431,50 @@ describe('the wizard in the browser host', () => {
     expect(reruns).toBeGreaterThan(0);
     expect(await page.$('[data-testid=signoff] [data-testid^=fix-rerun-]')).toBeNull();
     await noError();
+
+    // "Tag the step": with mada accepted, card payments need a pre-checkout screenshot, and the non-3DS card's evidence
+    // has none (its flow has no step for it since the untagging above). The panel asks which step shows that page, tags it,
+    // then offers the run that fills the slot; after that run the blocker is gone.
+    await goTo('project');
+    await setChecked('method-MADA', true);
+    await savedMethods(ws, (m) => m.includes('MADA'));
+    await goTo('package');
+    const missingPre =
+      '[data-testid=signoff] [data-testid=blocker][data-kind=slot-missing][data-scenario=card-non3ds-success][data-slot="general.pre_checkout"]';
+    const tagPre = `${missingPre} [data-testid="fix-tag-card-non3ds-success-general.pre_checkout"]`;
+    await page.waitForSelector(tagPre, { timeout: 60_000 });
+    expect(await page.$(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`)).toBeNull();
+    await page.click(tagPre);
+    const which = await page.waitForSelector('[data-testid="tag-step-general.pre_checkout"]');
+    const flow3ds = path.join(ws, saved.flows['card-non3ds-success'].file);
+    const shopStep = JSON.parse(await fs.readFile(flow3ds, 'utf8')).steps.findIndex(
+      (st: { type: string }) => st.type === 'navigate',
+    );
+    await which!.select(String(shopStep));
+    await axe('en package, tag-step form');
+    await shot('3c-package-tag-step');
+    await page.click('[data-testid="tag-apply-general.pre_checkout"]');
+    await page.waitForSelector(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`, { timeout: 30_000 });
+    expect(JSON.parse(await fs.readFile(flow3ds, 'utf8')).steps[shopStep].certkit).toEqual({
+      slot: 'general.pre_checkout',
+    });
+    await page.click(`${missingPre} [data-testid=fix-rerun-card-non3ds-success]`);
+    await page.waitForSelector('[data-testid=step-run]');
+    await page.waitForFunction(
+      () => !!(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled,
+    );
+    await runEnded();
+    expect((await readScenario(ws, 'card-non3ds-success')).screenshots.map((x: { slot?: string }) => x.slot)).toContain(
+      'general.pre_checkout',
+    );
+    await goTo('package');
+    await page.waitForSelector('[data-testid=signoff] [data-testid=blocker]', { timeout: 60_000 });
+    await page.waitForSelector(missingPre, { hidden: true, timeout: 60_000 });
+    await noError();
+    // Back to Visa only, so the rest stays short.
+    await goTo('project');
+    await setChecked('method-MADA', false);
+    await savedMethods(ws, (m) => !m.includes('MADA'));
 
     // 4 Evidence: gallery with images, every required slot captured, ledger filled from traffic.
     await goTo('evidence');
@@ -385,14 +535,31 @@ describe('the wizard in the browser host', () => {
     expect(await text('[data-testid=email-saved]')).toContain('signoff-email-DRAFT.eml');
     await fs.access(path.join(ws, 'output', 'signoff-email-DRAFT.eml'));
 
-    // A checkpoint confirmed from the blockers panel, with its note, where the blocker is listed.
+    // A checkpoint confirmed from the blockers panel, with its note, where the blocker is listed. The email states
+    // what blocks sign-off, so from the moment the panel counts one less, the preview of before is gone.
     const fromPanel = await page.$eval('[data-testid=signoff] [data-testid^=fix-confirm-]', (el) =>
       el.getAttribute('data-testid')!.slice('fix-confirm-'.length),
     );
+    const oldBody = await text('[data-testid=email-preview] .email-body');
+    const oldCount = await text('[data-testid=signoff-count]');
+    await watchEmail();
     await page.click(`[data-testid=fix-confirm-${fromPanel}]`);
     await page.type(`[data-testid=signoff-note-${fromPanel}]`, `Checked by hand for ${fromPanel}`);
     await page.click(`[data-testid=signoff-confirm-${fromPanel}]`);
     await page.waitForSelector(`[data-testid=fix-confirm-${fromPanel}]`, { hidden: true, timeout: 60_000 });
+    await page.waitForFunction(
+      (old) => {
+        const body = document.querySelector('[data-testid=email-preview] .email-body')?.textContent;
+        return !!body && body !== old;
+      },
+      { timeout: 60_000 },
+      oldBody,
+    );
+    const seenAfterConfirm = await emailSeen();
+    expect(seenAfterConfirm.some((v) => v.count !== oldCount)).toBe(true);
+    expect(seenAfterConfirm.filter((v) => v.count !== oldCount && v.body === oldBody)).toEqual([]);
+    // The DRAFT saved before no longer matches either: its "saved to" notice is gone with the old preview.
+    expect(await page.$('[data-testid=email-saved]')).toBeNull();
 
     // 5 Checklist: confirm the rest that only the engineer can confirm, each with a note; focus stays on the item.
     await goTo('checklist');
@@ -439,12 +606,15 @@ describe('the wizard in the browser host', () => {
     await page.waitForSelector('[data-testid=package-folder]');
     expect(opened).toEqual([path.join(ws, 'output')]);
 
-    // 7 Email: final now, saved without a question.
+    // 7 Email: final now, saved without a question. The draft preview seen before is never shown again, not even
+    // while the final one loads.
+    await watchEmail();
     await goTo('email');
     await settled('email');
     expect(await text('[data-testid=email-preview]')).toContain('Integration Sign-off - Certkit Demo Store');
-    // The preview shown before is replaced by the final one once the engine says nothing blocks sign-off.
-    await page.waitForFunction(() => !document.querySelector('[data-testid=email-blocked]'), { timeout: 60_000 });
+    const seenFinal = await emailSeen();
+    expect(seenFinal.filter((v) => v.blocked || v.body === oldBody)).toEqual([]);
+    expect(await page.$('[data-testid=email-blocked]')).toBeNull();
     await page.click('[data-testid=email-save]');
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=email-saved]')?.textContent?.includes('signoff-email.eml'),
@@ -533,6 +703,112 @@ describe('the wizard in the browser host', () => {
     expect(await text('[data-testid=error-banner] .banner-hint')).toMatch(/سجّل المسار من جديد/);
     await shot('ar-flow-import-error');
   }, 120_000);
+});
+
+describe('the blockers panel in a new workspace', () => {
+  it('imports a flow and adds a snippet (in Arabic) from the panel; a later success takes an error down', async () => {
+    // A workspace of its own, made on Welcome, behind a second host (another origin: English, nothing remembered).
+    const base = tempDir('certkit-e2e-new-').dir;
+    const second = await startHost({
+      env: process.env,
+      demoDir: path.join(base, 'demo'),
+      recent: new MemoryRecentStore(),
+      openPath: async () => false,
+    });
+    try {
+      const ws = path.join(base, 'shop');
+      await page.setViewport({ width: 1024, height: 768 });
+      await page.goto(second.url);
+      await page.waitForSelector('[data-testid=welcome]');
+      await page.type('[data-testid=welcome-dir]', ws);
+      await page.waitForSelector('[data-testid=welcome-dir-status][data-state=new]');
+      await page.click('[data-testid=welcome-create]');
+      await page.waitForSelector('[data-testid=step-project]', { timeout: 60_000 });
+
+      // "Import its flow": a scenario without a flow takes the person to the import, set to that scenario.
+      await goTo('package');
+      await (await page.waitForSelector('[data-testid=fix-add-flow-card-declined]', { timeout: 60_000 }))!.click();
+      await page.waitForSelector('[data-testid=step-flows]');
+      await page.waitForFunction(() => document.activeElement?.id === 'flow-file-input');
+      expect(await page.$eval('[data-testid=flow-name]', (el) => (el as HTMLSelectElement).value)).toBe(
+        'card-declined',
+      );
+      const file = await page.$('[data-testid=flow-file]');
+      await (file as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
+        path.join(ROOT, 'assets/demo-flows/card-no-challenge.json'),
+      );
+      await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
+      await page.click('[data-testid=flow-import]');
+      await page.waitForSelector('[data-testid=flow-detail] [data-testid=flow-steps]', { timeout: 30_000 });
+      const saved = JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8'));
+      expect(saved.flows['card-declined']?.file).toBeTruthy();
+      await noError();
+
+      // A refused import puts up its error; the next thing the person does that works (here: untagging the result
+      // step, another call than the one that failed) takes it down.
+      const broken = path.join(base, 'broken.json');
+      await fs.writeFile(broken, JSON.stringify({ title: 'Broken', steps: [{ type: 'no-such-step' }] }));
+      await (
+        (await page.$('[data-testid=flow-file]')) as unknown as { uploadFile(p: string): Promise<void> }
+      ).uploadFile(broken);
+      await page.select('[data-testid=flow-name]', 'card-non3ds-success');
+      await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
+      await page.click('[data-testid=flow-import]');
+      await page.waitForSelector('[data-testid=error-banner]', { timeout: 30_000 });
+      expect(await text('[data-testid=error-banner]')).toMatch(/step 1 is invalid/);
+      const resultStep = await page.$eval('[data-testid=flow-steps] tr[data-slot="general.result"] select', (el) =>
+        Number(el.id.slice('flow-step-slot-'.length)),
+      );
+      await page.select(`[data-testid=flow-step-slot-${resultStep}]`, '');
+      await page.waitForSelector('[data-testid=flow-steps] tr[data-slot="general.result"]', { hidden: true });
+      await page.waitForSelector('[data-testid=error-banner]', { hidden: true, timeout: 10_000 });
+      const flowFile = path.join(ws, saved.flows['card-declined'].file);
+      expect(JSON.parse(await fs.readFile(flowFile, 'utf8')).steps[resultStep].certkit).toBeUndefined();
+
+      // The scenario has a flow now: its blocker asks for a run instead of an import.
+      await goTo('package');
+      await page.waitForSelector('[data-testid=signoff] [data-testid=fix-rerun-card-declined]', { timeout: 60_000 });
+      expect(await page.$('[data-testid=fix-add-flow-card-declined]')).toBeNull();
+
+      // "Add the snippet", in Arabic: Apple Pay asks for two code snippets; the one added leaves the list.
+      await page.click('[data-testid=lang-toggle]');
+      await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+      await goTo('project');
+      await setChecked('method-APPLE_PAY', true);
+      await savedMethods(ws, (m) => m.includes('APPLE_PAY'));
+      // The form's save keeps the flow imported since the form loaded (it once wrote the workspace as first read).
+      expect(JSON.parse(await fs.readFile(path.join(ws, 'certkit.json'), 'utf8')).flows['card-declined']).toBeTruthy();
+      await goTo('package');
+      const networks = '[data-testid=blocker][data-slot="apple_pay.networks_code"]';
+      await page.waitForSelector(networks, { timeout: 60_000 });
+      expect(await text(networks)).toMatch(/[\u0600-\u06FF]{3}/);
+      await page.click(`${networks} [data-testid=fix-snippet-apple_pay\\.networks_code]`);
+      const code = "const supportedNetworks = ['visa', 'masterCard', 'mada', 'amex'];";
+      await page.type('[data-testid=signoff-snippet-apple_pay\\.networks_code]', code);
+      await axe('ar 1024px package, snippet form');
+      await shot('8-ar-1024-package-snippet');
+      await page.click('[data-testid=signoff-snippet-add-apple_pay\\.networks_code]');
+      await page.waitForSelector(networks, { hidden: true, timeout: 60_000 });
+      expect(await page.$('[data-testid=blocker][data-slot="apple_pay.capabilities_code"]')).not.toBeNull();
+      expect(await page.$('[data-testid=fix-rerun-card-declined]')).not.toBeNull();
+      // The package's own list of what is missing follows too.
+      await page.waitForFunction(
+        () =>
+          !document.querySelector('[data-testid=step-package]')?.textContent?.includes('Supported payment networks'),
+        { timeout: 30_000 },
+      );
+      const snippets = await fs.readdir(path.join(ws, 'snippets'));
+      const stored = await Promise.all(
+        snippets.filter((f) => !f.endsWith('.png')).map((f) => fs.readFile(path.join(ws, 'snippets', f), 'utf8')),
+      );
+      expect(stored.some((t) => t.includes(code))).toBe(true);
+      await noError();
+      await shot('8-ar-1024-package-after-snippet');
+      expect(violations).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  }, 300_000);
 });
 
 /** A scenario's evidence as the newest-evidence rule picks it (the scenario.json of its newest run). */

@@ -93,7 +93,16 @@ export function workspaceCalls(host: ApiHost, session: ApiSession): WorkspaceCal
     },
     'workspace.save': async ({ workspace }) => {
       const { dir } = requireWorkspace(session);
-      session.workspace = await saveWorkspace(dir, workspace);
+      // The Project form sends the workspace as it loaded it. Flows, confirmations and pins change through their own
+      // calls meanwhile (import, confirm, pin): the ones on disk win, or an edit of the account name would undo them.
+      const { workspace: onDisk } = await refreshWorkspace(session);
+      const { pins: _pins, ...edited } = workspace;
+      session.workspace = await saveWorkspace(dir, {
+        ...edited,
+        flows: onDisk.flows,
+        confirmations: onDisk.confirmations,
+        ...(onDisk.pins ? { pins: onDisk.pins } : {}),
+      });
       return { dir, workspace: session.workspace };
     },
     'workspace.recent': async () => ({ dirs: await host.recent.list() }),

@@ -299,10 +299,28 @@ function BlockerItem({ blocker }: { blocker: Blocker }) {
   const [open, setOpen] = useState<Opened>();
   const result = blocker.checkpoint ? checks?.find((c) => c.checkpointId === blocker.checkpoint) : undefined;
   const check = result ? checkText(result) : undefined;
-  const actions = [blocker.fix, ...blocker.alternatives];
+  // A page the flow now has a step for still lacks its screenshot until the scenario runs again: offer that first.
+  const tagged = useApp(
+    (s) =>
+      blocker.kind === 'slot-missing' &&
+      !!blocker.slot &&
+      !!s.flows.find((f) => f.name === blocker.scenario)?.slots.includes(blocker.slot),
+  );
+  const actions: SignoffAction[] = [
+    ...(tagged && blocker.scenario ? [{ action: 'rerun' as const, scenario: blocker.scenario }] : []),
+    blocker.fix,
+    ...blocker.alternatives,
+  ];
   const close = () => setOpen(undefined);
   return (
-    <li className={`blocker blocker-${blocker.kind}`} data-testid="blocker" data-kind={blocker.kind}>
+    <li
+      className={`blocker blocker-${blocker.kind}`}
+      data-testid="blocker"
+      data-kind={blocker.kind}
+      data-scenario={blocker.scenario}
+      data-slot={blocker.slot}
+      data-checkpoint={blocker.checkpoint}
+    >
       <div className="blocker-main">
         <p className="blocker-text">{text(blocker)}</p>
         {blocker.kind === 'scenario-failed' && (

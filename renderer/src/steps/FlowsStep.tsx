@@ -21,6 +21,14 @@ function recordingProblem(json: string): 'notJson' | 'notRecording' | undefined 
   return Array.isArray(steps) && steps.length > 0 ? undefined : 'notRecording';
 }
 
+/**
+ * A slot as its option reads: the name, then the id. An option is plain text, so the id (a left-to-right identifier)
+ * is isolated with Unicode marks; in Arabic its dots and brackets would otherwise be reordered with the words around.
+ */
+function slotOption(name: string, id: string): string {
+  return `${name} \u2066(${id})\u2069`;
+}
+
 function ImportCard() {
   const t = useT();
   const catalogName = useCatalogName();
@@ -301,7 +309,7 @@ function FlowDetailCard({ flow, needs }: { flow: FlowDetail; needs: string[] }) 
                         <optgroup label={t('flows.neededGroup')}>
                           {needs.map((id) => (
                             <option key={id} value={id}>
-                              {catalogName('slot', id, id)} ({id})
+                              {slotOption(catalogName('slot', id, id), id)}
                             </option>
                           ))}
                         </optgroup>
@@ -309,7 +317,7 @@ function FlowDetailCard({ flow, needs }: { flow: FlowDetail; needs: string[] }) 
                       <optgroup label={t('flows.otherGroup')}>
                         {others.map((x) => (
                           <option key={x.id} value={x.id}>
-                            {catalogName('slot', x.id, x.checklistName)} ({x.id})
+                            {slotOption(catalogName('slot', x.id, x.checklistName), x.id)}
                           </option>
                         ))}
                       </optgroup>

@@ -155,6 +155,11 @@ export function uiError(call: string, err: unknown): UiError {
   return { call, message: err instanceof Error ? err.message : String(err) };
 }
 
+/** What of a sign-off state the email states (not when it was computed): a change here makes a new preview. */
+function signoffKey(s: SignoffState): string {
+  return JSON.stringify({ ready: s.ready, blockers: s.blockers, checkpoints: s.checkpoints, probedAt: s.probedAt });
+}
+
 function pendingRows(ids: string[]): RunStatus['scenarios'] {
   return ids.map((id) => ({ id, status: 'pending' as const, step: 0, steps: 0 }));
 }
@@ -168,17 +173,24 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
   // not replace a flow the user imported or picked since.
   let flowRequest = 0;
   let focusSeq = 0;
+  // The sign-off state the email preview was drafted from, and the latest draft request (older answers are dropped).
+  let emailBasis: string | undefined;
+  let emailSeq = 0;
+  // The sign-off state of the email last saved or opened.
+  let savedBasis: string | undefined;
 
   return createStore<AppState>((set, get) => {
     /**
-     * Runs one call with a busy flag; a failure becomes the error banner (message + fix) instead of a throw, and a
-     * success clears a banner the same call left, so an old failure never stays up beside a later success.
+     * Runs one call with a busy flag; a failure becomes the error banner (message + fix) instead of a throw. A success
+     * clears a banner the same call left; a success of something the person did (`action`) clears any banner, so an
+     * old failure never stays up beside a later success. A load in the background clears only its own: a refresh
+     * after a failed build must not hide why the build failed.
      */
-    async function guarded<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
+    async function guarded<T>(key: string, fn: () => Promise<T>, action = false): Promise<T | undefined> {
       set((s) => ({ busy: { ...s.busy, [key]: true } }));
       try {
         const value = await fn();
-        if (get().error?.call === key) set({ error: undefined });
+        if (action || get().error?.call === key) set({ error: undefined });
         return value;
       } catch (err) {
         set({ error: uiError(key, err) });
@@ -188,8 +200,15 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       }
     }
 
+    /** A call the person asked for (a button, a form): its success clears whatever banner is up. */
+    function acted<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
+      return guarded(key, fn, true);
+    }
+
     async function opened(ws: WorkspaceState | undefined): Promise<void> {
       if (!ws) return;
+      emailBasis = undefined;
+      emailSeq++;
       set({
         ws,
         booted: true,
@@ -219,11 +238,36 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       set({ plan, secrets, recent: recent?.dirs ?? get().recent });
     }
 
+    /**
+     * The preview for this sign-off state. While anything blocks sign-off it is a draft that lists it, never a
+     * final-looking email; only the answer to the latest request is shown.
+     */
+    async function draftEmail(signoff: SignoffState): Promise<void> {
+      const seq = ++emailSeq;
+      emailBasis = signoffKey(signoff);
+      set({ email: undefined });
+      const email = await guarded('email.draft', () => api.email.draft({ draft: !signoff.ready }));
+      if (email && seq === emailSeq) set({ email });
+    }
+
+    /**
+     * Leaving the Email step drops its preview: whatever changes meanwhile (the project, evidence, a fix), the step
+     * opens on "loading" and then the current email, never on the one seen before.
+     */
+    function leaving(next: StepId): Partial<AppState> {
+      if (next === 'email' || get().step !== 'email') return {};
+      emailBasis = undefined;
+      emailSeq++;
+      return { email: undefined };
+    }
+
     /** Evidence changed (a run ended, a snippet, a tag): what blocks sign-off is asked again where it is shown. */
     function evidenceChanged(): void {
       set({ checks: undefined });
       void get().loadEvidence();
       if (get().signoff) void get().loadSignoff();
+      // The package plan lists what is missing; shown stale, it would still ask for what was just added.
+      if (get().pkg) void get().loadPackagePlan();
     }
 
     function subscribe(): void {
@@ -311,10 +355,10 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         set({ lang });
       },
       goTo(step) {
-        set({ step });
+        set({ step, ...leaving(step) });
       },
       goToAndFocus(step, id) {
-        set({ step, focusRequest: { id, seq: ++focusSeq } });
+        set({ step, focusRequest: { id, seq: ++focusSeq }, ...leaving(step) });
       },
       dismissError() {
         set({ error: undefined });
@@ -333,7 +377,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         return api.workspace.inspect({ dir }).catch(() => undefined);
       },
       async pickFolder(title) {
-        const picked = await guarded('app.pickFolder', () => api.app.pickFolder({ title }));
+        const picked = await acted('app.pickFolder', () => api.app.pickFolder({ title }));
         return picked?.dir;
       },
       editWorkspace(change) {
@@ -357,7 +401,8 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
           try {
             const saved = await api.workspace.save({ workspace: input });
             if (pending) return;
-            set({ ws: saved, save: 'saved', error: get().error?.call === 'workspace.save' ? undefined : get().error });
+            // An edit saved is a success of the person's own: no banner of an earlier failure stays up beside it.
+            set({ ws: saved, save: 'saved', error: undefined });
             const plan = await api.workspace.plan({});
             set({ plan });
           } catch (err) {
@@ -368,7 +413,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         await run;
       },
       async setSecrets(input) {
-        const secrets = await guarded('secrets.set', () => api.secrets.set(input));
+        const secrets = await acted('secrets.set', () => api.secrets.set(input));
         if (secrets) set({ secrets });
       },
       async loadFlows() {
@@ -389,7 +434,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       },
       async importFlow(name, json) {
         const request = ++flowRequest;
-        const flow = await guarded('flows.import', () => api.flows.import({ name, json }));
+        const flow = await acted('flows.import', () => api.flows.import({ name, json }));
         if (!flow) return false;
         const tagged = flow.steps.flatMap((s) => (s.slot ? [{ index: s.index, slot: s.slot }] : []));
         if (request === flowRequest) set({ flow, importNote: { name, tagged }, importFor: undefined });
@@ -407,7 +452,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const name = flowName ?? get().flow?.name;
         if (!name) return false;
         const request = ++flowRequest;
-        const flow = await guarded('flows.tag', () => api.flows.tag({ name, step, slot }));
+        const flow = await acted('flows.tag', () => api.flows.tag({ name, step, slot }));
         if (!flow) return false;
         if (request === flowRequest && (!flowName || get().flow?.name === name)) set({ flow });
         const list = await guarded('flows.list', () => api.flows.list({}));
@@ -423,12 +468,12 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
           thumbs: {},
           lastRun: undefined,
         });
-        const res = await guarded('run.start', () => api.run.start(opts));
+        const res = await acted('run.start', () => api.run.start(opts));
         if (res) set((s) => ({ run: { ...s.run, running: s.lastRun?.runId !== res.runId, runId: res.runId } }));
         else set({ run: IDLE_RUN });
       },
       async stopRun() {
-        await guarded('run.stop', () => api.run.stop({}));
+        await acted('run.stop', () => api.run.stop({}));
       },
       async loadEvidence() {
         const evidence = await guarded('evidence.list', () => api.evidence.list({}));
@@ -445,7 +490,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         }
       },
       async setLedger(scenarioId, field, value) {
-        const ledger = await guarded('evidence.setLedger', () => api.evidence.setLedger({ scenarioId, field, value }));
+        const ledger = await acted('evidence.setLedger', () => api.evidence.setLedger({ scenarioId, field, value }));
         const evidence = get().evidence;
         if (ledger && evidence)
           set({
@@ -458,7 +503,7 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       },
       async addSnippet(slot, code) {
         const language = /^\s*[<{[]/.test(code) ? 'json' : 'javascript';
-        const ok = await guarded('snippets.add', () => api.snippets.add({ slot, code, language }));
+        const ok = await acted('snippets.add', () => api.snippets.add({ slot, code, language }));
         if (ok) evidenceChanged();
         return !!ok;
       },
@@ -466,21 +511,24 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
         const bytes = new Uint8Array(await file.arrayBuffer());
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        const ok = await guarded('evidence.attach', () =>
+        const ok = await acted('evidence.attach', () =>
           api.evidence.attach({ scenarioId, slot, fileName: file.name, data: btoa(binary), url, note }),
         );
         if (ok) await get().loadEvidence();
         return !!ok;
       },
       async verify(probeResponse) {
-        const res = await guarded('checks.verify', () =>
-          api.checks.verify(probeResponse ? { probeResponse: true } : {}),
+        // The probe is something the person asked for; the verification on opening the Checklist is a load.
+        const res = await guarded(
+          'checks.verify',
+          () => api.checks.verify(probeResponse ? { probeResponse: true } : {}),
+          !!probeResponse,
         );
         if (res) set({ checks: res.results });
         if (res && get().signoff) void get().loadSignoff();
       },
       async confirm(checkpointId, confirmed, note) {
-        const res = await guarded(`checks.confirm`, () => api.checks.confirm({ checkpointId, confirmed, note }));
+        const res = await acted('checks.confirm', () => api.checks.confirm({ checkpointId, confirmed, note }));
         if (res) set({ checks: res.results });
         if (res && get().signoff) void get().loadSignoff();
         return !!res;
@@ -491,33 +539,55 @@ export function createAppStore(api: CertkitApi, options: { lang?: Language; save
       },
       async loadSignoff() {
         const signoff = await guarded('signoff.status', () => api.signoff.status({}));
-        if (signoff) set({ signoff });
+        if (!signoff) return undefined;
+        set({ signoff });
+        // The email states what blocks sign-off: once that changed, the file saved before is an old one (its "saved
+        // to" notice would stand beside a preview that says otherwise), and so is the preview on screen.
+        if (savedBasis !== undefined && savedBasis !== signoffKey(signoff)) {
+          savedBasis = undefined;
+          set({ emlPath: undefined, mail: undefined });
+        }
+        if (emailBasis !== undefined && emailBasis !== signoffKey(signoff)) {
+          if (get().step === 'email') void draftEmail(signoff);
+          else {
+            emailBasis = undefined;
+            emailSeq++;
+            set({ email: undefined });
+          }
+        }
         return signoff;
       },
       async buildPackage(draft = false) {
-        const pkg = await guarded('package.build', () => api.package.build({ draft }));
+        const pkg = await acted('package.build', () => api.package.build({ draft }));
         if (pkg) set({ pkg });
         // A build changes what blocks sign-off only in what it says about the package; the rest stays listed.
         await get().loadSignoff();
       },
       async openOutputFolder() {
-        const folder = await guarded('package.openFolder', () => api.package.openFolder({}));
+        const folder = await acted('package.openFolder', () => api.package.openFolder({}));
         if (folder) set({ folder });
       },
       async loadEmail() {
-        // While anything blocks sign-off the preview is a draft that lists it, never a final-looking email.
+        // Nothing of an earlier state (another workspace, the blockers before a fix) shows while the current one loads.
+        emailBasis = undefined;
+        emailSeq++;
+        set({ email: undefined });
         const signoff = await get().loadSignoff();
-        if (!signoff) return;
-        const email = await guarded('email.draft', () => api.email.draft({ draft: !signoff.ready }));
-        if (email) set({ email });
+        if (signoff) await draftEmail(signoff);
       },
       async saveEml(draft) {
-        const res = await guarded('email.saveEml', () => api.email.saveEml({ draft }));
-        if (res) set({ emlPath: res.path });
+        const res = await acted('email.saveEml', () => api.email.saveEml({ draft }));
+        if (res) {
+          savedBasis = emailBasis;
+          set({ emlPath: res.path });
+        }
       },
       async openMail(draft) {
-        const res = await guarded('email.open', () => api.email.open({ draft }));
-        if (res) set({ mail: { opened: res.opened, path: res.path, draft }, emlPath: res.path });
+        const res = await acted('email.open', () => api.email.open({ draft }));
+        if (res) {
+          savedBasis = emailBasis;
+          set({ mail: { opened: res.opened, path: res.path, draft }, emlPath: res.path });
+        }
       },
       async copyText(text) {
         const viaApp = await api.app.copyText({ text }).catch(() => undefined);

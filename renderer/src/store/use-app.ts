@@ -6,6 +6,7 @@ import type { AppState, AppStore } from './app-store';
 import type { CheckResult } from '../../../shared/schema/verify';
 import type { Language } from '../../../shared/aps/methods';
 import { readsArabic } from '../../../shared/text';
+import { SCREENSHOT_SLOTS } from '../../../shared/aps/slots';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -20,10 +21,16 @@ export function useT(): (key: StringKey) => string {
   return (key) => translate(lang, key);
 }
 
-/** Names of catalog entries (scenarios, slots, checkpoints) in the interface language; `english` is the fallback. */
+const SLOT_NAMES = new Map(SCREENSHOT_SLOTS.map((x) => [x.id, x.checklistName]));
+
+/**
+ * Names of catalog entries (scenarios, slots, checkpoints) in the interface language; `english` is the fallback. A
+ * slot passed with its id as the fallback reads by its checklist name in English, not as the bare id.
+ */
 export function useCatalogName(): (kind: CatalogKind, id: string, english: string) => string {
   const lang = useApp((s) => s.lang);
-  return (kind, id, english) => catalogName(kind, id, english, lang);
+  return (kind, id, english) =>
+    catalogName(kind, id, kind === 'slot' && english === id ? (SLOT_NAMES.get(id) ?? id) : english, lang);
 }
 
 /**
