@@ -3,7 +3,7 @@ import type { FlowDetail } from '../../../shared/api/contract';
 import { PACKAGE_BLOCKERS, type Blocker, type SignoffAction } from '../../../shared/schema/signoff';
 import type { StringKey } from '../i18n/strings';
 import { useApp, useCatalogName, useCheckText, useT } from '../store/use-app';
-import { Badge, Card, Spinner } from './common';
+import { Badge, BidiText, Card, Spinner } from './common';
 
 /** The words of one blocker, in the interface language, from its kind and the catalog's names. */
 function useBlockerText(): (b: Blocker) => string {
@@ -330,7 +330,7 @@ function BlockerItem({ blocker }: { blocker: Blocker }) {
         )}
         {blocker.kind === 'checkpoint-failed' && check?.fix && (
           <p className="small fix" lang={check.lang} dir="auto">
-            {check.fix}
+            {check.lang === 'ar' ? <BidiText text={check.fix} /> : check.fix}
           </p>
         )}
       </div>

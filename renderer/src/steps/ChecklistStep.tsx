@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { CheckResult } from '../../../shared/schema/verify';
-import { Badge, Card, Spinner, statusTone } from '../components/common';
+import { Badge, BidiText, Card, Spinner, statusTone } from '../components/common';
 import { useApp, useCatalogName, useCheckText, useT } from '../store/use-app';
 
 function CheckRow({ result, title }: { result: CheckResult; title: string }) {
@@ -39,13 +39,13 @@ function CheckRow({ result, title }: { result: CheckResult; title: string }) {
       {/* English findings inside the Arabic view (a result from an older Certkit) keep their own language, so they
           read left to right and are spoken as English. */}
       <p className="check-summary" data-testid={`check-summary-${result.checkpointId}`} lang={text.lang} dir="auto">
-        {text.summary}
+        {text.lang === 'ar' ? <BidiText text={text.summary} /> : text.summary}
       </p>
       {text.fix && (
         <p className="fix">
           <span>{t('common.fix')}:</span>{' '}
           <span lang={text.lang} dir="auto">
-            {text.fix}
+            {text.lang === 'ar' ? <BidiText text={text.fix} /> : text.fix}
           </span>
         </p>
       )}
