@@ -6,7 +6,7 @@ import { table } from '../format';
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure the performance goals (capture, packaging, renderer, relay) and print the figures',
+  summary: 'Measure the performance goals (capture, packaging, renderer, relay, soak) and print the figures',
   usage: 'bench [--only SECTIONS] [--json]',
   positionals: 0,
   options: {
