@@ -37,6 +37,8 @@ export const INPUT_LIMITS = {
   stdinBytes: 1 * MB,
   /** An image of a screen the engineer imports (`certkit attach`, the app's drop zone). */
   screenshotBytes: 30 * MB,
+  /** A relay log brought in with `certkit traffic import`: a day of relayed test calls is a few MB. */
+  trafficLogBytes: 50 * MB,
   /** Any other small JSON file a person hands in (a sandbox --config). */
   configBytes: 1 * MB,
   /** Nesting of arrays and objects in any JSON read from input; real files nest fewer than ten levels. */

@@ -1,11 +1,16 @@
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlan } from '../../shared/plan';
 import { createDemoWorkspace } from '../../electron/engine/demo/workspace';
 import { readPackageIndex } from '../../electron/engine/package/index';
 import { startSandbox, type SandboxHandle } from '../../electron/engine/sandbox';
 import { LOCK_FILE } from '../../electron/engine/util/workspace-lock';
+import { collectEvidence } from '../../electron/engine/evidence/store';
+import { createRedactor } from '../../electron/engine/redact/index';
+import { probesFile, saveProbeRecord } from '../../electron/engine/verify/probe-store';
 import { initWorkspace, loadWorkspace } from '../../electron/engine/workspace/workspace';
 import { makeWorkspace, writeEvidence } from '../package/fixtures';
 import { spawnCli } from '../helpers/spawn-cli';
@@ -125,6 +130,93 @@ describe('two runs at once', () => {
     const runs = readdirSync(path.join(ws, 'runs'));
     expect(runs).toHaveLength(1);
     expect(existsSync(path.join(ws, 'runs', runs[0], 'run.json'))).toBe(true);
+    expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
+  });
+});
+
+describe('the smaller writers take the lock too', () => {
+  // Held by another live Certkit on this machine (the test runner's parent stands in for it): never stale.
+  async function holdLock(ws: string): Promise<string> {
+    const holder = { pid: process.ppid, host: os.hostname(), command: 'package', since: new Date().toISOString() };
+    await fs.writeFile(path.join(ws, LOCK_FILE), JSON.stringify({ ...holder, token: 'held-by-test' }));
+    return `is busy: certkit package (pid ${process.ppid} on ${os.hostname()}`;
+  }
+
+  /** Every file under the workspace with its content, the lock file left out. */
+  async function snapshot(ws: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const name of readdirSync(ws, { recursive: true }) as string[]) {
+      const full = path.join(ws, name);
+      if (name === LOCK_FILE || (await fs.stat(full)).isDirectory()) continue;
+      out.set(name, (await fs.readFile(full)).toString('base64'));
+    }
+    return out;
+  }
+
+  it('ledger --set, attach, snippet and traffic import wait for a held workspace, then exit 2 naming the holder and write nothing', async () => {
+    const ws = await evidenceWorkspace('held-small-writers');
+    const image = path.join(tmp, 'held-screen.png');
+    await sharp({ create: { width: 390, height: 844, channels: 3, background: '#f4f4f4' } })
+      .png()
+      .toFile(image);
+    const relayLog = path.join(tmp, 'held-relay.ndjson');
+    await fs.writeFile(
+      relayLog,
+      `${JSON.stringify({
+        type: 'exchange',
+        v: 1,
+        id: 'r-1',
+        kind: 'paymentApi',
+        at: '2026-11-20T10:00:10.000Z',
+        durationMs: 31,
+        caller: { address: '10.0.0.5', headers: {} },
+        method: 'POST',
+        path: '/FortAPI/paymentApi',
+        target: 'https://sbpaymentservices.payfort.com/FortAPI/paymentApi',
+        requestFields: { command: 'PURCHASE', merchant_reference: 'R-1' },
+        requestBytes: 200,
+        responseStatus: 200,
+        responseBytes: 300,
+      })}\n`,
+    );
+    const busy = await holdLock(ws);
+    const before = await snapshot(ws);
+    const writers = {
+      ledger: spawnCli(['ledger', ws, '--scenario', 'card-non3ds-success', '--set', 'merchant_reference=BY-HAND-1']),
+      attach: spawnCli(['attach', ws, '--scenario', 'card-non3ds-success', '--slot', 'general.checkout', image]),
+      snippet: spawnCli(['snippet', ws, '--slot', 'general.tokenization_code'], { stdin: 'pipe' }),
+      traffic: spawnCli(['traffic', 'import', ws, relayLog]),
+    };
+    writers.snippet.child.stdin!.end('fetch("/tokenize", { method: "POST" });\n');
+    for (const [name, cli] of Object.entries(writers)) {
+      const exit = await cli.exited;
+      expect(exit.code, `${name}: ${cli.stderr()}`).toBe(2);
+      expect(cli.stderr(), name).toContain(busy);
+    }
+    expect(await snapshot(ws)).toEqual(before);
+  });
+
+  it('a probe record is stored only when the workspace is free', async () => {
+    const ws = await evidenceWorkspace('held-probes');
+    await holdLock(ws);
+    const record = { version: 1 as const, at: new Date().toISOString(), basis: {}, feedbackUrls: [], results: {} };
+    await expect(saveProbeRecord(ws, record, createRedactor([]))).rejects.toThrow(/is busy: certkit package/);
+    expect(existsSync(probesFile(ws))).toBe(false);
+    await fs.rm(path.join(ws, LOCK_FILE));
+    await saveProbeRecord(ws, record, createRedactor([]));
+    expect(JSON.parse(readFileSync(probesFile(ws), 'utf8'))).toMatchObject({ version: 1, at: record.at });
+    expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
+  });
+
+  it('two `ledger --set` at once on one scenario keep both values', async () => {
+    const ws = await evidenceWorkspace('two-ledger-edits');
+    const edits = [
+      spawnCli(['ledger', ws, '--scenario', 'knet-success', '--set', 'merchant_reference=BY-HAND-7']),
+      spawnCli(['ledger', ws, '--scenario', 'knet-success', '--set', 'knet_ref_number=998877665544']),
+    ];
+    for (const e of edits) expect((await e.exited).code, e.stderr()).toBe(0);
+    const ledger = (await collectEvidence(ws)).byScenario.get('knet-success')!.ledger;
+    expect(ledger.values).toMatchObject({ merchant_reference: 'BY-HAND-7', knet_ref_number: '998877665544' });
     expect(existsSync(path.join(ws, LOCK_FILE))).toBe(false);
   });
 });

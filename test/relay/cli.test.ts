@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_VERSION, type ScenarioEvidence } from '../../shared/schema/evidence';
+import { INPUT_LIMITS, MB } from '../../shared/limits';
 import { writeRunIndex, writeScenarioEvidence } from '../../electron/engine/evidence/store';
 import { main } from '../../electron/engine/cli/main';
 import { readTrafficLog } from '../../electron/engine/relay';
@@ -208,6 +209,20 @@ describe('certkit traffic', () => {
     expect(json.records).toBe(2);
     expect(json.scenarios.map((s) => s.scenarioId)).toEqual(['card-non3ds-success']);
     expect(json.unlinked).toHaveLength(1);
+  });
+
+  it('refuses a log over the import limit by name, size and limit, before reading it, and writes nothing', async () => {
+    const dir = await workspace('too-large');
+    const file = path.join(tmp.dir, 'huge-relay.ndjson');
+    // Sparse: the size is what is refused, so no test writes tens of megabytes.
+    await fs.writeFile(file, '');
+    await fs.truncate(file, INPUT_LIMITS.trafficLogBytes + 5 * MB);
+    const out = await runCli(['traffic', 'import', dir, file]);
+    expect(out.code, out.stderr).toBe(2);
+    const limitMb = INPUT_LIMITS.trafficLogBytes / MB;
+    expect(out.stderr).toContain(`the relay log ${file} is ${limitMb + 5} MB; the limit is ${limitMb} MB`);
+    expect(out.stderr).toContain('fix: import the NDJSON file one relay session wrote');
+    expect(await fs.readdir(path.join(dir, 'traffic')).catch(() => [])).toEqual([]);
   });
 
   it('refuses a file that is no relay log, and an unknown action', async () => {

@@ -118,6 +118,25 @@ describe('simulator retention', () => {
     expect(body.lastSeq).toBe(sim.log.lastSeq);
   });
 
+  it('stats forces a collection only when asked with gc=1, and says how to allow it when node cannot', async () => {
+    const stats = async (q: string) => {
+      const res = await fetch(`${sim.origin}/__certkit/stats${q}`);
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const plain = await stats('');
+    expect([plain.status, plain.body.afterGc]).toEqual([200, false]);
+    for (const q of ['?gc=0', '?gc=yes', '?heap=1']) {
+      const junk = await stats(q);
+      expect(junk.status, q).toBe(400);
+      expect(junk.body.error, q).toContain('the only one is gc=1');
+    }
+    // This test process runs without --expose-gc, as a simulator started without it would.
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+    const refused = await stats('?gc=1');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toContain('--expose-gc');
+  });
+
   it('filters by merchant_reference and fort_id; the run follows links and reads only its own entries', async () => {
     const since = sim.log.lastSeq;
     const mine = await purchase();

@@ -9,17 +9,27 @@ import { createDemoWorkspace } from '../demo/workspace';
 import type { ShaType } from '../../../shared/aps/sha';
 import type { BenchRow, BenchSection } from './types';
 import { MB } from '../../../shared/limits';
+import { heapTrend, samplepoints, type HeapSample } from './heap-trend';
 
 // The soak: a real `certkit sandbox` process takes ~200k calls the way merchants and runs make them (hosted page,
 // card page, server-to-server purchase, status check, a run's read of its own log entries), with its feedback posts
-// going to the demo store. Its memory is sampled as the calls go; a one-scenario `certkit run` against it is measured
-// before and after. Both must stay flat: the simulator forgets past its retention, a run reads only its own entries.
+// going to the demo store. Every 10k calls the simulator runs a full collection and reports the heap it still uses;
+// that retained heap must be flat over the second half (its bounded stores are full by then). RSS is recorded beside
+// it but not judged: V8 grows and shrinks its heap on its own schedule. The heap is capped, so a leak cannot hide in
+// free memory: it ends the soak. A one-scenario `certkit run` against it is measured before and after, and must not
+// slow down or grow: a run reads only its own entries.
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/certkit.mjs');
 /** Calls in flight at once, like a busy shop's servers and browsers together. */
 const WORKERS = 16;
 const CALLS_PER_CYCLE = 5;
 const SCENARIO = 'card-non3ds-success';
+/** The simulator's heap limit in the soak: well above what its bounds keep, low enough that a leak ends the run. */
+const HEAP_CAP_MB = 300;
+/** Calls between two retained-heap samples. */
+const SAMPLE_EVERY = 10_000;
+/** Retained-heap growth over the second half that counts as flat, per SAMPLE_EVERY calls (~100 bytes a call). */
+const FLAT_MB_PER_STEP = 1;
 
 interface SandboxLine {
   paymentPage: string;
@@ -45,15 +55,22 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
-function certkit(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function certkit(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function startSandboxProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; line: SandboxLine }> {
-  const child = certkit(['sandbox'], env);
+interface SandboxProcess {
+  child: ChildProcess;
+  line: SandboxLine;
+  /** Rejects if the sandbox exits before it is stopped (a heap over the cap ends it), naming how and its last words. */
+  died: Promise<never>;
+}
+
+async function startSandboxProcess(env: NodeJS.ProcessEnv): Promise<SandboxProcess> {
+  const child = certkit(['sandbox'], env, ['--expose-gc', `--max-old-space-size=${HEAP_CAP_MB}`]);
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
   const line = await new Promise<SandboxLine>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -62,7 +79,44 @@ async function startSandboxProcess(env: NodeJS.ProcessEnv): Promise<{ child: Chi
     });
     child.once('exit', (code) => reject(new Error(`certkit sandbox exited (${code}) before its JSON line: ${err}`)));
   });
-  return { child, line };
+  child.stdout!.resume();
+  const died = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `certkit sandbox exited (${signal ?? code}) during the soak; its heap was capped at ${HEAP_CAP_MB} MB. ` +
+            `Last output: ${err.trim().slice(-600)}`,
+        ),
+      ),
+    ),
+  );
+  // Only the soak's own wait listens; an exit at the planned stop must not count as an unhandled rejection.
+  died.catch(() => {});
+  return { child, line, died };
+}
+
+interface SimulatorStats {
+  exchanges: { kept: number };
+  transactions: number;
+  sessions: number;
+  tokens: number;
+  feedback: { sent: number; delivered: number; timedOut: number; givenUp: number; dropped: number; queued: number };
+  memory: { heapUsedBytes: number; rssBytes: number };
+  afterGc: boolean;
+}
+
+/** The simulator's figures right after a full collection (it was started with --expose-gc). */
+async function statsAfterGc(line: SandboxLine): Promise<SimulatorStats> {
+  const res = await fetch(new URL('/__certkit/stats?gc=1', line.paymentApi));
+  const body = (await res.json()) as SimulatorStats & { error?: string };
+  if (!res.ok || !body.afterGc) throw new Error(`simulator stats after a collection: ${body.error ?? res.status}`);
+  return body;
+}
+
+/** One sample of the soak: retained heap and RSS after `calls` calls, and what the bounded stores held. */
+interface SoakSample extends HeapSample {
+  rssBytes: number;
+  kept: string;
 }
 
 interface MeasuredRun {
@@ -128,7 +182,7 @@ async function drive(
   total: number,
   checkpoints: number[],
   log: (l: string) => void,
-): Promise<{ ms: number; samples: Map<number, number>; failures: number }> {
+): Promise<{ ms: number; samples: SoakSample[]; failures: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
   const m = line.merchant;
   const origin = new URL(line.paymentApi).origin;
@@ -137,19 +191,34 @@ async function drive(
     signature: computeSignature(f, m.sha_request_phrase, m.sha_type),
   });
   const base = { access_code: m.access_code, merchant_identifier: m.merchant_identifier, language: 'en' };
-  const samples = new Map<number, number>();
+  const samples: SoakSample[] = [];
   const pending = [...checkpoints];
   let calls = 0;
   let failures = 0;
   let cycles = 0;
+  // Samples run one after another while the calls go on; a collection pauses the simulator for a moment, like any.
+  let sampling: Promise<void> = Promise.resolve();
+  const sample = async (at: number) => {
+    const rssBytes = procStatus(pid, 'VmRSS') ?? 0;
+    const st = await statsAfterGc(line);
+    const kept =
+      `log ${st.exchanges.kept}, sessions ${st.sessions}, orders ${st.transactions}, tokens ${st.tokens}, ` +
+      `feedback queued ${st.feedback.queued}`;
+    samples.push({ calls: at, heapBytes: st.memory.heapUsedBytes, rssBytes, kept });
+    log(
+      `${at} calls: retained heap ${(st.memory.heapUsedBytes / MB).toFixed(1)} MB, ` +
+        `RSS ${(rssBytes / MB).toFixed(0)} MB (${kept})`,
+    );
+  };
   const tag = Date.now().toString(36).toUpperCase();
   const count = (r: Reply, ok: (r: Reply) => boolean) => {
     calls++;
     if (!ok(r)) failures++;
     while (pending.length && calls >= pending[0]) {
       const at = pending.shift()!;
-      samples.set(at, procStatus(pid, 'VmRSS') ?? 0);
-      log(`${at} calls: simulator RSS ${((samples.get(at) ?? 0) / MB).toFixed(0)} MB`);
+      sampling = sampling.then(() => sample(at));
+      // Awaited once the calls are done; until then a failed sample must not count as unhandled.
+      sampling.catch(() => {});
     }
     return r;
   };
@@ -216,8 +285,10 @@ async function drive(
     while (cycles * CALLS_PER_CYCLE < total) await cycle(cycles++);
   };
   await Promise.all(Array.from({ length: WORKERS }, worker));
+  const ms = performance.now() - started;
+  await sampling;
   agent.destroy();
-  return { ms: performance.now() - started, samples, failures };
+  return { ms, samples, failures };
 }
 
 export const soakBench: BenchSection = {
@@ -226,7 +297,7 @@ export const soakBench: BenchSection = {
     const total = Number(process.env.CERTKIT_SOAK_CALLS) || 200_000;
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'certkit-bench-soak-'));
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: base };
-    const { child, line } = await startSandboxProcess(env);
+    const { child, line, died } = await startSandboxProcess(env);
     try {
       const wsDir = path.join(base, 'ws');
       await createDemoWorkspace(wsDir, line);
@@ -239,42 +310,62 @@ export const soakBench: BenchSection = {
       };
       log(`certkit run --only ${SCENARIO} against a fresh simulator ...`);
       const before = await measuredRun(wsDir, runEnv);
-      const checkpoints = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(total * f));
-      log(`${total} simulator calls, ${WORKERS} at a time ...`);
-      const soak = await drive(line, child.pid!, total, checkpoints, log);
-      const stats = (await (await fetch(new URL('/__certkit/stats', line.paymentApi))).json()) as {
-        exchanges: { kept: number };
-        transactions: number;
-        sessions: number;
-        feedback: { sent: number; delivered: number; timedOut: number; givenUp: number; dropped: number };
-        memory: { heapUsedBytes: number };
-      };
+      const fresh = await statsAfterGc(line);
+      log(`fresh simulator: retained heap ${(fresh.memory.heapUsedBytes / MB).toFixed(1)} MB`);
+      log(`${total} simulator calls, ${WORKERS} at a time, heap capped at ${HEAP_CAP_MB} MB ...`);
+      const soak = await Promise.race([drive(line, child.pid!, total, samplepoints(total, SAMPLE_EVERY), log), died]);
+      const stats = await statsAfterGc(line);
       log(
         `kept: ${stats.exchanges.kept} log entries, ${stats.sessions} sessions, ${stats.transactions} transactions; ` +
           `feedback ${stats.feedback.delivered}/${stats.feedback.sent} delivered, ${stats.feedback.timedOut} timed out`,
       );
       log(`certkit run --only ${SCENARIO} after the soak ...`);
       const after = await measuredRun(wsDir, runEnv);
-      const rss = (f: number) => (soak.samples.get(Math.round(total * f)) ?? 0) / MB;
+      const trend = heapTrend(soak.samples, total, SAMPLE_EVERY);
+      const at = (calls: number) => soak.samples.find((x) => x.calls >= calls) ?? soak.samples[soak.samples.length - 1];
+      const marks = [...new Set([at(total * 0.1), at(total / 2), at(total)])].filter(Boolean);
+      const per = `${SAMPLE_EVERY / 1000}k calls`;
       const rows: BenchRow[] = [
+        { section: 'soak', name: 'simulator calls', value: total, unit: 'calls' },
         {
           section: 'soak',
-          name: `simulator calls (${soak.failures} unexpected answers)`,
-          value: total,
+          name: 'simulator answers not as expected',
+          value: soak.failures,
           unit: 'calls',
+          target: { value: 0, better: 'lower' },
         },
         { section: 'soak', name: 'simulator calls per second', value: (total / soak.ms) * 1000, unit: '/s' },
-        { section: 'soak', name: 'simulator RSS after 10% of the calls', value: rss(0.1), unit: 'MB' },
-        { section: 'soak', name: 'simulator RSS after 50% of the calls', value: rss(0.5), unit: 'MB' },
-        { section: 'soak', name: 'simulator RSS after 100% of the calls', value: rss(1), unit: 'MB' },
         {
           section: 'soak',
-          name: 'simulator RSS growth over the second half',
-          value: rss(1) - rss(0.5),
+          name: 'simulator retained heap, fresh (after a forced GC)',
+          value: fresh.memory.heapUsedBytes / MB,
           unit: 'MB',
-          target: { value: 64, better: 'lower' },
         },
-        { section: 'soak', name: 'simulator heap used at the end', value: stats.memory.heapUsedBytes / MB, unit: 'MB' },
+        ...marks.map((m) => ({
+          section: 'soak',
+          name: `simulator retained heap at ${m.calls} calls`,
+          value: m.heapBytes / MB,
+          unit: 'MB',
+        })),
+        {
+          section: 'soak',
+          name: `simulator retained heap, peak (cap ${HEAP_CAP_MB} MB)`,
+          value: trend.peakBytes / MB,
+          unit: 'MB',
+        },
+        {
+          section: 'soak',
+          name: `simulator retained heap growth per ${per}, second half (${trend.fitted.length} samples)`,
+          value: trend.bytesPerStep === undefined ? NaN : trend.bytesPerStep / MB,
+          unit: `MB/${per}`,
+          target: { value: FLAT_MB_PER_STEP, better: 'lower' },
+        },
+        ...marks.map((m) => ({
+          section: 'soak',
+          name: `simulator RSS at ${m.calls} calls (not judged: V8's own sizing)`,
+          value: m.rssBytes / MB,
+          unit: 'MB',
+        })),
         {
           section: 'soak',
           name: 'feedback posts timed out',

@@ -15,6 +15,7 @@ import {
   writeScenarioEvidence,
 } from '../evidence/store';
 import { writeFileAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { loadWorkspace } from '../workspace/workspace';
 import { drawHeader, formatCaptureTime } from './header';
 import { INPUT_LIMITS } from '../../../shared/limits';
@@ -163,65 +164,67 @@ export async function attachScreen(input: AttachInput): Promise<AttachResult> {
   const timeZone = input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
   const sourceName = path.basename(input.sourceName);
   const page = await reencode(input.image, sourceName, workspace.capture.quality);
-
-  const current = (await collectEvidence(dir, { pins: workspace.pins })).byScenario.get(scenario.id);
-  const record: ScenarioEvidence = current?.imported
-    ? { ...current, screenshots: current.screenshots.filter((s) => s.slot !== input.slot) }
-    : {
-        ...emptyScenarioEvidence(newRunId(now), scenario.id, { email: '' }, 'running'),
-        startedAt: now.toISOString(),
-        imported: true,
-      };
-  const note = input.note?.trim() || undefined;
-  const url = input.url?.trim() ?? '';
-  const drawn = await drawHeader(
-    page.data,
-    page.info.width,
-    page.info.height,
-    {
-      url: url || '(no URL given: a screen from outside the browser)',
-      capturedAt: now,
-      timeZone,
-      scenarioId: scenario.id,
-      stepLabel: IMPORTED_STEP_LABEL,
+  // The import record is read, extended and written back: two screens attached at once must both stay.
+  return withWorkspaceLock(dir, 'attach', async () => {
+    const current = (await collectEvidence(dir, { pins: workspace.pins })).byScenario.get(scenario.id);
+    const record: ScenarioEvidence = current?.imported
+      ? { ...current, screenshots: current.screenshots.filter((s) => s.slot !== input.slot) }
+      : {
+          ...emptyScenarioEvidence(newRunId(now), scenario.id, { email: '' }, 'running'),
+          startedAt: now.toISOString(),
+          imported: true,
+        };
+    const note = input.note?.trim() || undefined;
+    const url = input.url?.trim() ?? '';
+    const drawn = await drawHeader(
+      page.data,
+      page.info.width,
+      page.info.height,
+      {
+        url: url || '(no URL given: a screen from outside the browser)',
+        capturedAt: now,
+        timeZone,
+        scenarioId: scenario.id,
+        stepLabel: IMPORTED_STEP_LABEL,
+        slot: input.slot,
+        imported: { note },
+      },
+      'jpeg',
+      workspace.capture.quality,
+    );
+    const sequence = record.screenshots.length + 1;
+    const name = `${String(sequence).padStart(2, '0')}-imported-${input.slot.replace(/[^\w-]+/g, '-')}-${now.getTime()}.jpg`;
+    const folder = scenarioDir(dir, record.runId, scenario.id);
+    await writeFileAtomic(path.join(folder, 'raw', name), page.data);
+    await writeFileAtomic(path.join(folder, name), drawn.data);
+    const shot: Screenshot = {
+      file: name,
+      rawFile: `raw/${name}`,
       slot: input.slot,
-      imported: { note },
-    },
-    'jpeg',
-    workspace.capture.quality,
-  );
-  const sequence = record.screenshots.length + 1;
-  const name = `${String(sequence).padStart(2, '0')}-imported-${input.slot.replace(/[^\w-]+/g, '-')}-${now.getTime()}.jpg`;
-  const folder = scenarioDir(dir, record.runId, scenario.id);
-  await writeFileAtomic(path.join(folder, 'raw', name), page.data);
-  await writeFileAtomic(path.join(folder, name), drawn.data);
-  const shot: Screenshot = {
-    file: name,
-    rawFile: `raw/${name}`,
-    slot: input.slot,
-    url,
-    title: '',
-    capturedAt: formatCaptureTime(now, timeZone).iso,
-    timeZone,
-    step: -1,
-    stepLabel: IMPORTED_STEP_LABEL,
-    width: drawn.width,
-    height: drawn.height,
-    bytes: drawn.data.length,
-    failure: false,
-    imported: { sourceName, ...(note ? { note } : {}) },
-  };
-  const { ev, missing } = withVerdict(
-    { ...record, screenshots: [...record.screenshots, shot], finishedAt: now.toISOString() },
-    pageSlots,
-  );
-  await writeScenarioEvidence(dir, ev);
-  await writeRunIndex(dir, {
-    version: EVIDENCE_VERSION,
-    runId: ev.runId,
-    startedAt: ev.startedAt,
-    finishedAt: ev.finishedAt,
-    scenarios: { [scenario.id]: { dir: scenario.id, status: ev.status } },
+      url,
+      title: '',
+      capturedAt: formatCaptureTime(now, timeZone).iso,
+      timeZone,
+      step: -1,
+      stepLabel: IMPORTED_STEP_LABEL,
+      width: drawn.width,
+      height: drawn.height,
+      bytes: drawn.data.length,
+      failure: false,
+      imported: { sourceName, ...(note ? { note } : {}) },
+    };
+    const { ev, missing } = withVerdict(
+      { ...record, screenshots: [...record.screenshots, shot], finishedAt: now.toISOString() },
+      pageSlots,
+    );
+    await writeScenarioEvidence(dir, ev);
+    await writeRunIndex(dir, {
+      version: EVIDENCE_VERSION,
+      runId: ev.runId,
+      startedAt: ev.startedAt,
+      finishedAt: ev.finishedAt,
+      scenarios: { [scenario.id]: { dir: scenario.id, status: ev.status } },
+    });
+    return { evidence: ev, shot, missingSlots: missing };
   });
-  return { evidence: ev, shot, missingSlots: missing };
 }

@@ -2,6 +2,7 @@ import { LEDGER_FIELDS, type LedgerEntry, type LedgerField } from '../../../shar
 import { both } from '../../../shared/text';
 import { CertkitError } from '../errors';
 import { collectEvidence, readScenarioEvidence, writeScenarioEvidence } from '../evidence/store';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { setManualValue } from './ledger';
 
 /**
@@ -19,6 +20,19 @@ export async function editLedgerValue(
   if (!(LEDGER_FIELDS as readonly string[]).includes(field)) {
     throw new CertkitError(`"${field}" is not a ledger field`, { hint: `use one of ${LEDGER_FIELDS.join(', ')}` });
   }
+  // Read, change, write: under the lock, so two edits (or an edit and a run) cannot each write over the other.
+  return withWorkspaceLock(workspaceDir, 'ledger', () =>
+    editLocked(workspaceDir, scenarioId, field as LedgerField, value, runId),
+  );
+}
+
+async function editLocked(
+  workspaceDir: string,
+  scenarioId: string,
+  field: LedgerField,
+  value: string | undefined,
+  runId?: string,
+): Promise<LedgerEntry> {
   const evidence = runId
     ? await readScenarioEvidence(workspaceDir, runId, scenarioId)
     : (await collectEvidence(workspaceDir)).byScenario.get(scenarioId);
@@ -36,7 +50,7 @@ export async function editLedgerValue(
       },
     );
   }
-  const ledger = setManualValue(evidence.ledger, field as LedgerField, value?.trim());
+  const ledger = setManualValue(evidence.ledger, field, value?.trim());
   await writeScenarioEvidence(workspaceDir, { ...evidence, ledger });
   return ledger;
 }

@@ -7,7 +7,7 @@ import {
   type TrafficStart,
 } from '../../../shared/schema/traffic';
 import { CertkitError, errnoCode, errorMessage } from '../errors';
-import { parseJsonText } from '../read-input';
+import { parseJsonText, readBoundedFile } from '../read-input';
 
 // The relay's log is append-only NDJSON. Each line goes to the file in one write() on a descriptor opened with
 // O_APPEND, so lines from one relay never interleave and a killed relay leaves every finished line intact; at worst
@@ -103,11 +103,25 @@ export function parseTrafficLog(text: string, file: string): TrafficFile {
   return out;
 }
 
-export async function readTrafficLog(file: string): Promise<TrafficFile> {
+/**
+ * Reads a relay log; with `maxBytes` (a log handed in from elsewhere) through the bounded reader, which refuses a
+ * larger file by name, size and limit before reading it.
+ */
+export async function readTrafficLog(file: string, maxBytes?: number): Promise<TrafficFile> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text =
+      maxBytes === undefined
+        ? await fs.readFile(file, 'utf8')
+        : (
+            await readBoundedFile(file, {
+              what: `the relay log ${file}`,
+              maxBytes,
+              hint: 'import the NDJSON file one relay session wrote (certkit relay --log FILE); split a longer log by session',
+            })
+          ).toString('utf8');
   } catch (err) {
+    if (err instanceof CertkitError) throw err;
     throw new CertkitError(`cannot read the traffic log ${file}: ${errnoCode(err) ?? errorMessage(err)}`, {
       hint: 'give the path of the NDJSON file `certkit relay --log` wrote',
       cause: err,

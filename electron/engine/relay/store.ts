@@ -5,6 +5,8 @@ import type { TrafficRecord } from '../../../shared/schema/traffic';
 import { CertkitError, errnoCode } from '../errors';
 import { createRedactor } from '../redact/index';
 import { writeFileAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
+import { INPUT_LIMITS } from '../../../shared/limits';
 import { parseTrafficLog, readTrafficLog, type TrafficFile } from './log';
 import { redactRecord } from './record';
 
@@ -59,7 +61,7 @@ export interface ImportResult {
  * left out and reported. Importing the same log twice keeps one copy.
  */
 export async function importTraffic(workspaceDir: string, source: string, secrets: string[]): Promise<ImportResult> {
-  const original = await readTrafficLog(source);
+  const original = await readTrafficLog(source, INPUT_LIMITS.trafficLogBytes);
   if (!original.records.length) {
     const why = original.problems[0] ? ` (line ${original.problems[0].line}: ${original.problems[0].message})` : '';
     throw new CertkitError(`${source} holds no relay exchanges${why}`, {
@@ -74,6 +76,19 @@ export async function importTraffic(workspaceDir: string, source: string, secret
   ].map((l) => JSON.stringify(l));
   const text = `${lines.join('\n')}\n`;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  // The check for an earlier copy and the write are one step for other writers (a package reads this folder).
+  return withWorkspaceLock(workspaceDir, 'traffic import', () =>
+    storeImport(workspaceDir, source, text, hash, original),
+  );
+}
+
+async function storeImport(
+  workspaceDir: string,
+  source: string,
+  text: string,
+  hash: string,
+  original: TrafficFile,
+): Promise<ImportResult> {
   const dir = trafficDir(workspaceDir);
   const existing = await fs.readdir(dir).catch(() => [] as string[]);
   const same = existing.find((n) => n.startsWith(`import-${hash}-`));

@@ -9,6 +9,7 @@ import { CertkitError, errnoCode, errorMessage } from '../errors';
 import { escapeHtml } from '../../../shared/html';
 import { LazyChromium } from '../browser/lazy-browser';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import { highlightHtml } from './highlight';
 
 // Layout: snippets/<slot>.<ext> holds the code as given, snippets/<slot>.jpg its rendered image (a preview for the
@@ -126,19 +127,24 @@ export async function addSnippet(
   }
   const lang = language.toLowerCase();
   const file = path.posix.join(SNIPPETS_DIR, `${slot}.${EXT[lang] ?? 'txt'}`);
-  await writeFileAtomic(path.join(workspaceDir, file), code);
+  // The list is read and written back whole, so adding two snippets at once would keep only one: the files are
+  // written under the workspace lock. The image is rendered first, so the lock is not held while Chromium works.
+  const image = await renderImage(code, lang, slot, browserEnv);
+  return withWorkspaceLock(workspaceDir, 'snippet', async () => {
+    await writeFileAtomic(path.join(workspaceDir, file), code);
+    await writeFileAtomic(path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`), image);
+    const snippet: Snippet = { slot, language: lang, file, addedAt: new Date().toISOString() };
+    const list = (await listSnippets(workspaceDir)).filter((s) => s.slot !== slot);
+    await writeJsonAtomic(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), [...list, snippet]);
+    return snippet;
+  });
+}
+
+async function renderImage(code: string, lang: string, slot: string, browserEnv?: Env): Promise<Buffer> {
   const chromium = new LazyChromium({ env: browserEnv });
   try {
-    const slotName = CATALOG.slots.get(slot).checklistName;
-    await writeFileAtomic(
-      path.join(workspaceDir, SNIPPETS_DIR, `${slot}.jpg`),
-      await renderSnippetImage(code, lang, slotName, chromium),
-    );
+    return await renderSnippetImage(code, lang, CATALOG.slots.get(slot).checklistName, chromium);
   } finally {
     await chromium.close();
   }
-  const snippet: Snippet = { slot, language: lang, file, addedAt: new Date().toISOString() };
-  const list = (await listSnippets(workspaceDir)).filter((s) => s.slot !== slot);
-  await writeJsonAtomic(path.join(workspaceDir, SNIPPETS_DIR, INDEX_FILE), [...list, snippet]);
-  return snippet;
 }

@@ -5,6 +5,7 @@ import { errnoCode } from '../errors';
 import { outputDir, type CollectedEvidence } from '../evidence/store';
 import type { Redactor } from '../redact/index';
 import { writeJsonAtomic } from '../util/atomic-write';
+import { withWorkspaceLock } from '../util/workspace-lock';
 import type { Workspace } from '../../../shared/schema/workspace';
 import { both, verbatim, type Bilingual } from '../../../shared/text';
 import { feedbackTargets, type ProbeResult, type ProbeResults } from './probe';
@@ -88,8 +89,11 @@ export function staleReason(
   return undefined;
 }
 
+/** Stored under the workspace lock: a package or email being built reads one record throughout, old or new. */
 export async function saveProbeRecord(workspaceDir: string, record: ProbeRecord, redact: Redactor): Promise<void> {
-  await writeJsonAtomic(probesFile(workspaceDir), redact.deep(record));
+  await withWorkspaceLock(workspaceDir, 'verify --probe-response', () =>
+    writeJsonAtomic(probesFile(workspaceDir), redact.deep(record)),
+  );
 }
 
 /** The stored record, or undefined when there is none (a damaged one counts as none: probing again replaces it). */

@@ -1,17 +1,12 @@
 import { BENCH_SECTIONS } from '../../bench/sections';
 import type { BenchRow } from '../../bench/types';
+import { meetsTarget, verdict } from '../../bench/verdict';
 import { defineCommand, listOpt } from '../command';
 import { table } from '../format';
 
-function verdict(row: BenchRow): string {
-  if (!row.target) return '';
-  const ok = row.target.better === 'lower' ? row.value <= row.target.value : row.value >= row.target.value;
-  return `${ok ? 'ok' : 'MISSED'} (${row.target.better === 'lower' ? '<=' : '>='} ${row.target.value})`;
-}
-
 export const benchCommand = defineCommand({
   name: 'bench',
-  summary: 'Measure the performance goals (capture, packaging, renderer, relay) and print the figures',
+  summary: 'Measure the performance goals (capture, packaging, renderer, relay, soak) and print the figures',
   usage: 'bench [--only SECTIONS] [--json]',
   positionals: 0,
   options: {
@@ -39,6 +34,12 @@ export const benchCommand = defineCommand({
             verdict(r),
           ]),
         ),
+      );
+      const missed = rows.filter((r) => meetsTarget(r) === false);
+      const judged = rows.filter((r) => meetsTarget(r) !== undefined).length;
+      ctx.stdout.write(
+        `targets: ${judged - missed.length} of ${judged} met` +
+          (missed.length ? `; MISSED: ${missed.map((r) => `${r.section} / ${r.name}`).join('; ')}\n` : '\n'),
       );
     }
     return 0;

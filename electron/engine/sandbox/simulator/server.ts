@@ -217,7 +217,7 @@ export class Simulator {
     if (url.pathname === PAYMENT_PAGE_PATH && req.method === 'POST') return this.paymentPage(req, res);
     if (url.pathname === PAYMENT_API_PATH && req.method === 'POST') return handleApi(this, req, res);
     if (url.pathname === '/__certkit/exchanges' && req.method === 'GET') return this.exchangeLog(res, url);
-    if (url.pathname === '/__certkit/stats' && req.method === 'GET') return sendJson(res, 200, this.stats());
+    if (url.pathname === '/__certkit/stats' && req.method === 'GET') return this.statsAnswer(res, url);
     if (url.pathname === '/__certkit/health') return sendJson(res, 200, { ok: true });
     if (parts[0] === '__certkit' && parts[1] === 'issuers' && parts.length === 4)
       return this.issuerFile(res, parts[2], parts[3], url);
@@ -246,6 +246,25 @@ export class Simulator {
       lastSeq: this.log.lastSeq,
       oldestSeq: this.log.oldestSeq,
     });
+  }
+
+  /**
+   * GET /__certkit/stats[?gc=1]. With gc=1 a full collection runs first, so heapUsedBytes is what the simulator really
+   * keeps (the soak bench's measure); that needs node started with --expose-gc, and says so when it was not.
+   */
+  private statsAnswer(res: http.ServerResponse, url: URL): void {
+    for (const [key, value] of url.searchParams)
+      if (key !== 'gc' || value !== '1')
+        return sendJson(res, 400, { error: `unknown parameter ${key.slice(0, 40)}; the only one is gc=1` });
+    if (url.searchParams.has('gc')) {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc)
+        return sendJson(res, 409, {
+          error: 'gc=1 needs the simulator started with node --expose-gc (e.g. node --expose-gc certkit.mjs sandbox)',
+        });
+      gc();
+    }
+    sendJson(res, 200, { ...this.stats(), afterGc: url.searchParams.has('gc') });
   }
 
   /** What the simulator holds and how its feedback delivery is doing (the soak bench reads it). */
