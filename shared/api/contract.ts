@@ -197,7 +197,12 @@ export const packageViewSchema = z.object({
   maxBytes: z.number().int(),
   outputDir: z.string(),
   files: z.array(packageFileSchema),
+  /** Problems the build met (an unreadable image, one shrunk to fit), in English as the package records them. */
   warnings: z.array(z.string()).default([]),
+  /** Screenshots and snippets the checklist asks for that the current evidence lacks, as data the app names. */
+  missing: z
+    .array(z.object({ slot: z.string(), scenarioId: z.string().optional(), scenarioRan: z.boolean() }))
+    .default([]),
   /** The package on disk is a draft (its file names start with DRAFT_). */
   draft: z.boolean().default(false),
 });

@@ -96,6 +96,36 @@ describe('wizard components', () => {
     expect(saved.workspace.browser).toMatchObject({ engine: 'firefox', concurrency: 3, headless: false });
   });
 
+  it('names what the package still lacks in the interface language, from the data the engine sends', async () => {
+    const fake = fakeApi({
+      'package.plan': () => ({
+        maxBytes: 20 * 1024 * 1024,
+        outputDir: '/ws/output/package',
+        files: [],
+        warnings: [],
+        missing: [
+          { slot: 'general.result', scenarioId: 'card-declined', scenarioRan: false },
+          { slot: 'apple_pay_web.session', scenarioRan: false },
+        ],
+      }),
+    });
+    const { store } = await mount(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('package'));
+    const list = await screen.findByTestId('package-missing');
+    expect(list.textContent).toContain('Declined transaction');
+    expect(list.textContent).toContain('scenario not run');
+    expect(list.textContent).toMatch(/Code snippet: .*Add the snippet/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('lang-toggle'));
+    });
+    const ar = screen.getByTestId('package-missing').textContent!;
+    expect(ar).toContain('معاملة مرفوضة');
+    expect(ar).toContain('لم يُشغَّل السيناريو');
+    expect(ar).toContain('مقتطف الشيفرة');
+    expect(ar).not.toMatch(/certkit snippet|scenario not run/);
+  });
+
   it('highlights missing slots on the evidence step', async () => {
     const fake = fakeApi({
       'evidence.list': () => ({

@@ -370,7 +370,9 @@ describe('the wizard in the browser host', () => {
     expect(await page.$('[data-testid=run-to-evidence]')).not.toBeNull();
     await shot('3-run-finished');
     // "Run the probe" from the panel: the checkpoints that waited for the response probes are decided by them (the
-    // simulator answers as a correct store), so they leave the list without a hand confirmation.
+    // simulator answers as a correct store), so they leave the list without a hand confirmation. The panel asks the
+    // engine again once the run has ended: its list is read after it has arrived.
+    await page.waitForSelector('[data-testid=signoff] [data-testid=fix-probe]', { timeout: 60_000 });
     const probed = await page.$$eval('[data-testid=signoff] [data-testid=blocker]', (els) =>
       els.filter((e) => e.querySelector('[data-testid=fix-probe]')).map((e) => e.getAttribute('data-checkpoint')),
     );
@@ -782,6 +784,11 @@ describe('the blockers panel in a new workspace', () => {
       const networks = '[data-testid=blocker][data-slot="apple_pay.networks_code"]';
       await page.waitForSelector(networks, { timeout: 60_000 });
       expect(await text(networks)).toMatch(/[\u0600-\u06FF]{3}/);
+      // The package's own list names the missing snippets in Arabic, with no CLI command to type.
+      await page.waitForSelector('[data-testid=package-missing]');
+      const missingBefore = await text('[data-testid=package-missing]');
+      expect(missingBefore).toContain('شبكات الدفع المدعومة');
+      expect(missingBefore).not.toMatch(/certkit|Code snippet/);
       await page.click(`${networks} [data-testid=fix-snippet-apple_pay\\.networks_code]`);
       const code = "const supportedNetworks = ['visa', 'masterCard', 'mada', 'amex'];";
       await page.type('[data-testid=signoff-snippet-apple_pay\\.networks_code]', code);
@@ -793,10 +800,10 @@ describe('the blockers panel in a new workspace', () => {
       expect(await page.$('[data-testid=fix-rerun-card-declined]')).not.toBeNull();
       // The package's own list of what is missing follows too.
       await page.waitForFunction(
-        () =>
-          !document.querySelector('[data-testid=step-package]')?.textContent?.includes('Supported payment networks'),
+        () => !document.querySelector('[data-testid=package-missing]')?.textContent?.includes('شبكات الدفع المدعومة'),
         { timeout: 30_000 },
       );
+      expect(await text('[data-testid=package-missing]')).toContain('إعدادات قدرات التاجر');
       const snippets = await fs.readdir(path.join(ws, 'snippets'));
       const stored = await Promise.all(
         snippets.filter((f) => !f.endsWith('.png')).map((f) => fs.readFile(path.join(ws, 'snippets', f), 'utf8')),

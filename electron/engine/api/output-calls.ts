@@ -103,12 +103,14 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
       const pkgDir = packageDir(dir);
       const built = await readPackageIndex(pkgDir);
       const plan = planPackage(workspace, await collectEvidence(dir), { snippets: await listSnippets(dir) });
+      const missing = plan.files.flatMap((f) => f.missingSlots);
       if (built?.files.length) {
         return {
           maxBytes,
           outputDir: pkgDir,
           files: built.files.map((f) => builtFile(f, plan)),
           warnings: built.warnings,
+          missing,
           draft: built.draft !== false,
         };
       }
@@ -122,7 +124,8 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         maxBytes,
         outputDir: pkgDir,
         files,
-        warnings: plan.files.flatMap((f) => f.missing.map((m) => `${f.title}: ${m}`)),
+        warnings: [],
+        missing,
         draft: false,
       };
     },
@@ -146,6 +149,7 @@ export function outputCalls(host: ApiHost, session: ApiSession): OutputCalls {
         outputDir: result.outDir,
         files: result.files.map((f) => builtFile(f, plan)),
         warnings: result.warnings,
+        missing: plan.files.flatMap((f) => f.missingSlots),
         draft: result.draft,
       };
     },

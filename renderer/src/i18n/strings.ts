@@ -181,6 +181,9 @@ const en = {
   'package.blocked':
     'Sign-off is not ready: items still block it. The package is built as a DRAFT (file names start with DRAFT_).',
   'package.draftBuilt': 'The package on disk is a DRAFT.',
+  'package.missing': 'Not yet captured (the package lists these as missing):',
+  'package.missingSnippet': 'Code snippet: {slot} (add it with “Add the snippet” above, or on the Evidence step)',
+  'package.notRun': 'scenario not run',
   'email.title': 'Sign-off email',
   'email.to': 'To',
   'email.subject': 'Subject',
@@ -509,6 +512,9 @@ const ar: Record<StringKey, string> = {
   'package.blocked':
     'الاعتماد غير جاهز بعد: ما زالت هناك بنود تمنعه. تُبنى الحزمة كمسودة (تبدأ أسماء ملفاتها بـ DRAFT_).',
   'package.draftBuilt': 'الحزمة الموجودة مسودة.',
+  'package.missing': 'لم تُلتقط بعد (تذكرها الحزمة على أنها ناقصة):',
+  'package.missingSnippet': 'مقتطف الشيفرة: {slot} (أضفه بزر «إضافة المقتطف» أعلاه، أو في خطوة الأدلة)',
+  'package.notRun': 'لم يُشغَّل السيناريو',
   'email.title': 'بريد الاعتماد',
   'email.to': 'إلى',
   'email.subject': 'الموضوع',

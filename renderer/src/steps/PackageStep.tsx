@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { Badge, Card, formatBytes, Spinner } from '../components/common';
 import { SignoffPanel } from '../components/SignoffPanel';
-import { useApp, useT } from '../store/use-app';
+import { useApp, useCatalogName, useT } from '../store/use-app';
+import { CATALOG } from '../../../shared/aps/catalog-index';
+import type { PackageView } from '../../../shared/api/contract';
 import { PACKAGE_BLOCKERS } from '../../../shared/schema/signoff';
 
 export function PackageStep() {
@@ -73,8 +75,9 @@ export function PackageStep() {
                 {pkg.outputDir}
               </span>
             </p>
+            <MissingList missing={pkg.missing ?? []} />
             {pkg.warnings.map((w, i) => (
-              <p key={i} className="notice notice-warn small" dir="ltr">
+              <p key={i} className="notice notice-warn small" dir="ltr" lang="en">
                 {w}
               </p>
             ))}
@@ -125,6 +128,35 @@ export function PackageStep() {
           </>
         )}
       </Card>
+    </div>
+  );
+}
+
+/** What the checklist asks for and the evidence lacks, named in the interface language; the package lists it too. */
+function MissingList({ missing }: { missing: PackageView['missing'] }) {
+  const t = useT();
+  const name = useCatalogName();
+  if (!missing.length) return null;
+  const slotName = (id: string) => {
+    const slot = CATALOG.slots.find(id);
+    return name('slot', id, slot?.checklistName ?? id);
+  };
+  return (
+    <div className="notice notice-warn small" data-testid="package-missing">
+      <p>{t('package.missing')}</p>
+      <ul>
+        {missing.map((m) => {
+          if (!m.scenarioId)
+            return <li key={m.slot}>{t('package.missingSnippet').replace('{slot}', slotName(m.slot))}</li>;
+          const scenario = CATALOG.scenarios.find(m.scenarioId);
+          return (
+            <li key={`${m.scenarioId}/${m.slot}`}>
+              {name('scenario', m.scenarioId, scenario?.title ?? m.scenarioId)}: {slotName(m.slot)}
+              {!m.scenarioRan && ` (${t('package.notRun')})`}
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }
