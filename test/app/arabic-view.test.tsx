@@ -1,26 +1,16 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../renderer/src/App';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { StoreContext } from '../../renderer/src/store/use-app';
 import { RunTracker } from '../../electron/engine/api/run-tracker';
 import { validateFlow } from '../../electron/engine/capture/flow-file';
 import { readsArabic } from '../../shared/text';
 import { fakeApi } from './fake-api';
+import { mountApp } from './mount-app';
 
 afterEach(cleanup);
 
 async function mountOpen(fake: ReturnType<typeof fakeApi>) {
-  const store = createAppStore(fake.api, { saveDelayMs: 0 });
-  await act(async () => {
-    await store.getState().start();
-  });
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
+  const { store } = await mountApp(fake);
   await act(async () => store.getState().openWorkspace('/ws'));
   return store;
 }

@@ -1,26 +1,13 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../renderer/src/App';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { StoreContext } from '../../renderer/src/store/use-app';
 import { CertkitError } from '../../electron/engine/errors';
 import { fakeApi } from './fake-api';
+import { mountApp } from './mount-app';
 
 afterEach(cleanup);
 
-async function mount(fake = fakeApi()) {
-  const store = createAppStore(fake.api, { saveDelayMs: 0 });
-  await act(async () => {
-    await store.getState().start();
-  });
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return { store, fake };
-}
+const mount = mountApp;
 
 describe('wizard components', () => {
   it('starts on the welcome screen with recent workspaces, and opens one', async () => {

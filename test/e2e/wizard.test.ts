@@ -100,6 +100,16 @@ async function text(selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent ?? '');
 }
 
+/** Imports a file as the flow of a scenario the way a person does: choose the file, choose the scenario, Import. */
+async function importFlowFile(upload: string, scenario: string): Promise<void> {
+  const input = await page.waitForSelector('[data-testid=flow-file]');
+  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(upload);
+  await page.waitForSelector(`[data-testid=flow-name] option[value=${scenario}]`);
+  await page.select('[data-testid=flow-name]', scenario);
+  await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
+  await page.click('[data-testid=flow-import]');
+}
+
 /** Waits until certkit.json on disk holds the methods the form was changed to (it is saved as you go). */
 async function savedMethods(ws: string, ok: (methods: string[]) => boolean): Promise<void> {
   await expect
@@ -300,12 +310,7 @@ describe('the wizard in the browser host', () => {
     for (const step of recording.steps) delete step.certkit;
     const upload = path.join(demoDir, 'card-declined.json');
     await fs.writeFile(upload, JSON.stringify(recording));
-    const input = await page.waitForSelector('[data-testid=flow-file]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(upload);
-    await page.waitForSelector('[data-testid=flow-name] option[value=card-declined]');
-    await page.select('[data-testid=flow-name]', 'card-declined');
-    await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
-    await page.click('[data-testid=flow-import]');
+    await importFlowFile(upload, 'card-declined');
     await page
       .waitForFunction(
         () => document.querySelector('[data-testid=flow-detail] h2')?.textContent === 'Declined card, imported',
@@ -694,12 +699,7 @@ describe('the wizard in the browser host', () => {
     // JSON with steps, so it passes the page's own check and reaches the engine, which refuses the unknown step.
     const upload = path.join(demoDir, 'card-declined-broken.json');
     await fs.writeFile(upload, JSON.stringify({ title: 'Broken', steps: [{ type: 'no-such-step' }] }));
-    const input = await page.waitForSelector('[data-testid=flow-file]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(upload);
-    await page.waitForSelector('[data-testid=flow-name] option[value=card-declined]');
-    await page.select('[data-testid=flow-name]', 'card-declined');
-    await page.waitForSelector('[data-testid=flow-import]:not([disabled])', { timeout: 10_000 });
-    await page.click('[data-testid=flow-import]');
+    await importFlowFile(upload, 'card-declined');
     const message = await page.waitForSelector('[data-testid=error-banner] .banner-message[lang=ar]');
     expect(await message!.evaluate((el) => el.textContent)).toMatch(/^card-declined\.json: الخطوة 1 غير صالحة/);
     expect(await text('[data-testid=error-banner] .banner-hint')).toMatch(/سجّل المسار من جديد/);

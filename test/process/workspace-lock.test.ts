@@ -15,6 +15,7 @@ import { initWorkspace, loadWorkspace } from '../../electron/engine/workspace/wo
 import { makeWorkspace, writeEvidence } from '../package/fixtures';
 import { spawnCli } from '../helpers/spawn-cli';
 import { removeTempDirs, tempDir } from '../helpers/tmp';
+import { relayExchange } from '../helpers/relay-record';
 
 // Real `certkit` processes writing to one workspace at the same time: one writer at a time, nothing lost, and the one
 // that cannot get in says who holds the workspace and exits 2.
@@ -162,22 +163,7 @@ describe('the smaller writers take the lock too', () => {
     const relayLog = path.join(tmp, 'held-relay.ndjson');
     await fs.writeFile(
       relayLog,
-      `${JSON.stringify({
-        type: 'exchange',
-        v: 1,
-        id: 'r-1',
-        kind: 'paymentApi',
-        at: '2026-11-20T10:00:10.000Z',
-        durationMs: 31,
-        caller: { address: '10.0.0.5', headers: {} },
-        method: 'POST',
-        path: '/FortAPI/paymentApi',
-        target: 'https://sbpaymentservices.payfort.com/FortAPI/paymentApi',
-        requestFields: { command: 'PURCHASE', merchant_reference: 'R-1' },
-        requestBytes: 200,
-        responseStatus: 200,
-        responseBytes: 300,
-      })}\n`,
+      `${JSON.stringify(relayExchange('r-1', { command: 'PURCHASE', merchant_reference: 'R-1' }))}\n`,
     );
     const busy = await holdLock(ws);
     const before = await snapshot(ws);

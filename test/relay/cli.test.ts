@@ -13,6 +13,7 @@ import { readTrafficLog } from '../../electron/engine/relay';
 import { startSimulator, type Simulator } from '../../electron/engine/sandbox';
 import { cliContext, runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { relayExchange } from '../helpers/relay-record';
 
 const tmp = tempDir('certkit-relay-cli-');
 let sim: Simulator;
@@ -152,22 +153,7 @@ describe('certkit traffic', () => {
   }
 
   const line = (o: object) => JSON.stringify(o);
-  const record = (id: string, fields: Record<string, unknown>) => ({
-    type: 'exchange',
-    v: 1,
-    id,
-    kind: 'paymentApi',
-    at: '2026-11-20T10:00:10.000Z',
-    durationMs: 31,
-    caller: { address: '10.0.0.5', headers: {} },
-    method: 'POST',
-    path: '/FortAPI/paymentApi',
-    target: 'https://sbpaymentservices.payfort.com/FortAPI/paymentApi',
-    requestFields: fields,
-    requestBytes: 200,
-    responseStatus: 200,
-    responseBytes: 300,
-  });
+  const record = relayExchange;
 
   it('imports a log once, scrubs it again, links what it can and lists the rest', async () => {
     const dir = await workspace('import');
