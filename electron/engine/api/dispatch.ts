@@ -2,29 +2,50 @@ import { z } from 'zod';
 import { CONTRACT, isCallName, type ApiTable } from '../../../shared/api/contract';
 import type { CallName } from '../../../shared/api/names';
 import type { ApiError, CallReply } from '../../../shared/api/reply';
+import { issueLine } from '../../../shared/schema/issue-text';
 import { SECRET_FIELD_NAMES } from '../../../shared/schema/workspace';
+import { both, type Bilingual } from '../../../shared/text';
 import { CertkitError, diskWriteError } from '../errors';
 
 function issuePath(p: readonly PropertyKey[]): string {
   return p.length ? p.map(String).join('.') : 'input';
 }
 
+function secretKey(keys: readonly string[]): string | undefined {
+  return keys.find((k) => SECRET_FIELD_NAMES.includes(k));
+}
+
 /** A key the contract does not know that names a secret gets its own word: secrets go through secrets.set only. */
 function secretKeyMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
-  const secret = issue.keys.find((k) => SECRET_FIELD_NAMES.includes(k));
+  const secret = secretKey(issue.keys);
   return secret
     ? `holds a secret ("${secret}"); secrets are never stored in the workspace, set them with secrets.set`
     : undefined;
+}
+
+/** The refusal of one issue in both languages; the secret-key word gets its Arabic here, where it is written. */
+function refusalLine(name: CallName, issue: z.core.$ZodIssue | undefined): Bilingual {
+  if (!issue) return both(`${name}: input is invalid`, `${name}: input غير صالح`);
+  const line = issueLine(issue, `${name}: ${issuePath(issue.path)}`, ' ');
+  const secret = issue.code === 'unrecognized_keys' ? secretKey(issue.keys) : undefined;
+  return secret
+    ? both(
+        line.en,
+        `${name}: ${issuePath(issue.path)} يحمل سرًّا ("${secret}")؛ والأسرار لا تُحفظ في مساحة العمل أبدًا، اضبطها بـ secrets.set`,
+      )
+    : line;
 }
 
 /** Parses a call's raw input against the contract; bad input is a CertkitError naming the field and the rule. */
 export function parseInput<N extends CallName>(name: N, raw: unknown): z.output<(typeof CONTRACT)[N]['input']> {
   const parsed = CONTRACT[name].input.safeParse(raw ?? {}, { error: secretKeyMessage });
   if (parsed.success) return parsed.data as z.output<(typeof CONTRACT)[N]['input']>;
-  const first = parsed.error.issues[0];
-  throw new CertkitError(`${name}: ${issuePath(first?.path ?? [])} ${first?.message ?? 'is invalid'}`, {
-    hint: `send ${name} an input that matches its schema in shared/api/contract.ts`,
+  throw new CertkitError(refusalLine(name, parsed.error.issues[0]), {
+    hint: both(
+      `send ${name} an input that matches its schema in shared/api/contract.ts`,
+      `أرسل إلى ${name} مُدخلًا يطابق مخطّطه في shared/api/contract.ts`,
+    ),
   });
 }
 

@@ -10,6 +10,7 @@ import {
   type WorkspaceInput,
 } from '../../../shared/schema/workspace';
 import { INPUT_LIMITS } from '../../../shared/limits';
+import { issueLine } from '../../../shared/schema/issue-text';
 import { both } from '../../../shared/text';
 import { CertkitError, diskWriteError, errnoCode, errorMessage } from '../errors';
 import { decodeUtf8, parseJsonText, readBoundedFile, type InputSource } from '../read-input';
@@ -78,13 +79,13 @@ export function parseWorkspace(raw: unknown, file: string): Workspace {
 }
 
 function workspaceIssueError(file: string, error: z.ZodError): CertkitError {
-  const lines = error.issues.slice(0, 8).map((i) => `  ${fieldPath(i.path)}: ${i.message}`);
+  const lines = error.issues.slice(0, 8).map((i) => issueLine(i, `  ${fieldPath(i.path)}`));
   const first = error.issues[0];
   const field = fieldPath(first?.path ?? []);
   return new CertkitError(
     both(
-      `${file} is not a valid Certkit workspace:\n${lines.join('\n')}`,
-      `${file} ليس مساحة عمل Certkit صالحة:\n${lines.join('\n')}`,
+      `${file} is not a valid Certkit workspace:\n${lines.map((l) => l.en).join('\n')}`,
+      `${file} ليس مساحة عمل Certkit صالحة:\n${lines.map((l) => l.ar).join('\n')}`,
     ),
     {
       hint: both(
