@@ -15,6 +15,7 @@ import {
   writeScenarioEvidence,
 } from '../../electron/engine/evidence/store';
 import { initWorkspace } from '../../electron/engine/workspace/workspace';
+import { readsArabic } from '../../shared/text';
 
 let tmp: string;
 let ws: string;
@@ -226,6 +227,25 @@ describe('API table (plain Node, both transports bind it)', () => {
         },
       }),
     ).rejects.toThrow(/secret/);
+  });
+
+  it('a refused workspace.save carries the field line in Arabic beside the unchanged English', async () => {
+    const workspace = { version: 1, account: { name: 'X' }, integrationTypes: [], methods: ['VISA'] };
+    const refused = await callReply(api, 'workspace.save', { workspace });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('input');
+    expect(refused.error.message).toBe('workspace.save: workspace.integrationTypes pick at least one integration type');
+    expect(refused.error.ar?.message).toMatch(/^workspace\.save: workspace\.integrationTypes /);
+    expect(readsArabic(refused.error.ar?.message ?? '')).toBe(true);
+    expect(readsArabic(refused.error.ar?.hint ?? '')).toBe(true);
+    const secret = await callReply(api, 'workspace.save', {
+      workspace: { ...workspace, integrationTypes: ['hosted'], account: { name: 'X', requestPhrase: 'p' } },
+    });
+    if (secret.ok) throw new Error('a secret in the workspace was saved');
+    expect(secret.error.message).toMatch(/holds a secret \("requestPhrase"\)/);
+    expect(secret.error.ar?.message).toMatch(/workspace\.account .*"requestPhrase"/);
+    expect(readsArabic(secret.error.ar?.message ?? '')).toBe(true);
   });
 
   it('saves the Project form without undoing a flow import or a confirmation made since the form loaded', async () => {

@@ -9,6 +9,7 @@ import { parseConcurrency } from '../../electron/engine/cli/commands/run';
 import { CertkitError } from '../../electron/engine/errors';
 import { initWorkspace, loadWorkspace, parseWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { secretsFromEnv } from '../../electron/engine/cli/env';
+import { readsArabic } from '../../shared/text';
 import { tempDir } from '../helpers/tmp';
 
 const tmp = tempDir();
@@ -257,5 +258,60 @@ describe('atomic save survives being killed', () => {
     }
     // The kills landed at different points: both versions the writer saves were found on disk.
     expect(seen.has('Version A') && seen.has('Version B')).toBe(true);
+  });
+});
+
+describe('an invalid workspace in both languages', () => {
+  const mistakes = {
+    version: 1,
+    account: { name: '  ', merchantIdentifier: 'not an id!', environment: 'staging' },
+    integrationTypes: [],
+    methods: ['VISA'],
+    browser: { concurrency: 'two' },
+    capture: { quality: 500 },
+    store: { baseUrl: 'ftp://shop.example' },
+    stray: true,
+  };
+
+  function refusal(): CertkitError {
+    try {
+      parseWorkspace(mistakes, 'certkit.json');
+    } catch (err) {
+      if (err instanceof CertkitError) return err;
+      throw err;
+    }
+    throw new Error('an invalid workspace was accepted');
+  }
+
+  it('keeps the English lines as zod and the schema write them', () => {
+    expect(refusal().message.split('\n')).toEqual([
+      'certkit.json is not a valid Certkit workspace:',
+      '  account.name: the APS account name is needed for the sign-off email subject',
+      '  account.merchantIdentifier: letters and digits, at most 20',
+      '  account.environment: Invalid option: expected one of "simulator"|"sandbox"|"production"',
+      '  integrationTypes: pick at least one integration type',
+      '  store.baseUrl: must be an http(s) URL',
+      '  browser.concurrency: Invalid input: expected number, received string',
+      '  capture.quality: Too big: expected number to be <=100',
+      '  (top level): Unrecognized key: "stray"',
+    ]);
+  });
+
+  it('gives each line in Arabic under the same field path', () => {
+    const err = refusal();
+    const english = err.message.split('\n').slice(1);
+    const arabic = err.ar?.message.split('\n') ?? [];
+    expect(readsArabic(arabic[0] ?? '')).toBe(true);
+    expect(arabic).toHaveLength(english.length + 1);
+    arabic.slice(1).forEach((line, i) => {
+      const field = english[i]!.slice(0, english[i]!.indexOf(': ') + 2);
+      expect(line.startsWith(field)).toBe(true);
+      expect(readsArabic(line.slice(field.length))).toBe(true);
+    });
+    // Values an engineer types stay as written inside the Arabic.
+    expect(arabic.join('\n')).toMatch(/"simulator"، "sandbox"، "production"/);
+    expect(arabic.join('\n')).toMatch(/100/);
+    expect(arabic.join('\n')).toMatch(/"stray"/);
+    expect(readsArabic(err.ar?.hint ?? '')).toBe(true);
   });
 });
