@@ -3,6 +3,7 @@ import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunTracker } from '../../electron/engine/api/run-tracker';
 import { validateFlow } from '../../electron/engine/capture/flow-file';
+import { parseWorkspace } from '../../electron/engine/workspace/workspace';
 import { readsArabic } from '../../shared/text';
 import { fakeApi } from './fake-api';
 import { mountApp } from './mount-app';
@@ -38,6 +39,36 @@ describe('the Arabic view', () => {
 
     await act(async () => store.getState().setLang('en'));
     expect(message().textContent).toMatch(/^x\.json: step 1 is invalid/);
+  });
+
+  it("shows an invalid workspace's field lines in Arabic when it is opened in the Arabic view", async () => {
+    const mistakes = {
+      version: 1,
+      account: { name: '' },
+      integrationTypes: [],
+      methods: ['VISA'],
+      capture: { quality: 5 },
+    };
+    const fake = fakeApi({ 'workspace.open': () => parseWorkspace(mistakes, '/ws/certkit.json') });
+    const { store } = await mountApp(fake);
+    await act(async () => store.getState().setLang('ar'));
+    await act(async () => store.getState().openWorkspace('/ws'));
+    const message = screen.getByTestId('error-banner').querySelector('.banner-message')!;
+    const text = message.textContent ?? '';
+    expect(text).toMatch(/^\/ws\/certkit\.json ليس مساحة عمل Certkit صالحة/);
+    expect(message.getAttribute('dir')).toBe('rtl');
+    for (const field of ['account.name', 'integrationTypes', 'capture.quality']) {
+      const line = text.split('\n').find((l) => l.trim().startsWith(`${field}: `));
+      expect(readsArabic(line?.slice(line.indexOf(': ')) ?? '')).toBe(true);
+    }
+    expect(screen.getByTestId('error-banner').textContent).not.toMatch(
+      /is needed for the sign-off email|pick at least one/,
+    );
+
+    await act(async () => store.getState().setLang('en'));
+    expect(screen.getByTestId('error-banner').querySelector('.banner-message')!.textContent).toMatch(
+      /account\.name: the APS account name is needed for the sign-off email subject/,
+    );
   });
 
   it('says the run log in the interface language, from the events the run tracker records', async () => {
