@@ -23,7 +23,11 @@ export function bindIpc(
       if (!binding.isTrustedSender(event)) {
         return {
           ok: false,
-          error: { message: `${name} refused: the request did not come from Certkit's own window`, code: 'sender' },
+          error: {
+            message: `${name} refused: the request did not come from Certkit's own window`,
+            code: 'sender',
+            ar: { message: `رُفض ${name}: الطلب لم يأتِ من نافذة Certkit نفسها` },
+          },
         };
       }
       return callReply(table, name, raw);

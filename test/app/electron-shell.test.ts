@@ -240,7 +240,14 @@ describe('Electron shell', () => {
         { senderFrame: fileFrame, sender: { mainFrame: fileFrame } },
         {},
       ),
-    ).resolves.toMatchObject({ ok: false, error: { code: 'sender' } });
+    ).resolves.toMatchObject({
+      ok: false,
+      error: {
+        code: 'sender',
+        message: "app.info refused: the request did not come from Certkit's own window",
+        ar: { message: expect.stringMatching(/^رُفض app\.info: /) },
+      },
+    });
     const foreignFrame = { url: 'https://evil.example/' };
     const foreign = { senderFrame: foreignFrame, sender: { mainFrame: foreignFrame } };
     const subFrame = { senderFrame: { url: appFrame.url }, sender: { mainFrame: appFrame } };

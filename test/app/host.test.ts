@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRecentStore } from '../../electron/engine/api/recent-store';
 import { startHost, type RunningHost } from '../../electron/engine/host/server';
 import { initWorkspace } from '../../electron/engine/workspace/workspace';
+import { readsArabic } from '../../shared/text';
 
 let host: RunningHost;
 let tmp: string;
@@ -100,6 +101,8 @@ describe('browser host', () => {
     const bad = await request('POST', '/api/workspace.open', { token: host.token, body: { dir: 42 } });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toMatch(/workspace\.open: dir/);
+    expect(JSON.parse(bad.body).error.ar.message).toMatch(/^workspace\.open: dir /);
+    expect(readsArabic(JSON.parse(bad.body).error.ar.message)).toBe(true);
     const extra = await request('POST', '/api/workspace.open', { token: host.token, body: { dir: '/x', evil: true } });
     expect(extra.status).toBe(400);
     const unknown = await request('POST', '/api/workspace.delete', { token: host.token, body: {} });
@@ -178,12 +181,17 @@ describe('browser host', () => {
       headers: { host: `evil.example:${host.port}` },
     });
     expect(rebound.status).toBe(421);
+    expect(readsArabic(JSON.parse(rebound.body).error.ar.message)).toBe(true);
     const cross = await request('POST', '/api/app.info', {
       token: host.token,
       body: {},
       headers: { origin: 'http://evil.example' },
     });
     expect(cross.status).toBe(403);
+    expect(readsArabic(JSON.parse(cross.body).error.ar.message)).toBe(true);
+    const get = await request('GET', '/api/app.info', { token: host.token });
+    expect(JSON.parse(get.body).error).toMatchObject({ message: 'API calls are POST', code: 'method' });
+    expect(readsArabic(JSON.parse(get.body).error.ar.message)).toBe(true);
   });
 
   it('serves the renderer with a strict CSP and no token', async () => {
@@ -230,6 +238,8 @@ describe('browser host', () => {
       });
       expect(res.status).toBe(503);
       expect(JSON.parse(res.body).error).toMatchObject({ message: 'the wizard is not built', code: 'renderer' });
+      expect(readsArabic(JSON.parse(res.body).error.ar.message)).toBe(true);
+      expect(readsArabic(JSON.parse(res.body).error.ar.hint)).toBe(true);
       expect(res.body).not.toContain(tmp);
     } finally {
       await other.close();

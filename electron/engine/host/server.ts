@@ -13,6 +13,7 @@ import { MemorySecretStore } from '../api/memory-secrets';
 import { isMailtoLink } from '../email/mailto';
 import { FileRecentStore } from '../api/recent-store';
 import type { Env } from '../env';
+import { both } from '../../../shared/text';
 import { CertkitError, listenError } from '../errors';
 import { bearer, hostAllowed, newToken, originAllowed, RENDERER_CSP, tokenMatches } from './security';
 import { RendererFiles } from './static-files';
@@ -117,13 +118,19 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY)
-      throw new CertkitError(`request body over ${MAX_BODY} bytes`, {
-        hint: 'send smaller input (a Recorder JSON is usually a few KB)',
+      throw new CertkitError(both(`request body over ${MAX_BODY} bytes`, `جسم الطلب يتجاوز ${MAX_BODY} بايت`), {
+        hint: both(
+          'send smaller input (a Recorder JSON is usually a few KB)',
+          'أرسل مُدخلًا أصغر (ملف JSON من Recorder بضعة كيلوبايتات عادةً)',
+        ),
       });
     chunks.push(chunk as Buffer);
   }
   if (!size) return {};
-  const source = { what: 'the request body', hint: 'POST a UTF-8 JSON object as the call input' };
+  const source = {
+    what: 'the request body',
+    hint: both('POST a UTF-8 JSON object as the call input', 'أرسل بـ POST كائن JSON بترميز UTF-8 مُدخلًا للاستدعاء'),
+  };
   return parseJsonText(decodeUtf8(Buffer.concat(chunks), source), source);
 }
 
@@ -160,7 +167,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     if (!hostAllowed(req.headers.host, port))
-      return refuse(res, { message: 'this host only answers on loopback names', code: 'host' });
+      return refuse(res, {
+        message: 'this host only answers on loopback names',
+        code: 'host',
+        ar: { message: 'هذا المضيف لا يجيب إلا على أسماء loopback' },
+      });
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
       if (!tokenMatches(token, bearer(req.headers.authorization))) {
@@ -176,7 +187,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       }
       // Checked for the event stream too: a page elsewhere must not read the run's log even with a leaked token.
       if (!originAllowed(req.headers.origin, port))
-        return refuse(res, { message: 'cross-origin call refused', code: 'origin' });
+        return refuse(res, {
+          message: 'cross-origin call refused',
+          code: 'origin',
+          ar: { message: 'رُفض طلب من أصل (Origin) آخر' },
+        });
       if (url === '/api/events' && req.method === 'GET') {
         res.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -192,7 +207,12 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         });
         return;
       }
-      if (req.method !== 'POST') return refuse(res, { message: 'API calls are POST', code: 'method' });
+      if (req.method !== 'POST')
+        return refuse(res, {
+          message: 'API calls are POST',
+          code: 'method',
+          ar: { message: 'استدعاءات API تُرسل بـ POST' },
+        });
       let input: unknown;
       try {
         input = await readBody(req);
@@ -202,7 +222,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       return sendReply(res, await callReply(api, url.slice('/api/'.length).split('?')[0], input));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return refuse(res, { message: 'only GET for files', code: 'method' });
+      return refuse(res, {
+        message: 'only GET for files',
+        code: 'method',
+        ar: { message: 'الملفات تُطلب بـ GET فقط' },
+      });
     const file = await files.get(url, req.headers['accept-encoding']);
     if (file === 'not-built') {
       // No folder names here: the page is the only reader and has no use for this machine's layout.
@@ -210,6 +234,10 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         message: 'the wizard is not built',
         hint: 'run `npm run build:renderer` first, then reload',
         code: 'renderer',
+        ar: {
+          message: 'المعالج غير مبنيّ',
+          hint: 'شغّل `npm run build:renderer` أولًا، ثم أعد التحميل',
+        },
       });
     }
     if (file === 'not-found') {
