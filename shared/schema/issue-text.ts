@@ -18,6 +18,11 @@ const CUSTOM_ARABIC: Readonly<Record<string, string>> = {
   'must be an IPv4 or IPv6 address': 'يجب أن يكون عنوان IPv4 أو IPv6',
 };
 
+/** The Arabic of a message the schemas write themselves, when the table has it. */
+export function arabicOfSchemaMessage(english: string): string | undefined {
+  return Object.hasOwn(CUSTOM_ARABIC, english) ? CUSTOM_ARABIC[english] : undefined;
+}
+
 const TYPE_ARABIC: Readonly<Record<string, string>> = {
   string: 'نصًّا',
   number: 'رقمًا',
@@ -46,7 +51,7 @@ function boundArabic(origin: string, bound: string, inclusive: boolean | undefin
 
 /** The Arabic of one zod issue: the schema's own message when the table has it, else a template for its code. */
 function issueArabic(issue: z.core.$ZodIssue): string {
-  const own = CUSTOM_ARABIC[issue.message];
+  const own = arabicOfSchemaMessage(issue.message);
   if (own) return own;
   switch (issue.code) {
     case 'invalid_type':

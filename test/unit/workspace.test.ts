@@ -9,6 +9,7 @@ import { parseConcurrency } from '../../electron/engine/cli/commands/run';
 import { CertkitError } from '../../electron/engine/errors';
 import { initWorkspace, loadWorkspace, parseWorkspace, saveWorkspace } from '../../electron/engine/workspace/workspace';
 import { secretsFromEnv } from '../../electron/engine/cli/env';
+import { arabicOfSchemaMessage } from '../../shared/schema/issue-text';
 import { readsArabic } from '../../shared/text';
 import { tempDir } from '../helpers/tmp';
 
@@ -313,5 +314,16 @@ describe('an invalid workspace in both languages', () => {
     expect(arabic.join('\n')).toMatch(/100/);
     expect(arabic.join('\n')).toMatch(/"stray"/);
     expect(readsArabic(err.ar?.hint ?? '')).toBe(true);
+  });
+});
+
+describe("the workspace schema's own messages", () => {
+  it('each has its Arabic in the issue-text table', () => {
+    const source = readFileSync(path.resolve('shared/schema/workspace.ts'), 'utf8');
+    // The messages the schema writes: `error: '…'`, `.regex(/…/, '…')` and `.min(n, '…')`.
+    const messages = [...source.matchAll(/(?:error: |\/, |\.min\(\d+, )'([^']+)'/g)].map((m) => m[1]!);
+    expect(messages.length).toBeGreaterThanOrEqual(9);
+    const missing = messages.filter((m) => !readsArabic(arabicOfSchemaMessage(m) ?? ''));
+    expect(missing).toEqual([]);
   });
 });
