@@ -18,6 +18,7 @@ import { openShooter, type PageShooter } from './page-shooter';
 import { PageValues } from './page-values';
 import { PageWatcher, watchPopups } from './page-watcher';
 import { CertkitReplayExtension } from './replay-extension';
+import { both, LRM } from '../../../shared/text';
 import { ScenarioFailure, Tripwire } from './scenario-failure';
 import { linkSimulatorExchanges, type ExchangeLog } from './simulator-log';
 import { explainStepError } from './step-label';
@@ -123,8 +124,14 @@ function failOnPopups(
     );
     tripwire.trip(
       new ScenarioFailure(
-        `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
-        'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
+        both(
+          `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
+          `فتحت الصفحة نافذة منبثقة (${LRM}${url}${LRM})؛ تشترط APS أن تكون صفحات الدفع و3-D Secure في النافذة الرئيسية`,
+        ),
+        both(
+          'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
+          'اجعل صفحة التاجر تفتح صفحة APS (و3DS) في النافذة نفسها، لا عبر window.open أو target=_blank',
+        ),
         at.step(),
       ),
     );
@@ -287,7 +294,12 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
           );
     evidence.status = 'failed';
     const step = failure.step ?? currentStep;
-    evidence.error = { message: failure.message, step: step >= 0 ? step : undefined, hint: failure.hint };
+    evidence.error = {
+      message: failure.message,
+      step: step >= 0 ? step : undefined,
+      hint: failure.hint,
+      ...(failure.ar ? { ar: failure.ar } : {}),
+    };
     // The page as it was when the step failed is the most useful evidence of why.
     if (sp && !sp.page.isClosed() && browser.connected) {
       const info = { label: `${during()} (failed)`, failure: true };

@@ -1,7 +1,8 @@
 import type { Step, UserFlow } from '@puppeteer/replay';
 import type { CertkitStep } from '../../../shared/schema/flow';
+import { both, LRM, verbatim } from '../../../shared/text';
 import {
-  browserClosedFailure,
+  BROWSER_CLOSED,
   ScenarioFailure,
   scenarioTimeoutFailure,
   stoppedFailure,
@@ -132,8 +133,15 @@ function stepFailure(err: unknown, c: ReplayContext, i: number): ScenarioFailure
   if (err instanceof ScenarioFailure) return err;
   const explained = c.browserConnected()
     ? explainStepError(err, c.plan.rawSteps[i], c.stepTimeoutMs, c.plan.flow.steps[i] as Step)
-    : browserClosedFailure(i);
-  return new ScenarioFailure(`${c.names.text(i)} failed: ${explained.message}`, explained.hint, i);
+    : BROWSER_CLOSED;
+  // The step's name and a browser's own words stay as written; the Arabic keeps them in order with LRM.
+  const said = typeof explained.message === 'string' ? verbatim(explained.message) : explained.message;
+  const name = c.names.text(i);
+  return new ScenarioFailure(
+    both(`${name} failed: ${said.en}`, `فشلت الخطوة ${LRM}${name}${LRM}: ${said.ar}`),
+    explained.hint,
+    i,
+  );
 }
 
 /**
