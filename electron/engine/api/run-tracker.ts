@@ -98,6 +98,7 @@ export class RunTracker {
           scenarioId: event.scenarioId,
           status: stopped ? 'stopped' : event.status,
           ...(event.error ? { error: event.error } : {}),
+          ...(event.errorAr ? { errorAr: event.errorAr } : {}),
           ...(event.merchantReference ? { merchantReference: event.merchantReference } : {}),
         });
         break;
