@@ -92,6 +92,7 @@ export class RunTracker {
           step: prev?.steps ?? prev?.step ?? 0,
           message:
             event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
+          messageAr: event.errorAr,
         });
         this.note(event.status === 'failed' && !stopped ? 'error' : 'info', {
           kind: 'scenario-finished',
