@@ -21,7 +21,7 @@ import { CertkitReplayExtension } from './replay-extension';
 import { both, LRM } from '../../../shared/text';
 import { ScenarioFailure, Tripwire } from './scenario-failure';
 import { linkSimulatorExchanges, type ExchangeLog } from './simulator-log';
-import { explainStepError } from './step-label';
+import { explainStepError, type ExplainedError } from './step-label';
 import { replaySteps, stepNames, type ReplayPlan, type StepNames } from './step-runner';
 import { TrafficRecorder } from './traffic';
 
@@ -136,6 +136,11 @@ function failOnPopups(
       ),
     );
   });
+}
+
+/** A failure raised outside the runner, as the step's explanation says it (its Arabic when Certkit wrote one). */
+function unexplained(e: ExplainedError): ScenarioFailure {
+  return new ScenarioFailure(e.ar ? both(e.message, e.ar.message) : e.message);
 }
 
 /** The simulator's server-to-server exchanges that share a reference with what this scenario saw. */
@@ -289,9 +294,7 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const failure =
       err instanceof ScenarioFailure
         ? err
-        : new ScenarioFailure(
-            explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]).message,
-          );
+        : unexplained(explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]));
     evidence.status = 'failed';
     const step = failure.step ?? currentStep;
     evidence.error = {

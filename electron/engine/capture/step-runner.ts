@@ -1,8 +1,8 @@
 import type { Step, UserFlow } from '@puppeteer/replay';
 import type { CertkitStep } from '../../../shared/schema/flow';
-import { both, LRM, verbatim } from '../../../shared/text';
+import { both, LRM } from '../../../shared/text';
 import {
-  BROWSER_CLOSED,
+  browserClosedFailure,
   ScenarioFailure,
   scenarioTimeoutFailure,
   stoppedFailure,
@@ -133,13 +133,13 @@ function stepFailure(err: unknown, c: ReplayContext, i: number): ScenarioFailure
   if (err instanceof ScenarioFailure) return err;
   const explained = c.browserConnected()
     ? explainStepError(err, c.plan.rawSteps[i], c.stepTimeoutMs, c.plan.flow.steps[i] as Step)
-    : BROWSER_CLOSED;
+    : browserClosedFailure(i);
   // The step's name and a browser's own words stay as written; the Arabic keeps them in order with LRM.
-  const said = typeof explained.message === 'string' ? verbatim(explained.message) : explained.message;
   const name = c.names.text(i);
+  const ar = explained.ar ?? { message: explained.message, hint: explained.hint };
   return new ScenarioFailure(
-    both(`${name} failed: ${said.en}`, `فشلت الخطوة ${LRM}${name}${LRM}: ${said.ar}`),
-    explained.hint,
+    both(`${name} failed: ${explained.message}`, `فشلت الخطوة ${LRM}${name}${LRM}: ${ar.message}`),
+    explained.hint === undefined ? undefined : both(explained.hint, ar.hint ?? explained.hint),
     i,
   );
 }
