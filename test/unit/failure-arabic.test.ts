@@ -3,7 +3,7 @@ import { logText } from '../../shared/api/run-log';
 import { scenarioEvidenceSchema } from '../../shared/schema/evidence';
 import { readsArabic } from '../../shared/text';
 import {
-  ScenarioFailure,
+  type ScenarioFailure,
   scenarioTimeoutFailure,
   stoppedFailure,
   browserClosedFailure,
