@@ -128,6 +128,8 @@ export const scenarioRunSchema = z.object({
   step: z.number().int().default(0),
   steps: z.number().int().default(0),
   message: z.string().optional(),
+  /** `message` in Arabic, when it says why the scenario failed and the engine wrote that in Arabic. */
+  messageAr: z.string().optional(),
 });
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 

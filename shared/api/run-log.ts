@@ -24,6 +24,8 @@ export const logEventSchema = z.discriminatedUnion('kind', [
     scenarioId: z.string(),
     status: z.enum(LOG_SCENARIO_ENDS),
     error: z.string().optional(),
+    /** The reason in Arabic; an older run, or a browser's own words, has only the English. */
+    errorAr: z.string().optional(),
     merchantReference: z.string().optional(),
   }),
   /** Something that went wrong on the side; the engine's message as it gave it. */
@@ -79,10 +81,11 @@ export function logText(event: LogEvent): Bilingual {
     case 'scenario-finished': {
       const end = SCENARIO_ENDS[event.status];
       const error = event.error ? ` (${event.error})` : '';
+      const errorAr = event.errorAr ?? event.error;
       const ref = event.merchantReference;
       return both(
         `${event.scenarioId}: ${end.en}${error}${ref ? ` ref ${ref}` : ''}`,
-        `${event.scenarioId}: ${end.ar}${error}${ref ? ` المرجع ${ref}` : ''}`,
+        `${event.scenarioId}: ${end.ar}${errorAr ? ` (${errorAr})` : ''}${ref ? ` المرجع ${ref}` : ''}`,
       );
     }
     case 'warning':

@@ -43,6 +43,8 @@ export const scenarioFinishedEventSchema = z.object({
   scenarioId: z.string(),
   status: scenarioOutcomeSchema,
   error: z.string().optional(),
+  /** `error` in Arabic, for the app's Arabic view (absent where the engine has only the English). */
+  errorAr: z.string().optional(),
   merchantReference: z.string().optional(),
 });
 

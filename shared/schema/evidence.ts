@@ -156,7 +156,15 @@ export const scenarioEvidenceSchema = z.object({
   status: scenarioStatusSchema,
   startedAt: z.string(),
   finishedAt: z.string().optional(),
-  error: z.object({ message: z.string(), step: z.number().int().optional(), hint: z.string().optional() }).optional(),
+  error: z
+    .object({
+      message: z.string(),
+      step: z.number().int().optional(),
+      hint: z.string().optional(),
+      /** The same in Arabic, for the app's Arabic view; runs before it was written have none. */
+      ar: z.object({ message: z.string(), hint: z.string().optional() }).optional(),
+    })
+    .optional(),
   /** The test customer data this scenario ran with (varied on purpose between scenarios). */
   customer: z.object({ email: z.string(), phone: z.string().optional(), name: z.string().optional() }),
   /** The browser's own address as the merchant should see it. */

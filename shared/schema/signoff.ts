@@ -72,6 +72,8 @@ export const blockerSchema = z.object({
   checkpoint: z.string().optional(),
   /** One line a person reads. */
   message: z.string(),
+  /** Why a scenario failed, in Arabic, for the app's Arabic view (a failure recorded without Arabic has none). */
+  reasonAr: z.string().optional(),
   /** What fixes it. */
   fix: signoffActionSchema,
   /** Other ways out (a checkpoint awaiting a probe can also be confirmed by hand). */

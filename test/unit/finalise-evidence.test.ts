@@ -8,6 +8,7 @@ import {
 } from '../../electron/engine/capture/finalise-evidence';
 import { emptyScenarioEvidence } from '../../electron/engine/evidence/store';
 import { CATALOG } from '../../shared/aps/catalog-index';
+import { readsArabic } from '../../shared/text';
 
 const shot = (slot?: string): Screenshot => ({
   file: `01-${slot ?? 'page'}.jpg`,
@@ -74,6 +75,7 @@ describe('evidence finaliser (no browser)', () => {
     );
     expect(out.status).toBe('failed');
     expect(out.error?.message).toBe('no screenshot for slots knet.receipt, knet.payment_page');
+    expect(out.error?.ar?.message).toBe('لا توجد لقطة شاشة للخانة knet.receipt، knet.payment_page');
     expect(out.error?.hint).toMatch(/--slot STEP=SLOT/);
   });
 
@@ -94,10 +96,13 @@ describe('evidence finaliser (no browser)', () => {
   it('fails without a merchant_reference when the scenario records one, with the extract-rule fix', () => {
     const out = finaliseEvidence(evidence(), outcome());
     expect(out.status).toBe('failed');
-    expect(out.error).toEqual({
+    expect(out.error).toMatchObject({
       message: 'no merchant_reference in the traffic or on the page',
       hint: 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
     });
+    expect(readsArabic(out.error?.ar?.message ?? '')).toBe(true);
+    expect(out.error?.ar?.message).toContain('merchant_reference');
+    expect(readsArabic(out.error?.ar?.hint ?? '')).toBe(true);
     expect(finaliseEvidence(evidence(), outcome({ needsMerchantReference: false })).status).toBe('passed');
   });
 

@@ -92,12 +92,14 @@ export class RunTracker {
           step: prev?.steps ?? prev?.step ?? 0,
           message:
             event.error ?? (event.merchantReference ? `merchant_reference ${event.merchantReference}` : undefined),
+          messageAr: event.errorAr,
         });
         this.note(event.status === 'failed' && !stopped ? 'error' : 'info', {
           kind: 'scenario-finished',
           scenarioId: event.scenarioId,
           status: stopped ? 'stopped' : event.status,
           ...(event.error ? { error: event.error } : {}),
+          ...(event.errorAr ? { errorAr: event.errorAr } : {}),
           ...(event.merchantReference ? { merchantReference: event.merchantReference } : {}),
         });
         break;

@@ -1,6 +1,7 @@
 import { CATALOG } from '../../../shared/aps/catalog-index';
 import type { ExpectedAnswer } from '../../../shared/aps/outcomes';
 import type { ApplePayProbe, Exchange, ScenarioEvidence, Screenshot } from '../../../shared/schema/evidence';
+import { both, LRM, type Bilingual } from '../../../shared/text';
 import { decidingAnswer, outcomeProblem } from '../aps/answers';
 import { applyPageValues, ledgerFromExchanges } from './ledger';
 import { contradiction } from './result-claims';
@@ -52,6 +53,13 @@ export function resultShot(screenshots: Screenshot[]): Screenshot | undefined {
 interface Problem {
   message: string;
   hint: string;
+  /** The same in Arabic, where Certkit wrote the sentence. */
+  ar?: { message: string; hint: string };
+}
+
+/** A problem written once in both languages; the English is what the package and the CLI print. */
+function said(message: Bilingual, hint: Bilingual): Problem {
+  return { message: message.en, hint: hint.en, ar: { message: message.ar, hint: hint.ar } };
 }
 
 /** Whether APS's answer says the scenario happened, and whether the store's result page agrees with it. */
@@ -64,16 +72,32 @@ function outcomeProblems(evidence: ScenarioEvidence, expects: ExpectedAnswer): P
     (x) => x.kind === 'return' && x.observedBy === 'browser' && (x.responseStatus ?? 0) >= 400,
   );
   if (refused)
-    problems.push({
-      message: `the store answered APS's post of the result to return_url (${refused.url}) with HTTP ${refused.responseStatus}`,
-      hint: 'APS sends the result to return_url as a POST form: the route must accept POST and show the result',
-    });
+    problems.push(
+      said(
+        both(
+          `the store answered APS's post of the result to return_url (${refused.url}) with HTTP ${refused.responseStatus}`,
+          `ردّ المتجر على إرسال APS للنتيجة إلى return_url (${LRM}${refused.url}${LRM}) بالرمز HTTP ${refused.responseStatus}`,
+        ),
+        both(
+          'APS sends the result to return_url as a POST form: the route must accept POST and show the result',
+          'ترسل APS النتيجة إلى return_url نموذجًا بطريقة POST: يجب أن يقبل المسار POST ويعرض النتيجة',
+        ),
+      ),
+    );
   const result = resultShot(evidence.screenshots);
   if (result && (result.httpStatus ?? 0) >= 400 && !refused)
-    problems.push({
-      message: `the result page ${result.url} is an HTTP ${result.httpStatus} error page`,
-      hint: 'the page after the payment must show the outcome; fix the store, then run again',
-    });
+    problems.push(
+      said(
+        both(
+          `the result page ${result.url} is an HTTP ${result.httpStatus} error page`,
+          `صفحة النتيجة ${LRM}${result.url}${LRM} صفحة خطأ HTTP ${result.httpStatus}`,
+        ),
+        both(
+          'the page after the payment must show the outcome; fix the store, then run again',
+          'يجب أن تعرض الصفحة التي تلي الدفع النتيجة؛ أصلح المتجر ثم شغّل مرة أخرى',
+        ),
+      ),
+    );
   const wrong = found && result?.text ? contradiction(found.answer, result.text, result.url) : undefined;
   if (wrong)
     problems.push({
@@ -126,26 +150,59 @@ export function finaliseEvidence(evidence: ScenarioEvidence, outcome: ScenarioOu
   // APS's answer first: a payment that did not happen is the problem, whatever else is missing.
   if (outcome.expects) problems.push(...outcomeProblems(next, outcome.expects));
   if (outcome.guided && !next.screenshots.length)
-    problems.push({
-      message: 'no page was captured (the window closed before any page loaded)',
-      hint: 'capture again',
-    });
+    problems.push(
+      said(
+        both(
+          'no page was captured (the window closed before any page loaded)',
+          'لم تُلتقط أي صفحة (أُغلقت النافذة قبل تحميل أي صفحة)',
+        ),
+        both('capture again', 'التقط مرة أخرى'),
+      ),
+    );
   if (missing.length)
-    problems.push({
-      message: `no screenshot for slot${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      hint: 'import the recording again with --slot STEP=SLOT for the step that shows each page, or tag that step with {"certkit": {"slot": "..."}} in the flow file',
-    });
+    problems.push(
+      said(
+        both(
+          `no screenshot for slot${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+          `لا توجد لقطة شاشة للخانة ${missing.join('، ')}`,
+        ),
+        both(
+          'import the recording again with --slot STEP=SLOT for the step that shows each page, or tag that step with {"certkit": {"slot": "..."}} in the flow file',
+          `استورد التسجيل مرة أخرى مع --slot STEP=SLOT للخطوة التي تعرض كل صفحة، أو وسِم تلك الخطوة بـ {"certkit": {"slot": "..."}}${LRM} في ملف التدفق`,
+        ),
+      ),
+    );
   if (outcome.needsMerchantReference && !next.ledger.values.merchant_reference)
-    problems.push({
-      message: 'no merchant_reference in the traffic or on the page',
-      hint: 'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
-    });
+    problems.push(
+      said(
+        both(
+          'no merchant_reference in the traffic or on the page',
+          'لا يوجد merchant_reference في حركة المرور ولا على الصفحة',
+        ),
+        both(
+          'add an extract rule for merchant_reference to the flow in certkit.json, or enter it by hand',
+          'أضف قاعدة استخراج لـ merchant_reference إلى التدفق في certkit.json، أو أدخله يدويًا',
+        ),
+      ),
+    );
 
   if (!problems.length) return { ...next, status: 'passed' };
   return {
     ...next,
     status: 'failed',
-    error: { message: problems.map((p) => p.message).join('; '), hint: problems[0].hint },
+    error: {
+      message: problems.map((p) => p.message).join('; '),
+      hint: problems[0].hint,
+      // A problem Certkit has no Arabic for (APS's answer, a browser's words) is quoted in English.
+      ...(problems.some((p) => p.ar)
+        ? {
+            ar: {
+              message: problems.map((p) => p.ar?.message ?? p.message).join('؛ '),
+              hint: problems[0].ar?.hint ?? problems[0].hint,
+            },
+          }
+        : {}),
+    },
   };
 }
 

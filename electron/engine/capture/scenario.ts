@@ -18,9 +18,10 @@ import { openShooter, type PageShooter } from './page-shooter';
 import { PageValues } from './page-values';
 import { PageWatcher, watchPopups } from './page-watcher';
 import { CertkitReplayExtension } from './replay-extension';
+import { both, LRM } from '../../../shared/text';
 import { ScenarioFailure, Tripwire } from './scenario-failure';
 import { linkSimulatorExchanges, type ExchangeLog } from './simulator-log';
-import { explainStepError } from './step-label';
+import { explainStepError, type ExplainedError } from './step-label';
 import { replaySteps, stepNames, type ReplayPlan, type StepNames } from './step-runner';
 import { TrafficRecorder } from './traffic';
 
@@ -123,12 +124,23 @@ function failOnPopups(
     );
     tripwire.trip(
       new ScenarioFailure(
-        `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
-        'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
+        both(
+          `the page opened a popup window (${url}); APS requires payment and 3-D Secure pages in the main window`,
+          `فتحت الصفحة نافذة منبثقة (${LRM}${url}${LRM})؛ تشترط APS أن تكون صفحات الدفع و3-D Secure في النافذة الرئيسية`,
+        ),
+        both(
+          'make the merchant page open the APS page (and 3DS) in the same window, not with window.open or target=_blank',
+          'اجعل صفحة التاجر تفتح صفحة APS (و3DS) في النافذة نفسها، لا عبر window.open أو target=_blank',
+        ),
         at.step(),
       ),
     );
   });
+}
+
+/** A failure raised outside the runner, as the step's explanation says it (its Arabic when Certkit wrote one). */
+function unexplained(e: ExplainedError): ScenarioFailure {
+  return new ScenarioFailure(e.ar ? both(e.message, e.ar.message) : e.message);
 }
 
 /** The simulator's server-to-server exchanges that share a reference with what this scenario saw. */
@@ -282,12 +294,15 @@ export async function runScenario(browser: Browser, job: ScenarioJob): Promise<S
     const failure =
       err instanceof ScenarioFailure
         ? err
-        : new ScenarioFailure(
-            explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]).message,
-          );
+        : unexplained(explainStepError(err, job.rawSteps[currentStep], job.stepTimeoutMs, job.flow.steps[currentStep]));
     evidence.status = 'failed';
     const step = failure.step ?? currentStep;
-    evidence.error = { message: failure.message, step: step >= 0 ? step : undefined, hint: failure.hint };
+    evidence.error = {
+      message: failure.message,
+      step: step >= 0 ? step : undefined,
+      hint: failure.hint,
+      ...(failure.ar ? { ar: failure.ar } : {}),
+    };
     // The page as it was when the step failed is the most useful evidence of why.
     if (sp && !sp.page.isClosed() && browser.connected) {
       const info = { label: `${during()} (failed)`, failure: true };

@@ -1,5 +1,6 @@
 import type { Step, UserFlow } from '@puppeteer/replay';
 import type { CertkitStep } from '../../../shared/schema/flow';
+import { both, LRM } from '../../../shared/text';
 import {
   browserClosedFailure,
   ScenarioFailure,
@@ -133,7 +134,14 @@ function stepFailure(err: unknown, c: ReplayContext, i: number): ScenarioFailure
   const explained = c.browserConnected()
     ? explainStepError(err, c.plan.rawSteps[i], c.stepTimeoutMs, c.plan.flow.steps[i] as Step)
     : browserClosedFailure(i);
-  return new ScenarioFailure(`${c.names.text(i)} failed: ${explained.message}`, explained.hint, i);
+  // The step's name and a browser's own words stay as written; the Arabic keeps them in order with LRM.
+  const name = c.names.text(i);
+  const ar = explained.ar ?? { message: explained.message, hint: explained.hint };
+  return new ScenarioFailure(
+    both(`${name} failed: ${explained.message}`, `فشلت الخطوة ${LRM}${name}${LRM}: ${ar.message}`),
+    explained.hint === undefined ? undefined : both(explained.hint, ar.hint ?? explained.hint),
+    i,
+  );
 }
 
 /**

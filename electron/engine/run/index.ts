@@ -186,6 +186,11 @@ function resultOf(ev: ScenarioEvidence): Result {
   return { scenarioId: ev.scenarioId, status, merchantReference, screenshots: ev.screenshots.length, error };
 }
 
+/** The Arabic of a failure as `resultOf` writes the English: the reason, then its fix in brackets. */
+function withArabicFix(ar: { message: string; hint?: string }): string {
+  return ar.hint ? `${ar.message} (الحل: ${ar.hint})` : ar.message;
+}
+
 /** --resume: the scenarios already passed in an earlier run are skipped, with that run named. */
 async function passedEarlier(workspaceDir: string, scenarios: Scenario[]): Promise<Result[]> {
   const done = await collectEvidence(workspaceDir);
@@ -329,7 +334,16 @@ async function runScenarios(options: RunOptions): Promise<RunSummary> {
     runIndex.set(ev.scenarioId, ev.status);
     await runIndex.save();
     const { scenarioId, status, error, merchantReference } = result;
-    emit({ type: 'scenario-finished', runId, scenarioId, status, error, merchantReference });
+    const errorAr = ev.error?.ar ? withArabicFix(ev.error.ar) : undefined;
+    emit({
+      type: 'scenario-finished',
+      runId,
+      scenarioId,
+      status,
+      error,
+      merchantReference,
+      ...(errorAr ? { errorAr } : {}),
+    });
   };
 
   try {

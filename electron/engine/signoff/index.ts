@@ -67,6 +67,7 @@ function scenarioBlockers({ workspace, evidence, report }: SignoffInput): Blocke
         kind: 'scenario-failed',
         scenario: s.id,
         message: `${s.title} (${s.id}) failed in run ${ev.runId}${s.pinned ? ' (pinned)' : ''}${ev.error ? `: ${ev.error.message}` : ''}`,
+        ...(ev.error?.ar ? { reasonAr: ev.error.ar.message } : {}),
         fix: rerun,
         alternatives: s.pinned ? [{ action: 'unpin', scenario: s.id }] : [],
       });

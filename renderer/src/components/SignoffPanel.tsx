@@ -294,6 +294,7 @@ function ActionButton({
 
 function BlockerItem({ blocker }: { blocker: Blocker }) {
   const text = useBlockerText();
+  const lang = useApp((s) => s.lang);
   const checkText = useCheckText();
   const checks = useApp((s) => s.checks);
   const [open, setOpen] = useState<Opened>();
@@ -323,11 +324,16 @@ function BlockerItem({ blocker }: { blocker: Blocker }) {
     >
       <div className="blocker-main">
         <p className="blocker-text">{text(blocker)}</p>
-        {blocker.kind === 'scenario-failed' && (
-          <p className="small muted" dir="ltr">
-            {blocker.message}
-          </p>
-        )}
+        {blocker.kind === 'scenario-failed' &&
+          (lang === 'ar' && blocker.reasonAr ? (
+            <p className="small muted" lang="ar" dir="rtl" data-testid="blocker-reason">
+              <BidiText text={blocker.reasonAr} />
+            </p>
+          ) : (
+            <p className="small muted" dir="ltr" data-testid="blocker-reason">
+              {blocker.message}
+            </p>
+          ))}
         {blocker.kind === 'checkpoint-failed' && check?.fix && (
           <p className="small fix" lang={check.lang} dir="auto">
             {check.lang === 'ar' ? <BidiText text={check.fix} /> : check.fix}

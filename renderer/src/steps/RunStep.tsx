@@ -159,6 +159,7 @@ function RunSummary() {
 
 export function RunStep() {
   const t = useT();
+  const lang = useApp((s) => s.lang);
   const name = useCatalogName();
   const run = useApp((s) => s.run);
   const plan = useApp((s) => s.plan);
@@ -285,7 +286,13 @@ export function RunStep() {
                     </div>
                     <span className="small muted ellipsis" dir="auto">
                       {/* The engine's own words for a stopped scenario name CLI options; the app has buttons. */}
-                      {status === 'stopped' ? t('run.stoppedRow') : (s?.message ?? thumb?.url ?? '')}
+                      {status === 'stopped' ? (
+                        t('run.stoppedRow')
+                      ) : lang === 'ar' && s?.messageAr ? (
+                        <BidiText text={s.messageAr} />
+                      ) : (
+                        (s?.message ?? thumb?.url ?? '')
+                      )}
                     </span>
                   </div>
                 </li>

@@ -1,0 +1,82 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunTracker } from '../../electron/engine/api/run-tracker';
+import { stoppedFailure } from '../../electron/engine/capture/scenario-failure';
+import type { Blocker } from '../../shared/schema/signoff';
+import { readsArabic } from '../../shared/text';
+import { fakeApi } from './fake-api';
+import { mountApp } from './mount-app';
+
+afterEach(cleanup);
+
+// The failure as the engine writes it, so the test follows its wording in both languages.
+const failure = stoppedFailure(1);
+const english = `${failure.message} (fix: ${failure.hint})`;
+const arabic = `${failure.ar!.message} (الحل: ${failure.ar!.hint})`;
+
+describe("a failed scenario's reason in the Arabic view", () => {
+  it('shows in Arabic in the Run log and the scenario row, and in English in the English view', async () => {
+    const fake = fakeApi();
+    const { store } = await mountApp(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('run'));
+    const tracker = new RunTracker((name, payload) => fake.fire(name, payload));
+    act(() => {
+      tracker.handle({ type: 'run-started', runId: 'r1', scenarios: ['card-declined'] });
+      tracker.handle({ type: 'scenario-started', runId: 'r1', scenarioId: 'card-declined' });
+      tracker.handle({
+        type: 'scenario-finished',
+        runId: 'r1',
+        scenarioId: 'card-declined',
+        status: 'failed',
+        error: english,
+        errorAr: arabic,
+      });
+    });
+    const last = () => screen.getByTestId('run-log').querySelector('li:last-child')!.textContent ?? '';
+    expect(last()).toContain(english);
+
+    await act(async () => store.getState().setLang('ar'));
+    expect(last()).toContain(failure.ar!.message);
+    expect(last()).not.toContain(failure.message);
+    expect(readsArabic(last())).toBe(true);
+    expect(document.body.textContent).toContain(failure.ar!.hint);
+
+    await act(async () => store.getState().setLang('en'));
+    expect(last()).toContain(english);
+  });
+
+  it("shows a scenario-failed blocker's reason in Arabic in the Arabic view", async () => {
+    const blocker: Blocker = {
+      kind: 'scenario-failed',
+      scenario: 'card-declined',
+      message: `Declined (card-declined) failed in run r1: ${failure.message}`,
+      reasonAr: failure.ar!.message,
+      fix: { action: 'rerun', scenario: 'card-declined' },
+      alternatives: [],
+    };
+    const fake = fakeApi({
+      'signoff.status': () => ({
+        ready: false,
+        blockers: [blocker],
+        scenarios: [],
+        checkpoints: [],
+        verifiedAt: '2026-01-01',
+      }),
+      'package.plan': () => ({ maxBytes: 20 * 1024 * 1024, outputDir: '/ws/output/package', files: [], warnings: [] }),
+    });
+    const { store } = await mountApp(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('package'));
+    const reason = await screen.findByTestId('blocker-reason');
+    expect(reason.textContent).toBe(blocker.message);
+    expect(reason.getAttribute('dir')).toBe('ltr');
+
+    await act(async () => store.getState().setLang('ar'));
+    const ar = screen.getByTestId('blocker-reason');
+    expect(ar.textContent).toBe(failure.ar!.message);
+    expect(ar.getAttribute('lang')).toBe('ar');
+    expect(readsArabic(ar.textContent ?? '')).toBe(true);
+  });
+});
