@@ -8,6 +8,8 @@ import { classifyResponse, describeResponse } from './codes';
 export interface ExpectedAnswer {
   /** In a person's words: "an approved payment". */
   label: string;
+  /** The same in Arabic, for the app's Arabic view. */
+  labelAr: string;
   /** Commands (`command` or `service_command`) whose answer decides; answers of other operations are steps on the way. */
   commands: string[];
   /** Two-digit statuses that mean the outcome happened. */
@@ -22,6 +24,7 @@ const PAYMENT_COMMANDS = ['PURCHASE', 'AUTHORIZATION'];
 
 export const APPROVED_PAYMENT: ExpectedAnswer = {
   label: 'an approved payment',
+  labelAr: 'دفعة مقبولة',
   commands: PAYMENT_COMMANDS,
   statuses: ['14', '02'],
   kind: 'success',
@@ -30,6 +33,7 @@ export const APPROVED_PAYMENT: ExpectedAnswer = {
 
 export const DECLINED_PAYMENT: ExpectedAnswer = {
   label: 'a declined payment',
+  labelAr: 'دفعة مرفوضة',
   commands: PAYMENT_COMMANDS,
   statuses: ['13', '03'],
   kind: 'declined',
@@ -38,6 +42,7 @@ export const DECLINED_PAYMENT: ExpectedAnswer = {
 
 export const TOKEN_UPDATED: ExpectedAnswer = {
   label: 'the saved card (token) updated',
+  labelAr: 'تحديث البطاقة المحفوظة (token)',
   commands: ['UPDATE_TOKEN'],
   statuses: ['58'],
   kind: 'success',
@@ -47,6 +52,7 @@ export const TOKEN_UPDATED: ExpectedAnswer = {
 export const AGREEMENT_CANCELLED: ExpectedAnswer = {
   ...TOKEN_UPDATED,
   label: "the agreement's token updated (the recurring agreement changed or cancelled)",
+  labelAr: 'تحديث token الاتفاقية (تعديل اتفاقية الدفع المتكرر أو إلغاؤها)',
 };
 
 /** An answer as read from APS: its code, and the command and status when it names them. */
@@ -73,7 +79,12 @@ export function isInterimAnswer(responseCode: string): boolean {
   return c === '3ds-required' || c === 'pending' || c === 'on-hold';
 }
 
-/** "14000 (Purchase success: Success)" */
+/** "an approved payment (14000 Purchase success: Success)"; APS's own code text stays as APS writes it. */
 export function expectedText(expected: ExpectedAnswer): string {
   return `${expected.label} (${expected.example} ${describeResponse(expected.example)})`;
+}
+
+/** The expected answer named in Arabic, with APS's code and its English text as APS writes it. */
+export function expectedTextAr(expected: ExpectedAnswer): string {
+  return `${expected.labelAr} (${expected.example} ${describeResponse(expected.example)})`;
 }

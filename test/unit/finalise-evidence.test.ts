@@ -209,6 +209,11 @@ describe("the outcome is APS's answer, not the store's word", () => {
     expect(out.error?.message).toBe(
       'expected an approved payment (14000 Purchase success: Success), but APS answered 13666 Purchase failure: Transaction declined (usually: the payment was declined; on the sandbox, the test card or test values typed are ones that decline)',
     );
+    // The Arabic view says the same: the expected outcome in Arabic, APS's code and its own words as APS wrote them.
+    expect(out.error?.ar?.message).toMatch(
+      /^كان المتوقع دفعة مقبولة \(14000 .*\)، لكن ردّت APS بـ 13666 Purchase failure/,
+    );
+    expect(out.error?.ar?.hint).toMatch(/بطاقة الاختبار/);
   });
 
   it('never counts a refused request as a decline, nor an answer of another operation as the payment', () => {
@@ -251,6 +256,7 @@ describe("the outcome is APS's answer, not the store's word", () => {
     const none = judge('knet-success', { exchanges: [paid] });
     expect(none.error?.message).toMatch(/^no answer from APS was seen; expected an approved payment/);
     expect(none.error?.hint).toMatch(/store\.returnUrl/);
+    expect(none.error?.ar?.message).toMatch(/^لم يُرَ أي ردّ من APS؛ وكان المتوقع دفعة مقبولة/);
   });
 
   it('a result page that is an HTTP error, or a return_url that refused the POST, is never a pass', () => {

@@ -2,11 +2,13 @@ import { explainResponse } from '../../../shared/aps/codes';
 import {
   answerMatches,
   expectedText,
+  expectedTextAr,
   isInterimAnswer,
   type AnswerSeen,
   type ExpectedAnswer,
 } from '../../../shared/aps/outcomes';
 import type { Exchange, LedgerEntry } from '../../../shared/schema/evidence';
+import { both, type Bilingual } from '../../../shared/text';
 
 export type Fields = Record<string, unknown>;
 
@@ -102,21 +104,45 @@ export function answeredText(answer: AnswerSeen, advice = true): string {
 export function outcomeProblem(
   expected: ExpectedAnswer,
   found: { answer: AnswerSeen } | undefined,
-): { message: string; hint: string } | undefined {
+): { message: string; hint: string; ar: { message: string; hint: string } } | undefined {
+  const problem = (message: Bilingual, hint: Bilingual) => ({
+    message: message.en,
+    hint: hint.en,
+    ar: { message: message.ar, hint: hint.ar },
+  });
   if (!found) {
-    return {
-      message: `no answer from APS was seen; expected ${expectedText(expected)}`,
-      hint: "Certkit reads APS's answer from its post to store.returnUrl (set it in certkit.json), from paymentApi answers, or from an extract rule for response_code on your result page",
-    };
+    return problem(
+      both(
+        `no answer from APS was seen; expected ${expectedText(expected)}`,
+        `لم يُرَ أي ردّ من APS؛ وكان المتوقع ${expectedTextAr(expected)}`,
+      ),
+      both(
+        "Certkit reads APS's answer from its post to store.returnUrl (set it in certkit.json), from paymentApi answers, or from an extract rule for response_code on your result page",
+        'يقرأ Certkit ردّ APS من إرسالها إلى store.returnUrl (اضبطه في certkit.json)، أو من ردود paymentApi، أو من قاعدة استخراج لـ response_code في صفحة النتيجة',
+      ),
+    );
   }
   if (answerMatches(expected, found.answer)) return undefined;
   const invalid = found.answer.responseCode.startsWith('00');
-  return {
-    message: `expected ${expectedText(expected)}, but ${answeredText(found.answer)}`,
-    hint: invalid
-      ? 'APS refused the request itself: fix what the code names in the request your store sends'
+  const answered = answeredText(found.answer);
+  return problem(
+    both(
+      `expected ${expectedText(expected)}, but ${answered}`,
+      `كان المتوقع ${expectedTextAr(expected)}، لكن ${answered.replace(/^APS answered /, 'ردّت APS بـ ')}`,
+    ),
+    invalid
+      ? both(
+          'APS refused the request itself: fix what the code names in the request your store sends',
+          'رفضت APS الطلب نفسه: أصلح في الطلب الذي يرسله متجرك ما يسمّيه الرمز',
+        )
       : expected.kind === 'success'
-        ? 'check the test card and values the flow types (`certkit import` lists them per scenario) and what the store sends'
-        : 'a declined scenario must be paid with a declining test card or test values; check what the flow types',
-  };
+        ? both(
+            'check the test card and values the flow types (`certkit import` lists them per scenario) and what the store sends',
+            'تحقّق من بطاقة الاختبار والقيم التي يكتبها المسار (يسردها `certkit import` لكل سيناريو) ومما يرسله المتجر',
+          )
+        : both(
+            'a declined scenario must be paid with a declining test card or test values; check what the flow types',
+            'يجب أن يُدفع سيناريو الرفض ببطاقة اختبار مرفوضة أو بقيم اختبار تؤدي إلى الرفض؛ تحقّق مما يكتبه المسار',
+          ),
+  );
 }

@@ -1,8 +1,9 @@
 import type { HTTPResponse, Page } from 'puppeteer-core';
 import { classifyResponse, MESSAGE_TEXT } from '../../../shared/aps/codes';
-import { answerMatches, expectedText, type AnswerSeen, type ExpectedAnswer } from '../../../shared/aps/outcomes';
+import type { AnswerSeen, ExpectedAnswer } from '../../../shared/aps/outcomes';
+import { both, type Bilingual } from '../../../shared/text';
 import type { Exchange } from '../../../shared/schema/evidence';
-import { answerOf, answeredText, type Fields } from '../aps/answers';
+import { answerOf, answeredText, outcomeProblem, type Fields } from '../aps/answers';
 import { contradiction } from './result-claims';
 import { ScenarioFailure, type Tripwire } from './scenario-failure';
 
@@ -46,7 +47,7 @@ export class AnswerWatch {
 
   constructor(private readonly o: AnswerWatchOptions) {}
 
-  private trip(message: string, hint: string): void {
+  private trip(message: string | Bilingual, hint: string | Bilingual): void {
     this.o.tripwire.trip(new ScenarioFailure(message, hint, this.o.step()));
   }
 
@@ -70,13 +71,9 @@ export class AnswerWatch {
     if (kind === '3ds-required' || kind === 'pending' || kind === 'on-hold') return;
     this.answer = answer;
     const own = !answer.command || this.o.expected.commands.includes(answer.command);
-    if (own && !answerMatches(this.o.expected, answer))
-      return this.trip(
-        `expected ${expectedText(this.o.expected)}, but ${answeredText(answer)}`,
-        answer.responseCode.startsWith('00')
-          ? 'APS refused the request itself: fix what the code names in the request your store sends'
-          : 'check the test card and values the flow types (`certkit import` lists them per scenario) and what the store sends',
-      );
+    // The same verdict and words as the scenario's final check (outcomeProblem), said the moment the answer comes.
+    const problem = own ? outcomeProblem(this.o.expected, { answer }) : undefined;
+    if (problem) return this.trip(both(problem.message, problem.ar.message), both(problem.hint, problem.ar.hint));
     if (!own && kind !== 'success')
       this.trip(
         `${answeredText(answer)} before the payment was made`,
