@@ -279,6 +279,11 @@ describe("the outcome is APS's answer, not the store's word", () => {
     expect(successOnDecline.error?.message).toBe(
       `APS answered 13666 Purchase failure: Transaction declined, but the store's page http://store/x tells the customer it succeeded ("Thank you, Noura. Your order is confirmed.")`,
     );
+    // In Arabic: APS's code and words and the page's own line stay as written, the sentence around them is Arabic.
+    expect(successOnDecline.error?.ar?.message).toMatch(
+      /^ردّت APS بـ 13666 Purchase failure: Transaction declined، لكن صفحة المتجر .*http:\/\/store\/x.* تخبر العميل أن الدفع نجح \("Thank you, Noura\. Your order is confirmed\."\)/,
+    );
+    expect(successOnDecline.error?.ar?.hint).toMatch(/يجب أن تتبع صفحة النتيجة ردّ APS/);
     const honest = judge('card-declined', {
       exchanges: [paid, ret(declined)],
       screenshots: [

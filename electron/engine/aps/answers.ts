@@ -94,10 +94,21 @@ export function decidingAnswer(
   return undefined;
 }
 
+/** "13666 Purchase failure: Transaction declined (usually: ...)": APS's code and words as APS writes them. */
+function responseText(answer: AnswerSeen, advice: boolean): string {
+  const text = explainResponse(answer.responseCode, answer.message);
+  return advice ? text : text.replace(/ \(usually: .*\)$/, '');
+}
+
 /** "APS answered 13666 Purchase failure: Transaction declined (usually: ...)"; `advice` adds what it usually means. */
 export function answeredText(answer: AnswerSeen, advice = true): string {
-  const text = explainResponse(answer.responseCode, answer.message);
-  return `APS answered ${advice ? text : text.replace(/ \(usually: .*\)$/, '')}`;
+  return `APS answered ${responseText(answer, advice)}`;
+}
+
+/** The same in both languages; the code and APS's own words stay as APS wrote them. */
+export function answeredBoth(answer: AnswerSeen, advice = true): Bilingual {
+  const text = responseText(answer, advice);
+  return both(`APS answered ${text}`, `ردّت APS بـ ${text}`);
 }
 
 /** Why APS's answer does not say the scenario happened, with the fix; undefined when it does. */
@@ -124,11 +135,11 @@ export function outcomeProblem(
   }
   if (answerMatches(expected, found.answer)) return undefined;
   const invalid = found.answer.responseCode.startsWith('00');
-  const answered = answeredText(found.answer);
+  const answered = answeredBoth(found.answer);
   return problem(
     both(
-      `expected ${expectedText(expected)}, but ${answered}`,
-      `كان المتوقع ${expectedTextAr(expected)}، لكن ${answered.replace(/^APS answered /, 'ردّت APS بـ ')}`,
+      `expected ${expectedText(expected)}, but ${answered.en}`,
+      `كان المتوقع ${expectedTextAr(expected)}، لكن ${answered.ar}`,
     ),
     invalid
       ? both(

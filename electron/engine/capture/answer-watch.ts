@@ -1,9 +1,10 @@
 import type { HTTPResponse, Page } from 'puppeteer-core';
 import { classifyResponse, MESSAGE_TEXT } from '../../../shared/aps/codes';
 import type { AnswerSeen, ExpectedAnswer } from '../../../shared/aps/outcomes';
-import { both, type Bilingual } from '../../../shared/text';
+import { both, concatBoth, LRM, type Bilingual } from '../../../shared/text';
 import type { Exchange } from '../../../shared/schema/evidence';
-import { answerOf, answeredText, outcomeProblem, type Fields } from '../aps/answers';
+import { answerOf, answeredBoth, answeredText, outcomeProblem, type Fields } from '../aps/answers';
+import { RESULT_FOLLOWS_APS } from './finalise-evidence';
 import { contradiction } from './result-claims';
 import { ScenarioFailure, type Tripwire } from './scenario-failure';
 
@@ -61,8 +62,14 @@ export class AnswerWatch {
       PAYMENT_COMMANDS.includes(command ?? '')
     )
       return this.trip(
-        `the store opened APS's payment page (${x.url}) inside a frame of its own page`,
-        'hosted checkout posts the payment form to APS in the main window (target _top); APS refuses to run framed in production',
+        both(
+          `the store opened APS's payment page (${x.url}) inside a frame of its own page`,
+          `فتح المتجر صفحة الدفع لدى APS (${LRM}${x.url}${LRM}) داخل إطار في صفحته`,
+        ),
+        both(
+          'hosted checkout posts the payment form to APS in the main window (target _top); APS refuses to run framed in production',
+          'في صفحة الدفع المستضافة يُرسَل نموذج الدفع إلى APS في النافذة الرئيسية (target _top)؛ فـ APS ترفض العمل داخل إطار في بيئة الإنتاج',
+        ),
       );
     const fields = answerFields(x, phase);
     const answer = fields && answerOf(fields);
@@ -76,8 +83,11 @@ export class AnswerWatch {
     if (problem) return this.trip(both(problem.message, problem.ar.message), both(problem.hint, problem.ar.hint));
     if (!own && kind !== 'success')
       this.trip(
-        `${answeredText(answer)} before the payment was made`,
-        'fix what the code names; the scenario cannot reach its payment after it',
+        concatBoth(answeredBoth(answer), both(' before the payment was made', ' قبل إجراء الدفع')),
+        both(
+          'fix what the code names; the scenario cannot reach its payment after it',
+          'أصلح ما يسمّيه الرمز؛ فالسيناريو لا يبلغ الدفع بعده',
+        ),
       );
   }
 
@@ -89,14 +99,26 @@ export class AnswerWatch {
       const status = `HTTP ${response.status()}${response.statusText() ? ` ${response.statusText()}` : ''}`;
       if (this.o.isReturn(response.url()))
         return this.trip(
-          `the store answered APS's post of the result to return_url (${response.url()}) with ${status}`,
-          'APS sends the result to return_url as a POST form: the route must accept POST (no CSRF check, no GET-only route) and show the result',
+          both(
+            `the store answered APS's post of the result to return_url (${response.url()}) with ${status}`,
+            `ردّ المتجر على إرسال APS للنتيجة إلى return_url (${LRM}${response.url()}${LRM}) بـ ${status}`,
+          ),
+          both(
+            'APS sends the result to return_url as a POST form: the route must accept POST (no CSRF check, no GET-only route) and show the result',
+            'ترسل APS النتيجة إلى return_url نموذجًا بطريقة POST: يجب أن يقبل المسار POST (دون فحص CSRF، ولا مسار يقبل GET وحده) ويعرض النتيجة',
+          ),
         );
       this.trip(
-        `${response.url()} answered ${status}`,
+        both(`${response.url()} answered ${status}`, `${LRM}${response.url()}${LRM} ردّت بـ ${status}`),
         this.o.isApsUrl(response.url())
-          ? "APS's page could not be shown; check the request the store sends"
-          : 'a page of the payment flow is an error page; fix the store, then run again',
+          ? both(
+              "APS's page could not be shown; check the request the store sends",
+              'تعذّر عرض صفحة APS؛ تحقّق من الطلب الذي يرسله المتجر',
+            )
+          : both(
+              'a page of the payment flow is an error page; fix the store, then run again',
+              'إحدى صفحات مسار الدفع صفحة خطأ؛ أصلح المتجر ثم شغّل مرة أخرى',
+            ),
       );
     });
     page.on('load', () => {
@@ -112,17 +134,19 @@ export class AnswerWatch {
               const refusal = refusalOnPage(text);
               if (refusal)
                 this.trip(
-                  `APS refused the request: ${answeredText(refusal).replace(/^APS answered /, '')}`,
-                  'fix what the code names in the request your store sends, then run again',
+                  both(
+                    `APS refused the request: ${answeredText(refusal).replace(/^APS answered /, '')}`,
+                    `رفضت APS الطلب: ${answeredText(refusal).replace(/^APS answered /, '')}`,
+                  ),
+                  both(
+                    'fix what the code names in the request your store sends, then run again',
+                    'أصلح ما يسمّيه الرمز في الطلب الذي يرسله متجرك، ثم شغّل مرة أخرى',
+                  ),
                 );
               return;
             }
             const wrong = this.answer && contradiction(this.answer, text, url);
-            if (wrong)
-              this.trip(
-                wrong,
-                "the result page must follow APS's answer (status and response_code), never the other way round",
-              );
+            if (wrong) this.trip(wrong, RESULT_FOLLOWS_APS);
           },
           // The page moved on before it could be read; the next page load is read instead.
           () => undefined,

@@ -57,6 +57,12 @@ interface Problem {
   ar?: { message: string; hint: string };
 }
 
+/** The fix for a result page that contradicts APS's answer, said mid-scenario (answer-watch) and here. */
+export const RESULT_FOLLOWS_APS = both(
+  "the result page must follow APS's answer (status and response_code), never the other way round",
+  'يجب أن تتبع صفحة النتيجة ردّ APS (status و response_code)، لا العكس',
+);
+
 /** A problem written once in both languages; the English is what the package and the CLI print. */
 function said(message: Bilingual, hint: Bilingual): Problem {
   return { message: message.en, hint: hint.en, ar: { message: message.ar, hint: hint.ar } };
@@ -99,11 +105,7 @@ function outcomeProblems(evidence: ScenarioEvidence, expects: ExpectedAnswer): P
       ),
     );
   const wrong = found && result?.text ? contradiction(found.answer, result.text, result.url) : undefined;
-  if (wrong)
-    problems.push({
-      message: wrong,
-      hint: "the result page must follow APS's answer (status and response_code), never the other way round",
-    });
+  if (wrong) problems.push(said(wrong, RESULT_FOLLOWS_APS));
   return problems;
 }
 

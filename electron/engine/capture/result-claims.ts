@@ -1,6 +1,7 @@
 import { classifyResponse } from '../../../shared/aps/codes';
 import type { AnswerSeen } from '../../../shared/aps/outcomes';
-import { answeredText } from '../aps/answers';
+import { answeredBoth } from '../aps/answers';
+import { both, LRM, type Bilingual } from '../../../shared/text';
 
 // What a merchant's result page tells the customer, in its own words. The first claim on the page decides: the
 // heading comes before any "if your payment failed, contact us" further down.
@@ -21,14 +22,21 @@ export function pageClaim(text: string): { claim: 'success' | 'failure'; phrase:
  * Does the store's page tell the customer the opposite of what APS answered? A declined or refused payment shown as
  * paid is the mistake reviewers look for first; an approved one shown as failed leaves a paid order unfulfilled.
  */
-export function contradiction(answer: AnswerSeen, pageText: string, url: string): string | undefined {
+export function contradiction(answer: AnswerSeen, pageText: string, url: string): Bilingual | undefined {
   const claim = pageClaim(pageText);
   if (!claim) return undefined;
   const kind = classifyResponse(answer.responseCode);
   const line = (pageText.split('\n').find((l) => l.includes(claim.phrase)) ?? claim.phrase).trim().slice(0, 120);
+  const answered = answeredBoth(answer, false);
   if (claim.claim === 'success' && (kind === 'declined' || kind === 'invalid-request' || kind === 'error'))
-    return `${answeredText(answer, false)}, but the store's page ${url} tells the customer it succeeded ("${line}")`;
+    return both(
+      `${answered.en}, but the store's page ${url} tells the customer it succeeded ("${line}")`,
+      `${answered.ar}، لكن صفحة المتجر ${LRM}${url}${LRM} تخبر العميل أن الدفع نجح ("${line}")${LRM}`,
+    );
   if (claim.claim === 'failure' && kind === 'success')
-    return `${answeredText(answer, false)}, but the store's page ${url} tells the customer it failed ("${line}")`;
+    return both(
+      `${answered.en}, but the store's page ${url} tells the customer it failed ("${line}")`,
+      `${answered.ar}، لكن صفحة المتجر ${LRM}${url}${LRM} تخبر العميل أن الدفع فشل ("${line}")${LRM}`,
+    );
   return undefined;
 }
