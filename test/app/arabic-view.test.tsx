@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunTracker } from '../../electron/engine/api/run-tracker';
 import { validateFlow } from '../../electron/engine/capture/flow-file';
 import { parseWorkspace } from '../../electron/engine/workspace/workspace';
 import { readsArabic } from '../../shared/text';
 import { fakeApi } from './fake-api';
-import { mountApp } from './mount-app';
+import { mountApp, playFailedRun } from './mount-app';
 
 afterEach(cleanup);
 
@@ -76,18 +75,7 @@ describe('the Arabic view', () => {
     const store = await mountOpen(fake);
     await act(async () => store.getState().goTo('run'));
     // The tracker the engine uses, emitting into the fake transport as the real one emits into IPC or SSE.
-    const tracker = new RunTracker((name, payload) => fake.fire(name, payload));
-    act(() => {
-      tracker.handle({ type: 'run-started', runId: 'r1', scenarios: ['card-declined'] });
-      tracker.handle({ type: 'scenario-started', runId: 'r1', scenarioId: 'card-declined' });
-      tracker.handle({
-        type: 'scenario-finished',
-        runId: 'r1',
-        scenarioId: 'card-declined',
-        status: 'failed',
-        error: 'APS answered 14000',
-      });
-    });
+    playFailedRun(fake, 'card-declined', 'APS answered 14000');
     const lines = () => [...screen.getByTestId('run-log').querySelectorAll('li')].map((li) => li.textContent ?? '');
     expect(lines().at(-1)).toMatch(/card-declined: failed \(APS answered 14000\)$/);
     expect(lines().at(-2)).toMatch(/card-declined: started$/);

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunTracker } from '../../electron/engine/api/run-tracker';
 import { stoppedFailure } from '../../electron/engine/capture/scenario-failure';
 import type { Blocker } from '../../shared/schema/signoff';
 import { readsArabic } from '../../shared/text';
 import { fakeApi } from './fake-api';
-import { mountApp } from './mount-app';
+import { mountApp, playFailedRun } from './mount-app';
 
 afterEach(cleanup);
 
@@ -21,19 +20,7 @@ describe("a failed scenario's reason in the Arabic view", () => {
     const { store } = await mountApp(fake);
     await act(async () => store.getState().openWorkspace('/ws'));
     await act(async () => store.getState().goTo('run'));
-    const tracker = new RunTracker((name, payload) => fake.fire(name, payload));
-    act(() => {
-      tracker.handle({ type: 'run-started', runId: 'r1', scenarios: ['card-declined'] });
-      tracker.handle({ type: 'scenario-started', runId: 'r1', scenarioId: 'card-declined' });
-      tracker.handle({
-        type: 'scenario-finished',
-        runId: 'r1',
-        scenarioId: 'card-declined',
-        status: 'failed',
-        error: english,
-        errorAr: arabic,
-      });
-    });
+    playFailedRun(fake, 'card-declined', english, arabic);
     const last = () => screen.getByTestId('run-log').querySelector('li:last-child')!.textContent ?? '';
     expect(last()).toContain(english);
 
