@@ -169,6 +169,8 @@ export const evidenceScenarioSchema = z.object({
   runId: z.string().optional(),
   pinned: z.boolean().default(false),
   error: z.string().optional(),
+  /** The same in Arabic, when the engine wrote it (old evidence has none). */
+  errorAr: z.string().optional(),
   screenshots: z.array(shotSchema),
   ledger: ledgerEntrySchema,
 });

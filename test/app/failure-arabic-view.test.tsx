@@ -66,4 +66,37 @@ describe("a failed scenario's reason in the Arabic view", () => {
     expect(ar.getAttribute('lang')).toBe('ar');
     expect(readsArabic(ar.textContent ?? '')).toBe(true);
   });
+
+  it("shows a failed scenario's reason in Arabic on the Evidence step, and English evidence from before as English", async () => {
+    const row = (id: string, errorAr?: string) => ({
+      id,
+      title: id,
+      method: 'VISA',
+      outcome: 'declined',
+      language: 'en',
+      status: 'failed',
+      pinned: false,
+      error: failure.message,
+      ...(errorAr ? { errorAr } : {}),
+      screenshots: [],
+      ledger: { values: {}, sources: {} },
+    });
+    const fake = fakeApi({
+      'evidence.list': () => ({
+        scenarios: [row('card-declined', failure.ar!.message), row('knet-declined')],
+        slots: [],
+      }),
+    });
+    const { store } = await mountApp(fake);
+    await act(async () => store.getState().openWorkspace('/ws'));
+    await act(async () => store.getState().goTo('evidence'));
+    expect((await screen.findByTestId('evidence-error-card-declined')).textContent).toBe(failure.message);
+    await act(async () => store.getState().setLang('ar'));
+    const ar = screen.getByTestId('evidence-error-card-declined');
+    expect(ar.textContent).toBe(failure.ar!.message);
+    expect(ar.getAttribute('lang')).toBe('ar');
+    const old = screen.getByTestId('evidence-error-knet-declined');
+    expect(old.textContent).toBe(failure.message);
+    expect(old.getAttribute('lang')).toBe('en');
+  });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { logText } from '../../shared/api/run-log';
 import { scenarioEvidenceSchema } from '../../shared/schema/evidence';
-import { readsArabic } from '../../shared/text';
+import { both, readsArabic } from '../../shared/text';
+import { CATALOG } from '../../shared/aps/catalog-index';
+import { CertkitError } from '../../electron/engine/errors';
+import { unrunEvidence } from '../../electron/engine/run/job';
 import {
   type ScenarioFailure,
   scenarioTimeoutFailure,
@@ -86,5 +89,25 @@ describe('a failed scenario says why in Arabic too', () => {
     expect(line.ar).not.toContain('the run was stopped');
     const old = logText({ kind: 'scenario-finished', scenarioId: 'x', status: 'failed', error: 'boom' });
     expect(old.ar).toContain('boom');
+  });
+});
+
+describe('a scenario that could not start', () => {
+  it("keeps the Arabic of the engine's reason in its evidence, and none for a plain error", () => {
+    const s = CATALOG.scenarios.get('card-declined');
+    const customer = { email: 'noura@example.com' };
+    const reason = new CertkitError(both('no flow for card-declined', 'لا مسار للسيناريو card-declined'), {
+      hint: both('import one', 'استورد مسارًا'),
+    });
+    const ev = unrunEvidence('r1', s, customer, 'failed', reason);
+    expect(ev.error).toEqual({
+      message: 'no flow for card-declined',
+      hint: 'import one',
+      ar: { message: 'لا مسار للسيناريو card-declined', hint: 'استورد مسارًا' },
+    });
+    expect(scenarioEvidenceSchema.parse(ev).error?.ar?.message).toBe('لا مسار للسيناريو card-declined');
+    expect(unrunEvidence('r1', s, customer, 'failed', new Error('browser gone')).error).toEqual({
+      message: 'browser gone',
+    });
   });
 });

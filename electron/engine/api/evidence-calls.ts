@@ -36,6 +36,7 @@ export function evidenceCalls(session: ApiSession): EvidenceCalls {
           runId: ev?.runId,
           pinned: !!choices.get(s.id)?.pinned,
           error: ev?.error?.message,
+          errorAr: ev?.error?.ar?.message,
           screenshots: (ev?.screenshots ?? []).map((sh) => ({
             file: sh.file,
             slot: sh.slot,

@@ -230,7 +230,7 @@ export function unrunEvidence(
   const evidence = emptyScenarioEvidence(runId, s.id, customer, status);
   evidence.error =
     reason instanceof CertkitError
-      ? { message: reason.message, hint: reason.hint }
+      ? { message: reason.message, hint: reason.hint, ...(reason.ar ? { ar: reason.ar } : {}) }
       : { message: reason instanceof Error ? reason.message : String(reason) };
   evidence.finishedAt = new Date().toISOString();
   return evidence;

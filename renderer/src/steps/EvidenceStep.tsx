@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { EvidenceScenario } from '../../../shared/api/contract';
-import { Badge, Card, Dialog, statusTone, useFocusRequest } from '../components/common';
+import { Badge, BidiText, Card, Dialog, statusTone, useFocusRequest } from '../components/common';
 import { imageKey } from '../store/app-store';
 import { AttachScreenCard } from './AttachScreenCard';
 import { useApp, useCatalogName, useT } from '../store/use-app';
@@ -89,6 +89,7 @@ function Shot({ scenario, shot, onOpen }: ShotRef & { onOpen: () => void }) {
 
 export function EvidenceStep() {
   const t = useT();
+  const lang = useApp((s) => s.lang);
   const catalogName = useCatalogName();
   const evidence = useApp((s) => s.evidence);
   const loadEvidence = useApp((s) => s.loadEvidence);
@@ -173,11 +174,16 @@ export function EvidenceStep() {
                       </div>
                       <Badge tone={statusTone(s.status)}>{t(`status.${s.status}`)}</Badge>
                     </div>
-                    {s.error && (
-                      <p className="small text-bad" dir="ltr">
-                        {s.error}
-                      </p>
-                    )}
+                    {s.error &&
+                      (lang === 'ar' && s.errorAr ? (
+                        <p className="small text-bad" lang="ar" data-testid={`evidence-error-${s.id}`}>
+                          <BidiText text={s.errorAr} />
+                        </p>
+                      ) : (
+                        <p className="small text-bad" dir="ltr" lang="en" data-testid={`evidence-error-${s.id}`}>
+                          {s.error}
+                        </p>
+                      ))}
                     <div className="shots">
                       {s.screenshots.length === 0 && <p className="muted small">{t('evidence.noShots')}</p>}
                       {s.screenshots.map((sh) => (
